@@ -1,0 +1,51 @@
+"""tco: cost and total-cost-of-ownership planner for large language models.
+
+The public API is loaded lazily (PEP 562) so ``import tco`` and ``tco --help`` stay fast:
+
+    import tco
+    scenario = tco.load_scenario("scenarios/support-assistant.yaml")
+    result = tco.estimate(scenario)            # or tco.estimate("file.yaml")
+    result.to_dict()                           # the JSON output of `tco estimate --format json`
+    catalog = tco.load_catalog()               # offers, models, scores, fx rates
+    grid = tco.sweep(scenario, requests_per_day=np.logspace(2, 7, 1000))  # arrays (C, P)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "load_scenario": "tco.planner",
+    "parse_scenario": "tco.planner",
+    "estimate": "tco.planner",
+    "sweep": "tco.planner",
+    "compile_scenario": "tco.planner",
+    "evaluate": "tco.planner",
+    "load_catalog": "tco.catalog",
+    "find_catalog_dir": "tco.catalog",
+    "Scenario": "tco.model.scenario",
+    "Estimate": "tco.result",
+    "CandidateResult": "tco.result",
+    "TcoError": "tco.errors",
+    "render": "tco.report",
+}
+
+__all__ = sorted(_LAZY) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module_name = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'tco' has no attribute {name!r}") from None
+    from importlib import import_module
+
+    value = getattr(import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

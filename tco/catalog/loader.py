@@ -1,0 +1,240 @@
+"""Load every file of a catalog directory, validate it, check cross-references, and answer
+dated lookups (price of an offer as of a date, exchange rate as of a date)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .. import yamlio
+from ..errors import NotAvailable, TcoError, did_you_mean
+from ..model.catalog import (
+    Benchmark,
+    BenchmarksFile,
+    FxFile,
+    FxRate,
+    Model,
+    ModelsFile,
+    Offer,
+    PricePoint,
+    Profile,
+    ProfilesFile,
+    ProviderFile,
+    QualityFile,
+    ScoreDetail,
+    Setting,
+)
+
+
+@dataclass(frozen=True)
+class Score:
+    """One benchmark score of one model, with where it came from."""
+
+    model: str
+    benchmark: str
+    value: float
+    setting: Setting
+    source: str
+    title: str
+    preference: int
+    file: str
+
+
+@dataclass
+class Catalog:
+    """The validated catalog: offers, models, benchmarks, scores and exchange rates."""
+
+    root: Path
+    providers: dict[str, ProviderFile]
+    offers: dict[str, Offer]
+    offer_provider: dict[str, str]
+    models: dict[str, Model]
+    benchmarks: dict[str, Benchmark]
+    scores: dict[tuple[str, str], list[Score]]
+    """(model, benchmark) -> scores, preferred first."""
+    fx_rates: tuple[FxRate, ...]
+    profiles: dict[str, Profile]
+    _hardware: Any = field(default=None, repr=False)
+
+    # ---- lookups -----------------------------------------------------------------------
+
+    def offer(self, offer_id: str) -> Offer:
+        try:
+            return self.offers[offer_id]
+        except KeyError:
+            raise TcoError(f"unknown offer {offer_id!r}",
+                           hint=did_you_mean(offer_id, self.offers) or "see `tco catalog list`") from None
+
+    def model(self, model_id: str) -> Model:
+        try:
+            return self.models[model_id]
+        except KeyError:
+            raise TcoError(f"unknown model {model_id!r}",
+                           hint=did_you_mean(model_id, self.models) or "see `tco catalog list --kind model`") from None
+
+    def benchmark(self, bench_id: str) -> Benchmark:
+        try:
+            return self.benchmarks[bench_id]
+        except KeyError:
+            raise TcoError(f"unknown benchmark {bench_id!r}",
+                           hint=did_you_mean(bench_id, self.benchmarks)
+                           or "see `tco catalog list --kind benchmark`") from None
+
+    def price_at(self, offer_id: str, as_of: date) -> PricePoint:
+        """The price point of an offer in force on ``as_of``."""
+        offer = self.offer(offer_id)
+        current = None
+        for p in offer.prices:
+            if p.effective_from <= as_of:
+                current = p
+            else:
+                break
+        if current is None:
+            first = offer.prices[0].effective_from
+            if offer.launched and offer.launched > as_of:
+                msg = f"{offer_id} did not exist on {as_of}: it launched {offer.launched}"
+            else:
+                msg = f"no price on record for {offer_id} on {as_of}: the earliest is effective {first}"
+            raise NotAvailable(msg, offer.launched or first, hint=f"use an as_of date on or after {first}")
+        return current
+
+    def fx_at(self, currency: str, as_of: date, rate_type: str | None = None) -> FxRate | None:
+        """The newest default rate for ``currency`` known on ``as_of`` (None for USD)."""
+        if currency == "USD":
+            return None
+        best = None
+        known = [r for r in self.fx_rates if r.currency == currency]
+        for r in known:
+            if (r.default if rate_type is None else r.rate_type == rate_type) and r.known_from <= as_of:
+                if best is None or r.known_from > best.known_from:
+                    best = r
+        if best is None:
+            if not known:
+                have = sorted({r.currency for r in self.fx_rates} | {"USD"})
+                raise TcoError(f"no exchange rate for currency {currency!r}",
+                               hint=(did_you_mean(currency, have) or "") + f" rates exist for: {', '.join(have)};"
+                               " or give one in the scenario's fx: section")
+            first = min(r.known_from for r in known)
+            raise TcoError(f"no {currency} exchange rate known on {as_of}: the earliest is from {first}",
+                           hint="give one in the scenario's fx: section")
+        return best
+
+    def profile(self, name: str) -> Profile:
+        try:
+            return self.profiles[name]
+        except KeyError:
+            raise TcoError(f"unknown quality profile {name!r}",
+                           hint=did_you_mean(name, self.profiles) or "built-in: " + ", ".join(self.profiles)) from None
+
+    def scores_for(self, model_id: str) -> dict[str, list[Score]]:
+        return {b: s for (m, b), s in self.scores.items() if m == model_id}
+
+    @property
+    def hardware(self) -> Any:
+        """The self-hosting hardware catalog (``pricing/hardware/``), loaded on first use."""
+        if self._hardware is None:
+            from .hardware import load_hardware  # noqa: PLC0415 - lazy: API-only runs skip it
+
+            self._hardware = load_hardware(self.root / "hardware")
+        return self._hardware
+
+
+def _load_file(path: Path, schema: type, root: Path) -> Any:
+    doc = yamlio.load(path)
+    doc.path = _display(path, root)
+    return yamlio.validate(doc, schema), doc
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(Path("pricing") / path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def load_catalog_dir(root: Path) -> Catalog:
+    """Read, validate and cross-check all catalog files below ``root``."""
+    api_dir = root / "api"
+    if not api_dir.is_dir():
+        raise TcoError("not a catalog directory (no api/ folder)", file=str(root),
+                       hint="point --catalog or TCO_CATALOG at a directory like pricing/")
+
+    models_file, models_doc = _load_file(root / "models.yaml", ModelsFile, root)
+    models: dict[str, Model] = {}
+    for i, m in enumerate(models_file.models):
+        if m.id in models:
+            line, col = models_doc.locate(("models", i, "id"))
+            raise TcoError(f"duplicate model id {m.id!r}", file=models_doc.path, line=line, col=col)
+        models[m.id] = m
+
+    bench_file, bench_doc = _load_file(root / "benchmarks.yaml", BenchmarksFile, root)
+    benchmarks = {b.id: b for b in bench_file.benchmarks}
+
+    providers: dict[str, ProviderFile] = {}
+    offers: dict[str, Offer] = {}
+    offer_provider: dict[str, str] = {}
+    for path in sorted(api_dir.glob("*.yaml")):
+        pf, doc = _load_file(path, ProviderFile, root)
+        if pf.provider in providers:
+            raise TcoError(f"provider {pf.provider!r} defined twice", file=doc.path)
+        providers[pf.provider] = pf
+        for i, o in enumerate(pf.offers):
+            if o.id in offers:
+                line, col = doc.locate(("offers", i, "id"))
+                raise TcoError(f"duplicate offer id {o.id!r}", file=doc.path, line=line, col=col)
+            if o.model not in models:
+                line, col = doc.locate(("offers", i, "model"))
+                raise TcoError(f"unknown model {o.model!r}", file=doc.path, line=line, col=col,
+                               field=f"offers.{i}.model", hint=did_you_mean(o.model, models) or "add it to models.yaml")
+            offers[o.id] = o
+            offer_provider[o.id] = pf.provider
+
+    scores: dict[tuple[str, str], list[Score]] = {}
+    qdir = root / "quality"
+    for path in sorted(qdir.glob("*.yaml")) if qdir.is_dir() else []:
+        qf, doc = _load_file(path, QualityFile, root)
+        for b in qf.settings:
+            if b not in benchmarks:
+                line, col = doc.locate(("settings", b), key=True)
+                raise TcoError(f"unknown benchmark {b!r}", file=doc.path, line=line, col=col,
+                               field=f"settings.{b}", hint=did_you_mean(b, benchmarks))
+        for model_id, row in qf.scores.items():
+            if model_id not in models:
+                line, col = doc.locate(("scores", model_id), key=True)
+                raise TcoError(f"unknown model {model_id!r}", file=doc.path, line=line, col=col,
+                               field=f"scores.{model_id}", hint=did_you_mean(model_id, models) or "add it to models.yaml")
+            for b, cell in row.items():
+                if b not in benchmarks:
+                    line, col = doc.locate(("scores", model_id, b), key=True)
+                    raise TcoError(f"unknown benchmark {b!r}", file=doc.path, line=line, col=col,
+                                   field=f"scores.{model_id}.{b}", hint=did_you_mean(b, benchmarks))
+                bench = benchmarks[b]
+                value = cell.score if isinstance(cell, ScoreDetail) else float(cell)
+                if not bench.scale_min <= value <= bench.scale_max:
+                    line, col = doc.locate(("scores", model_id, b))
+                    raise TcoError(f"score {value} outside the benchmark's scale "
+                                   f"{bench.scale_min:g}-{bench.scale_max:g}", file=doc.path, line=line, col=col,
+                                   field=f"scores.{model_id}.{b}")
+                base = qf.settings.get(b, Setting())
+                setting = Setting(
+                    shots=cell.shots if isinstance(cell, ScoreDetail) and cell.shots is not None else base.shots,
+                    cot=cell.cot if isinstance(cell, ScoreDetail) and cell.cot is not None else base.cot,
+                    note=(cell.note if isinstance(cell, ScoreDetail) else None) or base.note,
+                )
+                scores.setdefault((model_id, b), []).append(Score(
+                    model_id, b, value, setting, qf.provenance.source, qf.title, qf.preference, doc.path))
+    for lst in scores.values():
+        lst.sort(key=lambda s: (s.preference, s.file))
+
+    fx_file, _ = _load_file(root / "fx.yaml", FxFile, root)
+    prof_file, prof_doc = _load_file(root / "profiles.yaml", ProfilesFile, root)
+    for name, prof in prof_file.profiles.items():
+        for b in prof.weights:
+            if b not in benchmarks:
+                line, col = prof_doc.locate(("profiles", name, "weights", b), key=True)
+                raise TcoError(f"unknown benchmark {b!r}", file=prof_doc.path, line=line, col=col,
+                               field=f"profiles.{name}.weights.{b}", hint=did_you_mean(b, benchmarks))
+    return Catalog(root, providers, offers, offer_provider, models, benchmarks, scores, fx_file.rates,
+                   dict(prof_file.profiles))

@@ -1,0 +1,170 @@
+"""`tco catalog list` and `tco catalog show`: the catalog as tables or JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from .catalog import Catalog
+from .errors import NotAvailable, TcoError, did_you_mean
+
+
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return "unknown"
+    return f"{v:g}"
+
+
+def _table(rows: list[dict[str, Any]], cols: list[str]) -> str:
+    widths = {c: max([len(c)] + [len(str(r.get(c, ""))) for r in rows]) for c in cols}
+    out = ["  ".join(f"{c:<{widths[c]}}" for c in cols).rstrip(),
+           "  ".join("-" * widths[c] for c in cols)]
+    out += ["  ".join(f"{str(r.get(c, '')):<{widths[c]}}" for c in cols).rstrip() for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def offer_rows(cat: Catalog, as_of: date) -> list[dict[str, Any]]:
+    rows = []
+    for oid, offer in sorted(cat.offers.items()):
+        try:
+            p = cat.price_at(oid, as_of)
+        except NotAvailable as e:
+            rows.append({"id": oid, "model": offer.model, "currency": "", "input_per_mtok": None,
+                         "output_per_mtok": None, "cached_per_mtok": None, "from": "",
+                         "status": f"not yet (from {e.available_from})"})
+            continue
+        rows.append({"id": oid, "model": offer.model, "currency": p.currency,
+                     "input_per_mtok": p.per_mtok(p.input), "output_per_mtok": p.per_mtok(p.output),
+                     "cached_per_mtok": p.per_mtok(p.cached_input), "from": p.effective_from.isoformat(),
+                     "status": p.provenance.status})
+    return rows
+
+
+def list_catalog(cat: Catalog, kind: str, as_of: date, fmt: str = "table") -> str:
+    if kind == "offer":
+        rows = offer_rows(cat, as_of)
+        if fmt == "json":
+            return json.dumps({"as_of": as_of.isoformat(), "offers": rows}, indent=2, ensure_ascii=False) + "\n"
+        disp = [{**r, "input/1M": _fmt(r["input_per_mtok"]) if r["currency"] else "-",
+                 "output/1M": _fmt(r["output_per_mtok"]) if r["currency"] else "-",
+                 "cached/1M": "" if r["cached_per_mtok"] is None else _fmt(r["cached_per_mtok"])} for r in rows]
+        head = f"Offers and the price in force on {as_of} (per 1M tokens, vendor currency)\n"
+        return head + _table(disp, ["id", "model", "currency", "input/1M", "output/1M", "cached/1M", "from",
+                                    "status"])
+    if kind == "model":
+        rows = [{"id": m.id, "name": m.name, "vendor": m.vendor, "open": "open" if m.open_weights else "closed",
+                 "variant": m.variant, "params_b": _fmt(m.params_b) if m.params_b else "-",
+                 "active_b": _fmt(m.active_params_b) if m.active_params_b else "-",
+                 "context": f"{m.context_window:,}" if m.context_window else "-",
+                 "released": m.released.isoformat() if m.released else "-",
+                 "license": m.license, "scores": sum(1 for (mm, _b) in cat.scores if mm == m.id)}
+                for m in sorted(cat.models.values(), key=lambda m: m.id)]
+        if fmt == "json":
+            return json.dumps({"models": [cat.models[r["id"]].model_dump(mode="json") for r in rows]}, indent=2,
+                              ensure_ascii=False) + "\n"
+        return _table(rows, ["id", "vendor", "open", "variant", "params_b", "active_b", "context", "released",
+                             "scores", "license"])
+    if kind == "benchmark":
+        rows = [{"id": b.id, "name": b.name, "category": b.category, "scale": f"{b.scale_min:g}-{b.scale_max:g}",
+                 "models": sum(1 for (_m, bb) in cat.scores if bb == b.id), "description": b.description}
+                for b in cat.benchmarks.values()]
+        if fmt == "json":
+            return json.dumps({"benchmarks": rows}, indent=2) + "\n"
+        return _table(rows, ["id", "category", "scale", "models", "name"])
+    if kind == "profile":
+        rows = [{"id": k, "weights": ", ".join(f"{b} {w:g}" for b, w in p.weights.items()),
+                 "description": p.description} for k, p in cat.profiles.items()]
+        if fmt == "json":
+            return json.dumps({"profiles": {k: p.model_dump() for k, p in cat.profiles.items()}}, indent=2) + "\n"
+        return _table(rows, ["id", "weights", "description"])
+    if kind == "fx":
+        rows = [{"currency": r.currency, "per_usd": f"{r.per_usd:g}", "period": r.period, "usable_from":
+                 r.known_from.isoformat(), "type": r.rate_type, "default": "yes" if r.default else "no",
+                 "status": r.provenance.status} for r in cat.fx_rates]
+        if fmt == "json":
+            return json.dumps({"rates": [r.model_dump(mode="json") for r in cat.fx_rates]}, indent=2) + "\n"
+        return _table(rows, ["currency", "per_usd", "period", "usable_from", "type", "default", "status"])
+    if kind == "gpu":
+        hw = cat.hardware
+        rows = hw.list_rows() if hasattr(hw, "list_rows") else []
+        if fmt == "json":
+            return json.dumps({"gpus": rows}, indent=2, default=str) + "\n"
+        return _table(rows, list(rows[0]) if rows else ["id"])
+    raise TcoError(f"unknown kind {kind!r}")
+
+
+def show(cat: Catalog, item: str, fmt: str = "table") -> str:
+    if item in cat.offers:
+        return _show_offer(cat, item, fmt)
+    for kind, coll in (("model", cat.models), ("benchmark", cat.benchmarks), ("profile", cat.profiles)):
+        if item in coll:
+            data = coll[item].model_dump(mode="json")
+            if kind == "model":
+                data["scores"] = {b: [{"score": s.value, "source": s.source} for s in lst]
+                                  for b, lst in cat.scores_for(item).items()}
+                data["offers"] = sorted(o for o, off in cat.offers.items() if off.model == item)
+            if fmt == "json":
+                return json.dumps({kind: data}, indent=2, ensure_ascii=False) + "\n"
+            return f"{kind} {item}\n" + _yamlish(data, 1)
+    raise TcoError(f"unknown id {item!r}", hint=did_you_mean(item, list(cat.offers) + list(cat.models)
+                                                             + list(cat.benchmarks) + list(cat.profiles))
+                   or "see `tco catalog list`")
+
+
+def _yamlish(v: Any, depth: int) -> str:
+    pad = "  " * depth
+    if isinstance(v, dict):
+        out = ""
+        for k, x in v.items():
+            if isinstance(x, (dict, list)) and x:
+                out += f"{pad}{k}:\n" + _yamlish(x, depth + 1)
+            else:
+                out += f"{pad}{k}: {x}\n"
+        return out
+    if isinstance(v, list):
+        return "".join(f"{pad}- {x}\n" if not isinstance(x, (dict, list)) else f"{pad}-\n" + _yamlish(x, depth + 1)
+                       for x in v)
+    return f"{pad}{v}\n"
+
+
+def _show_offer(cat: Catalog, oid: str, fmt: str) -> str:
+    o = cat.offers[oid]
+    hist = []
+    for i, p in enumerate(o.prices):
+        until = o.prices[i + 1].effective_from.isoformat() if i + 1 < len(o.prices) else None
+        hist.append({
+            "effective_from": p.effective_from.isoformat(), "until": until, "currency": p.currency,
+            "unit": p.unit, "input": p.input, "output": p.output, "cached_input": p.cached_input,
+            "input_per_mtok": p.per_mtok(p.input), "output_per_mtok": p.per_mtok(p.output),
+            "cached_input_per_mtok": p.per_mtok(p.cached_input),
+            "tiers": [t.model_dump() for t in p.tiers], "batch_discount": p.batch_discount,
+            **p.provenance.model_dump(mode="json"),
+        })
+    data = {"id": oid, "name": o.name, "provider": cat.offer_provider[oid], "model": o.model,
+            "launched": o.launched.isoformat() if o.launched else None, "alias_of": o.alias_of,
+            "context_window": o.context_window, "prices": hist}
+    if fmt == "json":
+        return json.dumps({"offer": data}, indent=2, ensure_ascii=False) + "\n"
+    lines = [f"{oid}  ({o.name}; model {o.model}; provider {cat.offer_provider[oid]})"]
+    if o.launched:
+        lines.append(f"  launched {o.launched}")
+    if o.alias_of:
+        lines.append(f"  alias: {o.alias_of}")
+    if o.context_window:
+        lines.append(f"  context window {o.context_window:,} tokens")
+    lines.append("")
+    rows = [{"from": h["effective_from"], "until": h["until"] or "(current)", "currency": h["currency"],
+             "input/1M": _fmt(h["input_per_mtok"]), "output/1M": _fmt(h["output_per_mtok"]),
+             "cached/1M": "" if h["cached_input_per_mtok"] is None else _fmt(h["cached_input_per_mtok"]),
+             "tiers": "; ".join(f">{t['above_input_tokens']:,}: {_fmt(t['input'])}/{_fmt(t['output'])}"
+                                for t in h["tiers"]),
+             "status": h["status"]} for h in hist]
+    lines.append(_table(rows, ["from", "until", "currency", "input/1M", "output/1M", "cached/1M", "tiers",
+                               "status"]).rstrip())
+    lines.append("")
+    lines.append("Sources")
+    for h in hist:
+        lines.append(f"  {h['effective_from']}: {h['source']} (checked {h['checked']})"
+                     + (f"; note: {h['note']}" if h["note"] else ""))
+    return "\n".join(lines) + "\n"

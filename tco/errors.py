@@ -1,0 +1,93 @@
+"""Errors a user can act on: one line naming file, line, column and field, with a hint.
+
+``tco: error: FILE:LINE:COL: field.path: message (hint)``
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class TcoError(Exception):
+    """An error caused by input (a file, a flag, an id). The CLI prints ``str(err)`` and exits 2."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        col: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.col = col
+        self.field = field
+        self.hint = hint
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        parts = []
+        if self.file:
+            where = self.file
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.col is not None:
+                    where += f":{self.col}"
+            parts.append(where)
+        if self.field:
+            parts.append(self.field)
+        parts.append(self.message)
+        text = ": ".join(parts)
+        if self.hint:
+            text += f" ({self.hint})"
+        return text.replace("\n", " ")
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def located(self, file: str | None = None, line: int | None = None, col: int | None = None,
+                field: str | None = None) -> TcoError:
+        """The same error with a location filled in where it was missing."""
+        return TcoError(
+            self.message,
+            file=self.file or file,
+            line=self.line if self.line is not None else line,
+            col=self.col if self.col is not None else col,
+            field=self.field or field,
+            hint=self.hint,
+        )
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str | None:
+    """A 'did you mean ...?' hint, or None when nothing is close."""
+    choices = list(choices)
+    close = difflib.get_close_matches(word, choices, n=n, cutoff=0.5)
+    if not close:
+        low = word.lower()
+        close = [c for c in choices if low and (low in c.lower() or c.lower().split("/")[-1] in low)][:n]
+    if not close:
+        return None
+    return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+class NotAvailable(TcoError):
+    """A lookup dated before an offer existed (or before its first recorded price)."""
+
+    def __init__(self, message: str, available_from: object, **kw: object) -> None:
+        self.available_from = available_from
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+
+    def located(self, file: str | None = None, line: int | None = None, col: int | None = None,
+                field: str | None = None) -> TcoError:
+        err = NotAvailable(self.message, self.available_from, file=self.file or file,
+                           line=self.line if self.line is not None else line,
+                           col=self.col if self.col is not None else col, field=self.field or field,
+                           hint=self.hint)
+        return err

@@ -1,0 +1,40 @@
+"""Shared pydantic base classes and field types for catalog and scenario files.
+
+No numpy and no I/O here: these are the shapes of the YAML files, validated once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    """Base for every file-backed model: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+Status = Literal["verified", "single-source", "unverified"]
+"""How well a figure is established: two or more independent sources, one source, or a hint."""
+
+NonNeg = Annotated[float, Field(ge=0)]
+Pos = Annotated[float, Field(gt=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=100)]
+OfferId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*$", max_length=140)]
+
+
+class Provenance(Strict):
+    """Where a figure comes from and how sure we are of it."""
+
+    source: str = Field(min_length=1)
+    """A URL, a repository path at a commit, or a seed file name with its section."""
+    checked: date
+    """The date a person last checked the figure against its source."""
+    status: Status
+    """verified (two or more sources), single-source, or unverified."""
+    note: str | None = None
+    """Anything a reader should know: date uncertainty, conflicts between sources."""

@@ -1,0 +1,294 @@
+"""Schemas of the files under ``pricing/``: API price history, models, benchmarks,
+quality scores and exchange rates.
+
+Units live in field names: ``*_per_mtok`` is per one million tokens in the price point's
+``currency``. A price point may be written per 1K tokens (``unit: per_1k_tokens``, the
+way Chinese vendors quote); it is normalized to per 1M on load, keeping the original.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from ._base import NonNeg, OfferId, Pos, Provenance, Share, Slug, Strict
+
+Unit = Literal["per_1m_tokens", "per_1k_tokens"]
+UNIT_TO_MTOK = {"per_1m_tokens": 1.0, "per_1k_tokens": 1000.0}
+"""Multiply a price in this unit by the factor to get the price per 1M tokens."""
+
+
+class ContextTier(Strict):
+    """A long-context price tier: a request whose prompt is longer than ``above_input_tokens``
+    is billed entirely at these prices (the "cliff" rule Google and Anthropic use)."""
+
+    above_input_tokens: int = Field(gt=0)
+    """Prompt length (tokens) above which the whole request is re-priced."""
+    input: NonNeg
+    """Input price in the point's unit and currency."""
+    output: NonNeg | None = None
+    """Output price in the point's unit and currency; None means unknown."""
+
+
+class PricePoint(Strict):
+    """One price of one offer, in force from ``effective_from`` until the next point."""
+
+    effective_from: date
+    """First day this price applies (inclusive); the next point's date ends it."""
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    """ISO 4217 code of the prices below, as the vendor quotes them."""
+    unit: Unit = "per_1m_tokens"
+    """The unit the vendor quotes; prices are normalized to per 1M tokens on load."""
+    input: NonNeg | None
+    """Price of uncached input tokens. None means unknown (never 0: a free model is an explicit 0)."""
+    output: NonNeg | None
+    """Price of output tokens. None means unknown."""
+    cached_input: NonNeg | None = None
+    """Price of cache-hit input tokens, where the vendor offers caching and it is known."""
+    batch_discount: Share | None = None
+    """Fraction taken off input and output prices for asynchronous batch requests (0.5 = half price)."""
+    tiers: tuple[ContextTier, ...] = ()
+    """Long-context tiers, in increasing order of threshold."""
+    provenance: Provenance
+    """Source, checked date and status of this price point."""
+
+    @model_validator(mode="after")
+    def _tiers_sorted(self) -> PricePoint:
+        bounds = [t.above_input_tokens for t in self.tiers]
+        if bounds != sorted(set(bounds)):
+            raise ValueError("tiers must be sorted by above_input_tokens, without duplicates")
+        return self
+
+    @property
+    def factor(self) -> float:
+        """Multiplier from the quoted unit to per 1M tokens."""
+        return UNIT_TO_MTOK[self.unit]
+
+    def per_mtok(self, value: float | None) -> float | None:
+        """A price of this point in per-1M-token units (None stays None)."""
+        return None if value is None else value * self.factor
+
+
+class Offer(Strict):
+    """A priced API endpoint: one provider selling one model under one name."""
+
+    id: OfferId
+    """``provider/model`` slug, e.g. ``openai/gpt-4o``."""
+    name: str
+    """Display name as the provider writes it."""
+    model: Slug
+    """Id of the model in ``models.yaml`` this offer serves."""
+    api_name: str | None = None
+    """The model string sent to the provider's API, if it differs from the slug."""
+    launched: date | None = None
+    """Date the offer became available, where known."""
+    alias_of: str | None = None
+    """For a moving alias, a note of which snapshot it points to and when it moved."""
+    context_window: int | None = Field(default=None, gt=0)
+    """Maximum prompt plus output tokens, where known."""
+    prices: tuple[PricePoint, ...] = Field(min_length=1)
+    """Price history, oldest first."""
+
+    @model_validator(mode="after")
+    def _history_sorted(self) -> Offer:
+        dates = [p.effective_from for p in self.prices]
+        if dates != sorted(set(dates)):
+            raise ValueError(f"{self.id}: prices must be in increasing effective_from order, one per date")
+        return self
+
+
+class ProviderFile(Strict):
+    """``pricing/api/<provider>.yaml``: one provider's offers."""
+
+    provider: Slug
+    """Provider slug; every offer id starts with it."""
+    name: str
+    """Display name."""
+    kind: Literal["first-party", "host"] = "first-party"
+    """first-party: sells its own models; host: serves someone else's (open) models."""
+    pricing_urls: tuple[str, ...] = ()
+    """Official pricing pages."""
+    offers: tuple[Offer, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _offers_match_provider(self) -> ProviderFile:
+        for offer in self.offers:
+            if offer.id.split("/", 1)[0] != self.provider:
+                raise ValueError(f"offer {offer.id!r} does not start with provider {self.provider!r}/")
+        ids = [o.id for o in self.offers]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate offer ids: {', '.join(dupes)}")
+        return self
+
+
+class MoE(Strict):
+    """Mixture-of-experts layout."""
+
+    experts: int = Field(gt=0)
+    """Routed experts per MoE layer."""
+    active_experts: int = Field(gt=0)
+    """Experts each token is routed to."""
+    shared_experts: int = Field(default=0, ge=0)
+    """Always-active shared experts, if any."""
+
+
+class Architecture(Strict):
+    """Transformer shape numbers (from the model's config.json)."""
+
+    layers: int = Field(gt=0)
+    hidden_size: int = Field(gt=0)
+    heads: int = Field(gt=0)
+    """Attention (query) heads."""
+    kv_heads: int = Field(gt=0)
+    """Key/value heads (GQA: fewer than ``heads``)."""
+    head_dim: int = Field(gt=0)
+    ffn_size: int = Field(gt=0)
+    """Intermediate size of the feed-forward block (per expert for MoE)."""
+    vocab_size: int = Field(gt=0)
+    kv_lora_rank: int | None = Field(default=None, gt=0)
+    """Multi-head latent attention (DeepSeek-V2): compressed KV rank per token per layer."""
+    rope_head_dim: int | None = Field(default=None, gt=0)
+    """Multi-head latent attention: decoupled RoPE key dimension cached per token per layer."""
+    moe: MoE | None = None
+    """Mixture-of-experts layout; None for a dense model."""
+
+    @model_validator(mode="after")
+    def _gqa(self) -> Architecture:
+        if self.heads % self.kv_heads:
+            raise ValueError(f"heads ({self.heads}) must be a multiple of kv_heads ({self.kv_heads})")
+        return self
+
+
+Variant = Literal["base", "instruct", "chat"]
+
+
+class Model(Strict):
+    """Facts about one model (open or closed)."""
+
+    id: Slug
+    name: str
+    vendor: str
+    open_weights: bool
+    """True when the weights can be downloaded and self-hosted."""
+    license: str
+    variant: Variant
+    """base (pretrained) or instruct/chat (post-trained): scores of the two never mix silently."""
+    params_b: Pos | None = None
+    """Total parameters, billions (None for closed models whose size is not public)."""
+    active_params_b: Pos | None = None
+    """Parameters active per token, billions (equals params_b for a dense model)."""
+    context_window: int | None = Field(default=None, gt=0)
+    released: date | None = None
+    architecture: Architecture | None = None
+    """Required for self-hosting; open models in the catalog carry it."""
+    provenance: Provenance
+
+
+class ModelsFile(Strict):
+    """``pricing/models.yaml``."""
+
+    models: tuple[Model, ...] = Field(min_length=1)
+
+
+class Benchmark(Strict):
+    """A benchmark and the scale its scores are on."""
+
+    id: Slug
+    name: str
+    category: str
+    """general, reasoning, code, math, tool-use, long-context, multilingual, chinese, instruction-following."""
+    scale_min: float = 0.0
+    scale_max: float = 100.0
+    """Scores are normalized to 0-100 as (score - min) / (max - min) * 100 before they are combined."""
+    description: str = ""
+
+
+class BenchmarksFile(Strict):
+    """``pricing/benchmarks.yaml``."""
+
+    benchmarks: tuple[Benchmark, ...] = Field(min_length=1)
+
+
+class Setting(Strict):
+    """How a score was measured."""
+
+    shots: int | None = Field(default=None, ge=0)
+    cot: bool | None = None
+    note: str | None = None
+
+
+class ScoreDetail(Setting):
+    """A score whose setting differs from its table's default for that benchmark."""
+
+    score: float
+
+
+class QualityFile(Strict):
+    """``pricing/quality/<source>.yaml``: one published table of benchmark scores.
+
+    Cells the source leaves blank or unreadable are simply absent: missing, never 0.
+    """
+
+    title: str
+    provenance: Provenance
+    preference: int = Field(default=100, ge=0)
+    """When two sources score the same model on the same benchmark, the lower preference wins
+    (the other is reported as an alternative)."""
+    settings: dict[Slug, Setting] = {}
+    """Default setting per benchmark in this table."""
+    scores: dict[Slug, dict[Slug, float | ScoreDetail]]
+    """model id -> benchmark id -> score (or a score with its own setting)."""
+
+
+class FxRate(Strict):
+    """A dated exchange rate: units of ``currency`` per 1 USD."""
+
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    per_usd: Pos
+    kind: Literal["monthly-average", "daily"]
+    """monthly-average: the average of ``period`` (YYYY-MM), known from the first day of the next month;
+    daily: the rate of ``period`` (YYYY-MM-DD), known from that day."""
+    period: str = Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$")
+    rate_type: str
+    """e.g. 'Fed G.5 noon buying rate' or 'PBOC central parity'."""
+    default: bool = True
+    """Used for lookups unless a scenario asks otherwise; alternatives are kept for sensitivity."""
+    provenance: Provenance
+
+    @model_validator(mode="after")
+    def _period_matches_kind(self) -> FxRate:
+        want = 7 if self.kind == "monthly-average" else 10
+        if len(self.period) != want:
+            raise ValueError(f"period {self.period!r} does not match kind {self.kind!r}")
+        return self
+
+    @property
+    def known_from(self) -> date:
+        """First day this rate can be used for a lookup."""
+        if self.kind == "daily":
+            return date.fromisoformat(self.period)
+        y, m = (int(x) for x in self.period.split("-"))
+        return date(y + (m == 12), m % 12 + 1, 1)
+
+
+class FxFile(Strict):
+    """``pricing/fx.yaml``."""
+
+    rates: tuple[FxRate, ...] = Field(min_length=1)
+
+
+class Profile(Strict):
+    """A named quality profile: benchmark weights for a kind of work."""
+
+    description: str
+    weights: dict[Slug, Annotated[float, Field(gt=0)]]
+    """Benchmark id -> weight; a candidate's quality is the weighted mean of the scores it has."""
+
+
+class ProfilesFile(Strict):
+    """``pricing/profiles.yaml``."""
+
+    profiles: dict[Slug, Profile]

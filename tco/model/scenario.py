@@ -1,0 +1,154 @@
+"""The scenario file: a workload, a quality profile and the candidates to compare."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
+
+from ._base import OfferId, Slug, Strict
+
+Volume = Annotated[float, Field(gt=0, strict=True, allow_inf_nan=False)]
+"""A positive, finite number (ints accepted; strings and booleans are errors)."""
+Fraction = Annotated[float, Field(ge=0, le=1, strict=True, allow_inf_nan=False)]
+Weight = Annotated[float, Field(ge=0, strict=True, allow_inf_nan=False)]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+
+DEFAULT_DAYS_PER_MONTH = 365 / 12
+
+
+class Workload(Strict):
+    """What the application sends: volume and request shape (means per request)."""
+
+    requests_per_day: Volume | None = None
+    """Requests per day; give this or ``requests_per_month``."""
+    requests_per_month: Volume | None = None
+    """Requests per month; give this or ``requests_per_day``."""
+    input_tokens: Volume
+    """Mean prompt tokens per request (cached ones included)."""
+    output_tokens: Volume
+    """Mean generated tokens per request."""
+    days_per_month: Annotated[float, Field(gt=0, le=31, strict=True, allow_inf_nan=False)] = DEFAULT_DAYS_PER_MONTH
+    """Days in a billing month (default 365/12 = 30.4167)."""
+    cached_input_share: Fraction = 0.0
+    """Share of input tokens that hit the provider's prompt cache (billed at the cached price)."""
+    batch_share: Fraction = 0.0
+    """Share of requests sent through an asynchronous batch API (billed with the batch discount)."""
+    peak_to_average: Annotated[float, Field(ge=1, le=100, strict=True, allow_inf_nan=False)] = 2.0
+    """Peak load over average load; self-hosted capacity is sized for the peak."""
+
+    @model_validator(mode="after")
+    def _one_volume(self) -> Workload:
+        if (self.requests_per_day is None) == (self.requests_per_month is None):
+            raise ValueError("give exactly one of requests_per_day or requests_per_month")
+        return self
+
+    @property
+    def monthly_requests(self) -> float:
+        if self.requests_per_month is not None:
+            return self.requests_per_month
+        assert self.requests_per_day is not None
+        return self.requests_per_day * self.days_per_month
+
+
+class CustomBenchmark(Strict):
+    """A team's own benchmark, usable in the profile and in ``scores``."""
+
+    name: str
+    scale_min: float = 0.0
+    scale_max: float = 100.0
+
+    @model_validator(mode="after")
+    def _scale(self) -> CustomBenchmark:
+        if not self.scale_max > self.scale_min:
+            raise ValueError("scale_max must be greater than scale_min")
+        return self
+
+
+class QualitySpec(Strict):
+    """How quality is scored: a weighted mean of normalized benchmark scores."""
+
+    profile: Slug | dict[Slug, Weight] = "general"
+    """A built-in profile name (see ``tco catalog list --kind profile``) or benchmark weights."""
+    min_coverage: Fraction = 0.5
+    """Share of the profile's weight a candidate must have scores for to be ranked by value."""
+    benchmarks: dict[Slug, CustomBenchmark] = {}
+    """Your own benchmarks (ids must not clash with the catalog's)."""
+    scores: dict[Slug, dict[Slug, Annotated[float, Field(strict=True, allow_inf_nan=False)]]] = {}
+    """Your own eval results: model id -> benchmark id -> score. They add to or override the catalog's."""
+
+    @field_validator("profile")
+    @classmethod
+    def _weights(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            if not v:
+                raise ValueError("a custom profile needs at least one benchmark")
+            if sum(v.values()) <= 0:
+                raise ValueError("profile weights must not all be zero")
+        return v
+
+
+class OfferCandidate(Strict):
+    """An API offer with optional adjustments."""
+
+    offer: OfferId
+    """Catalog offer id, e.g. ``openai/gpt-4o``."""
+    label: str | None = None
+    """Display name (default: the offer id)."""
+    discount: Fraction = 0.0
+    """Negotiated discount off list price (0.2 = 20 % off)."""
+
+
+class SelfhostCandidate(Strict):
+    """A self-hosted deployment of an open model."""
+
+    selfhost: dict[str, Any]
+    """Deployment spec (see docs/selfhost-model.md)."""
+
+
+def _candidate_kind(v: Any) -> str:
+    if isinstance(v, dict):
+        return "selfhost-spec" if "selfhost" in v else "api-offer"
+    if isinstance(v, (OfferCandidate, SelfhostCandidate)):
+        return "selfhost-spec" if isinstance(v, SelfhostCandidate) else "api-offer"
+    return "api-id"
+
+
+CANDIDATE_TAGS = frozenset({"api-id", "api-offer", "selfhost-spec"})
+"""Union tags pydantic puts into error locations; the YAML locator skips them."""
+
+Candidate = Annotated[
+    Annotated[OfferId, Tag("api-id")] | Annotated[OfferCandidate, Tag("api-offer")]
+    | Annotated[SelfhostCandidate, Tag("selfhost-spec")],
+    Discriminator(_candidate_kind),
+]
+
+
+class Scenario(Strict):
+    """A ``tco`` scenario file."""
+
+    name: str = "Untitled scenario"
+    description: str | None = None
+    currency: Currency = "USD"
+    """Report currency; prices in other currencies are converted with a dated rate."""
+    as_of: date | None = None
+    """Price date (default: today)."""
+    fx: dict[Currency, Annotated[float, Field(gt=0, strict=True, allow_inf_nan=False)]] = {}
+    """Exchange-rate overrides: units of the currency per 1 USD, e.g. ``{CNY: 7.1159}``."""
+    workload: Workload
+    quality: QualitySpec = QualitySpec()
+    candidates: list[Candidate] = Field(min_length=1)
+    """Offer ids (``provider/model``), offers with adjustments, or self-hosted deployments."""
+    _source: Any = PrivateAttr(default=None)
+    """The parsed YAML document this scenario came from (for located errors), if any."""
+
+    @field_validator("candidates", mode="before")
+    @classmethod
+    def _not_empty(cls, v: Any) -> Any:
+        if v is None or v == []:
+            raise ValueError("the candidate list is empty: add offer ids such as openai/gpt-4o-mini")
+        return v
+
+
+CandidateKind = Literal["api", "selfhost"]

@@ -1,0 +1,495 @@
+"""From a scenario and the catalog to an estimate: resolve ids, dated prices and exchange
+rates (errors located in the scenario file), compile numpy arrays, run the engine.
+
+The engine itself (``tco.engine``) is pure numpy; this module is the glue.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import yamlio
+from .catalog import Catalog, load_catalog
+from .engine.api import ApiPrices, api_cost
+from .engine.quality import cost_per_quality_point, normalize, quality, rank
+from .errors import NotAvailable, TcoError, did_you_mean
+from .model.scenario import OfferCandidate, Scenario, SelfhostCandidate
+
+SCHEMA_VERSION = 1
+
+
+# ---- loading ------------------------------------------------------------------------------
+
+
+def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
+    """Read and validate a scenario file; ids are checked against the catalog.
+
+    Raises :class:`tco.errors.TcoError` with file, line, column and field on bad input.
+    """
+    doc = yamlio.load(path)
+    return scenario_from_document(doc, catalog)
+
+
+def parse_scenario(text: str, name: str = "<scenario>", catalog: Catalog | None = None) -> Scenario:
+    """Validate scenario YAML text (used by the TUI and tests)."""
+    return scenario_from_document(yamlio.parse(text, name), catalog)
+
+
+def scenario_from_document(doc: yamlio.Document, catalog: Catalog | None = None) -> Scenario:
+    if not isinstance(doc.data, dict):
+        got = "an empty file" if doc.data is None else f"a {type(doc.data).__name__}"
+        raise TcoError(f"expected a mapping with workload: and candidates:, got {got}", file=doc.path,
+                       line=1, col=1, hint="run `tco init` for a commented template")
+    scenario = yamlio.validate(doc, Scenario)
+    scenario._source = doc
+    check_scenario(scenario, catalog or load_catalog())
+    return scenario
+
+
+def _locate(scenario: Scenario, loc: tuple[Any, ...], key: bool = False) -> dict[str, Any]:
+    doc = scenario._source
+    field_path = ".".join(str(p) for p in loc)
+    if doc is None:
+        return {"field": field_path}
+    line, col = doc.locate(loc, key=key)
+    return {"file": doc.path, "line": line, "col": col, "field": field_path}
+
+
+def _relocate(err: TcoError, scenario: Scenario, loc: tuple[Any, ...], key: bool = False) -> TcoError:
+    where = _locate(scenario, loc, key)
+    return err.located(where.get("file"), where.get("line"), where.get("col"), where.get("field"))
+
+
+def check_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = None,
+                   currency: str | None = None, strict: bool = False) -> list[str]:
+    """Raise a located error for anything the catalog cannot resolve; return the warnings
+    about offers not available on the as-of date."""
+    compiled = compile_scenario(scenario, catalog, as_of=as_of, currency=currency, strict=strict)
+    return [f"{r.id}: {w}" for r in compiled.candidates if r.available_from for w in r.warnings[:1]]
+
+
+# ---- compiling ----------------------------------------------------------------------------
+
+
+@dataclass
+class FxUsed:
+    currency: str
+    per_usd: float
+    rate_type: str
+    period: str
+    source: str
+    overridden: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"currency": self.currency, "per_usd": self.per_usd, "rate_type": self.rate_type,
+                "period": self.period, "source": self.source, "overridden": self.overridden}
+
+
+@dataclass
+class Resolved:
+    """One candidate resolved against the catalog."""
+
+    id: str
+    label: str
+    kind: str
+    model: str
+    provider: str
+    price: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
+    selfhost: Any = None
+    available_from: str | None = None
+    """Set when the offer did not exist yet on the as-of date."""
+
+
+@dataclass
+class Compiled:
+    """A scenario resolved against the catalog at one as-of date and report currency."""
+
+    scenario: Scenario
+    catalog: Catalog
+    as_of: date
+    currency: str
+    fx: dict[str, FxUsed]
+    candidates: list[Resolved]
+    api_index: np.ndarray
+    """Positions of API candidates in ``candidates``."""
+    prices: ApiPrices
+    weights: np.ndarray
+    benchmark_ids: list[str]
+    normalized_scores: np.ndarray
+    """(C, B) scores normalized to 0-100, NaN where missing."""
+    score_detail: list[list[dict[str, Any] | None]]
+    profile_name: str
+    warnings: list[str]
+
+    def to_report_currency(self, amount: float, currency: str) -> float:
+        return amount / self._per_usd(currency) * self._per_usd(self.currency)
+
+    def _per_usd(self, currency: str) -> float:
+        return 1.0 if currency == "USD" else self.fx[currency].per_usd
+
+
+def _fx(scenario: Scenario, catalog: Catalog, currency: str, as_of: date, fx: dict[str, FxUsed],
+        loc: tuple[Any, ...]) -> None:
+    if currency == "USD" or currency in fx:
+        return
+    if currency in scenario.fx:
+        fx[currency] = FxUsed(currency, scenario.fx[currency], "scenario override", "-", "scenario fx:", True)
+        return
+    try:
+        rate = catalog.fx_at(currency, as_of)
+    except TcoError as e:
+        raise _relocate(e, scenario, loc) from None
+    assert rate is not None
+    fx[currency] = FxUsed(currency, rate.per_usd, rate.rate_type, rate.period, rate.provenance.source, False)
+
+
+_UNPRICED = {"input": math.nan, "output": math.nan, "cached_input": math.nan, "tier_threshold": math.inf,
+             "tier_input": math.nan, "tier_output": math.nan, "batch_discount": math.nan}
+
+
+def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = None,
+                     currency: str | None = None, strict: bool = False) -> Compiled:
+    """Resolve a scenario at ``as_of`` in ``currency``.
+
+    An offer that did not exist yet on ``as_of`` stays in the result as unavailable (no cost,
+    a warning that says when it launched); with ``strict`` it is an error instead. If no
+    candidate is available at all, that is always an error.
+    """
+    as_of = as_of or scenario.as_of or date.today()
+    currency = currency or scenario.currency
+    fx: dict[str, FxUsed] = {}
+    warnings: list[str] = []
+    for cur in scenario.fx:
+        if cur == "USD":
+            raise TcoError("the USD rate is 1 by definition", **_locate(scenario, ("fx", "USD"), key=True))
+    _fx(scenario, catalog, currency, as_of, fx, ("currency",))
+
+    resolved: list[Resolved] = []
+    api_rows: list[dict[str, float]] = []
+    api_index: list[int] = []
+    seen: set[str] = set()
+    unavailable: list[TcoError] = []
+    for i, cand in enumerate(scenario.candidates):
+        if isinstance(cand, SelfhostCandidate):
+            r = _resolve_selfhost(scenario, catalog, cand, i)
+        else:
+            offer_id = cand if isinstance(cand, str) else cand.offer
+            loc: tuple[Any, ...] = ("candidates", i) if isinstance(cand, str) else ("candidates", i, "offer")
+            try:
+                offer = catalog.offer(offer_id)
+            except TcoError as e:
+                raise _relocate(e, scenario, loc) from None
+            discount = cand.discount if isinstance(cand, OfferCandidate) else 0.0
+            label = (cand.label if isinstance(cand, OfferCandidate) and cand.label else offer_id)
+            r = Resolved(label, label, "api", offer.model, catalog.offer_provider[offer_id])
+            try:
+                point = catalog.price_at(offer_id, as_of)
+            except NotAvailable as e:
+                located = _relocate(e, scenario, loc)
+                if strict:
+                    raise located from None
+                unavailable.append(located)
+                r.available_from = str(e.available_from)
+                r.warnings.append(f"not available on {as_of}: {e.message} (excluded; {located.hint})")
+                api_rows.append(dict(_UNPRICED, discount=discount))
+                api_index.append(i)
+                resolved.append(r)
+                seen.add(r.id)
+                continue
+            _fx(scenario, catalog, point.currency, as_of, fx, loc)
+            conv = 1.0 / (1.0 if point.currency == "USD" else fx[point.currency].per_usd) * (
+                1.0 if currency == "USD" else fx[currency].per_usd)
+
+            def mt(v: float | None, conv: float = conv, point: Any = point) -> float:
+                return math.nan if v is None else v * point.factor * conv
+
+            tier = point.tiers[0] if point.tiers else None
+            row = {
+                "input": mt(point.input), "output": mt(point.output), "cached_input": mt(point.cached_input),
+                "tier_threshold": tier.above_input_tokens if tier else math.inf,
+                "tier_input": mt(tier.input) if tier else math.nan,
+                "tier_output": mt(tier.output) if tier else math.nan,
+                "batch_discount": math.nan if point.batch_discount is None else point.batch_discount,
+                "discount": discount,
+            }
+            api_rows.append(row)
+            api_index.append(i)
+            r.price = {
+                "offer": offer_id, "effective_from": point.effective_from.isoformat(),
+                "currency": point.currency, "unit": point.unit,
+                "input": point.input, "output": point.output, "cached_input": point.cached_input,
+                "input_per_mtok": _none(row["input"]), "output_per_mtok": _none(row["output"]),
+                "cached_input_per_mtok": _none(row["cached_input"]),
+                "long_context_tier": ({"above_input_tokens": tier.above_input_tokens,
+                                       "input_per_mtok": _none(row["tier_input"]),
+                                       "output_per_mtok": _none(row["tier_output"])} if tier else None),
+                "status": point.provenance.status, "source": point.provenance.source,
+                "note": point.provenance.note, "discount": discount,
+            }
+            if point.input is None or point.output is None:
+                missing = " and ".join(n for n, v in (("input", point.input), ("output", point.output)) if v is None)
+                r.warnings.append(f"{missing} price unknown for {offer_id} on {as_of}: cost cannot be computed")
+            if point.provenance.status != "verified":
+                r.warnings.append(f"price status {point.provenance.status} ({point.effective_from})"
+                                  + (f": {point.provenance.note}" if point.provenance.note else ""))
+            w = scenario.workload
+            if w.cached_input_share > 0 and point.cached_input is None:
+                r.warnings.append("no cached-input price on record: cached tokens billed at the input price")
+            if w.batch_share > 0 and point.batch_discount is None:
+                r.warnings.append("no batch discount on record: batch traffic billed at list price")
+            if tier and w.input_tokens > tier.above_input_tokens:
+                r.warnings.append(f"prompts of {w.input_tokens:,.0f} tokens are above {tier.above_input_tokens:,}: "
+                                  "long-context prices apply to the whole request")
+            if offer.context_window and w.input_tokens + w.output_tokens > offer.context_window:
+                r.warnings.append(f"request of {w.input_tokens + w.output_tokens:,.0f} tokens exceeds the "
+                                  f"{offer.context_window:,}-token context window")
+        if r.id in seen:
+            raise TcoError(f"candidate {r.id!r} is listed twice", **_locate(scenario, ("candidates", i)),
+                           hint="give one of them a label:")
+        seen.add(r.id)
+        model = catalog.models.get(r.model)
+        if model is not None and model.variant == "base":
+            r.warnings.append(f"{r.model} is a base (pretrained) model: its scores are base-model scores")
+        resolved.append(r)
+
+    if unavailable and len(unavailable) == len(resolved):
+        raise unavailable[0]
+    cols = ["input", "output", "cached_input", "tier_threshold", "tier_input", "tier_output",
+            "batch_discount", "discount"]
+    prices = ApiPrices.from_columns(**{c: [row[c] for row in api_rows] for c in cols})
+
+    bench_ids, weights, profile_name = _profile(scenario, catalog)
+    norm, detail = _score_matrix(scenario, catalog, resolved, bench_ids)
+    return Compiled(scenario, catalog, as_of, currency, fx, resolved, np.array(api_index, dtype=np.int64),
+                    prices, weights, bench_ids, norm, detail, profile_name, warnings)
+
+
+def _none(v: float) -> float | None:
+    return None if (v is None or (isinstance(v, float) and math.isnan(v))) else v
+
+
+def _resolve_selfhost(scenario: Scenario, catalog: Catalog, cand: SelfhostCandidate, i: int) -> Resolved:
+    from .selfhost_glue import resolve_candidate
+
+    try:
+        return resolve_candidate(scenario, catalog, cand, i)
+    except TcoError as e:
+        raise _relocate(e, scenario, ("candidates", i, "selfhost")) from None
+
+
+def _profile(scenario: Scenario, catalog: Catalog) -> tuple[list[str], np.ndarray, str]:
+    q = scenario.quality
+    custom = q.benchmarks
+    for b in custom:
+        if b in catalog.benchmarks:
+            raise TcoError(f"benchmark {b!r} already exists in the catalog",
+                           **_locate(scenario, ("quality", "benchmarks", b), key=True), hint="pick another id")
+    if isinstance(q.profile, str):
+        try:
+            weights = catalog.profile(q.profile).weights
+        except TcoError as e:
+            raise _relocate(e, scenario, ("quality", "profile")) from None
+        name = q.profile
+    else:
+        weights = q.profile
+        name = "custom"
+        for b in weights:
+            if b not in catalog.benchmarks and b not in custom:
+                raise TcoError(f"unknown benchmark {b!r}", **_locate(scenario, ("quality", "profile", b), key=True),
+                               hint=did_you_mean(b, list(catalog.benchmarks) + list(custom))
+                               or "see `tco catalog list --kind benchmark`")
+    for model_id, row in q.scores.items():
+        if model_id not in catalog.models:
+            raise TcoError(f"unknown model {model_id!r}", **_locate(scenario, ("quality", "scores", model_id), key=True),
+                           hint=did_you_mean(model_id, catalog.models) or "see `tco catalog list --kind model`")
+        for b, v in row.items():
+            if b not in catalog.benchmarks and b not in custom:
+                raise TcoError(f"unknown benchmark {b!r}",
+                               **_locate(scenario, ("quality", "scores", model_id, b), key=True),
+                               hint=did_you_mean(b, list(catalog.benchmarks) + list(custom))
+                               or "declare your own under quality.benchmarks")
+            lo, hi = _scale(catalog, scenario, b)
+            if not lo <= v <= hi:
+                raise TcoError(f"score {v} outside the benchmark's scale {lo:g}-{hi:g}",
+                               **_locate(scenario, ("quality", "scores", model_id, b)))
+    ids = list(weights)
+    return ids, np.array([weights[b] for b in ids], dtype=np.float64), name
+
+
+def _scale(catalog: Catalog, scenario: Scenario, bench: str) -> tuple[float, float]:
+    if bench in scenario.quality.benchmarks:
+        cb = scenario.quality.benchmarks[bench]
+        return cb.scale_min, cb.scale_max
+    b = catalog.benchmarks[bench]
+    return b.scale_min, b.scale_max
+
+
+def _score_matrix(scenario: Scenario, catalog: Catalog, resolved: list[Resolved],
+                  bench_ids: list[str]) -> tuple[np.ndarray, list[list[dict[str, Any] | None]]]:
+    C, B = len(resolved), len(bench_ids)
+    raw = np.full((C, B), np.nan)
+    detail: list[list[dict[str, Any] | None]] = [[None] * B for _ in range(C)]
+    user = scenario.quality.scores
+    for ci, r in enumerate(resolved):
+        for bi, b in enumerate(bench_ids):
+            if b in user.get(r.model, {}):
+                raw[ci, bi] = user[r.model][b]
+                detail[ci][bi] = {"benchmark": b, "score": raw[ci, bi], "source": "scenario quality.scores",
+                                  "setting": None, "alternatives": []}
+                continue
+            found = catalog.scores.get((r.model, b))
+            if not found:
+                continue
+            best = found[0]
+            raw[ci, bi] = best.value
+            s = best.setting
+            detail[ci][bi] = {
+                "benchmark": b, "score": best.value, "source": best.source,
+                "setting": {"shots": s.shots, "cot": s.cot, "note": s.note},
+                "alternatives": [{"score": a.value, "source": a.source} for a in found[1:]],
+            }
+    lo = np.array([_scale(catalog, scenario, b)[0] for b in bench_ids], dtype=np.float64)
+    hi = np.array([_scale(catalog, scenario, b)[1] for b in bench_ids], dtype=np.float64)
+    return normalize(raw, lo, hi), detail
+
+
+# ---- estimating ---------------------------------------------------------------------------
+
+
+@dataclass
+class WorkloadPoints:
+    """Workload arrays, shape (P,) each."""
+
+    requests_per_month: np.ndarray
+    input_tokens: np.ndarray
+    output_tokens: np.ndarray
+    cached_share: np.ndarray
+    batch_share: np.ndarray
+    peak_to_average: np.ndarray
+    days_per_month: float
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> WorkloadPoints:
+        w = scenario.workload
+        a = lambda v: np.array([v], dtype=np.float64)  # noqa: E731
+        return cls(a(w.monthly_requests), a(w.input_tokens), a(w.output_tokens), a(w.cached_input_share),
+                   a(w.batch_share), a(w.peak_to_average), w.days_per_month)
+
+    def __len__(self) -> int:
+        return len(self.requests_per_month)
+
+
+@dataclass
+class SweepResult:
+    """Arrays over candidates (axis 0) x workload points (axis 1)."""
+
+    candidate_ids: list[str]
+    monthly_cost: np.ndarray
+    cost_per_mtok: np.ndarray
+    quality: np.ndarray
+    coverage: np.ndarray
+    cost_per_quality_point: np.ndarray
+    rank: np.ndarray
+    components: dict[str, np.ndarray]
+    selfhost: dict[int, Any]
+
+
+def evaluate(compiled: Compiled, points: WorkloadPoints) -> SweepResult:
+    """Run the engine for every candidate at every workload point."""
+    C, P = len(compiled.candidates), len(points)
+    monthly = np.full((C, P), np.nan)
+    comps = {k: np.full((C, P), np.nan) for k in ("input", "cached_input", "output", "batch_savings",
+                                                  "discount_savings")}
+    if len(compiled.api_index):
+        cost = api_cost(compiled.prices, points.requests_per_month, points.input_tokens, points.output_tokens,
+                        points.cached_share, points.batch_share)
+        monthly[compiled.api_index] = cost.total
+        for k in comps:
+            comps[k][compiled.api_index] = getattr(cost, k)
+    selfhost: dict[int, Any] = {}
+    for ci, r in enumerate(compiled.candidates):
+        if r.kind == "selfhost":
+            from .selfhost_glue import evaluate_selfhost
+
+            plan, cost_report_currency = evaluate_selfhost(compiled, r, points)
+            selfhost[ci] = plan
+            monthly[ci] = cost_report_currency
+    tokens = points.requests_per_month * (points.input_tokens + points.output_tokens)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_mtok = monthly / tokens[None, :] * 1e6
+    q, cov = quality(compiled.normalized_scores, compiled.weights)
+    for ci, r in enumerate(compiled.candidates):
+        if r.kind == "selfhost" and r.selfhost is not None:
+            delta = getattr(r.selfhost, "quality_delta", 0.0) or 0.0
+            if delta and not np.isnan(q[ci]):
+                q[ci] = q[ci] + delta
+    cpq = cost_per_quality_point(monthly, q)
+    eligible = cov >= compiled.scenario.quality.min_coverage
+    ranks = rank(cpq, eligible)
+    return SweepResult([r.id for r in compiled.candidates], monthly, per_mtok, q, cov, cpq, ranks, comps, selfhost)
+
+
+def sweep(scenario: Scenario, catalog: Catalog | None = None, *, as_of: date | None = None,
+          currency: str | None = None, **workload: Any) -> SweepResult:
+    """Evaluate many workload variants at once.
+
+    Keyword arrays (broadcast together) override the scenario's workload:
+    ``requests_per_day``, ``requests_per_month``, ``input_tokens``, ``output_tokens``,
+    ``cached_input_share``, ``batch_share``, ``peak_to_average``.
+    """
+    catalog = catalog or load_catalog()
+    compiled = compile_scenario(scenario, catalog, as_of=as_of, currency=currency)
+    return evaluate(compiled, workload_points(scenario, **workload))
+
+
+def workload_points(scenario: Scenario, **overrides: Any) -> WorkloadPoints:
+    allowed = {"requests_per_day", "requests_per_month", "input_tokens", "output_tokens",
+               "cached_input_share", "batch_share", "peak_to_average"}
+    unknown = set(overrides) - allowed
+    if unknown:
+        raise TypeError(f"unknown workload arrays: {', '.join(sorted(unknown))}")
+    w = scenario.workload
+    if "requests_per_day" in overrides and "requests_per_month" in overrides:
+        raise TypeError("give requests_per_day or requests_per_month, not both")
+    if "requests_per_day" in overrides:
+        rpm = np.asarray(overrides["requests_per_day"], dtype=np.float64) * w.days_per_month
+    elif "requests_per_month" in overrides:
+        rpm = np.asarray(overrides["requests_per_month"], dtype=np.float64)
+    else:
+        rpm = np.asarray(w.monthly_requests, dtype=np.float64)
+    arrays = np.broadcast_arrays(
+        np.atleast_1d(rpm),
+        np.atleast_1d(np.asarray(overrides.get("input_tokens", w.input_tokens), dtype=np.float64)),
+        np.atleast_1d(np.asarray(overrides.get("output_tokens", w.output_tokens), dtype=np.float64)),
+        np.atleast_1d(np.asarray(overrides.get("cached_input_share", w.cached_input_share), dtype=np.float64)),
+        np.atleast_1d(np.asarray(overrides.get("batch_share", w.batch_share), dtype=np.float64)),
+        np.atleast_1d(np.asarray(overrides.get("peak_to_average", w.peak_to_average), dtype=np.float64)),
+    )
+    flat = [np.ascontiguousarray(a).ravel() for a in arrays]
+    return WorkloadPoints(*flat, days_per_month=w.days_per_month)
+
+
+def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *, as_of: date | None = None,
+             currency: str | None = None, strict: bool = False) -> Estimate:
+    """Estimate a scenario (a ``Scenario`` or a path to a YAML file).
+
+    ``strict``: an offer that did not exist yet on the as-of date is an error, not a warning.
+    """
+    from .result import build_estimate
+
+    catalog = catalog or load_catalog()
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, catalog)
+    compiled = compile_scenario(scenario, catalog, as_of=as_of, currency=currency, strict=strict)
+    points = WorkloadPoints.from_scenario(scenario)
+    return build_estimate(compiled, evaluate(compiled, points))
+
+
+from .result import Estimate  # noqa: E402  (re-export for type hints)

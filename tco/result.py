@@ -1,0 +1,207 @@
+"""Result objects of an estimate, exportable to plain dicts (the JSON output is their dict)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .planner import Compiled, SweepResult
+
+SCHEMA_VERSION = 1
+
+
+def _num(v: Any, digits: int | None = None) -> float | None:
+    if v is None:
+        return None
+    f = float(v)
+    if math.isnan(f) or math.isinf(f):
+        return None
+    return round(f, digits) if digits is not None else f
+
+
+@dataclass
+class CandidateResult:
+    """One candidate's numbers at the scenario's workload."""
+
+    id: str
+    label: str
+    kind: str
+    model: str
+    provider: str
+    monthly_cost: float
+    """In the report currency; NaN when a price is unknown."""
+    cost_breakdown: dict[str, float]
+    cost_per_mtok: float
+    quality: float
+    quality_coverage: float
+    cost_per_quality_point: float
+    rank: int | None
+    ranked: bool
+    cheapest: bool = False
+    best_value: bool = False
+    price: dict[str, Any] | None = None
+    quality_detail: list[dict[str, Any]] = field(default_factory=list)
+    missing_benchmarks: list[str] = field(default_factory=list)
+    selfhost: dict[str, Any] | None = None
+    available_from: str | None = None
+    """Set when the offer did not exist yet on the as-of date (then it has no cost)."""
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "kind": self.kind,
+            "model": self.model,
+            "provider": self.provider,
+            "monthly_cost": _num(self.monthly_cost, 2),
+            "cost_breakdown": {k: _num(v, 2) for k, v in self.cost_breakdown.items()},
+            "cost_per_mtok": _num(self.cost_per_mtok, 6),
+            "quality": _num(self.quality, 3),
+            "quality_coverage": _num(self.quality_coverage, 4),
+            "cost_per_quality_point": _num(self.cost_per_quality_point, 4),
+            "rank": self.rank,
+            "cheapest": self.cheapest,
+            "best_value": self.best_value,
+            "price": self.price,
+            "quality_detail": self.quality_detail,
+            "missing_benchmarks": self.missing_benchmarks,
+            "selfhost": self.selfhost,
+            "available_from": self.available_from,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class Estimate:
+    """The answer to a scenario: every candidate, ranked by cost per quality point."""
+
+    scenario: str
+    as_of: str
+    currency: str
+    fx: dict[str, dict[str, Any]]
+    workload: dict[str, Any]
+    quality_profile: dict[str, Any]
+    candidates: list[CandidateResult]
+    warnings: list[str]
+    breakeven: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "scenario": self.scenario,
+            "as_of": self.as_of,
+            "currency": self.currency,
+            "fx": self.fx,
+            "workload": self.workload,
+            "quality_profile": self.quality_profile,
+            "candidates": [c.to_dict() for c in self.candidates],
+            "cheapest": self.cheapest.id if self.cheapest else None,
+            "best_value": self.best_value.id if self.best_value else None,
+            "breakeven": self.breakeven,
+            "warnings": self.warnings,
+        }
+
+    @property
+    def cheapest(self) -> CandidateResult | None:
+        return next((c for c in self.candidates if c.cheapest), None)
+
+    @property
+    def best_value(self) -> CandidateResult | None:
+        return next((c for c in self.candidates if c.best_value), None)
+
+    def candidate(self, cid: str) -> CandidateResult:
+        for c in self.candidates:
+            if c.id == cid:
+                return c
+        raise KeyError(cid)
+
+
+def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Estimate:
+    """Turn column ``point`` of a sweep into an :class:`Estimate` (ordered by rank)."""
+    sc = compiled.scenario
+    w = sc.workload
+    rpm = float(w.monthly_requests) if point == 0 else None
+    results: list[CandidateResult] = []
+    min_cov = sc.quality.min_coverage
+    for ci, r in enumerate(compiled.candidates):
+        monthly = float(sweep.monthly_cost[ci, point])
+        q = float(sweep.quality[ci])
+        cov = float(sweep.coverage[ci])
+        detail = []
+        for bi, d in enumerate(compiled.score_detail[ci]):
+            if d is not None:
+                detail.append({**d, "weight": float(compiled.weights[bi]),
+                               "normalized": _num(compiled.normalized_scores[ci, bi], 3)})
+        missing = [b for bi, b in enumerate(compiled.benchmark_ids) if compiled.score_detail[ci][bi] is None]
+        warnings = list(r.warnings)
+        ranked = bool(sweep.rank[ci, point] > 0)
+        if cov < min_cov:
+            warnings.append(
+                f"quality coverage {cov:.0%} is below min_coverage {min_cov:.0%}: not ranked by value; "
+                f"missing scores: {', '.join(missing)}")
+        elif missing:
+            warnings.append(f"quality from {cov:.0%} of the profile weight; missing: {', '.join(missing)}")
+        breakdown = {k: float(v[ci, point]) for k, v in sweep.components.items()
+                     if not math.isnan(float(v[ci, point])) and (float(v[ci, point]) != 0.0 or k in
+                                                                  ("input", "output"))}
+        sh = None
+        if ci in sweep.selfhost:
+            from .selfhost_glue import selfhost_summary
+
+            sh, sh_breakdown, sh_warn = selfhost_summary(compiled, r, sweep.selfhost[ci], point)
+            breakdown = sh_breakdown
+            warnings.extend(sh_warn)
+        results.append(CandidateResult(
+            id=r.id, label=r.label, kind=r.kind, model=r.model, provider=r.provider,
+            monthly_cost=monthly, cost_breakdown=breakdown,
+            cost_per_mtok=float(sweep.cost_per_mtok[ci, point]), quality=q, quality_coverage=cov,
+            cost_per_quality_point=float(sweep.cost_per_quality_point[ci, point]),
+            rank=int(sweep.rank[ci, point]) or None, ranked=ranked, price=r.price,
+            quality_detail=detail, missing_benchmarks=missing, selfhost=sh, available_from=r.available_from,
+            warnings=warnings,
+        ))
+    finite = [c for c in results if not math.isnan(c.monthly_cost)]
+    if finite:
+        min(finite, key=lambda c: c.monthly_cost).cheapest = True
+    ranked_c = [c for c in results if c.rank == 1]
+    if ranked_c:
+        ranked_c[0].best_value = True
+    results.sort(key=lambda c: (c.rank is None, c.rank or 0, math.isnan(c.monthly_cost),
+                                c.monthly_cost if not math.isnan(c.monthly_cost) else 0.0))
+    warnings = list(compiled.warnings)
+    stale = [f for f in compiled.fx.values() if not f.overridden]
+    for f in stale:
+        from datetime import date as _date
+
+        if len(f.period) == 7:
+            y, m = (int(x) for x in f.period.split("-"))
+            age = (compiled.as_of - _date(y, m, 1)).days
+            if age > 62:
+                warnings.append(f"{f.currency} rate is the {f.period} average, {age} days before {compiled.as_of}: "
+                                "set fx: in the scenario for a current rate")
+    profile_weights = dict(zip(compiled.benchmark_ids, (float(x) for x in compiled.weights), strict=True))
+    return Estimate(
+        scenario=sc.name,
+        as_of=compiled.as_of.isoformat(),
+        currency=compiled.currency,
+        fx={k: v.to_dict() for k, v in compiled.fx.items()},
+        workload={
+            "requests_per_month": rpm,
+            "requests_per_day": rpm / w.days_per_month if rpm is not None else None,
+            "days_per_month": w.days_per_month,
+            "input_tokens": w.input_tokens,
+            "output_tokens": w.output_tokens,
+            "cached_input_share": w.cached_input_share,
+            "batch_share": w.batch_share,
+            "peak_to_average": w.peak_to_average,
+            "input_tokens_per_month": rpm * w.input_tokens if rpm is not None else None,
+            "output_tokens_per_month": rpm * w.output_tokens if rpm is not None else None,
+        },
+        quality_profile={"name": compiled.profile_name, "weights": profile_weights,
+                         "min_coverage": min_cov},
+        candidates=results,
+        warnings=warnings,
+    )

@@ -1,0 +1,188 @@
+"""Safe YAML loading that remembers where every value came from, and turns pydantic
+validation errors into ``file:line:col: field: message`` errors.
+
+One parse: ``compose`` gives the node tree (with marks), ``construct_document`` gives the
+data. On a ``ValidationError`` the error's ``loc`` is walked down the node tree; a missing
+key falls back to its nearest ancestor; an unknown key points at the key itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from .errors import TcoError, did_you_mean
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Loader = yaml.SafeLoader  # type: ignore[misc]
+
+T = TypeVar("T")
+
+
+class Document:
+    """A parsed YAML file: its data and its node tree."""
+
+    def __init__(self, path: str, data: Any, node: yaml.Node | None) -> None:
+        self.path = path
+        self.data = data
+        self.node = node
+
+    def locate(self, loc: tuple[Any, ...], key: bool = False) -> tuple[int | None, int | None]:
+        """1-based (line, col) of the value at ``loc`` (or of its key when ``key``)."""
+        node = self.node
+        found: yaml.Node | None = node
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                nxt = None
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode) and k.value == str(part):
+                        nxt = (k if key and part == loc[-1] else v)
+                        break
+                if nxt is None:
+                    break
+                node = found = nxt
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if 0 <= part < len(node.value):
+                    node = found = node.value[part]
+                else:
+                    break
+            else:
+                break
+        if found is None:
+            return None, None
+        return found.start_mark.line + 1, found.start_mark.column + 1
+
+
+def read_text(path: str | Path) -> str:
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TcoError("file not found", file=str(path), hint="check the path") from None
+    except IsADirectoryError:
+        raise TcoError("is a directory, expected a YAML file", file=str(path)) from None
+    except UnicodeDecodeError as e:
+        raise TcoError(f"not UTF-8 text ({e.reason} at byte {e.start})", file=str(path)) from None
+    except OSError as e:
+        raise TcoError(f"cannot read: {e.strerror}", file=str(path)) from None
+
+
+def parse(text: str, path: str) -> Document:
+    """Parse YAML text (safe loader, no timestamps coerced to datetime by accident)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        msg = e.problem or e.context or "invalid YAML"
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        raise TcoError(f"YAML syntax error: {msg}", file=path, line=line, col=col,
+                       hint="check indentation, colons and quotes") from None
+    except yaml.YAMLError as e:
+        raise TcoError(f"YAML error: {e}", file=path) from None
+    except (ValueError, TypeError, OverflowError) as e:
+        # e.g. an impossible date such as 2024-02-30 or an unhashable key
+        raise TcoError(f"YAML value error: {e}", file=path) from None
+    finally:
+        loader.dispose()
+    return Document(path, data, node)
+
+
+def load(path: str | Path) -> Document:
+    return parse(read_text(path), str(path))
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc) if loc else "(top level)"
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    # pydantic adds union/tagged-union member names to loc (e.g. 'str', 'function-after[...]');
+    # keep only the parts that exist in the document.
+    from .model.scenario import CANDIDATE_TAGS
+
+    skip = {"str", "int", "float", "bool", "dict", "list", "tuple", "date", "list[...]"} | CANDIDATE_TAGS
+    return tuple(p for p in loc if isinstance(p, int) or ("[" not in str(p) and str(p) not in skip))
+
+
+def validation_error(doc: Document, err: Any, allowed: dict[tuple[Any, ...], list[str]] | None = None,
+                     field_prefix: tuple[Any, ...] = ()) -> TcoError:
+    """The first error of a pydantic ``ValidationError`` as a located ``TcoError``."""
+    errors = err.errors(include_url=False)
+    # prefer the most specific, most actionable error: unknown keys and bad values over union noise
+    def rank(e: dict[str, Any]) -> tuple[int, int]:
+        order = {"extra_forbidden": 0, "missing": 1}
+        return (order.get(e["type"], 2), -len(e["loc"]))
+
+    e = sorted(errors, key=rank)[0] if errors else {"loc": (), "msg": str(err), "type": ""}
+    loc = _clean_loc(tuple(e["loc"]))
+    full = field_prefix + loc
+    msg = e["msg"]
+    hint = None
+    if e["type"] == "extra_forbidden":
+        line, col = doc.locate(full, key=True)
+        msg = "unknown field"
+        if allowed is not None:
+            choices = allowed.get(tuple(p for p in loc[:-1] if not isinstance(p, int)), [])
+            hint = did_you_mean(str(loc[-1]), choices)
+            if hint is None and choices:
+                hint = "allowed: " + ", ".join(choices)
+    else:
+        line, col = doc.locate(full)
+        if e["type"] == "missing":
+            msg = "required field is missing"
+        inp = e.get("input")
+        if e["type"] not in ("missing",) and isinstance(inp, (str, int, float)) and not isinstance(inp, bool):
+            msg += f" (got {inp!r})"
+    return TcoError(msg, file=doc.path, line=line, col=col, field=_field(full), hint=hint)
+
+
+def allowed_fields(model: type) -> dict[tuple[str, ...], list[str]]:
+    """Field names of a pydantic model and of its nested models, keyed by path (lists skipped)."""
+    from pydantic import BaseModel
+
+    out: dict[tuple[str, ...], list[str]] = {}
+
+    def walk(m: type, path: tuple[str, ...], depth: int) -> None:
+        if depth > 6 or path in out:
+            return
+        out[path] = list(m.model_fields)
+        for name, f in m.model_fields.items():
+            for sub in _models_in(f.annotation):
+                if issubclass(sub, BaseModel):
+                    walk(sub, path + (name,), depth + 1)
+
+    walk(model, (), 0)
+    return out
+
+
+def _models_in(tp: Any) -> list[type]:
+    import typing
+
+    from pydantic import BaseModel
+
+    found: list[type] = []
+    stack = [tp]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            found.append(t)
+            continue
+        stack.extend(typing.get_args(t))
+    return found
+
+
+def validate(doc: Document, model: type[T], context: dict[str, Any] | None = None) -> T:
+    """Validate a document against a pydantic model, raising a located ``TcoError``."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(doc.data, context=context)  # type: ignore[attr-defined, no-any-return]
+    except ValidationError as err:
+        raise validation_error(doc, err, allowed_fields(model)) from None
