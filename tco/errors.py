@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-import difflib
+
 from collections.abc import Iterable
 
 
@@ -67,6 +67,8 @@ class TcoError(Exception):
 
 def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str | None:
     """A 'did you mean ...?' hint, or None when nothing is close."""
+    import difflib
+
     choices = list(choices)
     close = difflib.get_close_matches(word, choices, n=n, cutoff=0.5)
     if not close:

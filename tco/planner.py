@@ -197,7 +197,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                     raise located from None
                 unavailable.append(located)
                 r.available_from = str(e.available_from)
-                r.warnings.append(f"not available on {as_of}: {e.message} (excluded; {located.hint})")
+                where = f" [{located.file}:{located.line}]" if located.file else ""
+                r.warnings.append(f"not available on {as_of}: launched {e.available_from}; excluded from the "
+                                  f"comparison{where}")
                 api_rows.append(dict(_UNPRICED, discount=discount))
                 api_index.append(i)
                 resolved.append(r)

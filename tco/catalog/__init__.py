@@ -47,4 +47,66 @@ def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> Catalog:
-    return load_catalog_dir(path)
+    """Validated catalog, from the compiled cache when no catalog file changed.
+
+    The cache (``$TCO_CACHE_DIR``, else ``$XDG_CACHE_HOME/tco``, else ``~/.cache/tco``) holds
+    the already-validated catalog, keyed by every file's path, size and mtime plus the tco,
+    pydantic and Python versions; any change re-validates. ``TCO_NO_CACHE=1`` turns it off.
+    A cache that cannot be read or written is ignored: it only ever saves time.
+    """
+    if os.environ.get("TCO_NO_CACHE") == "1":
+        return load_catalog_dir(path)
+    cache_file = _cache_file(path)
+    if cache_file is not None and cache_file.is_file():
+        import pickle
+
+        try:
+            with cache_file.open("rb") as fh:
+                cat = pickle.load(fh)
+            if isinstance(cat, Catalog):
+                cat.root = path
+                return cat
+        except Exception:  # noqa: BLE001 - a broken cache is just a cache miss
+            pass
+    cat = load_catalog_dir(path)
+    if cache_file is not None:
+        _write_cache(cache_file, cat)
+    return cat
+
+
+def _cache_file(path: Path) -> Path | None:
+    import hashlib
+    import sys
+
+    from .. import __version__
+
+    try:
+        import pydantic
+
+        entries = []
+        for dirpath, dirnames, filenames in os.walk(path):
+            dirnames.sort()
+            for name in sorted(filenames):
+                st = os.stat(os.path.join(dirpath, name))
+                entries.append(f"{os.path.relpath(os.path.join(dirpath, name), path)}|{st.st_size}|{st.st_mtime_ns}")
+    except OSError:
+        return None
+    key = "\n".join([str(path), __version__, pydantic.VERSION, sys.version, *entries])
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+    base = os.environ.get("TCO_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "tco")
+    return Path(base) / f"catalog-{digest}.pickle"
+
+
+def _write_cache(cache_file: Path, cat: Catalog) -> None:
+    import pickle
+    import tempfile
+
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".catalog-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(cat, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache_file)
+    except Exception:  # noqa: BLE001 - read-only home, full disk: run without a cache
+        return

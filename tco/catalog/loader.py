@@ -148,10 +148,11 @@ def _load_file(path: Path, schema: type, root: Path) -> Any:
 
 
 def _display(path: Path, root: Path) -> str:
-    try:
-        return str(Path("pricing") / path.relative_to(root))
-    except ValueError:
-        return str(path)
+    """The path as a user would type it: relative to the working directory when below it."""
+    import os
+
+    rel = os.path.relpath(path)
+    return str(path) if rel.startswith("..") else rel
 
 
 def load_catalog_dir(root: Path) -> Catalog:

@@ -137,7 +137,7 @@ class Scenario(Strict):
     fx: dict[Currency, Annotated[float, Field(gt=0, strict=True, allow_inf_nan=False)]] = {}
     """Exchange-rate overrides: units of the currency per 1 USD, e.g. ``{CNY: 7.1159}``."""
     workload: Workload
-    quality: QualitySpec = QualitySpec()
+    quality: QualitySpec = Field(default_factory=QualitySpec)
     candidates: list[Candidate] = Field(min_length=1)
     """Offer ids (``provider/model``), offers with adjustments, or self-hosted deployments."""
     _source: Any = PrivateAttr(default=None)

@@ -1,0 +1,153 @@
+"""Scenario -> estimate against the fixture catalog (invented prices, hand-checked)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+import pytest
+
+from tco.errors import TcoError
+from tco.planner import estimate, parse_scenario, sweep
+
+BASE = """\
+name: fixture
+as_of: 2024-06-01
+workload: {requests_per_day: 10000, input_tokens: 1500, output_tokens: 500, days_per_month: 30}
+quality: {profile: {mmlu: 1, humaneval: 1}}
+candidates: [acme/flat, acme/tiered, yuan/chat, acme/late, acme/unknown-out, yuan/free]
+"""
+
+
+def est(fixture_catalog, text: str = BASE, **kw):
+    return estimate(parse_scenario(text, "s.yaml", fixture_catalog), fixture_catalog, **kw)
+
+
+def test_costs_hand_checked(fixture_catalog) -> None:
+    e = est(fixture_catalog)
+    cost = {c.id: c.monthly_cost for c in e.candidates}
+    # 300,000 req/month; 450M in, 150M out
+    assert cost["acme/flat"] == pytest.approx(450 * 2 + 150 * 8)  # price from 2024-06-01: $2,100
+    assert cost["acme/tiered"] == pytest.approx(450 * 1 + 150 * 3)  # $900
+    # 0.001 CNY per 1K = 1 CNY per 1M; 450 + 300 = 750 CNY at 7.2327 (May 2024 average) = $103.70
+    assert round(cost["yuan/chat"], 2) == 103.70
+    assert cost["yuan/free"] == 0.0
+    assert math.isnan(cost["acme/unknown-out"])
+    assert math.isnan(cost["acme/late"])
+    assert e.fx["CNY"]["per_usd"] == 7.2327 and e.fx["CNY"]["period"] == "2024-05"
+
+
+def test_price_history_follows_as_of(fixture_catalog) -> None:
+    # before 2024-06-01 acme/flat was $4 / $12: 450 x 4 + 150 x 12 = $3,600
+    e = est(fixture_catalog, as_of=date(2024, 5, 31))
+    assert e.candidate("acme/flat").monthly_cost == pytest.approx(3600.0)
+    assert e.candidate("acme/flat").price["effective_from"] == "2024-01-01"
+
+
+def test_ranking_and_marks(fixture_catalog) -> None:
+    e = est(fixture_catalog)
+    # quality: flat (80 + 60) / 2 = 70, coverage 1; tiered 70 (mmlu only), coverage 0.5 (= min, ranked)
+    # cost per point: tiered 900 / 70 = 12.857; flat 2100 / 70 = 30
+    assert e.best_value.id == "acme/tiered"
+    assert e.candidate("acme/tiered").cost_per_quality_point == pytest.approx(900 / 70)
+    assert e.candidate("acme/flat").rank == 2
+    assert e.cheapest.id == "yuan/free"  # $0, explicit free price
+    assert e.candidate("yuan/chat").rank is None  # no mmlu/humaneval scores
+    assert any("below min_coverage" in w and "mmlu, humaneval" in w for w in e.candidate("yuan/chat").warnings)
+
+
+def test_not_yet_launched_is_a_warning_and_strict_is_an_error(fixture_catalog) -> None:
+    e = est(fixture_catalog)
+    late = e.candidate("acme/late")
+    assert late.available_from == "2024-07-18"
+    assert any("launched 2024-07-18" in w for w in late.warnings)
+    with pytest.raises(TcoError, match=r"s.yaml:5:\d+: candidates.3: acme/late did not exist on 2024-06-01: "
+                                       r"it launched 2024-07-18"):
+        est(fixture_catalog, strict=True)
+
+
+def test_all_candidates_unavailable_is_an_error(fixture_catalog) -> None:
+    with pytest.raises(TcoError, match="launched 2024-07-18"):
+        est(fixture_catalog, BASE.replace("candidates: [acme/flat, acme/tiered, yuan/chat, acme/late, "
+                                          "acme/unknown-out, yuan/free]", "candidates: [acme/late]"))
+
+
+def test_currency_conversion_to_cny(fixture_catalog) -> None:
+    e = est(fixture_catalog, currency="CNY")
+    # $2,100 x 7.2327 = 15,188.67 CNY; the CNY offer stays 750 CNY exactly
+    assert e.candidate("acme/flat").monthly_cost == pytest.approx(2100 * 7.2327)
+    assert e.candidate("yuan/chat").monthly_cost == pytest.approx(750.0)
+
+
+def test_fx_override(fixture_catalog) -> None:
+    e = est(fixture_catalog, BASE + "fx: {CNY: 7.5}\n")
+    assert e.candidate("yuan/chat").monthly_cost == pytest.approx(100.0)  # 750 / 7.5
+    assert e.fx["CNY"]["overridden"] is True
+
+
+def test_requests_per_month_and_default_days(fixture_catalog) -> None:
+    text = BASE.replace("requests_per_day: 10000", "requests_per_month: 300000")
+    assert est(fixture_catalog, text).candidate("acme/flat").monthly_cost == pytest.approx(2100.0)
+    # default days per month 365/12 = 30.41667: 10,000 x 30.41667 = 304,166.7 req -> 2100 x 304166.7 / 300000
+    text = BASE.replace(", days_per_month: 30", "")
+    assert est(fixture_catalog, text).candidate("acme/flat").monthly_cost == pytest.approx(2100 * 365 / 12 / 30)
+
+
+def test_user_scores_override_and_alternatives(fixture_catalog) -> None:
+    e = est(fixture_catalog)
+    d = {x["benchmark"]: x for x in e.candidate("acme/flat").quality_detail}
+    assert d["mmlu"]["score"] == 80 and d["mmlu"]["alternatives"] == [{"score": 78.0, "source": "alt fixture"}]
+    text = BASE.replace("quality: {profile: {mmlu: 1, humaneval: 1}}",
+                        "quality:\n  profile: {mmlu: 1, humaneval: 1}\n  scores:\n    m-cn: {mmlu: 50, humaneval: 30}")
+    e = est(fixture_catalog, text)
+    # m-cn now has 100 % coverage, quality (50 + 30) / 2 = 40: yuan/chat 103.70 / 40 = 2.59 per point,
+    # yuan/free (same model) 0 / 40 = 0 -> ranks free 1, chat 2, tiered 3 (12.86), flat 4 (30)
+    assert e.candidate("yuan/chat").quality == pytest.approx(40.0)
+    assert [c.id for c in e.candidates[:4]] == ["yuan/free", "yuan/chat", "acme/tiered", "acme/flat"]
+    assert e.best_value.id == "yuan/free"
+
+
+def test_custom_benchmark_and_scale(fixture_catalog) -> None:
+    text = BASE.replace("quality: {profile: {mmlu: 1, humaneval: 1}}", """quality:
+  profile: {our-eval: 1}
+  benchmarks: {our-eval: {name: Our eval, scale_min: 0, scale_max: 5}}
+  scores: {m-flat: {our-eval: 4}, m-tiered: {our-eval: 2.5}}""")
+    e = est(fixture_catalog, text)
+    assert e.candidate("acme/flat").quality == pytest.approx(80.0)  # 4 / 5 x 100
+    assert e.candidate("acme/tiered").quality == pytest.approx(50.0)
+
+
+def test_builtin_profile(fixture_catalog) -> None:
+    e = est(fixture_catalog, BASE.replace("{profile: {mmlu: 1, humaneval: 1}}", "{profile: chinese}"))
+    assert e.quality_profile["name"] == "chinese"
+    # yuan/chat: alignbench 7.0 -> 70 on 0-100; only alignbench present (weight 2 of 4) -> coverage 0.5
+    assert e.candidate("yuan/chat").quality == pytest.approx(70.0)
+    assert e.candidate("yuan/chat").quality_coverage == pytest.approx(0.5)
+
+
+def test_discounted_offer_with_label(fixture_catalog) -> None:
+    text = BASE.replace("candidates: [", "candidates: [{offer: acme/flat, label: flat-negotiated, discount: 0.25}, ")
+    e = est(fixture_catalog, text)
+    assert e.candidate("flat-negotiated").monthly_cost == pytest.approx(2100 * 0.75)
+
+
+def test_sweep_matches_single_estimates(fixture_catalog) -> None:
+    sc = parse_scenario(BASE, "s.yaml", fixture_catalog)
+    rpd = np.array([1000.0, 10000.0, 100000.0])
+    res = sweep(sc, fixture_catalog, requests_per_day=rpd)
+    i = res.candidate_ids.index("acme/flat")
+    np.testing.assert_allclose(res.monthly_cost[i], 2100.0 * rpd / 10000.0)
+    assert res.monthly_cost.shape == (6, 3)
+
+
+def test_to_dict_is_json_ready(fixture_catalog) -> None:
+    import json
+
+    d = est(fixture_catalog).to_dict()
+    json.dumps(d, allow_nan=False)
+    assert d["schema_version"] == 1
+    c = d["candidates"][0]
+    for key in ("id", "kind", "model", "monthly_cost", "cost_per_mtok", "quality", "quality_coverage",
+                "cost_per_quality_point", "rank", "warnings"):
+        assert key in c
