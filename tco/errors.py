@@ -71,6 +71,9 @@ def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str | None:
 
     choices = list(choices)
     close = difflib.get_close_matches(word, choices, n=n, cutoff=0.5)
+    if len(close) > 1:  # keep only the matches about as close as the best one
+        ratio = [difflib.SequenceMatcher(None, word, c).ratio() for c in close]
+        close = [c for c, r in zip(close, ratio, strict=True) if r >= ratio[0] - 0.08]
     if not close:
         low = word.lower()
         close = [c for c in choices if low and (low in c.lower() or c.lower().split("/")[-1] in low)][:n]

@@ -150,9 +150,12 @@ def allowed_fields(model: type) -> dict[tuple[str, ...], list[str]]:
     out: dict[tuple[str, ...], list[str]] = {}
 
     def walk(m: type, path: tuple[str, ...], depth: int) -> None:
-        if depth > 6 or path in out:
+        if depth > 6:
             return
-        out[path] = list(m.model_fields)
+        names = out.setdefault(path, [])
+        if all(f in names for f in m.model_fields):
+            return
+        names.extend(f for f in m.model_fields if f not in names)
         for name, f in m.model_fields.items():
             for sub in _models_in(f.annotation):
                 if issubclass(sub, BaseModel):

@@ -1,0 +1,167 @@
+"""Bad input: one line on stderr naming file:line:col and field, exit 2, no traceback."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tco.cli import main
+
+GOOD = """\
+name: fixture
+as_of: 2024-06-01
+workload:
+  requests_per_day: 10000
+  input_tokens: 1500
+  output_tokens: 500
+quality:
+  profile: {mmlu: 1, humaneval: 1}
+candidates:
+  - acme/flat
+  - yuan/chat
+"""
+
+
+def run(capsys, path, *extra: str, command: str = "estimate") -> tuple[int, str, str]:
+    from tests.conftest import FIXTURE_CATALOG
+
+    rc = main([command, str(path), "--catalog", str(FIXTURE_CATALOG), *extra])
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def one_line_error(rc: int, out: str, err: str) -> str:
+    assert rc == 2, err
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("tco: error: ")
+    assert "Traceback" not in err
+    return lines[0]
+
+
+CASES = [
+    # (replace this, with this, expected regex of the error line)
+    ("  requests_per_day: 10000\n", "  requests_per_day: 10000\n  input_tokens 1500\n",
+     r"scenario.yaml:6:\d+: YAML syntax error"),
+    ("  output_tokens: 500\n", "  output_tokens: 500\n  outptu_tokens: 500\n",
+     r"scenario.yaml:7:3: workload.outptu_tokens: unknown field \(did you mean 'output_tokens'\?\)"),
+    ("name: fixture\n", "name: fixture\ncandidate: []\n",
+     r"scenario.yaml:2:1: candidate: unknown field \(did you mean 'candidates'\?\)"),
+    ("requests_per_day: 10000", "requests_per_day: 0",
+     r"scenario.yaml:4:21: workload.requests_per_day: Input should be greater than 0"),
+    ("requests_per_day: 10000", "requests_per_day: -5",
+     r"scenario.yaml:4:21: workload.requests_per_day: Input should be greater than 0"),
+    ("requests_per_day: 10000", "requests_per_day: lots",
+     r"scenario.yaml:4:21: workload.requests_per_day: Input should be a valid number"),
+    ("input_tokens: 1500", "input_tokens: '1500'",
+     r"scenario.yaml:5:17: workload.input_tokens: Input should be a valid number"),
+    ("output_tokens: 500", "output_tokens: .nan",
+     r"scenario.yaml:6:18: workload.output_tokens: Input should be a finite number"),
+    ("output_tokens: 500", "output_tokens: true",
+     r"scenario.yaml:6:18: workload.output_tokens: Input should be a valid number"),
+    ("  requests_per_day: 10000\n", "",
+     r"scenario.yaml:4:3: workload: .*give exactly one of requests_per_day or requests_per_month"),
+    ("  - acme/flat\n", "  - acme/flatt\n",
+     r"scenario.yaml:10:5: candidates.0: unknown offer 'acme/flatt' \(did you mean 'acme/flat'"),
+    ("  - acme/flat\n", "  - {offer: acme/flat, discont: 0.1}\n",
+     r"scenario.yaml:10:\d+: candidates.0.discont: unknown field \(did you mean 'discount'\?\)"),
+    ("{mmlu: 1, humaneval: 1}", "{mmlu: 1, humaneval2: 1}",
+     r"scenario.yaml:8:\d+: quality.profile.humaneval2: unknown benchmark 'humaneval2' \(did you mean 'humaneval'"),
+    ("{mmlu: 1, humaneval: 1}", "generl",
+     r"scenario.yaml:8:12: quality.profile: unknown quality profile 'generl' \(did you mean 'general'"),
+    ("  profile: {mmlu: 1, humaneval: 1}\n", "  profile: general\n  scores: {gpt-4oo: {mmlu: 80}}\n",
+     r"scenario.yaml:9:\d+: quality.scores.gpt-4oo: unknown model 'gpt-4oo'"),
+    ("as_of: 2024-06-01", "as_of: 2023-01-01",
+     r"scenario.yaml:10:5: candidates.0: acme/flat did not exist on 2023-01-01: it launched 2024-01-01"),
+    ("name: fixture\n", "name: fixture\ncurrency: EUR\n",
+     r"scenario.yaml:2:11: currency: no exchange rate for currency 'EUR'"),
+    ("name: fixture\n", "name: fixture\ncurrency: euro\n",
+     r"scenario.yaml:2:11: currency: String should match pattern"),
+    ("candidates:\n  - acme/flat\n  - yuan/chat\n", "candidates: []\n",
+     r"scenario.yaml:9:13: candidates: .*the candidate list is empty"),
+    ("candidates:\n  - acme/flat\n  - yuan/chat\n", "candidates:\n",
+     r"scenario.yaml:9:\d+: candidates: .*the candidate list is empty"),
+    ("  - yuan/chat\n", "  - acme/flat\n",
+     r"scenario.yaml:11:5: candidates.1: candidate 'acme/flat' is listed twice"),
+    ("as_of: 2024-06-01", "as_of: 2024-02-30", r"scenario.yaml: YAML value error: day is out of range"),
+    ("as_of: 2024-06-01", "as_of: June",
+     r"scenario.yaml:2:8: as_of: Input should be a valid date"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), CASES, ids=[c[2][:40] for c in CASES])
+def test_bad_input_one_line(capsys, write, old: str, new: str, expected: str) -> None:
+    assert old in GOOD
+    path = write(GOOD.replace(old, new, 1))
+    line = one_line_error(*run(capsys, path))
+    assert re.search(expected, line), line
+
+
+def test_good_input_runs(capsys, write) -> None:
+    rc, out, err = run(capsys, write(GOOD))
+    assert rc == 0, err
+    assert "acme/flat" in out
+
+
+def test_missing_file(capsys, tmp_path) -> None:
+    line = one_line_error(*run(capsys, tmp_path / "nope.yaml"))
+    assert "nope.yaml: file not found" in line
+
+
+def test_not_a_mapping(capsys, write) -> None:
+    line = one_line_error(*run(capsys, write("- just\n- a list\n")))
+    assert re.search(r"scenario.yaml:1:1: expected a mapping", line)
+
+
+def test_empty_file(capsys, write) -> None:
+    line = one_line_error(*run(capsys, write("")))
+    assert "got an empty file" in line
+
+
+def test_as_of_before_launch_strict(capsys, write) -> None:
+    path = write(GOOD.replace("  - yuan/chat\n", "  - yuan/chat\n  - acme/late\n"))
+    rc, out, err = run(capsys, path)
+    assert rc == 0 and "from 2024-07-18" in out  # default: kept, marked, warned
+    line = one_line_error(*run(capsys, path, "--strict"))
+    assert re.search(r"scenario.yaml:12:5: candidates.2: acme/late did not exist on 2024-06-01: it launched "
+                     r"2024-07-18 \(use an as_of date on or after 2024-07-18\)", line)
+
+
+def test_bad_flags_exit_2(capsys, write) -> None:
+    path = write(GOOD)
+    rc, out, err = run(capsys, path, "--as-of", "yesterday")
+    assert rc == 2 and "invalid date 'yesterday'" in err and out == ""
+    rc, out, err = run(capsys, path, "--format", "xml")
+    assert rc == 2 and "invalid choice: 'xml'" in err
+    rc, out, err = run(capsys, path, "--currency", "GBP")
+    assert rc == 2 and "no exchange rate for currency 'GBP'" in err
+
+
+def test_bad_catalog_dir(capsys, write, tmp_path) -> None:
+    rc = main(["estimate", str(write(GOOD)), "--catalog", str(tmp_path / "missing")])
+    out, err = capsys.readouterr()
+    assert rc == 2 and "catalog directory not found" in err
+
+
+def test_invalid_catalog_file_is_located(capsys, write, tmp_path) -> None:
+    import shutil
+
+    from tests.conftest import FIXTURE_CATALOG
+
+    cat = tmp_path / "cat"
+    shutil.copytree(FIXTURE_CATALOG, cat)
+    p = cat / "api" / "acme.yaml"
+    p.write_text(p.read_text().replace("input: 4\n", "input: -4\n", 1))
+    rc = main(["estimate", str(write(GOOD)), "--catalog", str(cat)])
+    out, err = capsys.readouterr()
+    assert rc == 2
+    assert re.search(r"acme.yaml:\d+:\d+: offers.0.prices.0.input: Input should be greater than or equal to 0", err)
+
+
+def test_before_first_recorded_price(capsys, write) -> None:
+    text = GOOD.replace("as_of: 2024-06-01", "as_of: 2024-01-01").replace("  - acme/flat\n", "")
+    line = one_line_error(*run(capsys, write(text)))
+    assert re.search(r"scenario.yaml:10:5: candidates.0: no price on record for yuan/chat on 2024-01-01: "
+                     r"the earliest is effective 2024-04-25", line), line
