@@ -1,0 +1,150 @@
+"""The CLI in-process (`main(argv)`) and as a user runs it (subprocess)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tco.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = str(ROOT / "scenarios" / "support-assistant.yaml")
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    rc = main(list(argv))
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_table_reads_like_a_bill(capsys) -> None:
+    rc, out, err = run(capsys, "estimate", EXAMPLE)
+    assert rc == 0, err
+    assert "450.0M input + 150.0M output tokens/month" in out
+    assert "$4,500.00" in out and "$103.70" in out
+    assert "Cheapest:" in out and "Best value:" in out
+    assert "Assumptions" in out and "1 USD = 7.2327 CNY" in out
+    assert "├─ input" in out and "└─ total" in out
+
+
+def test_json_schema(capsys) -> None:
+    rc, out, _ = run(capsys, "estimate", EXAMPLE, "--format", "json")
+    d = json.loads(out)
+    for key in ("schema_version", "scenario", "as_of", "currency", "fx", "workload", "candidates"):
+        assert key in d
+    assert d["schema_version"] == 1 and d["as_of"] == "2024-06-01" and d["currency"] == "USD"
+    c = {x["id"]: x for x in d["candidates"]}
+    assert c["openai/gpt-4o"]["monthly_cost"] == 4500.0
+    assert c["deepseek/deepseek-chat"]["monthly_cost"] == 103.7
+    for x in d["candidates"]:
+        for key in ("id", "kind", "model", "monthly_cost", "cost_per_mtok", "quality", "quality_coverage",
+                    "cost_per_quality_point", "rank", "warnings"):
+            assert key in x
+    assert c["openai/gpt-4o"]["price"]["effective_from"] == "2024-05-13"
+
+
+def test_csv_and_markdown(capsys) -> None:
+    rc, out, _ = run(capsys, "estimate", EXAMPLE, "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["id"] for r in rows} >= {"openai/gpt-4o", "deepseek/deepseek-chat"}
+    assert next(r for r in rows if r["id"] == "openai/gpt-4o")["monthly_cost"] == "4500.00"
+    rc, out, _ = run(capsys, "estimate", EXAMPLE, "-f", "markdown")
+    assert out.startswith("# Support assistant") and "| Rank |" in out and "$4,500.00" in out
+
+
+def test_overrides_as_of_and_currency(capsys) -> None:
+    rc, out, _ = run(capsys, "estimate", EXAMPLE, "-f", "json", "--as-of", "2024-09-01", "--currency", "CNY")
+    d = json.loads(out)
+    assert d["as_of"] == "2024-09-01" and d["currency"] == "CNY"
+    c = {x["id"]: x for x in d["candidates"]}
+    assert c["deepseek/deepseek-chat"]["monthly_cost"] == 750.0
+    # gpt-4o-mini exists by then: 157.50 USD x 7.2547 (June 2024 average, the newest known on 2024-09-01)
+    assert c["openai/gpt-4o-mini"]["monthly_cost"] == pytest.approx(round(157.5 * 7.2547, 2))
+
+
+def test_out_file_is_written_atomically(capsys, tmp_path) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("old")
+    rc, out, _ = run(capsys, "estimate", EXAMPLE, "-f", "json", "--out", str(target))
+    assert rc == 0 and out == ""
+    assert json.loads(target.read_text())["schema_version"] == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temp file left
+
+
+def test_init_writes_a_template_that_estimates(capsys, tmp_path) -> None:
+    path = tmp_path / "new.yaml"
+    rc, _, err = run(capsys, "init", str(path))
+    assert rc == 0 and "tco estimate" in err
+    assert path.read_text().startswith("# A tco scenario")
+    rc, out, err = run(capsys, "estimate", str(path))
+    assert rc == 0, err
+    rc, _, err = run(capsys, "init", str(path))
+    assert rc == 2 and "file exists" in err  # never clobbers a user's file
+    rc, out, _ = run(capsys, "init")
+    assert "candidates:" in out
+
+
+def test_validate(capsys) -> None:
+    rc, out, err = run(capsys, "validate", EXAMPLE)
+    assert rc == 0 and "ok (4 candidates" in out
+    assert "warning: openai/gpt-4o-mini: not available on 2024-06-01" in err
+    rc, out, err = run(capsys, "validate", EXAMPLE, "--strict")
+    assert rc == 2 and "openai/gpt-4o-mini did not exist on 2024-06-01: it launched 2024-07-18" in err
+
+
+def test_catalog_list_and_show(capsys) -> None:
+    rc, out, _ = run(capsys, "catalog", "list", "--as-of", "2024-05-12")
+    assert rc == 0
+    line = next(ln for ln in out.splitlines() if ln.startswith("zhipu/glm-3-turbo "))
+    assert line.split()[2:6] == ["CNY", "1", "1", "2024-05-11"]  # GLM-3 Turbo after the 05-11 cut: 1 / 1 CNY
+    rc, out, _ = run(capsys, "catalog", "list", "--as-of", "2024-05-10", "-f", "json")
+    glm = next(o for o in json.loads(out)["offers"] if o["id"] == "zhipu/glm-3-turbo")
+    assert glm["input_per_mtok"] == 5.0
+    rc, out, _ = run(capsys, "catalog", "show", "openai/gpt-4o")
+    assert rc == 0 and "2024-05-13" in out and "Sources" in out
+    rc, out, _ = run(capsys, "catalog", "show", "openai/gpt-4o", "-f", "json")
+    hist = json.loads(out)["offer"]["prices"]
+    assert hist[0]["input_per_mtok"] == 5.0 and hist[-1]["input_per_mtok"] == 2.5
+    for kind in ("model", "benchmark", "profile", "fx"):
+        rc, out, err = run(capsys, "catalog", "list", "--kind", kind)
+        assert rc == 0 and out, (kind, err)
+    rc, out, err = run(capsys, "catalog", "show", "openai/gpt4o")
+    assert rc == 2 and "did you mean 'openai/gpt-4o'" in err
+
+
+def _subprocess(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    e = dict(os.environ)
+    e.update(env or {})
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=e, cwd=ROOT)
+
+
+def test_estimate_never_imports_textual_or_rich() -> None:
+    code = ("import sys; from tco.cli import main; rc = main(['estimate', %r, '-f', 'json']);"
+            "bad = [m for m in ('textual', 'rich') if m in sys.modules]; print('BAD', bad, file=sys.stderr);"
+            "sys.exit(rc)") % EXAMPLE
+    p = _subprocess("-c", code)
+    assert p.returncode == 0, p.stderr
+    assert "BAD []" in p.stderr
+
+
+def test_help_is_light() -> None:
+    code = ("import sys\nfrom tco.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print('HEAVY', [m for m in ('numpy', 'pydantic', 'yaml', 'textual') if m in sys.modules], "
+            "file=sys.stderr)")
+    p = _subprocess("-c", code)
+    assert "HEAVY []" in p.stderr, p.stderr
+
+
+def test_python_dash_m_and_exit_codes(tmp_path) -> None:
+    p = _subprocess("-m", "tco", "estimate", str(tmp_path / "missing.yaml"))
+    assert p.returncode == 2 and p.stdout == ""
+    assert p.stderr.strip().count("\n") == 0 and "file not found" in p.stderr
+    p = _subprocess("-m", "tco", "estimate", EXAMPLE, "-f", "json")
+    assert p.returncode == 0 and json.loads(p.stdout)["schema_version"] == 1

@@ -1,0 +1,74 @@
+"""The issue's hand-checkable figures, against the real catalog in pricing/."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tco.planner import estimate, load_scenario, parse_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "scenarios" / "support-assistant.yaml"
+
+
+def test_example_scenario_as_written(catalog) -> None:
+    # 10,000 req/day x 30 days x (1,500 in, 500 out) = 450M input and 150M output tokens a month
+    est = estimate(load_scenario(EXAMPLE, catalog), catalog)
+    assert est.workload["input_tokens_per_month"] == 450e6
+    assert est.workload["output_tokens_per_month"] == 150e6
+    # GPT-4o at 2024-06-01: $5 / $15 per 1M -> 450 x 5 + 150 x 15 = $4,500.00
+    assert est.candidate("openai/gpt-4o").monthly_cost == pytest.approx(4500.00, abs=0.005)
+    # DeepSeek 1 / 2 CNY per 1M -> 450 + 300 = 750 CNY; / 7.2327 CNY per USD = $103.70
+    assert round(est.candidate("deepseek/deepseek-chat").monthly_cost, 2) == 103.70
+    assert est.fx["CNY"]["per_usd"] == 7.2327
+    # gpt-4o-mini (2024-07-18) and Claude 3.5 Sonnet (2024-06-20) did not exist yet: kept, marked, not priced
+    assert est.candidate("openai/gpt-4o-mini").available_from == "2024-07-18"
+    assert est.candidate("anthropic/claude-3.5-sonnet").available_from == "2024-06-20"
+
+
+def test_deepseek_in_cny(catalog) -> None:
+    est = estimate(load_scenario(EXAMPLE, catalog), catalog, currency="CNY")
+    assert est.candidate("deepseek/deepseek-chat").monthly_cost == pytest.approx(750.0)
+
+
+SNAPSHOT = """\
+name: snapshot vs alias
+as_of: 2024-09-01
+workload: {requests_per_day: 10000, input_tokens: 1500, output_tokens: 500, days_per_month: 30}
+candidates: [openai/gpt-4o-2024-08-06, openai/gpt-4o-2024-05-13, openai/gpt-4o-mini, anthropic/claude-3.5-sonnet]
+"""
+
+
+def test_snapshot_prices(catalog) -> None:
+    est = estimate(parse_scenario(SNAPSHOT, "s.yaml", catalog), catalog)
+    # 2024-08-06 snapshot at $2.50 / $10: 450 x 2.5 + 150 x 10 = 1,125 + 1,500 = $2,625.00
+    assert est.candidate("openai/gpt-4o-2024-08-06").monthly_cost == pytest.approx(2625.00)
+    # the May snapshot kept $5 / $15
+    assert est.candidate("openai/gpt-4o-2024-05-13").monthly_cost == pytest.approx(4500.00)
+    # gpt-4o-mini $0.15 / $0.60: 450 x 0.15 + 150 x 0.6 = 67.5 + 90 = $157.50
+    assert est.candidate("openai/gpt-4o-mini").monthly_cost == pytest.approx(157.50)
+    # Claude 3.5 Sonnet $3 / $15: 1,350 + 2,250 = $3,600.00
+    assert est.candidate("anthropic/claude-3.5-sonnet").monthly_cost == pytest.approx(3600.00)
+
+
+def test_gpt4_turbo_before_gpt4o_and_halving(catalog) -> None:
+    before = catalog.price_at("openai/gpt-4-turbo", date(2024, 5, 12))
+    after = catalog.price_at("openai/gpt-4o", date(2024, 5, 13))
+    assert (before.input, before.output) == (10, 30)
+    assert (after.input, after.output) == (5, 15)
+    assert after.input == before.input / 2 and after.output == before.output / 2
+
+
+def test_alias_moved_later(catalog) -> None:
+    late = catalog.price_at("openai/gpt-4o", date(2024, 12, 1))
+    assert (late.input, late.output) == (2.5, 10)
+    assert late.provenance.status in ("unverified", "single-source", "verified")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.name)
+def test_every_example_scenario_estimates(catalog, path: Path) -> None:
+    est = estimate(load_scenario(path, catalog), catalog)
+    assert est.candidates
+    assert any(c.monthly_cost == c.monthly_cost for c in est.candidates)  # at least one priced
