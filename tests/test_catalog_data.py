@@ -445,3 +445,10 @@ def test_llama_405b_size(cat):
 def test_every_scored_model_exists_with_provenance(cat):
     for (m, _b) in cat.scores:
         assert cat.model(m).provenance.source
+
+
+def test_doubao_output_is_single_source(cat):
+    # Seed 000 gives only the input price (0.0008 CNY per 1K); output 2 CNY per 1M comes from one sheet.
+    p = cat.price_at("volcengine/doubao-pro-32k", date(2024, 5, 15))
+    assert p.provenance.status == "single-source"
+    assert "output" in p.provenance.note
