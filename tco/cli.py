@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_arg = dict(metavar="DIR", help="pricing catalog directory (default: built in; env TCO_CATALOG)")
 
     e = sub.add_parser("estimate", help="estimate a scenario file: cost, quality, value per candidate")
-    e.add_argument("file", help="scenario YAML file")
+    e.add_argument("file", nargs="?", help="scenario YAML file (default: the built-in example)")
     e.add_argument("--format", "-f", choices=FORMATS, default="table", help="output format (default: table)")
     e.add_argument("--as-of", type=_date, help="price date YYYY-MM-DD (default: the scenario's as_of, else today)")
     e.add_argument("--currency", type=_currency, help="report currency (default: the scenario's)")
@@ -183,6 +183,11 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     from .report import render
 
     catalog = load_catalog(args.catalog)
+    if args.file is None:
+        from .catalog import default_scenario_path
+
+        args.file = str(default_scenario_path())
+        print(f"tco: no scenario given; estimating the built-in example {args.file}", file=sys.stderr)
     scenario = load_scenario(args.file, catalog)
     est = estimate(scenario, catalog, as_of=args.as_of, currency=args.currency, strict=args.strict)
     write_output(render(est, args.format), args.out)

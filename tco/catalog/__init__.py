@@ -14,7 +14,20 @@ from pathlib import Path
 from ..errors import TcoError
 from .loader import Catalog, load_catalog_dir
 
-__all__ = ["Catalog", "find_catalog_dir", "load_catalog"]
+__all__ = ["DEFAULT_SCENARIO", "Catalog", "default_scenario_path", "find_catalog_dir", "load_catalog"]
+
+DEFAULT_SCENARIO = "support-assistant.yaml"
+"""The built-in example scenario: what `tco estimate` and `tco` run without a file."""
+
+
+def default_scenario_path() -> Path:
+    """The built-in example scenario (inside the wheel, or scenarios/ of a checkout)."""
+    here = Path(__file__).resolve().parent.parent
+    for folder in (here / "_scenarios", here.parent / "scenarios"):
+        p = folder / DEFAULT_SCENARIO
+        if p.is_file():
+            return p
+    raise TcoError("the built-in example scenario is missing", hint="pass a scenario file, or reinstall tco")
 
 
 def find_catalog_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
