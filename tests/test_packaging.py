@@ -75,7 +75,12 @@ def test_editable_install(tmp_path: Path) -> None:
                        capture_output=True, text=True, timeout=300,
                        env={**os.environ, "PYTHONPATH": deps})
     assert p.returncode == 0, p.stderr
-    d = _probe(py, tmp_path, pythonpath=deps)
+    # numpy, pydantic, yaml come from the outer environment through a .pth placed after the editable
+    # hook (a PYTHONPATH entry would put an installed copy of tco, if any, ahead of the editable one)
+    site = Path(subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               capture_output=True, text=True, check=True).stdout.strip())
+    (site / "zzz_outer_deps.pth").write_text(deps + "\n")
+    d = _probe(py, tmp_path)
     assert Path(d["tco"]).is_relative_to(ROOT)
     assert Path(d["catalog"]) == ROOT / "pricing"  # the live checkout, not a stale copy
     assert d["gpt4o"] == pytest.approx(4500.0)
