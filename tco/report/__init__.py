@@ -6,9 +6,6 @@ through the same functions.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +19,8 @@ SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£", "JPY": "¥"}
 def render(est: Estimate, fmt: str = "table") -> str:
     """Render an estimate in one of :data:`FORMATS`."""
     if fmt == "json":
+        import json
+
         return json.dumps(est.to_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         return render_csv(est)
@@ -250,6 +249,9 @@ CSV_FIELDS = ["rank", "id", "kind", "model", "provider", "monthly_cost", "cost_p
 
 
 def render_csv(est: Estimate) -> str:
+    import csv
+    import io
+
     buf = io.StringIO()
     wr = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
     wr.writeheader()
