@@ -178,7 +178,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
     unavailable: list[TcoError] = []
     for i, cand in enumerate(scenario.candidates):
         if isinstance(cand, SelfhostCandidate):
-            r = _resolve_selfhost(scenario, catalog, cand, i)
+            r = _resolve_selfhost(scenario, catalog, cand, i, as_of)
+            if currency != "USD":
+                _fx(scenario, catalog, currency, as_of, fx, ("currency",))
         else:
             offer_id = cand if isinstance(cand, str) else cand.offer
             loc: tuple[Any, ...] = ("candidates", i) if isinstance(cand, str) else ("candidates", i, "offer")
@@ -267,7 +269,8 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             "batch_discount", "discount"]
     prices = ApiPrices.from_columns(**{c: [row[c] for row in api_rows] for c in cols})
 
-    bench_ids, weights, profile_name = _profile(scenario, catalog)
+    extra_models = {r.model for r in resolved}
+    bench_ids, weights, profile_name = _profile(scenario, catalog, extra_models)
     norm, detail = _score_matrix(scenario, catalog, resolved, bench_ids)
     return Compiled(scenario, catalog, as_of, currency, fx, resolved, np.array(api_index, dtype=np.int64),
                     prices, weights, bench_ids, norm, detail, profile_name, warnings)
@@ -277,16 +280,18 @@ def _none(v: float) -> float | None:
     return None if (v is None or (isinstance(v, float) and math.isnan(v))) else v
 
 
-def _resolve_selfhost(scenario: Scenario, catalog: Catalog, cand: SelfhostCandidate, i: int) -> Resolved:
+def _resolve_selfhost(scenario: Scenario, catalog: Catalog, cand: SelfhostCandidate, i: int,
+                      as_of: date) -> Resolved:
     from .selfhost_glue import resolve_candidate
 
     try:
-        return resolve_candidate(scenario, catalog, cand, i)
+        return resolve_candidate(scenario, catalog, cand, i, as_of)
     except TcoError as e:
         raise _relocate(e, scenario, ("candidates", i, "selfhost")) from None
 
 
-def _profile(scenario: Scenario, catalog: Catalog) -> tuple[list[str], np.ndarray, str]:
+def _profile(scenario: Scenario, catalog: Catalog, extra_models: set[str] = frozenset()  # type: ignore[assignment]
+             ) -> tuple[list[str], np.ndarray, str]:
     q = scenario.quality
     custom = q.benchmarks
     for b in custom:
@@ -308,7 +313,7 @@ def _profile(scenario: Scenario, catalog: Catalog) -> tuple[list[str], np.ndarra
                                hint=did_you_mean(b, list(catalog.benchmarks) + list(custom))
                                or "see `tco catalog list --kind benchmark`")
     for model_id, row in q.scores.items():
-        if model_id not in catalog.models:
+        if model_id not in catalog.models and model_id not in extra_models:
             raise TcoError(f"unknown model {model_id!r}", **_locate(scenario, ("quality", "scores", model_id), key=True),
                            hint=did_you_mean(model_id, catalog.models) or "see `tco catalog list --kind model`")
         for b, v in row.items():
@@ -491,7 +496,13 @@ def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *,
         scenario = load_scenario(scenario, catalog)
     compiled = compile_scenario(scenario, catalog, as_of=as_of, currency=currency, strict=strict)
     points = WorkloadPoints.from_scenario(scenario)
-    return build_estimate(compiled, evaluate(compiled, points))
+    result = evaluate(compiled, points)
+    est = build_estimate(compiled, result)
+    if result.selfhost:
+        from .selfhost_glue import breakeven
+
+        est.breakeven = breakeven(compiled, result, points)
+    return est
 
 
 from .result import Estimate  # noqa: E402  (re-export for type hints)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
 
 from ._base import OfferId, Slug, Strict
+from .selfhost import SelfhostSpec
 
 Volume = Annotated[float, Field(gt=0, strict=True, allow_inf_nan=False)]
 """A positive, finite number (ints accepted; strings and booleans are errors)."""
@@ -103,8 +104,8 @@ class OfferCandidate(Strict):
 class SelfhostCandidate(Strict):
     """A self-hosted deployment of an open model."""
 
-    selfhost: dict[str, Any]
-    """Deployment spec (see docs/selfhost-model.md)."""
+    selfhost: SelfhostSpec
+    """Deployment spec: model, precision, GPU, rent or buy, latency targets (see docs/selfhost-model.md)."""
 
 
 def _candidate_kind(v: Any) -> str:
