@@ -284,10 +284,25 @@ def _resolve_selfhost(scenario: Scenario, catalog: Catalog, cand: SelfhostCandid
                       as_of: date) -> Resolved:
     from .selfhost_glue import resolve_candidate
 
+    loc: tuple[Any, ...] = ("candidates", i, "selfhost")
+    spec = cand.selfhost
+    hw = catalog.hardware
+    # look up every named id first, so an unknown one points at its own field
+    for name, lookup in (("model", catalog.model), ("gpu", hw.accelerator), ("engine", hw.engine),
+                         ("rental", hw.rental)):
+        value = getattr(spec, name)
+        if value is not None:
+            try:
+                lookup(value)
+            except TcoError as e:
+                raise _relocate(e, scenario, (*loc, name)) from None
     try:
         return resolve_candidate(scenario, catalog, cand, i, as_of)
     except TcoError as e:
-        raise _relocate(e, scenario, ("candidates", i, "selfhost")) from None
+        sub = tuple(int(p) if p.isdigit() else p for p in e.field.split(".")) if e.field else ()
+        if e.field:
+            e = TcoError(e.message, file=e.file, line=e.line, col=e.col, hint=e.hint)
+        raise _relocate(e, scenario, (*loc, *sub)) from None
 
 
 def _profile(scenario: Scenario, catalog: Catalog, extra_models: set[str] = frozenset()  # type: ignore[assignment]
