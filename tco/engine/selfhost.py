@@ -227,6 +227,8 @@ class CostInputs:
     """Staff and operations per deployment per month (fixed, not per node)."""
     utilization: float = 0.8
     """Highest fraction of a node's SLO throughput planned at peak load (headroom)."""
+    gpus_per_instance: int = 1
+    """Rental granularity: GPUs are billed in instances of this many (an 8x H100 VM: 8)."""
 
 
 @dataclass(frozen=True)
@@ -699,10 +701,13 @@ class SelfhostPlan:
 
     fits: np.ndarray
     gpus: np.ndarray
-    """GPUs of one deployment unit (replica)."""
+    """GPUs of one replica (one copy of the model: tensor x pipeline parallel)."""
+    replicas: np.ndarray
+    """Replicas needed at peak load."""
     nodes: np.ndarray
-    """Deployment units needed at peak load (each ``gpus`` GPUs)."""
+    """Servers of ``gpus_per_node`` GPUs that hold the replicas: ceil(replicas x gpus / gpus_per_node)."""
     total_gpus: np.ndarray
+    """replicas x gpus."""
     monthly_cost_usd: np.ndarray
     cost_components: dict[str, np.ndarray]
     """USD per month: capex (annuity), energy, hosting, staff, rent."""
@@ -757,7 +762,7 @@ class SelfhostPlan:
             return None if math.isnan(f) else (None if math.isinf(f) else f)
 
         out = {k: v(getattr(self, k)) for k in (
-            "fits", "gpus", "nodes", "total_gpus", "monthly_cost_usd", "output_tokens_per_s",
+            "fits", "gpus", "replicas", "nodes", "total_gpus", "monthly_cost_usd", "output_tokens_per_s",
             "slo_output_tokens_per_s", "slo_feasible", "ttft_ms", "tpot_ms", "best_tpot_ms", "operating_batch",
             "weights_gb", "kv_capacity_tokens", "max_concurrency", "near_memory_limit",
             "requests_per_s_capacity", "average_utilization", "cost_per_mtok", "cost_per_mtok_output")}
@@ -775,7 +780,8 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
     ``input_tokens``, ``output_tokens``, ``requests_per_month``, ``peak_to_average`` (and
     optionally ``gpus``, GPUs per unit, default ``dep.gpus``) broadcast together. One unit
     serves at most ``utilization x`` its SLO throughput (max throughput without targets);
-    units = ceil(peak requests/s / unit capacity). Never raises on a non-fit: ``fits`` is
+    replicas = ceil(peak requests/s / replica capacity), nodes = the servers holding them.
+    Never raises on a non-fit: ``fits`` is
     False, costs are NaN and ``warnings`` say what would fit.
     """
     from .selfhost_cost import monthly_costs
@@ -802,8 +808,9 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
     avg_rps = req / seconds_per_month
     peak_rps = avg_rps * p2a
     with np.errstate(divide="ignore", invalid="ignore"):
-        nodes = np.where(usable, np.maximum(np.ceil(peak_rps / unit_rps - 1e-9), np.where(req > 0, 1.0, 0.0)), np.nan)
-    costs = monthly_costs(dep.cost, g, dep.gpus_per_node, nodes, seconds_per_month)
+        replicas = np.where(usable, np.maximum(np.ceil(peak_rps / unit_rps - 1e-9), np.where(req > 0, 1.0, 0.0)), np.nan)
+        nodes = np.ceil(replicas * g / dep.gpus_per_node - 1e-9)
+    costs = monthly_costs(dep.cost, g, dep.gpus_per_node, replicas, seconds_per_month)
     monthly = costs["total"]
     tokens = req * (i + o)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -811,7 +818,7 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
         unit_cost_h = costs["unit_per_month"] / (seconds_per_month / 3600.0)
         out_per_h = slo.output_tokens_per_s * util * 3600.0
         cpm_out = np.where(usable & (out_per_h > 0), unit_cost_h / out_per_h * 1e6, np.nan)
-        avg_util = np.where(usable & (nodes > 0), avg_rps / (nodes * unit_rps / util), np.nan)
+        avg_util = np.where(usable & (replicas > 0), avg_rps / (replicas * unit_rps / util), np.nan)
 
     if not fits.all():
         idx = int(np.argmin(fits.reshape(-1)))
@@ -840,7 +847,7 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
             f"and runtime, room for {int(mf.max_concurrency.reshape(-1)[idx])} concurrent sequences")
 
     return SelfhostPlan(
-        fits=fits, gpus=g.copy(), nodes=nodes, total_gpus=nodes * g, monthly_cost_usd=monthly,
+        fits=fits, gpus=g.copy(), replicas=replicas, nodes=nodes, total_gpus=replicas * g, monthly_cost_usd=monthly,
         cost_components={k: v for k, v in costs.items() if k not in ("total", "unit_per_month")},
         output_tokens_per_s=np.where(fits, thr, 0.0), slo_output_tokens_per_s=slo.output_tokens_per_s,
         slo_feasible=slo.feasible & fits, ttft_ms=np.where(usable, slo.ttft_s * 1e3, np.nan),

@@ -8,7 +8,8 @@ Buy, per server (node) per month::
     hosting = power_kw * hosting_per_kw_month
     staff   = staff_per_month (per deployment, not per server)
 
-Rent: ``rent_per_gpu_hour * GPUs * hours_per_month`` (provisioned for the peak, all month).
+Rent: ``rent_per_gpu_hour * GPUs * hours_per_month`` (provisioned for the peak, all month),
+GPUs billed in whole instances of ``gpus_per_instance``.
 Servers bought = ceil(units x GPUs per unit / GPUs per node): replicas smaller than a node
 share servers.
 """
@@ -36,9 +37,9 @@ def capital_recovery_factor(rate: Any, years: Any) -> np.ndarray:
 def server_monthly_cost(cost: CostInputs, seconds_per_month: float = SECONDS_PER_MONTH) -> dict[str, float]:
     """Monthly capex / energy / hosting of one bought server (USD)."""
     hours = seconds_per_month / 3600.0
-    price = cost.server_price or 0.0
+    price = cost.server_price if cost.server_price is not None else np.nan
     capex = float(price * capital_recovery_factor(cost.cost_of_capital, cost.lifetime_years) / 12.0)
-    kw = cost.power_kw or 0.0
+    kw = cost.power_kw if cost.power_kw is not None else np.nan
     energy = kw * cost.power_load_factor * cost.pue * cost.electricity_per_kwh * hours
     hosting = kw * cost.hosting_per_kw_month
     return {"capex": capex, "energy": energy, "hosting": hosting}
@@ -55,8 +56,11 @@ def monthly_costs(cost: CostInputs, gpus_per_unit: Any, gpus_per_node: int, unit
     hours = seconds_per_month / 3600.0
     zero = np.zeros(np.broadcast(g, u).shape)
     if cost.mode == "rent":
-        rate = cost.rent_per_gpu_hour or 0.0
-        rent = u * g * rate * hours
+        rate = cost.rent_per_gpu_hour if cost.rent_per_gpu_hour is not None else np.nan  # unknown, never 0
+        inst = max(int(cost.gpus_per_instance), 1)
+        with np.errstate(invalid="ignore"):
+            billed = np.ceil(u * g / inst - 1e-9) * inst  # GPUs are rented in whole instances
+        rent = billed * rate * hours
         unit = g * rate * hours + zero
         parts = {"capex": zero + 0.0, "energy": zero + 0.0, "hosting": zero + 0.0, "rent": rent}
     else:

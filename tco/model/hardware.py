@@ -1,0 +1,236 @@
+"""Schemas of the self-hosting hardware catalog, ``pricing/hardware/``:
+
+* ``accelerators.yaml``: memory, bandwidth, dense peaks, power, interconnect;
+* ``servers.yaml``: 8-GPU servers with dated price points, a 2024 price range, power, lifetime;
+* ``rentals.yaml``: cloud offers per GPU-hour with price history;
+* ``engines.yaml``: serving-engine efficiency profiles (calibrated);
+* ``defaults.yaml``: electricity, PUE, hosting and planning defaults.
+
+Units live in field names (``_gb``, ``_tb_s``, ``_tflops``, ``_w``, ``_kw``, ``usd_per_gpu_hour``).
+Unknown figures are ``null``, never 0. No numpy, no I/O.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from ._base import NonNeg, Pos, Provenance, Share, Slug, Strict
+
+
+class AcceleratorEfficiency(Strict):
+    """Accelerator-class multipliers on an engine profile's efficiencies, relative to the
+    accelerator the profiles are calibrated on (H100 = 1.0). None = not calibrated."""
+
+    compute: Pos | None = Field(default=None, le=1.5)
+    bandwidth: Pos | None = Field(default=None, le=1.5)
+    status: Literal["calibrated", "validated", "uncalibrated"]
+    """calibrated: fitted here; validated: checked on held-out measurements; uncalibrated: no data."""
+    note: str | None = None
+
+
+class Accelerator(Strict):
+    """One accelerator (GPU or NPU)."""
+
+    id: Slug
+    name: str
+    vendor: str
+    memory_gb: Pos
+    """Marketed memory capacity (the label), GB."""
+    memory_usable_gb: Pos | None = None
+    """Total the driver reports, 10^9 bytes (None: unknown, the label is used)."""
+    hbm_tb_s: Pos
+    """Peak memory bandwidth, TB/s."""
+    bf16_tflops: Pos
+    """Dense BF16/FP16 tensor peak, TFLOPS."""
+    fp8_tflops: Pos | None = None
+    """Dense FP8 tensor peak, TFLOPS (None: no FP8 or unknown)."""
+    int8_tops: Pos | None = None
+    """Dense INT8 tensor peak, TOPS."""
+    tdp_w: Pos | None = None
+    """Board power, W (None: unknown)."""
+    interconnect: str | None = None
+    link_gb_s: Pos | None = None
+    """Scale-up bandwidth per GPU, one direction, GB/s (None: unknown)."""
+    link_latency_us: NonNeg | None = None
+    """Extra fixed cost per all-reduce on this interconnect, microseconds (None: none known)."""
+    scale_out_gb_s: Pos | None = None
+    """Per-GPU network bandwidth between nodes, GB/s (None: 400 Gb/s InfiniBand assumed)."""
+    efficiency: AcceleratorEfficiency
+    provenance: Provenance
+
+    @model_validator(mode="after")
+    def _usable(self) -> Accelerator:
+        if self.memory_usable_gb is not None and not (0.8 * self.memory_gb <= self.memory_usable_gb <= 1.2 * self.memory_gb):
+            raise ValueError(f"memory_usable_gb {self.memory_usable_gb} is far from the label {self.memory_gb} GB")
+        return self
+
+
+class AcceleratorsFile(Strict):
+    """``pricing/hardware/accelerators.yaml``."""
+
+    accelerators: tuple[Accelerator, ...] = Field(min_length=1)
+
+
+class PriceRange(Strict):
+    """Purchase price range of a server, USD."""
+
+    low: Pos | None = None
+    mid: Pos | None = None
+    """The default ``buy.server_price``."""
+    high: Pos | None = None
+    year: int = Field(ge=2015, le=2100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PriceRange:
+        vals = [v for v in (self.low, self.mid, self.high) if v is not None]
+        if vals != sorted(vals):
+            raise ValueError("price range must satisfy low <= mid <= high")
+        return self
+
+
+class ServerPricePoint(Strict):
+    """One dated quote."""
+
+    date: date
+    usd: Pos
+    what: str
+    """What exactly was priced (full server, baseboard, per-GPU equivalent...)."""
+    source: str
+
+
+class Range(Strict):
+    low: Pos
+    high: Pos
+    status: Literal["verified", "single-source", "unverified"] = "single-source"
+
+
+class Lifetime(Strict):
+    low: Pos = Field(le=20)
+    default: Pos = Field(le=20)
+    high: Pos = Field(le=20)
+
+
+class Server(Strict):
+    """A multi-GPU server you can buy."""
+
+    id: Slug
+    name: str
+    gpu: Slug
+    """Accelerator id."""
+    gpus: int = Field(gt=0, le=64)
+    price_usd: PriceRange
+    price_points: tuple[ServerPricePoint, ...] = ()
+    power_kw: Pos
+    """Maximum system power, kW."""
+    power_kw_typical: Range | None = None
+    lifetime_years: Lifetime
+    multi_node_fabric_share: NonNeg | None = None
+    """Extra capex share for the cluster network when deployments span nodes."""
+    provenance: Provenance
+
+
+class ServersFile(Strict):
+    """``pricing/hardware/servers.yaml``."""
+
+    servers: tuple[Server, ...] = Field(min_length=1)
+
+
+class RentalPrice(Strict):
+    """A rental price in force from ``effective_from`` until the next entry."""
+
+    effective_from: date
+    usd_per_gpu_hour: Pos
+    provenance: Provenance
+
+
+RentalKind = Literal["on-demand", "reserved-1y", "reserved-3y", "capacity-block", "spot"]
+
+
+class RentalOffer(Strict):
+    """A cloud offer of one accelerator type."""
+
+    id: Slug
+    provider: str
+    name: str
+    gpu: Slug
+    kind: RentalKind
+    gpus_per_instance: int = Field(gt=0, le=64)
+    default: bool = False
+    """The offer used for this GPU when a scenario names no price (one per GPU)."""
+    prices: tuple[RentalPrice, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _sorted(self) -> RentalOffer:
+        dates = [p.effective_from for p in self.prices]
+        if dates != sorted(set(dates)):
+            raise ValueError("prices must be in increasing effective_from order, one per date")
+        return self
+
+
+class RentalsFile(Strict):
+    """``pricing/hardware/rentals.yaml``."""
+
+    rentals: tuple[RentalOffer, ...] = Field(min_length=1)
+
+
+class EngineProfileSpec(Strict):
+    """A serving engine's efficiency profile (see ``docs/selfhost-model.md``)."""
+
+    id: Slug
+    name: str
+    bandwidth_efficiency: Share = Field(gt=0)
+    """Fraction of peak HBM bandwidth reached streaming weights and KV cache in decode."""
+    compute_efficiency: Share = Field(gt=0)
+    """Fraction of the BF16 tensor peak reached by the GEMMs of an iteration."""
+    prefill_efficiency: Share = Field(gt=0)
+    """Fraction of the tensor peak reached by a standalone prefill (TTFT)."""
+    fp8_compute_factor: Share = Field(gt=0)
+    """FP8 GEMMs reach this fraction of the efficiency BF16 GEMMs reach (against the FP8 peak)."""
+    overlap: float = Field(ge=1.0, le=50.0)
+    """Exponent of the smooth max of memory and compute time (1 = they add, large = they overlap)."""
+    allreduce_latency_us: NonNeg
+    """Fixed cost per tensor-parallel all-reduce (2 per layer per iteration), microseconds."""
+    link_efficiency: Share = Field(gt=0)
+    """Fraction of the link bandwidth an all-reduce reaches."""
+    step_overhead_ms: NonNeg
+    """Fixed cost per iteration (scheduling, sampling, launches), ms."""
+    runtime_reserved_gb: NonNeg
+    """Per GPU: CUDA context, communication buffers, workspace, GB."""
+    activation_gb: NonNeg
+    """Per GPU: activation buffers for the engine's max tokens per iteration, GB."""
+    kv_memory_fraction: Share = Field(gt=0)
+    """Share of the memory left after weights and reservations given to the KV cache."""
+    max_batch: int = Field(gt=0)
+    """Largest number of sequences in one iteration."""
+    kv_reservation: Literal["full", "average"]
+    """full: each sequence reserves input+output KV up front; average: paged on demand (input + output/2)."""
+    unquantized_embeddings: bool = True
+    """Quantized checkpoints keep the embedding table and output head in BF16."""
+    calibrated_on: str | None = None
+    """What the factors were fitted to (file and rows), or why they are a prior."""
+    provenance: Provenance
+
+
+class EnginesFile(Strict):
+    """``pricing/hardware/engines.yaml``."""
+
+    engines: tuple[EngineProfileSpec, ...] = Field(min_length=1)
+
+
+class DefaultValue(Strict):
+    value: NonNeg
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    provenance: Provenance
+
+
+class DefaultsFile(Strict):
+    """``pricing/hardware/defaults.yaml``: ownership and planning defaults."""
+
+    electricity_per_kwh: DefaultValue
+    pue: DefaultValue
+    hosting_per_kw_month: DefaultValue
+    power_load_factor: DefaultValue
+    utilization: DefaultValue

@@ -1,0 +1,112 @@
+"""Schema of a scenario's self-hosted candidate (``- selfhost: {...}``).
+
+```yaml
+- selfhost:
+    model: llama-3.1-405b-instruct   # or model_file: my-finetune.yaml
+    precision: fp8                   # bf16 | fp8 | int8 | int4
+    kv_precision: fp8                # optional; default: fp8 for fp8 weights, else bf16
+    gpu: h100-sxm-80gb
+    gpus_per_node: 8
+    gpus: 8                          # optional; GPUs per replica, default: smallest count that fits well
+    rent_per_gpu_hour: 2.99          # or rental: lambda-h100-sxm, or buy: {...}
+    latency: {ttft_ms: 2000, tpot_ms: 100}
+    engine: trtllm
+    utilization: 0.6
+    quality_delta: 0.0
+```
+
+No numpy, no I/O: :func:`tco.catalog.hardware.resolve` turns this into engine inputs.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from ._base import NonNeg, Pos, Slug, Strict
+
+Precision = Literal["bf16", "fp8", "int8", "int4"]
+
+
+class LatencyTargets(Strict):
+    """Latency targets a deployment must meet (mean values)."""
+
+    ttft_ms: Pos | None = Field(default=None, le=600_000)
+    """Time to first token, milliseconds."""
+    tpot_ms: Pos | None = Field(default=None, le=60_000)
+    """Time per output token after the first, milliseconds."""
+
+
+class BuySpec(Strict):
+    """Owning the servers. Fields left out come from ``pricing/hardware`` (server price
+    midpoint, lifetime, power) and ``defaults.yaml`` (electricity, PUE, hosting)."""
+
+    server: Slug | None = None
+    """Server id in ``servers.yaml`` (default: the one with this GPU)."""
+    server_price: Pos | None = Field(default=None, ge=1000, le=50_000_000)
+    """Purchase price of one node of ``gpus_per_node`` GPUs, USD."""
+    lifetime_years: Pos | None = Field(default=None, ge=0.5, le=15)
+    """Years over which the price is spread."""
+    cost_of_capital: NonNeg | None = Field(default=None, le=0.5)
+    """Annual rate (0.08 = 8 %); the price is paid as an annuity over the lifetime."""
+    power_kw: Pos | None = Field(default=None, le=200)
+    """Maximum power of one node, kW."""
+    power_load_factor: Pos | None = Field(default=None, le=1)
+    """Average draw as a share of power_kw."""
+    pue: float | None = Field(default=None, ge=1.0, le=3.0)
+    """Power usage effectiveness of the facility."""
+    electricity_per_kwh: NonNeg | None = Field(default=None, le=2.0)
+    """USD per kWh."""
+    hosting_per_kw_month: NonNeg | None = Field(default=None, le=5000)
+    """Colocation / facility cost per provisioned kW per month, USD."""
+    staff_per_month: NonNeg | None = Field(default=None, le=10_000_000)
+    """Staff and operations for the deployment per month, USD (not per node)."""
+
+
+class SelfhostSpec(Strict):
+    """A self-hosted candidate: an open model on rented or owned accelerators."""
+
+    model: Slug | None = None
+    """Model id in ``pricing/models.yaml`` (or give ``model_file``)."""
+    model_file: str | None = None
+    """YAML file describing a custom model with the same fields as a catalog model
+    (relative paths are relative to the scenario file)."""
+    precision: Precision = "bf16"
+    """Weight precision. int8/int4 are modelled as weight-only quantization."""
+    kv_precision: Literal["bf16", "fp8"] | None = None
+    """KV-cache precision (default: fp8 with fp8 weights, else bf16)."""
+    gpu: Slug
+    """Accelerator id in ``pricing/hardware/accelerators.yaml``."""
+    gpus_per_node: int = Field(default=8, ge=1, le=16)
+    """GPUs per server node; tensor parallelism stays inside a node."""
+    gpus: int | None = Field(default=None, ge=1, le=1024)
+    """GPUs per replica (default: the smallest of 1, 2, 4, 8, 16, ... that fits with room for a batch)."""
+    rent_per_gpu_hour: Pos | None = Field(default=None, ge=0.01, le=1000)
+    """Rental price, USD per GPU-hour."""
+    rental: Slug | None = None
+    """Rental offer id in ``pricing/hardware/rentals.yaml``."""
+    buy: BuySpec | None = None
+    """Own the servers instead of renting."""
+    latency: LatencyTargets | None = None
+    engine: Slug = "trtllm"
+    """Serving-engine efficiency profile in ``pricing/hardware/engines.yaml``."""
+    utilization: Pos | None = Field(default=None, le=1)
+    """Share of a replica's SLO throughput planned at peak load (default from defaults.yaml)."""
+    quality_delta: float | None = Field(default=None, ge=-100, le=100)
+    """Quality change versus the model's published scores, points on the 0-100 scale.
+    None: FP8 and BF16 are taken as equal quality (the report says so)."""
+    name: str | None = None
+    """Display name of the candidate."""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> SelfhostSpec:
+        if (self.model is None) == (self.model_file is None):
+            raise ValueError("give exactly one of model or model_file")
+        given = [k for k in ("rent_per_gpu_hour", "rental", "buy") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give at most one of rent_per_gpu_hour, rental, buy (got {', '.join(given)})")
+        if self.gpus is not None and self.gpus > self.gpus_per_node and self.gpus % self.gpus_per_node:
+            raise ValueError(f"gpus ({self.gpus}) must be a multiple of gpus_per_node ({self.gpus_per_node}) "
+                             "when a replica spans nodes")
+        return self
