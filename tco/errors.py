@@ -65,6 +65,14 @@ class TcoError(Exception):
         )
 
 
+def lookup(mapping: dict[str, object], key: str, what: str, listing: str) -> object:
+    """``mapping[key]``, or a ``TcoError`` 'unknown WHAT' with the closest ids (or where to list them)."""
+    try:
+        return mapping[key]
+    except KeyError:
+        raise TcoError(f"unknown {what} {key!r}", hint=did_you_mean(key, mapping) or f"see `{listing}`") from None
+
+
 def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str | None:
     """A 'did you mean ...?' hint, or None when nothing is close."""
     import difflib

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import yamlio
-from ..errors import NotAvailable, TcoError, did_you_mean
+from ..errors import NotAvailable, TcoError, did_you_mean, lookup
 from ..model.catalog import (
     Benchmark,
     BenchmarksFile,
@@ -61,26 +61,14 @@ class Catalog:
     # ---- lookups -----------------------------------------------------------------------
 
     def offer(self, offer_id: str) -> Offer:
-        try:
-            return self.offers[offer_id]
-        except KeyError:
-            raise TcoError(f"unknown offer {offer_id!r}",
-                           hint=did_you_mean(offer_id, self.offers) or "see `tco catalog list`") from None
+        return lookup(self.offers, offer_id, "offer", "tco catalog list")  # type: ignore[return-value]
 
     def model(self, model_id: str) -> Model:
-        try:
-            return self.models[model_id]
-        except KeyError:
-            raise TcoError(f"unknown model {model_id!r}",
-                           hint=did_you_mean(model_id, self.models) or "see `tco catalog list --kind model`") from None
+        return lookup(self.models, model_id, "model", "tco catalog list --kind model")  # type: ignore[return-value]
 
     def benchmark(self, bench_id: str) -> Benchmark:
-        try:
-            return self.benchmarks[bench_id]
-        except KeyError:
-            raise TcoError(f"unknown benchmark {bench_id!r}",
-                           hint=did_you_mean(bench_id, self.benchmarks)
-                           or "see `tco catalog list --kind benchmark`") from None
+        return lookup(self.benchmarks, bench_id, "benchmark",  # type: ignore[return-value]
+                      "tco catalog list --kind benchmark")
 
     def price_at(self, offer_id: str, as_of: date) -> PricePoint:
         """The price point of an offer in force on ``as_of``."""
@@ -122,11 +110,8 @@ class Catalog:
         return best
 
     def profile(self, name: str) -> Profile:
-        try:
-            return self.profiles[name]
-        except KeyError:
-            raise TcoError(f"unknown quality profile {name!r}",
-                           hint=did_you_mean(name, self.profiles) or "built-in: " + ", ".join(self.profiles)) from None
+        return lookup(self.profiles, name, "quality profile",  # type: ignore[return-value]
+                      "tco catalog list --kind profile")
 
     def scores_for(self, model_id: str) -> dict[str, list[Score]]:
         return {b: s for (m, b), s in self.scores.items() if m == model_id}
