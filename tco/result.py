@@ -165,7 +165,9 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
         ))
     finite = [c for c in results if not math.isnan(c.monthly_cost)]
     if finite:
-        min(finite, key=lambda c: c.monthly_cost).cheapest = True
+        low = min(c.monthly_cost for c in finite)
+        for c in finite:  # ties (several free offers) are all cheapest
+            c.cheapest = c.monthly_cost <= low + 0.005
     ranked_c = [c for c in results if c.rank == 1]
     if ranked_c:
         ranked_c[0].best_value = True

@@ -199,7 +199,9 @@ def render_table(est: Estimate) -> str:
     lines.append("")
     ch, bv = est.cheapest, est.best_value
     if ch:
-        lines.append(f"Cheapest:   {ch.label} at {money(ch.monthly_cost, cur)}/month")
+        ties = [c.label for c in est.candidates if c.cheapest]
+        more = f" (tied: {', '.join(ties[1:])})" if len(ties) > 1 else ""
+        lines.append(f"Cheapest:   {ch.label} at {money(ch.monthly_cost, cur)}/month{more}")
     if bv:
         lines.append(f"Best value: {bv.label} at {unit_price(bv.cost_per_quality_point, cur)} per quality point"
                      f" ({bv.quality:.1f} quality, {money(bv.monthly_cost, cur)}/month)")
