@@ -139,8 +139,9 @@ def run(args: argparse.Namespace) -> int:
     r = resolve(spec, cat, input_tokens=args.input_tokens, output_tokens=args.output_tokens, as_of=args.as_of)
     result = evaluate(r, args.input_tokens, args.output_tokens, args.requests_per_day, args.peak_to_average)
     if result["fits"] and not result["slo_feasible"]:
+        targets = ", ".join(f"{k} <= {v:g} ms" for k, v in (("TTFT", args.ttft_ms), ("TPOT", args.tpot_ms)) if v is not None)
         raise TcoError(
-            f"no batch meets the latency targets (TTFT <= {_g(args.ttft_ms)} ms, TPOT <= {_g(args.tpot_ms)} ms) for "
+            f"no batch meets the latency targets ({targets}) for "
             f"{r.label}: the best TPOT achievable is {result['best_tpot_ms']:.1f} ms and the best TTFT "
             f"{result['best_ttft_ms']:.0f} ms (at batch 1)",
             hint="relax the targets, add GPUs, or use a faster GPU or lower precision")
@@ -274,8 +275,9 @@ def render_table(res: dict[str, Any]) -> str:
         rows = [("max offline", f"{res['output_tokens_per_s']:,.0f}")]
         t = res["targets"]
         if res["slo_output_tokens_per_s"] is not None:
+            given = ", ".join(f"{k} <= {t[f]:g} ms" for k, f in (("TTFT", "ttft_ms"), ("TPOT", "tpot_ms")) if t[f] is not None)
             rows.append(("within targets", f"{res['slo_output_tokens_per_s']:,.0f} at batch {res['operating_batch']:,.0f} "
-                                           f"(TTFT <= {_g(t['ttft_ms'])} ms, TPOT <= {_g(t['tpot_ms'])} ms)"))
+                                           f"({given})"))
         lines += _rows(rows)
         add("")
         add("Latency")
@@ -295,7 +297,7 @@ def render_table(res: dict[str, Any]) -> str:
     cap = res.get("capacity")
     if cap and res["fits"]:
         rows.append(("volume", f"{cap['requests_per_day']:,.0f} requests/day, peak {cap['peak_to_average']:g}x average"))
-        rows.append(("replicas / nodes", f"{_fmt(cap['replicas'])} replicas on {_fmt(cap['nodes'])} nodes "
+        rows.append(("replicas / nodes", f"{_fmt(cap['replicas'])} replica(s) on {_fmt(cap['nodes'])} node(s) "
                                          f"({_fmt(cap['total_gpus'])} GPUs), average load {_fmt(cap['average_utilization'], '.0%')}"))
         rows.append(("monthly", _fmt(cap["monthly_cost_usd"], ",.0f").join(("$", "")) if cap["monthly_cost_usd"] is not None else "unknown"))
         comps = ", ".join(f"{k} ${v:,.0f}" for k, v in cap["cost_components"].items() if v)

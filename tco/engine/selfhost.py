@@ -13,12 +13,16 @@ Entry points
 seconds_per_month=SECONDS_PER_MONTH, gpus=None) -> SelfhostPlan``
     Capacity planning and cost for a resolved deployment (see
     ``tco.catalog.hardware.resolve`` which builds a :class:`Deployment` from a scenario's
-    ``selfhost:`` candidate and the catalog). Returns arrays (one element per workload
-    point): fits, nodes, gpus, monthly_cost_usd, cost components, output_tokens_per_s
-    (max offline, per deployment unit), slo_output_tokens_per_s, ttft_ms, tpot_ms,
+    ``selfhost:`` candidate and the catalog; ``ResolvedSelfhost.plan(...)`` calls this).
+    Returns a :class:`SelfhostPlan` of arrays (one element per workload point): fits,
+    gpus (per replica), replicas and nodes needed at peak, total_gpus, monthly_cost_usd
+    and cost_components (capex, energy, hosting, rent, staff), output_tokens_per_s (max
+    offline, per replica), slo_output_tokens_per_s, ttft_ms, tpot_ms, best_tpot_ms,
     weights_gb, kv_bytes_per_token, kv_capacity_tokens, max_concurrency,
-    near_memory_limit, cost_per_mtok (input and output counted), break-even helpers,
-    and a list of warnings.
+    near_memory_limit, cost_per_mtok (input and output counted), cost_per_mtok_output,
+    ``breakeven_requests_per_day(api_cost_per_request, peak_to_average, seconds_per_month)``,
+    ``to_dict(i)``, and a list of warnings (non-fit with what would fit, latency targets
+    no batch meets with the best TPOT achievable, near the memory limit).
 
 Lower-level pieces (all vectorized): :func:`memory_fit`, :func:`step_time`,
 :func:`max_throughput`, :func:`ttft_tpot`, :func:`slo_throughput`, :func:`fit_alternatives`;
