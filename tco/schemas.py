@@ -25,6 +25,9 @@ def targets() -> dict[Path, tuple[str, str]]:
         ROOT / "pricing" / "schema" / "quality.schema.json": ("tco.model.catalog", "QualityFile"),
         ROOT / "pricing" / "schema" / "profiles.schema.json": ("tco.model.catalog", "ProfilesFile"),
         ROOT / "pricing" / "schema" / "fx.schema.json": ("tco.model.catalog", "FxFile"),
+        **{ROOT / "pricing" / "schema" / f"hardware-{name}.schema.json": ("tco.model.hardware", cls)
+           for name, cls in (("accelerators", "AcceleratorsFile"), ("servers", "ServersFile"),
+                             ("rentals", "RentalsFile"), ("engines", "EnginesFile"), ("defaults", "DefaultsFile"))},
     }
 
 
