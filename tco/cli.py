@@ -179,7 +179,7 @@ def atomic_write(path: str, text: str) -> None:
 
 def cmd_estimate(args: argparse.Namespace) -> int:
     from .catalog import load_catalog
-    from .planner import estimate, load_scenario
+    from .planner import estimate_file
     from .report import render
 
     catalog = load_catalog(args.catalog)
@@ -188,8 +188,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
 
         args.file = str(default_scenario_path())
         print(f"tco: no scenario given; estimating the built-in example {args.file}", file=sys.stderr)
-    scenario = load_scenario(args.file, catalog)
-    est = estimate(scenario, catalog, as_of=args.as_of, currency=args.currency, strict=args.strict)
+    est = estimate_file(args.file, catalog, as_of=args.as_of, currency=args.currency, strict=args.strict)
     write_output(render(est, args.format), args.out)
     return 0
 

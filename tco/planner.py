@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -19,7 +19,9 @@ from .catalog import Catalog, load_catalog
 from .engine.api import ApiPrices, api_cost
 from .engine.quality import cost_per_quality_point, normalize, quality, rank
 from .errors import NotAvailable, TcoError, did_you_mean
-from .model.scenario import OfferCandidate, Scenario, SelfhostCandidate
+
+if TYPE_CHECKING:  # pydantic schemas are imported only to validate a file (cold path)
+    from .model.scenario import Scenario, SelfhostCandidate
 
 SCHEMA_VERSION = 1
 
@@ -46,14 +48,78 @@ def scenario_from_document(doc: yamlio.Document, catalog: Catalog | None = None)
         got = "an empty file" if doc.data is None else f"a {type(doc.data).__name__}"
         raise TcoError(f"expected a mapping with workload: and candidates:, got {got}", file=doc.path,
                        line=1, col=1, hint="run `tco init` for a commented template")
+    from .model.scenario import Scenario
+
     scenario = yamlio.validate(doc, Scenario)
     scenario._source = doc
     check_scenario(scenario, catalog or load_catalog())
     return scenario
 
 
+def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = None, currency: str | None = None,
+                  strict: bool = False) -> Estimate:
+    """Estimate a scenario file, reusing its validated form when the file and the catalog are
+    unchanged since a previous run (what ``tco estimate`` does).
+
+    The validated scenario is cached as :mod:`tco.records` next to the catalog cache, keyed
+    by the file's bytes, the catalog's fingerprint and the schema code, so a warm run needs
+    no pydantic at all. Any error on the cached path re-runs the full path, which reports
+    it with its file, line and column.
+    """
+    from .catalog import scenario_cache_file
+
+    data = yamlio.read_bytes(path)
+    cache = scenario_cache_file(catalog, data)
+    if cache is not None:
+        sc = _read_cache(cache)
+        if sc is not None:
+            try:
+                return estimate(sc, catalog, as_of=as_of, currency=currency, strict=strict)
+            except TcoError:
+                pass  # fall through: the full path reports the error with its location
+    scenario = load_scenario(path, catalog)
+    est = estimate(scenario, catalog, as_of=as_of, currency=currency, strict=strict)
+    if cache is not None and not any(candidate_kind(c) == "selfhost-spec" for c in scenario.candidates):
+        from .records import freeze
+
+        _write_cache(cache, freeze(scenario))
+    return est
+
+
+def _read_cache(path: Path) -> Any:
+    import pickle
+
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # noqa: BLE001 - a cache that cannot be read is a miss
+        return None
+
+
+def _write_cache(path: Path, obj: Any) -> None:
+    import os
+    import pickle
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".scenario-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except Exception:  # noqa: BLE001 - read-only home, full disk: run without a cache
+        return
+
+
+def candidate_kind(cand: Any) -> str:
+    """'api-id' (a bare offer id), 'api-offer' (an offer with adjustments) or 'selfhost-spec'."""
+    if isinstance(cand, str):
+        return "api-id"
+    return "selfhost-spec" if hasattr(cand, "selfhost") else "api-offer"
+
+
 def _locate(scenario: Scenario, loc: tuple[Any, ...], key: bool = False) -> dict[str, Any]:
-    doc = scenario._source
+    doc = getattr(scenario, "_source", None)
     field_path = ".".join(str(p) for p in loc)
     if doc is None:
         return {"field": field_path}
@@ -177,19 +243,20 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
     seen: set[str] = set()
     unavailable: list[TcoError] = []
     for i, cand in enumerate(scenario.candidates):
-        if isinstance(cand, SelfhostCandidate):
+        kind = candidate_kind(cand)
+        if kind == "selfhost-spec":
             r = _resolve_selfhost(scenario, catalog, cand, i, as_of)
             if currency != "USD":
                 _fx(scenario, catalog, currency, as_of, fx, ("currency",))
         else:
-            offer_id = cand if isinstance(cand, str) else cand.offer
-            loc: tuple[Any, ...] = ("candidates", i) if isinstance(cand, str) else ("candidates", i, "offer")
+            offer_id = cand if kind == "api-id" else cand.offer
+            loc: tuple[Any, ...] = ("candidates", i) if kind == "api-id" else ("candidates", i, "offer")
             try:
                 offer = catalog.offer(offer_id)
             except TcoError as e:
                 raise _relocate(e, scenario, loc) from None
-            discount = cand.discount if isinstance(cand, OfferCandidate) else 0.0
-            label = (cand.label if isinstance(cand, OfferCandidate) and cand.label else offer_id)
+            discount = cand.discount if kind == "api-offer" else 0.0
+            label = (cand.label if kind == "api-offer" and cand.label else offer_id)
             r = Resolved(label, label, "api", offer.model, catalog.offer_provider[offer_id])
             try:
                 point = catalog.price_at(offer_id, as_of)
@@ -199,9 +266,8 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                     raise located from None
                 unavailable.append(located)
                 r.available_from = str(e.available_from)
-                where = f" [{located.file}:{located.line}]" if located.file else ""
                 r.warnings.append(f"not available on {as_of}: launched {e.available_from}; excluded from the "
-                                  f"comparison{where}")
+                                  "comparison")
                 api_rows.append(dict(_UNPRICED, discount=discount))
                 api_index.append(i)
                 resolved.append(r)
@@ -507,7 +573,7 @@ def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *,
     from .result import build_estimate
 
     catalog = catalog or load_catalog()
-    if not isinstance(scenario, Scenario):
+    if isinstance(scenario, (str, Path)):
         scenario = load_scenario(scenario, catalog)
     compiled = compile_scenario(scenario, catalog, as_of=as_of, currency=currency, strict=strict)
     points = WorkloadPoints.from_scenario(scenario)

@@ -57,6 +57,18 @@ class Document:
         return found.start_mark.line + 1, found.start_mark.column + 1
 
 
+def read_bytes(path: str | Path) -> bytes:
+    """The file's bytes, or a one-line error naming it."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise TcoError("file not found", file=str(path), hint="check the path") from None
+    except IsADirectoryError:
+        raise TcoError("is a directory, expected a YAML file", file=str(path)) from None
+    except OSError as e:
+        raise TcoError(f"cannot read: {e.strerror}", file=str(path)) from None
+
+
 def read_text(path: str | Path) -> str:
     p = Path(path)
     try:

@@ -148,3 +148,25 @@ def test_python_dash_m_and_exit_codes(tmp_path) -> None:
     assert p.stderr.strip().count("\n") == 0 and "file not found" in p.stderr
     p = _subprocess("-m", "tco", "estimate", EXAMPLE, "-f", "json")
     assert p.returncode == 0 and json.loads(p.stdout)["schema_version"] == 1
+
+
+def test_warm_runs_skip_pydantic_and_print_the_same(tmp_path) -> None:
+    """The second run of an unchanged scenario reads its validated form from the cache: same
+    bytes out, and pydantic is never imported."""
+    env = {"TCO_CACHE_DIR": str(tmp_path / "cache")}
+    code = ("import sys; from tco.cli import main; rc = main(['estimate', %r]);"
+            "print('PYDANTIC', 'pydantic' in sys.modules, file=sys.stderr); sys.exit(rc)") % EXAMPLE
+    cold = _subprocess("-c", code, env=env)
+    warm = _subprocess("-c", code, env=env)
+    assert cold.returncode == warm.returncode == 0, cold.stderr + warm.stderr
+    assert cold.stdout == warm.stdout
+    assert "PYDANTIC True" in cold.stderr and "PYDANTIC False" in warm.stderr
+    # an edit invalidates the cache: the edited file is validated again and errors are located
+    bad = tmp_path / "edited.yaml"
+    bad.write_text(Path(EXAMPLE).read_text().replace("requests_per_day: 10000", "requests_per_day: -1"))
+    p = _subprocess("-m", "tco", "estimate", str(bad), env=env)
+    assert p.returncode == 2 and "edited.yaml:9:21: workload.requests_per_day" in p.stderr
+    # an error that only shows on the cached path (a flag) is still reported with its location
+    p = _subprocess("-m", "tco", "estimate", EXAMPLE, "--strict", env=env)
+    assert p.returncode == 2 and "support-assistant.yaml:18:5: candidates.1: openai/gpt-4o-mini did not exist" \
+        in p.stderr

@@ -63,8 +63,9 @@ def _load(path: Path) -> Catalog:
     """Validated catalog, from the compiled cache when no catalog file changed.
 
     The cache (``$TCO_CACHE_DIR``, else ``$XDG_CACHE_HOME/tco``, else ``~/.cache/tco``) holds
-    the already-validated catalog, keyed by every file's path, size and mtime plus the tco,
-    pydantic and Python versions; any change re-validates. ``TCO_NO_CACHE=1`` turns it off.
+    the already-validated catalog (as :mod:`tco.records`, so loading it needs no pydantic),
+    keyed by every file's path, size and mtime, the code that shapes it, and the tco and
+    Python versions; any change re-validates. ``TCO_NO_CACHE=1`` turns it off.
     A cache that cannot be read or written is ignored: it only ever saves time.
     """
     if os.environ.get("TCO_NO_CACHE") == "1":
@@ -78,13 +79,39 @@ def _load(path: Path) -> Catalog:
                 cat = pickle.load(fh)
             if isinstance(cat, Catalog):
                 cat.root = path
+                cat.fingerprint = cache_file.stem
                 return cat
         except Exception:  # noqa: BLE001 - a broken cache is just a cache miss
             pass
     cat = load_catalog_dir(path)
     if cache_file is not None:
         _write_cache(cache_file, cat)
+        cat.fingerprint = cache_file.stem
     return cat
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("TCO_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "tco"))
+
+
+def scenario_cache_file(catalog: Catalog, data: bytes) -> Path | None:
+    """Where the validated form of a scenario file with these bytes is cached, for this
+    catalog and this schema code (None when caching is off)."""
+    import hashlib
+
+    if os.environ.get("TCO_NO_CACHE") == "1" or not catalog.fingerprint:
+        return None
+    here = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256(data)
+    h.update(catalog.fingerprint.encode())
+    try:
+        for src in ("records.py", "model/scenario.py", "model/selfhost.py", "model/_base.py", "planner.py"):
+            st = os.stat(here / src)
+            h.update(f"{src}|{st.st_size}|{st.st_mtime_ns}".encode())
+    except OSError:
+        return None
+    return _cache_dir() / f"scenario-{h.hexdigest()[:24]}.pickle"
 
 
 def _cache_file(path: Path) -> Path | None:
@@ -94,21 +121,23 @@ def _cache_file(path: Path) -> Path | None:
     from .. import __version__
 
     try:
-        import pydantic
-
-        entries = []
+        entries: list[str] = []
         for dirpath, dirnames, filenames in os.walk(path):
             dirnames.sort()
             for name in sorted(filenames):
                 st = os.stat(os.path.join(dirpath, name))
                 entries.append(f"{os.path.relpath(os.path.join(dirpath, name), path)}|{st.st_size}|{st.st_mtime_ns}")
+        # the code that shapes the cached objects is part of the key too
+        here = Path(__file__).resolve().parent.parent
+        for src in (here / "records.py", here / "catalog" / "loader.py", here / "model" / "catalog.py",
+                    here / "model" / "_base.py"):
+            st = os.stat(src)
+            entries.append(f"{src.name}|{st.st_size}|{st.st_mtime_ns}")
     except OSError:
         return None
-    key = "\n".join([str(path), __version__, pydantic.VERSION, sys.version, *entries])
+    key = "\n".join([str(path), __version__, sys.version, *entries])
     digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-    base = os.environ.get("TCO_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "tco")
-    return Path(base) / f"catalog-{digest}.pickle"
+    return _cache_dir() / f"catalog-{digest}.pickle"
 
 
 def _write_cache(cache_file: Path, cat: Catalog) -> None:

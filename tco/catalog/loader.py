@@ -6,26 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import yamlio
 from ..errors import NotAvailable, TcoError, did_you_mean, lookup
-from ..model.catalog import (
-    Benchmark,
-    BenchmarksFile,
-    FxFile,
-    FxRate,
-    Model,
-    ModelsFile,
-    Offer,
-    PricePoint,
-    Profile,
-    ProfilesFile,
-    ProviderFile,
-    QualityFile,
-    ScoreDetail,
-    Setting,
-)
+from ..records import Record, freeze
+
+if TYPE_CHECKING:  # the pydantic schemas are imported only to validate (cold path)
+    from ..model.catalog import Setting
+
+Offer = Model = Benchmark = PricePoint = Profile = FxRate = ProviderFile = Record
+"""At run time catalog entries are :class:`tco.records.Record` trees of these schemas."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +48,8 @@ class Catalog:
     fx_rates: tuple[FxRate, ...]
     profiles: dict[str, Profile]
     _hardware: Any = field(default=None, repr=False)
+    fingerprint: str = ""
+    """Identifies the catalog files' content (set when loaded through the cache)."""
 
     # ---- lookups -----------------------------------------------------------------------
 
@@ -141,7 +134,9 @@ def _display(path: Path, root: Path) -> str:
 
 
 def load_catalog_dir(root: Path) -> Catalog:
-    """Read, validate and cross-check all catalog files below ``root``."""
+    """Read, validate and cross-check all catalog files below ``root``; return it as records."""
+    from ..model.catalog import BenchmarksFile, FxFile, ModelsFile, ProfilesFile, ProviderFile, QualityFile, \
+        ScoreDetail, Setting
     api_dir = root / "api"
     if not api_dir.is_dir():
         raise TcoError("not a catalog directory (no api/ folder)", file=str(root),
@@ -210,7 +205,7 @@ def load_catalog_dir(root: Path) -> Catalog:
                     note=(cell.note if isinstance(cell, ScoreDetail) else None) or base.note,
                 )
                 scores.setdefault((model_id, b), []).append(Score(
-                    model_id, b, value, setting, qf.provenance.source, qf.title, qf.preference, doc.path))
+                    model_id, b, value, freeze(setting), qf.provenance.source, qf.title, qf.preference, doc.path))
     for lst in scores.values():
         lst.sort(key=lambda s: (s.preference, s.file))
 
@@ -222,5 +217,5 @@ def load_catalog_dir(root: Path) -> Catalog:
                 line, col = prof_doc.locate(("profiles", name, "weights", b), key=True)
                 raise TcoError(f"unknown benchmark {b!r}", file=prof_doc.path, line=line, col=col,
                                field=f"profiles.{name}.weights.{b}", hint=did_you_mean(b, benchmarks))
-    return Catalog(root, providers, offers, offer_provider, models, benchmarks, scores, fx_file.rates,
-                   dict(prof_file.profiles))
+    return Catalog(root, freeze(providers), freeze(offers), offer_provider, freeze(models), freeze(benchmarks),
+                   scores, freeze(fx_file.rates), freeze(dict(prof_file.profiles)))
