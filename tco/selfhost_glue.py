@@ -30,7 +30,7 @@ def resolve_candidate(scenario: Scenario, catalog: Catalog, cand: SelfhostCandid
     from .planner import Resolved
 
     spec = cand.selfhost
-    doc = scenario._source
+    doc = getattr(scenario, "_source", None)
     base_dir = Path(doc.path).parent if doc is not None and doc.path and not doc.path.startswith("<") else None
     w = scenario.workload
     rs = resolve(spec, catalog, input_tokens=w.input_tokens, output_tokens=w.output_tokens, as_of=as_of,
