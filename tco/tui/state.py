@@ -1,0 +1,582 @@
+"""The app's document: the scenario being edited, its last valid results, saving and export.
+
+No textual here: the session is plain Python so the benchmark and the tests can drive it
+directly, and the widgets only display what it holds.
+
+An edit is applied to a copy of the scenario data, validated (pydantic), and run:
+workload-only edits re-evaluate the compiled arrays; edits to ids, dates, currency, the
+quality profile or the candidates recompile first. Any failure leaves the previous data and
+results in place and returns the reason, so the screen keeps the last valid numbers.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..catalog import Catalog, default_scenario_path, load_catalog
+from ..errors import TcoError
+from ..planner import (
+    Compiled,
+    SweepResult,
+    WorkloadPoints,
+    compile_scenario,
+    evaluate,
+    scenario_from_document,
+    workload_points,
+)
+from ..result import Estimate, build_estimate
+
+DEFAULT_GPUS = ("h100-sxm-80gb", "h200-141gb", "a100-sxm-80gb", "l40s", "mi300x")
+"""Accelerators offered for new self-hosted candidates when the hardware catalog can't be read."""
+
+# ---- parsing what people type ----------------------------------------------------------------
+
+_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9}
+
+
+def parse_number(text: str) -> float:
+    """``10000``, ``10,000``, ``10_000``, ``10k``, ``1.5M``, ``1e4`` -> a number (int when whole)."""
+    s = text.strip().replace(",", "").replace("_", "").replace(" ", "")
+    if not s:
+        raise ValueError("a number is required")
+    mult = 1.0
+    if s[-1].lower() in _SUFFIX and not s.lower().startswith("0x"):
+        mult = _SUFFIX[s[-1].lower()]
+        s = s[:-1]
+    try:
+        v = float(s) * mult
+    except ValueError:
+        raise ValueError(f"not a number: {text.strip()!r}") from None
+    if not math.isfinite(v):
+        raise ValueError("must be a finite number")
+    return int(v) if v.is_integer() and abs(v) < 1e15 else v
+
+
+def _positive(text: str) -> float:
+    v = parse_number(text)
+    if v <= 0:
+        raise ValueError("must be greater than 0")
+    return v
+
+
+def _share(text: str) -> float:
+    s = text.strip()
+    pct = s.endswith("%")
+    v = parse_number(s[:-1] if pct else s)
+    if pct:
+        v = v / 100
+    if not 0 <= v <= 1:
+        raise ValueError("must be between 0 and 1 (or 0% and 100%)")
+    return int(v) if float(v).is_integer() else float(v)
+
+
+def _peak(text: str) -> float:
+    v = parse_number(text)
+    if not 1 <= v <= 100:
+        raise ValueError("must be between 1 and 100")
+    return v
+
+
+def _date(text: str) -> date | None:
+    s = text.strip()
+    if not s or s.lower() == "today":
+        return None
+    try:
+        return date.fromisoformat(s)
+    except ValueError:
+        raise ValueError("use a date like 2024-06-01") from None
+
+
+def _currency(text: str) -> str | None:
+    s = text.strip().upper()
+    if not s:
+        return None
+    if not re.fullmatch(r"[A-Z]{3}", s):
+        raise ValueError("use a 3-letter ISO code such as USD, CNY, EUR")
+    return s
+
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def parse_profile(text: str) -> str | dict[str, float]:
+    """A built-in profile name (``general``) or weights (``mmlu-cot:1, humaneval:1``)."""
+    s = text.strip()
+    if not s:
+        raise ValueError("a profile name (general, code, ...) or weights like mmlu-cot:1, humaneval:1")
+    if ":" not in s and "=" not in s:
+        if not _SLUG.match(s):
+            raise ValueError(f"not a profile name: {s!r}")
+        return s
+    weights: dict[str, float] = {}
+    for part in re.split(r"[,;]", s.strip("{} ")):
+        part = part.strip()
+        if not part:
+            continue
+        name, sep, w = _split_weight(part)
+        if not _SLUG.match(name):
+            raise ValueError(f"not a benchmark id: {name!r}")
+        try:
+            weight = parse_number(w) if sep else 1
+        except ValueError:
+            raise ValueError(f"weight of {name} is not a number: {w!r}") from None
+        if weight < 0:
+            raise ValueError(f"weight of {name} must not be negative")
+        weights[name] = weight
+    if not weights:
+        raise ValueError("give at least one benchmark")
+    if sum(weights.values()) <= 0:
+        raise ValueError("weights must not all be zero")
+    return weights
+
+
+def _split_weight(part: str) -> tuple[str, str, str]:
+    m = re.match(r"^\s*([^:=\s]+)\s*([:=])?\s*(.*?)\s*$", part)
+    if not m:
+        return part, "", ""
+    return m.group(1), m.group(2) or "", m.group(3)
+
+
+def format_profile(profile: Any) -> str:
+    if isinstance(profile, dict):
+        return ", ".join(f"{b}:{_fmt(w)}" for b, w in profile.items())
+    return str(profile)
+
+
+def _latency(text: str) -> float | None:
+    s = text.strip()
+    if not s:
+        return None
+    v = parse_number(s.removesuffix("ms").removesuffix("MS"))
+    if v <= 0:
+        raise ValueError("must be greater than 0 ms (empty: no target)")
+    return v
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        v = int(v)
+    return str(v)
+
+
+# ---- the editable fields ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One editable field of the workload panel."""
+
+    key: str
+    label: str
+    help: str
+    parse: Callable[[str], Any]
+    recompile: bool
+    """Whether a change needs the scenario compiled again (ids, dates, currency, profile)."""
+    placeholder: str = ""
+
+
+FIELDS: dict[str, Field] = {f.key: f for f in (
+    Field("volume", "req/day", "requests per day (10000, 10k, 1.5M)", _positive, False),
+    Field("input_tokens", "in tok", "mean prompt tokens per request", _positive, False),
+    Field("output_tokens", "out tok", "mean output tokens per request", _positive, False),
+    Field("cached", "cached", "share of input tokens served from the prompt cache (0.3 or 30%)", _share, False),
+    Field("peak", "peak/avg", "peak load over average load (self-hosted capacity is sized for it)", _peak, False),
+    Field("as_of", "as of", "price date YYYY-MM-DD (empty: today)", _date, True, "today"),
+    Field("currency", "cur", "report currency (USD, CNY, EUR, ...)", _currency, True, "USD"),
+    Field("profile", "quality", "built-in profile name or weights like mmlu-cot:1, humaneval:1", parse_profile,
+          True),
+    Field("ttft", "ttft ms", "time-to-first-token target for self-hosted candidates (empty: none)", _latency, True,
+          "none"),
+    Field("tpot", "tpot ms", "time-per-output-token target for self-hosted candidates (empty: none)", _latency,
+          True, "none"),
+)}
+
+
+class EditError(Exception):
+    """An edit that was refused; ``str()`` is the reason shown next to the field."""
+
+
+# ---- the session -----------------------------------------------------------------------------
+
+
+@dataclass
+class Breakeven:
+    requests_per_day: float
+    a: str
+    b: str
+    monthly_cost: float
+
+
+class Session:
+    """One scenario open in the app: its data, its last valid results, its file."""
+
+    def __init__(self, catalog: Catalog, data: dict[str, Any], source_text: str, path: Path | None,
+                 display_name: str) -> None:
+        self.catalog = catalog
+        self.data: dict[str, Any] = data
+        """The scenario as plain data (what the safe loader read, plus the valid edits)."""
+        self.saved_data: dict[str, Any] = copy.deepcopy(data)
+        """The data as it is on disk (for the modified indicator and the round-trip save)."""
+        self.source_text = source_text
+        """The file's text as last read or written (comments and layout come from it)."""
+        self.path = path
+        """Where ctrl+s writes; None until a save-as (the built-in example is never overwritten)."""
+        self.display_name = display_name
+        self.latency: tuple[float | None, float | None] = self._initial_latency()
+        self.scenario: Any = None
+        self.compiled: Compiled | None = None
+        self.sweep: SweepResult | None = None
+        self.estimate: Estimate | None = None
+        self.stale_warnings = False
+        """True after a workload-only edit: results are exact, compile-time warnings may lag."""
+        self.generation = 0
+        """Incremented on every successful recompute."""
+        self._run(copy.deepcopy(data), recompile=True)
+
+    # ---- opening ----
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, catalog: Catalog | str | Path | None = None) -> Session:
+        """Open a scenario file, or the built-in example when ``path`` is None.
+
+        Raises :class:`TcoError` (located) when the file is not a valid scenario.
+        """
+        from .. import yamlio
+
+        if not isinstance(catalog, Catalog):
+            catalog = load_catalog(catalog)
+        builtin = path is None
+        p = default_scenario_path() if builtin else Path(path)  # type: ignore[arg-type]
+        text = yamlio.read_text(p)
+        doc = yamlio.parse(text, str(p))
+        scenario_from_document(doc, catalog)  # located errors for a bad file, before the app starts
+        data = doc.data
+        name = "built-in example (read-only)" if builtin else str(p)
+        return cls(catalog, data, text, None if builtin else p, name)
+
+    def _initial_latency(self) -> tuple[float | None, float | None]:
+        for c in self.data.get("candidates", []):
+            if isinstance(c, dict) and isinstance(c.get("selfhost"), dict):
+                lat = c["selfhost"].get("latency") or {}
+                if isinstance(lat, dict) and (lat.get("ttft_ms") or lat.get("tpot_ms")):
+                    return lat.get("ttft_ms"), lat.get("tpot_ms")
+        return None, None
+
+    # ---- state ----
+
+    @property
+    def modified(self) -> bool:
+        return self.data != self.saved_data
+
+    @property
+    def volume_key(self) -> str:
+        w = self.data.get("workload", {})
+        return "requests_per_month" if "requests_per_month" in w and "requests_per_day" not in w \
+            else "requests_per_day"
+
+    def field_label(self, key: str) -> str:
+        if key == "volume" and self.volume_key == "requests_per_month":
+            return "req/mo"
+        return FIELDS[key].label
+
+    def field_text(self, key: str) -> str:
+        """The current value of a field as the user would type it."""
+        d = self.data
+        w = d.get("workload", {})
+        if key == "volume":
+            return _fmt(w.get(self.volume_key))
+        if key == "input_tokens":
+            return _fmt(w.get("input_tokens"))
+        if key == "output_tokens":
+            return _fmt(w.get("output_tokens"))
+        if key == "cached":
+            return _fmt(w.get("cached_input_share", 0))
+        if key == "peak":
+            return _fmt(w.get("peak_to_average", 2))
+        if key == "as_of":
+            v = d.get("as_of")
+            return v.isoformat() if isinstance(v, date) else _fmt(v)
+        if key == "currency":
+            return _fmt(d.get("currency", "USD"))
+        if key == "profile":
+            return format_profile((d.get("quality") or {}).get("profile", "general"))
+        if key == "ttft":
+            return _fmt(self.latency[0])
+        if key == "tpot":
+            return _fmt(self.latency[1])
+        raise KeyError(key)
+
+    @property
+    def candidate_ids(self) -> list[str]:
+        assert self.compiled is not None
+        return [r.id for r in self.compiled.candidates]
+
+    # ---- editing ----
+
+    def edit(self, key: str, text: str) -> None:
+        """Apply what was typed into field ``key``; raises :class:`EditError` with the reason
+        (and changes nothing) when it is not valid."""
+        spec = FIELDS[key]
+        try:
+            value = spec.parse(text)
+        except ValueError as e:
+            raise EditError(str(e)) from None
+        new = copy.deepcopy(self.data)
+        w = new.setdefault("workload", {})
+        latency = self.latency
+        if key == "volume":
+            w[self.volume_key] = value
+        elif key in ("input_tokens", "output_tokens"):
+            w[key] = value
+        elif key == "cached":
+            _set_or_default(w, "cached_input_share", value, 0)
+        elif key == "peak":
+            _set_or_default(w, "peak_to_average", value, 2)
+        elif key == "as_of":
+            _set_or_drop(new, "as_of", value, after="currency")
+        elif key == "currency":
+            value = value or "USD"  # empty: the default
+            _set_or_drop(new, "currency", value if value != "USD" or "currency" in new else None, after="name")
+        elif key == "profile":
+            q = new.get("quality")
+            if not isinstance(q, dict):
+                q = new["quality"] = {}
+            q["profile"] = value
+        elif key in ("ttft", "tpot"):
+            latency = (value, latency[1]) if key == "ttft" else (latency[0], value)
+            _apply_latency(new, latency)
+        if new == self.data and key not in ("ttft", "tpot"):
+            return
+        self._run(new, recompile=spec.recompile)
+        self.latency = latency
+
+    def add_candidate(self, entry: str | dict[str, Any]) -> None:
+        """Append a candidate (an offer id or a ``{selfhost: {...}}`` mapping); EditError if the
+        engine refuses it."""
+        new = copy.deepcopy(self.data)
+        entry = copy.deepcopy(entry)
+        if isinstance(entry, dict) and isinstance(entry.get("selfhost"), dict):
+            _apply_latency({"candidates": [entry]}, self.latency)
+        new.setdefault("candidates", []).append(entry)
+        self._run(new, recompile=True)
+
+    def remove_candidate(self, candidate_id: str) -> None:
+        ids = self.candidate_ids
+        if candidate_id not in ids:
+            raise EditError(f"no candidate {candidate_id!r}")
+        if len(ids) == 1:
+            raise EditError("a scenario needs at least one candidate: add another one first")
+        new = copy.deepcopy(self.data)
+        del new["candidates"][ids.index(candidate_id)]
+        self._run(new, recompile=True)
+
+    def settle(self) -> None:
+        """Recompile from scratch (refreshes compile-time warnings after workload edits)."""
+        if self.stale_warnings:
+            self._run(copy.deepcopy(self.data), recompile=True)
+
+    def _run(self, new: dict[str, Any], recompile: bool) -> None:
+        from pydantic import ValidationError
+
+        from ..model.scenario import Scenario
+
+        try:
+            scenario = Scenario.model_validate(new)
+        except ValidationError as e:
+            raise EditError(_pydantic_reason(e)) from None
+        try:
+            if recompile or self.compiled is None:
+                compiled = compile_scenario(scenario, self.catalog)
+            else:
+                compiled = dataclasses.replace(self.compiled, scenario=scenario)
+            sweep = evaluate(compiled, WorkloadPoints.from_scenario(scenario))
+            est = build_estimate(compiled, sweep)
+        except TcoError as e:
+            raise EditError(e.message + (f" ({e.hint})" if e.hint else "")) from None
+        except Exception as e:  # noqa: BLE001 - an engine bug must not take the app down
+            raise EditError(f"{type(e).__name__}: {e}") from None
+        self.data, self.scenario, self.compiled, self.sweep, self.estimate = new, scenario, compiled, sweep, est
+        self.stale_warnings = not recompile
+        self.generation += 1
+
+    # ---- saving and exporting ----
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Write the scenario atomically (to ``path``, else to the file it came from), keeping
+        the file's comments, key order and layout."""
+        from .yamlrt import atomic_write, dump_changed
+
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise EditError("the built-in example is read-only: use save as (ctrl+shift+s / F12)")
+        text = dump_changed(self.source_text, self.saved_data, self.data)
+        atomic_write(target, text)
+        self.source_text = text
+        self.saved_data = copy.deepcopy(self.data)
+        self.path = target
+        self.display_name = str(target)
+        return target
+
+    def export(self, fmt: str, path: str | Path) -> Path:
+        """Write the current results with the CLI's renderers (table/json/csv/markdown)."""
+        from ..report import render
+        from .yamlrt import atomic_write
+
+        assert self.estimate is not None
+        atomic_write(path, render(self.estimate, fmt))
+        return Path(path)
+
+    # ---- what the charts need ----
+
+    def volume_sweep(self, points: int = 120) -> tuple[np.ndarray, SweepResult]:
+        """Monthly cost of every candidate over a log range of requests/day around the current one."""
+        assert self.compiled is not None and self.scenario is not None
+        rpd = self.scenario.workload.monthly_requests / self.scenario.workload.days_per_month
+        lo = math.floor(math.log10(max(rpd, 1.0))) - 2
+        xs = np.logspace(lo, lo + 5, max(points, 2))
+        return xs, evaluate(self.compiled, workload_points(self.scenario, requests_per_day=xs))
+
+    def selfhost_options(self) -> list[tuple[str, str]]:
+        """(model id, model name) of catalog models that can be self-hosted."""
+        return [(m.id, m.name) for m in self.catalog.models.values() if m.open_weights and m.architecture]
+
+    def gpu_options(self) -> list[tuple[str, str]]:
+        """(accelerator id, precision to offer on it): fp8 where the GPU has FP8 tensor cores."""
+        try:
+            accel = self.catalog.hardware.accelerators
+            items = list(accel.values()) if isinstance(accel, dict) else list(accel or ())
+            out = [(a.id, "fp8" if getattr(a, "fp8_tflops", None) else "bf16") for a in items]
+            return out or [(g, "fp8") for g in DEFAULT_GPUS]
+        except Exception:  # noqa: BLE001 - the hardware catalog is optional here
+            return [(g, "bf16" if g.startswith("a100") else "fp8") for g in DEFAULT_GPUS]
+
+    def offer_id(self, candidate_id: str) -> str | None:
+        """The catalog offer behind a candidate (None for a self-hosted one)."""
+        from ..model.scenario import OfferCandidate
+
+        try:
+            i = self.candidate_ids.index(candidate_id)
+        except ValueError:
+            return None
+        cand = self.scenario.candidates[i]
+        if isinstance(cand, str):
+            return cand
+        if isinstance(cand, OfferCandidate):
+            return cand.offer
+        return None
+
+    def convert(self, amount: float, currency: str) -> float:
+        """An amount in ``currency`` in the report currency, at the rates in force on as_of."""
+        assert self.compiled is not None
+        target = self.compiled.currency
+        if currency == target:
+            return amount
+        try:
+            return self.compiled.to_report_currency(amount, currency)
+        except KeyError:
+            pass
+
+        def per_usd(cur: str) -> float:
+            if cur == "USD":
+                return 1.0
+            if self.scenario is not None and cur in self.scenario.fx:
+                return float(self.scenario.fx[cur])
+            rate = self.catalog.fx_at(cur, self.compiled.as_of)
+            assert rate is not None
+            return float(rate.per_usd)
+
+        return amount / per_usd(currency) * per_usd(target)
+
+
+def breakevens(xs: np.ndarray, costs: np.ndarray, ids: list[str]) -> list[Breakeven]:
+    """Volumes where two cost curves cross (log-log interpolation between sweep points)."""
+    out: list[Breakeven] = []
+    with np.errstate(invalid="ignore", divide="ignore"):
+        logc = np.log(np.where(costs > 0, costs, np.nan))
+    logx = np.log(xs)
+    n = len(ids)
+    for i in range(n):
+        for j in range(i + 1, n):
+            d = logc[i] - logc[j]
+            ok = np.isfinite(d)
+            for k in range(len(xs) - 1):
+                if not (ok[k] and ok[k + 1]):
+                    continue
+                if d[k] == 0 or d[k] * d[k + 1] >= 0:
+                    continue
+                t = d[k] / (d[k] - d[k + 1])
+                lx = logx[k] + t * (logx[k + 1] - logx[k])
+                lc = logc[i, k] + t * (logc[i, k + 1] - logc[i, k])
+                out.append(Breakeven(float(np.exp(lx)), ids[i], ids[j], float(np.exp(lc))))
+    out.sort(key=lambda b: b.requests_per_day)
+    return out
+
+
+def pareto(points: list[tuple[str, float, float]]) -> list[str]:
+    """Ids on the cost/quality Pareto frontier (no other point is cheaper and at least as good),
+    in increasing cost."""
+    pts = sorted((c, -q, i) for i, c, q in points if math.isfinite(c) and math.isfinite(q))
+    front: list[str] = []
+    best_q = -math.inf
+    for c, negq, i in pts:
+        if -negq > best_q:
+            front.append(i)
+            best_q = -negq
+    return front
+
+
+def _set_or_default(d: dict[str, Any], key: str, value: Any, default: Any) -> None:
+    if value == default and key not in d:
+        return
+    d[key] = value
+
+
+def _set_or_drop(d: dict[str, Any], key: str, value: Any, after: str) -> None:
+    if value is None:
+        d.pop(key, None)
+        return
+    if key in d:
+        d[key] = value
+        return
+    # insert after a neighbour so a saved file reads naturally
+    items = list(d.items())
+    pos = next((i + 1 for i, (k, _) in enumerate(items) if k == after), 1 if items and items[0][0] == "name" else 0)
+    items.insert(pos, (key, value))
+    d.clear()
+    d.update(items)
+
+
+def _apply_latency(data: dict[str, Any], latency: tuple[float | None, float | None]) -> None:
+    ttft, tpot = latency
+    for c in data.get("candidates", []):
+        if not (isinstance(c, dict) and isinstance(c.get("selfhost"), dict)):
+            continue
+        sh = c["selfhost"]
+        lat = {k: v for k, v in (("ttft_ms", ttft), ("tpot_ms", tpot)) if v is not None}
+        if lat:
+            sh["latency"] = lat
+        else:
+            sh.pop("latency", None)
+
+
+def _pydantic_reason(e: Any) -> str:
+    errs = e.errors()
+    if not errs:
+        return str(e)
+    err = errs[0]
+    loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("api-id", "api-offer", "selfhost-spec"))
+    msg = err.get("msg", "invalid")
+    msg = msg.removeprefix("Value error, ")
+    return f"{loc}: {msg}" if loc else msg

@@ -1,0 +1,1 @@
+"""Widgets of the tco app: workload fields, the candidates table, the detail pane, charts."""

@@ -1,0 +1,271 @@
+"""The candidates table: rows keyed by candidate id, cells updated in place.
+
+A recompute never clears the table: rows are added or removed only when candidates are,
+changed cells are updated with ``update_cell``, and a sorted view is re-sorted with the
+cursor kept on the same candidate, so cursor and scroll survive every edit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
+
+from ...report import money, unit_price
+from ...result import CandidateResult
+from ..charts import fit_name
+
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("mark", "", "left"),
+    ("candidate", "Candidate", "left"),
+    ("monthly", "Monthly", "right"),
+    ("per_mtok", "Per 1M", "right"),
+    ("quality", "Quality", "right"),
+    ("coverage", "Cover", "right"),
+    ("per_qp", "Per pt", "right"),
+    ("rank", "Rank", "right"),
+)
+"""(key, header, alignment) of each column."""
+
+SORT_NAMES = {"mark": "marks", "candidate": "candidate", "monthly": "monthly cost", "per_mtok": "cost per 1M tokens",
+              "quality": "quality", "coverage": "coverage", "per_qp": "cost per quality point", "rank": "rank"}
+
+
+def clip_middle(s: str, n: int) -> str:
+    """``anthropic/claude-3.5-sonnet`` -> ``anthropic/…3.5-sonnet`` when it must fit ``n`` cells."""
+    if len(s) <= n:
+        return s
+    if n <= 1:
+        return s[:n]
+    head = (n - 1) // 2
+    return s[:head] + "…" + s[len(s) - (n - 1 - head):]
+
+
+def _nan(v: float | None) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def sort_value(c: CandidateResult, col: str, pinned: bool) -> tuple[int, object]:
+    """Sort key of a candidate for a column: unknown values sort last in either direction
+    (the first element is handled outside the reversal)."""
+    if col == "candidate":
+        return 0, c.label.lower()
+    if col == "mark":
+        return 0, -(2 * c.best_value + c.cheapest + 4 * pinned)
+    v = {"monthly": c.monthly_cost, "per_mtok": c.cost_per_mtok, "quality": c.quality,
+         "coverage": c.quality_coverage, "per_qp": c.cost_per_quality_point if c.rank else math.nan,
+         "rank": float(c.rank) if c.rank else math.nan}[col]
+    if c.available_from and col in ("monthly", "per_mtok", "per_qp"):
+        v = math.nan
+    return (1, 0.0) if _nan(v) else (0, float(v))
+
+
+class KeyedText(Text):
+    """A cell that knows its row's candidate id (the sort key function receives cells)."""
+
+    candidate_id: str = ""
+
+
+@dataclass
+class Cell:
+    text: str
+    style: str = ""
+
+
+def cells_for(c: CandidateResult, cur: str, pinned: bool, name_width: int) -> dict[str, Cell]:
+    """Display cells of one candidate (strings plus a style)."""
+    mark = ("●" if pinned else " ") + ("★" if c.best_value else " ") + ("▼" if c.cheapest else " ")
+    unavailable = bool(c.available_from)
+    dim = "dim" if unavailable or (not c.rank and not c.cheapest) else ""
+    if unavailable:
+        monthly = Cell("not yet", "dim italic")
+    else:
+        monthly = Cell(money(c.monthly_cost, cur), "bold cyan" if c.cheapest else dim)
+    if c.rank:
+        per_qp = Cell(unit_price(c.cost_per_quality_point, cur), "bold green" if c.best_value else "")
+    else:
+        per_qp = Cell("unranked" if not _nan(c.monthly_cost) else "unknown", "dim")
+    return {
+        "mark": Cell(mark, "bold yellow"),
+        "candidate": Cell(fit_name(c.label, name_width, keep_provider=True), "bold green" if c.best_value else dim),
+        "monthly": monthly,
+        "per_mtok": Cell("-" if unavailable else unit_price(c.cost_per_mtok, cur), dim),
+        "quality": Cell("n/a" if _nan(c.quality) else f"{c.quality:.1f}", dim),
+        "coverage": Cell(f"{c.quality_coverage:.0%}" if not _nan(c.quality_coverage) else "n/a", dim),
+        "per_qp": per_qp,
+        "rank": Cell(str(c.rank) if c.rank else "-", "bold" if c.rank == 1 else dim),
+    }
+
+
+class CandidateTable(DataTable[Text]):
+    """Every candidate with its monthly cost, cost per 1M tokens, quality, coverage, cost per
+    quality point and rank. ★ best value, ▼ cheapest, ● pinned for the charts."""
+
+    BINDINGS = [
+        Binding("s", "next_sort", "Sort", tooltip="Sort by the next column"),
+        Binding("r", "reverse_sort", "Reverse", show=False, tooltip="Reverse the sort order"),
+        Binding("space", "pin", "Pin", tooltip="Pin or unpin the highlighted candidate for the charts"),
+        Binding("a", "app.add_candidate", "Add", tooltip="Add a candidate from the catalog"),
+        Binding("x,delete", "app.remove_candidate", "Remove", tooltip="Remove the highlighted candidate"),
+    ]
+    """Keys of the table (shown in the footer while it has focus)."""
+
+    @dataclass
+    class SortChanged(Message):
+        column: str
+        reverse: bool
+
+    @dataclass
+    class PinToggled(Message):
+        candidate_id: str
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True, cell_padding=0)
+        self.sort_column = "rank"
+        """Key of the column the rows are ordered by."""
+        self.sort_reverse = False
+        self.pinned: set[str] = set()
+        self._shown: dict[str, dict[str, Cell]] = {}
+        self._results: dict[str, CandidateResult] = {}
+        self._currency = "USD"
+        self._name_width = 24
+        self._order: list[str] = []
+
+    def on_mount(self) -> None:
+        for key, label, align in COLUMNS:
+            self.add_column(self._header(key, label, align), key=key)
+
+    def _header(self, key: str, label: str, align: str) -> Text:
+        arrow = ""
+        if key == self.sort_column and key != "mark":
+            arrow = "▼" if self.sort_reverse else "▲"
+        text = f" {label}{arrow}" if label else ""
+        return Text(text, justify=align, style="bold" if arrow else "")  # type: ignore[arg-type]
+
+    def _refresh_headers(self) -> None:
+        for key, label, align in COLUMNS:
+            col = self.columns.get(key)  # type: ignore[call-overload]
+            if col is not None:
+                col.label = self._header(key, label, align)
+        self._require_update_dimensions = True
+        self.refresh()
+
+    # ---- data ----
+
+    def name_width(self) -> int:
+        """Room for the candidate column: what the other columns leave of the table's width."""
+        width = self.size.width or 80
+        others = 4 + 11 + 9 + 8 + 6 + 10 + 5
+        return max(14, min(60, width - others - 2))
+
+    def update_results(self, results: Iterable[CandidateResult], currency: str) -> None:
+        """Show these results: add and remove rows by key, update changed cells in place."""
+        results = list(results)
+        self._currency = currency
+        self._name_width = self.name_width()
+        wanted = {c.id: c for c in results}
+        for key in [k for k in self._shown if k not in wanted]:
+            self.remove_row(key)
+            del self._shown[key]
+        self._results = wanted
+        for c in results:
+            cells = cells_for(c, currency, c.id in self.pinned, self._name_width)
+            old = self._shown.get(c.id)
+            if old is None:
+                self.add_row(*(self._text(k, cells[k], c.id) for k, _, _ in COLUMNS), key=c.id)
+            else:
+                for key, _, _ in COLUMNS:
+                    if old[key] != cells[key]:
+                        text = self._text(key, cells[key], c.id)
+                        width = self.columns[key].content_width  # type: ignore[index]
+                        self.update_cell(c.id, key, text, update_width=text.cell_len > width)
+            self._shown[c.id] = cells
+        self.apply_sort()
+
+    def _text(self, key: str, cell: Cell, candidate_id: str) -> Text:
+        align = next(a for k, _, a in COLUMNS if k == key)
+        text = KeyedText(" " + cell.text, style=cell.style, justify=align, no_wrap=True)  # type: ignore[arg-type]
+        text.candidate_id = candidate_id
+        return text
+
+    def on_resize(self) -> None:
+        if self._results and self.name_width() != self._name_width:
+            self.update_results(self._results.values(), self._currency)
+
+    # ---- sorting ----
+
+    def ordered_ids(self) -> list[str]:
+        """Candidate ids in the order the sort column asks for."""
+        col, rev = self.sort_column, self.sort_reverse
+        items = list(self._results.values())
+        known = [c for c in items if sort_value(c, col, c.id in self.pinned)[0] == 0]
+        unknown = [c for c in items if sort_value(c, col, c.id in self.pinned)[0] == 1]
+        known.sort(key=lambda c: (sort_value(c, col, c.id in self.pinned)[1], c.label.lower()), reverse=rev)
+        unknown.sort(key=lambda c: c.label.lower())
+        return [c.id for c in known + unknown]
+
+    def apply_sort(self) -> None:
+        order = self.ordered_ids()
+        current = [rk.value for rk in self._row_order()]
+        if order == current:
+            return
+        cursor = self.current_id()
+        pos = {k: i for i, k in enumerate(order)}
+        self.sort("candidate", key=lambda cell: pos[cell.candidate_id])
+        if cursor is not None and cursor in pos:
+            self.move_cursor(row=pos[cursor], animate=False, scroll=True)
+
+    def _row_order(self) -> list[RowKey]:
+        return [row.key for row in self.ordered_rows]
+
+    def set_sort(self, column: str, reverse: bool | None = None) -> None:
+        if reverse is None:
+            reverse = (not self.sort_reverse) if column == self.sort_column else column in ("quality", "coverage")
+        self.sort_column, self.sort_reverse = column, reverse
+        self._refresh_headers()
+        self.apply_sort()
+        self.post_message(self.SortChanged(column, reverse))
+
+    def action_next_sort(self) -> None:
+        keys = [k for k, _, _ in COLUMNS if k != "mark"]
+        nxt = keys[(keys.index(self.sort_column) + 1) % len(keys)] if self.sort_column in keys else keys[0]
+        self.set_sort(nxt, nxt in ("quality", "coverage"))
+
+    def action_reverse_sort(self) -> None:
+        self.set_sort(self.sort_column, not self.sort_reverse)
+
+    @on(DataTable.HeaderSelected)
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        self.set_sort(str(event.column_key.value))
+
+    # ---- cursor and pins ----
+
+    def current_id(self) -> str | None:
+        if not self.row_count:
+            return None
+        try:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        except Exception:  # noqa: BLE001 - empty table or cursor out of range
+            return None
+        return str(key.value) if key.value is not None else None
+
+    def move_to(self, candidate_id: str) -> None:
+        if candidate_id in self._shown:
+            self.move_cursor(row=self.get_row_index(candidate_id), animate=False, scroll=True)
+
+    def action_pin(self) -> None:
+        cid = self.current_id()
+        if cid is None:
+            return
+        self.pinned ^= {cid}
+        if cid in self._results:
+            self.update_results(self._results.values(), self._currency)
+        self.post_message(self.PinToggled(cid))

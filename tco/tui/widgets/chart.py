@@ -1,0 +1,79 @@
+"""Chart widgets: a view bar to switch between the lower panes, and a chart area that draws
+itself from a painter function when it is shown and whenever it is resized."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.message import Message
+from textual.widget import Widget
+
+VIEWS: tuple[tuple[str, str, str], ...] = (
+    ("detail", "Detail", "f2"),
+    ("quality", "Cost×Quality", "f3"),
+    ("volume", "Volume", "f4"),
+    ("prices", "Prices", "f5"),
+)
+"""(id, title, key) of each view of the lower panel."""
+
+
+class ChartView(Widget):
+    """A chart drawn by ``painter(width, height) -> Text``."""
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.painter: Callable[[int, int], Text] | None = None
+
+    def set_painter(self, painter: Callable[[int, int], Text]) -> None:
+        self.painter = painter
+        self.refresh()
+
+    def render(self) -> Text:
+        if self.painter is None:
+            return Text("")
+        w, h = self.content_size
+        return self.painter(max(w, 10), max(h, 4))
+
+
+class ViewBar(Widget):
+    """One row naming the views; the current one highlighted; click or F2-F5 to switch."""
+
+    @dataclass
+    class Selected(Message):
+        view: str
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.current = "detail"
+        self.subtitle = ""
+        self._spans: list[tuple[int, int, str]] = []
+
+    def set_view(self, view: str, subtitle: str = "") -> None:
+        self.current = view
+        self.subtitle = subtitle
+        self.refresh()
+
+    def render(self) -> Text:
+        t = Text()
+        self._spans = []
+        for vid, title, key in VIEWS:
+            start = t.cell_len
+            label = f" {key.upper()} {title} "
+            t.append(label, "bold reverse" if vid == self.current else "dim")
+            self._spans.append((start, t.cell_len, vid))
+            t.append(" ")
+        if self.subtitle:
+            room = self.content_size.width - t.cell_len - 1
+            if room > 8:
+                sub = self.subtitle if len(self.subtitle) <= room else self.subtitle[: room - 1] + "…"
+                t.append(" " + sub, "dim italic")
+        return t
+
+    def on_click(self, event: events.Click) -> None:
+        for a, b, vid in self._spans:
+            if a <= event.x < b:
+                self.post_message(self.Selected(vid))
+                return

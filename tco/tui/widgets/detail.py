@@ -1,0 +1,357 @@
+"""The detail pane: everything behind the highlighted row.
+
+API offer: the numbers, the offer's whole price history with the point in force on the
+as-of date highlighted, the exchange rates and dates used, the cost lines, the quality
+scores and the warnings. Self-hosted deployment: the memory picture (weights / KV cache /
+free), GPUs and nodes, throughput and latency against the targets, the cost split and the
+assumptions. The text builders are plain functions so they can be tested on hand-built
+results.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ...report import money, tokens, unit_price
+from ...result import CandidateResult
+from ..charts import hbar, stacked_bar
+
+
+@dataclass
+class PricePointView:
+    """One point of an offer's price history, as the detail pane shows it."""
+
+    effective_from: date
+    currency: str
+    input: float | None
+    output: float | None
+    cached_input: float | None = None
+    status: str = ""
+    source: str = ""
+    note: str | None = None
+
+
+@dataclass
+class DetailContext:
+    """What the pane needs besides the result: the date, currency and catalog facts."""
+
+    as_of: str
+    currency: str
+    fx: dict[str, dict[str, Any]] = field(default_factory=dict)
+    history: Sequence[PricePointView] = ()
+    offer_name: str = ""
+    offer_id: str = ""
+    launched: str | None = None
+    context_window: int | None = None
+    workload: dict[str, Any] = field(default_factory=dict)
+    latency_targets: tuple[float | None, float | None] = (None, None)
+    convert: Callable[[float, str], float] | None = None
+    """Converts an amount in a currency to the report currency (None when no rate is known)."""
+
+
+def _n(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _prose(text: str, width: int, indent: str = "   ", style: str = "dim", first: str | None = None) -> list[Text]:
+    """Wrap a sentence to the pane's width (the pane itself never wraps, it crops)."""
+    import textwrap
+
+    first = indent if first is None else first
+    rows = textwrap.wrap(text, width=max(width - 1, 20), initial_indent=first, subsequent_indent=indent) or [first]
+    return [Text(r, style) for r in rows]
+
+
+def _finish(lines: list[Text]) -> Text:
+    out = Text("\n").join(lines)
+    out.no_wrap = True
+    out.overflow = "ellipsis"
+    return out
+
+
+def _head(c: CandidateResult, cur: str, width: int) -> list[Text]:
+    t = Text(c.label, "bold")
+    kind = "self-hosted" if c.kind == "selfhost" else "API"
+    who = f" · {c.provider}" if c.provider and c.provider != kind else ""
+    sub = Text(f"{kind}{who} · model {c.model}", "dim")
+    marks = []
+    if c.best_value:
+        marks.append(("★ best value", "bold green"))
+    if c.cheapest:
+        marks.append(("▼ cheapest", "bold cyan"))
+    for m, st in marks:
+        t.append("  ")
+        t.append(m, st)
+    lines = [t, sub]
+    if c.available_from:
+        lines.append(Text(f"not available yet on this date: first available {c.available_from}", "yellow"))
+        return lines
+    s = Text()
+    s.append(money(c.monthly_cost, cur), "bold")
+    s.append("/mo · ")
+    s.append(unit_price(c.cost_per_mtok, cur))
+    s.append("/1M tok · quality ")
+    s.append("n/a" if _n(c.quality) else f"{c.quality:.1f}")
+    s.append(f" ({c.quality_coverage:.0%} cover) · " if not _n(c.quality_coverage) else " · ")
+    if c.rank:
+        s.append(unit_price(c.cost_per_quality_point, cur), "bold")
+        s.append(f"/point · rank {c.rank}")
+    else:
+        s.append("not ranked", "dim")
+    lines.append(s)
+    return lines
+
+
+def _price_pair(p: PricePointView) -> str:
+    def one(v: float | None) -> str:
+        return "?" if v is None else unit_price(v, p.currency)
+
+    out = f"{one(p.input)} / {one(p.output)}"
+    if p.cached_input is not None:
+        out += f"  cached {one(p.cached_input)}"
+    return out
+
+
+def api_detail(c: CandidateResult, ctx: DetailContext, width: int = 80) -> Text:
+    cur = ctx.currency
+    lines = _head(c, cur, width)
+    lines.append(Text(""))
+    used = (c.price or {}).get("effective_from")
+    title = Text("Price history", "bold underline")
+    title.append(f"  {ctx.offer_name or ctx.offer_id}, per 1M tokens: input / output", "dim")
+    lines.append(title)
+    as_of = date.fromisoformat(ctx.as_of)
+    for p in ctx.history:
+        row = Text()
+        is_used = used is not None and p.effective_from.isoformat() == used
+        future = p.effective_from > as_of
+        row.append(" ▶ " if is_used else "   ", "bold yellow")
+        body = f"{p.effective_from.isoformat()}  {_price_pair(p):<24}"
+        if p.currency != cur and ctx.convert is not None and p.input is not None and p.output is not None:
+            try:
+                body += f" = {unit_price(ctx.convert(p.input, p.currency), cur)} / " \
+                        f"{unit_price(ctx.convert(p.output, p.currency), cur)}"
+            except Exception:  # noqa: BLE001 - no rate for that currency: show the quote only
+                pass
+        row.append(body, "bold reverse" if is_used else ("dim" if future else ""))
+        row.append(f"  {p.status}", "green" if p.status == "verified" else "yellow")
+        if is_used:
+            row.append(f"  ◀ used on {ctx.as_of}", "bold yellow")
+        elif future:
+            row.append("  (after the as-of date)", "dim")
+        lines.append(row)
+        if p.note and is_used:
+            lines += _prose(p.note, width, indent="      ", style="dim italic")
+    if not ctx.history:
+        lines.append(Text("   (no price history in the catalog)", "dim"))
+    lines.append(Text(""))
+    lines.append(Text("Dates and exchange rates", "bold underline"))
+    d = f"as of {ctx.as_of}; amounts in {cur}"
+    if used:
+        d += f"; price in force since {used}"
+    if ctx.launched:
+        d += f"; launched {ctx.launched}"
+    lines += _prose(d, width, style="")
+    quoted = (c.price or {}).get("currency")
+    for code, fx in ctx.fx.items():
+        if code == cur or code == quoted:
+            lines += _prose(f"{code}: {fx.get('per_usd', 0):g} per USD ({fx.get('rate_type', '')}, "
+                            f"{fx.get('period', '')}; {fx.get('source', '')})", width)
+    if quoted and quoted != cur and not ctx.fx:
+        lines.append(Text(f"   quoted in {quoted}", "dim"))
+    if c.price:
+        lines += _prose(f"source: {c.price.get('source', '')}", width)
+    if c.cost_breakdown and not c.available_from:
+        lines.append(Text(""))
+        lines.append(Text("Monthly cost", "bold underline"))
+        w = ctx.workload
+        vmax = max((abs(v) for v in c.cost_breakdown.values() if not _n(v)), default=0.0)
+        for k, v in c.cost_breakdown.items():
+            label = {"input": "input", "cached_input": "cached input", "output": "output",
+                     "batch_savings": "batch discount", "discount_savings": "negotiated discount"}.get(k, k)
+            qty = ""
+            if k == "input" and w.get("input_tokens_per_month"):
+                qty = f"{tokens(w['input_tokens_per_month'] * (1 - w.get('cached_input_share', 0)))} tok"
+            elif k == "output" and w.get("output_tokens_per_month"):
+                qty = f"{tokens(w['output_tokens_per_month'])} tok"
+            sign = -1 if k.endswith("_savings") else 1
+            row = Text(f"   {label:<20}{qty:>10} {money(sign * v, cur):>14} ")
+            row.append_text(hbar(abs(v), vmax, 16, "cyan" if sign > 0 else "green"))
+            lines.append(row)
+    lines += _quality(c)
+    lines += _warnings(c, width)
+    return _finish(lines)
+
+
+def _quality(c: CandidateResult) -> list[Text]:
+    if not c.quality_detail and not c.missing_benchmarks:
+        return []
+    out = [Text(""), Text("Quality", "bold underline")]
+    for d in c.quality_detail:
+        row = Text(f"   {d.get('benchmark', '?'):<16} {d.get('score', 0):>6.1f}")
+        if d.get("normalized") is not None and d.get("normalized") != d.get("score"):
+            row.append(f" (={d['normalized']:.1f}/100)")
+        row.append(f"  weight {d.get('weight', 0):g}  ", "dim")
+        row.append(str(d.get("source", "")), "dim")
+        out.append(row)
+    for b in c.missing_benchmarks:
+        out.append(Text(f"   {b:<16}      - missing (not counted as 0)", "yellow"))
+    return out
+
+
+def _warnings(c: CandidateResult, width: int = 80) -> list[Text]:
+    if not c.warnings:
+        return []
+    out = [Text(""), Text("Warnings", "bold underline")]
+    for w in c.warnings:
+        out += _prose(w, width, indent="   ", style="yellow", first=" ! ")
+    return out
+
+
+def _num(sh: dict[str, Any], key: str) -> float | None:
+    v = sh.get(key)
+    if isinstance(v, bool) or v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def selfhost_detail(c: CandidateResult, currency: str, targets: tuple[float | None, float | None] = (None, None),
+                    width: int = 80) -> Text:
+    """The self-hosted picture, from whatever keys ``c.selfhost`` carries."""
+    sh = c.selfhost or {}
+    lines = _head(c, currency, width)
+    lines.append(Text(""))
+    # memory
+    mem, wts, kv, free = (_num(sh, k) for k in ("memory_gb", "weights_gb", "kv_gb", "free_gb"))
+    gpu = sh.get("gpu_name") or sh.get("gpu")
+    if mem or wts:
+        title = Text("Memory", "bold underline")
+        per = sh.get("gpus")
+        if mem:
+            title.append(f"  {mem:,.1f} GB", "bold")
+            if per and gpu:
+                title.append(f" on {_int(per)} x {gpu}", "dim")
+        lines.append(title)
+        total = mem or sum(v for v in (wts, kv, free) if v) or 1.0
+        barw = max(min(width - 6, 60), 10)
+        parts = [(n, v, st) for n, v, st in (("weights", wts, "magenta"), ("KV cache", kv, "cyan"),
+                                             ("free", free, "grey37")) if v]
+        bar = Text("   ")
+        bar.append_text(stacked_bar(parts, total, barw))
+        lines.append(bar)
+        legend = Text("   ")
+        for n, v, st in parts:
+            legend.append("█ ", st)
+            legend.append(f"{n} {v:,.1f} GB ({v / total:.0%})   ")
+        lines.append(legend)
+        fits = sh.get("fits")
+        if fits is not None or sh.get("near_memory_limit") is not None:
+            f = Text("   ")
+            if fits is False:
+                f.append("does not fit", "bold red")
+            elif fits:
+                f.append("fits", "green")
+            if sh.get("near_memory_limit"):
+                f.append("  near the memory limit", "yellow")
+            lines.append(f)
+        lines.append(Text(""))
+    # deployment
+    dep = []
+    for key, label in (("precision", "precision"), ("gpus", "GPUs per replica"), ("replicas", "replicas"),
+                       ("total_gpus", "GPUs in all"), ("nodes", "nodes"), ("gpus_per_node", "GPUs per node"),
+                       ("engine", "engine")):
+        v = sh.get(key)
+        if v is not None:
+            dep.append(f"{label} {_int(v)}")
+    if dep or gpu:
+        lines.append(Text("Deployment", "bold underline"))
+        if gpu:
+            lines.append(Text(f"   {gpu}"))
+        lines.append(Text("   " + " · ".join(dep)))
+        lines.append(Text(""))
+    # throughput and latency
+    tput, slo = _num(sh, "output_tokens_per_s"), _num(sh, "slo_output_tokens_per_s")
+    ttft, tpot = _num(sh, "ttft_ms"), _num(sh, "tpot_ms")
+    if any(v is not None for v in (tput, slo, ttft, tpot)):
+        lines.append(Text("Throughput and latency", "bold underline"))
+        if tput is not None:
+            row = Text(f"   {tput:,.0f} output tok/s per replica")
+            if slo is not None and slo != tput:
+                row.append(f" ({slo:,.0f} within the latency targets)")
+            lines.append(row)
+        for name, v, target in (("TTFT", ttft, targets[0]), ("TPOT", tpot, targets[1])):
+            if v is None:
+                continue
+            row = Text(f"   {name} {v:,.1f} ms")
+            if target:
+                ok = v <= target
+                row.append(f"  target {target:g} ms ", "dim")
+                row.append("ok" if ok else "missed", "green" if ok else "bold red")
+            lines.append(row)
+        if sh.get("slo_feasible") is False:
+            lines.append(Text("   the latency targets cannot be met on this deployment", "bold red"))
+        lines.append(Text(""))
+    # cost split
+    split = sh.get("cost_split") or {}
+    split = {k: v for k, v in split.items() if not _n(v)}
+    if split:
+        lines.append(Text("Monthly cost split", "bold underline"))
+        vmax = max(abs(float(v)) for v in split.values()) or 1.0
+        for k, v in split.items():
+            row = Text(f"   {k.replace('_', ' '):<12} {money(float(v), currency):>14} ")
+            row.append_text(hbar(float(v), vmax, 20, "cyan"))
+            lines.append(row)
+        if sh.get("price_source"):
+            lines += _prose(str(sh["price_source"]), width)
+        lines.append(Text(""))
+    assumptions = sh.get("assumptions") or []
+    if assumptions:
+        lines.append(Text("Assumptions", "bold underline"))
+        for a in assumptions:
+            lines += _prose(str(a), width, first=" · ")
+    lines += _quality(c)
+    lines += _warnings(c, width)
+    return _finish(lines)
+
+
+def _int(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+class DetailPane(VerticalScroll):
+    """Scrollable details of the highlighted candidate, rebuilt for its width on resize."""
+
+    can_focus = True
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.builder: Callable[[int], Text] | None = None
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static("", id="detail-body")
+
+    def text_width(self) -> int:
+        return max(self.size.width - 3, 40)
+
+    def show(self, builder: Callable[[int], Text]) -> None:
+        """Show ``builder(width)``; called again with the new width when the pane is resized."""
+        self.builder = builder
+        self.query_one("#detail-body", Static).update(builder(self.text_width()))
+
+    def on_resize(self) -> None:
+        if self.builder is not None:
+            self.query_one("#detail-body", Static).update(self.builder(self.text_width()))

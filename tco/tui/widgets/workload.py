@@ -1,0 +1,121 @@
+"""The workload panel: one compact, validated input per field, and a status line.
+
+The panel does not edit the scenario itself: it posts :class:`WorkloadPanel.Edited` with
+the text typed, the app tries the edit and calls :meth:`WorkloadPanel.mark` with the
+reason when it was refused (attributes down, messages up).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, Static
+
+from ..state import FIELDS
+
+ROWS = (
+    ("volume", "input_tokens", "output_tokens", "cached", "peak"),
+    ("as_of", "currency", "ttft", "tpot"),
+    ("profile",),
+)
+"""Field keys, row by row."""
+
+
+class FieldInput(Input):
+    """A compact input bound to one scenario field."""
+
+    def __init__(self, key: str, value: str, blink: bool) -> None:
+        spec = FIELDS[key]
+        super().__init__(value=value, placeholder=spec.placeholder, id=f"f-{key}", compact=True,
+                         select_on_focus=True)
+        self.field_key = key
+        self.cursor_blink = blink
+        self.tooltip = spec.help
+
+
+class WorkloadPanel(Vertical):
+    """Editable workload, date, currency, quality profile and latency targets."""
+
+    @dataclass
+    class Edited(Message):
+        """The user changed the text of a field."""
+
+        key: str
+        text: str
+
+    def __init__(self, values: dict[str, str], labels: dict[str, str], blink: bool = True,
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._values = values
+        self._labels = labels
+        self._blink = blink
+        self.errors: dict[str, str] = {}
+        """Field key -> why its current text was refused."""
+
+    def compose(self) -> ComposeResult:
+        for r, row in enumerate(ROWS):
+            with Horizontal(classes="field-row", id=f"row-{r}"):
+                for key in row:
+                    with Horizontal(classes=f"field field-{key}"):
+                        yield Label(self._labels[key], classes="field-label", id=f"l-{key}")
+                        yield FieldInput(key, self._values[key], self._blink)
+        yield Static("", id="status")
+
+    @on(Input.Changed, "FieldInput")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        assert isinstance(event.input, FieldInput)
+        self.post_message(self.Edited(event.input.field_key, event.value))
+
+    @on(Input.Submitted, "FieldInput")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        assert isinstance(event.input, FieldInput)
+        self.post_message(self.Edited(event.input.field_key, event.value))
+
+    def input(self, key: str) -> FieldInput:
+        return self.query_one(f"#f-{key}", FieldInput)
+
+    def set_values(self, values: dict[str, str], labels: dict[str, str]) -> None:
+        """Show these values without posting edits (after a load, save-as or revert)."""
+        for key, text in values.items():
+            inp = self.input(key)
+            if inp.value != text and key not in self.errors:
+                with inp.prevent(Input.Changed):
+                    inp.value = text
+        for key, text in labels.items():
+            self.query_one(f"#l-{key}", Label).update(text)
+
+    def mark(self, key: str, reason: str | None) -> None:
+        """Flag a field as invalid with ``reason`` (None clears it)."""
+        inp = self.input(key)
+        if reason is None:
+            self.errors.pop(key, None)
+            inp.remove_class("bad")
+            inp.tooltip = FIELDS[key].help
+        else:
+            self.errors[key] = reason
+            inp.add_class("bad")
+            inp.tooltip = reason
+
+    def show_status(self, summary: Text) -> None:
+        """The status line: the reasons for invalid fields, else ``summary``."""
+        status = self.query_one("#status", Static)
+        if self.errors:
+            t = Text()
+            for i, (key, reason) in enumerate(self.errors.items()):
+                if i:
+                    t.append("  ")
+                t.append(f"✗ {FIELDS[key].label}: ", "bold red")
+                t.append(reason, "red")
+            t.append("  (showing the last valid results)", "dim")
+            status.update(t)
+            status.add_class("bad")
+        else:
+            status.update(summary)
+            status.remove_class("bad")

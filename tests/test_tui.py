@@ -1,0 +1,678 @@
+"""The Textual app, driven with Pilot (``asyncio.run`` around ``app.run_test``; no plugin).
+
+The numbers are the README's hand check: 10,000 requests/day x 30 days = 300,000
+requests/month of 1,500 input + 500 output tokens = 450M input + 150M output tokens;
+GPT-4o at $5 / $15 per 1M on 2024-06-01 costs 450 x 5 + 150 x 15 = $4,500.00.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("textual")
+
+from tco.tui.app import TcoApp  # noqa: E402
+from tco.tui.screens.add_candidate import AddCandidateScreen  # noqa: E402
+from tco.tui.screens.dialogs import ExportScreen, HelpScreen, PathScreen, QuitScreen  # noqa: E402
+from tco.tui.state import Session  # noqa: E402
+from tco.tui.widgets.candidates import CandidateTable  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "scenarios" / "support-assistant.yaml"
+
+SCENARIO = """\
+# Our support bot: numbers agreed with finance on 2024-06-03.
+name: Support assistant   # shown in reports
+currency: USD
+as_of: 2024-06-01
+workload:
+  requests_per_day: 10000   # from the May dashboard
+  input_tokens: 1500        # mean per request
+  output_tokens: 500
+  days_per_month: 30
+quality:
+  profile: {mmlu-cot: 1, humaneval: 1}   # what we care about
+  min_coverage: 0.5
+candidates:
+  - openai/gpt-4o           # the incumbent
+  - deepseek/deepseek-chat
+  - anthropic/claude-3.5-sonnet
+# end of file
+"""
+
+
+@pytest.fixture
+def scenario_file(tmp_path: Path) -> Path:
+    p = tmp_path / "support.yaml"
+    p.write_text(SCENARIO, encoding="utf-8")
+    return p
+
+
+def drive(session: Session, steps: Callable[[TcoApp, Any], Awaitable[None]], size: tuple[int, int] = (100, 32)) -> TcoApp:
+    """Run the app headless at ``size`` and let ``steps(app, pilot)`` drive it."""
+    app = TcoApp(session, blink=False)
+
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await steps(app, pilot)
+
+    asyncio.run(main())
+    return app
+
+
+def cell(app: TcoApp, row: str, col: str) -> str:
+    return str(app.table.get_cell(row, col)).strip()
+
+
+async def type_into(pilot: Any, field: str, text: str, paste: bool = False) -> None:
+    """Focus a field and type ``text`` key by key (every keystroke is an edit), or paste it."""
+    app: TcoApp = pilot.app
+    inp = app.panel.input(field)
+    inp.focus()
+    await pilot.pause()
+    if paste:
+        inp.value = text
+    else:
+        inp.value = ""
+        await pilot.press(*list(text))
+    await pilot.pause()
+
+
+# ---- editing -----------------------------------------------------------------------------
+
+
+def test_doubling_requests_doubles_gpt4o(scenario_file: Path, catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        assert cell(app, "openai/gpt-4o", "monthly") == "$4,500.00"
+        app.table.move_to("openai/gpt-4o")
+        await pilot.pause()
+        row_before = app.table.cursor_row
+        await type_into(pilot, "volume", "20000")
+        # 20,000 x 30 x (1,500 x $5 + 500 x $15) / 1M = $9,000.00
+        seen["monthly"] = cell(app, "openai/gpt-4o", "monthly")
+        seen["per_mtok"] = cell(app, "openai/gpt-4o", "per_mtok")
+        seen["cursor"] = (app.table.cursor_row, app.table.current_id(), row_before)
+        seen["title"] = app.title
+        await type_into(pilot, "volume", "5k")
+        seen["5k"] = cell(app, "openai/gpt-4o", "monthly")
+
+    drive(Session.open(scenario_file, catalog), steps)
+    assert seen["monthly"] == "$9,000.00"
+    assert seen["per_mtok"] == "$7.50"  # per-token price does not move with volume
+    row, cid, before = seen["cursor"]
+    assert cid == "openai/gpt-4o" and row == before  # cursor survives the recompute
+    assert seen["title"].startswith("●")  # modified indicator
+    assert seen["5k"] == "$2,250.00"  # 5,000 x 30 x 0.015
+
+
+def test_tokens_cached_share_and_currency(scenario_file: Path, catalog: Any) -> None:
+    seen: dict[str, str] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await type_into(pilot, "output_tokens", "1000")
+        # 450 x 5 + 300 x 15 = 6,750
+        seen["out"] = cell(app, "openai/gpt-4o", "monthly")
+        await type_into(pilot, "currency", "CNY")
+        seen["cny"] = cell(app, "openai/gpt-4o", "monthly")
+
+    drive(Session.open(scenario_file, catalog), steps)
+    assert seen["out"] == "$6,750.00"
+    # 6,750 USD x 7.2327 CNY/USD (May 2024 average, the newest known on 2024-06-01)
+    assert seen["cny"] == f"¥{6750 * 7.2327:,.2f}"
+
+
+def test_invalid_input_keeps_last_results_and_says_why(scenario_file: Path, catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await type_into(pilot, "volume", "20000")
+        await type_into(pilot, "output_tokens", "5x", paste=True)
+        seen["bad"] = app.panel.input("output_tokens").has_class("bad")
+        seen["status"] = str(app.panel.query_one("#status").render())
+        seen["monthly"] = cell(app, "openai/gpt-4o", "monthly")
+        await type_into(pilot, "currency", "XYZ")
+        seen["status2"] = str(app.panel.query_one("#status").render())
+        seen["monthly2"] = cell(app, "openai/gpt-4o", "monthly")
+        await type_into(pilot, "profile", "mmlu-cot:1, humanevl:1")
+        seen["status3"] = str(app.panel.query_one("#status").render())
+        await type_into(pilot, "as_of", "2024-13-01")
+        await type_into(pilot, "cached", "1.5")
+        await type_into(pilot, "peak", "0")
+        seen["errors"] = dict(app.panel.errors)
+        await type_into(pilot, "output_tokens", "500")
+        seen["fixed"] = app.panel.input("output_tokens").has_class("bad")
+
+    app = drive(Session.open(scenario_file, catalog), steps)
+    assert seen["bad"]
+    assert "not a number" in seen["status"] and "last valid" in seen["status"]
+    assert seen["monthly"] == "$9,000.00"  # the last valid results stay on screen
+    assert "XYZ" in seen["status2"] and seen["monthly2"] == "$9,000.00"
+    assert "did you mean 'humaneval'" in seen["status3"]
+    assert set(seen["errors"]) == {"output_tokens", "currency", "profile", "as_of", "cached", "peak"}
+    assert not seen["fixed"]
+    assert app.session.data["currency"] == "USD"
+
+
+def test_quality_profile_and_latency_fields(scenario_file: Path, catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await type_into(pilot, "profile", "humaneval:1")
+        seen["q"] = cell(app, "openai/gpt-4o", "quality")
+        seen["cover"] = cell(app, "deepseek/deepseek-chat", "coverage")
+        await type_into(pilot, "profile", "general")
+        seen["profile"] = app.session.estimate.quality_profile["name"]
+        await type_into(pilot, "ttft", "2000")
+        seen["latency"] = app.session.latency
+
+    app = drive(Session.open(scenario_file, catalog), steps)
+    assert seen["q"] == "90.2"  # GPT-4o HumanEval alone
+    assert seen["cover"] == "100%"
+    assert seen["profile"] == "general"
+    assert seen["latency"] == (2000, None)
+    assert app.session.data["quality"]["profile"] == "general"
+
+
+# ---- sorting -----------------------------------------------------------------------------
+
+
+def test_sorting_by_keys_and_header_click(scenario_file: Path, catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        t = app.table
+        seen["rank"] = [r.key.value for r in t.ordered_rows]
+        t.focus()
+        t.move_to("openai/gpt-4o")
+        await pilot.pause()
+        await pilot.press("s")  # rank -> candidate
+        seen["by_name"] = [r.key.value for r in t.ordered_rows]
+        seen["cursor"] = t.current_id()
+        await pilot.press("r")
+        seen["by_name_rev"] = [r.key.value for r in t.ordered_rows]
+        # click the "Monthly" header
+        x = sum(c.get_render_width(t) for c in list(t.columns.values())[:2]) + 3
+        await pilot.click("#table", offset=(x, 0))
+        await pilot.pause()
+        seen["sort"] = (t.sort_column, t.sort_reverse)
+        seen["by_cost"] = [r.key.value for r in t.ordered_rows]
+        await pilot.click("#table", offset=(x, 0))
+        await pilot.pause()
+        seen["by_cost_rev"] = [r.key.value for r in t.ordered_rows]
+        # a recompute re-sorts and the cursor follows its candidate
+        t.move_to("openai/gpt-4o")
+        await type_into(pilot, "volume", "20000")
+        seen["after_edit"] = (t.current_id(), [r.key.value for r in t.ordered_rows])
+
+    drive(Session.open(scenario_file, catalog), steps)
+    assert seen["rank"] == ["deepseek/deepseek-chat", "openai/gpt-4o", "anthropic/claude-3.5-sonnet"]
+    assert seen["by_name"] == ["anthropic/claude-3.5-sonnet", "deepseek/deepseek-chat", "openai/gpt-4o"]
+    assert seen["cursor"] == "openai/gpt-4o"
+    assert seen["by_name_rev"] == list(reversed(seen["by_name"]))
+    assert seen["sort"] == ("monthly", False)
+    # unknown costs (Claude 3.5 Sonnet launched 2024-06-20) sort last both ways
+    assert seen["by_cost"] == ["deepseek/deepseek-chat", "openai/gpt-4o", "anthropic/claude-3.5-sonnet"]
+    assert seen["by_cost_rev"] == ["openai/gpt-4o", "deepseek/deepseek-chat", "anthropic/claude-3.5-sonnet"]
+    assert seen["after_edit"] == ("openai/gpt-4o", seen["by_cost_rev"])
+
+
+def test_marks_cheapest_and_best_value(scenario_file: Path, catalog: Any) -> None:
+    seen: dict[str, str] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        seen["deepseek"] = cell(app, "deepseek/deepseek-chat", "mark")
+        seen["gpt"] = cell(app, "openai/gpt-4o", "mark")
+        seen["claude"] = cell(app, "anthropic/claude-3.5-sonnet", "monthly")
+
+    drive(Session.open(scenario_file, catalog), steps)
+    assert seen["deepseek"] == "★▼"
+    assert seen["gpt"] == ""
+    assert seen["claude"] == "not yet"
+
+
+# ---- adding and removing -----------------------------------------------------------------
+
+
+def test_add_offer_with_fuzzy_search_then_remove(scenario_file: Path, catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        app.table.focus()
+        await pilot.press("a")
+        await pilot.pause()
+        seen["modal"] = isinstance(app.screen, AddCandidateScreen)
+        await pilot.press(*"gpt-3.5-turbo")
+        await pilot.pause()
+        seen["first"] = app.screen.shown[0].title
+        await pilot.press("enter")
+        await pilot.pause()
+        seen["closed"] = not isinstance(app.screen, AddCandidateScreen)
+        # 450 x $0.50 + 150 x $1.50 = $450.00
+        seen["cost"] = cell(app, "openai/gpt-3.5-turbo", "monthly")
+        seen["cursor"] = app.table.current_id()
+        await pilot.press("x")
+        await pilot.pause()
+        seen["after"] = [r.key.value for r in app.table.ordered_rows]
+
+    app = drive(Session.open(scenario_file, catalog), steps)
+    assert seen["modal"] and seen["closed"]
+    assert seen["first"] == "openai/gpt-3.5-turbo"
+    assert seen["cost"] == "$450.00"
+    assert seen["cursor"] == "openai/gpt-3.5-turbo"
+    assert "openai/gpt-3.5-turbo" not in seen["after"] and len(seen["after"]) == 3
+    assert app.session.data["candidates"] == ["openai/gpt-4o", "deepseek/deepseek-chat",
+                                              "anthropic/claude-3.5-sonnet"]
+
+
+def test_add_selfhosted_candidate(scenario_file: Path, catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press(*"llama-3.1-70b-instruct h100")
+        await pilot.pause()
+        seen["first"] = app.screen.shown[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        seen["screen"] = type(app.screen).__name__
+        seen["error"] = str(app.screen.query_one("#error").render()) if isinstance(app.screen, AddCandidateScreen) else ""
+
+    app = drive(Session.open(scenario_file, catalog), steps)
+    first = seen["first"]
+    assert first.kind == "selfhost"
+    assert first.entry == {"selfhost": {"model": "llama-3.1-70b-instruct", "precision": "fp8",
+                                        "gpu": "h100-sxm-80gb", "gpus_per_node": 8}}
+    # either the engine took it (a self-hosted row) or the modal shows why it did not
+    selfhosted = [c for c in app.session.estimate.candidates if c.kind == "selfhost"]
+    assert selfhosted or "cannot add" in seen["error"]
+
+
+def test_add_refused_shows_the_reason_in_the_modal(scenario_file: Path, catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        def refuse(entry: Any) -> None:
+            from tco.tui.state import EditError
+
+            raise EditError("selfhost.gpu: unknown accelerator 'h100-sxm-80gb' (did you mean ...?)")
+
+        app.session.add_candidate = refuse  # type: ignore[method-assign]
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press(*"llama 8b h100")
+        await pilot.press("enter")
+        await pilot.pause()
+        seen["open"] = isinstance(app.screen, AddCandidateScreen)
+        seen["error"] = str(app.screen.query_one("#error").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        seen["closed"] = not isinstance(app.screen, AddCandidateScreen)
+
+    app = drive(Session.open(scenario_file, catalog), steps)
+    assert seen["open"] and "unknown accelerator" in seen["error"] and seen["closed"]
+    assert len(app.session.candidate_ids) == 3
+
+
+def test_palette_adds_and_removes_by_name(scenario_file: Path, catalog: Any) -> None:
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        entries = {title: cb for title, _, cb in app.palette_entries()}
+        entries["Add openai/gpt-4o-mini"]()
+        await pilot.pause()
+        entries["Remove deepseek/deepseek-chat"]()
+        await pilot.pause()
+        assert app.table.row_count == 3
+
+    app = drive(Session.open(scenario_file, catalog), steps)
+    assert app.session.candidate_ids == ["openai/gpt-4o", "anthropic/claude-3.5-sonnet", "openai/gpt-4o-mini"]
+
+
+def test_cannot_remove_the_last_candidate(tmp_path: Path, catalog: Any) -> None:
+    p = tmp_path / "one.yaml"
+    p.write_text(SCENARIO.replace("  - deepseek/deepseek-chat\n  - anthropic/claude-3.5-sonnet\n", ""))
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        app.table.focus()
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.table.row_count == 1
+
+    app = drive(Session.open(p, catalog), steps)
+    assert app.session.candidate_ids == ["openai/gpt-4o"]
+
+
+# ---- saving, quitting, exporting ---------------------------------------------------------
+
+
+def test_ctrl_s_keeps_comments_and_key_order(scenario_file: Path, catalog: Any) -> None:
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await type_into(pilot, "volume", "20000")
+        await type_into(pilot, "cached", "30%")
+        app.table.focus()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not app.session.modified and not app.title.startswith("●")
+
+    drive(Session.open(scenario_file, catalog), steps)
+    text = scenario_file.read_text()
+    expected = (SCENARIO.replace("requests_per_day: 10000   # from the May dashboard",
+                                 "requests_per_day: 20000   # from the May dashboard")
+                .replace("  days_per_month: 30\n", "  days_per_month: 30\n  cached_input_share: 0.3\n"))
+    assert text == expected
+    # no temporary files left behind
+    assert sorted(p.name for p in scenario_file.parent.iterdir()) == ["support.yaml"]
+
+
+def test_save_after_add_and_remove_keeps_comments(scenario_file: Path, catalog: Any) -> None:
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        app.add_entry("openai/gpt-4o-mini")
+        app.remove("deepseek/deepseek-chat")
+        await type_into(pilot, "profile", "general")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    drive(Session.open(scenario_file, catalog), steps)
+    text = scenario_file.read_text()
+    assert "# Our support bot" in text and "# the incumbent" in text and "# end of file" in text
+    assert "  profile: general" in text and "# what we care about" in text
+    assert "deepseek" not in text
+    assert text.index("anthropic/claude-3.5-sonnet") < text.index("openai/gpt-4o-mini")
+    keys = [line.split(":")[0] for line in text.splitlines() if line and line[0].isalpha()]
+    assert keys == ["name", "currency", "as_of", "workload", "quality", "candidates"]
+    from tco.planner import load_scenario
+
+    assert load_scenario(scenario_file, catalog).quality.profile == "general"
+
+
+def test_quit_with_unsaved_changes_asks(scenario_file: Path, catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await type_into(pilot, "volume", "20000")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        seen["asked"] = isinstance(app.screen, QuitScreen)
+        await pilot.press("escape")  # cancel
+        await pilot.pause()
+        seen["still_running"] = app.is_running and not isinstance(app.screen, QuitScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("d")  # discard
+        await pilot.pause()
+
+    app = drive(Session.open(scenario_file, catalog), steps)
+    assert seen["asked"] and seen["still_running"]
+    assert app.return_code == 0
+    assert scenario_file.read_text() == SCENARIO  # discarded
+
+
+def test_quit_and_save(scenario_file: Path, catalog: Any) -> None:
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await type_into(pilot, "volume", "12345")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+
+    app = drive(Session.open(scenario_file, catalog), steps)
+    assert app.return_code == 0
+    assert "requests_per_day: 12345   # from the May dashboard" in scenario_file.read_text()
+
+
+def test_quit_without_changes_does_not_ask(scenario_file: Path, catalog: Any) -> None:
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await type_into(pilot, "volume", "20000")
+        await type_into(pilot, "volume", "10000")  # back to the saved value: not modified
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+
+    app = drive(Session.open(scenario_file, catalog), steps)
+    assert app.return_code == 0 and not app.is_running
+
+
+def test_builtin_example_saves_through_save_as(tmp_path: Path, catalog: Any, monkeypatch: Any) -> None:
+    before = EXAMPLE.read_text()
+    target = tmp_path / "mine.yaml"
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await type_into(pilot, "volume", "20000")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        seen["asked"] = isinstance(app.screen, PathScreen)
+        inp = app.screen.query_one("#path")
+        inp.value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        seen["path"] = app.session.path
+        seen["sub"] = app.sub_title
+
+    drive(Session.open(None, catalog), steps)
+    assert seen["asked"]
+    assert EXAMPLE.read_text() == before  # the packaged file is never overwritten
+    assert seen["path"] == target and str(target) in seen["sub"]
+    text = target.read_text()
+    assert "requests_per_day: 20000" in text
+    assert text.replace("requests_per_day: 20000", "requests_per_day: 10000") == before
+
+
+def test_save_as_refuses_to_clobber_without_confirmation(scenario_file: Path, tmp_path: Path, catalog: Any) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text("keep me\n")
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await type_into(pilot, "volume", "20000")
+        await pilot.press("f12")
+        await pilot.pause()
+        app.screen.query_one("#path").value = str(other)
+        await pilot.press("enter")
+        await pilot.pause()
+        seen["warned"] = "exists" in str(app.screen.query_one("#error").render())
+        seen["kept"] = other.read_text()
+        await pilot.press("enter")  # confirm
+        await pilot.pause()
+        seen["screen"] = isinstance(app.screen, PathScreen)
+
+    app = drive(Session.open(scenario_file, catalog), steps)
+    assert seen["warned"] and seen["kept"] == "keep me\n" and not seen["screen"]
+    assert "requests_per_day: 20000" in other.read_text()
+    assert app.session.path == other
+    assert scenario_file.read_text() == SCENARIO
+
+
+@pytest.mark.parametrize("fmt", ["csv", "markdown", "json"])
+def test_export_uses_the_cli_renderers(scenario_file: Path, tmp_path: Path, catalog: Any, fmt: str) -> None:
+    out = tmp_path / f"out.{fmt}"
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await type_into(pilot, "volume", "20000")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        while app.screen.fmt != fmt:
+            await pilot.press("f6")
+            await pilot.pause()
+        app.screen.query_one("#path").value = str(out)
+        await pilot.press("enter")
+        await pilot.pause()
+
+    app = drive(Session.open(scenario_file, catalog), steps)
+    from tco.report import render
+
+    assert out.read_text() == render(app.session.estimate, fmt)
+    assert "9000" in out.read_text().replace(",", "")
+
+
+# ---- panes, charts, help -----------------------------------------------------------------
+
+
+def test_detail_shows_the_price_war_history(tmp_path: Path, catalog: Any) -> None:
+    p = tmp_path / "s.yaml"
+    p.write_text(SCENARIO.replace("  - openai/gpt-4o           # the incumbent\n",
+                                  "  - openai/gpt-4o           # the incumbent\n  - zhipu/glm-3-turbo\n"))
+    seen: dict[str, str] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        for cid in ("zhipu/glm-3-turbo", "openai/gpt-4o"):
+            app.table.move_to(cid)
+            await pilot.pause()
+            seen[cid] = app.detail_text(cid, 100).plain
+
+    drive(Session.open(p, catalog), steps)
+    glm = seen["zhipu/glm-3-turbo"]
+    assert "2024-05-11" in glm and "◀ used on 2024-06-01" in glm
+    used = next(line for line in glm.splitlines() if "◀ used" in line)
+    assert "2024-05-11" in used and "CNY: 7.2327 per USD" in glm
+    gpt = seen["openai/gpt-4o"]
+    assert "▶ 2024-05-13" in gpt and "(after the as-of date)" in gpt
+
+
+def test_selfhost_detail_from_a_hand_built_result() -> None:
+    from tco.result import CandidateResult
+    from tco.tui.widgets.detail import selfhost_detail
+
+    c = CandidateResult(
+        id="llama-3.1-70b fp8 on 8x h100", label="llama-3.1-70b fp8 on 8x h100", kind="selfhost",
+        model="llama-3.1-70b-instruct", provider="self-hosted", monthly_cost=20_102.40,
+        cost_breakdown={"rent": 20_102.40}, cost_per_mtok=33.5, quality=83.2, quality_coverage=1.0,
+        cost_per_quality_point=241.6, rank=3, ranked=True,
+        selfhost={"gpu": "h100-sxm-80gb", "gpus_per_node": 8, "nodes": 2, "gpus": 16, "precision": "fp8",
+                  "memory_gb": 684.2, "weights_gb": 72.7, "kv_gb": 500.0, "free_gb": 111.5, "fits": True,
+                  "near_memory_limit": True, "output_tokens_per_s": 9000.0, "slo_output_tokens_per_s": 7000.0,
+                  "ttft_ms": 350.0, "tpot_ms": 120.0,
+                  "cost_split": {"capex": 12_000.0, "power": 1_500.0, "hosting": 2_000.0, "staff": 4_602.4},
+                  "assumptions": ["utilization 0.8 at peak", "3-year straight-line depreciation"]},
+    )
+    text = selfhost_detail(c, "USD", (2000, 100), width=90).plain
+    for piece in ("684.2 GB", "weights 72.7 GB", "KV cache 500.0 GB", "free 111.5 GB", "near the memory limit",
+                  "nodes 2", "GPUs per replica 16", "GPUs per node 8", "9,000 output tok/s", "7,000 within",
+                  "TTFT 350.0 ms", "target 2000 ms ok", "TPOT 120.0 ms", "target 100 ms missed",
+                  "capex", "$12,000.00", "power", "hosting", "staff", "$4,602.40",
+                  "3-year straight-line depreciation"):
+        assert piece in text, piece
+    # only what is present: an almost empty dict still renders
+    c.selfhost = {"gpu": "l40s"}
+    assert "l40s" in selfhost_detail(c, "USD").plain
+
+
+def test_charts_render_at_80x24(scenario_file: Path, catalog: Any) -> None:
+    seen: dict[str, str] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        app.add_entry("openai/gpt-3.5-turbo")
+        await pilot.pause()
+        for key, view in (("f3", "quality"), ("f4", "volume"), ("f5", "prices")):
+            await pilot.press(key)
+            await pilot.pause()
+            seen[view] = "\n".join(s.text for s in app.screen._compositor.render_strips())
+
+    drive(Session.open(scenario_file, catalog), steps, size=(80, 24))
+    assert "Pareto frontier" in seen["quality"] and "◆" in seen["quality"]
+    assert "requests/day (log)" in seen["volume"] and "10K" in seen["volume"]
+    assert "per 1M tokens on 2024-06-01" in seen["prices"] and "May24" in seen["prices"]
+    for text in seen.values():
+        assert all(len(line) <= 80 for line in text.splitlines())
+
+
+def test_pareto_and_breakeven() -> None:
+    import numpy as np
+
+    from tco.tui.state import breakevens, pareto
+
+    assert pareto([("a", 10, 50), ("b", 5, 40), ("c", 20, 45), ("d", 30, 60), ("e", 0, 10)]) == ["e", "b", "a", "d"]
+    xs = np.logspace(2, 6, 41)
+    api = xs * 30 * 0.01  # $0.01 per request
+    fixed = np.full_like(xs, 20_000.0)  # a rented node
+    found = breakevens(xs, np.vstack([api, fixed]), ["api", "gpu"])
+    assert len(found) == 1
+    # 20,000 / (30 x 0.01) = 66,667 requests/day
+    assert found[0].requests_per_day == pytest.approx(66_667, rel=1e-3)
+
+
+def test_help_and_palette_cover_every_action(scenario_file: Path, catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await pilot.press("f1")
+        await pilot.pause()
+        seen["help"] = isinstance(app.screen, HelpScreen)
+        seen["help_text"] = "\n".join(str(w.render()) for w in app.screen.query("Static"))
+        await pilot.press("escape")
+        await pilot.pause()
+        seen["titles"] = [c.title for c in app.get_system_commands(app.screen)]
+
+    drive(Session.open(scenario_file, catalog), steps, size=(100, 50))
+    assert seen["help"]
+    titles = " | ".join(seen["titles"])
+    for needed in ("Save", "Save as…", "Export…", "Add candidate…", "Remove highlighted candidate",
+                   "Pin / unpin", "Sort by monthly cost", "Sort: reverse", "Show Detail", "Show Volume",
+                   "Show Prices", "Show Cost×Quality", "Edit workload", "Help", "Quit"):
+        assert needed in titles, needed
+    for key in ("^s", "f12", "^e", "f2", "f5", "^q", "space", "del"):
+        assert key.lower() in seen["help_text"].lower(), key
+
+
+def test_session_parsers() -> None:
+    from tco.tui.state import parse_number, parse_profile
+
+    assert parse_number("10,000") == 10000 and parse_number("1.5M") == 1_500_000 and parse_number("10k") == 10000
+    assert parse_number("1e4") == 10000 and parse_number("0.25") == 0.25
+    with pytest.raises(ValueError):
+        parse_number("ten")
+    assert parse_profile("general") == "general"
+    assert parse_profile("mmlu-cot:1, humaneval: 2") == {"mmlu-cot": 1, "humaneval": 2}
+    assert parse_profile("{mmlu-cot: 1, humaneval: 1}") == {"mmlu-cot": 1, "humaneval": 1}
+    with pytest.raises(ValueError):
+        parse_profile("mmlu:0")
+
+
+def test_package_init_imports_nothing_and_core_never_imports_ruamel() -> None:
+    import ast
+
+    init = ROOT / "tco" / "tui" / "__init__.py"
+    tree = ast.parse(init.read_text())
+    assert not [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    for path in (ROOT / "tco").rglob("*.py"):
+        if "tui" in path.relative_to(ROOT / "tco").parts:
+            continue
+        src = path.read_text()
+        assert "ruamel" not in src and "import textual" not in src and "from textual" not in src, path
+
+
+def test_round_trip_without_changes_is_byte_identical() -> None:
+    from tco import yamlio
+    from tco.tui.yamlrt import dump_changed
+
+    for text in (SCENARIO, EXAMPLE.read_text()):
+        data = yamlio.parse(text, "x").data
+        assert dump_changed(text, data, data) == text
+
+
+def test_run_app_opens_a_file(scenario_file: Path, monkeypatch: Any) -> None:
+    """``tco tui FILE`` goes through run_app; a bad file is a located error before the app starts."""
+    from tco.cli import main
+    from tco.tui import app as app_module
+
+    ran: dict[str, Any] = {}
+
+    def fake_run(self: TcoApp, *a: Any, **k: Any) -> int:
+        ran["path"] = self.session.path
+        return 0
+
+    monkeypatch.setattr(app_module.TcoApp, "run", fake_run)
+    assert main(["tui", str(scenario_file)]) == 0
+    assert ran["path"] == scenario_file
+    bad = scenario_file.parent / "bad.yaml"
+    shutil.copy(scenario_file, bad)
+    bad.write_text(SCENARIO.replace("openai/gpt-4o ", "openai/gpt4o "))
+    assert main(["tui", str(bad)]) == 2
