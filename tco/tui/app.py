@@ -59,7 +59,7 @@ class CandidateCommands(Provider):
 class TcoApp(App[int]):
     """Cost, quality and value of LLM candidates for an editable workload."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "tco"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
     COMMANDS = App.COMMANDS | {CandidateCommands}

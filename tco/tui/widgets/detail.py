@@ -350,8 +350,19 @@ class DetailPane(VerticalScroll):
     def show(self, builder: Callable[[int], Text]) -> None:
         """Show ``builder(width)``; called again with the new width when the pane is resized."""
         self.builder = builder
-        self.query_one("#detail-body", Static).update(builder(self.text_width()))
+        self._update(builder(self.text_width()))
+
+    def _update(self, text: Text) -> None:
+        body = self.query_one("#detail-body", Static)
+        old = getattr(self, "_shown", None)
+        if old is not None and old.plain == text.plain and old.spans == text.spans:
+            return
+        # a relayout only when the number of lines changes (the pane's width is fixed)
+        same_height = old is not None and old.plain.count("\n") == text.plain.count("\n")
+        self._shown = text
+        body.update(text, layout=not same_height)
 
     def on_resize(self) -> None:
         if self.builder is not None:
-            self.query_one("#detail-body", Static).update(self.builder(self.text_width()))
+            self._shown = None
+            self._update(self.builder(self.text_width()))

@@ -117,5 +117,6 @@ class WorkloadPanel(Vertical):
             status.update(t)
             status.add_class("bad")
         else:
-            status.update(summary)
+            # one line, fixed height: no relayout needed unless it was showing errors
+            status.update(summary, layout=status.has_class("bad"))
             status.remove_class("bad")
