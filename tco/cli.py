@@ -30,9 +30,30 @@ def _currency(text: str) -> str:
     return code
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``tco: error: ...`` (exit 2), no usage block."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sub = self.prog.removeprefix(PROG).strip()
+        where = f" (see `tco {sub} --help`)" if sub else " (see `tco --help`)"
+        _error(message.replace("\n", " ") + where)
+        raise SystemExit(2)
+
+
+EPILOG = """examples:
+  tco estimate                                  the built-in example scenario
+  tco estimate my.yaml -f json -o report.json   machine-readable, written atomically
+  tco catalog show openai/gpt-4o                an offer's price history with sources
+  tco selfhost llama-3.1-405b-instruct --gpu h100-sxm-80gb --gpus 8 --precision fp8
+
+exit codes: 0 ok, 1 internal failure, 2 bad usage or invalid input, 130 interrupted"""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog=PROG,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Cost and total-cost-of-ownership planner for LLMs: API offers versus self-hosting, "
                     "monthly cost, quality and cost per quality point. Run without a command to open the app.",
     )
@@ -55,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_estimate)
 
     v = sub.add_parser("validate", help="check a scenario file without estimating")
-    v.add_argument("file")
+    v.add_argument("file", help="scenario YAML file")
     v.add_argument("--strict", action="store_true", help="offers not available on the as-of date are errors")
     v.add_argument("--catalog", **catalog_arg)
     v.set_defaults(func=cmd_validate)
@@ -68,14 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("catalog", help="browse the pricing catalog")
     csub = c.add_subparsers(dest="catalog_command", metavar="SUBCOMMAND")
     cl = csub.add_parser("list", help="list offers (with the price in force), models, benchmarks, profiles, fx")
-    cl.add_argument("--kind", choices=("offer", "model", "benchmark", "profile", "fx", "gpu"), default="offer")
-    cl.add_argument("--as-of", type=_date, help="price date (default: today)")
-    cl.add_argument("--format", "-f", choices=("table", "json"), default="table")
+    cl.add_argument("--kind", choices=("offer", "model", "benchmark", "profile", "fx", "gpu"), default="offer",
+                    help="what to list (default: offer)")
+    cl.add_argument("--as-of", type=_date, help="price date for offers (default: today)")
+    cl.add_argument("--format", "-f", choices=("table", "json"), default="table", help="output format")
     cl.add_argument("--catalog", **catalog_arg)
     cl.set_defaults(func=cmd_catalog_list)
-    cs = csub.add_parser("show", help="show one offer's full price history (or a model, benchmark, profile)")
-    cs.add_argument("id")
-    cs.add_argument("--format", "-f", choices=("table", "json"), default="table")
+    cs = csub.add_parser("show", help="show one offer's full price history (or a model, benchmark, profile, GPU)")
+    cs.add_argument("id", help="an id from `tco catalog list`")
+    cs.add_argument("--format", "-f", choices=("table", "json"), default="table", help="output format")
     cs.add_argument("--catalog", **catalog_arg)
     cs.set_defaults(func=cmd_catalog_show)
     c.set_defaults(func=lambda a: _usage(c))
@@ -88,15 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
         cli_selfhost.add_parser(sub)
 
     b = sub.add_parser("breakeven", help="volume at which each self-hosted candidate beats each API candidate")
-    b.add_argument("file")
-    b.add_argument("--format", "-f", choices=("table", "json"), default="table")
-    b.add_argument("--as-of", type=_date)
-    b.add_argument("--currency", type=_currency)
+    b.add_argument("file", help="scenario YAML file with self-hosted and API candidates")
+    b.add_argument("--format", "-f", choices=("table", "json"), default="table", help="output format")
+    b.add_argument("--as-of", type=_date, help="price date YYYY-MM-DD (default: the scenario's)")
+    b.add_argument("--currency", type=_currency, help="report currency (default: the scenario's)")
     b.add_argument("--catalog", **catalog_arg)
     b.set_defaults(func=cmd_breakeven)
 
     t = sub.add_parser("tui", help="open the interactive app on a scenario file (default: built-in example)")
-    t.add_argument("file", nargs="?")
+    t.add_argument("file", nargs="?", help="scenario YAML file (default: the built-in example; save with save-as)")
     t.add_argument("--catalog", **catalog_arg)
     t.set_defaults(func=cmd_tui)
     return p
@@ -140,8 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def write_output(text: str, out: str | None) -> None:
-    """Write to stdout, or atomically to a file (temp file in the same directory, then rename)."""
-    if not out:
+    """Write to stdout (no ``--out``, or ``--out -``), or atomically to a file."""
+    if out is None or out == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
@@ -149,25 +171,52 @@ def write_output(text: str, out: str | None) -> None:
 
 
 def atomic_write(path: str, text: str) -> None:
+    """Write a file so that a reader never sees half of it and a failure never loses the old one:
+    a temporary file in the same directory, fsync, then rename over the target.
+
+    A symlink is followed (its target is replaced, the link kept); a target that is not a
+    regular file (a device such as /dev/null, a pipe) is written in place, never replaced.
+    """
+    import stat
     import tempfile
 
     from .errors import TcoError
 
-    target = os.path.abspath(path)
-    folder = os.path.dirname(target)
-    if not os.path.isdir(folder):
-        raise TcoError("directory does not exist", file=path, hint="create it first")
-    fd, tmp = tempfile.mkstemp(prefix=".tco-", suffix=".tmp", dir=folder)
+    if not path:
+        raise TcoError("empty output path", hint="give a file name, or - for standard output")
+    target = os.path.realpath(path)
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise TcoError(f"cannot write: {e.strerror}", file=path) from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise TcoError("is a directory", file=path, hint="give a file name")
+    try:
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            with open(target, "w", encoding="utf-8") as fh:  # a device or a pipe: write through
+                fh.write(text)
+            return
+        folder = os.path.dirname(target)
+        if not os.path.isdir(folder):
+            raise TcoError("directory does not exist", file=path, hint="create it first")
+        fd, tmp = tempfile.mkstemp(prefix=".tco-", suffix=".tmp", dir=folder)
+    except PermissionError:
+        raise TcoError("cannot write: permission denied", file=path) from None
+    except OSError as e:
+        raise TcoError(f"cannot write: {e.strerror}", file=path) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        if os.path.exists(target):
-            os.chmod(tmp, os.stat(target).st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
+        os.chmod(tmp, (st.st_mode & 0o777) if st is not None else 0o644)
         os.replace(tmp, target)
+    except OSError as e:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise TcoError(f"cannot write: {e.strerror}", file=path) from None
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)

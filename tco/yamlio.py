@@ -15,10 +15,25 @@ import yaml
 
 from .errors import TcoError, did_you_mean
 
+import re
+
 try:
-    _Loader = yaml.CSafeLoader
+    _Base = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader  # type: ignore[misc]
+    _Base = yaml.SafeLoader  # type: ignore[misc]
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loader that also reads YAML 1.2 floats without a dot (``1e6``, ``2.5E+3``): YAML 1.1
+    (PyYAML's default) would leave them strings, while editors validating the JSON Schema
+    accept them as numbers."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 T = TypeVar("T")
 
@@ -88,6 +103,8 @@ def parse(text: str, path: str) -> Document:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_duplicates(node, path)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -99,11 +116,61 @@ def parse(text: str, path: str) -> Document:
     except yaml.YAMLError as e:
         raise TcoError(f"YAML error: {e}", file=path) from None
     except (ValueError, TypeError, OverflowError) as e:
-        # e.g. an impossible date such as 2024-02-30 or an unhashable key
-        raise TcoError(f"YAML value error: {e}", file=path) from None
+        # e.g. an impossible date such as 2024-02-30 or an unhashable key: find the scalar
+        found = _first_bad_scalar(node) if node is not None else None
+        if found is None:
+            raise TcoError(f"invalid value: {e}", file=path) from None
+        bad, field = found
+        is_date = "timestamp" in bad.tag
+        raise TcoError(f"invalid {'date' if is_date else 'value'} {bad.value!r}: {e}", file=path,
+                       line=bad.start_mark.line + 1, col=bad.start_mark.column + 1, field=field or None,
+                       hint="write dates as YYYY-MM-DD" if is_date else None) from None
     finally:
         loader.dispose()
     return Document(path, data, node)
+
+
+def _check_duplicates(node: yaml.Node, path: str) -> None:
+    """A key given twice in one mapping is an error (PyYAML would keep the last one silently)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, yaml.MappingNode):
+            seen: dict[str, yaml.Node] = {}
+            for k, v in n.value:
+                if isinstance(k, yaml.ScalarNode):
+                    if k.value in seen:
+                        first = seen[k.value].start_mark.line + 1
+                        raise TcoError(f"duplicate key {k.value!r} (first at line {first})", file=path,
+                                       line=k.start_mark.line + 1, col=k.start_mark.column + 1,
+                                       hint="keep one of them")
+                    seen[k.value] = k
+                stack.append(v)
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+
+
+def _first_bad_scalar(node: yaml.Node) -> tuple[yaml.ScalarNode, str] | None:
+    """The first scalar the safe constructor cannot build (e.g. the date 2024-13-01), with its
+    dotted field path."""
+    probe = _Base("")
+    stack: list[tuple[yaml.Node, tuple[str, ...]]] = [(node, ())]
+    try:
+        while stack:
+            n, where = stack.pop(0)
+            if isinstance(n, yaml.MappingNode):
+                for k, v in n.value:
+                    stack.append((v, (*where, str(getattr(k, "value", "?")))))
+            elif isinstance(n, yaml.SequenceNode):
+                stack.extend((x, (*where, str(i))) for i, x in enumerate(n.value))
+            elif isinstance(n, yaml.ScalarNode):
+                try:
+                    probe.construct_object(n, deep=True)
+                except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+                    return n, ".".join(where)
+    finally:
+        probe.dispose()
+    return None
 
 
 def load(path: str | Path) -> Document:

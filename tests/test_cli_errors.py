@@ -85,7 +85,11 @@ CASES = [
      r"scenario.yaml:9:\d+: candidates: .*the candidate list is empty"),
     ("  - yuan/chat\n", "  - acme/flat\n",
      r"scenario.yaml:11:5: candidates.1: candidate 'acme/flat' is listed twice"),
-    ("as_of: 2024-06-01", "as_of: 2024-02-30", r"scenario.yaml: YAML value error: day is out of range"),
+    ("as_of: 2024-06-01", "as_of: 2024-02-30",
+     r"scenario.yaml:2:8: as_of: invalid date '2024-02-30': day is out of range for month \(write dates as YYYY-MM-DD\)"),
+    ("  output_tokens: 500\n", "  output_tokens: 500\n  output_tokens: 900\n",
+     r"scenario.yaml:7:3: duplicate key 'output_tokens' \(first at line 6\)"),
+    ("{mmlu: 1, humaneval: 1}", "{mmlu: 1, mmlu: 5, humaneval: 1}", r"scenario.yaml:8:22: duplicate key 'mmlu'"),
     ("as_of: 2024-06-01", "as_of: June",
      r"scenario.yaml:2:8: as_of: Input should be a valid date"),
 ]
