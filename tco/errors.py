@@ -82,6 +82,10 @@ def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str | None:
     if len(close) > 1:  # keep only the matches about as close as the best one
         ratio = [difflib.SequenceMatcher(None, word, c).ratio() for c in close]
         close = [c for c, r in zip(close, ratio, strict=True) if r >= ratio[0] - 0.08]
+    norm = word.strip().lower()
+    exact = [c for c in choices if c.lower() == norm and c != word]
+    if exact:  # 'OpenAI/GPT-4o', ' openai/gpt-4o '
+        return f"did you mean {exact[0]!r}?"
     # an id the word is the start of ('llama-3.1-70b' -> 'llama-3.1-70b-instruct') comes first
     longer = sorted((c for c in choices if word and c.startswith(word) and c != word), key=len)[:n]
     close = (longer + [c for c in close if c not in longer])[:n]

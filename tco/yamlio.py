@@ -190,6 +190,10 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(p for p in loc if isinstance(p, int) or ("[" not in str(p) and str(p) not in skip))
 
 
+_ALIASES = {"label": "name", "name": "label"}
+"""Fields that play the same part in different kinds of entry (an offer's label, a deployment's name)."""
+
+
 def validation_error(doc: Document, err: Any, allowed: dict[tuple[Any, ...], list[str]] | None = None,
                      field_prefix: tuple[Any, ...] = ()) -> TcoError:
     """The first error of a pydantic ``ValidationError`` as a located ``TcoError``."""
@@ -209,13 +213,26 @@ def validation_error(doc: Document, err: Any, allowed: dict[tuple[Any, ...], lis
         msg = "unknown field"
         if allowed is not None:
             choices = allowed.get(tuple(p for p in loc[:-1] if not isinstance(p, int)), [])
-            hint = did_you_mean(str(loc[-1]), choices)
+            # a field that exists in a sibling kind of entry (an offer's label: on a selfhost entry)
+            word = str(loc[-1])
+            hint = did_you_mean(word, [c for c in choices if c != word])
+            alias = _ALIASES.get(word)
+            if alias in choices:
+                hint = f"did you mean {alias!r}?"
+            if str(loc[-1]) in choices:
+                hint = "not allowed in this kind of entry" + (f"; {hint}" if hint else "")
             if hint is None and choices:
                 hint = "allowed: " + ", ".join(choices)
     else:
         line, col = doc.locate(full)
+        msg = re.sub(r"^Value error, ", "", msg)
+        msg = re.sub(r" or instance of \w+", "", msg)
         if e["type"] == "missing":
             msg = "required field is missing"
+        elif e["type"].startswith(("date", "datetime")):
+            hint = "write dates as YYYY-MM-DD"
+        elif e["type"] == "string_pattern_mismatch" and str(loc[-1:]) and "\\x00" in msg:
+            msg = "must be one line of text, without control characters"
         inp = e.get("input")
         if e["type"] not in ("missing",) and isinstance(inp, (str, int, float)) and not isinstance(inp, bool):
             msg += f" (got {inp!r})"

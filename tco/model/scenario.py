@@ -7,11 +7,19 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
 
-from ._base import OfferId, Slug, Strict
+from ._base import Slug, Strict
 from .selfhost import SelfhostSpec
 
-Volume = Annotated[float, Field(gt=0, strict=True, allow_inf_nan=False)]
+def _num(gt: float | None = None, le: float | None = None, ge: float | None = None) -> Any:
+    return Annotated[float, Field(gt=gt, ge=ge, le=le, strict=True, allow_inf_nan=False)]
+
+
+Volume = _num(gt=0)
 """A positive, finite number (ints accepted; strings and booleans are errors)."""
+Line = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
+"""One line of display text: no newlines or control characters."""
+OfferRef = Annotated[str, Field(min_length=1, max_length=200)]
+"""An offer id as typed; checked against the catalog (with suggestions) when the scenario is resolved."""
 Fraction = Annotated[float, Field(ge=0, le=1, strict=True, allow_inf_nan=False)]
 Weight = Annotated[float, Field(ge=0, strict=True, allow_inf_nan=False)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -22,15 +30,15 @@ DEFAULT_DAYS_PER_MONTH = 365 / 12
 class Workload(Strict):
     """What the application sends: volume and request shape (means per request)."""
 
-    requests_per_day: Volume | None = None
+    requests_per_day: _num(gt=0, le=1e11) | None = None  # type: ignore[valid-type]
     """Requests per day; give this or ``requests_per_month``."""
-    requests_per_month: Volume | None = None
+    requests_per_month: _num(gt=0, le=3.1e12) | None = None  # type: ignore[valid-type]
     """Requests per month; give this or ``requests_per_day``."""
-    input_tokens: Volume
+    input_tokens: _num(gt=0, le=1e8)  # type: ignore[valid-type]
     """Mean prompt tokens per request (cached ones included)."""
-    output_tokens: Volume
+    output_tokens: _num(gt=0, le=1e7)  # type: ignore[valid-type]
     """Mean generated tokens per request."""
-    days_per_month: Annotated[float, Field(gt=0, le=31, strict=True, allow_inf_nan=False)] = DEFAULT_DAYS_PER_MONTH
+    days_per_month: _num(ge=1, le=31) = DEFAULT_DAYS_PER_MONTH  # type: ignore[valid-type]
     """Days in a billing month (default 365/12 = 30.4167)."""
     cached_input_share: Fraction = 0.0
     """Share of input tokens that hit the provider's prompt cache (billed at the cached price)."""
@@ -56,7 +64,7 @@ class Workload(Strict):
 class CustomBenchmark(Strict):
     """A team's own benchmark, usable in the profile and in ``scores``."""
 
-    name: str
+    name: Line
     scale_min: float = 0.0
     scale_max: float = 100.0
 
@@ -79,6 +87,14 @@ class QualitySpec(Strict):
     scores: dict[Slug, dict[Slug, Annotated[float, Field(strict=True, allow_inf_nan=False)]]] = {}
     """Your own eval results: model id -> benchmark id -> score. They add to or override the catalog's."""
 
+    @field_validator("profile", mode="before")
+    @classmethod
+    def _profile_shape(cls, v: Any) -> Any:
+        if not isinstance(v, (str, dict)):
+            raise ValueError("give a built-in profile name (general, code, ...) or benchmark weights "
+                             "such as {mmlu-cot: 1, humaneval: 1}")
+        return v
+
     @field_validator("profile")
     @classmethod
     def _weights(cls, v: Any) -> Any:
@@ -93,9 +109,9 @@ class QualitySpec(Strict):
 class OfferCandidate(Strict):
     """An API offer with optional adjustments."""
 
-    offer: OfferId
+    offer: OfferRef
     """Catalog offer id, e.g. ``openai/gpt-4o``."""
-    label: str | None = None
+    label: Line | None = None
     """Display name (default: the offer id)."""
     discount: Fraction = 0.0
     """Negotiated discount off list price (0.2 = 20 % off)."""
@@ -120,7 +136,7 @@ CANDIDATE_TAGS = frozenset({"api-id", "api-offer", "selfhost-spec"})
 """Union tags pydantic puts into error locations; the YAML locator skips them."""
 
 Candidate = Annotated[
-    Annotated[OfferId, Tag("api-id")] | Annotated[OfferCandidate, Tag("api-offer")]
+    Annotated[OfferRef, Tag("api-id")] | Annotated[OfferCandidate, Tag("api-offer")]
     | Annotated[SelfhostCandidate, Tag("selfhost-spec")],
     Discriminator(_candidate_kind),
 ]
@@ -129,13 +145,13 @@ Candidate = Annotated[
 class Scenario(Strict):
     """A ``tco`` scenario file."""
 
-    name: str = "Untitled scenario"
+    name: Line = "Untitled scenario"
     description: str | None = None
     currency: Currency = "USD"
     """Report currency; prices in other currencies are converted with a dated rate."""
     as_of: date | None = None
     """Price date (default: today)."""
-    fx: dict[Currency, Annotated[float, Field(gt=0, strict=True, allow_inf_nan=False)]] = {}
+    fx: dict[Currency, _num(ge=1e-4, le=1e6)] = {}  # type: ignore[valid-type]
     """Exchange-rate overrides: units of the currency per 1 USD, e.g. ``{CNY: 7.1159}``."""
     workload: Workload
     quality: QualitySpec = Field(default_factory=QualitySpec)
