@@ -69,8 +69,6 @@ class TcoApp(App[int]):
         Binding("f1", "help", "Help", priority=True, tooltip="Every key, grouped"),
         Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+s", "save", "Save", priority=True, tooltip="Save the scenario (comments kept)"),
-        Binding("ctrl+shift+s", "save_as", "Save as", priority=True, show=False,
-                tooltip="Save the scenario to a new file"),
         Binding("f12", "save_as", "Save as", priority=True, show=False, tooltip="Save the scenario to a new file"),
         Binding("ctrl+e", "export", "Export", priority=True, show=False,
                 tooltip="Export the table as CSV, Markdown, JSON or text"),
@@ -509,7 +507,10 @@ class TcoApp(App[int]):
             if path and self.save(path) and then_quit:
                 self.exit(0)
 
-        self.push_screen(PathScreen("Save the scenario as", self._suggested_path(), self.blink), done)
+        title = "Save the scenario as"
+        if self.session.path is None:
+            title += "  [dim](the built-in example is read-only: this writes your own copy)[/]"
+        self.push_screen(PathScreen(title, self._suggested_path(), self.blink), done)
 
     def action_export(self) -> None:
         s = self.session
@@ -529,7 +530,8 @@ class TcoApp(App[int]):
         self.push_screen(ExportScreen(stem, self.blink), done)
 
     async def action_quit(self) -> None:
-        if not self.session.modified:
+        pending = self.panel.errors
+        if not self.session.modified and not pending:
             self.exit(0)
             return
         if isinstance(self.screen, QuitScreen):
@@ -544,7 +546,11 @@ class TcoApp(App[int]):
                 elif self.save():
                     self.exit(0)
 
-        self.push_screen(QuitScreen(self.session.display_name), done)
+        note = ""
+        if pending:
+            note = ("Not valid, so not saved either way: "
+                    + ", ".join(f"{FIELDS[k].label} ({self.panel.input(k).value!r})" for k in pending) + ".")
+        self.push_screen(QuitScreen(self.session.display_name, note), done)
 
     # ---- discoverability ----
 
@@ -587,7 +593,7 @@ class TcoApp(App[int]):
                             self.action_pin)
         yield SystemCommand("Sort: next column", "Sort by the next column (s)", self.table.action_next_sort)
         yield SystemCommand("Sort: reverse", "Reverse the sort order (r)", self.table.action_reverse_sort)
-        for key, _, _ in COLUMNS:
+        for key, _, _ in COLUMNS[1:]:
             yield SystemCommand(f"Sort by {SORT_NAMES[key]}", "Or click the column header", partial(self.action_sort, key))
         for vid, title, k in VIEWS:
             yield SystemCommand(f"Show {title}", f"Lower panel ({k.upper()})", partial(self.action_view, vid))

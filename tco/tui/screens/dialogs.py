@@ -23,14 +23,19 @@ class QuitScreen(ModalScreen[str]):
         Binding("escape,c", "choose('cancel')", "Cancel"),
     ]
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, note: str = "") -> None:
         super().__init__()
         self.doc_name = name
+        self.note = note
 
     def compose(self) -> ComposeResult:
+        from rich.text import Text
+
         with Vertical(id="dialog"):
             yield Label("[b]Unsaved changes[/]", id="title")
-            yield Static(f"{self.doc_name} has changes that are not saved.\nSave them before quitting?")
+            yield Static(Text(f"{self.doc_name} has changes that are not saved. Save them before quitting?"))
+            if self.note:
+                yield Static(Text(self.note, "yellow"))
             with Horizontal(classes="buttons"):
                 yield Button("Save (s)", id="save", variant="primary")
                 yield Button("Discard (d)", id="discard", variant="error")
