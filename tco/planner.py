@@ -217,7 +217,8 @@ def _fx(scenario: Scenario, catalog: Catalog, currency: str, as_of: date, fx: di
 
 
 _UNPRICED = {"input": math.nan, "output": math.nan, "cached_input": math.nan, "tier_threshold": math.inf,
-             "tier_input": math.nan, "tier_output": math.nan, "batch_discount": math.nan}
+             "tier_input": math.nan, "tier_output": math.nan, "batch_discount": math.nan,
+             "context_window": math.inf}
 
 
 def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = None,
@@ -288,6 +289,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 "tier_output": mt(tier.output) if tier else math.nan,
                 "batch_discount": math.nan if point.batch_discount is None else point.batch_discount,
                 "discount": discount,
+                "context_window": float(offer.context_window) if offer.context_window else math.inf,
             }
             api_rows.append(row)
             api_index.append(i)
@@ -318,8 +320,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 r.warnings.append(f"prompts of {w.input_tokens:,.0f} tokens are above {tier.above_input_tokens:,}: "
                                   "long-context prices apply to the whole request")
             if offer.context_window and w.input_tokens + w.output_tokens > offer.context_window:
-                r.warnings.append(f"request of {w.input_tokens + w.output_tokens:,.0f} tokens exceeds the "
-                                  f"{offer.context_window:,}-token context window")
+                r.warnings.append(f"cannot serve this workload: a request of {w.input_tokens + w.output_tokens:,.0f} "
+                                  f"tokens exceeds the {offer.context_window:,}-token context window (no cost, "
+                                  "not ranked)")
         if r.id in seen:
             raise TcoError(f"candidate {r.id!r} is listed twice", **_locate(scenario, ("candidates", i)),
                            hint="give one of them a label:")
@@ -332,7 +335,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
     if unavailable and len(unavailable) == len(resolved):
         raise unavailable[0]
     cols = ["input", "output", "cached_input", "tier_threshold", "tier_input", "tier_output",
-            "batch_discount", "discount"]
+            "batch_discount", "discount", "context_window"]
     prices = ApiPrices.from_columns(**{c: [row[c] for row in api_rows] for c in cols})
 
     extra_models = {r.model for r in resolved}

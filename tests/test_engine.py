@@ -19,7 +19,8 @@ INF = math.inf
 def prices(**over: list[float]) -> ApiPrices:
     n = len(next(iter(over.values())))
     cols = {"input": [5.0] * n, "output": [15.0] * n, "cached_input": [NAN] * n, "tier_threshold": [INF] * n,
-            "tier_input": [NAN] * n, "tier_output": [NAN] * n, "batch_discount": [NAN] * n, "discount": [0.0] * n}
+            "tier_input": [NAN] * n, "tier_output": [NAN] * n, "batch_discount": [NAN] * n, "discount": [0.0] * n,
+            "context_window": [INF] * n}
     cols.update(over)
     return ApiPrices.from_columns(**cols)
 
@@ -112,6 +113,7 @@ def test_vectorized_equals_loop() -> None:
         tier_threshold=np.where(rng.random(C) < 0.3, 128_000, INF).tolist(),
         tier_input=rng.uniform(20, 40, C).tolist(), tier_output=rng.uniform(60, 90, C).tolist(),
         batch_discount=np.where(rng.random(C) < 0.5, 0.5, NAN).tolist(), discount=rng.uniform(0, 0.3, C).tolist(),
+        context_window=np.where(rng.random(C) < 0.5, 128_000, INF).tolist(),
     )
     rpm = rng.uniform(1e3, 1e8, P)
     inp = rng.uniform(100, 200_000, P)
@@ -121,6 +123,7 @@ def test_vectorized_equals_loop() -> None:
     vec = api_cost(p, rpm, inp, out, cs, bs).total
     loop = api_cost_loop(p, rpm, inp, out, cs, bs)
     np.testing.assert_allclose(vec, loop, rtol=1e-12)
+    assert np.isnan(vec).any() and np.isfinite(vec).any()  # some requests exceed a 128K window
 
 
 def test_quality_weighted_mean_and_coverage() -> None:
@@ -148,3 +151,10 @@ def test_cost_per_quality_point_and_rank() -> None:
     # a candidate below min coverage is not ranked even with a finite value
     r = rank(cpq, np.array([True, False, True]))
     assert r[:, 0].tolist() == [1, 0, 0]
+
+
+def test_request_longer_than_the_context_window_has_no_cost() -> None:
+    # 127,000 in + 1,000 out = 128,000 fits a 128K window; 128,000 + 1,000 does not
+    p = prices(input=[1.0], output=[1.0], context_window=[128_000])
+    c = api_cost(p, np.array([1.0, 1.0]), np.array([127_000.0, 128_000.0]), np.array([1000.0, 1000.0]))
+    assert c.total[0, 0] == pytest.approx(0.128) and math.isnan(c.total[0, 1])

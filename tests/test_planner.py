@@ -151,3 +151,11 @@ def test_to_dict_is_json_ready(fixture_catalog) -> None:
     for key in ("id", "kind", "model", "monthly_cost", "cost_per_mtok", "quality", "quality_coverage",
                 "cost_per_quality_point", "rank", "warnings"):
         assert key in c
+
+
+def test_request_beyond_the_context_window_is_not_ranked(fixture_catalog) -> None:
+    # acme/flat has a 200,000-token window: 250,000 + 500 tokens cannot be sent
+    e = est(fixture_catalog, BASE.replace("input_tokens: 1500", "input_tokens: 250000"))
+    flat = e.candidate("acme/flat")
+    assert math.isnan(flat.monthly_cost) and flat.rank is None and not flat.best_value
+    assert any("exceeds the 200,000-token context window" in w for w in flat.warnings)

@@ -29,6 +29,9 @@ class ApiPrices:
     """Fraction off for batch requests; NaN where unknown (batch traffic then pays list price)."""
     discount: np.ndarray
     """Negotiated discount off list price, 0 for none."""
+    context_window: np.ndarray
+    """Maximum prompt + output tokens per request; inf where unknown. A longer request cannot be
+    served: its cost is NaN (unknown), never a price."""
 
     @classmethod
     def from_columns(cls, **cols: object) -> ApiPrices:
@@ -60,7 +63,8 @@ def api_cost(
     """Monthly cost of every candidate at every workload point.
 
     Workload arguments broadcast to shape (P,). Cost = requests x (uncached input x p_in +
-    cached input x p_cached + output x p_out) / 1M, then batch and negotiated discounts.
+    cached input x p_cached + output x p_out) / 1M, then batch and negotiated discounts;
+    NaN where a request does not fit the offer's context window.
     """
     rpm = np.asarray(requests_per_month, dtype=np.float64)[None, :]
     inp = np.asarray(input_tokens, dtype=np.float64)[None, :]
@@ -88,6 +92,10 @@ def api_cost(
     after_batch = gross - batch_savings
     discount_savings = after_batch * prices.discount[:, None]
     total = after_batch - discount_savings
+    too_long = (inp + out) > prices.context_window[:, None]
+    if too_long.any():
+        c_in, c_cached, c_out, batch_savings, discount_savings, total = (
+            np.where(too_long, np.nan, a) for a in (c_in, c_cached, c_out, batch_savings, discount_savings, total))
     return ApiCost(c_in, c_cached, c_out, batch_savings, discount_savings, total,
                    np.broadcast_to(long, total.shape))
 
@@ -114,5 +122,8 @@ def api_cost_loop(prices: ApiPrices, requests_per_month, input_tokens, output_to
                 (inp - cached) * p_in + (cached * p_c if cached > 0 else 0.0) + float(output_tokens[p]) * p_out)
             bd = float(prices.batch_discount[c])
             bd = 0.0 if bd != bd else bd
-            out[c][p] = gross * (1 - bs * bd) * (1 - float(prices.discount[c]))
+            total = gross * (1 - bs * bd) * (1 - float(prices.discount[c]))
+            if inp + float(output_tokens[p]) > float(prices.context_window[c]):
+                total = float("nan")
+            out[c][p] = total
     return np.array(out)
