@@ -127,7 +127,12 @@ def _locate(scenario: Scenario, loc: tuple[Any, ...], key: bool = False) -> dict
     return {"file": doc.path, "line": line, "col": col, "field": field_path}
 
 
-def _relocate(err: TcoError, scenario: Scenario, loc: tuple[Any, ...], key: bool = False) -> TcoError:
+def _relocate(err: TcoError, scenario: Scenario, loc: tuple[Any, ...] | None, key: bool = False) -> TcoError:
+    """The error located in the scenario file, unless it already names another file (a model
+    file) or ``loc`` is None (the value came from a command-line flag)."""
+    doc = getattr(scenario, "_source", None)
+    if loc is None or (err.file and (doc is None or err.file != doc.path)):
+        return err
     where = _locate(scenario, loc, key)
     return err.located(where.get("file"), where.get("line"), where.get("col"), where.get("field"))
 
@@ -202,7 +207,7 @@ class Compiled:
 
 
 def _fx(scenario: Scenario, catalog: Catalog, currency: str, as_of: date, fx: dict[str, FxUsed],
-        loc: tuple[Any, ...]) -> None:
+        loc: tuple[Any, ...] | None) -> None:
     if currency == "USD" or currency in fx:
         return
     if currency in scenario.fx:
@@ -211,9 +216,27 @@ def _fx(scenario: Scenario, catalog: Catalog, currency: str, as_of: date, fx: di
     try:
         rate = catalog.fx_at(currency, as_of)
     except TcoError as e:
+        if loc is None:
+            e = TcoError(e.message, field="--currency", hint=e.hint)
         raise _relocate(e, scenario, loc) from None
     assert rate is not None
     fx[currency] = FxUsed(currency, rate.per_usd, rate.rate_type, rate.period, rate.provenance.source, False)
+
+
+def _as_date(value: Any) -> date | None:
+    """An as-of date given as a date, a datetime or an ISO string (library callers)."""
+    from datetime import datetime
+
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise TcoError(f"invalid as-of date {value!r}", hint="use YYYY-MM-DD") from None
+    raise TcoError(f"invalid as-of date {value!r}", hint="pass a datetime.date or 'YYYY-MM-DD'")
 
 
 _UNPRICED = {"input": math.nan, "output": math.nan, "cached_input": math.nan, "tier_threshold": math.inf,
@@ -229,14 +252,15 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
     a warning that says when it launched); with ``strict`` it is an error instead. If no
     candidate is available at all, that is always an error.
     """
-    as_of = as_of or scenario.as_of or date.today()
-    currency = currency or scenario.currency
+    as_of = _as_date(as_of) or scenario.as_of or date.today()
+    currency_loc: tuple[Any, ...] | None = ("currency",) if not currency else None
+    currency = currency.upper() if currency else scenario.currency
     fx: dict[str, FxUsed] = {}
     warnings: list[str] = []
     for cur in scenario.fx:
         if cur == "USD":
             raise TcoError("the USD rate is 1 by definition", **_locate(scenario, ("fx", "USD"), key=True))
-    _fx(scenario, catalog, currency, as_of, fx, ("currency",))
+    _fx(scenario, catalog, currency, as_of, fx, currency_loc)
 
     resolved: list[Resolved] = []
     api_rows: list[dict[str, float]] = []
@@ -248,7 +272,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
         if kind == "selfhost-spec":
             r = _resolve_selfhost(scenario, catalog, cand, i, as_of)
             if currency != "USD":
-                _fx(scenario, catalog, currency, as_of, fx, ("currency",))
+                _fx(scenario, catalog, currency, as_of, fx, currency_loc)
         else:
             offer_id = cand if kind == "api-id" else cand.offer
             loc: tuple[Any, ...] = ("candidates", i) if kind == "api-id" else ("candidates", i, "offer")
@@ -479,7 +503,9 @@ class WorkloadPoints:
 
 @dataclass
 class SweepResult:
-    """Arrays over candidates (axis 0) x workload points (axis 1)."""
+    """Arrays over candidates (axis 0, in the scenario's order: ``candidate_ids``) x workload
+    points (axis 1). Unknown costs are NaN; ``rank`` is 1 for the best value per point and
+    0 for a candidate not ranked at that point (unknown cost or quality, low coverage)."""
 
     candidate_ids: list[str]
     monthly_cost: np.ndarray
@@ -540,6 +566,26 @@ def sweep(scenario: Scenario, catalog: Catalog | None = None, *, as_of: date | N
     return evaluate(compiled, workload_points(scenario, **workload))
 
 
+_POINT_BOUNDS = {
+    "requests_per_day": (0.0, 1e11, False), "requests_per_month": (0.0, 3.1e12, False),
+    "input_tokens": (0.0, 1e8, False), "output_tokens": (0.0, 1e7, False),
+    "cached_input_share": (0.0, 1.0, True), "batch_share": (0.0, 1.0, True), "peak_to_average": (1.0, 100.0, True),
+}
+"""name -> (low, high, low inclusive): the scenario schema's bounds, applied to sweep arrays."""
+
+
+def _check_points(arrays: dict[str, Any]) -> None:
+    for name, value in arrays.items():
+        a = np.asarray(value, dtype=np.float64)
+        lo, hi, incl = _POINT_BOUNDS[name]
+        bad = ~np.isfinite(a) | (a > hi) | ((a < lo) if incl else (a <= lo))
+        if bad.any():
+            first = float(a.reshape(-1)[int(np.argmax(bad.reshape(-1)))])
+            rng = f"{'[' if incl else '('}{lo:g}, {hi:g}]"
+            raise TcoError(f"must be finite and in {rng}: got {first!r} ({int(bad.sum())} bad points)",
+                           field=name)
+
+
 def workload_points(scenario: Scenario, **overrides: Any) -> WorkloadPoints:
     allowed = {"requests_per_day", "requests_per_month", "input_tokens", "output_tokens",
                "cached_input_share", "batch_share", "peak_to_average"}
@@ -555,6 +601,7 @@ def workload_points(scenario: Scenario, **overrides: Any) -> WorkloadPoints:
         rpm = np.asarray(overrides["requests_per_month"], dtype=np.float64)
     else:
         rpm = np.asarray(w.monthly_requests, dtype=np.float64)
+    _check_points(overrides)
     arrays = np.broadcast_arrays(
         np.atleast_1d(rpm),
         np.atleast_1d(np.asarray(overrides.get("input_tokens", w.input_tokens), dtype=np.float64)),

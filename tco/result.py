@@ -113,10 +113,11 @@ class Estimate:
         return next((c for c in self.candidates if c.best_value), None)
 
     def candidate(self, cid: str) -> CandidateResult:
+        """The result of one candidate by id (offer id, label or deployment name)."""
         for c in self.candidates:
             if c.id == cid:
                 return c
-        raise KeyError(cid)
+        raise KeyError(f"no candidate {cid!r} in this estimate; ids: {', '.join(c.id for c in self.candidates)}")
 
 
 def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Estimate:

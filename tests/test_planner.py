@@ -159,3 +159,19 @@ def test_request_beyond_the_context_window_is_not_ranked(fixture_catalog) -> Non
     flat = e.candidate("acme/flat")
     assert math.isnan(flat.monthly_cost) and flat.rank is None and not flat.best_value
     assert any("exceeds the 200,000-token context window" in w for w in flat.warnings)
+
+
+def test_sweep_rejects_out_of_range_arrays(fixture_catalog) -> None:
+    sc = parse_scenario(BASE, "s.yaml", fixture_catalog)
+    for kw in ({"requests_per_day": [-1.0]}, {"cached_input_share": [2.0]}, {"peak_to_average": 0.1},
+               {"input_tokens": [float("nan")]}):
+        with pytest.raises(TcoError, match="must be finite and in"):
+            sweep(sc, fixture_catalog, **kw)
+
+
+def test_library_accepts_iso_dates_and_lowercase_currency(fixture_catalog) -> None:
+    sc = parse_scenario(BASE, "s.yaml", fixture_catalog)
+    e = estimate(sc, fixture_catalog, as_of="2024-05-31", currency="cny")  # type: ignore[arg-type]
+    assert e.as_of == "2024-05-31" and e.currency == "CNY"
+    with pytest.raises(KeyError, match="no candidate 'nope'"):
+        e.candidate("nope")

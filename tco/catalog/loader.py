@@ -94,9 +94,10 @@ class Catalog:
         if best is None:
             if not known:
                 have = sorted({r.currency for r in self.fx_rates} | {"USD"})
+                close = did_you_mean(currency, have)
                 raise TcoError(f"no exchange rate for currency {currency!r}",
-                               hint=(did_you_mean(currency, have) or "") + f" rates exist for: {', '.join(have)};"
-                               " or give one in the scenario's fx: section")
+                               hint=(f"{close} " if close else "") + f"the catalog has rates for {', '.join(have)}; "
+                               "give one in the scenario's fx: section")
             first = min(r.known_from for r in known)
             raise TcoError(f"no {currency} exchange rate known on {as_of}: the earliest is from {first}",
                            hint="give one in the scenario's fx: section")
