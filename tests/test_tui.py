@@ -676,3 +676,48 @@ def test_run_app_opens_a_file(scenario_file: Path, monkeypatch: Any) -> None:
     shutil.copy(scenario_file, bad)
     bad.write_text(SCENARIO.replace("openai/gpt-4o ", "openai/gpt4o "))
     assert main(["tui", str(bad)]) == 2
+
+
+def test_quit_asks_when_a_field_holds_an_invalid_value(scenario_file: Path, catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await type_into(pilot, "currency", "EURO", paste=True)
+        assert not app.session.modified
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        seen["asked"] = isinstance(app.screen, QuitScreen)
+        seen["note"] = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        await pilot.press("d")
+        await pilot.pause()
+
+    app = drive(Session.open(scenario_file, catalog), steps)
+    assert seen["asked"] and "'EURO'" in seen["note"]
+    assert app.return_code == 0
+
+
+def test_latency_targets_go_to_every_selfhosted_candidate(tmp_path: Path, catalog: Any) -> None:
+    p = tmp_path / "sh.yaml"
+    p.write_text(SCENARIO.replace(
+        "  - deepseek/deepseek-chat\n",
+        "  - deepseek/deepseek-chat\n  - selfhost: {model: llama-3.1-8b-instruct, precision: fp8, gpu: h100-sxm-80gb}\n"))
+    session = Session.open(p, catalog)
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await type_into(pilot, "ttft", "1500", paste=True)
+        await type_into(pilot, "tpot", "50", paste=True)
+        seen["errors"] = dict(app.panel.errors)
+        sh = [c for c in app.session.estimate.candidates if c.kind == "selfhost"][0]
+        app.table.move_to(sh.id)
+        await pilot.pause()
+        seen["detail"] = app.detail_text(sh.id, 100).plain
+        await type_into(pilot, "ttft", "", paste=True)
+        await type_into(pilot, "tpot", "", paste=True)
+        seen["cleared"] = app.session.data["candidates"][2]["selfhost"]
+
+    app = drive(session, steps)
+    assert seen["errors"] == {}
+    assert "target 1500 ms" in seen["detail"] and "target 50 ms" in seen["detail"]
+    assert "latency" not in seen["cleared"]
+    assert app.session.latency == (None, None)

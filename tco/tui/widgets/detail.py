@@ -100,10 +100,10 @@ def _head(c: CandidateResult, cur: str, width: int) -> list[Text]:
     s.append(unit_price(c.cost_per_mtok, cur))
     s.append("/1M tok · quality ")
     s.append("n/a" if _n(c.quality) else f"{c.quality:.1f}")
-    s.append(f" ({c.quality_coverage:.0%} cover) · " if not _n(c.quality_coverage) else " · ")
+    s.append(f" ({c.quality_coverage:.0%}) · " if not _n(c.quality_coverage) else " · ")
     if c.rank:
         s.append(unit_price(c.cost_per_quality_point, cur), "bold")
-        s.append(f"/point · rank {c.rank}")
+        s.append(f"/pt · rank {c.rank}")
     else:
         s.append("not ranked", "dim")
     lines.append(s)
