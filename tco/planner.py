@@ -349,7 +349,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                                   "not ranked)")
         if r.id in seen:
             raise TcoError(f"candidate {r.id!r} is listed twice", **_locate(scenario, ("candidates", i)),
-                           hint="give one of them a label:")
+                           hint="give one of them a " + ("name:" if r.kind == "selfhost" else "label:"))
         seen.add(r.id)
         model = catalog.models.get(r.model)
         if model is not None and model.variant == "base":

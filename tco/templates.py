@@ -5,7 +5,7 @@ SCENARIO_TEMPLATE = """\
 # Every field is documented in README.md; unknown fields are errors.
 name: My workload
 currency: USD                # report currency (prices in CNY are converted at a dated rate)
-as_of: 2024-06-01            # price date; omit for today
+as_of: 2024-09-15            # price date; omit for today
 # fx: {CNY: 7.1159}          # override an exchange rate (units per 1 USD)
 
 workload:
@@ -18,8 +18,8 @@ workload:
   # peak_to_average: 2.0     # self-hosting is sized for the peak
 
 quality:
-  profile: general           # general, code, math, reasoning, tool-use, long-context,
-                             # multilingual, chinese, support; or weights: {mmlu-cot: 1, humaneval: 1}
+  profile: {mmlu: 1, humaneval: 1}   # benchmark weights, or a built-in profile: general, code,
+                             # math, reasoning, tool-use, long-context, multilingual, chinese, support
   min_coverage: 0.5          # share of profile weight a candidate needs scores for to be ranked
   # scores:                  # your own eval results override or add to the catalog's
   #   gpt-4o-mini: {mmlu: 80.1}
@@ -32,4 +32,11 @@ candidates:                  # `tco catalog list` shows every offer id
   # - offer: openai/gpt-4o   # an offer with a negotiated discount
   #   label: gpt-4o (enterprise)
   #   discount: 0.15
+  # - selfhost:              # an open model on rented or owned GPUs (`tco catalog list --kind gpu`)
+  #     name: Llama 3.1 70B on 2x H100
+  #     model: llama-3.1-70b-instruct
+  #     precision: fp8
+  #     gpu: h100-sxm-80gb
+  #     rent_per_gpu_hour: 2.99
+  #     latency: {ttft_ms: 1000, tpot_ms: 50}
 """

@@ -57,6 +57,11 @@ def tokens(n: float | None) -> str:
     return f"{n:,.0f}"
 
 
+def _count(v: float) -> str:
+    """A count as typed: 1,500 but 1,500.5 (never a silently rounded input)."""
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
 def _num(v: float | None, fmt: str, na: str = "n/a") -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return na
@@ -99,7 +104,7 @@ def summary_rows(est: Estimate) -> list[dict[str, str]]:
 COLUMNS = [
     ("rank", "Rank", ">"), ("candidate", "Candidate", "<"), ("kind", "Kind", "<"),
     ("monthly", "Monthly cost", ">"), ("per_mtok", "Per 1M tok", ">"), ("quality", "Quality", ">"),
-    ("coverage", "Cover", ">"), ("per_quality", "Per quality pt", ">"), ("marks", "", "<"),
+    ("coverage", "Cover", ">"), ("per_quality", "Per quality pt", ">"), ("marks", "Note", "<"),
 ]
 
 
@@ -119,9 +124,9 @@ def _workload_lines(est: Estimate) -> list[str]:
     rpm = w["requests_per_month"]
     lines = []
     if rpm is not None:
-        lines.append(f"  workload: {w['requests_per_day']:,.0f} requests/day x {w['days_per_month']:g} days"
+        lines.append(f"  workload: {_count(w['requests_per_day'])} requests/day x {w['days_per_month']:g} days"
                      f" = {rpm:,.0f} requests/month")
-        lines.append(f"            {w['input_tokens']:,.0f} input + {w['output_tokens']:,.0f} output tokens/request"
+        lines.append(f"            {_count(w['input_tokens'])} input + {_count(w['output_tokens'])} output tokens/request"
                      f" = {tokens(w['input_tokens_per_month'])} input + {tokens(w['output_tokens_per_month'])}"
                      " output tokens/month")
     extras = []
@@ -245,7 +250,7 @@ def breakeven_text(b: dict[str, Any]) -> str:
     return f"{b['selfhost']} vs {b['api']}: {v:,.0f} requests/day"
 
 
-CSV_FIELDS = ["rank", "id", "kind", "model", "provider", "monthly_cost", "cost_per_mtok", "quality",
+CSV_FIELDS = ["rank", "id", "offer", "kind", "model", "provider", "discount", "monthly_cost", "cost_per_mtok", "quality",
               "quality_coverage", "cost_per_quality_point", "cheapest", "best_value", "currency",
               "price_effective_from", "price_status", "warnings"]
 
@@ -260,7 +265,8 @@ def render_csv(est: Estimate) -> str:
     for c in est.candidates:
         d = c.to_dict()
         wr.writerow({
-            "rank": c.rank or "", "id": c.id, "kind": c.kind, "model": c.model, "provider": c.provider,
+            "rank": c.rank or "", "id": c.id, "offer": c.price["offer"] if c.price else "", "kind": c.kind,
+            "model": c.model, "provider": c.provider, "discount": c.price["discount"] if c.price else "",
             "monthly_cost": "" if d["monthly_cost"] is None else f"{d['monthly_cost']:.2f}",
             "cost_per_mtok": "" if d["cost_per_mtok"] is None else d["cost_per_mtok"],
             "quality": "" if d["quality"] is None else d["quality"],
@@ -277,12 +283,12 @@ def render_csv(est: Estimate) -> str:
 def render_markdown(est: Estimate) -> str:
     cur = est.currency
     rows = summary_rows(est)
-    cols = [c for c in COLUMNS if c[0] != "marks"] + [("marks", "Note", "<")]
+    cols = COLUMNS
     out = [f"# {est.scenario}", "",
            f"As of {est.as_of}; amounts in {cur} per month. Quality: {_profile_text(est)}.", ""]
     out += [ln.strip() for ln in _workload_lines(est)]
     out.append("")
-    out.append("| " + " | ".join(h or "Note" for _, h, _ in cols) + " |")
+    out.append("| " + " | ".join(h for _, h, _ in cols) + " |")
     out.append("| " + " | ".join("---:" if a == ">" else "---" for _, _, a in cols) + " |")
     for r in rows:
         out.append("| " + " | ".join(r[k].replace("|", "\\|") for k, _, _ in cols) + " |")
@@ -292,6 +298,13 @@ def render_markdown(est: Estimate) -> str:
         out.append("")
         out += [f"- {breakeven_text(b)}" for b in est.breakeven]
         out.append("")
+    out.append("## Breakdown")
+    out.append("")
+    out.append("```")
+    for c in est.candidates:
+        out += _breakdown(c, est)
+    out.append("```")
+    out.append("")
     out.append("## Assumptions")
     out.append("")
     for f in est.fx.values():
