@@ -156,10 +156,13 @@ class FxUsed:
     period: str
     source: str
     overridden: bool
+    status: str = "verified"
+    known_from: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"currency": self.currency, "per_usd": self.per_usd, "rate_type": self.rate_type,
-                "period": self.period, "source": self.source, "overridden": self.overridden}
+                "period": self.period, "source": self.source, "overridden": self.overridden,
+                "status": self.status}
 
 
 @dataclass
@@ -220,7 +223,14 @@ def _fx(scenario: Scenario, catalog: Catalog, currency: str, as_of: date, fx: di
             e = TcoError(e.message, field="--currency", hint=e.hint)
         raise _relocate(e, scenario, loc) from None
     assert rate is not None
-    fx[currency] = FxUsed(currency, rate.per_usd, rate.rate_type, rate.period, rate.provenance.source, False)
+    fx[currency] = FxUsed(currency, rate.per_usd, rate.rate_type, rate.period, rate.provenance.source, False,
+                          rate.provenance.status, rate.known_from)
+
+
+def catalog_price_horizon(catalog: Catalog) -> date | None:
+    """The newest effective-from date of any price point in the catalog."""
+    dates = [p.effective_from for o in catalog.offers.values() for p in o.prices]
+    return max(dates) if dates else None
 
 
 def _as_date(value: Any) -> date | None:
@@ -358,6 +368,10 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
 
     if unavailable and len(unavailable) == len(resolved):
         raise unavailable[0]
+    newest = catalog_price_horizon(catalog)
+    if newest is not None and (as_of - newest).days > 180:
+        warnings.append(f"the catalog records price changes up to {newest}; prices on {as_of} are the last ones on "
+                        "record and may be out of date (check the vendors' pages, or set an earlier as_of)")
     cols = ["input", "output", "cached_input", "tier_threshold", "tier_input", "tier_output",
             "batch_discount", "discount", "context_window"]
     prices = ApiPrices.from_columns(**{c: [row[c] for row in api_rows] for c in cols})

@@ -175,16 +175,17 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
     results.sort(key=lambda c: (c.rank is None, c.rank or 0, math.isnan(c.monthly_cost),
                                 c.monthly_cost if not math.isnan(c.monthly_cost) else 0.0))
     warnings = list(compiled.warnings)
-    stale = [f for f in compiled.fx.values() if not f.overridden]
-    for f in stale:
-        from datetime import date as _date
-
-        if len(f.period) == 7:
-            y, m = (int(x) for x in f.period.split("-"))
-            age = (compiled.as_of - _date(y, m, 1)).days
-            if age > 62:
-                warnings.append(f"{f.currency} rate is the {f.period} average, {age} days before {compiled.as_of}: "
-                                "set fx: in the scenario for a current rate")
+    for f in compiled.fx.values():
+        if f.overridden or f.known_from is None:
+            continue
+        # a rate becomes known at the end of its period (a monthly average on the 1st of the next month)
+        age = (compiled.as_of - f.known_from).days
+        if age > 45:
+            warnings.append(f"{f.currency} rate {f.per_usd:g} ({f.rate_type}, {f.period}) is known since "
+                            f"{f.known_from}, {age} days before {compiled.as_of}: set fx: in the scenario for a "
+                            "current rate")
+        if f.status != "verified":
+            warnings.append(f"{f.currency} rate for {f.period} is {f.status}: {f.source}")
     profile_weights = dict(zip(compiled.benchmark_ids, (float(x) for x in compiled.weights), strict=True))
     return Estimate(
         scenario=sc.name,
