@@ -280,7 +280,17 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
     for i, cand in enumerate(scenario.candidates):
         kind = candidate_kind(cand)
         if kind == "selfhost-spec":
-            r = _resolve_selfhost(scenario, catalog, cand, i, as_of)
+            try:
+                r = _resolve_selfhost(scenario, catalog, cand, i, as_of)
+            except NotAvailable as e:  # a model not released yet on the as-of date
+                if strict:
+                    raise
+                spec = cand.selfhost
+                label = spec.name or f"{spec.model or spec.model_file} {spec.precision} on {spec.gpu}"
+                r = Resolved(label, label, "selfhost", spec.model or str(spec.model_file), "self-hosted")
+                r.available_from = str(e.available_from)
+                r.warnings.append(f"not available on {as_of}: {e.message}; excluded from the comparison")
+                unavailable.append(e)
             if currency != "USD":
                 _fx(scenario, catalog, currency, as_of, fx, currency_loc)
         else:
@@ -546,7 +556,7 @@ def evaluate(compiled: Compiled, points: WorkloadPoints) -> SweepResult:
             comps[k][compiled.api_index] = getattr(cost, k)
     selfhost: dict[int, Any] = {}
     for ci, r in enumerate(compiled.candidates):
-        if r.kind == "selfhost":
+        if r.kind == "selfhost" and r.selfhost is not None:  # None: not available on the as-of date
             from .selfhost_glue import evaluate_selfhost
 
             plan, cost_report_currency = evaluate_selfhost(compiled, r, points)

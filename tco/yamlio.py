@@ -74,6 +74,8 @@ class Document:
 
 def read_bytes(path: str | Path) -> bytes:
     """The file's bytes, or a one-line error naming it."""
+    if not str(path):
+        raise TcoError("empty file name", hint="give the path of a scenario YAML file")
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:
@@ -85,6 +87,8 @@ def read_bytes(path: str | Path) -> bytes:
 
 
 def read_text(path: str | Path) -> str:
+    if not str(path):
+        raise TcoError("empty file name", hint="give the path of a YAML file")
     p = Path(path)
     try:
         return p.read_text(encoding="utf-8")
