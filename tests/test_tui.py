@@ -721,3 +721,40 @@ def test_latency_targets_go_to_every_selfhosted_candidate(tmp_path: Path, catalo
     assert "target 1500 ms" in seen["detail"] and "target 50 ms" in seen["detail"]
     assert "latency" not in seen["cleared"]
     assert app.session.latency == (None, None)
+
+
+def test_cursor_and_scroll_survive_a_recompute_with_every_offer(tmp_path: Path, catalog: Any) -> None:
+    offers = "\n".join(f"  - {o}" for o in sorted(catalog.offers))
+    p = tmp_path / "all.yaml"
+    p.write_text(f"as_of: 2024-09-01\nworkload: {{requests_per_day: 10000, input_tokens: 1500, output_tokens: 500}}\n"
+                 f"candidates:\n{offers}\n")
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        t = app.table
+        seen["rows"] = t.row_count
+        t.focus()
+        for _ in range(40):
+            await pilot.press("down")
+        await pilot.pause()
+        before = (t.cursor_row, t.current_id(), t.scroll_y)
+        await type_into(pilot, "volume", "123456", paste=True)
+        await type_into(pilot, "input_tokens", "2000", paste=True)
+        seen["same"] = (before, (t.cursor_row, t.current_id(), t.scroll_y))
+
+    drive(Session.open(p, catalog), steps, size=(100, 30))
+    assert seen["rows"] >= 50
+    before, after = seen["same"]
+    assert before == after and before[2] > 0
+
+
+def test_requests_per_month_scenarios_edit_that_key(tmp_path: Path, catalog: Any) -> None:
+    p = tmp_path / "pm.yaml"
+    p.write_text(SCENARIO.replace("requests_per_day: 10000   # from the May dashboard",
+                                  "requests_per_month: 300000   # from the May invoice"))
+    session = Session.open(p, catalog)
+    assert session.field_label("volume") == "req/mo" and session.field_text("volume") == "300000"
+    session.edit("volume", "600k")
+    assert session.estimate.candidate("openai/gpt-4o").monthly_cost == pytest.approx(9000.0)
+    session.save()
+    assert "requests_per_month: 600000   # from the May invoice" in p.read_text()
