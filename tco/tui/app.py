@@ -77,6 +77,7 @@ class TcoApp(App[int]):
         Binding("f3", "view('quality')", "Cost×Quality", priority=True, show=False),
         Binding("f4", "view('volume')", "Volume", priority=True, show=False),
         Binding("f5", "view('prices')", "Prices", priority=True, show=False),
+        Binding("v", "next_view", "Next view", show=False, tooltip="Cycle the lower panel's views"),
         Binding("e", "edit_workload", "Edit", show=False, tooltip="Move to the workload fields"),
         Binding("escape", "focus_table", "Table", show=False, tooltip="Back to the table"),
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit (asks if there are unsaved changes)"),
@@ -577,7 +578,8 @@ class TcoApp(App[int]):
                 ("invalid value", "marked red with the reason below; the last valid results stay"),
                 ("quality", "a profile name (general, code, ...) or weights: mmlu-cot:1, humaneval:1"),
                 ("ttft / tpot", "latency targets (ms) for every self-hosted candidate; empty: none")]),
-            ("Lower panel", [(k.upper(), t) for _, t, k in VIEWS]),
+            ("Lower panel", [(k.upper(), t) for _, t, k in VIEWS] + [("v", "next view"),
+                                                                     ("click a view name", "show it")]),
         ]
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -597,6 +599,7 @@ class TcoApp(App[int]):
             yield SystemCommand(f"Sort by {SORT_NAMES[key]}", "Or click the column header", partial(self.action_sort, key))
         for vid, title, k in VIEWS:
             yield SystemCommand(f"Show {title}", f"Lower panel ({k.upper()})", partial(self.action_view, vid))
+        yield SystemCommand("Next view", "Cycle detail and charts (v)", self.action_next_view)
         yield SystemCommand("Edit workload", "Move to the workload fields (e)", self.action_edit_workload)
         yield SystemCommand("Help", "Every key (F1, ?)", self.action_help)
 
