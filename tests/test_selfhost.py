@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tco.catalog.hardware import accelerator_params, engine_params, load_hardware, resolve
 from tco.engine import selfhost as sh
-from tco.engine.selfhost_cost import breakeven_requests_per_month, capital_recovery_factor, monthly_costs
+from tco.engine.selfhost_cost import capital_recovery_factor, cheaper_ranges, monthly_costs
 from tco.errors import TcoError
 from tco.model.selfhost import SelfhostSpec
 
@@ -199,7 +199,7 @@ def test_slo_search_meets_targets_and_reports_best_tpot():
 # cost, capacity, break-even (hand computations)
 # ---------------------------------------------------------------------------------------
 
-HOURS = sh.SECONDS_PER_MONTH / 3600  # 730.5
+HOURS = sh.SECONDS_PER_MONTH / 3600  # 365/12 days x 24 h = 730 h, the month scenarios use
 
 
 def test_annuity_and_buy_costs_by_hand():
@@ -211,10 +211,10 @@ def test_annuity_and_buy_costs_by_hand():
                          staff_per_month=10_000)
     c = monthly_costs(cost, 8, 8, 1)
     assert c["capex"][()] == pytest.approx(290_000 * 0.301921 / 12, rel=1e-5)  # $7,296.42
-    assert c["energy"][()] == pytest.approx(10.2 * 0.75 * 1.56 * 0.0771 * 730.5, rel=1e-9)  # $672.14
+    assert c["energy"][()] == pytest.approx(10.2 * 0.75 * 1.56 * 0.0771 * 730, rel=1e-9)  # $671.68
     assert c["hosting"][()] == pytest.approx(2_040)  # 10.2 kW x $200
     assert c["staff"][()] == 10_000
-    assert c["total"][()] == pytest.approx(7_296.42 + 672.14 + 2_040 + 10_000, abs=0.05)
+    assert c["total"][()] == pytest.approx(7_296.42 + 671.68 + 2_040 + 10_000, abs=0.05)
     # three 2-GPU replicas fit on one 8-GPU server; five need two
     assert monthly_costs(cost, 2, 8, 3)["capex"][()] == pytest.approx(c["capex"][()])
     assert monthly_costs(cost, 2, 8, 5)["capex"][()] == pytest.approx(2 * c["capex"][()])
@@ -222,26 +222,59 @@ def test_annuity_and_buy_costs_by_hand():
 
 def test_rent_costs_by_hand():
     c = monthly_costs(sh.CostInputs(mode="rent", rent_per_gpu_hour=2.99), 8, 8, 2)
-    assert c["rent"][()] == pytest.approx(16 * 2.99 * 730.5)  # $34,947
+    assert c["rent"][()] == pytest.approx(16 * 2.99 * 730)  # $34,923.20
     # billed in whole 8-GPU instances: one 2-GPU replica costs a whole instance
     c = monthly_costs(sh.CostInputs(mode="rent", rent_per_gpu_hour=2.99, gpus_per_instance=8), 2, 8, 1)
-    assert c["rent"][()] == pytest.approx(8 * 2.99 * 730.5)
+    assert c["rent"][()] == pytest.approx(8 * 2.99 * 730)  # $17,461.60
     unknown = monthly_costs(sh.CostInputs(mode="rent", rent_per_gpu_hour=None), 8, 8, 1)
     assert math.isnan(unknown["total"][()])  # unknown price: NaN, never 0
 
 
-def test_breakeven_by_hand():
-    # a replica costs $10,000/month and serves 1 req/s = 2,629,800 req/month; staff $5,000
-    # API $0.01/request: margin 26,298 - 10,000 > 0, k* = 1, V* = (5,000 + 10,000) / 0.01 = 1.5M req/month
-    v = breakeven_requests_per_month(10_000, 5_000, 1.0, 0.01)
-    assert v[()] == pytest.approx(1_500_000)
-    # at $0.003/request a replica costs more than the API charges for its volume: never
-    assert np.isinf(breakeven_requests_per_month(10_000, 5_000, 1.0, 0.003)[()])
-    # staff so high that two replicas are needed before it pays: k* = ceil(30,000 / 16,298) = 2
-    v2 = breakeven_requests_per_month(10_000, 30_000, 1.0, 0.01)
-    assert v2[()] == pytest.approx(max((30_000 + 2 * 10_000) / 0.01, 2_629_800))
-    # peak-to-average 2 halves the monthly volume a replica serves
-    assert breakeven_requests_per_month(10_000, 0, 1.0, 0.005, peak_to_average=2)[()] == np.inf
+def test_month_is_the_scenarios_month():
+    # 365/12 days = 30.4167 days = 730 h = 2,628,000 s (was 365.25/12 = 730.5 h: 0.07 % more than scenarios)
+    assert sh.SECONDS_PER_MONTH == pytest.approx(2_628_000) and sh.DAYS_PER_MONTH == pytest.approx(30.41667, abs=1e-5)
+
+
+def _steps(per_replica_day: float, replica_month: float, fixed: float = 0.0):
+    """Monthly cost of a deployment whose replicas each serve ``per_replica_day`` requests/day."""
+    def cost(v):
+        v = np.asarray(v, dtype=float)
+        return fixed + np.maximum(np.ceil(v / per_replica_day - 1e-9), 1.0) * replica_month
+    return cost
+
+
+def test_cheaper_ranges_by_hand():
+    # one replica: $10,000/month, serves 1,000 requests/day; API $0.50 per request-day of volume
+    # (e.g. $0.01643 per request x 30.42 days). Self-hosting: 10,000 x ceil(v / 1,000); API: 0.5 v.
+    # k replicas are cheaper for v in (20,000 k, 1,000 k]: never, since 20,000 k > 1,000 k.
+    (r,) = cheaper_ranges(_steps(1_000, 10_000), [0.5])
+    assert r == []
+    # API $20 per request-day: cheaper from 10,000 k / 20 = 500 k up to 1,000 k for each k:
+    # k = 1: [500, 1,000]; k = 2: [1,000, 2,000] joins it (1,000 / 20 x 2 = 1,000 -> boundary), and so on:
+    # one range from 500 on. At $15: k replicas cheaper on [667 k, 1,000 k]; k = 1: [666.67, 1,000],
+    # k = 2: [1,333.33, 2,000], k = 3: [2,000, 3,000] joins k = 2's end, from then on continuous.
+    (r20, r15) = cheaper_ranges(_steps(1_000, 10_000), [20.0, 15.0], extra=np.arange(1, 2000) * 1_000.0)
+    assert r20 == [[pytest.approx(500, abs=0.01), None]]
+    assert len(r15) == 2
+    assert r15[0] == [pytest.approx(666.667, abs=0.01), pytest.approx(1_000, abs=0.01)]
+    assert r15[1] == [pytest.approx(1_333.333, abs=0.01), None]
+    # fixed staff $30,000: k replicas cost 30,000 + 10,000 k, cheaper on [(30,000 + 10,000 k) / 15, 1,000 k]:
+    # k = 5: [5,333, 5,000] empty; k = 6: [6,000, 6,000] (equal, not cheaper); k = 7: [6,666.67, 7,000];
+    # k = 8: [7,333.33, 8,000]; k = 9: [8,000, 9,000] joins it, and every later k too
+    (rf,) = cheaper_ranges(_steps(1_000, 10_000, 30_000), [15.0], extra=np.arange(1, 2000) * 1_000.0)
+    assert rf == [[pytest.approx(6_666.667, abs=0.01), pytest.approx(7_000, abs=0.01)],
+                  [pytest.approx(7_333.333, abs=0.01), None]]
+
+
+def test_cheaper_ranges_finds_narrow_windows_with_the_steps():
+    # a window narrower than the log grid's 0.5 % spacing: replica $10,000 at 1,000/day, API $10.02:
+    # k = 1 cheaper on [998.0, 1,000] (0.2 % wide), k = 2 on [1,996.0, 2,000], ...
+    cost = _steps(1_000, 10_000)
+    with_steps = cheaper_ranges(cost, [10.02], extra=np.arange(1, 20_000) * 1_000.0)[0]
+    assert with_steps[0] == [pytest.approx(10_000 / 10.02, abs=0.01), pytest.approx(1_000, abs=0.01)]
+    assert with_steps[1][0] == pytest.approx(20_000 / 10.02, abs=0.01)
+    # unknown self-hosted cost (NaN) is never cheaper
+    assert cheaper_ranges(lambda v: np.full(np.shape(v), np.nan), [1e6]) == [[]]
 
 
 def test_plan_sizes_replicas_for_the_peak():
@@ -257,8 +290,6 @@ def test_plan_sizes_replicas_for_the_peak():
     assert p.cost_per_mtok[2] == pytest.approx(p.monthly_cost_usd[2] / (3e7 * 2000) * 1e6)
     # cost per 1M output tokens at the planned load: $/replica-hour over output tokens per hour
     assert p.cost_per_mtok_output[0] == pytest.approx(8 * 2.99 / (slo * 0.8 * 3600) * 1e6)
-    be = p.breakeven_requests_per_day(api_cost_per_request=0.02, peak_to_average=2.0)
-    assert np.all(be > 0)
 
 
 # ---------------------------------------------------------------------------------------

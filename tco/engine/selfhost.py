@@ -18,11 +18,12 @@ seconds_per_month=SECONDS_PER_MONTH, gpus=None) -> SelfhostPlan``
     gpus (per replica), replicas and nodes needed at peak, total_gpus, monthly_cost_usd
     and cost_components (capex, energy, hosting, rent, staff), output_tokens_per_s (max
     offline, per replica), slo_output_tokens_per_s, ttft_ms, tpot_ms, best_tpot_ms,
-    weights_gb, kv_bytes_per_token, kv_capacity_tokens, max_concurrency,
-    near_memory_limit, cost_per_mtok (input and output counted), cost_per_mtok_output,
-    ``breakeven_requests_per_day(api_cost_per_request, peak_to_average, seconds_per_month)``,
-    ``to_dict(i)``, and a list of warnings (non-fit with what would fit, latency targets
-    no batch meets with the best TPOT achievable, near the memory limit).
+    best_ttft_ms, within_context, weights_gb, kv_bytes_per_token, kv_capacity_tokens,
+    max_concurrency, near_memory_limit, cost_per_mtok (input and output counted),
+    cost_per_mtok_output, ``to_dict(i)``, and a list of warnings (non-fit with what would
+    fit, a request longer than the model's context window, latency targets no batch meets
+    with the best TPOT achievable, near the memory limit). Break-even volumes against an
+    API are :func:`tco.engine.selfhost_cost.cheaper_ranges` over this plan's cost.
 
 Lower-level pieces (all vectorized): :func:`memory_fit`, :func:`step_time`,
 :func:`max_throughput`, :func:`ttft_tpot`, :func:`slo_throughput`, :func:`fit_alternatives`;
@@ -52,8 +53,11 @@ from typing import Any
 
 import numpy as np
 
-SECONDS_PER_MONTH = 365.25 * 24 * 3600 / 12
-"""Average month: 2,629,800 s (730.5 h)."""
+DAYS_PER_MONTH = 365 / 12
+"""Days in the average month of a common year, as scenarios use by default (30.4167)."""
+
+SECONDS_PER_MONTH = DAYS_PER_MONTH * 86400
+"""Average month: 2,628,000 s (730 h), the same month length scenarios use by default."""
 
 PRECISION_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5}
 """Bytes per weight (or per KV-cache element) for each supported precision."""
@@ -93,6 +97,8 @@ class ModelShape:
     active_experts: int = 0
     shared_experts: int = 0
     tied_embeddings: bool = False
+    context_window: int | None = None
+    """Longest request (input + output tokens) the model serves; None = unknown (not checked)."""
 
     @property
     def is_moe(self) -> bool:
@@ -675,12 +681,20 @@ def fit_alternatives(dep: Deployment, isl: float, osl: float, *, min_concurrency
 
 
 def _tp_ok(model: ModelShape, gpus: int, gpus_per_node: int) -> str | None:
-    """None when ``gpus`` splits cleanly into tensor x pipeline parallel; else the reason."""
+    """None when ``gpus`` splits cleanly into tensor x pipeline parallel; else the reason.
+
+    Tensor parallelism must divide the attention heads (and divide or be a multiple of
+    the KV heads); pipeline stages (one per node) must divide the layers, since the model
+    gives every stage ``layers / pp`` of them (so there are never more stages than layers)."""
     if gpus < 1:
         return "GPU count must be at least 1"
     if gpus > gpus_per_node and gpus % gpus_per_node:
         return f"{gpus} GPUs is not a whole number of {gpus_per_node}-GPU nodes"
     tp = min(gpus, gpus_per_node)
+    pp = gpus // tp
+    if pp > 1 and (pp > model.layers or model.layers % pp):
+        return (f"{gpus} GPUs make {pp} pipeline stages of {tp} GPUs, which do not divide the {model.layers} "
+                f"layers evenly")
     if model.heads % tp:
         return f"tensor-parallel degree {tp} does not divide the {model.heads} attention heads"
     if not model.is_mla and model.kv_heads % tp and tp % model.kv_heads:
@@ -724,6 +738,11 @@ class SelfhostPlan:
     """TTFT at the planned operating batch."""
     tpot_ms: np.ndarray
     best_tpot_ms: np.ndarray
+    """TPOT at batch 1: the best any batch can do."""
+    best_ttft_ms: np.ndarray
+    """TTFT at batch 1 (the same figure as ``ttft_ms`` when the operating batch is 1)."""
+    within_context: np.ndarray
+    """input + output tokens fit the model's context window (True when the window is unknown)."""
     operating_batch: np.ndarray
     weights_gb: np.ndarray
     kv_bytes_per_token: float
@@ -744,17 +763,6 @@ class SelfhostPlan:
     """Staff and other fixed monthly costs."""
     warnings: list[str]
 
-    def breakeven_requests_per_day(self, api_cost_per_request: Any, peak_to_average: Any = 1.0,
-                                   seconds_per_month: float = SECONDS_PER_MONTH) -> np.ndarray:
-        """Requests/day above which this deployment is cheaper than an API charging
-        ``api_cost_per_request`` USD (inf: never)."""
-        from .selfhost_cost import breakeven_requests_per_month
-
-        per_month = breakeven_requests_per_month(
-            self.unit_monthly_cost_usd, self.fixed_monthly_cost_usd, self.requests_per_s_capacity,
-            api_cost_per_request, peak_to_average, seconds_per_month)
-        return per_month / (seconds_per_month / 86400.0)
-
     def to_dict(self, i: int = 0) -> dict[str, Any]:
         """One point as plain Python values (for JSON)."""
         def v(a: Any) -> Any:
@@ -767,13 +775,26 @@ class SelfhostPlan:
 
         out = {k: v(getattr(self, k)) for k in (
             "fits", "gpus", "replicas", "nodes", "total_gpus", "monthly_cost_usd", "output_tokens_per_s",
-            "slo_output_tokens_per_s", "slo_feasible", "ttft_ms", "tpot_ms", "best_tpot_ms", "operating_batch",
+            "slo_output_tokens_per_s", "slo_feasible", "ttft_ms", "tpot_ms", "best_tpot_ms", "best_ttft_ms",
+            "within_context", "operating_batch",
             "weights_gb", "kv_capacity_tokens", "max_concurrency", "near_memory_limit",
             "requests_per_s_capacity", "average_utilization", "cost_per_mtok", "cost_per_mtok_output")}
         out["kv_bytes_per_token"] = self.kv_bytes_per_token
         out["cost_components"] = {k: v(a) for k, a in self.cost_components.items()}
         out["warnings"] = list(self.warnings)
         return out
+
+
+def _spread(result: Any, inv: np.ndarray, shape: tuple[int, ...]) -> Any:
+    """A result computed on distinct shapes, with every array field taken back to the points."""
+    from dataclasses import fields
+
+    idx = inv.reshape(-1)
+    out = {}
+    for f in fields(result):
+        v = getattr(result, f.name)
+        out[f.name] = v[idx].reshape(shape) if isinstance(v, np.ndarray) and v.ndim == 1 else v
+    return type(result)(**out)
 
 
 def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_month: Any,
@@ -786,7 +807,9 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
     serves at most ``utilization x`` its SLO throughput (max throughput without targets);
     replicas = ceil(peak requests/s / replica capacity), nodes = the servers holding them.
     Never raises on a non-fit: ``fits`` is
-    False, costs are NaN and ``warnings`` say what would fit.
+    False, costs are NaN and ``warnings`` say what would fit. A request longer than the
+    model's context window cannot be served: ``within_context`` is False, costs are NaN
+    and a warning says so.
     """
     from .selfhost_cost import monthly_costs
 
@@ -800,13 +823,20 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
     g, i, o, req, p2a = (np.broadcast_to(x, shape) for x in (g, i, o, req, p2a))
     warnings: list[str] = []
 
-    mf = memory_fit(dep, g, i, o, _c=c)
-    thr, _ = max_throughput(dep, g, i, o, _c=c)
     tt = dep.ttft_ms / 1e3 if dep.ttft_ms else np.inf
     tp_ = dep.tpot_ms / 1e3 if dep.tpot_ms else np.inf
-    slo = slo_throughput(dep, g, i, o, tt, tp_, _c=c)
+    # memory, throughput and latency depend on the shape (gpus, input, output) only: compute
+    # them once per distinct shape (a volume sweep has one) and spread them over the points
+    key = np.stack([g.reshape(-1), i.reshape(-1), o.reshape(-1)], axis=1)
+    uniq, inv = np.unique(key, axis=0, return_inverse=True) if key.shape[0] > 1 else (key, np.zeros(1, int))
+    gu, iu, ou = uniq[:, 0], uniq[:, 1], uniq[:, 2]
+    mf = _spread(memory_fit(dep, gu, iu, ou, _c=c), inv, shape)
+    thr = max_throughput(dep, gu, iu, ou, _c=c)[0][inv.reshape(-1)].reshape(shape)
+    slo = _spread(slo_throughput(dep, gu, iu, ou, tt, tp_, _c=c), inv, shape)
     fits = mf.fits
-    usable = fits & slo.feasible
+    ctx = dep.model.context_window
+    within = (i + o <= ctx) if ctx else np.ones(shape, dtype=bool)
+    usable = fits & slo.feasible & within
     util = dep.cost.utilization
     unit_rps = np.where(usable, slo.output_tokens_per_s / np.maximum(o, 1.0) * util, 0.0)
     avg_rps = req / seconds_per_month
@@ -824,6 +854,11 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
         cpm_out = np.where(usable & (out_per_h > 0), unit_cost_h / out_per_h * 1e6, np.nan)
         avg_util = np.where(usable & (replicas > 0), avg_rps / (replicas * unit_rps / util), np.nan)
 
+    if not within.all():
+        idx = int(np.argmin(within.reshape(-1)))
+        n = float(i.reshape(-1)[idx] + o.reshape(-1)[idx])
+        warnings.append(f"request of {n:,.0f} tokens exceeds the model's {ctx:,}-token context window: "
+                        "it cannot be served, so the deployment is not priced")
     if not fits.all():
         idx = int(np.argmin(fits.reshape(-1)))
         fi, fo = float(i.reshape(-1)[idx]), float(o.reshape(-1)[idx])
@@ -856,6 +891,7 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
         output_tokens_per_s=np.where(fits, thr, 0.0), slo_output_tokens_per_s=slo.output_tokens_per_s,
         slo_feasible=slo.feasible & fits, ttft_ms=np.where(usable, slo.ttft_s * 1e3, np.nan),
         tpot_ms=np.where(usable, slo.tpot_s * 1e3, np.nan), best_tpot_ms=np.where(fits, slo.best_tpot_s * 1e3, np.nan),
+        best_ttft_ms=np.where(fits, slo.best_ttft_s * 1e3, np.nan), within_context=np.asarray(within).copy(),
         operating_batch=slo.batch, weights_gb=mf.weights_gb, kv_bytes_per_token=mf.kv_bytes_per_token,
         kv_capacity_tokens=mf.kv_capacity_tokens, max_concurrency=mf.max_concurrency,
         near_memory_limit=mf.near_memory_limit, requests_per_s_capacity=unit_rps,

@@ -1,5 +1,5 @@
 """Cost of a self-hosted deployment: buy (annuity capex, energy, hosting, staff) or rent
-(per GPU-hour), and the break-even volume against an API. Pure numpy, vectorized.
+(per GPU-hour), and the volumes at which it is cheaper than an API. Pure numpy, vectorized.
 
 Buy, per server (node) per month::
 
@@ -16,6 +16,7 @@ share servers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -79,21 +80,67 @@ def monthly_costs(cost: CostInputs, gpus_per_unit: Any, gpus_per_node: int, unit
     return parts
 
 
-def breakeven_requests_per_month(unit_monthly: Any, fixed_monthly: Any, unit_rps: Any, api_cost_per_request: Any,
-                                 peak_to_average: Any = 1.0, seconds_per_month: float = SECONDS_PER_MONTH) -> np.ndarray:
-    """Smallest monthly request volume V at which ``fixed + ceil(V / Vn) * unit`` (self-host,
-    units provisioned for the peak) is no more than ``api_cost_per_request * V``.
+BREAKEVEN_RANGE = (1.0, 1e9)
+"""Requests/day searched for break-even volumes."""
+BREAKEVEN_GRID = 4000
+"""Points of the log grid (about 444 per decade: neighbours 0.5 % apart)."""
 
-    ``Vn = unit_rps * seconds / peak_to_average`` is one unit's monthly volume. When a unit
-    costs more than the API charges for the volume it serves (``p * Vn <= unit``) there is no
-    break-even: inf. Otherwise k* = max(1, ceil(fixed / (p * Vn - unit))) units and
-    V* = max((fixed + k* unit) / p, (k* - 1) Vn)."""
-    c = np.asarray(unit_monthly, dtype=np.float64)
-    f = np.asarray(fixed_monthly, dtype=np.float64)
-    p = np.asarray(api_cost_per_request, dtype=np.float64)
-    vn = np.asarray(unit_rps, dtype=np.float64) * seconds_per_month / np.maximum(np.asarray(peak_to_average, dtype=np.float64), 1.0)
-    margin = p * vn - c
-    with np.errstate(divide="ignore", invalid="ignore"):
-        k = np.maximum(1.0, np.ceil(f / margin - 1e-12))
-        v = np.maximum((f + k * c) / p, (k - 1.0) * vn)
-    return np.where((margin > 0) & (p > 0), v, np.inf)
+
+def cheaper_ranges(selfhost_cost: Callable[[np.ndarray], np.ndarray], api_cost_per_volume: Any, *,
+                   lo: float = BREAKEVEN_RANGE[0], hi: float = BREAKEVEN_RANGE[1], points: int = BREAKEVEN_GRID,
+                   extra: Any = None, atol: float = 0.001, rtol: float = 1e-12) -> list[list[list[float | None]]]:
+    """Volumes at which self-hosting is cheaper than each API, from the true cost functions.
+
+    ``selfhost_cost(v)`` is the deployment's monthly cost at volumes ``v`` (an array; NaN =
+    unknown, never cheaper); it rises in steps (replicas, whole nodes or rented instances),
+    so self-hosting can be cheaper on several separate ranges. ``api_cost_per_volume`` (A,)
+    are the APIs' costs per unit of volume (an API's monthly cost is linear:
+    ``a * v``). Both functions are evaluated on a log grid of ``points`` volumes from ``lo``
+    to ``hi`` plus the ``extra`` volumes (pass the step positions, e.g. every multiple of a
+    replica's capacity, so that no range narrower than the grid spacing is missed); every
+    change of the cheaper side between two neighbours is then refined by bisection on the
+    true functions (vectorized over all boundaries) to ``atol`` (or ``rtol`` relative).
+
+    Returns, per API, the ranges ``[from, to]`` where ``selfhost_cost(v) < a * v``, sorted;
+    ``from`` is the lowest cheaper volume found (``lo`` when cheaper already there), ``to``
+    the highest, or None when self-hosting is still cheaper at ``hi`` (and beyond)."""
+    a = np.atleast_1d(np.asarray(api_cost_per_volume, dtype=np.float64))
+    grid = np.logspace(np.log10(lo), np.log10(hi), int(points))
+    if extra is not None:
+        e = np.asarray(extra, dtype=np.float64).reshape(-1)
+        grid = np.concatenate([grid, e[np.isfinite(e) & (e >= lo) & (e <= hi)]])
+    grid = np.unique(grid)
+
+    def cheaper(v: np.ndarray, api: np.ndarray) -> np.ndarray:
+        s = np.asarray(selfhost_cost(v), dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            return np.isfinite(s) & (s < api * v)
+
+    s_grid = np.asarray(selfhost_cost(grid), dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        c = np.isfinite(s_grid)[None, :] & (s_grid[None, :] < a[:, None] * grid[None, :])  # (A, n)
+    api_i, j = np.nonzero(c[:, 1:] != c[:, :-1])
+    left, right = grid[j].copy(), grid[j + 1].copy()
+    state = c[api_i, j]  # the left end's side: True = self-hosting cheaper
+    for _ in range(200):
+        busy = right - left > np.maximum(atol, rtol * right)
+        if not busy.any():
+            break
+        mid = 0.5 * (left + right)
+        same = cheaper(mid, a[api_i]) == state
+        left = np.where(busy & same, mid, left)
+        right = np.where(busy & ~same, mid, right)
+    out: list[list[list[float | None]]] = []
+    for k in range(len(a)):
+        ranges: list[list[float | None]] = []
+        start: float | None = float(grid[0]) if c[k, 0] else None
+        for t in np.nonzero(api_i == k)[0]:  # in grid order
+            if state[t]:  # cheaper -> not cheaper: the range ends at the last cheaper volume
+                ranges.append([start, float(left[t])])
+                start = None
+            else:  # not cheaper -> cheaper: it starts at the first cheaper volume
+                start = float(right[t])
+        if start is not None:
+            ranges.append([start, None])
+        out.append(ranges)
+    return out
