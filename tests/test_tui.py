@@ -700,7 +700,7 @@ def test_latency_targets_go_to_every_selfhosted_candidate(tmp_path: Path, catalo
     p = tmp_path / "sh.yaml"
     p.write_text(SCENARIO.replace(
         "  - deepseek/deepseek-chat\n",
-        "  - deepseek/deepseek-chat\n  - selfhost: {model: llama-3.1-8b-instruct, precision: fp8, gpu: h100-sxm-80gb}\n"))
+        "  - deepseek/deepseek-chat\n  - selfhost: {model: llama-3-8b-instruct, precision: fp8, gpu: h100-sxm-80gb}\n"))
     session = Session.open(p, catalog)
     seen: dict[str, Any] = {}
 
