@@ -16,6 +16,10 @@ from typing import Any
 
 SCHEMA_VERSION = 1
 DEFAULT_INPUT, DEFAULT_OUTPUT = 1000, 1000
+DEFAULT_PEAK_TO_AVERAGE = 2.0
+"""As in scenarios (``workload.peak_to_average``)."""
+DEFAULT_DAYS_PER_MONTH = 365 / 12
+"""As in scenarios (``workload.days_per_month``)."""
 
 FLAG = {
     "gpus": "--gpus", "gpus_per_node": "--gpus-per-node", "rent_per_gpu_hour": "--rent-per-gpu-hour",
@@ -63,10 +67,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     price.add_argument("--cost-of-capital", type=float, metavar="RATE", help="with --buy: annual rate, e.g. 0.08")
     price.add_argument("--staff-per-month", type=float, metavar="USD", help="with --buy: staff and operations per month")
     price.add_argument("--utilization", type=float, help="share of SLO throughput planned at peak (default: catalog)")
-    price.add_argument("--as-of", type=_date, help="rental price date YYYY-MM-DD (default: the latest)")
+    price.add_argument("--as-of", type=_date,
+                       help="date YYYY-MM-DD: rental price in force, and the model must be released by then "
+                            "(default: the latest price, no date check)")
     vol = p.add_argument_group("capacity planning (optional)")
     vol.add_argument("--requests-per-day", type=float, help="average volume: adds replicas, nodes and monthly cost")
-    vol.add_argument("--peak-to-average", type=float, default=1.0, help="peak load over average load (default: 1)")
+    vol.add_argument("--peak-to-average", type=float,
+                     help=f"peak load over average load (default: {DEFAULT_PEAK_TO_AVERAGE:g}, as in scenarios)")
+    vol.add_argument("--days-per-month", type=float, default=DEFAULT_DAYS_PER_MONTH,
+                     help="days in a month, for monthly volumes and costs (default: 365/12, as in scenarios)")
     p.add_argument("--format", "-f", choices=("table", "json"), default="table", help="output format (default: table)")
     p.add_argument("--catalog", metavar="DIR", help="pricing catalog directory (default: built in; env TCO_CATALOG)")
     p.set_defaults(func=run)
@@ -131,13 +140,26 @@ def run(args: argparse.Namespace) -> int:
             raise TcoError(f"--{name.replace('_', '-')} must be a positive number of milliseconds (got {v:g})")
     if args.requests_per_day is not None and not (args.requests_per_day >= 0 and math.isfinite(args.requests_per_day)):
         raise TcoError(f"--requests-per-day must be zero or more (got {args.requests_per_day:g})")
-    if not (args.peak_to_average >= 1 and math.isfinite(args.peak_to_average)):
-        raise TcoError(f"--peak-to-average must be at least 1 (got {args.peak_to_average:g})",
-                       hint="peak load divided by average load")
+    peak = DEFAULT_PEAK_TO_AVERAGE if args.peak_to_average is None else args.peak_to_average
+    if not (peak >= 1 and math.isfinite(peak)):
+        raise TcoError(f"--peak-to-average must be at least 1 (got {peak:g})", hint="peak load divided by average load")
+    if not (1 <= args.days_per_month <= 31):
+        raise TcoError(f"--days-per-month must be between 1 and 31 (got {args.days_per_month:g})",
+                       hint="default 365/12 = 30.42")
     spec = _spec(args)
     cat = load_catalog(args.catalog)
-    r = resolve(spec, cat, input_tokens=args.input_tokens, output_tokens=args.output_tokens, as_of=args.as_of)
-    result = evaluate(r, args.input_tokens, args.output_tokens, args.requests_per_day, args.peak_to_average)
+    r = resolve(spec, cat, input_tokens=args.input_tokens, output_tokens=args.output_tokens, as_of=args.as_of,
+                rent_label="--rent-per-gpu-hour")
+    window = r.model.context_window
+    if window and args.input_tokens + args.output_tokens > window:
+        raise TcoError(f"a request of {args.input_tokens + args.output_tokens:,} tokens ({args.input_tokens:,} input + "
+                       f"{args.output_tokens:,} output) exceeds {r.model.id}'s {window:,}-token context window",
+                       hint="lower --input-tokens or --output-tokens")
+    if args.requests_per_day is not None and args.peak_to_average is None:
+        r.assumptions.append(f"capacity sized for a peak of {peak:g}x the average load (default, as in scenarios; "
+                             "--peak-to-average)")
+    result = evaluate(r, args.input_tokens, args.output_tokens, args.requests_per_day, peak,
+                      days_per_month=args.days_per_month)
     if result["fits"] and not result["slo_feasible"]:
         targets = ", ".join(f"{k} <= {v:g} ms" for k, v in (("TTFT", args.ttft_ms), ("TPOT", args.tpot_ms)) if v is not None)
         raise TcoError(
@@ -167,20 +189,24 @@ def _num(x: Any) -> Any:
     return None if not math.isfinite(f) else f
 
 
-def evaluate(r: Any, isl: int, osl: int, requests_per_day: float | None = None, peak_to_average: float = 1.0) -> dict[str, Any]:
-    """The JSON answer for a resolved deployment and one workload shape."""
-    from .engine.selfhost import SECONDS_PER_MONTH, memory_fit, prefill_time, split
+def evaluate(r: Any, isl: int, osl: int, requests_per_day: float | None = None,
+             peak_to_average: float = DEFAULT_PEAK_TO_AVERAGE, days_per_month: float = DEFAULT_DAYS_PER_MONTH
+             ) -> dict[str, Any]:
+    """The JSON answer for a resolved deployment and one workload shape (a month of
+    ``days_per_month`` days, as a scenario's workload)."""
+    from .engine.selfhost import memory_fit, split
 
     dep = r.deployment
-    days = SECONDS_PER_MONTH / 86400.0
+    days = days_per_month
+    seconds = days * 86400.0
     per_month = (requests_per_day or 0.0) * days
-    plan = r.plan(isl, osl, per_month, peak_to_average)
+    plan = r.plan(isl, osl, per_month, peak_to_average, seconds_per_month=seconds)
     mf = memory_fit(dep, dep.gpus, isl, osl)
     tp, pp = split(dep.gpus, dep.gpus_per_node)
     d = plan.to_dict()
     kvp = dep.kv_prec
     m = dep.model
-    hourly = plan.unit_monthly_cost_usd / (SECONDS_PER_MONTH / 3600.0)
+    hourly = plan.unit_monthly_cost_usd / (seconds / 3600.0)
     out: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "model": m.id,
@@ -214,7 +240,7 @@ def evaluate(r: Any, isl: int, osl: int, requests_per_day: float | None = None, 
         "ttft_ms": d["ttft_ms"],
         "tpot_ms": d["tpot_ms"],
         "best_tpot_ms": d["best_tpot_ms"],
-        "best_ttft_ms": (_num(prefill_time(dep, dep.gpus, isl)) * 1e3 + 0.5 * d["best_tpot_ms"]) if d["fits"] else None,
+        "best_ttft_ms": d["best_ttft_ms"],
         "targets": {"ttft_ms": dep.ttft_ms, "tpot_ms": dep.tpot_ms},
         "cost_per_replica_hour_usd": hourly if math.isfinite(hourly) else None,
         "cost_per_mtok_output": d["cost_per_mtok_output"],
@@ -231,7 +257,7 @@ def evaluate(r: Any, isl: int, osl: int, requests_per_day: float | None = None, 
         out["fits_on"] = [{"gpu": a.gpu, "gpus": a.gpus, "precision": a.precision} for a in fit_alternatives(dep, isl, osl)]
     if requests_per_day is not None:
         out["capacity"] = {
-            "requests_per_day": requests_per_day, "peak_to_average": peak_to_average,
+            "requests_per_day": requests_per_day, "peak_to_average": peak_to_average, "days_per_month": days,
             "replicas": d["replicas"], "nodes": d["nodes"], "total_gpus": d["total_gpus"],
             "monthly_cost_usd": d["monthly_cost_usd"], "cost_components": d["cost_components"],
             "cost_per_mtok": d["cost_per_mtok"], "average_utilization": d["average_utilization"]}
@@ -281,25 +307,26 @@ def render_table(res: dict[str, Any]) -> str:
         lines += _rows(rows)
         add("")
         add("Latency")
-        lines += _rows([
-            ("at batch 1", f"TTFT {res['best_ttft_ms']:,.0f} ms, TPOT {res['best_tpot_ms']:.1f} ms"),
-            (f"at batch {res['operating_batch']:,.0f}", f"TTFT {res['ttft_ms']:,.0f} ms, TPOT {res['tpot_ms']:.1f} ms"),
-        ])
+        rows = [("at batch 1", f"TTFT {res['best_ttft_ms']:,.0f} ms, TPOT {res['best_tpot_ms']:.1f} ms")]
+        if res["operating_batch"] != 1 and res["ttft_ms"] is not None:
+            rows.append((f"at batch {res['operating_batch']:,.0f}",
+                         f"TTFT {res['ttft_ms']:,.0f} ms, TPOT {res['tpot_ms']:.1f} ms"))
+        lines += _rows(rows)
     add("")
     add("Cost")
     rows = [("price", res["price"]),
             ("per replica-hour", _fmt(res["cost_per_replica_hour_usd"], ",.2f").join(("$", "")) if res["cost_per_replica_hour_usd"] is not None else "unknown")]
     if res["fits"]:
-        rows.append(("per 1M output tokens", (f"${res['cost_per_mtok_output']:,.3f}" if res["cost_per_mtok_output"] is not None else "unknown")
+        rows.append(("per 1M output tokens", (_money(res["cost_per_mtok_output"]) if res["cost_per_mtok_output"] is not None else "unknown")
                      + f" at {res['utilization']:.0%} of the {'within-target' if res['slo_output_tokens_per_s'] is not None else 'max'} throughput"))
         if res["cost_per_mtok_total"] is not None:
-            rows.append(("per 1M tokens, in + out", f"${res['cost_per_mtok_total']:,.3f}"))
+            rows.append(("per 1M tokens, in + out", _money(res["cost_per_mtok_total"])))
     cap = res.get("capacity")
     if cap and res["fits"]:
         rows.append(("volume", f"{cap['requests_per_day']:,.0f} requests/day, peak {cap['peak_to_average']:g}x average"))
         rows.append(("replicas / nodes", f"{_fmt(cap['replicas'])} replica(s) on {_fmt(cap['nodes'])} node(s) "
                                          f"({_fmt(cap['total_gpus'])} GPUs), average load {_fmt(cap['average_utilization'], '.0%')}"))
-        rows.append(("monthly", _fmt(cap["monthly_cost_usd"], ",.0f").join(("$", "")) if cap["monthly_cost_usd"] is not None else "unknown"))
+        rows.append(("monthly", _fmt(cap["monthly_cost_usd"], ",.2f").join(("$", "")) if cap["monthly_cost_usd"] is not None else "unknown"))
         comps = ", ".join(f"{k} ${v:,.0f}" for k, v in cap["cost_components"].items() if v)
         if comps:
             rows.append(("  of which", comps))
@@ -313,6 +340,11 @@ def render_table(res: dict[str, Any]) -> str:
         add("Warnings")
         lines += [f"  ! {w}" for w in warnings]
     return "\n".join(lines) + "\n"
+
+
+def _money(v: float) -> str:
+    """$0.123 below $100 (small per-token prices need the third decimal), $1,234.57 above."""
+    return f"${v:,.3f}" if abs(v) < 100 else f"${v:,.2f}"
 
 
 def _rows(rows: list[tuple[str, str]]) -> list[str]:

@@ -5,11 +5,16 @@ inputs.
 profiles and defaults, with lookups that raise :class:`TcoError` with suggestions.
 
 ``resolve(spec, catalog, *, input_tokens=None, output_tokens=None, as_of=None,
-base_dir=None) -> ResolvedSelfhost``: looks up the model (or reads ``model_file``), the
-accelerator, the engine profile, the price (rent, rental offer, buy or the GPU's default
-rental) and the defaults, checks the parallel split, and returns a
+base_dir=None, rent_label="scenario") -> ResolvedSelfhost``: looks up the model (or reads
+``model_file``), the accelerator, the engine profile, the price (rent, rental offer, buy or
+the GPU's default rental) and the defaults, checks the parallel split, and returns a
 :class:`tco.engine.selfhost.Deployment` plus the assumptions and warnings to show.
 ``ResolvedSelfhost.plan(...)`` runs :func:`tco.engine.selfhost.plan` on it.
+
+Errors: :class:`tco.errors.NotAvailable` (``available_from`` = the model's release date)
+when ``as_of`` is before the model was released; :class:`ModelFileError` (located in the
+model file, never relocated to the scenario) when a ``model_file`` cannot be read or is
+invalid; :class:`TcoError` otherwise.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import yamlio
-from ..errors import TcoError, did_you_mean
+from ..errors import NotAvailable, TcoError, did_you_mean
 from ..model.hardware import (
     Accelerator,
     AcceleratorsFile,
@@ -38,6 +43,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..engine.selfhost import Deployment, SelfhostPlan
     from ..model.catalog import Model
     from ..model.selfhost import SelfhostSpec
+
+class ModelFileError(TcoError):
+    """An unreadable or invalid ``model_file``: located in that file (its own line and
+    column), so callers that locate errors in the scenario leave it as it is. The field
+    path inside the model file is part of the message (``field`` stays empty)."""
+
+    def located(self, file: str | None = None, line: int | None = None, col: int | None = None,
+                field: str | None = None) -> TcoError:
+        return self
+
+
+ARCHITECTURE_FIELDS = "layers, hidden_size, heads, kv_heads, head_dim, ffn_size, vocab_size"
 
 FILES = ("accelerators.yaml", "servers.yaml", "rentals.yaml", "engines.yaml", "defaults.yaml")
 
@@ -211,6 +228,7 @@ class ResolvedSelfhost:
              seconds_per_month: float | None = None, gpus: Any = None) -> SelfhostPlan:
         """:func:`tco.engine.selfhost.plan` on this deployment, with the resolve warnings added."""
         from ..engine.selfhost import SECONDS_PER_MONTH, plan
+        # SECONDS_PER_MONTH: 365/12 days, the month scenarios use by default
 
         out = plan(self.deployment, input_tokens, output_tokens, requests_per_month, peak_to_average,
                    SECONDS_PER_MONTH if seconds_per_month is None else seconds_per_month, gpus)
@@ -225,7 +243,7 @@ def model_shape(m: Model) -> Any:
     a = m.architecture
     if a is None:
         raise TcoError(f"model {m.id!r} has no architecture in the catalog, so it cannot be sized for self-hosting",
-                       hint="describe it in a model_file with an architecture: block")
+                       hint=f"describe it in a model_file with an architecture: block ({ARCHITECTURE_FIELDS})")
     moe = a.moe
     total, active = ModelShape.derived_params_b(
         a.layers, a.hidden_size, a.heads, a.kv_heads, a.head_dim, a.ffn_size, a.vocab_size,
@@ -237,7 +255,7 @@ def model_shape(m: Model) -> Any:
         ffn_size=a.ffn_size, vocab_size=a.vocab_size, params_b=float(params), active_params_b=float(act),
         kv_lora_rank=a.kv_lora_rank, rope_head_dim=a.rope_head_dim,
         experts=moe.experts if moe else 0, active_experts=moe.active_experts if moe else 0,
-        shared_experts=moe.shared_experts if moe else 0)
+        shared_experts=moe.shared_experts if moe else 0, context_window=m.context_window)
 
 
 def accelerator_params(a: Accelerator) -> Any:
@@ -266,20 +284,52 @@ def engine_params(e: EngineProfileSpec) -> Any:
 
 def load_model_file(path: str | Path, base_dir: str | Path | None = None) -> Model:
     """A custom model described with the fields of a catalog model: one model mapping, or a
-    ``models:`` list with exactly one entry."""
+    ``models:`` list with exactly one entry.
+
+    ``provenance:`` may be left out: it becomes {source: the file's path, checked: today,
+    status: unverified}. ``architecture:`` is required (self-hosting sizes the model from
+    it). Every error is a :class:`ModelFileError` naming the model file, with its own line
+    and column."""
+    from datetime import date as _date
+
     from ..model.catalog import Model, ModelsFile
 
     p = Path(path)
     if not p.is_absolute() and base_dir is not None:
         p = Path(base_dir) / p
-    doc = yamlio.load(p)
-    if isinstance(doc.data, dict) and "models" in doc.data:
-        mf = yamlio.validate(doc, ModelsFile)
-        if len(mf.models) != 1:
-            raise TcoError(f"expected one model, found {len(mf.models)}", file=str(p), field="models",
-                           hint="put one model per model_file")
-        return mf.models[0]
-    return yamlio.validate(doc, Model)
+
+    def own(e: TcoError, prefix: str | None = None) -> ModelFileError:
+        msg = f"{e.field}: {e.message}" if e.field else (f"{prefix}: {e.message}" if prefix else e.message)
+        return ModelFileError(msg, file=e.file or str(p), line=e.line, col=e.col, hint=e.hint)
+
+    try:
+        doc = yamlio.load(p)
+    except TcoError as e:
+        raise own(e, "model_file") from None
+    listed = isinstance(doc.data, dict) and "models" in doc.data
+    entries = doc.data.get("models") if listed else [doc.data]
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and "provenance" not in entry:
+            entry["provenance"] = {"source": str(p), "checked": _date.today(), "status": "unverified"}
+    try:
+        if listed:
+            mf = yamlio.validate(doc, ModelsFile)
+            if len(mf.models) != 1:
+                line, col = doc.locate(("models",))
+                raise ModelFileError(f"models: expected one model, found {len(mf.models)}", file=str(p), line=line,
+                                     col=col, hint="put one model per model_file")
+            model, loc = mf.models[0], ("models", 0)
+        else:
+            model, loc = yamlio.validate(doc, Model), ()
+    except ModelFileError:
+        raise
+    except TcoError as e:
+        raise own(e) from None
+    if model.architecture is None:
+        line, col = doc.locate(loc) if loc else (1, 1)
+        raise ModelFileError(f"model {model.id!r} has no architecture: block", file=str(p), line=line, col=col,
+                             hint=ARCHITECTURE_FIELDS)
+    return model
 
 
 def default_gpu_count(dep: Deployment, isl: float, osl: float) -> int:
@@ -306,8 +356,13 @@ DEFAULT_SHAPE = (1000, 1000)
 
 
 def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = None, output_tokens: float | None = None,
-            as_of: date | None = None, base_dir: str | Path | None = None) -> ResolvedSelfhost:
-    """Look up everything a ``selfhost:`` candidate names and build the engine's inputs."""
+            as_of: date | None = None, base_dir: str | Path | None = None,
+            rent_label: str = "scenario") -> ResolvedSelfhost:
+    """Look up everything a ``selfhost:`` candidate names and build the engine's inputs.
+
+    ``as_of`` (None: no date check, the latest rental prices): a model released after it
+    raises :class:`NotAvailable`. ``rent_label`` names where ``rent_per_gpu_hour`` came
+    from in the price line ("scenario", or "--rent-per-gpu-hour" on the command line)."""
     from dataclasses import replace
 
     from ..engine.selfhost import CostInputs, Deployment, check_parallelism
@@ -323,6 +378,12 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     if not model.open_weights:
         raise TcoError(f"model {model.id!r} is not open weights: it cannot be self-hosted",
                        hint="pick an open model, or describe your own in a model_file")
+    if as_of is not None and model.released is not None and as_of < model.released:
+        raise NotAvailable(f"{model.id} was released {model.released}", available_from=model.released,
+                           hint=f"it could not be self-hosted on {as_of}; use an as_of date on or after "
+                                f"{model.released}")
+    if spec.model_file is not None and model.provenance.status == "unverified":
+        assumptions.append(f"model {model.id} from {model.provenance.source} (unverified)")
     shape = model_shape(model)
     acc = hw.accelerator(spec.gpu)
     eng = hw.engine(spec.engine)
@@ -404,7 +465,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     else:
         if spec.rent_per_gpu_hour is not None:
             rate = spec.rent_per_gpu_hour
-            price_source = f"rent: ${rate:g} per GPU-hour (scenario)"
+            price_source = f"rent: ${rate:g} per GPU-hour ({rent_label})"
         else:
             if spec.rental is not None:
                 rental = hw.rental(spec.rental)
@@ -439,6 +500,8 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     if spec.gpus is None:
         isl = input_tokens if input_tokens is not None else DEFAULT_SHAPE[0]
         osl = output_tokens if output_tokens is not None else DEFAULT_SHAPE[1]
+        if shape.context_window and isl + osl > shape.context_window:
+            isl, osl = DEFAULT_SHAPE  # the request cannot be served at all (the plan says so): size a usual one
         dep = replace(dep, gpus=default_gpu_count(dep, float(isl), float(osl)))
         assumptions.append(f"{dep.gpus} GPU(s) per replica: the smallest count that fits with room for a batch")
     problem = check_parallelism(shape, dep.gpus, dep.gpus_per_node)
