@@ -38,16 +38,6 @@ SORT_NAMES = {"mark": "marks", "candidate": "candidate", "monthly": "monthly cos
               "quality": "quality", "coverage": "coverage", "per_qp": "cost per quality point", "rank": "rank"}
 
 
-def clip_middle(s: str, n: int) -> str:
-    """``anthropic/claude-3.5-sonnet`` -> ``anthropic/…3.5-sonnet`` when it must fit ``n`` cells."""
-    if len(s) <= n:
-        return s
-    if n <= 1:
-        return s[:n]
-    head = (n - 1) // 2
-    return s[:head] + "…" + s[len(s) - (n - 1 - head):]
-
-
 def _nan(v: float | None) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
