@@ -1,4 +1,9 @@
-"""`tco catalog list` and `tco catalog show`: the catalog as tables or JSON."""
+"""`tco catalog list` and `tco catalog show`: the catalog as tables or JSON.
+
+Kinds: offer, model, benchmark, profile, fx, and the self-hosting hardware (``catalog.hardware``):
+gpu (accelerators), rental (rental offers and the price in force), server (servers to buy),
+engine (serving-engine profiles). ``show ID`` finds any of them.
+"""
 
 from __future__ import annotations
 
@@ -85,13 +90,89 @@ def list_catalog(cat: Catalog, kind: str, as_of: date, fmt: str = "table") -> st
         if fmt == "json":
             return json.dumps({"rates": [r.model_dump(mode="json") for r in cat.fx_rates]}, indent=2) + "\n"
         return _table(rows, ["currency", "per_usd", "period", "usable_from", "type", "default", "status"])
+    if kind in HARDWARE_KINDS:
+        return _list_hardware(cat, kind, as_of, fmt)
+    raise TcoError(f"unknown kind {kind!r}", hint="known: offer, model, benchmark, profile, fx, "
+                   + ", ".join(HARDWARE_KINDS))
+
+
+HARDWARE_KINDS = ("gpu", "rental", "server", "engine")
+
+
+def _n(v: Any, spec: str = "g") -> str:
+    """A figure for a table: unknown (None) is '-', never 0."""
+    return "-" if v is None else f"{v:{spec}}"
+
+
+def _rent_on(hw: Any, rental_id: str, as_of: date) -> tuple[Any, str]:
+    """(price in force on as_of or None, text for a table)."""
+    try:
+        p = hw.rental_price(rental_id, as_of)
+    except TcoError:
+        first = hw.rental(rental_id).prices[0].effective_from
+        return None, f"not yet (from {first})"
+    return p, f"${p.usd_per_gpu_hour:g}"
+
+
+def _list_hardware(cat: Catalog, kind: str, as_of: date, fmt: str) -> str:
+    hw = cat.hardware
     if kind == "gpu":
-        hw = cat.hardware
-        rows = hw.list_rows() if hasattr(hw, "list_rows") else []
+        rows = hw.list_rows(as_of)
         if fmt == "json":
-            return json.dumps({"gpus": rows}, indent=2, default=str) + "\n"
-        return _table(rows, list(rows[0]) if rows else ["id"])
-    raise TcoError(f"unknown kind {kind!r}")
+            return json.dumps({"as_of": as_of.isoformat(), "gpus": rows}, indent=2, default=str) + "\n"
+        disp = [{
+            "id": r["id"], "name": r["name"],
+            "memory GB": _n(r["memory_gb"]) + (f" ({r['memory_usable_gb']:g} usable)" if r["memory_usable_gb"] else ""),
+            "HBM TB/s": _n(r["hbm_tb_s"]), "BF16/FP8 TFLOPS": f"{_n(r['bf16_tflops'])} / {_n(r['fp8_tflops'])}",
+            "link GB/s": _n(r["link_gb_s"]), "TDP W": _n(r["tdp_w"]),
+            "rent $/GPU-h": (_rent_on(hw, r["default_rental"], as_of)[1] + f" ({r['default_rental']})")
+            if r["default_rental"] else "-",
+            "rentals": r["rentals"], "server": r["server"] or "-", "calibration": r["calibration"],
+            "status": r["status"]} for r in rows]
+        head = (f"Accelerators for self-hosting; rent = the default rental's price in force on {as_of} "
+                "(- = unknown, never 0)\n")
+        foot = ("\nMore: tco catalog list --kind rental | server | engine; tco catalog show ID "
+                "(figures, sources, every rental's price history)\n")
+        return head + _table(disp, ["id", "name", "memory GB", "HBM TB/s", "BF16/FP8 TFLOPS", "link GB/s", "TDP W",
+                                    "rent $/GPU-h", "rentals", "server", "calibration", "status"]) + foot
+    if kind == "rental":
+        rows = []
+        for r in hw.rentals.values():
+            p, text = _rent_on(hw, r.id, as_of)
+            rows.append({"id": r.id, "gpu": r.gpu, "provider": r.provider, "kind": r.kind,
+                         "gpus_per_instance": r.gpus_per_instance, "default": r.default,
+                         "usd_per_gpu_hour": p.usd_per_gpu_hour if p else None,
+                         "effective_from": p.effective_from.isoformat() if p else None,
+                         "status": p.provenance.status if p else None, "price_changes": len(r.prices),
+                         "_text": text})
+        if fmt == "json":
+            return json.dumps({"as_of": as_of.isoformat(), "rentals": [{k: v for k, v in r.items() if k != "_text"}
+                                                                        for r in rows]}, indent=2) + "\n"
+        disp = [{**r, "$/GPU-h": r["_text"], "from": r["effective_from"] or "-", "status": r["status"] or "-",
+                 "per instance": r["gpus_per_instance"], "default": "yes" if r["default"] else "",
+                 "prices": r["price_changes"]} for r in rows]
+        return (f"Rental offers and the price in force on {as_of} (USD per GPU-hour; billed in whole instances)\n"
+                + _table(disp, ["id", "gpu", "provider", "kind", "per instance", "$/GPU-h", "from", "status",
+                                "default", "prices"]))
+    if kind == "server":
+        rows = [{"id": x.id, "name": x.name, "gpu": x.gpu, "gpus": x.gpus, "price_low": x.price_usd.low,
+                 "price_mid": x.price_usd.mid, "price_high": x.price_usd.high, "price_year": x.price_usd.year,
+                 "power_kw": x.power_kw, "lifetime_years": x.lifetime_years.default,
+                 "status": x.provenance.status} for x in hw.servers.values()]
+        if fmt == "json":
+            return json.dumps({"servers": rows}, indent=2) + "\n"
+        disp = [{**r, "price USD (low / mid / high)": " / ".join(_n(r[k], ",.0f") for k in
+                                                               ("price_low", "price_mid", "price_high")),
+                 "year": r["price_year"], "kW": _n(r["power_kw"]), "lifetime y": _n(r["lifetime_years"])}
+                for r in rows]
+        return "Servers to buy (one node)\n" + _table(disp, ["id", "gpu", "gpus", "price USD (low / mid / high)", "year",
+                                                             "kW", "lifetime y", "status", "name"])
+    rows = [{"id": e.id, "name": e.name, "calibrated_on": e.calibrated_on or "-", "status": e.provenance.status}
+            for e in hw.engines.values()]
+    if fmt == "json":
+        return json.dumps({"engines": [e.model_dump(mode="json") for e in hw.engines.values()]}, indent=2) + "\n"
+    return "Serving-engine profiles (docs/selfhost-model.md)\n" + _table(rows, ["id", "name", "status",
+                                                                                   "calibrated_on"])
 
 
 def show(cat: Catalog, item: str, fmt: str = "table") -> str:
@@ -107,9 +188,69 @@ def show(cat: Catalog, item: str, fmt: str = "table") -> str:
             if fmt == "json":
                 return json.dumps({kind: data}, indent=2, ensure_ascii=False) + "\n"
             return f"{kind} {item}\n" + _yamlish(data, 1)
+    hw = cat.hardware
+    if item in hw.rentals:
+        return _show_rental(cat, item, fmt)
+    for kind, coll in (("gpu", hw.accelerators), ("server", hw.servers), ("engine", hw.engines)):
+        if item in coll:
+            data = coll[item].model_dump(mode="json")
+            if kind == "gpu":
+                srv = hw.server_for(item)
+                data["server"] = srv.id if srv else None
+                data["rentals"] = {r.id: [{"effective_from": p.effective_from.isoformat(),
+                                           "usd_per_gpu_hour": p.usd_per_gpu_hour, "status": p.provenance.status}
+                                          for p in r.prices] for r in hw.rentals_for(item)}
+                default = hw.default_rental(item)
+                data["default_rental"] = default.id if default else None
+            if fmt == "json":
+                return json.dumps({kind: data}, indent=2, ensure_ascii=False) + "\n"
+            what = {"gpu": "accelerator", "server": "server", "engine": "engine profile"}[kind]
+            if kind == "gpu":  # one line per rental offer: its price history
+                data["rentals"] = {rid: ", ".join(f"${p['usd_per_gpu_hour']:g} from {p['effective_from']} ({p['status']})"
+                                                  for p in hist) for rid, hist in data["rentals"].items()}
+            return f"{what} {item}\n" + _yamlish(_unknown(data), 1) + (
+                "  (rental sources: tco catalog show RENTAL-ID)\n" if kind == "gpu" and data["rentals"] else "")
     raise TcoError(f"unknown id {item!r}", hint=did_you_mean(item, list(cat.offers) + list(cat.models)
-                                                             + list(cat.benchmarks) + list(cat.profiles))
-                   or "see `tco catalog list`")
+                                                             + list(cat.benchmarks) + list(cat.profiles)
+                                                             + list(hw.accelerators) + list(hw.rentals)
+                                                             + list(hw.servers) + list(hw.engines))
+                   or "see `tco catalog list` (and --kind gpu, rental, server, engine)")
+
+
+def _show_rental(cat: Catalog, rid: str, fmt: str) -> str:
+    hw = cat.hardware
+    r = hw.rentals[rid]
+    hist = []
+    for i, p in enumerate(r.prices):
+        until = r.prices[i + 1].effective_from.isoformat() if i + 1 < len(r.prices) else None
+        hist.append({"effective_from": p.effective_from.isoformat(), "until": until,
+                     "usd_per_gpu_hour": p.usd_per_gpu_hour,
+                     "usd_per_instance_hour": round(p.usd_per_gpu_hour * r.gpus_per_instance, 4),
+                     **p.provenance.model_dump(mode="json")})
+    data = {"id": rid, "name": r.name, "provider": r.provider, "gpu": r.gpu, "kind": r.kind,
+            "gpus_per_instance": r.gpus_per_instance, "default": r.default, "prices": hist}
+    if fmt == "json":
+        return json.dumps({"rental": data}, indent=2, ensure_ascii=False) + "\n"
+    lines = [f"{rid}  ({r.name}; {r.provider}; {r.kind})",
+             f"  gpu {r.gpu}, billed in instances of {r.gpus_per_instance} GPU(s)"
+             + ("; the default rental for this GPU" if r.default else ""), ""]
+    rows = [{"from": h["effective_from"], "until": h["until"] or "(current)", "$/GPU-h": f"{h['usd_per_gpu_hour']:g}",
+             "$/instance-h": f"{h['usd_per_instance_hour']:g}", "status": h["status"]} for h in hist]
+    lines.append(_table(rows, ["from", "until", "$/GPU-h", "$/instance-h", "status"]).rstrip())
+    lines += ["", "Sources"]
+    for h in hist:
+        lines.append(f"  {h['effective_from']}: {h['source']} (checked {h['checked']})"
+                     + (f"; note: {h['note']}" if h["note"] else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _unknown(v: Any) -> Any:
+    """None shown as 'unknown' (a missing figure is unknown, never 0)."""
+    if isinstance(v, dict):
+        return {k: _unknown(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_unknown(x) for x in v]
+    return "unknown" if v is None else v
 
 
 def _yamlish(v: Any, depth: int) -> str:

@@ -122,16 +122,27 @@ class Hardware:
                            hint=f"use an as_of date on or after {first}")
         return current
 
-    def list_rows(self) -> list[dict[str, Any]]:
-        """One row per accelerator for ``tco catalog list --kind gpu``."""
+    def list_rows(self, as_of: date | None = None) -> list[dict[str, Any]]:
+        """One row per accelerator for ``tco catalog list --kind gpu``: figures (None =
+        unknown), the default rental and its price in force on ``as_of`` (default: the
+        latest; None before its first price), the rental offers and the server on record."""
         rows = []
         for a in self.accelerators.values():
             rent = self.default_rental(a.id)
+            price = None
+            if rent is not None:
+                try:
+                    price = self.rental_price(rent.id, as_of)
+                except TcoError:
+                    price = None
+            srv = self.server_for(a.id)
             rows.append({
-                "id": a.id, "name": a.name, "memory_gb": a.memory_gb, "hbm_tb_s": a.hbm_tb_s,
-                "bf16_tflops": a.bf16_tflops, "fp8_tflops": a.fp8_tflops, "tdp_w": a.tdp_w,
+                "id": a.id, "name": a.name, "memory_gb": a.memory_gb, "memory_usable_gb": a.memory_usable_gb,
+                "hbm_tb_s": a.hbm_tb_s, "bf16_tflops": a.bf16_tflops, "fp8_tflops": a.fp8_tflops, "tdp_w": a.tdp_w,
                 "link_gb_s": a.link_gb_s, "default_rental": rent.id if rent else None,
-                "usd_per_gpu_hour": rent.prices[-1].usd_per_gpu_hour if rent else None,
+                "usd_per_gpu_hour": price.usd_per_gpu_hour if price else None,
+                "rent_effective_from": price.effective_from.isoformat() if price else None,
+                "rentals": len(self.rentals_for(a.id)), "server": srv.id if srv else None,
                 "calibration": a.efficiency.status, "status": a.provenance.status,
             })
         return rows
