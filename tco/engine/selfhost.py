@@ -825,11 +825,15 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
 
     tt = dep.ttft_ms / 1e3 if dep.ttft_ms else np.inf
     tp_ = dep.tpot_ms / 1e3 if dep.tpot_ms else np.inf
-    # memory, throughput and latency depend on the shape (gpus, input, output) only: compute
-    # them once per distinct shape (a volume sweep has one) and spread them over the points
-    key = np.stack([g.reshape(-1), i.reshape(-1), o.reshape(-1)], axis=1)
-    uniq, inv = np.unique(key, axis=0, return_inverse=True) if key.shape[0] > 1 else (key, np.zeros(1, int))
-    gu, iu, ou = uniq[:, 0], uniq[:, 1], uniq[:, 2]
+    # memory, throughput and latency depend on the shape (gpus, input, output) only: when every
+    # point has the same shape (a volume sweep) compute them once and spread them over the points
+    flat = [x.reshape(-1) for x in (g, i, o)]
+    if all(x.size == 0 or (x == x[0]).all() for x in flat):
+        inv = np.zeros(max(flat[0].size, 1), dtype=np.intp)
+        gu, iu, ou = (x[:1] if x.size else np.zeros(1) for x in flat)
+    else:
+        inv = np.arange(flat[0].size)
+        gu, iu, ou = flat
     mf = _spread(memory_fit(dep, gu, iu, ou, _c=c), inv, shape)
     thr = max_throughput(dep, gu, iu, ou, _c=c)[0][inv.reshape(-1)].reshape(shape)
     slo = _spread(slo_throughput(dep, gu, iu, ou, tt, tp_, _c=c), inv, shape)
