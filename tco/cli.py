@@ -89,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("catalog", help="browse the pricing catalog")
     csub = c.add_subparsers(dest="catalog_command", metavar="SUBCOMMAND")
     cl = csub.add_parser("list", help="list offers (with the price in force), models, benchmarks, profiles, fx")
-    cl.add_argument("--kind", choices=("offer", "model", "benchmark", "profile", "fx", "gpu"), default="offer",
+    cl.add_argument("--kind", choices=("offer", "model", "benchmark", "profile", "fx", "gpu", "rental", "server",
+                                       "engine"), default="offer",
                     help="what to list (default: offer)")
     cl.add_argument("--as-of", type=_date, help="price date for offers (default: today)")
     cl.add_argument("--format", "-f", choices=("table", "json"), default="table", help="output format")

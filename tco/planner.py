@@ -417,8 +417,7 @@ def _resolve_selfhost(scenario: Scenario, catalog: Catalog, cand: SelfhostCandid
         return resolve_candidate(scenario, catalog, cand, i, as_of)
     except TcoError as e:
         sub = tuple(int(p) if p.isdigit() else p for p in e.field.split(".")) if e.field else ()
-        if e.field:
-            e = TcoError(e.message, file=e.file, line=e.line, col=e.col, hint=e.hint)
+        e.field = None  # the scenario path below replaces the spec-relative one (keeps the error's class)
         raise _relocate(e, scenario, (*loc, *sub)) from None
 
 

@@ -212,7 +212,7 @@ def render_table(est: Estimate) -> str:
                      f" ({bv.quality:.1f} quality, {money(bv.monthly_cost, cur)}/month)")
     if est.breakeven:
         lines.append("")
-        lines.append("Break-even (self-hosted vs API, requests/day at which self-hosting becomes cheaper):")
+        lines.append("Break-even (request volumes at which each self-hosted candidate is cheaper than each API):")
         for b in est.breakeven:
             lines.append("  " + breakeven_text(b))
     lines.append("")
@@ -244,10 +244,9 @@ def render_table(est: Estimate) -> str:
 
 
 def breakeven_text(b: dict[str, Any]) -> str:
-    v = b.get("requests_per_day")
-    if v is None:
-        return f"{b['selfhost']} vs {b['api']}: {b.get('note', 'never cheaper in the range searched')}"
-    return f"{b['selfhost']} vs {b['api']}: {v:,.0f} requests/day"
+    """One line per (self-hosted, API) pair: where self-hosting is cheaper, in words."""
+    now = " (cheaper at the current volume)" if b.get("cheaper_at_current_volume") else ""
+    return f"{b['selfhost']} vs {b['api']}: {b.get('note', 'never cheaper')}{now}"
 
 
 CSV_FIELDS = ["rank", "id", "offer", "kind", "model", "provider", "discount", "monthly_cost", "cost_per_mtok", "quality",
