@@ -208,11 +208,14 @@ def breakeven_report(scenario: Scenario, catalog: Catalog, *, as_of: date | None
     from .report import money
 
     est = estimate(scenario, catalog, as_of=as_of, currency=currency)
+    from .planner import _locate
+
+    where = _locate(scenario, ("candidates",))
     if not any(c.kind == "selfhost" for c in est.candidates):
-        raise TcoError("no self-hosted candidate in the scenario", field="candidates",
+        raise TcoError("no self-hosted candidate in the scenario", **where,
                        hint="add one: - selfhost: {model: llama-3.1-70b-instruct, precision: fp8, gpu: h100-sxm-80gb}")
     if not any(c.kind == "api" for c in est.candidates):
-        raise TcoError("no API candidate in the scenario to compare with", field="candidates",
+        raise TcoError("no API candidate in the scenario to compare with", **where,
                        hint="add an offer id such as openai/gpt-4o")
     if fmt == "json":
         import json
