@@ -344,9 +344,13 @@ class TcoApp(App[int]):
 
     def _settle(self) -> None:
         self._settle_timer = None
-        if self.session.stale_warnings:
+        if not self.session.stale_warnings or not self.query("#table"):
+            return  # nothing stale, or the app is shutting down
+        try:
             self.session.settle()
-            self.push_results()
+        except EditError:
+            return
+        self.push_results()
 
     @on(DataTable.RowHighlighted, "#table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
