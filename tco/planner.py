@@ -66,12 +66,13 @@ def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = No
     no pydantic at all. Any error on the cached path re-runs the full path, which reports
     it with its file, line and column.
     """
+    from . import cache
     from .catalog import scenario_cache_file
 
     data = yamlio.read_bytes(path)
-    cache = scenario_cache_file(catalog, data)
-    if cache is not None:
-        sc = _read_cache(cache)
+    cache_file = scenario_cache_file(catalog, data)
+    if cache_file is not None:
+        sc = cache.read(cache_file)
         if sc is not None:
             try:
                 return estimate(sc, catalog, as_of=as_of, currency=currency, strict=strict)
@@ -79,36 +80,11 @@ def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = No
                 pass  # fall through: the full path reports the error with its location
     scenario = load_scenario(path, catalog)
     est = estimate(scenario, catalog, as_of=as_of, currency=currency, strict=strict)
-    if cache is not None and not any(candidate_kind(c) == "selfhost-spec" for c in scenario.candidates):
+    if cache_file is not None and not any(candidate_kind(c) == "selfhost-spec" for c in scenario.candidates):
         from .records import freeze
 
-        _write_cache(cache, freeze(scenario))
+        cache.write(cache_file, freeze(scenario))
     return est
-
-
-def _read_cache(path: Path) -> Any:
-    import pickle
-
-    try:
-        with path.open("rb") as fh:
-            return pickle.load(fh)
-    except Exception:  # noqa: BLE001 - a cache that cannot be read is a miss
-        return None
-
-
-def _write_cache(path: Path, obj: Any) -> None:
-    import os
-    import pickle
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".scenario-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except Exception:  # noqa: BLE001 - read-only home, full disk: run without a cache
-        return
 
 
 def candidate_kind(cand: Any) -> str:

@@ -75,7 +75,7 @@ class Document:
 def read_bytes(path: str | Path) -> bytes:
     """The file's bytes, or a one-line error naming it."""
     if not str(path):
-        raise TcoError("empty file name", hint="give the path of a scenario YAML file")
+        raise TcoError("empty file name", hint="give the path of a YAML file")
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:
@@ -87,19 +87,12 @@ def read_bytes(path: str | Path) -> bytes:
 
 
 def read_text(path: str | Path) -> str:
-    if not str(path):
-        raise TcoError("empty file name", hint="give the path of a YAML file")
-    p = Path(path)
+    """The file as UTF-8 text, or a one-line error naming it."""
+    data = read_bytes(path)
     try:
-        return p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TcoError("file not found", file=str(path), hint="check the path") from None
-    except IsADirectoryError:
-        raise TcoError("is a directory, expected a YAML file", file=str(path)) from None
+        return data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise TcoError(f"not UTF-8 text ({e.reason} at byte {e.start})", file=str(path)) from None
-    except OSError as e:
-        raise TcoError(f"cannot read: {e.strerror}", file=str(path)) from None
 
 
 def parse(text: str, path: str) -> Document:

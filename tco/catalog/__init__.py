@@ -68,31 +68,22 @@ def _load(path: Path) -> Catalog:
     Python versions; any change re-validates. ``TCO_NO_CACHE=1`` turns it off.
     A cache that cannot be read or written is ignored: it only ever saves time.
     """
-    if os.environ.get("TCO_NO_CACHE") == "1":
+    from .. import cache
+
+    if not cache.enabled():
         return load_catalog_dir(path)
     cache_file = _cache_file(path)
-    if cache_file is not None and cache_file.is_file():
-        import pickle
-
-        try:
-            with cache_file.open("rb") as fh:
-                cat = pickle.load(fh)
-            if isinstance(cat, Catalog):
-                cat.root = path
-                cat.fingerprint = cache_file.stem
-                return cat
-        except Exception:  # noqa: BLE001 - a broken cache is just a cache miss
-            pass
+    if cache_file is not None:
+        cat = cache.read(cache_file)
+        if isinstance(cat, Catalog):
+            cat.root = path
+            cat.fingerprint = cache_file.stem
+            return cat
     cat = load_catalog_dir(path)
     if cache_file is not None:
-        _write_cache(cache_file, cat)
+        cache.write(cache_file, cat)
         cat.fingerprint = cache_file.stem
     return cat
-
-
-def _cache_dir() -> Path:
-    return Path(os.environ.get("TCO_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "tco"))
 
 
 def scenario_cache_file(catalog: Catalog, data: bytes) -> Path | None:
@@ -100,7 +91,9 @@ def scenario_cache_file(catalog: Catalog, data: bytes) -> Path | None:
     catalog and this schema code (None when caching is off)."""
     import hashlib
 
-    if os.environ.get("TCO_NO_CACHE") == "1" or not catalog.fingerprint:
+    from .. import cache
+
+    if not cache.enabled() or not catalog.fingerprint:
         return None
     here = Path(__file__).resolve().parent.parent
     h = hashlib.sha256(data)
@@ -111,7 +104,7 @@ def scenario_cache_file(catalog: Catalog, data: bytes) -> Path | None:
             h.update(f"{src}|{st.st_size}|{st.st_mtime_ns}".encode())
     except OSError:
         return None
-    return _cache_dir() / f"scenario-{h.hexdigest()[:24]}.pickle"
+    return cache.cache_dir() / f"scenario-{h.hexdigest()[:24]}.pickle"
 
 
 def _cache_file(path: Path) -> Path | None:
@@ -137,18 +130,6 @@ def _cache_file(path: Path) -> Path | None:
         return None
     key = "\n".join([str(path), __version__, sys.version, *entries])
     digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-    return _cache_dir() / f"catalog-{digest}.pickle"
+    from .. import cache
 
-
-def _write_cache(cache_file: Path, cat: Catalog) -> None:
-    import pickle
-    import tempfile
-
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".catalog-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(cat, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_file)
-    except Exception:  # noqa: BLE001 - read-only home, full disk: run without a cache
-        return
+    return cache.cache_dir() / f"catalog-{digest}.pickle"
