@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from .catalog import Catalog
-from .errors import NotAvailable, TcoError, did_you_mean
+from .errors import NotAvailable, TcoError, UnknownPrice, did_you_mean
 
 
 def _fmt(v: float | None) -> str:
@@ -35,9 +35,10 @@ def offer_rows(cat: Catalog, as_of: date) -> list[dict[str, Any]]:
         try:
             p = cat.price_at(oid, as_of)
         except NotAvailable as e:
+            status = (f"price unknown (first recorded {e.available_from})" if isinstance(e, UnknownPrice)
+                      else f"not yet (from {e.available_from})")
             rows.append({"id": oid, "model": offer.model, "currency": "", "input_per_mtok": None,
-                         "output_per_mtok": None, "cached_per_mtok": None, "from": "",
-                         "status": f"not yet (from {e.available_from})"})
+                         "output_per_mtok": None, "cached_per_mtok": None, "from": "", "status": status})
             continue
         rows.append({"id": oid, "model": offer.model, "currency": p.currency,
                      "input_per_mtok": p.per_mtok(p.input), "output_per_mtok": p.per_mtok(p.output),

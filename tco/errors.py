@@ -111,3 +111,8 @@ class NotAvailable(TcoError):
                            col=self.col if self.col is not None else col, field=self.field or field,
                            hint=self.hint)
         return err
+
+
+class UnknownPrice(NotAvailable):
+    """An offer that existed on the date, but whose price then is not on record
+    (``available_from`` is the first recorded price's date)."""

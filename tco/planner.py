@@ -18,7 +18,7 @@ from . import yamlio
 from .catalog import Catalog, load_catalog
 from .engine.api import ApiPrices, api_cost
 from .engine.quality import cost_per_quality_point, normalize, quality, rank
-from .errors import NotAvailable, TcoError, did_you_mean
+from .errors import NotAvailable, TcoError, UnknownPrice, did_you_mean
 
 if TYPE_CHECKING:  # pydantic schemas are imported only to validate a file (cold path)
     from .model.scenario import Scenario, SelfhostCandidate
@@ -281,6 +281,13 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             r = Resolved(label, label, "api", offer.model, catalog.offer_provider[offer_id])
             try:
                 point = catalog.price_at(offer_id, as_of)
+            except UnknownPrice as e:  # it existed, its price then is unknown: in the table, unpriced
+                r.warnings.append(f"price unknown on {as_of}: {e.message} (no cost, not ranked)")
+                api_rows.append(dict(_UNPRICED, discount=discount))
+                api_index.append(i)
+                resolved.append(r)
+                seen.add(r.id)
+                continue
             except NotAvailable as e:
                 located = _relocate(e, scenario, loc)
                 if strict:

@@ -175,3 +175,15 @@ def test_library_accepts_iso_dates_and_lowercase_currency(fixture_catalog) -> No
     assert e.as_of == "2024-05-31" and e.currency == "CNY"
     with pytest.raises(KeyError, match="no candidate 'nope'"):
         e.candidate("nope")
+
+
+def test_existing_offer_with_unknown_price_is_kept_unpriced(fixture_catalog) -> None:
+    # acme/gap launched 2024-01-01, first recorded price 2024-03-01: on 2024-02-01 it existed, price unknown
+    text = BASE.replace("as_of: 2024-06-01", "as_of: 2024-02-01").replace(
+        "candidates: [acme/flat,", "candidates: [acme/gap, acme/flat,")
+    text = text.replace(", yuan/chat, acme/late", ", acme/late")
+    e = est(fixture_catalog, text)
+    assert e.candidate("acme/late").available_from  # unlaunched: excluded; acme/gap: kept, unpriced
+    gap = e.candidate("acme/gap")
+    assert math.isnan(gap.monthly_cost) and gap.rank is None and gap.available_from is None
+    assert any("price unknown on 2024-02-01" in w and "2024-03-01" in w for w in gap.warnings)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import yamlio
-from ..errors import NotAvailable, TcoError, did_you_mean, lookup
+from ..errors import NotAvailable, TcoError, UnknownPrice, did_you_mean, lookup
 from ..records import Record, freeze
 
 if TYPE_CHECKING:  # the pydantic schemas are imported only to validate (cold path)
@@ -74,7 +74,10 @@ class Catalog:
                 break
         if current is None:
             first = offer.prices[0].effective_from
-            if offer.launched and offer.launched > as_of:
+            if offer.launched and offer.launched <= as_of:
+                raise UnknownPrice(f"{offer_id} existed on {as_of} (launched {offer.launched}) but its price then "
+                                   f"is not on record: the earliest recorded price is from {first}", first)
+            if offer.launched:
                 msg = f"{offer_id} did not exist on {as_of}: it launched {offer.launched}"
             else:
                 msg = f"no price on record for {offer_id} on {as_of}: the earliest is effective {first}"

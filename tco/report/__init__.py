@@ -163,6 +163,9 @@ def _breakdown(c: CandidateResult, est: Estimate) -> list[str]:
     if c.available_from:
         out.append(f"  └─ not available on {est.as_of}; first available {c.available_from}")
         return out
+    if c.kind == "api" and c.price is None:
+        out.append(f"  └─ price unknown on {est.as_of} (see the warnings)")
+        return out
     items = []
     w = est.workload
     if c.price and w["input_tokens_per_month"] is not None:
