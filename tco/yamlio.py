@@ -178,16 +178,36 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc) if loc else "(top level)"
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    # pydantic adds union/tagged-union member names to loc (e.g. 'str', 'function-after[...]');
-    # keep only the parts that exist in the document.
+_TYPE_TAGS = {"str", "int", "float", "bool", "dict", "list", "tuple", "date", "constrained-str"}
+
+
+def _clean_loc(loc: tuple[Any, ...], node: yaml.Node | None) -> tuple[Any, ...]:
+    """``loc`` without the union/validator tags pydantic adds ('str', 'function-after[...]',
+    a discriminator tag): a part that names a key present in the document is always kept."""
     from .model.scenario import CANDIDATE_TAGS
 
-    skip = {"str", "int", "float", "bool", "dict", "list", "tuple", "date", "list[...]"} | CANDIDATE_TAGS
-    return tuple(p for p in loc if isinstance(p, int) or ("[" not in str(p) and str(p) not in skip))
+    out: list[Any] = []
+    cur = node
+    for p in loc:
+        if isinstance(p, int):
+            out.append(p)
+            cur = cur.value[p] if isinstance(cur, yaml.SequenceNode) and 0 <= p < len(cur.value) else None
+            continue
+        key = str(p)
+        if isinstance(cur, yaml.MappingNode):
+            nxt = next((v for k, v in cur.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+            if nxt is not None:
+                out.append(p)
+                cur = nxt
+                continue
+        if key in _TYPE_TAGS or key in CANDIDATE_TAGS or "[" in key:
+            continue
+        out.append(p)
+        cur = None
+    return tuple(out)
 
 
-_ALIASES = {"label": "name", "name": "label"}
+_ALIASES = {"label": "name", "name": "label", "date": "as_of", "price_date": "as_of"}
 """Fields that play the same part in different kinds of entry (an offer's label, a deployment's name)."""
 
 
@@ -201,7 +221,7 @@ def validation_error(doc: Document, err: Any, allowed: dict[tuple[Any, ...], lis
         return (order.get(e["type"], 2), -len(e["loc"]))
 
     e = sorted(errors, key=rank)[0] if errors else {"loc": (), "msg": str(err), "type": ""}
-    loc = _clean_loc(tuple(e["loc"]))
+    loc = _clean_loc(tuple(e["loc"]), doc.node)
     full = field_prefix + loc
     msg = e["msg"]
     hint = None
@@ -211,12 +231,12 @@ def validation_error(doc: Document, err: Any, allowed: dict[tuple[Any, ...], lis
         if allowed is not None:
             choices = allowed.get(tuple(p for p in loc[:-1] if not isinstance(p, int)), [])
             # a field that exists in a sibling kind of entry (an offer's label: on a selfhost entry)
-            word = str(loc[-1])
+            word = str(loc[-1]) if loc else "?"
             hint = did_you_mean(word, [c for c in choices if c != word])
             alias = _ALIASES.get(word)
             if alias in choices:
                 hint = f"did you mean {alias!r}?"
-            if str(loc[-1]) in choices:
+            if word in choices:
                 hint = "not allowed in this kind of entry" + (f"; {hint}" if hint else "")
             if hint is None and choices:
                 hint = "allowed: " + ", ".join(choices)
