@@ -301,6 +301,11 @@ def cmd_breakeven(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
+    from .errors import TcoError
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise TcoError("the interactive app needs a terminal (stdin and stdout are not one)",
+                       hint="in scripts and CI use `tco estimate FILE`; `tco --help` lists the commands")
     try:
         from .tui.app import run_app
     except ImportError as e:

@@ -170,3 +170,8 @@ def test_warm_runs_skip_pydantic_and_print_the_same(tmp_path) -> None:
     p = _subprocess("-m", "tco", "estimate", EXAMPLE, "--strict", env=env)
     assert p.returncode == 2 and "support-assistant.yaml:18:5: candidates.1: openai/gpt-4o-mini did not exist" \
         in p.stderr
+
+
+def test_app_without_a_terminal_says_so() -> None:
+    p = _subprocess("-m", "tco")
+    assert p.returncode == 2 and "needs a terminal" in p.stderr and p.stdout == ""
