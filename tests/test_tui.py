@@ -171,15 +171,21 @@ def test_quality_profile_and_latency_fields(scenario_file: Path, catalog: Any) -
         seen["cover"] = cell(app, "deepseek/deepseek-chat", "coverage")
         await type_into(pilot, "profile", "general")
         seen["profile"] = app.session.estimate.quality_profile["name"]
-        await type_into(pilot, "ttft", "2000")
-        seen["latency"] = app.session.latency
+        # no self-hosted candidate: the latency fields say so and take no input
+        ttft = app.panel.input("ttft")
+        seen["ttft"] = (ttft.disabled, ttft.placeholder, ttft.value)
 
     app = drive(Session.open(scenario_file, catalog), steps)
     assert seen["q"] == "90.2"  # GPT-4o HumanEval alone
     assert seen["cover"] == "100%"
     assert seen["profile"] == "general"
-    assert seen["latency"] == (2000, None)
+    assert seen["ttft"] == (True, "no self-hosted", "")
     assert app.session.data["quality"]["profile"] == "general"
+    from tco.tui.state import EditError
+
+    with pytest.raises(EditError, match="no self-hosted"):
+        app.session.edit("ttft", "2000")
+    assert "latency" not in str(app.session.data)
 
 
 # ---- sorting -----------------------------------------------------------------------------
@@ -669,7 +675,11 @@ def test_run_app_opens_a_file(scenario_file: Path, monkeypatch: Any) -> None:
         ran["path"] = self.session.path
         return 0
 
+    import sys
+
     monkeypatch.setattr(app_module.TcoApp, "run", fake_run)
+    for stream in (sys.stdin, sys.stdout):  # the app refuses to start without a terminal
+        monkeypatch.setattr(stream, "isatty", lambda: True, raising=False)
     assert main(["tui", str(scenario_file)]) == 0
     assert ran["path"] == scenario_file
     bad = scenario_file.parent / "bad.yaml"
@@ -720,7 +730,58 @@ def test_latency_targets_go_to_every_selfhosted_candidate(tmp_path: Path, catalo
     assert seen["errors"] == {}
     assert "target 1500 ms" in seen["detail"] and "target 50 ms" in seen["detail"]
     assert "latency" not in seen["cleared"]
-    assert app.session.latency == (None, None)
+    assert app.session.latency_field("ttft") == ("", "none", True)
+
+
+OPEN_VS_CLOSED = ROOT / "scenarios" / "open-vs-closed-405b.yaml"
+
+
+def test_opening_a_scenario_changes_nothing(tmp_path: Path, catalog: Any) -> None:
+    """Two self-hosted candidates with different latency targets: the app shows "mixed",
+    leaves both alone, computes what ``tco estimate`` computes, and a save without edits
+    writes the same bytes."""
+    import tco
+
+    p = tmp_path / OPEN_VS_CLOSED.name
+    shutil.copy(OPEN_VS_CLOSED, p)
+    before = p.read_bytes()
+    cli = {c.id: c for c in tco.estimate(p, catalog).candidates}
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        seen["title"] = (app.title, app.sub_title)
+        seen["modified"] = app.session.modified
+        seen["fields"] = {k: (app.panel.input(k).value, app.panel.input(k).placeholder) for k in ("ttft", "tpot")}
+        seen["costs"] = {c.id: c.monthly_cost for c in app.session.estimate.candidates}
+        seen["nodes"] = {c.id: (c.selfhost or {}).get("nodes") for c in app.session.estimate.candidates}
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    drive(Session.open(p, catalog), steps)
+    assert not seen["modified"] and not seen["title"][0].startswith("●") and "modified" not in seen["title"][1]
+    assert seen["fields"] == {"ttft": ("", "mixed"), "tpot": ("", "mixed")}
+    assert seen["costs"] == {i: c.monthly_cost for i, c in cli.items()}
+    assert seen["nodes"] == {i: (c.selfhost or {}).get("nodes") for i, c in cli.items()}
+    assert p.read_bytes() == before
+
+
+def test_typing_a_latency_target_sets_only_that_target(tmp_path: Path, catalog: Any) -> None:
+    p = tmp_path / OPEN_VS_CLOSED.name
+    shutil.copy(OPEN_VS_CLOSED, p)
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await type_into(pilot, "ttft", "1500")
+        seen["tpot"] = (app.panel.input("tpot").value, app.panel.input("tpot").placeholder)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    app = drive(Session.open(p, catalog), steps)
+    lat = [c["selfhost"]["latency"] for c in app.session.data["candidates"] if isinstance(c, dict)]
+    assert lat == [{"ttft_ms": 1500, "tpot_ms": 100}, {"ttft_ms": 1500, "tpot_ms": 50}]
+    assert seen["tpot"] == ("", "mixed")
+    text = p.read_text()
+    assert "latency: {ttft_ms: 1500, tpot_ms: 100}" in text and "latency: {ttft_ms: 1500, tpot_ms: 50}" in text
 
 
 def test_cursor_and_scroll_survive_a_recompute_with_every_offer(tmp_path: Path, catalog: Any) -> None:

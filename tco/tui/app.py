@@ -127,6 +127,7 @@ class TcoApp(App[int]):
         self.query_one("#volume", ChartView).set_painter(self._paint_volume)
         self.query_one("#prices", ChartView).set_painter(self._paint_prices)
         self.push_results()
+        self.sync_latency_fields()
         self.table.focus()
         self.table.move_cursor(row=0)
 
@@ -143,6 +144,14 @@ class TcoApp(App[int]):
         self._update_title()
         self._refresh_lower()
         self.recomputes += 1
+
+    def sync_latency_fields(self) -> None:
+        """Show what the ttft/tpot fields apply to after the candidates changed: the common
+        target, "mixed", or disabled when there is no self-hosted candidate."""
+        for key in ("ttft", "tpot"):
+            text, placeholder, enabled = self.session.latency_field(key)
+            self.panel.set_field(key, text, placeholder, enabled)
+        self.panel.show_status(self._summary())
 
     def _file_order(self) -> list[Any]:
         est = self.session.estimate
@@ -200,7 +209,7 @@ class TcoApp(App[int]):
         except KeyError:
             return Text("no candidate highlighted", "dim")
         if c.kind == "selfhost":
-            return selfhost_detail(c, est.currency, self.session.latency, width)
+            return selfhost_detail(c, est.currency, self.session.latency_targets(candidate_id), width)
         return api_detail(c, self._detail_context(candidate_id), width)
 
     def _detail_context(self, candidate_id: str) -> DetailContext:
@@ -220,7 +229,7 @@ class TcoApp(App[int]):
             offer_name=offer.name if offer else "", offer_id=offer_id,
             launched=offer.launched.isoformat() if offer is not None and offer.launched else None,
             context_window=offer.context_window if offer else None, workload=est.workload,
-            latency_targets=s.latency, convert=s.convert,
+            convert=s.convert,
         )
 
     # ---- charts ----
@@ -440,6 +449,7 @@ class TcoApp(App[int]):
         except EditError as e:
             return str(e)
         self.push_results()
+        self.sync_latency_fields()
         new = [i for i in self.session.candidate_ids if i not in before]
         if new:
             self.current_id = new[0]
@@ -473,6 +483,7 @@ class TcoApp(App[int]):
             return
         self.current_id = None
         self.push_results()
+        self.sync_latency_fields()
         if self.table.row_count:
             self.table.move_cursor(row=min(row, self.table.row_count - 1), animate=False)
             self.current_id = self.table.current_id()
@@ -581,7 +592,8 @@ class TcoApp(App[int]):
                 ("escape", "back to the table"),
                 ("invalid value", "marked red with the reason below; the last valid results stay"),
                 ("quality", "a profile name (general, code, ...) or weights: mmlu-cot:1, humaneval:1"),
-                ("ttft / tpot", "latency targets (ms) for every self-hosted candidate; empty: none")]),
+                ("ttft / tpot", "latency targets (ms): typing sets them on every self-hosted candidate; "
+                                "empty: none; mixed: they differ (left alone until you type)")]),
             ("Lower panel", [(k.upper(), t) for _, t, k in VIEWS] + [("v", "next view"),
                                                                      ("click a view name", "show it")]),
         ]

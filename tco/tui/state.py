@@ -197,10 +197,10 @@ FIELDS: dict[str, Field] = {f.key: f for f in (
     Field("currency", "cur", "report currency (USD, CNY, EUR, ...)", _currency, True, "USD"),
     Field("profile", "quality", "built-in profile name or weights like mmlu-cot:1, humaneval:1", parse_profile,
           True),
-    Field("ttft", "ttft ms", "time-to-first-token target for self-hosted candidates (empty: none)", _latency, True,
-          "none"),
-    Field("tpot", "tpot ms", "time-per-output-token target for self-hosted candidates (empty: none)", _latency,
-          True, "none"),
+    Field("ttft", "ttft ms", "time-to-first-token target; typing sets it on every self-hosted candidate "
+          "(empty: none; 'mixed': their targets differ and are left alone until you type)", _latency, True, "none"),
+    Field("tpot", "tpot ms", "time-per-output-token target; typing sets it on every self-hosted candidate "
+          "(empty: none; 'mixed': their targets differ and are left alone until you type)", _latency, True, "none"),
 )}
 
 
@@ -234,7 +234,6 @@ class Session:
         self.path = path
         """Where ctrl+s writes; None until a save-as (the built-in example is never overwritten)."""
         self.display_name = display_name
-        self.latency: tuple[float | None, float | None] = self._initial_latency()
         self.scenario: Any = None
         self.compiled: Compiled | None = None
         self.sweep: SweepResult | None = None
@@ -266,13 +265,40 @@ class Session:
         name = "built-in example (read-only)" if builtin else str(p)
         return cls(catalog, data, text, None if builtin else p, name)
 
-    def _initial_latency(self) -> tuple[float | None, float | None]:
+    # ---- latency targets: each self-hosted candidate keeps its own ----
+
+    def _latency_values(self, key: str) -> list[Any]:
+        """The ``key`` (ttft/tpot) target of every self-hosted candidate, in file order."""
+        mk = _LATENCY_KEYS[key]
+        out = []
         for c in self.data.get("candidates", []):
             if isinstance(c, dict) and isinstance(c.get("selfhost"), dict):
-                lat = c["selfhost"].get("latency") or {}
-                if isinstance(lat, dict) and (lat.get("ttft_ms") or lat.get("tpot_ms")):
-                    return lat.get("ttft_ms"), lat.get("tpot_ms")
-        return None, None
+                lat = c["selfhost"].get("latency")
+                out.append(lat.get(mk) if isinstance(lat, dict) else None)
+        return out
+
+    def latency_field(self, key: str) -> tuple[str, str, bool]:
+        """(text, placeholder, enabled) of the ttft/tpot field: the common target of the
+        self-hosted candidates; empty with "mixed" when their targets differ; disabled with
+        "no self-hosted" when there is none to apply a target to."""
+        vals = self._latency_values(key)
+        if not vals:
+            return "", NO_SELFHOST, False
+        if all(v == vals[0] for v in vals):
+            return _fmt(vals[0]), "none", True
+        return "", MIXED, True
+
+    def latency_targets(self, candidate_id: str) -> tuple[float | None, float | None]:
+        """The (ttft, tpot) targets of one self-hosted candidate, as its entry gives them."""
+        try:
+            i = self.candidate_ids.index(candidate_id)
+            c = self.data["candidates"][i]
+            lat = c["selfhost"].get("latency")
+        except (ValueError, IndexError, KeyError, TypeError, AttributeError):
+            return None, None
+        if not isinstance(lat, dict):
+            return None, None
+        return lat.get("ttft_ms"), lat.get("tpot_ms")
 
     # ---- state ----
 
@@ -312,10 +338,8 @@ class Session:
             return _fmt(d.get("currency", "USD"))
         if key == "profile":
             return format_profile((d.get("quality") or {}).get("profile", "general"))
-        if key == "ttft":
-            return _fmt(self.latency[0])
-        if key == "tpot":
-            return _fmt(self.latency[1])
+        if key in _LATENCY_KEYS:
+            return self.latency_field(key)[0]
         raise KeyError(key)
 
     @property
@@ -335,7 +359,6 @@ class Session:
             raise EditError(str(e)) from None
         new = copy.deepcopy(self.data)
         w = new.setdefault("workload", {})
-        latency = self.latency
         if key == "volume":
             w[self.volume_key] = value
         elif key in ("input_tokens", "output_tokens"):
@@ -354,21 +377,25 @@ class Session:
             if not isinstance(q, dict):
                 q = new["quality"] = {}
             q["profile"] = value
-        elif key in ("ttft", "tpot"):
-            latency = (value, latency[1]) if key == "ttft" else (latency[0], value)
-            _apply_latency(new, latency)
-        if new == self.data and key not in ("ttft", "tpot"):
+        elif key in _LATENCY_KEYS:
+            if not self._latency_values(key):
+                raise EditError("no self-hosted candidate to apply a latency target to")
+            _set_latency(new, _LATENCY_KEYS[key], value)
+        if new == self.data:
             return
         self._run(new, recompile=spec.recompile)
-        self.latency = latency
 
     def add_candidate(self, entry: str | dict[str, Any]) -> None:
         """Append a candidate (an offer id or a ``{selfhost: {...}}`` mapping); EditError if the
         engine refuses it."""
         new = copy.deepcopy(self.data)
         entry = copy.deepcopy(entry)
-        if isinstance(entry, dict) and isinstance(entry.get("selfhost"), dict):
-            _apply_latency({"candidates": [entry]}, self.latency)
+        if isinstance(entry, dict) and isinstance(entry.get("selfhost"), dict) and "latency" not in entry["selfhost"]:
+            # the targets the fields show, when every self-hosted candidate shares them
+            for key, mk in _LATENCY_KEYS.items():
+                vals = self._latency_values(key)
+                if vals and vals[0] is not None and all(v == vals[0] for v in vals):
+                    entry["selfhost"].setdefault("latency", {})[mk] = vals[0]
         new.setdefault("candidates", []).append(entry)
         self._run(new, recompile=True)
 
@@ -558,13 +585,27 @@ def _set_or_drop(d: dict[str, Any], key: str, value: Any, after: str) -> None:
     d.update(items)
 
 
-def _apply_latency(data: dict[str, Any], latency: tuple[float | None, float | None]) -> None:
-    ttft, tpot = latency
+_LATENCY_KEYS = {"ttft": "ttft_ms", "tpot": "tpot_ms"}
+NO_SELFHOST = "no self-hosted"
+"""What the ttft/tpot fields say when there is no self-hosted candidate to apply them to."""
+MIXED = "mixed"
+"""What the ttft/tpot fields say when the self-hosted candidates' targets differ."""
+
+
+def _set_latency(data: dict[str, Any], key: str, value: float | None) -> None:
+    """Set (or, with None, clear) one latency target on every self-hosted candidate, leaving
+    the other target of each as it is."""
     for c in data.get("candidates", []):
         if not (isinstance(c, dict) and isinstance(c.get("selfhost"), dict)):
             continue
         sh = c["selfhost"]
-        lat = {k: v for k, v in (("ttft_ms", ttft), ("tpot_ms", tpot)) if v is not None}
+        lat = sh.get("latency")
+        if not isinstance(lat, dict):
+            lat = {}
+        if value is None:
+            lat.pop(key, None)
+        else:
+            lat[key] = value
         if lat:
             sh["latency"] = lat
         else:

@@ -91,6 +91,20 @@ class WorkloadPanel(Vertical):
         for key, text in labels.items():
             self.query_one(f"#l-{key}", Label).update(text)
 
+    def set_field(self, key: str, text: str, placeholder: str, enabled: bool) -> None:
+        """Show a field's value, placeholder and whether it takes input, without posting an
+        edit (a field holding an invalid value keeps it)."""
+        inp = self.input(key)
+        inp.placeholder = placeholder
+        inp.disabled = not enabled
+        inp.set_class(not enabled, "nothing")
+        if not enabled:
+            self.errors.pop(key, None)
+            inp.remove_class("bad")
+        if inp.value != text and key not in self.errors:
+            with inp.prevent(Input.Changed):
+                inp.value = text
+
     def mark(self, key: str, reason: str | None) -> None:
         """Flag a field as invalid with ``reason`` (None clears it)."""
         inp = self.input(key)
