@@ -153,7 +153,7 @@ def test_invalid_input_keeps_last_results_and_says_why(scenario_file: Path, cata
 
     app = drive(Session.open(scenario_file, catalog), steps)
     assert seen["bad"]
-    assert "not a number" in seen["status"] and "last valid" in seen["status"]
+    assert "not a number" in seen["status"] and "showing results for 500 out tok" in seen["status"]
     assert seen["monthly"] == "$9,000.00"  # the last valid results stay on screen
     assert "XYZ" in seen["status2"] and seen["monthly2"] == "$9,000.00"
     assert "did you mean 'humaneval'" in seen["status3"]
@@ -819,3 +819,29 @@ def test_requests_per_month_scenarios_edit_that_key(tmp_path: Path, catalog: Any
     assert session.estimate.candidate("openai/gpt-4o").monthly_cost == pytest.approx(9000.0)
     session.save()
     assert "requests_per_month: 600000   # from the May invoice" in p.read_text()
+
+
+def test_save_with_an_invalid_field_is_refused_then_saves_the_shown_values(scenario_file: Path, catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+    notes: list[str] = []
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        app.notify = lambda message, **k: notes.append(str(message))  # type: ignore[method-assign]
+        await type_into(pilot, "volume", "1000")
+        await type_into(pilot, "volume", "1000x", paste=True)
+        seen["status"] = str(app.panel.query_one("#status").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        seen["file"] = scenario_file.read_text()
+        seen["refused"] = list(notes)
+        await pilot.press("ctrl+s")  # again: saves the values the results are for
+        await pilot.pause()
+
+    drive(Session.open(scenario_file, catalog), steps)
+    assert "not a number" in seen["status"] and "showing results for 1,000 req/day" in seen["status"]
+    assert seen["file"] == SCENARIO
+    assert "Not saved" in seen["refused"][0] and "req/day '1000x'" in seen["refused"][0]
+    import re
+
+    assert re.search(r"requests_per_day: 1000 +# from the May dashboard", scenario_file.read_text())
+    assert "1,000 req/day" in notes[-1] and "not saved" in notes[-1]

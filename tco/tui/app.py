@@ -95,6 +95,8 @@ class TcoApp(App[int]):
         """Number of times the results were pushed to the widgets (the benchmark waits on it)."""
         self._settle_timer: Timer | None = None
         self._sweep_cache: tuple[Any, ...] | None = None
+        self._save_anyway: tuple[tuple[str, str], ...] | None = None
+        """The invalid fields a refused save named (a second save with them saves anyway)."""
 
     # ---- layout ----
 
@@ -140,7 +142,7 @@ class TcoApp(App[int]):
         self.table.update_results(self._file_order(), est.currency)
         if self.current_id is None or self.current_id not in self.session.candidate_ids:
             self.current_id = self.table.current_id()
-        self.panel.show_status(self._summary())
+        self.show_status()
         self._update_title()
         self._refresh_lower()
         self.recomputes += 1
@@ -151,13 +153,43 @@ class TcoApp(App[int]):
         for key in ("ttft", "tpot"):
             text, placeholder, enabled = self.session.latency_field(key)
             self.panel.set_field(key, text, placeholder, enabled)
-        self.panel.show_status(self._summary())
+        self.show_status()
 
     def _file_order(self) -> list[Any]:
         est = self.session.estimate
         assert est is not None
         by_id = {c.id: c for c in est.candidates}
         return [by_id[i] for i in self.session.candidate_ids if i in by_id]
+
+    def show_status(self) -> None:
+        self.panel.show_status(self._summary(), self.showing())
+
+    def showing(self) -> str:
+        """Which values the results on screen belong to, for the fields that hold an invalid
+        value: ``1,000 req/day, 500 out tok``."""
+        return ", ".join(self.session.describe(k) for k in self.panel.errors)
+
+    def invalid_fields(self) -> str:
+        """The invalid fields with what they hold and why: ``req/day '10x' (not a number)``."""
+        return "; ".join(f"{self.session.field_label(k)} {self.panel.input(k).value!r} ({reason})"
+                         for k, reason in self.panel.errors.items())
+
+    def _save_refused(self) -> bool:
+        """With a field holding an invalid value, the first save is refused with the reason;
+        pressing save again (same invalid values) saves the last valid ones."""
+        errors = self.panel.errors
+        if not errors:
+            self._save_anyway = None
+            return False
+        signature = tuple((k, self.panel.input(k).value) for k in errors)
+        if self._save_anyway == signature:
+            self._save_anyway = None
+            return False
+        self._save_anyway = signature
+        self.notify(f"Not saved: {self.invalid_fields()} is not valid. Fix it, or save again to save the "
+                    f"values the results are for ({self.showing()}).", title="Invalid field",
+                    severity="error", timeout=10)
+        return True
 
     def _summary(self) -> Text:
         est = self.session.estimate
@@ -341,7 +373,7 @@ class TcoApp(App[int]):
             self.session.edit(key, text)
         except EditError as e:
             self.panel.mark(key, str(e))
-            self.panel.show_status(self._summary())
+            self.show_status()
             return False
         self.panel.mark(key, None)
         self.push_results()
@@ -493,6 +525,8 @@ class TcoApp(App[int]):
     # save / export / quit
 
     def action_save(self) -> None:
+        if self._save_refused():
+            return
         if self.session.path is None:
             self.action_save_as()
         else:
@@ -505,7 +539,7 @@ class TcoApp(App[int]):
             self.notify(f"not saved: {e}", severity="error", timeout=8)
             return False
         bad = self.panel.errors
-        note = f" (kept the last valid {', '.join(FIELDS[k].label for k in bad)})" if bad else ""
+        note = f" with {self.showing()} (the invalid value{'s' if len(bad) > 1 else ''} not saved)" if bad else ""
         self.notify(f"saved {p}{note}", timeout=4)
         self._update_title()
         return True
@@ -519,6 +553,9 @@ class TcoApp(App[int]):
         return default_scenario_path().name
 
     def action_save_as(self, then_quit: bool = False) -> None:
+        if not then_quit and self._save_refused():
+            return
+
         def done(path: str | None) -> None:
             if path and self.save(path) and then_quit:
                 self.exit(0)
@@ -564,8 +601,8 @@ class TcoApp(App[int]):
 
         note = ""
         if pending:
-            note = ("Not valid, so not saved either way: "
-                    + ", ".join(f"{FIELDS[k].label} ({self.panel.input(k).value!r})" for k in pending) + ".")
+            note = (f"Not valid, so not saved either way: {self.invalid_fields()}. "
+                    f"Save writes {self.showing()}.")
         self.push_screen(QuitScreen(self.session.display_name, note), done)
 
     # ---- discoverability ----

@@ -342,6 +342,24 @@ class Session:
             return self.latency_field(key)[0]
         raise KeyError(key)
 
+    def describe(self, key: str) -> str:
+        """The current (last valid) value of a field in words: ``1,000 req/day``."""
+        text = self.field_text(key)
+        label = self.field_label(key)
+        if key in ("volume", "input_tokens", "output_tokens"):
+            try:
+                return f"{parse_number(text):,} {label}"
+            except ValueError:
+                return f"{text} {label}"
+        if key in _LATENCY_KEYS:
+            _, placeholder, _ = self.latency_field(key)
+            return f"{key} {text} ms" if text else f"{key} {placeholder}"
+        if key == "as_of":
+            return f"as of {text or 'today'}"
+        if key == "currency":
+            return f"amounts in {text or 'USD'}"
+        return f"{label} {text}"
+
     @property
     def candidate_ids(self) -> list[str]:
         assert self.compiled is not None

@@ -117,8 +117,9 @@ class WorkloadPanel(Vertical):
             inp.add_class("bad")
             inp.tooltip = reason
 
-    def show_status(self, summary: Text) -> None:
-        """The status line: the reasons for invalid fields, else ``summary``."""
+    def show_status(self, summary: Text, showing: str = "") -> None:
+        """The status line: the reasons for invalid fields and which values the results on
+        screen belong to (``showing``), else ``summary``."""
         status = self.query_one("#status", Static)
         if self.errors:
             t = Text()
@@ -127,7 +128,8 @@ class WorkloadPanel(Vertical):
                     t.append("  ")
                 t.append(f"✗ {FIELDS[key].label}: ", "bold red")
                 t.append(reason, "red")
-            t.append("  (showing the last valid results)", "dim")
+            t.append(f"  (showing results for {showing})" if showing else "  (showing the last valid results)",
+                     "bold")
             status.update(t)
             status.add_class("bad")
         else:
