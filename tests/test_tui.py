@@ -590,19 +590,73 @@ def test_charts_render_at_80x24(scenario_file: Path, catalog: Any) -> None:
         assert all(len(line) <= 80 for line in text.splitlines())
 
 
-def test_pareto_and_breakeven() -> None:
-    import numpy as np
-
-    from tco.tui.state import breakevens, pareto
+def test_pareto() -> None:
+    from tco.tui.state import pareto
 
     assert pareto([("a", 10, 50), ("b", 5, 40), ("c", 20, 45), ("d", 30, 60), ("e", 0, 10)]) == ["e", "b", "a", "d"]
-    xs = np.logspace(2, 6, 41)
-    api = xs * 30 * 0.01  # $0.01 per request
-    fixed = np.full_like(xs, 20_000.0)  # a rented node
-    found = breakevens(xs, np.vstack([api, fixed]), ["api", "gpu"])
-    assert len(found) == 1
-    # 20,000 / (30 x 0.01) = 66,667 requests/day
-    assert found[0].requests_per_day == pytest.approx(66_667, rel=1e-3)
+
+
+def test_volume_chart_marks_the_exact_breakeven_ranges(catalog: Any, monkeypatch: Any) -> None:
+    """F4's × marks come from Estimate.breakeven (what ``tco estimate`` prints), every range
+    start and end, narrow ranges too (405B vs Claude: 47,840-88,195 and from 95,680 on)."""
+    import tco
+    from tco.tui import app as app_module
+
+    drawn: list[Any] = []
+    real = app_module.cost_volume
+
+    def spy(series: Any, current: Any, markers: Any, *a: Any, **k: Any) -> Any:
+        drawn.append((series, markers))
+        return real(series, current, markers, *a, **k)
+
+    monkeypatch.setattr(app_module, "cost_volume", spy)
+    cli = tco.estimate(OPEN_VS_CLOSED, catalog).breakeven
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await pilot.press("f4")
+        await pilot.pause()
+        seen["ids"] = app.chart_ids()
+        seen["screen"] = "\n".join(s.text for s in app.screen._compositor.render_strips())
+
+    drive(Session.open(OPEN_VS_CLOSED, catalog), steps, size=(80, 24))
+    series, markers = drawn[-1]
+    ids = set(seen["ids"])
+    pairs = [b for b in cli if b["selfhost"] in ids and b["api"] in ids and b["ranges"]]
+    assert any(len(b["ranges"]) > 1 for b in pairs)
+    expected = {v for b in pairs for r in b["ranges"] for v in r if v is not None}
+    assert {x for x, _ in markers} == expected
+    assert {47_840.0, 88_195.0, 95_680.0} <= {round(x) for x, _ in markers}
+    shown = [(s.id, api, ranges) for s in series for api, _, ranges in s.cheaper]
+    assert sorted(map(str, shown)) == sorted(str((b["selfhost"], b["api"], b["ranges"])) for b in pairs)
+    assert "48K–88K, 96K+" in seen["screen"] and "× = break-even" in seen["screen"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_export_equals_the_cli(tmp_path: Path, catalog: Any, capsys: Any, fmt: str) -> None:
+    """ctrl+e on a saved file writes what ``tco estimate FILE -f FMT`` prints, break-even included."""
+    from tco.cli import main
+
+    p = tmp_path / OPEN_VS_CLOSED.name
+    shutil.copy(OPEN_VS_CLOSED, p)
+    out = tmp_path / f"out.{fmt}"
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        while app.screen.fmt != fmt:
+            await pilot.press("f6")
+            await pilot.pause()
+        app.screen.query_one("#path").value = str(out)
+        await pilot.press("enter")
+        await pilot.pause()
+
+    drive(Session.open(p, catalog), steps)
+    capsys.readouterr()
+    assert main(["estimate", str(p), "-f", fmt]) == 0
+    cli = capsys.readouterr().out
+    assert "break" in cli.lower()
+    assert out.read_text() == cli
 
 
 def test_help_and_palette_cover_every_action(scenario_file: Path, catalog: Any) -> None:
@@ -845,3 +899,22 @@ def test_save_with_an_invalid_field_is_refused_then_saves_the_shown_values(scena
 
     assert re.search(r"requests_per_day: 1000 +# from the May dashboard", scenario_file.read_text())
     assert "1,000 req/day" in notes[-1] and "not saved" in notes[-1]
+
+
+def test_breakeven_follows_edits_after_a_pause(catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await pilot.press("f4")
+        await type_into(pilot, "input_tokens", "3000", paste=True)
+        seen["during"] = app.session.breakeven_ready()
+        await pilot.pause(0.6)
+        seen["after"] = app.session.breakeven_ready()
+        seen["screen"] = "\n".join(s.text for s in app.screen._compositor.render_strips())
+
+    app = drive(Session.open(OPEN_VS_CLOSED, catalog), steps, size=(80, 24))
+    assert not seen["during"] and seen["after"]
+    assert "computing" not in seen["screen"] and "× = break-even" in seen["screen"]
+    import tco
+
+    assert app.session.breakeven() == tco.estimate(app.session.scenario, catalog).breakeven

@@ -29,10 +29,18 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, DataTable, Footer, Header
 
 from ..report import SYMBOLS, money, tokens
-from .charts import PALETTE, Point, PriceSeries, Series, cost_quality, cost_volume, price_history
+from .charts import (
+    PALETTE,
+    Point,
+    PriceSeries,
+    Series,
+    cost_quality,
+    cost_volume,
+    price_history,
+)
 from .screens.add_candidate import AddCandidateScreen, Choice
 from .screens.dialogs import ExportScreen, HelpScreen, PathScreen, QuitScreen
-from .state import FIELDS, EditError, Session, breakevens, pareto
+from .state import FIELDS, EditError, Session, pareto
 from .widgets.candidates import COLUMNS, SORT_NAMES, CandidateTable
 from .widgets.chart import VIEWS, ChartView, ViewBar
 from .widgets.detail import DetailContext, DetailPane, PricePointView, api_detail, selfhost_detail
@@ -95,6 +103,7 @@ class TcoApp(App[int]):
         """Number of times the results were pushed to the widgets (the benchmark waits on it)."""
         self._settle_timer: Timer | None = None
         self._sweep_cache: tuple[Any, ...] | None = None
+        self._breakeven_timer: Timer | None = None
         self._save_anyway: tuple[tuple[str, str], ...] | None = None
         """The invalid fields a refused save named (a second save with them saves anyway)."""
 
@@ -310,28 +319,65 @@ class TcoApp(App[int]):
         pts = [Point(c.id, c.monthly_cost, c.quality, c.id in front, c.id == self.current_id) for c in avail]
         return cost_quality(pts, width, height, self._symbol(), self._money)
 
-    def _volume_data(self, n: int) -> tuple[Any, Any]:
-        key = (self.session.generation, n)
+    def _volume_data(self, n: int, extra: tuple[float, ...]) -> tuple[Any, Any]:
+        key = (self.session.generation, n, extra)
         if self._sweep_cache is None or self._sweep_cache[0] != key:
-            xs, sw = self.session.volume_sweep(n)
+            xs, sw = self.session.volume_sweep(n, extra)
             self._sweep_cache = (key, xs, sw)
         return self._sweep_cache[1], self._sweep_cache[2]
 
     def _paint_volume(self, width: int, height: int) -> Text:
         s = self.session
-        if s.estimate is None or s.scenario is None:
+        est = s.estimate
+        if est is None or s.scenario is None:
             return Text("")
-        xs, sw = self._volume_data(max(2 * width, 40))
         ids = self.chart_ids()
+        style = {cid: PALETTE[k % len(PALETTE)] for k, cid in enumerate(ids)}
+        # break-even: the exact ranges tco.planner.estimate reports, for the pairs on the chart
+        ready = s.breakeven_ready()
+        pairs = [b for b in s.breakeven() if b["selfhost"] in style and b["api"] in style] if ready else []
+        days = s.scenario.workload.days_per_month
+        markers: list[tuple[float, float]] = []
+        extra: set[float] = set()
+        for b in pairs:
+            for a, z in b["ranges"]:
+                for v in (a, z):
+                    if v is not None and v > 0:
+                        markers.append((v, b["api_cost_per_request"] * v * days))
+                        extra.update((v * (1 - 1e-6), v * (1 + 1e-6)))
+        xs, sw = self._volume_data(max(2 * width, 40), tuple(sorted(extra)))
         index = {cid: i for i, cid in enumerate(sw.candidate_ids)}
-        ids = [i for i in ids if i in index]
-        series = [Series(cid, list(xs), list(sw.monthly_cost[index[cid]]), PALETTE[k % len(PALETTE)])
-                  for k, cid in enumerate(ids)]
-        rows = sw.monthly_cost[[index[i] for i in ids]] if ids else sw.monthly_cost[:0]
-        crossings = [(b.requests_per_day, b.monthly_cost, b.a, b.b) for b in breakevens(xs, rows, ids)]
+        series = []
+        for cid in ids:
+            if cid not in index:
+                continue
+            c = est.candidate(cid)
+            now = "not yet" if c.available_from else self._money(c.monthly_cost)
+            cheaper = [(b["api"], style[b["api"]], b["ranges"]) for b in pairs if b["selfhost"] == cid and b["ranges"]]
+            series.append(Series(cid, list(xs), list(sw.monthly_cost[index[cid]]), style[cid], now=now,
+                                 cheaper=cheaper))
+        footer = []
+        if not ready and any(c.kind == "selfhost" for c in est.candidates):
+            footer.append(Text("× break-even: computing…", "dim"))
+            self._schedule_breakeven()
         w = s.scenario.workload
-        return cost_volume(series, w.monthly_requests / w.days_per_month, crossings, width, height - 1,
-                           self._symbol(), self._money)
+        return cost_volume(series, w.monthly_requests / w.days_per_month, markers, width, height - 1,
+                           self._symbol(), self._money, footer)
+
+    def _schedule_breakeven(self) -> None:
+        """Compute the break-even ranges a moment after the last edit (about 0.1 s of work:
+        not on every keystroke), then redraw the volume chart."""
+        if self._breakeven_timer is not None:
+            self._breakeven_timer.stop()
+        self._breakeven_timer = self.set_timer(0.3, self._compute_breakeven)
+
+    def _compute_breakeven(self) -> None:
+        self._breakeven_timer = None
+        if not self.query("#volume"):
+            return  # the app is shutting down
+        self.session.breakeven()
+        if self.view == "volume":
+            self.query_one("#volume", ChartView).refresh()
 
     def _paint_prices(self, width: int, height: int) -> Text:
         s = self.session
@@ -415,6 +461,8 @@ class TcoApp(App[int]):
     # ---- actions ----
 
     def action_view(self, view: str) -> None:
+        if view == "volume":
+            self.session.breakeven()  # at once when the chart is opened (then after a pause in typing)
         self.view = view
         self.query_one("#views", ContentSwitcher).current = view
         self._refresh_lower()

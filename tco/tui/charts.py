@@ -185,18 +185,26 @@ class Plot:
         return out
 
 
-def _join(left: list[Text], right: list[Text], gap: int = 1) -> Text:
-    """Plot lines with legend lines to their right (lines longer than the plot are cut)."""
-    width = left[0].cell_len if left else 0
+def _join(left: list[Text], right: list[Text], width: int, gap: int = 1) -> Text:
+    """Plot lines with legend lines to their right, every line cut to ``width`` cells: a
+    legend line never wraps (it is shortened with …), so the plot and its x axis keep their rows."""
+    plot_w = left[0].cell_len if left else 0
+    room = width - plot_w - gap
     rows = max(len(left), len(right))
-    out = Text()
+    out = Text(no_wrap=True, overflow="crop")
     for i in range(rows):
         line = left[i].copy() if i < len(left) else Text()
-        if i < len(right):
-            if line.cell_len > width:
-                line.truncate(width)
-            line.pad_right(width - line.cell_len + gap)
-            line.append_text(right[i])
+        if i < len(right) and room > 0:
+            if line.cell_len > plot_w:
+                line.truncate(plot_w)
+            line.pad_right(plot_w - line.cell_len + gap)
+            leg = right[i].copy()
+            if leg.cell_len > room:
+                leg.truncate(room - 1)
+                leg.append("…", "dim")
+            line.append_text(leg)
+        if line.cell_len > width:
+            line.truncate(width)
         if i:
             out.append("\n")
         out.append_text(line)
@@ -269,7 +277,7 @@ def cost_quality(points: Sequence[Point], width: int, height: int, symbol: str,
             cv.text(c, r, "•", "cyan")
     left = plot.lines()
     if not lw:
-        return _join(left, [])
+        return _join(left, [], width)
     right = [Text("◆ Pareto frontier", "bold green")]
     for p in front:
         mark, style = ("◉", "bold") if p.current else ("◆", "green")
@@ -283,7 +291,7 @@ def cost_quality(points: Sequence[Point], width: int, height: int, symbol: str,
     missing = len(points) - len(pts)
     if missing:
         right.append(Text(f"{missing} without cost or score", "dim"))
-    return _join(left, right[: max(height, 1)])
+    return _join(left, right[: max(height, 1)], width)
 
 
 def fit_name(cid: str, n: int, keep_provider: bool = False) -> str:
@@ -332,12 +340,40 @@ class Series:
     ys: Sequence[float]
     style: str = "cyan"
     steps: bool = False
+    now: str | None = None
+    """The legend's value at the current volume (None: read off the curve)."""
+    cheaper: Sequence[tuple[str, str, Sequence[Sequence[float | None]]]] = ()
+    """(API id, its style, ranges of requests/day where this series is cheaper than it):
+    legend rows under this series' row."""
 
 
-def cost_volume(series: Sequence[Series], current: float, crossings: Sequence[tuple[float, float, str, str]],
-                width: int, height: int, symbol: str, money: Callable[[float], str]) -> Text:
-    """Monthly cost (log y) against requests per day (log x), one line per candidate, break-even
-    points marked ×, the scenario's volume as a dotted vertical line."""
+def ranges_text(ranges: Sequence[Sequence[float | None]]) -> str:
+    """Break-even ranges of requests/day, short: ``from 38K/day``, ``66K–88K, 131K–176K, 197K+``."""
+    if len(ranges) == 1 and ranges[0][1] is None:
+        return f"from {si(float(ranges[0][0] or 0))}/day"
+    return ", ".join(f"{si(float(a or 0))}–{si(float(b))}" if b is not None else f"{si(float(a or 0))}+"
+                     for a, b in ranges)
+
+
+def breakeven_row(api: str, api_style: str, ranges: Sequence[Sequence[float | None]], width: int) -> Text:
+    """A legend row under a self-hosted series: ``  < ━ gpt-4o  from 38K/day`` (cheaper than
+    the API ``api`` in these ranges of requests/day)."""
+    rng = ranges_text(ranges)
+    t = Text("  < ", "bold")
+    t.append("━", api_style)
+    room = width - 5 - len(rng) - 2
+    if room >= 6:
+        t.append(" " + fit_name(api, room))
+    t.append("  " + rng, "dim")
+    return t
+
+
+def cost_volume(series: Sequence[Series], current: float, markers: Sequence[tuple[float, float]],
+                width: int, height: int, symbol: str, money: Callable[[float], str],
+                footer: Sequence[Text] = ()) -> Text:
+    """Monthly cost (log y) against requests per day (log x), one line per candidate, the
+    break-even points ``markers`` (requests/day, monthly cost) marked ×, the scenario's volume
+    as a dotted vertical line. Legend: each series' cost now, its ``notes``, then ``footer``."""
     ys = [v for s in series for v in s.ys if math.isfinite(v) and v > 0]
     if not ys:
         return message("no known costs to draw", width, height)
@@ -360,23 +396,21 @@ def cost_volume(series: Sequence[Series], current: float, crossings: Sequence[tu
             if prev is not None:
                 cv.line(prev[0], prev[1], pt[0], pt[1], s.style)
             prev = pt
-    for xv, yv, _a, _b in crossings:
-        c, r = plot.cell(xv, yv)
-        cv.text(c, r, "×", "bold bright_white")
+    for xv, yv in markers:
+        if x.lo <= xv <= x.hi and y.lo <= yv <= y.hi:
+            c, r = plot.cell(xv, yv)
+            cv.text(c, r, "×", "bold bright_white")
     left = plot.lines()
-    left.append(Text(" " * plot.lw + "requests/day (log)  ┊ = now", "dim"))
+    left.append(Text(" " * plot.lw + "requests/day (log)  ┊ = now" + ("  × = break-even" if markers else ""), "dim"))
     if not lw:
-        return _join(left, [])
+        return _join(left, [], width)
     right = [Text(f"monthly cost at {si(current)}/day", "bold")]
     for s in series:
-        now = _interp_log(s.xs, s.ys, current)
-        right.append(_legend_row("━", s.style, s.id, money(now), lw))
-    if crossings:
-        right.append(Text("× break-even", "bold"))
-        for xv, _yv, a, b in crossings[: max(height - len(right) - 1, 1)]:
-            half = max((lw - len(si(xv)) - 9) // 2, 4)
-            right.append(Text(f"  {si(xv)}/day: {fit_name(a, half)} = {fit_name(b, half)}", "dim"))
-    return _join(left, right[:height])
+        now = s.now if s.now is not None else money(_interp_log(s.xs, s.ys, current))
+        right.append(_legend_row("━", s.style, s.id, now, lw))
+        right.extend(breakeven_row(api, st, ranges, lw) for api, st, ranges in s.cheaper)
+    right.extend(footer)
+    return _join(left, right[:height], width)
 
 
 def _interp_log(xs: Sequence[float], ys: Sequence[float], x: float) -> float:
@@ -437,7 +471,7 @@ def price_history(series: Sequence[PriceSeries], as_of: date, width: int, height
     left = plot.lines()
     left.append(Text(" " * plot.lw + caption, "dim"))
     if not lw:
-        return _join(left, [])
+        return _join(left, [], width)
     right = [Text(f"per 1M tokens on {as_of}", "bold")]
     for s in series:
         now = next((v for d, v in reversed(s.points) if d <= as_of), math.nan)
@@ -447,7 +481,7 @@ def price_history(series: Sequence[PriceSeries], as_of: date, width: int, height
             first, last = s.points[0][1], s.points[-1][1]
             right.append(Text(f"  {changes} change{'s' if changes > 1 else ''}: {money(first)} → {money(last)}",
                               "dim"))
-    return _join(left, right[:height])
+    return _join(left, right[:height], width)
 
 
 def _month_ticks(a: date, b: date) -> list[float]:

@@ -211,14 +211,6 @@ class EditError(Exception):
 # ---- the session -----------------------------------------------------------------------------
 
 
-@dataclass
-class Breakeven:
-    requests_per_day: float
-    a: str
-    b: str
-    monthly_cost: float
-
-
 class Session:
     """One scenario open in the app: its data, its last valid results, its file."""
 
@@ -242,6 +234,8 @@ class Session:
         """True after a workload-only edit: results are exact, compile-time warnings may lag."""
         self.generation = 0
         """Incremented on every successful recompute."""
+        self._breakeven: tuple[int, list[dict[str, Any]]] | None = None
+        """(generation, break-even ranges) computed for that generation."""
         self._run(copy.deepcopy(data), recompile=True)
 
     # ---- opening ----
@@ -430,7 +424,10 @@ class Session:
     def settle(self) -> None:
         """Recompile from scratch (refreshes compile-time warnings after workload edits)."""
         if self.stale_warnings:
+            known = self._breakeven if self.breakeven_ready() else None
             self._run(copy.deepcopy(self.data), recompile=True)
+            if known is not None:  # the same data: the same ranges
+                self._breakeven = (self.generation, known[1])
 
     def _run(self, new: dict[str, Any], recompile: bool) -> None:
         from pydantic import ValidationError
@@ -475,22 +472,64 @@ class Session:
         return target
 
     def export(self, fmt: str, path: str | Path) -> Path:
-        """Write the current results with the CLI's renderers (table/json/csv/markdown)."""
+        """Write the current results with the CLI's renderers (table/json/csv/markdown): the
+        estimate ``tco estimate`` builds, break-even ranges included."""
         from ..report import render
         from .yamlrt import atomic_write
 
-        assert self.estimate is not None
-        atomic_write(path, render(self.estimate, fmt))
+        atomic_write(path, render(self.full_estimate(), fmt))
         return Path(path)
+
+    # ---- break-even (exact ranges; computed on demand, ~0.1 s) ----
+
+    def breakeven_ready(self) -> bool:
+        """Whether :meth:`breakeven` is known for the current results without computing."""
+        return self._breakeven is not None and self._breakeven[0] == self.generation
+
+    def breakeven(self) -> list[dict[str, Any]]:
+        """Where each self-hosted candidate is cheaper than each API one: what
+        :func:`tco.planner.estimate` puts into ``Estimate.breakeven``, for the current results."""
+        if not self.breakeven_ready():
+            assert self.compiled is not None and self.sweep is not None and self.scenario is not None
+            found: list[dict[str, Any]] = []
+            if self.sweep.selfhost:
+                from ..selfhost_glue import breakeven
+
+                found = breakeven(self.compiled, self.sweep, WorkloadPoints.from_scenario(self.scenario))
+            self._breakeven = (self.generation, found)
+        assert self._breakeven is not None
+        return self._breakeven[1]
+
+    def full_estimate(self) -> Estimate:
+        """The current estimate as the CLI builds it: compile-time warnings refreshed and the
+        break-even ranges filled in."""
+        try:
+            self.settle()
+        except EditError:
+            pass
+        assert self.estimate is not None
+        self.estimate.breakeven = self.breakeven()
+        return self.estimate
 
     # ---- what the charts need ----
 
-    def volume_sweep(self, points: int = 120) -> tuple[np.ndarray, SweepResult]:
-        """Monthly cost of every candidate over a log range of requests/day around the current one."""
-        assert self.compiled is not None and self.scenario is not None
+    def volume_range(self) -> tuple[float, float]:
+        """The requests/day the volume chart spans: five decades around the current volume."""
+        assert self.scenario is not None
         rpd = self.scenario.workload.monthly_requests / self.scenario.workload.days_per_month
         lo = math.floor(math.log10(max(rpd, 1.0))) - 2
-        xs = np.logspace(lo, lo + 5, max(points, 2))
+        return 10.0 ** lo, 10.0 ** (lo + 5)
+
+    def volume_sweep(self, points: int = 120, extra: Any = ()) -> tuple[np.ndarray, SweepResult]:
+        """Monthly cost of every candidate over a log range of requests/day around the current
+        one, plus the volumes in ``extra`` that fall inside it (break-even points, so the
+        curves pass through them)."""
+        assert self.compiled is not None and self.scenario is not None
+        lo, hi = self.volume_range()
+        xs = np.logspace(math.log10(lo), math.log10(hi), max(points, 2))
+        more = np.asarray([x for x in extra if lo < x < hi], dtype=np.float64)
+        if len(more):
+            xs = np.unique(np.concatenate([xs, more]))
         return xs, evaluate(self.compiled, workload_points(self.scenario, requests_per_day=xs))
 
     def selfhost_options(self) -> list[tuple[str, str]]:
@@ -543,30 +582,6 @@ class Session:
             return float(rate.per_usd)
 
         return amount / per_usd(currency) * per_usd(target)
-
-
-def breakevens(xs: np.ndarray, costs: np.ndarray, ids: list[str]) -> list[Breakeven]:
-    """Volumes where two cost curves cross (log-log interpolation between sweep points)."""
-    out: list[Breakeven] = []
-    with np.errstate(invalid="ignore", divide="ignore"):
-        logc = np.log(np.where(costs > 0, costs, np.nan))
-    logx = np.log(xs)
-    n = len(ids)
-    for i in range(n):
-        for j in range(i + 1, n):
-            d = logc[i] - logc[j]
-            ok = np.isfinite(d)
-            for k in range(len(xs) - 1):
-                if not (ok[k] and ok[k + 1]):
-                    continue
-                if d[k] == 0 or d[k] * d[k + 1] >= 0:
-                    continue
-                t = d[k] / (d[k] - d[k + 1])
-                lx = logx[k] + t * (logx[k + 1] - logx[k])
-                lc = logc[i, k] + t * (logc[i, k + 1] - logc[i, k])
-                out.append(Breakeven(float(np.exp(lx)), ids[i], ids[j], float(np.exp(lc))))
-    out.sort(key=lambda b: b.requests_per_day)
-    return out
 
 
 def pareto(points: list[tuple[str, float, float]]) -> list[str]:
