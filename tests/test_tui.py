@@ -918,3 +918,42 @@ def test_breakeven_follows_edits_after_a_pause(catalog: Any) -> None:
     import tco
 
     assert app.session.breakeven() == tco.estimate(app.session.scenario, catalog).breakeven
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+def test_chart_legends_never_wrap(catalog: Any, size: tuple[int, int]) -> None:
+    """Long legend lines are cut, not wrapped: the plot keeps its rows and its x axis, and
+    the names stay readable (the candidates' own names, shortened from the right)."""
+    seen: dict[str, str] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        for key, view in (("f3", "quality"), ("f4", "volume"), ("f5", "prices")):
+            await pilot.press(key)
+            await pilot.pause()
+            seen[view] = "\n".join(s.text.rstrip() for s in app.screen._compositor.render_strips())
+
+    drive(Session.open(OPEN_VS_CLOSED, catalog), steps, size=size)
+    for view, text in seen.items():
+        lines = text.splitlines()
+        assert len(lines) == size[1] and all(len(line) <= size[0] for line in lines), view
+        assert any("└┬" in line or "└─" in line for line in lines), view  # the x axis is on screen
+    volume = seen["volume"]
+    assert "Llama 3.1 70B" in volume and "Llama 3.1 405B" in volume and "Ll…" not in volume
+    assert "requests/day (log)" in volume
+
+
+def test_fit_name() -> None:
+    from tco.tui.charts import fit_name
+
+    assert fit_name("llama-3.1-405b-instruct fp8 on h100-sxm-80gb", 25) == "llama-3.1-405b-inst… h100"
+    assert fit_name("llama-3.1-8b-instruct fp8 on a100-sxm-80gb", 25) == "llama-3.1-8b-instru… a100"
+    assert fit_name("llama-3.1-405b-instruct fp8 on 2x h100-sxm-80gb", 30) == "llama-3.1-405b-instruct 2xh100"
+    assert fit_name("llama-3-8b fp8 on h100-sxm-80gb", 20) == "llama-3-8b fp8 h100"
+    assert fit_name("Llama 3.1 70B FP8, owned 8x H100", 16) == "Llama 3.1 70B F…"
+    assert fit_name("Llama 3.1 405B FP8, 8x H100 rented", 16) == "Llama 3.1 405B…"
+    assert fit_name("anthropic/claude-3.5-sonnet", 25, keep_provider=True) == "anthro…/claude-3.5-sonnet"
+    assert fit_name("aws-bedrock/llama-3.1-405b-instruct", 25, keep_provider=True) == "aws…/llama-3.1-405b-inst…"
+    assert fit_name("anthropic/claude-3.5-sonnet", 17) == "claude-3.5-sonnet"
+    # the same model from two providers keeps the providers apart
+    both = ["azure/llama-3.1-405b-instruct", "aws-bedrock/llama-3.1-405b-instruct"]
+    assert fit_name(both[0], 20, shown=both) != fit_name(both[1], 20, shown=both)

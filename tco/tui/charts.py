@@ -8,6 +8,7 @@ values; log axes get one tick per decade.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -211,15 +212,6 @@ def _join(left: list[Text], right: list[Text], width: int, gap: int = 1) -> Text
     return out
 
 
-def _clip(s: str, n: int) -> str:
-    if len(s) <= n:
-        return s
-    if n <= 1:
-        return s[:n]
-    head = (n - 1) // 2
-    return s[:head] + "…" + s[len(s) - (n - 1 - head):]
-
-
 def _legend_width(width: int) -> int:
     return 0 if width < 50 else min(34, max(22, width // 3))
 
@@ -278,13 +270,14 @@ def cost_quality(points: Sequence[Point], width: int, height: int, symbol: str,
     left = plot.lines()
     if not lw:
         return _join(left, [], width)
+    shown = [p.id for p in pts]
     right = [Text("◆ Pareto frontier", "bold green")]
     for p in front:
         mark, style = ("◉", "bold") if p.current else ("◆", "green")
-        right.append(_legend_row(mark, style, p.id, f"{money(p.cost)} q{p.quality:.0f}", lw))
+        right.append(_legend_row(mark, style, p.id, f"{money(p.cost)} q{p.quality:.0f}", lw, shown))
     cur = next((p for p in pts if p.current), None)
     if cur is not None and not cur.frontier:
-        right.append(_legend_row("◉", "bold", cur.id, f"{money(cur.cost)} q{cur.quality:.0f}", lw))
+        right.append(_legend_row("◉", "bold", cur.id, f"{money(cur.cost)} q{cur.quality:.0f}", lw, shown))
     others = len(pts) - len(front) - (0 if cur is None or cur.frontier else 1)
     if others > 0:
         right.append(Text(f"• {others} other{'s' if others > 1 else ''}", "cyan"))
@@ -294,38 +287,58 @@ def cost_quality(points: Sequence[Point], width: int, height: int, symbol: str,
     return _join(left, right[: max(height, 1)], width)
 
 
-def fit_name(cid: str, n: int, keep_provider: bool = False) -> str:
-    """A candidate id in ``n`` cells.
+_AUTO_SELFHOST = re.compile(r"^(?P<model>\S+) (?P<prec>\S+) on (?:(?P<count>\d+) ?x ?)?(?P<gpu>\S+)$")
+"""The label of a self-hosted candidate without a name: ``model precision on [Nx ]gpu``."""
 
-    ``provider/model``: whole, else the provider shortened (``anth…/claude-3.5-sonnet``) or,
-    unless ``keep_provider``, dropped; a self-hosted ``model fp8 on 2x h100-sxm-80gb``:
-    ``model fp8 2xh100``, then clipped in the middle.
+
+def _cut(s: str, n: int) -> str:
+    """``s`` shortened from the right to ``n`` cells: ``Llama 3.1 70B FP8, o…``."""
+    if len(s) <= n:
+        return s
+    if n <= 1:
+        return s[:n]
+    return s[: n - 1].rstrip() + "…"
+
+
+def fit_name(cid: str, n: int, keep_provider: bool = False, shown: Sequence[str] = ()) -> str:
+    """A candidate's id or name in ``n`` cells.
+
+    A name (``Llama 3.1 70B FP8, owned 8x H100``): shortened from the right. An offer id
+    ``provider/model``: whole, else the model alone (unless ``keep_provider``, or another id
+    in ``shown`` has the same model, as azure/ and aws-bedrock/llama-3.1-405b-instruct do)
+    with the provider shortened (``anth…/claude-3.5-sonnet``) before the model is. A
+    self-hosted ``model fp8 on [2x ]h100-sxm-80gb``: ``model fp8 h100``, then the model
+    shortened, the hardware kept.
     """
     if len(cid) <= n:
         return cid
-    if " on " in cid:
-        head, _, hw = cid.partition(" on ")
-        model, _, prec = head.partition(" ")
-        count, _, gpu = hw.partition("x ")
-        gpu = gpu.split("-")[0] if gpu else hw.split("-")[0]
-        for form in (f"{model} {prec} {count}x{gpu}", f"{model} {count}x{gpu}"):
+    m = _AUTO_SELFHOST.match(cid)
+    if m:
+        gpu = m["gpu"].split("-")[0]
+        hw = f"{m['count']}x{gpu}" if m["count"] else gpu
+        for form in (f"{m['model']} {m['prec']} {hw}", f"{m['model']} {hw}"):
             if len(form) <= n:
                 return form
-        return _clip(f"{model} {count}x{gpu}", n)
+        room = n - len(hw) - 1
+        return _cut(m["model"], room) + " " + hw if room >= 6 else _cut(f"{m['model']} {hw}", n)
     provider, sep, model = cid.partition("/")
-    if sep and not keep_provider:
-        return _clip(model, n)
-    if sep:
+    if sep and provider and " " not in provider:
+        if not keep_provider and not any(o != cid and o.partition("/")[2] == model for o in shown):
+            return _cut(model, n)
         room = n - len(model) - 2
         if room >= 2:
             return provider[:room] + "…/" + model
-    return _clip(cid, n)
+        head = provider[:3] + "…/"
+        if n - len(head) >= 8:
+            return head + _cut(model, n - len(head))
+        return _cut(model, n)
+    return _cut(cid, n)
 
 
-def _legend_row(mark: str, style: str, name: str, value: str, width: int) -> Text:
+def _legend_row(mark: str, style: str, name: str, value: str, width: int, shown: Sequence[str] = ()) -> Text:
     room = max(width - len(value) - 3, 4)
     t = Text(mark + " ", style)
-    t.append(f"{fit_name(name, room):<{room}} ")
+    t.append(f"{fit_name(name, room, shown=shown):<{room}} ")
     t.append(value, "dim")
     return t
 
@@ -348,23 +361,22 @@ class Series:
 
 
 def ranges_text(ranges: Sequence[Sequence[float | None]]) -> str:
-    """Break-even ranges of requests/day, short: ``from 38K/day``, ``66K–88K, 131K–176K, 197K+``."""
-    if len(ranges) == 1 and ranges[0][1] is None:
-        return f"from {si(float(ranges[0][0] or 0))}/day"
+    """Break-even ranges of requests/day, short: ``38K+``, ``66K–88K, 131K–176K, 197K+``."""
     return ", ".join(f"{si(float(a or 0))}–{si(float(b))}" if b is not None else f"{si(float(a or 0))}+"
                      for a, b in ranges)
 
 
-def breakeven_row(api: str, api_style: str, ranges: Sequence[Sequence[float | None]], width: int) -> Text:
-    """A legend row under a self-hosted series: ``  < ━ gpt-4o  from 38K/day`` (cheaper than
-    the API ``api`` in these ranges of requests/day)."""
+def breakeven_row(api: str, api_style: str, ranges: Sequence[Sequence[float | None]], width: int,
+                  shown: Sequence[str] = ()) -> Text:
+    """A legend row under a self-hosted series: ``  < ━ gpt-4o 38K+``: cheaper than the API
+    ``api`` in these ranges of requests/day."""
     rng = ranges_text(ranges)
     t = Text("  < ", "bold")
     t.append("━", api_style)
-    room = width - 5 - len(rng) - 2
+    room = width - 5 - len(rng) - 1
     if room >= 6:
-        t.append(" " + fit_name(api, room))
-    t.append("  " + rng, "dim")
+        t.append(" " + fit_name(api, room, shown=shown))
+    t.append(" " + rng, "dim")
     return t
 
 
@@ -404,11 +416,12 @@ def cost_volume(series: Sequence[Series], current: float, markers: Sequence[tupl
     left.append(Text(" " * plot.lw + "requests/day (log)  ┊ = now" + ("  × = break-even" if markers else ""), "dim"))
     if not lw:
         return _join(left, [], width)
+    shown = [s.id for s in series]
     right = [Text(f"monthly cost at {si(current)}/day", "bold")]
     for s in series:
         now = s.now if s.now is not None else money(_interp_log(s.xs, s.ys, current))
-        right.append(_legend_row("━", s.style, s.id, now, lw))
-        right.extend(breakeven_row(api, st, ranges, lw) for api, st, ranges in s.cheaper)
+        right.append(_legend_row("━", s.style, s.id, now, lw, shown))
+        right.extend(breakeven_row(api, st, ranges, lw, shown) for api, st, ranges in s.cheaper)
     right.extend(footer)
     return _join(left, right[:height], width)
 
@@ -472,11 +485,12 @@ def price_history(series: Sequence[PriceSeries], as_of: date, width: int, height
     left.append(Text(" " * plot.lw + caption, "dim"))
     if not lw:
         return _join(left, [], width)
+    shown = [s.id for s in series]
     right = [Text(f"per 1M tokens on {as_of}", "bold")]
     for s in series:
         now = next((v for d, v in reversed(s.points) if d <= as_of), math.nan)
         changes = sum(1 for a, b in zip(s.points, s.points[1:], strict=False) if abs(a[1] - b[1]) > 1e-12)
-        right.append(_legend_row("━", s.style, s.id, money(now) if math.isfinite(now) else "not yet", lw))
+        right.append(_legend_row("━", s.style, s.id, money(now) if math.isfinite(now) else "not yet", lw, shown))
         if changes:
             first, last = s.points[0][1], s.points[-1][1]
             right.append(Text(f"  {changes} change{'s' if changes > 1 else ''}: {money(first)} → {money(last)}",
