@@ -957,3 +957,96 @@ def test_fit_name() -> None:
     # the same model from two providers keeps the providers apart
     both = ["azure/llama-3.1-405b-instruct", "aws-bedrock/llama-3.1-405b-instruct"]
     assert fit_name(both[0], 20, shown=both) != fit_name(both[1], 20, shown=both)
+
+
+def _table_lines(app: TcoApp) -> list[str]:
+    t = app.table
+    strips = app.screen._compositor.render_strips()
+    r = t.region
+    return [strips[y].text[r.x:r.x + r.width] for y in range(r.y, r.y + r.height)]
+
+
+def test_sort_arrow_follows_the_sort_column_and_ties_keep_file_order(catalog: Any) -> None:
+    seen: list[tuple[str, bool, str]] = []
+    orders: dict[str, list[str]] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        t = app.table
+        t.focus()
+        for _ in range(7):  # rank -> candidate -> monthly -> ... -> rank
+            await pilot.press("s")
+            await pilot.pause()
+            seen.append((t.sort_column, t.sort_reverse, _table_lines(app)[0]))
+            await pilot.press("r")
+            await pilot.pause()
+            seen.append((t.sort_column, t.sort_reverse, _table_lines(app)[0]))
+            if t.sort_column == "quality":
+                orders[f"quality {t.sort_reverse}"] = [r.key.value for r in t.ordered_rows]
+                await pilot.press("r")
+                await pilot.pause()
+                orders[f"quality {t.sort_reverse}"] = [r.key.value for r in t.ordered_rows]
+                await pilot.press("r")
+                await pilot.pause()
+        # a click on the Rank header (the last column)
+        x = sum(c.get_render_width(t) for c in list(t.columns.values())[:-1]) + 2
+        await pilot.click("#table", offset=(x, 0))
+        await pilot.pause()
+        seen.append((t.sort_column, t.sort_reverse, _table_lines(app)[0]))
+
+    drive(Session.open(OPEN_VS_CLOSED, catalog), steps, size=(80, 24))
+    headers = {"candidate": "Candidate", "monthly": "Monthly", "per_mtok": "Per 1M", "quality": "Quality",
+               "coverage": "Cover", "per_qp": "Per pt", "rank": "Rank"}
+    assert {col for col, _, _ in seen} == set(headers)
+    for col, rev, line in seen:
+        arrow = "▼" if rev else "▲"
+        assert f"{headers[col]}{arrow}" in line, (col, rev, line)
+        assert line.count("▲") + line.count("▼") == 1, line
+    assert seen[-1][:2] == ("rank", not seen[-2][1]) or seen[-1][0] == "rank"
+    # 80.8 three times (Azure, Bedrock, then the self-hosted 405B in the file): that order both ways
+    ties = ["azure/llama-3.1-405b-instruct", "aws-bedrock/llama-3.1-405b-instruct",
+            "Llama 3.1 405B FP8, 8x H100 rented"]
+    for order in orders.values():
+        assert [i for i in order if i in ties] == ties
+
+
+def _widths_fit(app: TcoApp) -> bool:
+    t = app.table
+    return sum(c.get_render_width(t) for c in t.columns.values()) <= t.size.width - 1
+
+
+def test_columns_shrink_back_and_fit_after_resizes(catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        t = app.table
+        seen["start"] = (_widths_fit(app), _table_lines(app)[0])
+        await type_into(pilot, "volume", "1e10", paste=True)  # a transient huge cost
+        seen["huge"] = _widths_fit(app)
+        await type_into(pilot, "volume", "100000", paste=True)
+        seen["back"] = (_widths_fit(app), _table_lines(app)[0], {k.value: c.width for k, c in t.columns.items()})
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause()
+        seen["wide"] = (_widths_fit(app), _table_lines(app))
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        seen["narrow"] = (_widths_fit(app), _table_lines(app)[0], {k.value: c.width for k, c in t.columns.items()})
+
+    drive(Session.open(OPEN_VS_CLOSED, catalog), steps, size=(80, 24))
+    for key in ("start", "back", "narrow"):
+        fits, header = seen[key][:2]
+        assert fits and header.rstrip().endswith("Rank▲") and "Per pt" in header, (key, header)
+    assert seen["huge"]
+    assert seen["back"][2] == seen["narrow"][2]  # the widths before the resizes, again
+
+
+def test_fresh_start_at_160x50_uses_the_width(catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        seen["fits"] = _widths_fit(app)
+        seen["lines"] = _table_lines(app)
+
+    drive(Session.open(ROOT / "tests" / "snapshots" / "tui_scenario.yaml", catalog), steps, size=(160, 50))
+    text = "\n".join(seen["lines"])
+    assert seen["fits"] and "Rank▲" in seen["lines"][0]
+    assert "anthropic/claude-3.5-sonnet" in text and "…" not in text  # full names

@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
@@ -33,6 +34,9 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("rank", "Rank", "right"),
 )
 """(key, header, alignment) of each column."""
+
+MIN_NAME = 14
+"""The candidate column never gets narrower than this (the table scrolls sideways instead)."""
 
 SORT_NAMES = {"mark": "marks", "candidate": "candidate", "monthly": "monthly cost", "per_mtok": "cost per 1M tokens",
               "quality": "quality", "coverage": "coverage", "per_qp": "cost per quality point", "rank": "rank"}
@@ -126,6 +130,7 @@ class CandidateTable(DataTable[Text]):
         self._results: dict[str, CandidateResult] = {}
         self._currency = "USD"
         self._name_width = 24
+        """Cells the candidate names are fitted to (the column less its leading space)."""
         self._order: list[str] = []
 
     def on_mount(self) -> None:
@@ -144,40 +149,75 @@ class CandidateTable(DataTable[Text]):
             col = self.columns.get(key)  # type: ignore[call-overload]
             if col is not None:
                 col.label = self._header(key, label, align)
-        self._require_update_dimensions = True
-        self.refresh()
+        self._layout_columns(force=True)
 
     # ---- data ----
 
-    def name_width(self) -> int:
-        """Room for the candidate column: what the other columns leave of the table's width."""
-        width = self.size.width or 80
-        others = 4 + 11 + 9 + 8 + 6 + 10 + 5
-        return max(14, min(60, width - others - 2))
+    def available_width(self) -> int:
+        """Columns the table can show without a horizontal scrollbar (the vertical one's
+        column is always left free, so rows coming and going never change the layout)."""
+        width = self.size.width or (self.app.size.width if self.is_attached else 80)
+        return max(width - 1, 20)
+
+    def _column_widths(self) -> dict[str, int]:
+        """Every column's width from what it shows now (header with its sort arrow, cells);
+        the candidate column gets what the others leave, up to its longest name."""
+        widths: dict[str, int] = {}
+        for key, label, align in COLUMNS:
+            if key == "candidate":
+                continue
+            head = self._header(key, label, align).cell_len
+            widths[key] = max([head] + [1 + cell_len(cells[key].text) for cells in self._shown.values()])
+        longest = max([1 + cell_len(c.label) for c in self._results.values()] + [len(" Candidate▲")])
+        room = self.available_width() - sum(widths.values())
+        widths["candidate"] = max(MIN_NAME, min(longest, room))
+        return widths
 
     def update_results(self, results: Iterable[CandidateResult], currency: str) -> None:
-        """Show these results: add and remove rows by key, update changed cells in place."""
+        """Show these results: add and remove rows by key, update changed cells in place,
+        then size the columns to what they hold (they shrink as well as grow)."""
         results = list(results)
         self._currency = currency
-        self._name_width = self.name_width()
         wanted = {c.id: c for c in results}
         for key in [k for k in self._shown if k not in wanted]:
             self.remove_row(key)
             del self._shown[key]
         self._results = wanted
+        new_cells = {c.id: cells_for(c, currency, c.id in self.pinned, 10_000) for c in results}
+        old_shown, self._shown = self._shown, new_cells
+        self._name_width = self._column_widths()["candidate"] - 1
         for c in results:
-            cells = cells_for(c, currency, c.id in self.pinned, self._name_width)
-            old = self._shown.get(c.id)
+            cells = new_cells[c.id]
+            cells["candidate"] = Cell(fit_name(c.label, self._name_width, keep_provider=True), cells["candidate"].style)
+            old = old_shown.get(c.id)
             if old is None:
                 self.add_row(*(self._text(k, cells[k], c.id) for k, _, _ in COLUMNS), key=c.id)
             else:
                 for key, _, _ in COLUMNS:
                     if old[key] != cells[key]:
-                        text = self._text(key, cells[key], c.id)
-                        width = self.columns[key].content_width  # type: ignore[index]
-                        self.update_cell(c.id, key, text, update_width=text.cell_len > width)
-            self._shown[c.id] = cells
+                        self.update_cell(c.id, key, self._text(key, cells[key], c.id))
+        self._layout_columns()
         self.apply_sort()
+
+    def _layout_columns(self, force: bool = False) -> None:
+        """Give every column its width (fixed widths: the table never keeps a transient one)."""
+        if not self.columns:
+            return
+        widths = self._column_widths()
+        if widths["candidate"] - 1 != self._name_width and self._results:
+            self.update_results(self._results.values(), self._currency)  # names refitted
+            return
+        changed = force
+        for key, w in widths.items():
+            col = self.columns.get(key)  # type: ignore[call-overload]
+            if col is not None and (col.auto_width or col.width != w):
+                col.auto_width = False
+                col.width = w
+                changed = True
+        if changed:
+            self._update_count += 1  # the rendered cells and header are cached per update
+            self._require_update_dimensions = True
+            self.refresh()
 
     def _text(self, key: str, cell: Cell, candidate_id: str) -> Text:
         align = next(a for k, _, a in COLUMNS if k == key)
@@ -186,8 +226,8 @@ class CandidateTable(DataTable[Text]):
         return text
 
     def on_resize(self) -> None:
-        if self._results and self.name_width() != self._name_width:
-            self.update_results(self._results.values(), self._currency)
+        if self._results:
+            self._layout_columns()
 
     # ---- sorting ----
 
@@ -197,8 +237,8 @@ class CandidateTable(DataTable[Text]):
         items = list(self._results.values())
         known = [c for c in items if sort_value(c, col, c.id in self.pinned)[0] == 0]
         unknown = [c for c in items if sort_value(c, col, c.id in self.pinned)[0] == 1]
-        known.sort(key=lambda c: (sort_value(c, col, c.id in self.pinned)[1], c.label.lower()), reverse=rev)
-        unknown.sort(key=lambda c: c.label.lower())
+        # a stable sort on the value alone: ties keep the candidates' order in either direction
+        known.sort(key=lambda c: sort_value(c, col, c.id in self.pinned)[1], reverse=rev)  # type: ignore[arg-type,return-value]
         return [c.id for c in known + unknown]
 
     def apply_sort(self) -> None:
