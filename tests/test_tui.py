@@ -1050,3 +1050,31 @@ def test_fresh_start_at_160x50_uses_the_width(catalog: Any) -> None:
     text = "\n".join(seen["lines"])
     assert seen["fits"] and "Rank▲" in seen["lines"][0]
     assert "anthropic/claude-3.5-sonnet" in text and "…" not in text  # full names
+
+
+def test_pareto_frontier_leaves_out_unranked_candidates(catalog: Any, monkeypatch: Any) -> None:
+    """GPT-4o mini is the cheapest with a high score on 25% coverage (below the 50% minimum):
+    not ranked, so not on the frontier; drawn ∘ and counted in the legend."""
+    from tco.tui import app as app_module
+
+    drawn: list[Any] = []
+    real = app_module.cost_quality
+
+    def spy(points: Any, *a: Any, **k: Any) -> Any:
+        drawn.append(points)
+        return real(points, *a, **k)
+
+    monkeypatch.setattr(app_module, "cost_quality", spy)
+    seen: dict[str, str] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await pilot.press("f3")
+        await pilot.pause()
+        seen["screen"] = "\n".join(s.text for s in app.screen._compositor.render_strips())
+
+    app = drive(Session.open(OPEN_VS_CLOSED, catalog), steps, size=(80, 24))
+    points = {p.id: p for p in drawn[-1]}
+    ranked = {c.id for c in app.session.estimate.candidates if c.rank}
+    assert not points["openai/gpt-4o-mini"].ranked and not points["openai/gpt-4o-mini"].frontier
+    assert all(p.id in ranked for p in points.values() if p.frontier)
+    assert "∘ 1 unranked, off frontier" in seen["screen"] and seen["screen"].count("∘") == 2  # legend and plot

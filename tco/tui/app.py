@@ -315,8 +315,10 @@ class TcoApp(App[int]):
         if est is None:
             return Text("")
         avail = [c for c in est.candidates if not c.available_from]
-        front = set(pareto([(c.id, c.monthly_cost, c.quality) for c in avail]))
-        pts = [Point(c.id, c.monthly_cost, c.quality, c.id in front, c.id == self.current_id) for c in avail]
+        # the frontier is drawn through ranked candidates only (the table's rank: coverage, cost, score)
+        front = set(pareto([(c.id, c.monthly_cost, c.quality) for c in avail if c.rank]))
+        pts = [Point(c.id, c.monthly_cost, c.quality, c.id in front, c.id == self.current_id, bool(c.rank))
+               for c in avail]
         return cost_quality(pts, width, height, self._symbol(), self._money)
 
     def _volume_data(self, n: int, extra: tuple[float, ...]) -> tuple[Any, Any]:

@@ -231,12 +231,15 @@ class Point:
     quality: float
     frontier: bool = False
     current: bool = False
+    ranked: bool = True
+    """False: not ranked (coverage below the minimum, or no cost or score): never on the
+    frontier, drawn ∘."""
 
 
 def cost_quality(points: Sequence[Point], width: int, height: int, symbol: str,
                  money: Callable[[float], str]) -> Text:
-    """Scatter of monthly cost (log x) against quality (y): the Pareto frontier joined and
-    listed, the highlighted candidate ringed."""
+    """Scatter of monthly cost (log x) against quality (y): the Pareto frontier of the ranked
+    candidates joined and listed, the unranked ones drawn ∘, the highlighted candidate ringed."""
     pts = [p for p in points if math.isfinite(p.cost) and math.isfinite(p.quality)]
     if not pts:
         return message("no candidate has both a cost and a quality score", width, height)
@@ -265,8 +268,10 @@ def cost_quality(points: Sequence[Point], width: int, height: int, symbol: str,
             cv.text(c, r, "◉", "bold reverse")
         elif p.frontier:
             cv.text(c, r, "◆", "bold green")
-        else:
+        elif p.ranked:
             cv.text(c, r, "•", "cyan")
+        else:
+            cv.text(c, r, "∘", "dim")
     left = plot.lines()
     if not lw:
         return _join(left, [], width)
@@ -278,9 +283,12 @@ def cost_quality(points: Sequence[Point], width: int, height: int, symbol: str,
     cur = next((p for p in pts if p.current), None)
     if cur is not None and not cur.frontier:
         right.append(_legend_row("◉", "bold", cur.id, f"{money(cur.cost)} q{cur.quality:.0f}", lw, shown))
-    others = len(pts) - len(front) - (0 if cur is None or cur.frontier else 1)
+    others = sum(1 for p in pts if p.ranked and not p.frontier and not p.current)
     if others > 0:
         right.append(Text(f"• {others} other{'s' if others > 1 else ''}", "cyan"))
+    unranked = sum(1 for p in pts if not p.ranked and not p.current)
+    if unranked > 0:
+        right.append(Text(f"∘ {unranked} unranked, off frontier", "dim"))
     missing = len(points) - len(pts)
     if missing:
         right.append(Text(f"{missing} without cost or score", "dim"))
