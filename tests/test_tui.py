@@ -1078,3 +1078,28 @@ def test_pareto_frontier_leaves_out_unranked_candidates(catalog: Any, monkeypatc
     assert not points["openai/gpt-4o-mini"].ranked and not points["openai/gpt-4o-mini"].frontier
     assert all(p.id in ranked for p in points.values() if p.frontier)
     assert "∘ 1 unranked, off frontier" in seen["screen"] and seen["screen"].count("∘") == 2  # legend and plot
+
+
+def test_detail_pane_starts_at_the_top_for_another_row(catalog: Any) -> None:
+    from tco.tui.widgets.detail import DetailPane
+
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        pane = app.query_one("#detail", DetailPane)
+        app.table.focus()
+        await pilot.pause()
+        pane.scroll_to(y=8, animate=False, immediate=True)
+        await pilot.pause()
+        seen["scrolled"] = pane.scroll_y
+        await type_into(pilot, "input_tokens", "1600", paste=True)  # a recompute: same row, same place
+        seen["after_edit"] = pane.scroll_y
+        app.table.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        seen["next_row"] = (app.current_id, pane.scroll_y)
+
+    drive(Session.open(OPEN_VS_CLOSED, catalog), steps, size=(80, 24))
+    assert seen["scrolled"] == 8 and seen["after_edit"] == 8
+    cid, y = seen["next_row"]
+    assert cid == "Llama 3.1 405B FP8, 8x H100 rented" and y == 0

@@ -228,7 +228,7 @@ class TcoApp(App[int]):
         bar = self.query_one("#viewbar", ViewBar)
         bar.set_view(self.view, self._view_subtitle())
         if self.view == "detail":
-            self.query_one("#detail", DetailPane).show(partial(self.detail_text, self.current_id))
+            self.query_one("#detail", DetailPane).show(partial(self.detail_text, self.current_id), self.current_id)
         else:
             self.query_one(f"#{self.view}", ChartView).refresh()
 

@@ -340,6 +340,8 @@ class DetailPane(VerticalScroll):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.builder: Callable[[int], Text] | None = None
+        self.subject: str | None = None
+        """The candidate shown."""
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static("", id="detail-body")
@@ -347,10 +349,14 @@ class DetailPane(VerticalScroll):
     def text_width(self) -> int:
         return max(self.size.width - 3, 40)
 
-    def show(self, builder: Callable[[int], Text]) -> None:
-        """Show ``builder(width)``; called again with the new width when the pane is resized."""
+    def show(self, builder: Callable[[int], Text], subject: str | None = None) -> None:
+        """Show ``builder(width)``; called again with the new width when the pane is resized.
+        A new ``subject`` (another candidate) starts at the top; the same one keeps the scroll."""
         self.builder = builder
         self._update(builder(self.text_width()))
+        if subject != self.subject:
+            self.subject = subject
+            self.scroll_home(animate=False, immediate=True)
 
     def _update(self, text: Text) -> None:
         body = self.query_one("#detail-body", Static)
