@@ -1103,3 +1103,34 @@ def test_detail_pane_starts_at_the_top_for_another_row(catalog: Any) -> None:
     assert seen["scrolled"] == 8 and seen["after_edit"] == 8
     cid, y = seen["next_row"]
     assert cid == "Llama 3.1 405B FP8, 8x H100 rented" and y == 0
+
+
+def test_remove_then_undo_puts_the_entry_back(tmp_path: Path, catalog: Any) -> None:
+    """x on a configured self-hosted candidate, then u: the same entry, in the same place;
+    nothing modified, and a save writes the same bytes."""
+    p = tmp_path / OPEN_VS_CLOSED.name
+    shutil.copy(OPEN_VS_CLOSED, p)
+    before = p.read_bytes()
+    seen: dict[str, Any] = {}
+    notes: list[str] = []
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        app.notify = lambda message, **k: notes.append(str(message))  # type: ignore[method-assign]
+        app.table.focus()
+        app.table.move_to("Llama 3.1 70B FP8, owned 8x H100")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        seen["removed"] = (app.session.modified, len(app.session.candidate_ids))
+        await pilot.press("u")
+        await pilot.pause()
+        seen["back"] = (app.session.modified, app.current_id, app.session.candidate_ids)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    drive(Session.open(p, catalog), steps)
+    assert seen["removed"] == (True, 7)
+    modified, current, ids = seen["back"]
+    assert not modified and current == "Llama 3.1 70B FP8, owned 8x H100" and ids[-1] == current
+    assert any("u puts it back" in n for n in notes)
+    assert p.read_bytes() == before

@@ -88,6 +88,7 @@ class TcoApp(App[int]):
         Binding("v", "next_view", "Next view", show=False, tooltip="Cycle the lower panel's views"),
         Binding("e", "edit_workload", "Edit", show=False, tooltip="Move to the workload fields"),
         Binding("escape", "focus_table", "Table", show=False, tooltip="Back to the table"),
+        Binding("ctrl+z", "undo_remove", "Undo remove", show=False, tooltip="Put the last removed candidate back"),
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit (asks if there are unsaved changes)"),
     ]
     """App-wide keys; the table adds its own (sort, pin, add, remove)."""
@@ -105,6 +106,8 @@ class TcoApp(App[int]):
         self._sweep_cache: tuple[Any, ...] | None = None
         self._breakeven_timer: Timer | None = None
         self._save_anyway: tuple[tuple[str, str], ...] | None = None
+        self.removed: list[tuple[int, Any, str]] = []
+        """(position, file entry, id) of each removed candidate, for undo (u, ctrl+z)."""
         """The invalid fields a refused save named (a second save with them saves anyway)."""
 
     # ---- layout ----
@@ -559,10 +562,11 @@ class TcoApp(App[int]):
     def remove(self, candidate_id: str) -> None:
         row = self.table.cursor_row
         try:
-            self.session.remove_candidate(candidate_id)
+            index, entry = self.session.remove_candidate(candidate_id)
         except EditError as e:
             self.notify(str(e), severity="error")
             return
+        self.removed.append((index, entry, candidate_id))
         self.current_id = None
         self.push_results()
         self.sync_latency_fields()
@@ -570,7 +574,27 @@ class TcoApp(App[int]):
             self.table.move_cursor(row=min(row, self.table.row_count - 1), animate=False)
             self.current_id = self.table.current_id()
             self._refresh_lower()
-        self.notify(f"removed {candidate_id}", timeout=3)
+        self.notify(f"removed {candidate_id} · u puts it back", timeout=6)
+
+    def action_undo_remove(self) -> None:
+        """Put the last removed candidate back, in its place in the file."""
+        if not self.removed:
+            self.notify("nothing removed to put back", timeout=3)
+            return
+        index, entry, candidate_id = self.removed[-1]
+        try:
+            self.session.insert_candidate(index, entry)
+        except EditError as e:
+            self.notify(f"cannot put {candidate_id} back: {e}", severity="error")
+            return
+        self.removed.pop()
+        self.push_results()
+        self.sync_latency_fields()
+        if candidate_id in self.session.candidate_ids:
+            self.current_id = candidate_id
+            self.table.move_to(candidate_id)
+            self._refresh_lower()
+        self.notify(f"put {candidate_id} back", timeout=3)
 
     # save / export / quit
 
@@ -694,6 +718,7 @@ class TcoApp(App[int]):
                             self.action_add_candidate)
         yield SystemCommand("Remove highlighted candidate", "Remove the highlighted row (x, delete)",
                             self.action_remove_candidate)
+        yield SystemCommand("Undo remove", "Put the last removed candidate back (u, ctrl+z)", self.action_undo_remove)
         yield SystemCommand("Pin / unpin highlighted candidate", "Choose the charts' candidates (space)",
                             self.action_pin)
         yield SystemCommand("Sort: next column", "Sort by the next column (s)", self.table.action_next_sort)

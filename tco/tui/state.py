@@ -411,14 +411,24 @@ class Session:
         new.setdefault("candidates", []).append(entry)
         self._run(new, recompile=True)
 
-    def remove_candidate(self, candidate_id: str) -> None:
+    def remove_candidate(self, candidate_id: str) -> tuple[int, Any]:
+        """Remove a candidate; returns (its position, its entry) for :meth:`insert_candidate`."""
         ids = self.candidate_ids
         if candidate_id not in ids:
             raise EditError(f"no candidate {candidate_id!r}")
         if len(ids) == 1:
             raise EditError("a scenario needs at least one candidate: add another one first")
         new = copy.deepcopy(self.data)
-        del new["candidates"][ids.index(candidate_id)]
+        i = ids.index(candidate_id)
+        entry = new["candidates"].pop(i)
+        self._run(new, recompile=True)
+        return i, entry
+
+    def insert_candidate(self, index: int, entry: Any) -> None:
+        """Put a removed candidate's entry back where it was (undo)."""
+        new = copy.deepcopy(self.data)
+        cands = new.setdefault("candidates", [])
+        cands.insert(min(max(index, 0), len(cands)), copy.deepcopy(entry))
         self._run(new, recompile=True)
 
     def settle(self) -> None:

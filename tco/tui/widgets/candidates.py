@@ -107,7 +107,8 @@ class CandidateTable(DataTable[Text]):
         Binding("r", "reverse_sort", "Reverse", show=False, tooltip="Reverse the sort order"),
         Binding("space", "pin", "Pin", tooltip="Pin or unpin the highlighted candidate for the charts"),
         Binding("a", "app.add_candidate", "Add", tooltip="Add a candidate from the catalog"),
-        Binding("x,delete", "app.remove_candidate", "Remove", tooltip="Remove the highlighted candidate"),
+        Binding("x,delete", "app.remove_candidate", "Remove", tooltip="Remove the highlighted candidate (u undoes)"),
+        Binding("u", "app.undo_remove", "Undo", show=False, tooltip="Put the last removed candidate back"),
     ]
     """Keys of the table (shown in the footer while it has focus)."""
 
