@@ -538,7 +538,7 @@ def test_detail_shows_the_price_war_history(tmp_path: Path, catalog: Any) -> Non
     glm = seen["zhipu/glm-3-turbo"]
     assert "2024-05-11" in glm and "◀ used on 2024-06-01" in glm
     used = next(line for line in glm.splitlines() if "◀ used" in line)
-    assert "2024-05-11" in used and "CNY: 7.2327 per USD" in glm
+    assert "2024-05-11" in used and "CNY 7.2327 per USD" in glm
     gpt = seen["openai/gpt-4o"]
     assert "▶ 2024-05-13" in gpt and "(after the as-of date)" in gpt
 
@@ -1134,3 +1134,77 @@ def test_remove_then_undo_puts_the_entry_back(tmp_path: Path, catalog: Any) -> N
     assert not modified and current == "Llama 3.1 70B FP8, owned 8x H100" and ids[-1] == current
     assert any("u puts it back" in n for n in notes)
     assert p.read_bytes() == before
+
+
+def test_small_wording_and_drawing(tmp_path: Path, catalog: Any) -> None:
+    """F4 says "not yet" for an unlaunched offer, as the table does; a scenario's own exchange
+    rate reads "CNY 7 per USD (scenario fx: override)"; a negotiated discount is drawn as a
+    reduction (░ back from the total, a negative amount, the net total below)."""
+    p = tmp_path / "fx.yaml"
+    p.write_text(SCENARIO.replace("as_of: 2024-06-01\n", "as_of: 2024-06-01\nfx: {CNY: 7}\n")
+                 .replace("  - openai/gpt-4o           # the incumbent\n",
+                          "  - {offer: openai/gpt-4o, discount: 0.2}\n  - zhipu/glm-3-turbo\n"))
+    seen: dict[str, str] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        app.table.focus()
+        for cid in ("openai/gpt-4o", "anthropic/claude-3.5-sonnet"):  # Claude 3.5 launched 2024-06-20: not yet
+            app.table.move_to(cid)
+            await pilot.pause()
+            await pilot.press("space")
+        await pilot.press("f4")
+        await pilot.pause()
+        lower = app.query_one("#lower").region
+        strips = app.screen._compositor.render_strips()
+        seen["volume"] = "\n".join(strips[y].text for y in range(lower.y, lower.bottom))
+        seen["glm"] = app.detail_text("zhipu/glm-3-turbo", 100).plain
+        seen["gpt"] = app.detail_text("openai/gpt-4o", 100).plain
+
+    drive(Session.open(p, catalog), steps, size=(80, 24))
+    assert "claude-3.5-sonn" in seen["volume"] and "not yet" in seen["volume"]
+    assert "unknown" not in seen["volume"]
+    assert "CNY 7 per USD (scenario fx: override)" in seen["glm"]
+    discount = next(line for line in seen["gpt"].splitlines() if "negotiated discount" in line)
+    assert "-$900.00" in discount and "░" in discount and "█" not in discount
+    total = next(line for line in seen["gpt"].splitlines() if line.strip().startswith("total"))
+    assert "$3,600.00" in total  # 4,500 less 20%
+
+
+def test_add_modal_says_no_match(scenario_file: Path, catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"zqxjw")
+        await pilot.pause()
+        ol = app.screen.query_one("#results")
+        seen["options"] = [str(ol.get_option_at_index(i).prompt) for i in range(ol.option_count)]
+        await pilot.press("enter")  # nothing to add
+        await pilot.pause()
+        seen["still_open"] = isinstance(app.screen, AddCandidateScreen)
+
+    app = drive(Session.open(scenario_file, catalog), steps)
+    assert len(seen["options"]) == 1 and "no match for 'zqxjw'" in seen["options"][0]
+    assert seen["still_open"] and len(app.session.candidate_ids) == 3
+
+
+def test_selfhost_added_in_the_files_block_style(tmp_path: Path, catalog: Any) -> None:
+    p = tmp_path / OPEN_VS_CLOSED.name
+    shutil.copy(OPEN_VS_CLOSED, p)
+    session = Session.open(p, catalog)
+    session.add_candidate({"selfhost": {"model": "llama-3.1-8b-instruct", "precision": "fp8",
+                                        "gpu": "h100-sxm-80gb", "gpus_per_node": 8}})
+    session.save()
+    added = p.read_text().split("latency: {ttft_ms: 1000, tpot_ms: 50}\n")[1]
+    assert added == ("  - selfhost:\n      model: llama-3.1-8b-instruct\n      precision: fp8\n"
+                     "      gpu: h100-sxm-80gb\n      gpus_per_node: 8\n")
+    # a file whose candidates are flow mappings gets a flow mapping
+    q = tmp_path / "flow.yaml"
+    q.write_text(SCENARIO.replace("  - deepseek/deepseek-chat\n",
+                                  "  - deepseek/deepseek-chat\n  - selfhost: {model: llama-3-8b-instruct, precision: fp8, "
+                                  "gpu: h100-sxm-80gb}\n"))
+    s2 = Session.open(q, catalog)
+    s2.add_candidate({"selfhost": {"model": "llama-3.1-8b-instruct", "precision": "fp8", "gpu": "h100-sxm-80gb"}})
+    s2.save()
+    assert "  - selfhost: {model: llama-3.1-8b-instruct, precision: fp8, gpu: h100-sxm-80gb}\n" in q.read_text()

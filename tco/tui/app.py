@@ -652,6 +652,7 @@ class TcoApp(App[int]):
             except OSError as e:
                 self.notify(f"not exported: {e}", severity="error")
                 return
+            self.push_results()  # the export settled the warnings of workload edits
             self.notify(f"exported {fmt} to {p}", timeout=4)
 
         self.push_screen(ExportScreen(stem, self.blink), done)

@@ -550,3 +550,27 @@ def hbar(value: float, vmax: float, width: int, style: str) -> Text:
     eighths = int(round(min(value / vmax, 1.0) * width * 8))
     full, rest = divmod(eighths, 8)
     return Text("█" * full + (_EIGHTHS[rest] if rest else ""), style)
+
+
+def waterfall(values: Sequence[float], width: int) -> list[Text]:
+    """One bar per value on a shared scale (the sum of the positive values = ``width``): each
+    cost starts where the previous ended; a negative value (a discount) is drawn ░ back from
+    the running total, so it reads as a reduction, not as another cost."""
+    gross = sum(v for v in values if math.isfinite(v) and v > 0)
+    out: list[Text] = []
+    if gross <= 0 or width <= 0:
+        return [Text("") for _ in values]
+    scale = width / gross
+    pos = 0.0
+    for v in values:
+        if not math.isfinite(v) or v == 0:
+            out.append(Text(""))
+            continue
+        a, b = (pos, pos + v) if v > 0 else (pos + v, pos)
+        start = max(0, min(width, int(round(a * scale))))
+        end = max(start + 1, min(width, int(round(b * scale))))
+        t = Text(" " * start)
+        t.append(("█" if v > 0 else "░") * (end - start), "cyan" if v > 0 else "green")
+        out.append(t)
+        pos += v
+    return out

@@ -35,16 +35,24 @@ def _yaml(text: str) -> Any:
     return y
 
 
-def _to_rt(value: Any) -> Any:
-    """A plain value as a ruamel node; small mappings of scalars are written in flow style."""
+def _to_rt(value: Any, like: Any = None) -> Any:
+    """A plain value as a ruamel node. A mapping is written in the style of ``like`` (a node of
+    the same kind already in the file: its flow or block style, key by key), else small
+    mappings of scalars in flow style."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if isinstance(value, dict):
         m = CommentedMap()
+        model = like if isinstance(like, CommentedMap) else None
         for k, v in value.items():
-            m[k] = _to_rt(v)
-        if len(value) <= 6 and all(not isinstance(v, (dict, list)) for v in value.values()):
+            m[k] = _to_rt(v, model.get(k) if model is not None else None)
+        style = model.fa.flow_style() if model is not None else None
+        if style is None:
+            style = len(value) <= 6 and all(not isinstance(v, (dict, list)) for v in value.values())
+        if style:
             m.fa.set_flow_style()
+        else:
+            m.fa.set_block_style()
         return m
     if isinstance(value, list):
         s = CommentedSeq()
@@ -52,6 +60,16 @@ def _to_rt(value: Any) -> Any:
             s.append(_to_rt(v))
         return s
     return value
+
+
+def _sibling(items: Any, value: Any) -> Any:
+    """An entry of the sequence ``items`` shaped like ``value`` (a mapping with one of its keys,
+    such as another ``selfhost:`` candidate), whose style a new entry should follow."""
+    from ruamel.yaml.comments import CommentedMap
+
+    if not isinstance(value, dict):
+        return None
+    return next((it for it in items if isinstance(it, CommentedMap) and set(it) & set(value)), None)
 
 
 def _key(v: Any) -> str:
@@ -100,7 +118,7 @@ def apply_changes(node: Any, old: Any, new: Any) -> Any:
             for i in range(i2 - 1, i1 - 1, -1):
                 del node[i]
             for d, v in enumerate(new[j1:j2]):
-                node.insert(i1 + d, _to_rt(v))
+                node.insert(i1 + d, _to_rt(v, _sibling(node, v)))
         return node
     return _to_rt(new)
 

@@ -99,11 +99,13 @@ class AddCandidateScreen(ModalScreen[str | None]):
             prompt.append_text(title)
             prompt.append(f"  {c.detail}", "dim")
             opts.append(Option(prompt, id=f"c{n}"))
+        if not opts:  # said where the results would be, right under the search
+            opts.append(Option(Text(f"no match for {query.strip()!r}: try fewer letters, or part of a "
+                                    "provider, model or GPU name", "yellow"), id="none", disabled=True))
         ol.add_options(opts)
-        if opts:
+        if self.shown:
             ol.highlighted = 0
-        self.query_one("#error", Static).update(
-            "" if opts else Text("nothing matches: try fewer letters", "dim"))
+        self.query_one("#error", Static).update("")
 
     def action_move(self, delta: int) -> None:
         ol = self.query_one("#results", OptionList)

@@ -84,6 +84,8 @@ def cells_for(c: CandidateResult, cur: str, pinned: bool, name_width: int) -> di
         monthly = Cell(money(c.monthly_cost, cur), "bold cyan" if c.cheapest else dim)
     if c.rank:
         per_qp = Cell(unit_price(c.cost_per_quality_point, cur), "bold green" if c.best_value else "")
+    elif unavailable:
+        per_qp = Cell("-", "dim")
     else:
         per_qp = Cell("unranked" if not _nan(c.monthly_cost) else "unknown", "dim")
     return {

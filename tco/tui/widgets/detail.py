@@ -22,7 +22,7 @@ from textual.widgets import Static
 
 from ...report import money, tokens, unit_price
 from ...result import CandidateResult
-from ..charts import hbar, stacked_bar
+from ..charts import hbar, stacked_bar, waterfall
 
 
 @dataclass
@@ -163,8 +163,7 @@ def api_detail(c: CandidateResult, ctx: DetailContext, width: int = 80) -> Text:
     quoted = (c.price or {}).get("currency")
     for code, fx in ctx.fx.items():
         if code == cur or code == quoted:
-            lines += _prose(f"{code}: {fx.get('per_usd', 0):g} per USD ({fx.get('rate_type', '')}, "
-                            f"{fx.get('period', '')}; {fx.get('source', '')})", width)
+            lines += _prose(fx_line(code, fx), width)
     if quoted and quoted != cur and not ctx.fx:
         lines.append(Text(f"   quoted in {quoted}", "dim"))
     if c.price:
@@ -173,8 +172,11 @@ def api_detail(c: CandidateResult, ctx: DetailContext, width: int = 80) -> Text:
         lines.append(Text(""))
         lines.append(Text("Monthly cost", "bold underline"))
         w = ctx.workload
-        vmax = max((abs(v) for v in c.cost_breakdown.values() if not _n(v)), default=0.0)
-        for k, v in c.cost_breakdown.items():
+        items = [(k, v) for k, v in c.cost_breakdown.items() if not _n(v)]
+        # a waterfall: costs add to the right, discounts (…_savings) take their share back off
+        signed = [-v if k.endswith("_savings") else v for k, v in items]
+        bars = waterfall(signed, 16)
+        for (k, v), s_v, bar in zip(items, signed, bars, strict=True):
             label = {"input": "input", "cached_input": "cached input", "output": "output",
                      "batch_savings": "batch discount", "discount_savings": "negotiated discount"}.get(k, k)
             qty = ""
@@ -182,13 +184,29 @@ def api_detail(c: CandidateResult, ctx: DetailContext, width: int = 80) -> Text:
                 qty = f"{tokens(w['input_tokens_per_month'] * (1 - w.get('cached_input_share', 0)))} tok"
             elif k == "output" and w.get("output_tokens_per_month"):
                 qty = f"{tokens(w['output_tokens_per_month'])} tok"
-            sign = -1 if k.endswith("_savings") else 1
-            row = Text(f"   {label:<20}{qty:>10} {money(sign * v, cur):>14} ")
-            row.append_text(hbar(abs(v), vmax, 16, "cyan" if sign > 0 else "green"))
+            row = Text(f"   {label:<20}{qty:>10} {money(s_v, cur):>14} ")
+            row.append_text(bar)
+            lines.append(row)
+        if any(s_v < 0 for s_v in signed):
+            net = sum(signed)
+            row = Text(f"   {'total':<20}{'':>10} {money(net, cur):>14} ", "bold")
+            row.append_text(hbar(net, sum(max(v, 0) for v in signed), 16, "cyan"))
             lines.append(row)
     lines += _quality(c)
     lines += _warnings(c, width)
     return _finish(lines)
+
+
+def fx_line(code: str, fx: dict[str, Any]) -> str:
+    """``CNY 7.2327 per USD (Fed G.5 ..., 2024-05; source)``; a scenario's own rate:
+    ``CNY 7 per USD (scenario fx: override)``."""
+    rate = f"{code} {fx.get('per_usd', 0):g} per USD"
+    if fx.get("overridden"):
+        return f"{rate} (scenario fx: override)"
+    details = ", ".join(str(fx[k]) for k in ("rate_type", "period") if fx.get(k) and fx[k] != "-")
+    if fx.get("source"):
+        details += ("; " if details else "") + str(fx["source"])
+    return f"{rate} ({details})" if details else rate
 
 
 def _quality(c: CandidateResult) -> list[Text]:
