@@ -704,6 +704,7 @@ class TcoApp(App[int]):
                 ("escape", "back to the table"),
                 ("invalid value", "marked red with the reason below; the last valid results stay"),
                 ("quality", "a profile name (general, code, ...) or weights: mmlu-cot:1, humaneval:1"),
+                ("cur", "a currency code (CNY), or a code and its rate per USD (EUR 0.92), saved under fx:"),
                 ("ttft / tpot", "latency targets (ms): typing sets them on every self-hosted candidate; "
                                 "empty: none; mixed: they differ (left alone until you type)")]),
             ("Lower panel", [(k.upper(), t) for _, t, k in VIEWS] + [("v", "next view"),

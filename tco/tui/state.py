@@ -97,13 +97,23 @@ def _date(text: str) -> date | None:
         raise ValueError("use a date like 2024-06-01") from None
 
 
-def _currency(text: str) -> str | None:
-    s = text.strip().upper()
-    if not s:
-        return None
-    if not re.fullmatch(r"[A-Z]{3}", s):
-        raise ValueError("use a 3-letter ISO code such as USD, CNY, EUR")
-    return s
+def _currency(text: str) -> tuple[str | None, float | None]:
+    """``EUR`` -> ("EUR", None); ``EUR 0.92`` -> ("EUR", 0.92): the code and, optionally, its
+    rate in units per USD (the scenario's ``fx:`` entry for it)."""
+    parts = text.strip().upper().replace("=", " ").replace(":", " ").split()
+    if not parts:
+        return None, None
+    code = parts[0]
+    if not re.fullmatch(r"[A-Z]{3}", code) or len(parts) > 2:
+        raise ValueError("use a 3-letter ISO code such as USD, CNY, EUR, optionally with its rate per USD: EUR 0.92")
+    if len(parts) == 1:
+        return code, None
+    if code == "USD":
+        raise ValueError("USD is the base: it takes no rate")
+    rate = parse_number(parts[1])
+    if not 1e-4 <= rate <= 1e6:
+        raise ValueError("the rate (units per USD) must be between 0.0001 and 1,000,000")
+    return code, rate
 
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -194,7 +204,8 @@ FIELDS: dict[str, Field] = {f.key: f for f in (
     Field("cached", "cached", "share of input tokens served from the prompt cache (0.3 or 30%)", _share, False),
     Field("peak", "peak/avg", "peak load over average load (self-hosted capacity is sized for it)", _peak, False),
     Field("as_of", "as of", "price date YYYY-MM-DD (empty: today)", _date, True, "today"),
-    Field("currency", "cur", "report currency (USD, CNY, EUR, ...)", _currency, True, "USD"),
+    Field("currency", "cur", "report currency (USD, CNY, EUR, ...); with a rate per USD (EUR 0.92) it is also "
+          "written to the scenario's fx: section", _currency, True, "USD"),
     Field("profile", "quality", "built-in profile name or weights like mmlu-cot:1, humaneval:1", parse_profile,
           True),
     Field("ttft", "ttft ms", "time-to-first-token target; typing sets it on every self-hosted candidate "
@@ -329,7 +340,9 @@ class Session:
             v = d.get("as_of")
             return v.isoformat() if isinstance(v, date) else _fmt(v)
         if key == "currency":
-            return _fmt(d.get("currency", "USD"))
+            code = _fmt(d.get("currency", "USD"))
+            fx = d.get("fx")
+            return f"{code} {_fmt(fx[code])}" if isinstance(fx, dict) and code in fx else code
         if key == "profile":
             return format_profile((d.get("quality") or {}).get("profile", "general"))
         if key in _LATENCY_KEYS:
@@ -382,8 +395,23 @@ class Session:
         elif key == "as_of":
             _set_or_drop(new, "as_of", value, after="currency")
         elif key == "currency":
-            value = value or "USD"  # empty: the default
-            _set_or_drop(new, "currency", value if value != "USD" or "currency" in new else None, after="name")
+            code, rate = value
+            code = code or "USD"  # empty: the default
+            _set_or_drop(new, "currency", code if code != "USD" or "currency" in new else None, after="name")
+            fx = new.get("fx")
+            if rate is not None:
+                if not isinstance(fx, dict):
+                    _set_or_drop(new, "fx", {}, after="as_of" if "as_of" in new else "currency")
+                    fx = new["fx"]
+                fx[code] = rate
+            elif isinstance(fx, dict) and code in fx:  # the rate erased: the catalog's again
+                del fx[code]
+            if isinstance(fx, dict):  # rates typed for another code on the way here go again
+                saved = self.saved_data.get("fx") if isinstance(self.saved_data.get("fx"), dict) else {}
+                for other in [k for k in fx if k != code and k not in saved]:
+                    del fx[other]
+                if not fx and "fx" not in self.saved_data:
+                    del new["fx"]
         elif key == "profile":
             q = new.get("quality")
             if not isinstance(q, dict):
@@ -456,7 +484,10 @@ class Session:
             sweep = evaluate(compiled, WorkloadPoints.from_scenario(scenario))
             est = build_estimate(compiled, sweep)
         except TcoError as e:
-            raise EditError(e.message + (f" ({e.hint})" if e.hint else "")) from None
+            hint = e.hint
+            if "no exchange rate" in e.message:
+                hint = "type its rate per USD after the code, like EUR 0.92, or give it in the scenario's fx:"
+            raise EditError(e.message.split(" (the catalog")[0] + (f" ({hint})" if hint else "")) from None
         except Exception as e:  # noqa: BLE001 - an engine bug must not take the app down
             raise EditError(f"{type(e).__name__}: {e}") from None
         self.data, self.scenario, self.compiled, self.sweep, self.estimate = new, scenario, compiled, sweep, est
