@@ -8,6 +8,7 @@
      ``Input.Changed`` message (table updated), and until the next frame is written
      (Textual batches repaints, so this includes its refresh scheduling).
    A second run edits the currency (a recompile per edit) for comparison.
+   Then the exact break-even ranges (F4 and export compute them on demand, once typing pauses).
 2. Start-up: wall time of ``python -c "import textual"`` against the time to the app's first
    paint (a subprocess that exits right after the first screen refresh), best of N.
 
@@ -158,6 +159,19 @@ def main() -> None:
         v = res[key]
         print(f"  {label:<62} p50 {statistics.median(v):6.1f} ms   p95 {pct(v, 0.95):6.1f} ms   "
               f"max {max(v):6.1f} ms")
+
+    # 3. break-even ranges (F4 and export; computed 0.3 s after the last keystroke, not per edit)
+    from tco.tui.state import Session
+
+    session = Session.open(ROOT / "scenarios" / "open-vs-closed-405b.yaml", catalog)
+    times = []
+    for i in range(5):
+        session.edit("volume", str(100_000 + i))
+        t = time.perf_counter()
+        session.breakeven()
+        times.append((time.perf_counter() - t) * 1000)
+    label = "break-even ranges, open-vs-closed-405b (12 pairs), on demand"
+    print(f"  {label:<62} p50 {statistics.median(times):6.1f} ms                  max {max(times):6.1f} ms")
 
     imp_textual = best_wall("import textual", args.runs)
     bare = best_wall("pass", args.runs)
