@@ -1229,3 +1229,26 @@ def test_currency_with_its_rate_writes_fx(scenario_file: Path, catalog: Any) -> 
     text = scenario_file.read_text()
     assert "currency: EUR\nas_of: 2024-06-01\nfx: {EUR: 0.92}\n" in text
     assert app.session.field_text("currency") == "EUR 0.92"
+
+
+def test_model_file_is_relative_to_the_scenario(tmp_path: Path, catalog: Any, monkeypatch: Any) -> None:
+    """As for ``tco estimate``: a self-hosted ``model_file:`` is found next to the scenario,
+    whatever the working directory."""
+    import tco
+
+    d = tmp_path / "plans"
+    d.mkdir()
+    (d / "ft.yaml").write_text(
+        "id: acme-70b-ft\nname: ACME 70B fine-tune\nvendor: ACME\nopen_weights: true\nlicense: internal\n"
+        "variant: instruct\narchitecture: {layers: 80, hidden_size: 8192, heads: 64, kv_heads: 8, head_dim: 128, "
+        "ffn_size: 28672, vocab_size: 128256}\nprovenance: {source: our config.json, checked: 2026-11-24, "
+        "status: verified}\n")
+    p = d / "s.yaml"
+    p.write_text("as_of: 2024-09-15\nworkload: {requests_per_day: 100000, input_tokens: 1500, output_tokens: 500}\n"
+                 "candidates:\n  - openai/gpt-4o\n  - selfhost: {model_file: ft.yaml, precision: fp8, gpu: h100-sxm-80gb}\n")
+    monkeypatch.chdir(tmp_path)
+    session = Session.open(p, catalog)
+    session.edit("volume", "50000")
+    session.edit("volume", "100000")
+    assert [c.monthly_cost for c in session.estimate.candidates] == \
+        [c.monthly_cost for c in tco.estimate(p, catalog).candidates]

@@ -476,6 +476,12 @@ class Session:
             scenario = Scenario.model_validate(new)
         except ValidationError as e:
             raise EditError(_pydantic_reason(e)) from None
+        if self.path is not None:
+            from ..yamlio import Document
+
+            # paths in the scenario (model_file:) are relative to its file, as for `tco estimate`;
+            # no node tree: the edited data has no line numbers to point at
+            scenario._source = Document(str(self.path), None, None)
         try:
             if recompile or self.compiled is None:
                 compiled = compile_scenario(scenario, self.catalog)
