@@ -3,8 +3,6 @@ window, pipeline splits, release dates, custom model files."""
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
 from datetime import date
 from pathlib import Path
@@ -22,18 +20,7 @@ from tco.planner import estimate, parse_scenario
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cli(*argv: str) -> argparse.Namespace:
-    from tco.cli_selfhost import add_parser
-
-    p = argparse.ArgumentParser(prog="tco")
-    add_parser(p.add_subparsers())
-    return p.parse_args(["selfhost", *argv])
-
-
-def run_json(capsys, *argv: str) -> dict:
-    args = cli(*argv, "--format", "json")
-    assert args.func(args) == 0
-    return json.loads(capsys.readouterr().out)
+from tests.test_selfhost import cli, run_json  # noqa: E402  (one copy of the CLI helpers)
 
 
 # ---------------------------------------------------------------------------------------
