@@ -65,12 +65,14 @@ class TcoError(Exception):
         )
 
 
-def lookup(mapping: dict[str, object], key: str, what: str, listing: str) -> object:
-    """``mapping[key]``, or a ``TcoError`` 'unknown WHAT' with the closest ids (or where to list them)."""
+def lookup(mapping: dict[str, object], key: str, what: str, listing: str | None = None) -> object:
+    """``mapping[key]``, or a ``TcoError`` 'unknown WHAT' with the closest ids, else where to list
+    them (``listing``, a command) or, for a short list, the ids themselves."""
     try:
         return mapping[key]
     except KeyError:
-        raise TcoError(f"unknown {what} {key!r}", hint=did_you_mean(key, mapping) or f"see `{listing}`") from None
+        fallback = f"see `{listing}`" if listing else "known: " + ", ".join(sorted(mapping))
+        raise TcoError(f"unknown {what} {key!r}", hint=did_you_mean(key, mapping) or fallback) from None
 
 
 def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str | None:

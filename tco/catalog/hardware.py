@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import yamlio
-from ..errors import NotAvailable, TcoError, did_you_mean
+from ..errors import NotAvailable, TcoError, did_you_mean, lookup
 from ..model.hardware import (
     Accelerator,
     AcceleratorsFile,
@@ -71,18 +71,10 @@ class Hardware:
     defaults: DefaultsFile
 
     def accelerator(self, gpu_id: str) -> Accelerator:
-        try:
-            return self.accelerators[gpu_id]
-        except KeyError:
-            raise TcoError(f"unknown GPU {gpu_id!r}", hint=did_you_mean(gpu_id, self.accelerators)
-                           or "known: " + ", ".join(sorted(self.accelerators))) from None
+        return lookup(self.accelerators, gpu_id, "GPU")  # type: ignore[return-value]
 
     def server(self, server_id: str) -> Server:
-        try:
-            return self.servers[server_id]
-        except KeyError:
-            raise TcoError(f"unknown server {server_id!r}", hint=did_you_mean(server_id, self.servers)
-                           or "known: " + ", ".join(sorted(self.servers))) from None
+        return lookup(self.servers, server_id, "server")  # type: ignore[return-value]
 
     def server_for(self, gpu_id: str) -> Server | None:
         """The server of this GPU (None when the catalog has none)."""
@@ -92,11 +84,7 @@ class Hardware:
         return None
 
     def rental(self, rental_id: str) -> RentalOffer:
-        try:
-            return self.rentals[rental_id]
-        except KeyError:
-            raise TcoError(f"unknown rental offer {rental_id!r}", hint=did_you_mean(rental_id, self.rentals)
-                           or "known: " + ", ".join(sorted(self.rentals))) from None
+        return lookup(self.rentals, rental_id, "rental offer")  # type: ignore[return-value]
 
     def rentals_for(self, gpu_id: str) -> list[RentalOffer]:
         return [r for r in self.rentals.values() if r.gpu == gpu_id]
@@ -148,11 +136,7 @@ class Hardware:
         return rows
 
     def engine(self, engine_id: str) -> EngineProfileSpec:
-        try:
-            return self.engines[engine_id]
-        except KeyError:
-            raise TcoError(f"unknown serving engine {engine_id!r}", hint=did_you_mean(engine_id, self.engines)
-                           or "known: " + ", ".join(sorted(self.engines))) from None
+        return lookup(self.engines, engine_id, "serving engine")  # type: ignore[return-value]
 
 
 def _load(path: Path, schema: type) -> tuple[Any, yamlio.Document]:
