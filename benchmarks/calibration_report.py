@@ -207,7 +207,7 @@ def _field_docs(path: Path, cls: str) -> dict[str, str]:
 def parameters() -> str:
     """The engine profiles and accelerator figures, as the model uses them."""
     hw = load_hardware(ROOT / "pricing" / "hardware")
-    from tco.model.hardware import EngineProfileSpec
+    from tco.schema.hardware import EngineProfileSpec
 
     names = [k for k in EngineProfileSpec.model_fields if k not in ("id", "name", "calibrated_on", "provenance")]
     docs = _field_docs(ROOT / "tco" / "model" / "hardware.py", "EngineProfileSpec")

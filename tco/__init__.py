@@ -25,7 +25,7 @@ _LAZY = {
     "evaluate": "tco.planner",
     "load_catalog": "tco.catalog",
     "find_catalog_dir": "tco.catalog",
-    "Scenario": "tco.model.scenario",
+    "Scenario": "tco.schema.scenario",
     "Estimate": "tco.result",
     "CandidateResult": "tco.result",
     "TcoError": "tco.errors",

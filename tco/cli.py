@@ -260,7 +260,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from .errors import TcoError
-    from .templates import SCENARIO_TEMPLATE
+    from .schema.template import SCENARIO_TEMPLATE
 
     if args.file:
         if os.path.exists(args.file) and not args.force:

@@ -86,7 +86,7 @@ def _spec(args: argparse.Namespace) -> Any:
     from pydantic import ValidationError
 
     from .errors import TcoError
-    from .model.selfhost import SelfhostSpec
+    from .schema.selfhost import SelfhostSpec
 
     if args.model is None and args.model_file is None:
         raise TcoError("give a MODEL id or --model-file FILE", hint="e.g. tco selfhost llama-3.1-70b-instruct --gpu h100-sxm-80gb")

@@ -21,7 +21,7 @@ from .engine.quality import cost_per_quality_point, normalize, quality, rank
 from .errors import NotAvailable, TcoError, UnknownPrice, did_you_mean
 
 if TYPE_CHECKING:  # pydantic schemas are imported only to validate a file (cold path)
-    from .model.scenario import Scenario, SelfhostCandidate
+    from .schema.scenario import Scenario, SelfhostCandidate
 
 SCHEMA_VERSION = 1
 
@@ -48,9 +48,10 @@ def scenario_from_document(doc: yamlio.Document, catalog: Catalog | None = None)
         got = "an empty file" if doc.data is None else f"a {type(doc.data).__name__}"
         raise TcoError(f"expected a mapping with workload: and candidates:, got {got}", file=doc.path,
                        line=1, col=1, hint="run `tco init` for a commented template")
-    from .model.scenario import Scenario
+    from .schema.scenario import Scenario
+    from .schema.validate import validate
 
-    scenario = yamlio.validate(doc, Scenario)
+    scenario = validate(doc, Scenario)
     scenario._source = doc
     check_scenario(scenario, catalog or load_catalog())
     return scenario
@@ -61,12 +62,12 @@ def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = No
     """Estimate a scenario file, reusing its validated form when the file and the catalog are
     unchanged since a previous run (what ``tco estimate`` does).
 
-    The validated scenario is cached as :mod:`tco.records` next to the catalog cache, keyed
+    The validated scenario is cached as :mod:`tco.catalog.records` next to the catalog cache, keyed
     by the file's bytes, the catalog's fingerprint and the schema code, so a warm run needs
     no pydantic at all. Any error on the cached path re-runs the full path, which reports
     it with its file, line and column.
     """
-    from . import cache
+    from .catalog import cache
     from .catalog import scenario_cache_file
 
     data = yamlio.read_bytes(path)
@@ -81,7 +82,7 @@ def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = No
     scenario = load_scenario(path, catalog)
     est = estimate(scenario, catalog, as_of=as_of, currency=currency, strict=strict)
     if cache_file is not None and not any(candidate_kind(c) == "selfhost-spec" for c in scenario.candidates):
-        from .records import freeze
+        from .catalog.records import freeze
 
         cache.write(cache_file, freeze(scenario))
     return est

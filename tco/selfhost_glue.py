@@ -20,7 +20,7 @@ from .errors import TcoError
 
 if TYPE_CHECKING:
     from .catalog import Catalog
-    from .model.scenario import Scenario, SelfhostCandidate
+    from .schema.scenario import Scenario, SelfhostCandidate
     from .planner import Compiled, Resolved, WorkloadPoints
 
 

@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from tco.records import PriceRecord, Record, freeze
+from tco.catalog.records import PriceRecord, Record, freeze
 
 
 def test_freeze_keeps_fields_and_computed_properties(catalog) -> None:
-    from tco.model.catalog import PricePoint, Provenance
+    from tco.schema.catalog import PricePoint, Provenance
 
     p = PricePoint(effective_from=date(2024, 5, 15), currency="CNY", unit="per_1k_tokens", input=0.0008,
                    output=None, provenance=Provenance(source="s", checked=date(2026, 11, 24), status="verified"))

@@ -1,4 +1,4 @@
-"""The committed JSON Schemas match the pydantic models (regenerate: python -m tco.schemas)."""
+"""The committed JSON Schemas match the pydantic models (regenerate: python -m tco.schema.export)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_committed_schemas_are_current() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TCO_SCHEMA_DOCS": "1"}
-    p = subprocess.run([sys.executable, "-m", "tco.schemas", "--check"], capture_output=True, text=True, env=env,
+    p = subprocess.run([sys.executable, "-m", "tco.schema.export", "--check"], capture_output=True, text=True, env=env,
                        cwd=ROOT, timeout=120)
     assert p.returncode == 0, p.stderr
 

@@ -22,7 +22,7 @@ from tco.catalog.hardware import accelerator_params, engine_params, load_hardwar
 from tco.engine import selfhost as sh
 from tco.engine.selfhost_cost import capital_recovery_factor, cheaper_ranges, monthly_costs
 from tco.errors import TcoError
-from tco.model.selfhost import SelfhostSpec
+from tco.schema.selfhost import SelfhostSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 HW = load_hardware(ROOT / "pricing" / "hardware")
@@ -425,15 +425,16 @@ def test_nonsense_spec_is_rejected(kw, msg):
 
 def test_spec_errors_are_located(tmp_path):
     from tco import yamlio
+    from tco.schema.validate import validate
 
     text = "model: llama-3.1-70b-instruct\ngpu: h100-sxm-80gb\nbuy:\n  lifetime_years: -2\n"
     doc = yamlio.parse(text, "cand.yaml")
     with pytest.raises(TcoError) as e:
-        yamlio.validate(doc, SelfhostSpec)
+        validate(doc, SelfhostSpec)
     assert str(e.value).startswith("cand.yaml:4:19: buy.lifetime_years:")
     doc = yamlio.parse("model: x\ngpu: h100-sxm-80gb\nrent_per_gpu_houre: 2\n", "c.yaml")
     with pytest.raises(TcoError, match=r"c.yaml:3:1: rent_per_gpu_houre: unknown field \(did you mean 'rent_per_gpu_hour'"):
-        yamlio.validate(doc, SelfhostSpec)
+        validate(doc, SelfhostSpec)
 
 
 def test_model_file_custom_model(tmp_path, catalog):

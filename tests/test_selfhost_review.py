@@ -14,7 +14,7 @@ from tco.catalog.hardware import load_model_file, resolve
 from tco.cli import main
 from tco.engine import selfhost as sh
 from tco.errors import NotAvailable, TcoError
-from tco.model.selfhost import SelfhostSpec
+from tco.schema.selfhost import SelfhostSpec
 from tco.planner import estimate, parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

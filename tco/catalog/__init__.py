@@ -63,12 +63,12 @@ def _load(path: Path) -> Catalog:
     """Validated catalog, from the compiled cache when no catalog file changed.
 
     The cache (``$TCO_CACHE_DIR``, else ``$XDG_CACHE_HOME/tco``, else ``~/.cache/tco``) holds
-    the already-validated catalog (as :mod:`tco.records`, so loading it needs no pydantic),
+    the already-validated catalog (as :mod:`tco.catalog.records`, so loading it needs no pydantic),
     keyed by every file's path, size and mtime, the code that shapes it, and the tco and
     Python versions; any change re-validates. ``TCO_NO_CACHE=1`` turns it off.
     A cache that cannot be read or written is ignored: it only ever saves time.
     """
-    from .. import cache
+    from . import cache
 
     if not cache.enabled():
         return load_catalog_dir(path)
@@ -91,20 +91,44 @@ def scenario_cache_file(catalog: Catalog, data: bytes) -> Path | None:
     catalog and this schema code (None when caching is off)."""
     import hashlib
 
-    from .. import cache
+    from . import cache
 
     if not cache.enabled() or not catalog.fingerprint:
         return None
-    here = Path(__file__).resolve().parent.parent
     h = hashlib.sha256(data)
     h.update(catalog.fingerprint.encode())
+    code = code_fingerprint(PACKAGE_DIR, SCENARIO_CODE)
+    if code is None:
+        return None
+    h.update(code.encode())
+    return cache.cache_dir() / f"scenario-{h.hexdigest()[:24]}.pickle"
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+"""The ``tco`` package directory."""
+CATALOG_CODE = ("schema", "catalog")
+"""Folders of the code that shapes a cached catalog (schemas, records, loader)."""
+SCENARIO_CODE = ("schema", "catalog", "plan")
+"""Folders of the code that shapes and reads a cached scenario."""
+
+
+def code_fingerprint(package: Path, folders: tuple[str, ...]) -> str | None:
+    """Every ``.py`` file under ``folders`` of ``package`` by its path relative to the
+    package, size and mtime: an edited, added, removed or moved module changes it, so a
+    cache written by other code is never read (None if the code cannot be listed)."""
+    entries: list[str] = []
     try:
-        for src in ("records.py", "model/scenario.py", "model/selfhost.py", "model/_base.py", "planner.py"):
-            st = os.stat(here / src)
-            h.update(f"{src}|{st.st_size}|{st.st_mtime_ns}".encode())
+        for folder in folders:
+            for dirpath, dirnames, filenames in os.walk(package / folder):
+                dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+                for name in sorted(filenames):
+                    if name.endswith(".py"):
+                        full = os.path.join(dirpath, name)
+                        st = os.stat(full)
+                        entries.append(f"{os.path.relpath(full, package)}|{st.st_size}|{st.st_mtime_ns}")
     except OSError:
         return None
-    return cache.cache_dir() / f"scenario-{h.hexdigest()[:24]}.pickle"
+    return "\n".join(entries) if entries else None
 
 
 def _cache_file(path: Path) -> Path | None:
@@ -112,6 +136,7 @@ def _cache_file(path: Path) -> Path | None:
     import sys
 
     from .. import __version__
+    from . import cache
 
     try:
         entries: list[str] = []
@@ -120,16 +145,11 @@ def _cache_file(path: Path) -> Path | None:
             for name in sorted(filenames):
                 st = os.stat(os.path.join(dirpath, name))
                 entries.append(f"{os.path.relpath(os.path.join(dirpath, name), path)}|{st.st_size}|{st.st_mtime_ns}")
-        # the code that shapes the cached objects is part of the key too
-        here = Path(__file__).resolve().parent.parent
-        for src in (here / "records.py", here / "catalog" / "loader.py", here / "model" / "catalog.py",
-                    here / "model" / "_base.py"):
-            st = os.stat(src)
-            entries.append(f"{src.name}|{st.st_size}|{st.st_mtime_ns}")
     except OSError:
         return None
-    key = "\n".join([str(path), __version__, sys.version, *entries])
+    code = code_fingerprint(PACKAGE_DIR, CATALOG_CODE)  # the code that shapes the cached objects
+    if code is None:
+        return None
+    key = "\n".join([str(path), __version__, sys.version, *entries, code])
     digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-    from .. import cache
-
     return cache.cache_dir() / f"catalog-{digest}.pickle"

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import yamlio
 from ..errors import NotAvailable, TcoError, did_you_mean, lookup
-from ..model.hardware import (
+from ..schema.hardware import (
     Accelerator,
     AcceleratorsFile,
     DefaultsFile,
@@ -41,8 +41,8 @@ from ..model.hardware import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine.selfhost import Deployment, SelfhostPlan
-    from ..model.catalog import Model
-    from ..model.selfhost import SelfhostSpec
+    from ..schema.catalog import Model
+    from ..schema.selfhost import SelfhostSpec
 
 class ModelFileError(TcoError):
     """An unreadable or invalid ``model_file``: located in that file (its own line and
@@ -140,9 +140,11 @@ class Hardware:
 
 
 def _load(path: Path, schema: type) -> tuple[Any, yamlio.Document]:
+    from ..schema.validate import validate
+
     doc = yamlio.load(path)
     doc.path = str(Path("pricing") / "hardware" / path.name) if path.parent.name == "hardware" else str(path)
-    return yamlio.validate(doc, schema), doc
+    return validate(doc, schema), doc
 
 
 def _unique(items: Any, doc: yamlio.Document, key: str, what: str) -> dict[str, Any]:
@@ -287,7 +289,8 @@ def load_model_file(path: str | Path, base_dir: str | Path | None = None) -> Mod
     and column."""
     from datetime import date as _date
 
-    from ..model.catalog import Model, ModelsFile
+    from ..schema.catalog import Model, ModelsFile
+    from ..schema.validate import validate
 
     p = Path(path)
     if not p.is_absolute() and base_dir is not None:
@@ -308,14 +311,14 @@ def load_model_file(path: str | Path, base_dir: str | Path | None = None) -> Mod
             entry["provenance"] = {"source": str(p), "checked": _date.today(), "status": "unverified"}
     try:
         if listed:
-            mf = yamlio.validate(doc, ModelsFile)
+            mf = validate(doc, ModelsFile)
             if len(mf.models) != 1:
                 line, col = doc.locate(("models",))
                 raise ModelFileError(f"models: expected one model, found {len(mf.models)}", file=str(p), line=line,
                                      col=col, hint="put one model per model_file")
             model, loc = mf.models[0], ("models", 0)
         else:
-            model, loc = yamlio.validate(doc, Model), ()
+            model, loc = validate(doc, Model), ()
     except ModelFileError:
         raise
     except TcoError as e:

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from .. import yamlio
 from ..errors import NotAvailable, TcoError, UnknownPrice, did_you_mean, lookup
-from ..records import Record, freeze
+from .records import Record, freeze
 
 if TYPE_CHECKING:  # the pydantic schemas are imported only to validate (cold path)
-    from ..model.catalog import Setting
+    from ..schema.catalog import Setting
 
 Offer = Model = Benchmark = PricePoint = Profile = FxRate = ProviderFile = Record
-"""At run time catalog entries are :class:`tco.records.Record` trees of these schemas."""
+"""At run time catalog entries are :class:`tco.catalog.records.Record` trees of these schemas."""
 
 
 @dataclass(frozen=True)
@@ -124,9 +124,11 @@ class Catalog:
 
 
 def _load_file(path: Path, schema: type, root: Path) -> Any:
+    from ..schema.validate import validate
+
     doc = yamlio.load(path)
     doc.path = _display(path, root)
-    return yamlio.validate(doc, schema), doc
+    return validate(doc, schema), doc
 
 
 def _display(path: Path, root: Path) -> str:
@@ -139,7 +141,7 @@ def _display(path: Path, root: Path) -> str:
 
 def load_catalog_dir(root: Path) -> Catalog:
     """Read, validate and cross-check all catalog files below ``root``; return it as records."""
-    from ..model.catalog import BenchmarksFile, FxFile, ModelsFile, ProfilesFile, ProviderFile, QualityFile, \
+    from ..schema.catalog import BenchmarksFile, FxFile, ModelsFile, ProfilesFile, ProviderFile, QualityFile, \
         ScoreDetail, Setting
     api_dir = root / "api"
     if not api_dir.is_dir():

@@ -470,7 +470,7 @@ class Session:
     def _run(self, new: dict[str, Any], recompile: bool) -> None:
         from pydantic import ValidationError
 
-        from ..model.scenario import Scenario
+        from ..schema.scenario import Scenario
 
         try:
             scenario = Scenario.model_validate(new)
@@ -595,7 +595,7 @@ class Session:
 
     def offer_id(self, candidate_id: str) -> str | None:
         """The catalog offer behind a candidate (None for a self-hosted one)."""
-        from ..model.scenario import OfferCandidate
+        from ..schema.scenario import OfferCandidate
 
         try:
             i = self.candidate_ids.index(candidate_id)

@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ._base import NonNeg, Pos, Provenance, Share, Slug, Strict
+from .base import NonNeg, Pos, Provenance, Share, Slug, Strict
 
 
 class AcceleratorEfficiency(Strict):

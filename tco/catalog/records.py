@@ -1,6 +1,6 @@
 """The runtime form of validated data: plain frozen records, no pydantic.
 
-Files are validated once with the pydantic schemas in :mod:`tco.model`; what the engine
+Files are validated once with the pydantic schemas in :mod:`tco.schema`; what the engine
 and the reports read afterwards is a :class:`Record` tree (``freeze(model)``), which is
 cheap to cache and to load: a warm ``tco estimate`` never imports pydantic.
 

@@ -1,4 +1,4 @@
-"""The on-disk cache of validated data (catalog and scenario files, as :mod:`tco.records`).
+"""The on-disk cache of validated data (catalog and scenario files, as :mod:`tco.catalog.records`).
 
 ``$TCO_CACHE_DIR``, else ``$XDG_CACHE_HOME/tco``, else ``~/.cache/tco``; ``TCO_NO_CACHE=1``
 turns it off. A cache only ever saves time: one that cannot be read is a miss, one that

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
 
-from ._base import Slug, Strict
+from .base import Slug, Strict
 from .selfhost import SelfhostSpec
 
 def _num(gt: float | None = None, le: float | None = None, ge: float | None = None) -> Any:

@@ -24,7 +24,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ._base import NonNeg, Pos, Slug, Strict
+from .base import NonNeg, Pos, Slug, Strict
 
 Precision = Literal["bf16", "fp8", "int8", "int4"]
 

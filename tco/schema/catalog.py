@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from ._base import NonNeg, OfferId, Pos, Provenance, Share, Slug, Strict
+from .base import NonNeg, OfferId, Pos, Provenance, Share, Slug, Strict
 
 Unit = Literal["per_1m_tokens", "per_1k_tokens"]
 UNIT_TO_MTOK = {"per_1m_tokens": 1.0, "per_1k_tokens": 1000.0}
