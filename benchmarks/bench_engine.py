@@ -32,7 +32,7 @@ def main() -> None:
     from tco.catalog import load_catalog
     from tco.engine.api import api_cost, api_cost_loop
     from tco.errors import NotAvailable
-    from tco.planner import compile_scenario, parse_scenario
+    from tco import compile_scenario, parse_scenario
 
     cat = load_catalog()
     as_of = date(2024, 10, 1)
@@ -65,7 +65,7 @@ def main() -> None:
     loop_best = min(_timed(lambda: api_cost_loop(prices, *small)) for _ in range(2))
     loop_rate = C * args.loop_points / loop_best
 
-    from tco.planner import WorkloadPoints, evaluate
+    from tco.plan.evaluate import WorkloadPoints, evaluate
 
     wp = WorkloadPoints(big[0], big[1], big[2], big[3], big[4], np.full(args.points, 2.0), 30.0)
     full = min(_timed(lambda: evaluate(compiled, wp)) for _ in range(args.repeat))

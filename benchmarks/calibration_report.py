@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from tco.catalog.hardware import accelerator_params, engine_params, load_hardware  # noqa: E402
-from tco.engine import selfhost_calibration as cal  # noqa: E402
+from tco.engine.selfhost import calibration as cal  # noqa: E402
 
 CSV = ROOT / "tests" / "data" / "calibration_trtllm.csv"
 DOCS = ROOT / "docs" / "selfhost-model.md"

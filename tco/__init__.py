@@ -17,17 +17,17 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load_scenario": "tco.planner",
-    "parse_scenario": "tco.planner",
-    "estimate": "tco.planner",
-    "sweep": "tco.planner",
-    "compile_scenario": "tco.planner",
-    "evaluate": "tco.planner",
+    "load_scenario": "tco.plan.scenario",
+    "parse_scenario": "tco.plan.scenario",
+    "estimate": "tco.plan.estimate",
+    "sweep": "tco.plan.evaluate",
+    "compile_scenario": "tco.plan.compile",
+    "evaluate": "tco.plan.evaluate",
     "load_catalog": "tco.catalog",
     "find_catalog_dir": "tco.catalog",
     "Scenario": "tco.schema.scenario",
-    "Estimate": "tco.result",
-    "CandidateResult": "tco.result",
+    "Estimate": "tco.plan.result",
+    "CandidateResult": "tco.plan.result",
     "TcoError": "tco.errors",
     "render": "tco.report",
 }

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tco.errors import TcoError
-from tco.planner import estimate, parse_scenario
+from tco import estimate, parse_scenario
 
 GOOD = """\
 name: fixture

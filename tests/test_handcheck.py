@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tco.planner import estimate, load_scenario, parse_scenario
+from tco import estimate, load_scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "scenarios" / "support-assistant.yaml"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tco.errors import TcoError
-from tco.planner import estimate, parse_scenario, sweep
+from tco import estimate, parse_scenario, sweep
 
 BASE = """\
 name: fixture

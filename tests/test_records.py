@@ -37,7 +37,7 @@ def test_catalog_entries_are_records(catalog) -> None:
 def test_scenario_record_estimates_like_the_model(catalog) -> None:
     from pathlib import Path
 
-    from tco.planner import estimate, load_scenario
+    from tco import estimate, load_scenario
 
     path = Path(__file__).resolve().parent.parent / "scenarios" / "support-assistant.yaml"
     sc = load_scenario(path, catalog)

@@ -18,9 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tco.catalog.hardware import accelerator_params, engine_params, load_hardware, resolve
+from tco.catalog.hardware import accelerator_params, engine_params, load_hardware
+from tco.plan.deployment import resolve
 from tco.engine import selfhost as sh
-from tco.engine.selfhost_cost import capital_recovery_factor, cheaper_ranges, monthly_costs
+from tco.engine.selfhost.cost import capital_recovery_factor, cheaper_ranges, monthly_costs
 from tco.errors import TcoError
 from tco.schema.selfhost import SelfhostSpec
 
@@ -477,7 +478,7 @@ def test_hardware_catalog_has_sources_and_no_zero_unknowns():
 
 
 def cli(*argv: str) -> argparse.Namespace:
-    from tco.cli_selfhost import add_parser
+    from tco.cli.selfhost import add_parser
 
     p = argparse.ArgumentParser(prog="tco")
     add_parser(p.add_subparsers())

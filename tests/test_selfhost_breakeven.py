@@ -34,7 +34,7 @@ import numpy as np
 import pytest
 
 from tco.cli import main
-from tco.planner import estimate, parse_scenario, sweep
+from tco import estimate, parse_scenario, sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "scenarios" / "open-vs-closed-405b.yaml"

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from tco.catalog.hardware import accelerator_params, engine_params, load_hardware
-from tco.engine import selfhost_calibration as cal
+from tco.engine.selfhost import calibration as cal
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV = ROOT / "tests" / "data" / "calibration_trtllm.csv"

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tco.catalog_view import list_catalog, show
+from tco.report.catalog import list_catalog, show
 from tco.cli import main
 from tco.errors import TcoError
 

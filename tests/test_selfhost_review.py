@@ -7,15 +7,15 @@ import math
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from tco.catalog.hardware import load_model_file, resolve
+from tco.catalog.hardware import load_model_file
+from tco.plan.deployment import resolve
 from tco.cli import main
 from tco.engine import selfhost as sh
 from tco.errors import NotAvailable, TcoError
 from tco.schema.selfhost import SelfhostSpec
-from tco.planner import estimate, parse_scenario
+from tco import estimate, parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -151,7 +151,7 @@ def test_one_batch_one_latency_line(capsys) -> None:
 
 
 def test_large_prices_have_cents_not_mills() -> None:
-    from tco.cli_selfhost import _money
+    from tco.report.selfhost import _money
 
     assert _money(34_547.7234) == "$34,547.72" and _money(0.1234) == "$0.123"
 

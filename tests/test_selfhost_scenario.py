@@ -11,7 +11,7 @@ import pytest
 
 from tco.cli import main
 from tco.errors import TcoError
-from tco.planner import compile_scenario, estimate, load_scenario, parse_scenario, sweep
+from tco import compile_scenario, estimate, parse_scenario, sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "scenarios" / "open-vs-closed-405b.yaml"

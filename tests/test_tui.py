@@ -21,7 +21,6 @@ from tco.tui.app import TcoApp  # noqa: E402
 from tco.tui.screens.add_candidate import AddCandidateScreen  # noqa: E402
 from tco.tui.screens.dialogs import ExportScreen, HelpScreen, PathScreen, QuitScreen  # noqa: E402
 from tco.tui.state import Session  # noqa: E402
-from tco.tui.widgets.candidates import CandidateTable  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "scenarios" / "support-assistant.yaml"
@@ -394,7 +393,7 @@ def test_save_after_add_and_remove_keeps_comments(scenario_file: Path, catalog: 
     assert text.index("anthropic/claude-3.5-sonnet") < text.index("openai/gpt-4o-mini")
     keys = [line.split(":")[0] for line in text.splitlines() if line and line[0].isalpha()]
     assert keys == ["name", "currency", "as_of", "workload", "quality", "candidates"]
-    from tco.planner import load_scenario
+    from tco import load_scenario
 
     assert load_scenario(scenario_file, catalog).quality.profile == "general"
 
@@ -544,7 +543,7 @@ def test_detail_shows_the_price_war_history(tmp_path: Path, catalog: Any) -> Non
 
 
 def test_selfhost_detail_from_a_hand_built_result() -> None:
-    from tco.result import CandidateResult
+    from tco.plan.result import CandidateResult
     from tco.tui.widgets.detail import selfhost_detail
 
     c = CandidateResult(

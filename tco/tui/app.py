@@ -28,7 +28,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, DataTable, Footer, Header
 
-from ..report import SYMBOLS, money, tokens
+from ..errors import TcoError
+from ..report.format import SYMBOLS, money, tokens
 from .charts import (
     PALETTE,
     Point,
@@ -338,7 +339,7 @@ class TcoApp(App[int]):
             return Text("")
         ids = self.chart_ids()
         style = {cid: PALETTE[k % len(PALETTE)] for k, cid in enumerate(ids)}
-        # break-even: the exact ranges tco.planner.estimate reports, for the pairs on the chart
+        # break-even: the exact ranges tco.plan.estimate.estimate reports, for the pairs on the chart
         ready = s.breakeven_ready()
         pairs = [b for b in s.breakeven() if b["selfhost"] in style and b["api"] in style] if ready else []
         days = s.scenario.workload.days_per_month
@@ -609,7 +610,7 @@ class TcoApp(App[int]):
     def save(self, path: str | None = None) -> bool:
         try:
             p = self.session.save(path)
-        except (EditError, OSError) as e:
+        except (EditError, TcoError, OSError) as e:
             self.notify(f"not saved: {e}", severity="error", timeout=8)
             return False
         bad = self.panel.errors
@@ -649,7 +650,7 @@ class TcoApp(App[int]):
             fmt, _, path = result.partition(":")
             try:
                 p = self.session.export(fmt, path)
-            except OSError as e:
+            except (TcoError, OSError) as e:
                 self.notify(f"not exported: {e}", severity="error")
                 return
             self.push_results()  # the export settled the warnings of workload edits

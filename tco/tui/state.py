@@ -25,16 +25,10 @@ import numpy as np
 
 from ..catalog import Catalog, default_scenario_path, load_catalog
 from ..errors import TcoError
-from ..planner import (
-    Compiled,
-    SweepResult,
-    WorkloadPoints,
-    compile_scenario,
-    evaluate,
-    scenario_from_document,
-    workload_points,
-)
-from ..result import Estimate, build_estimate
+from ..plan.compile import Compiled, compile_scenario
+from ..plan.evaluate import SweepResult, WorkloadPoints, evaluate, workload_points
+from ..plan.result import Estimate, build_estimate
+from ..plan.scenario import scenario_from_document
 
 DEFAULT_GPUS = ("h100-sxm-80gb", "h200-141gb", "a100-sxm-80gb", "l40s", "mi300x")
 """Accelerators offered for new self-hosted candidates when the hardware catalog can't be read."""
@@ -505,7 +499,8 @@ class Session:
     def save(self, path: str | Path | None = None) -> Path:
         """Write the scenario atomically (to ``path``, else to the file it came from), keeping
         the file's comments, key order and layout."""
-        from .yamlrt import atomic_write, dump_changed
+        from ..files import atomic_write
+        from .yamlrt import dump_changed
 
         target = Path(path) if path is not None else self.path
         if target is None:
@@ -521,8 +516,8 @@ class Session:
     def export(self, fmt: str, path: str | Path) -> Path:
         """Write the current results with the CLI's renderers (table/json/csv/markdown): the
         estimate ``tco estimate`` builds, break-even ranges included."""
+        from ..files import atomic_write
         from ..report import render
-        from .yamlrt import atomic_write
 
         atomic_write(path, render(self.full_estimate(), fmt))
         return Path(path)
@@ -535,12 +530,12 @@ class Session:
 
     def breakeven(self) -> list[dict[str, Any]]:
         """Where each self-hosted candidate is cheaper than each API one: what
-        :func:`tco.planner.estimate` puts into ``Estimate.breakeven``, for the current results."""
+        :func:`tco.plan.estimate.estimate` puts into ``Estimate.breakeven``, for the current results."""
         if not self.breakeven_ready():
             assert self.compiled is not None and self.sweep is not None and self.scenario is not None
             found: list[dict[str, Any]] = []
             if self.sweep.selfhost:
-                from ..selfhost_glue import breakeven
+                from ..plan.breakeven import breakeven
 
                 found = breakeven(self.compiled, self.sweep, WorkloadPoints.from_scenario(self.scenario))
             self._breakeven = (self.generation, found)

@@ -13,9 +13,6 @@ from __future__ import annotations
 import difflib
 import io
 import json
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 _MISSING = object()
@@ -134,33 +131,3 @@ def dump_changed(source_text: str, old: Any, new: Any) -> str:
     out = io.StringIO()
     y.dump(tree, out)
     return out.getvalue()
-
-
-def atomic_write(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory and
-    ``os.replace``: readers see the old file or the new one, never half of one."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        except FileNotFoundError:
-            os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -19,8 +19,8 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
-from ...report import money, unit_price
-from ...result import CandidateResult
+from ...plan.result import CandidateResult
+from ...report.format import money, unit_price
 from ..charts import fit_name
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (

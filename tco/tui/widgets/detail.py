@@ -20,8 +20,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ...report import money, tokens, unit_price
-from ...result import CandidateResult
+from ...plan.result import CandidateResult
+from ...report.format import money, tokens, unit_price
 from ..charts import hbar, stacked_bar, waterfall
 
 

@@ -24,16 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from .selfhost import (
-    MAX_PREFILL_LOAD,
-    Deployment,
-    EngineProfile,
-    _consts,
-    max_batch,
-    max_throughput,
-    prefill_time,
-    step_time,
-)
+from .inputs import Deployment, EngineProfile, _consts
+from .memory import max_batch
+from .throughput import MAX_PREFILL_LOAD, max_throughput, prefill_time, step_time
 
 MODEL_SOURCES = {
     "llama-3.1-8b-instruct": "meta-llama/Llama-3.1-8B-Instruct config.json (selfhost-reference section 1)",
@@ -92,7 +85,7 @@ def points_from_rows(rows: Sequence[dict[str, str]], accelerators: dict[str, Any
     """Calibration points from CSV rows (``csv.DictReader`` of calibration_trtllm.csv).
 
     ``accelerators`` maps ids to :class:`tco.engine.selfhost.Accelerator`."""
-    from .selfhost import ModelShape
+    from .inputs import ModelShape
 
     out = []
     for r in rows:

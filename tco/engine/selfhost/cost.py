@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .selfhost import SECONDS_PER_MONTH, CostInputs
+from .inputs import SECONDS_PER_MONTH, CostInputs
 
 
 def capital_recovery_factor(rate: Any, years: Any) -> np.ndarray:

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .planner import Compiled, SweepResult
+    from .compile import Compiled
+    from .evaluate import SweepResult
 
 SCHEMA_VERSION = 1
 
@@ -150,7 +151,7 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
                                                                   ("input", "output"))}
         sh = None
         if ci in sweep.selfhost:
-            from .selfhost_glue import selfhost_summary
+            from .selfhost import selfhost_summary  # loaded only for scenarios that self-host
 
             sh, sh_breakdown, sh_warn = selfhost_summary(compiled, r, sweep.selfhost[ci], point)
             breakdown = sh_breakdown

@@ -1,128 +1,24 @@
-"""From a scenario and the catalog to an estimate: resolve ids, dated prices and exchange
-rates (errors located in the scenario file), compile numpy arrays, run the engine.
-
-The engine itself (``tco.engine``) is pure numpy; this module is the glue.
-"""
+"""A scenario resolved against the catalog at one as-of date and report currency: dated
+prices and exchange rates (errors located in the scenario file), self-hosted deployments,
+and the quality profile's normalized score matrix, as numpy arrays for the engine."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import yamlio
-from .catalog import Catalog, load_catalog
-from .engine.api import ApiPrices, api_cost
-from .engine.quality import cost_per_quality_point, normalize, quality, rank
-from .errors import NotAvailable, TcoError, UnknownPrice, did_you_mean
+from ..engine.api import ApiPrices
+from ..engine.quality import normalize
+from ..errors import NotAvailable, TcoError, UnknownPrice, did_you_mean
+from .locate import candidate_kind, locate, relocate
 
-if TYPE_CHECKING:  # pydantic schemas are imported only to validate a file (cold path)
-    from .schema.scenario import Scenario, SelfhostCandidate
-
-SCHEMA_VERSION = 1
-
-
-# ---- loading ------------------------------------------------------------------------------
-
-
-def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
-    """Read and validate a scenario file; ids are checked against the catalog.
-
-    Raises :class:`tco.errors.TcoError` with file, line, column and field on bad input.
-    """
-    doc = yamlio.load(path)
-    return scenario_from_document(doc, catalog)
-
-
-def parse_scenario(text: str, name: str = "<scenario>", catalog: Catalog | None = None) -> Scenario:
-    """Validate scenario YAML text (used by the TUI and tests)."""
-    return scenario_from_document(yamlio.parse(text, name), catalog)
-
-
-def scenario_from_document(doc: yamlio.Document, catalog: Catalog | None = None) -> Scenario:
-    if not isinstance(doc.data, dict):
-        got = "an empty file" if doc.data is None else f"a {type(doc.data).__name__}"
-        raise TcoError(f"expected a mapping with workload: and candidates:, got {got}", file=doc.path,
-                       line=1, col=1, hint="run `tco init` for a commented template")
-    from .schema.scenario import Scenario
-    from .schema.validate import validate
-
-    scenario = validate(doc, Scenario)
-    scenario._source = doc
-    check_scenario(scenario, catalog or load_catalog())
-    return scenario
-
-
-def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = None, currency: str | None = None,
-                  strict: bool = False) -> Estimate:
-    """Estimate a scenario file, reusing its validated form when the file and the catalog are
-    unchanged since a previous run (what ``tco estimate`` does).
-
-    The validated scenario is cached as :mod:`tco.catalog.records` next to the catalog cache, keyed
-    by the file's bytes, the catalog's fingerprint and the schema code, so a warm run needs
-    no pydantic at all. Any error on the cached path re-runs the full path, which reports
-    it with its file, line and column.
-    """
-    from .catalog import cache
-    from .catalog import scenario_cache_file
-
-    data = yamlio.read_bytes(path)
-    cache_file = scenario_cache_file(catalog, data)
-    if cache_file is not None:
-        sc = cache.read(cache_file)
-        if sc is not None:
-            try:
-                return estimate(sc, catalog, as_of=as_of, currency=currency, strict=strict)
-            except TcoError:
-                pass  # fall through: the full path reports the error with its location
-    scenario = load_scenario(path, catalog)
-    est = estimate(scenario, catalog, as_of=as_of, currency=currency, strict=strict)
-    if cache_file is not None and not any(candidate_kind(c) == "selfhost-spec" for c in scenario.candidates):
-        from .catalog.records import freeze
-
-        cache.write(cache_file, freeze(scenario))
-    return est
-
-
-def candidate_kind(cand: Any) -> str:
-    """'api-id' (a bare offer id), 'api-offer' (an offer with adjustments) or 'selfhost-spec'."""
-    if isinstance(cand, str):
-        return "api-id"
-    return "selfhost-spec" if hasattr(cand, "selfhost") else "api-offer"
-
-
-def _locate(scenario: Scenario, loc: tuple[Any, ...], key: bool = False) -> dict[str, Any]:
-    doc = getattr(scenario, "_source", None)
-    field_path = ".".join(str(p) for p in loc)
-    if doc is None:
-        return {"field": field_path}
-    line, col = doc.locate(loc, key=key)
-    return {"file": doc.path, "line": line, "col": col, "field": field_path}
-
-
-def _relocate(err: TcoError, scenario: Scenario, loc: tuple[Any, ...] | None, key: bool = False) -> TcoError:
-    """The error located in the scenario file, unless it already names another file (a model
-    file) or ``loc`` is None (the value came from a command-line flag)."""
-    doc = getattr(scenario, "_source", None)
-    if loc is None or (err.file and (doc is None or err.file != doc.path)):
-        return err
-    where = _locate(scenario, loc, key)
-    return err.located(where.get("file"), where.get("line"), where.get("col"), where.get("field"))
-
-
-def check_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = None,
-                   currency: str | None = None, strict: bool = False) -> list[str]:
-    """Raise a located error for anything the catalog cannot resolve; return the warnings
-    about offers not available on the as-of date."""
-    compiled = compile_scenario(scenario, catalog, as_of=as_of, currency=currency, strict=strict)
-    return [f"{r.id}: {w}" for r in compiled.candidates if r.available_from for w in r.warnings[:1]]
-
-
-# ---- compiling ----------------------------------------------------------------------------
+if TYPE_CHECKING:
+    from ..catalog import Catalog
+    from ..schema.scenario import Scenario, SelfhostCandidate
 
 
 @dataclass
@@ -198,7 +94,7 @@ def _fx(scenario: Scenario, catalog: Catalog, currency: str, as_of: date, fx: di
     except TcoError as e:
         if loc is None:
             e = TcoError(e.message, field="--currency", hint=e.hint)
-        raise _relocate(e, scenario, loc) from None
+        raise relocate(e, scenario, loc) from None
     assert rate is not None
     fx[currency] = FxUsed(currency, rate.per_usd, rate.rate_type, rate.period, rate.provenance.source, False,
                           rate.provenance.status, rate.known_from)
@@ -246,7 +142,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
     warnings: list[str] = []
     for cur in scenario.fx:
         if cur == "USD":
-            raise TcoError("the USD rate is 1 by definition", **_locate(scenario, ("fx", "USD"), key=True))
+            raise TcoError("the USD rate is 1 by definition", **locate(scenario, ("fx", "USD"), key=True))
     _fx(scenario, catalog, currency, as_of, fx, currency_loc)
 
     resolved: list[Resolved] = []
@@ -276,7 +172,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             try:
                 offer = catalog.offer(offer_id)
             except TcoError as e:
-                raise _relocate(e, scenario, loc) from None
+                raise relocate(e, scenario, loc) from None
             discount = cand.discount if kind == "api-offer" else 0.0
             label = (cand.label if kind == "api-offer" and cand.label else offer_id)
             r = Resolved(label, label, "api", offer.model, catalog.offer_provider[offer_id])
@@ -290,7 +186,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 seen.add(r.id)
                 continue
             except NotAvailable as e:
-                located = _relocate(e, scenario, loc)
+                located = relocate(e, scenario, loc)
                 if strict:
                     raise located from None
                 unavailable.append(located)
@@ -352,7 +248,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                                   f"tokens exceeds the {offer.context_window:,}-token context window (no cost, "
                                   "not ranked)")
         if r.id in seen:
-            raise TcoError(f"candidate {r.id!r} is listed twice", **_locate(scenario, ("candidates", i)),
+            raise TcoError(f"candidate {r.id!r} is listed twice", **locate(scenario, ("candidates", i)),
                            hint="give one of them a " + ("name:" if r.kind == "selfhost" else "label:"))
         seen.add(r.id)
         model = catalog.models.get(r.model)
@@ -383,7 +279,7 @@ def _none(v: float) -> float | None:
 
 def _resolve_selfhost(scenario: Scenario, catalog: Catalog, cand: SelfhostCandidate, i: int,
                       as_of: date) -> Resolved:
-    from .selfhost_glue import resolve_candidate
+    from .selfhost import resolve_candidate  # self-hosting code is loaded only when a scenario has it
 
     loc: tuple[Any, ...] = ("candidates", i, "selfhost")
     spec = cand.selfhost
@@ -396,13 +292,17 @@ def _resolve_selfhost(scenario: Scenario, catalog: Catalog, cand: SelfhostCandid
             try:
                 lookup(value)
             except TcoError as e:
-                raise _relocate(e, scenario, (*loc, name)) from None
+                raise relocate(e, scenario, (*loc, name)) from None
     try:
-        return resolve_candidate(scenario, catalog, cand, i, as_of)
+        rs = resolve_candidate(scenario, catalog, cand, as_of)
     except TcoError as e:
         sub = tuple(int(p) if p.isdigit() else p for p in e.field.split(".")) if e.field else ()
         e.field = None  # the scenario path below replaces the spec-relative one (keeps the error's class)
-        raise _relocate(e, scenario, (*loc, *sub)) from None
+        raise relocate(e, scenario, (*loc, *sub)) from None
+    r = Resolved(rs.label, rs.label, "selfhost", rs.model.id, "self-hosted")
+    r.selfhost = rs
+    r.warnings.extend(rs.warnings)
+    return r
 
 
 def _profile(scenario: Scenario, catalog: Catalog, extra_models: set[str] = frozenset()  # type: ignore[assignment]
@@ -412,35 +312,35 @@ def _profile(scenario: Scenario, catalog: Catalog, extra_models: set[str] = froz
     for b in custom:
         if b in catalog.benchmarks:
             raise TcoError(f"benchmark {b!r} already exists in the catalog",
-                           **_locate(scenario, ("quality", "benchmarks", b), key=True), hint="pick another id")
+                           **locate(scenario, ("quality", "benchmarks", b), key=True), hint="pick another id")
     if isinstance(q.profile, str):
         try:
             weights = catalog.profile(q.profile).weights
         except TcoError as e:
-            raise _relocate(e, scenario, ("quality", "profile")) from None
+            raise relocate(e, scenario, ("quality", "profile")) from None
         name = q.profile
     else:
         weights = q.profile
         name = "custom"
         for b in weights:
             if b not in catalog.benchmarks and b not in custom:
-                raise TcoError(f"unknown benchmark {b!r}", **_locate(scenario, ("quality", "profile", b), key=True),
+                raise TcoError(f"unknown benchmark {b!r}", **locate(scenario, ("quality", "profile", b), key=True),
                                hint=did_you_mean(b, list(catalog.benchmarks) + list(custom))
                                or "see `tco catalog list --kind benchmark`")
     for model_id, row in q.scores.items():
         if model_id not in catalog.models and model_id not in extra_models:
-            raise TcoError(f"unknown model {model_id!r}", **_locate(scenario, ("quality", "scores", model_id), key=True),
+            raise TcoError(f"unknown model {model_id!r}", **locate(scenario, ("quality", "scores", model_id), key=True),
                            hint=did_you_mean(model_id, catalog.models) or "see `tco catalog list --kind model`")
         for b, v in row.items():
             if b not in catalog.benchmarks and b not in custom:
                 raise TcoError(f"unknown benchmark {b!r}",
-                               **_locate(scenario, ("quality", "scores", model_id, b), key=True),
+                               **locate(scenario, ("quality", "scores", model_id, b), key=True),
                                hint=did_you_mean(b, list(catalog.benchmarks) + list(custom))
                                or "declare your own under quality.benchmarks")
             lo, hi = _scale(catalog, scenario, b)
             if not lo <= v <= hi:
                 raise TcoError(f"score {v} outside the benchmark's scale {lo:g}-{hi:g}",
-                               **_locate(scenario, ("quality", "scores", model_id, b)))
+                               **locate(scenario, ("quality", "scores", model_id, b)))
     ids = list(weights)
     return ids, np.array([weights[b] for b in ids], dtype=np.float64), name
 
@@ -480,167 +380,3 @@ def _score_matrix(scenario: Scenario, catalog: Catalog, resolved: list[Resolved]
     lo = np.array([_scale(catalog, scenario, b)[0] for b in bench_ids], dtype=np.float64)
     hi = np.array([_scale(catalog, scenario, b)[1] for b in bench_ids], dtype=np.float64)
     return normalize(raw, lo, hi), detail
-
-
-# ---- estimating ---------------------------------------------------------------------------
-
-
-@dataclass
-class WorkloadPoints:
-    """Workload arrays, shape (P,) each."""
-
-    requests_per_month: np.ndarray
-    input_tokens: np.ndarray
-    output_tokens: np.ndarray
-    cached_share: np.ndarray
-    batch_share: np.ndarray
-    peak_to_average: np.ndarray
-    days_per_month: float
-
-    @classmethod
-    def from_scenario(cls, scenario: Scenario) -> WorkloadPoints:
-        w = scenario.workload
-        a = lambda v: np.array([v], dtype=np.float64)  # noqa: E731
-        return cls(a(w.monthly_requests), a(w.input_tokens), a(w.output_tokens), a(w.cached_input_share),
-                   a(w.batch_share), a(w.peak_to_average), w.days_per_month)
-
-    def __len__(self) -> int:
-        return len(self.requests_per_month)
-
-
-@dataclass
-class SweepResult:
-    """Arrays over candidates (axis 0, in the scenario's order: ``candidate_ids``) x workload
-    points (axis 1). Unknown costs are NaN; ``rank`` is 1 for the best value per point and
-    0 for a candidate not ranked at that point (unknown cost or quality, low coverage)."""
-
-    candidate_ids: list[str]
-    monthly_cost: np.ndarray
-    cost_per_mtok: np.ndarray
-    quality: np.ndarray
-    coverage: np.ndarray
-    cost_per_quality_point: np.ndarray
-    rank: np.ndarray
-    components: dict[str, np.ndarray]
-    selfhost: dict[int, Any]
-
-
-def evaluate(compiled: Compiled, points: WorkloadPoints) -> SweepResult:
-    """Run the engine for every candidate at every workload point."""
-    C, P = len(compiled.candidates), len(points)
-    monthly = np.full((C, P), np.nan)
-    comps = {k: np.full((C, P), np.nan) for k in ("input", "cached_input", "output", "batch_savings",
-                                                  "discount_savings")}
-    if len(compiled.api_index):
-        cost = api_cost(compiled.prices, points.requests_per_month, points.input_tokens, points.output_tokens,
-                        points.cached_share, points.batch_share)
-        monthly[compiled.api_index] = cost.total
-        for k in comps:
-            comps[k][compiled.api_index] = getattr(cost, k)
-    selfhost: dict[int, Any] = {}
-    for ci, r in enumerate(compiled.candidates):
-        if r.kind == "selfhost" and r.selfhost is not None:  # None: not available on the as-of date
-            from .selfhost_glue import evaluate_selfhost
-
-            plan, cost_report_currency = evaluate_selfhost(compiled, r, points)
-            selfhost[ci] = plan
-            monthly[ci] = cost_report_currency
-    tokens = points.requests_per_month * (points.input_tokens + points.output_tokens)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        per_mtok = monthly / tokens[None, :] * 1e6
-    q, cov = quality(compiled.normalized_scores, compiled.weights)
-    for ci, r in enumerate(compiled.candidates):
-        if r.kind == "selfhost" and r.selfhost is not None:
-            delta = getattr(r.selfhost, "quality_delta", 0.0) or 0.0
-            if delta and not np.isnan(q[ci]):
-                q[ci] = q[ci] + delta
-    cpq = cost_per_quality_point(monthly, q)
-    eligible = cov >= compiled.scenario.quality.min_coverage
-    ranks = rank(cpq, eligible)
-    return SweepResult([r.id for r in compiled.candidates], monthly, per_mtok, q, cov, cpq, ranks, comps, selfhost)
-
-
-def sweep(scenario: Scenario, catalog: Catalog | None = None, *, as_of: date | None = None,
-          currency: str | None = None, **workload: Any) -> SweepResult:
-    """Evaluate many workload variants at once.
-
-    Keyword arrays (broadcast together) override the scenario's workload:
-    ``requests_per_day``, ``requests_per_month``, ``input_tokens``, ``output_tokens``,
-    ``cached_input_share``, ``batch_share``, ``peak_to_average``.
-    """
-    catalog = catalog or load_catalog()
-    compiled = compile_scenario(scenario, catalog, as_of=as_of, currency=currency)
-    return evaluate(compiled, workload_points(scenario, **workload))
-
-
-_POINT_BOUNDS = {
-    "requests_per_day": (0.0, 1e11, False), "requests_per_month": (0.0, 3.1e12, False),
-    "input_tokens": (0.0, 1e8, False), "output_tokens": (0.0, 1e7, False),
-    "cached_input_share": (0.0, 1.0, True), "batch_share": (0.0, 1.0, True), "peak_to_average": (1.0, 100.0, True),
-}
-"""name -> (low, high, low inclusive): the scenario schema's bounds, applied to sweep arrays."""
-
-
-def _check_points(arrays: dict[str, Any]) -> None:
-    for name, value in arrays.items():
-        a = np.asarray(value, dtype=np.float64)
-        lo, hi, incl = _POINT_BOUNDS[name]
-        bad = ~np.isfinite(a) | (a > hi) | ((a < lo) if incl else (a <= lo))
-        if bad.any():
-            first = float(a.reshape(-1)[int(np.argmax(bad.reshape(-1)))])
-            rng = f"{'[' if incl else '('}{lo:g}, {hi:g}]"
-            raise TcoError(f"must be finite and in {rng}: got {first!r} ({int(bad.sum())} bad points)",
-                           field=name)
-
-
-def workload_points(scenario: Scenario, **overrides: Any) -> WorkloadPoints:
-    allowed = {"requests_per_day", "requests_per_month", "input_tokens", "output_tokens",
-               "cached_input_share", "batch_share", "peak_to_average"}
-    unknown = set(overrides) - allowed
-    if unknown:
-        raise TypeError(f"unknown workload arrays: {', '.join(sorted(unknown))}")
-    w = scenario.workload
-    if "requests_per_day" in overrides and "requests_per_month" in overrides:
-        raise TypeError("give requests_per_day or requests_per_month, not both")
-    if "requests_per_day" in overrides:
-        rpm = np.asarray(overrides["requests_per_day"], dtype=np.float64) * w.days_per_month
-    elif "requests_per_month" in overrides:
-        rpm = np.asarray(overrides["requests_per_month"], dtype=np.float64)
-    else:
-        rpm = np.asarray(w.monthly_requests, dtype=np.float64)
-    _check_points(overrides)
-    arrays = np.broadcast_arrays(
-        np.atleast_1d(rpm),
-        np.atleast_1d(np.asarray(overrides.get("input_tokens", w.input_tokens), dtype=np.float64)),
-        np.atleast_1d(np.asarray(overrides.get("output_tokens", w.output_tokens), dtype=np.float64)),
-        np.atleast_1d(np.asarray(overrides.get("cached_input_share", w.cached_input_share), dtype=np.float64)),
-        np.atleast_1d(np.asarray(overrides.get("batch_share", w.batch_share), dtype=np.float64)),
-        np.atleast_1d(np.asarray(overrides.get("peak_to_average", w.peak_to_average), dtype=np.float64)),
-    )
-    flat = [np.ascontiguousarray(a).ravel() for a in arrays]
-    return WorkloadPoints(*flat, days_per_month=w.days_per_month)
-
-
-def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *, as_of: date | None = None,
-             currency: str | None = None, strict: bool = False) -> Estimate:
-    """Estimate a scenario (a ``Scenario`` or a path to a YAML file).
-
-    ``strict``: an offer that did not exist yet on the as-of date is an error, not a warning.
-    """
-    from .result import build_estimate
-
-    catalog = catalog or load_catalog()
-    if isinstance(scenario, (str, Path)):
-        scenario = load_scenario(scenario, catalog)
-    compiled = compile_scenario(scenario, catalog, as_of=as_of, currency=currency, strict=strict)
-    points = WorkloadPoints.from_scenario(scenario)
-    result = evaluate(compiled, points)
-    est = build_estimate(compiled, result)
-    if result.selfhost:
-        from .selfhost_glue import breakeven
-
-        est.breakeven = breakeven(compiled, result, points)
-    return est
-
-
-from .result import Estimate  # noqa: E402  (re-export for type hints)

@@ -11,8 +11,8 @@ import json
 from datetime import date
 from typing import Any
 
-from .catalog import Catalog
-from .errors import NotAvailable, TcoError, UnknownPrice, did_you_mean
+from ..catalog import Catalog
+from ..errors import NotAvailable, TcoError, UnknownPrice, did_you_mean
 
 
 def _fmt(v: float | None) -> str:

@@ -1,0 +1,74 @@
+"""The ``tco`` command line. ``main(argv) -> int``; heavy imports happen inside each command.
+
+One module per command (``estimate``, ``validate``, ``init``, ``catalog``, ``selfhost``,
+``breakeven``, ``tui``), each with ``add_parser(subparsers)`` and ``run(args) -> int``.
+
+Exit codes: 0 ok, 1 failure, 2 bad usage or invalid input, 130 interrupted.
+stdout carries data only; diagnostics go to stderr as one line: ``tco: error: ...``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from . import breakeven, catalog, estimate, init, selfhost, tui, validate
+from .args import PROG, Parser, error
+
+EPILOG = """examples:
+  tco estimate                                  the built-in example scenario
+  tco estimate my.yaml -f json -o report.json   machine-readable, written atomically
+  tco catalog show openai/gpt-4o                an offer's price history with sources
+  tco selfhost llama-3.1-405b-instruct --gpu h100-sxm-80gb --gpus 8 --precision fp8
+
+exit codes: 0 ok, 1 internal failure, 2 bad usage or invalid input, 130 interrupted"""
+
+COMMANDS = (estimate, validate, init, catalog, selfhost, breakeven, tui)
+"""In the order ``tco --help`` lists them."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = Parser(
+        prog=PROG,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Cost and total-cost-of-ownership planner for LLMs: API offers versus self-hosting, "
+                    "monthly cost, quality and cost per quality point. Run without a command to open the app.",
+    )
+    from .. import __version__
+
+    p.add_argument("--version", action="version", version=f"tco {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        command.add_parser(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse: --help (0) or usage error (2)
+        return int(e.code or 0)
+    if args.command is None:
+        args.file, args.catalog = None, None
+        args.func = tui.run
+    from ..errors import TcoError
+
+    try:
+        return int(args.func(args) or 0)
+    except TcoError as e:
+        error(str(e))
+        return e.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # noqa: BLE001 - last line of defence: one line, no traceback
+        if os.environ.get("TCO_DEBUG"):
+            raise
+        error(f"internal error: {type(e).__name__}: {e} (set TCO_DEBUG=1 for a traceback; please report it)")
+        return 1

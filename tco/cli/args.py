@@ -1,0 +1,56 @@
+"""What every command shares: the one-line-error argument parser, argument types, and
+writing the output (stdout, or a file written atomically)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+PROG = "tco"
+CATALOG_ARG = dict(metavar="DIR", help="pricing catalog directory (default: built in; env TCO_CATALOG)")
+"""The ``--catalog DIR`` option every command that reads the catalog has."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``tco: error: ...`` (exit 2), no usage block."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sub = self.prog.removeprefix(PROG).strip()
+        where = f" (see `tco {sub} --help`)" if sub else " (see `tco --help`)"
+        error(message.replace("\n", " ") + where)
+        raise SystemExit(2)
+
+
+def error(msg: str) -> None:
+    print(f"{PROG}: error: {msg}", file=sys.stderr)
+
+
+def usage(p: argparse.ArgumentParser) -> int:
+    p.print_help(sys.stderr)
+    return 2
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid date {text!r} (use YYYY-MM-DD)") from None
+
+
+def currency(text: str) -> str:
+    code = text.upper()
+    if len(code) != 3 or not code.isalpha():
+        raise argparse.ArgumentTypeError(f"invalid currency {text!r} (use an ISO code such as USD or CNY)")
+    return code
+
+
+def write_output(text: str, out: str | None) -> None:
+    """Write to stdout (no ``--out``, or ``--out -``), or atomically to a file."""
+    if out is None or out == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from ..files import atomic_write
+
+    atomic_write(out, text)

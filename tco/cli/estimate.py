@@ -1,0 +1,40 @@
+"""``tco estimate [FILE]``: cost, quality and value per candidate."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .args import CATALOG_ARG, currency, iso_date, write_output
+
+FORMATS = ("table", "json", "csv", "markdown")
+
+
+def add_parser(sub: Any) -> None:
+    e = sub.add_parser("estimate", help="estimate a scenario file: cost, quality, value per candidate")
+    e.add_argument("file", nargs="?", help="scenario YAML file (default: the built-in example)")
+    e.add_argument("--format", "-f", choices=FORMATS, default="table", help="output format (default: table)")
+    e.add_argument("--as-of", type=iso_date, help="price date YYYY-MM-DD (default: the scenario's as_of, else today)")
+    e.add_argument("--currency", type=currency, help="report currency (default: the scenario's)")
+    e.add_argument("--out", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    e.add_argument("--strict", action="store_true",
+                   help="an offer that did not exist yet on the as-of date is an error (default: a warning)")
+    e.add_argument("--catalog", **CATALOG_ARG)
+    e.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..catalog import load_catalog
+    from ..plan.estimate import estimate_file
+    from ..report import render
+
+    catalog = load_catalog(args.catalog)
+    if args.file is None:
+        from ..catalog import default_scenario_path
+
+        args.file = str(default_scenario_path())
+        print(f"tco: no scenario given; estimating the built-in example {args.file}", file=sys.stderr)
+    est = estimate_file(args.file, catalog, as_of=args.as_of, currency=args.currency, strict=args.strict)
+    write_output(render(est, args.format), args.out)
+    return 0

@@ -1,0 +1,334 @@
+"""Inputs of the self-hosting model: small frozen dataclasses of plain numbers (the model's
+shape, the accelerator, the serving-engine profile, the cost inputs, the deployment), the
+constants derived from them once per call, and the tensor x pipeline split of a GPU count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+DAYS_PER_MONTH = 365 / 12
+"""Days in the average month of a common year, as scenarios use by default (30.4167)."""
+
+SECONDS_PER_MONTH = DAYS_PER_MONTH * 86400
+"""Average month: 2,628,000 s (730 h), the same month length scenarios use by default."""
+
+PRECISION_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5}
+"""Bytes per weight (or per KV-cache element) for each supported precision."""
+
+PRECISIONS = ("bf16", "fp8", "int8", "int4")
+"""Weight precisions a user may ask for (fp16 is accepted as a synonym of bf16's size)."""
+
+GB = 1e9
+
+
+# ---------------------------------------------------------------------------------------
+# inputs: small frozen dataclasses of plain numbers
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    """Transformer shape numbers of one model (from its config.json)."""
+
+    id: str
+    layers: int
+    hidden_size: int
+    heads: int
+    kv_heads: int
+    head_dim: int
+    ffn_size: int
+    vocab_size: int
+    params_b: float
+    """Total parameters, billions."""
+    active_params_b: float
+    """Parameters active per token, billions (== params_b for dense models)."""
+    kv_lora_rank: int | None = None
+    """Multi-head latent attention: compressed KV rank cached per token per layer."""
+    rope_head_dim: int | None = None
+    """Multi-head latent attention: decoupled RoPE key dims cached per token per layer."""
+    experts: int = 0
+    active_experts: int = 0
+    shared_experts: int = 0
+    tied_embeddings: bool = False
+    context_window: int | None = None
+    """Longest request (input + output tokens) the model serves; None = unknown (not checked)."""
+
+    @property
+    def is_moe(self) -> bool:
+        return self.experts > 1
+
+    @property
+    def is_mla(self) -> bool:
+        return self.kv_lora_rank is not None
+
+    @property
+    def embedding_params(self) -> float:
+        """Parameters of the input embedding and output head (counted once when tied)."""
+        return float(self.vocab_size) * self.hidden_size * (1 if self.tied_embeddings else 2)
+
+    def kv_elements_per_token(self) -> float:
+        """KV-cache elements per token over all layers: GQA ``2 * kv_heads * head_dim``, MLA
+        ``kv_lora_rank + rope_head_dim`` per layer."""
+        if self.is_mla:
+            return float(self.layers * (self.kv_lora_rank + (self.rope_head_dim or 0)))
+        return float(self.layers * 2 * self.kv_heads * self.head_dim)
+
+    @staticmethod
+    def derived_params_b(layers: int, hidden_size: int, heads: int, kv_heads: int, head_dim: int,
+                         ffn_size: int, vocab_size: int, experts: int = 0, active_experts: int = 0,
+                         shared_experts: int = 0, tied: bool = False) -> tuple[float, float]:
+        """(total, active) parameters in billions of a Llama-style (SwiGLU, GQA) transformer.
+
+        Llama 3.1 405B: 126 x (16384*128*128*2 + 2*16384*8*128 + 3*16384*53248) + 2*128256*16384
+        = 405.85 B (the reference's figure)."""
+        attn = hidden_size * heads * head_dim * 2 + 2 * hidden_size * kv_heads * head_dim
+        mlp = 3 * hidden_size * ffn_size
+        norms = 2 * hidden_size
+        emb = vocab_size * hidden_size * (1 if tied else 2)
+        if experts > 1:
+            router = hidden_size * experts
+            total = layers * (attn + norms + router + mlp * (experts + shared_experts)) + emb + hidden_size
+            active = layers * (attn + norms + router + mlp * (active_experts + shared_experts)) + emb + hidden_size
+        else:
+            total = active = layers * (attn + mlp + norms) + emb + hidden_size
+        return total / 1e9, active / 1e9
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    """One accelerator's figures (from ``pricing/hardware/accelerators.yaml``)."""
+
+    id: str
+    memory_gb: float
+    """Usable device memory in 10^9 bytes (driver-reported total when known, else the label)."""
+    hbm_tb_s: float
+    """Peak memory bandwidth, TB/s (10^12 bytes/s)."""
+    bf16_tflops: float
+    """Dense BF16/FP16 tensor peak, TFLOPS."""
+    fp8_tflops: float | None = None
+    """Dense FP8 tensor peak, TFLOPS; None when the accelerator has no FP8 (or it is unknown)."""
+    link_gb_s: float | None = None
+    """Scale-up link bandwidth per GPU, one direction, GB/s (NVLink4: 450). None = unknown."""
+    link_latency_us: float = 0.0
+    """Extra fixed latency per all-reduce on this interconnect on top of the engine's (PCIe > NVLink)."""
+    scale_out_gb_s: float = 50.0
+    """Per-GPU network bandwidth between nodes, GB/s (400 Gb/s InfiniBand = 50)."""
+    compute_efficiency: float = 1.0
+    """Accelerator-class multiplier on the engine's compute efficiency (1.0 = as calibrated on H100)."""
+    bandwidth_efficiency: float = 1.0
+    """Accelerator-class multiplier on the engine's bandwidth efficiency."""
+    name: str = ""
+
+    def peak_tflops(self, precision: str) -> float:
+        """Tensor peak used for a weight precision: FP8 peak for fp8 when the chip has it,
+        otherwise BF16 (int8/int4 are modelled as weight-only quantization, W8A16/W4A16)."""
+        if precision == "fp8" and self.fp8_tflops is not None:
+            return float(self.fp8_tflops)
+        return float(self.bf16_tflops)
+
+
+@dataclass(frozen=True)
+class EngineProfile:
+    """Serving-engine efficiency profile (``pricing/hardware/engines.yaml``).
+
+    The efficiencies are fractions of the accelerator's peaks that the engine reaches in the
+    roofline terms below; they are calibrated against published measurements."""
+
+    id: str
+    bandwidth_efficiency: float = 0.8
+    """Fraction of peak HBM bandwidth reached streaming weights and KV cache in decode."""
+    compute_efficiency: float = 0.5
+    """Fraction of the tensor peak reached by the GEMMs of a mixed decode+prefill iteration."""
+    prefill_efficiency: float = 0.5
+    """Fraction of the tensor peak reached by a standalone prefill (TTFT)."""
+    fp8_compute_factor: float = 1.0
+    """FP8 GEMMs reach this fraction of the efficiency BF16 GEMMs reach, each against its own peak."""
+    overlap: float = 2.0
+    """Exponent k of the smooth max (mem^k + comp^k)^(1/k): 1 = no overlap (sum), large = perfect overlap (max)."""
+    allreduce_latency_us: float = 10.0
+    """Fixed cost per all-reduce call (kernel launch + synchronization), microseconds."""
+    link_efficiency: float = 0.7
+    """Fraction of the link bandwidth an all-reduce reaches."""
+    step_overhead_ms: float = 1.0
+    """Fixed cost per iteration (scheduling, sampling, launch), milliseconds."""
+    runtime_reserved_gb: float = 1.5
+    """Per GPU: CUDA context, communication buffers, workspace (GB)."""
+    activation_gb: float = 1.5
+    """Per GPU: activation buffers sized for the engine's max tokens per iteration (GB)."""
+    kv_memory_fraction: float = 0.9
+    """Fraction of the memory left after weights and reservations given to the KV cache."""
+    max_batch: int = 4096
+    """Largest number of sequences the engine runs in one iteration."""
+    kv_reservation: str = "full"
+    """'full': each sequence reserves KV for input+output up front (TensorRT-LLM
+    guaranteed-no-evict); 'average': paged allocation on demand (vLLM), input + output/2."""
+    unquantized_embeddings: bool = True
+    """Quantized checkpoints (ModelOpt FP8, AWQ) keep the embedding and output head in BF16."""
+
+
+@dataclass(frozen=True)
+class CostInputs:
+    """Ownership or rental cost of one deployment unit (see ``selfhost_cost``)."""
+
+    mode: str = "rent"
+    """'rent' or 'buy'."""
+    rent_per_gpu_hour: float | None = None
+    server_price: float | None = None
+    """Purchase price of one node (gpus_per_node GPUs), USD."""
+    lifetime_years: float = 4.0
+    cost_of_capital: float = 0.0
+    """Annual rate; the price is spread as an annuity over the lifetime."""
+    power_kw: float | None = None
+    """Power of one node at full load, kW."""
+    power_load_factor: float = 0.75
+    """Average draw as a fraction of power_kw."""
+    pue: float = 1.0
+    electricity_per_kwh: float = 0.0
+    hosting_per_kw_month: float = 0.0
+    """Colocation / facility cost per provisioned kW per month (on power_kw)."""
+    staff_per_month: float = 0.0
+    """Staff and operations per deployment per month (fixed, not per node)."""
+    utilization: float = 0.8
+    """Highest fraction of a node's SLO throughput planned at peak load (headroom)."""
+    gpus_per_instance: int = 1
+    """Rental granularity: GPUs are billed in instances of this many (an 8x H100 VM: 8)."""
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """Everything the model needs: model, accelerator, engine, precisions, node size, cost."""
+
+    model: ModelShape
+    gpu: Accelerator
+    engine: EngineProfile
+    precision: str = "fp8"
+    kv_precision: str | None = None
+    """None: same as the weights for fp8/bf16, bf16 for int8/int4 (weight-only)."""
+    gpus: int = 8
+    """GPUs of one deployment unit (replica); more than gpus_per_node means pipeline stages."""
+    gpus_per_node: int = 8
+    cost: CostInputs = field(default_factory=CostInputs)
+    ttft_ms: float | None = None
+    """Latency targets (None = no target)."""
+    tpot_ms: float | None = None
+    alternatives: tuple[Accelerator, ...] = ()
+    """Other accelerators to suggest when the model does not fit."""
+    act_bytes: float = 2.0
+    """Bytes per activation element exchanged in all-reduces (BF16)."""
+
+    @property
+    def kv_prec(self) -> str:
+        if self.kv_precision:
+            return self.kv_precision
+        return self.precision if self.precision in ("fp8", "bf16", "fp16") else "bf16"
+
+
+# ---------------------------------------------------------------------------------------
+# derived constants
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _C:
+    """Scalars derived once per deployment."""
+
+    weight_bytes: float
+    dense_bytes: float
+    expert_bytes_per_expert: float  # summed over layers
+    experts: float
+    active_experts: float
+    kv_bytes_per_token: float
+    flops_linear: float  # per token
+    attn_coef: float  # 4*L*h*hd: decode attention flops per token per context token
+    layers: float
+    hidden: float
+    kv_heads: float
+    mla: bool
+    peak: float  # FLOP/s per GPU at this precision
+    bw: float  # bytes/s per GPU, effective
+    comp_eff: float
+    prefill_eff: float
+    link: float  # bytes/s effective, or nan
+    ar_latency: float  # s per all-reduce
+    overhead: float  # s per iteration
+    mem_per_gpu: float  # bytes
+    reserved_per_gpu: float  # bytes
+    kv_fraction: float
+    max_batch: float
+    full_reservation: bool
+    overlap: float
+    scale_out: float  # bytes/s
+
+
+def _consts(dep: Deployment) -> _C:
+    m, g, e = dep.model, dep.gpu, dep.engine
+    wb = PRECISION_BYTES[dep.precision]
+    kb = PRECISION_BYTES[dep.kv_prec]
+    params = m.params_b * 1e9
+    active = m.active_params_b * 1e9
+    emb = min(m.embedding_params, params * 0.5)
+    emb_bytes = emb * (2.0 if (e.unquantized_embeddings and wb < 2.0) else wb)
+    weight_bytes = (params - emb) * wb + emb_bytes
+    if m.is_moe and params > active:
+        k = max(m.active_experts, 1)
+        x = (params - active) / max(m.experts - k, 1)  # params of one routed expert, all layers
+        expert_params = x * m.experts
+        dense_bytes = weight_bytes - expert_params * wb
+        expert_bytes = x * wb
+    else:
+        dense_bytes, expert_bytes = weight_bytes, 0.0
+    flops_linear = 2.0 * (active - (m.vocab_size * m.hidden_size if not m.tied_embeddings else 0.0))
+    if m.is_mla:
+        qk = (m.kv_lora_rank or 0) * 2 + (m.rope_head_dim or 0)
+        attn_coef = 2.0 * m.layers * m.heads * qk
+    else:
+        attn_coef = 4.0 * m.layers * m.heads * m.head_dim
+    peak = g.peak_tflops(dep.precision) * 1e12
+    fp8 = dep.precision == "fp8" and g.fp8_tflops is not None
+    comp_eff = e.compute_efficiency * g.compute_efficiency * (e.fp8_compute_factor if fp8 else 1.0)
+    prefill_eff = e.prefill_efficiency * g.compute_efficiency * (e.fp8_compute_factor if fp8 else 1.0)
+    link = (g.link_gb_s * GB * e.link_efficiency) if g.link_gb_s else float("nan")
+    return _C(
+        weight_bytes=weight_bytes,
+        dense_bytes=dense_bytes,
+        expert_bytes_per_expert=expert_bytes,
+        experts=float(m.experts if m.is_moe else 0),
+        active_experts=float(m.active_experts if m.is_moe else 0),
+        kv_bytes_per_token=m.kv_elements_per_token() * kb,
+        flops_linear=flops_linear,
+        attn_coef=attn_coef,
+        layers=float(m.layers),
+        hidden=float(m.hidden_size),
+        kv_heads=float(m.kv_heads),
+        mla=m.is_mla,
+        peak=peak,
+        bw=g.hbm_tb_s * 1e12 * e.bandwidth_efficiency * g.bandwidth_efficiency,
+        comp_eff=comp_eff,
+        prefill_eff=prefill_eff,
+        link=link,
+        ar_latency=(e.allreduce_latency_us + g.link_latency_us) * 1e-6,
+        overhead=e.step_overhead_ms * 1e-3,
+        mem_per_gpu=g.memory_gb * GB,
+        reserved_per_gpu=(e.runtime_reserved_gb + e.activation_gb) * GB,
+        kv_fraction=e.kv_memory_fraction,
+        max_batch=float(e.max_batch),
+        full_reservation=e.kv_reservation == "full",
+        overlap=e.overlap,
+        scale_out=g.scale_out_gb_s * GB,
+    )
+
+
+def _arr(x: Any) -> np.ndarray:
+    return np.asarray(x, dtype=np.float64)
+
+
+def split(gpus: Any, gpus_per_node: int) -> tuple[np.ndarray, np.ndarray]:
+    """(tp, pp) for GPU counts: tensor parallel inside a node, pipeline stages across nodes."""
+    g = _arr(gpus)
+    tp = np.minimum(g, gpus_per_node)
+    pp = np.maximum(g / tp, 1.0)
+    return tp, pp

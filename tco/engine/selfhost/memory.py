@@ -1,0 +1,163 @@
+"""Memory: does a deployment fit, how many KV-cache tokens and concurrent sequences it
+holds, which tensor x pipeline splits are valid, and what would fit instead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from .inputs import (
+    _C,
+    GB,
+    PRECISION_BYTES,
+    PRECISIONS,
+    Deployment,
+    ModelShape,
+    _arr,
+    _consts,
+    split,
+)
+
+
+@dataclass
+class MemoryFit:
+    """Memory picture per point (arrays)."""
+
+    weights_gb: np.ndarray
+    """Weights of the whole model (all GPUs)."""
+    weights_per_gpu_gb: np.ndarray
+    free_per_gpu_gb: np.ndarray
+    """Memory left per GPU after weights, runtime reservation and activations (negative: does not fit)."""
+    kv_bytes_per_token: float
+    """KV cache bytes per token, whole model."""
+    kv_capacity_tokens: np.ndarray
+    max_concurrency: np.ndarray
+    """Sequences of (isl + osl) tokens whose KV fits at once."""
+    fits: np.ndarray
+    near_memory_limit: np.ndarray
+    needed_gb: np.ndarray
+    """Memory the deployment needs for weights + reservations + one sequence of KV (whole deployment)."""
+    available_gb: np.ndarray
+
+
+NEAR_LIMIT_KV_SHARE = 0.15
+"""Near the memory limit: less than this share of device memory is left for the KV cache..."""
+NEAR_LIMIT_MIN_BATCH = 16
+"""...or fewer than this many sequences of the workload fit at once."""
+
+
+def _kv_per_gpu_token(c: _C, tp: np.ndarray, pp: np.ndarray) -> np.ndarray:
+    # GQA: KV heads split across tensor-parallel ranks, replicated when tp > kv_heads;
+    # MLA: the latent is shared by all heads, so every TP rank holds it whole.
+    shards = np.ones_like(tp) if c.mla else np.minimum(tp, c.kv_heads)
+    return c.kv_bytes_per_token / (shards * pp)
+
+
+def memory_fit(dep: Deployment, gpus: Any, isl: Any, osl: Any, *, _c: _C | None = None) -> MemoryFit:
+    """Does the model fit on ``gpus`` GPUs, and how much KV cache is left for ``isl + osl``
+    token sequences? Vectorized over arrays."""
+    c = _c or _consts(dep)
+    g = _arr(gpus)
+    tp, pp = split(g, dep.gpus_per_node)
+    seq = _arr(isl) + _arr(osl)
+    w_gpu = c.weight_bytes / g
+    free = c.mem_per_gpu - w_gpu - c.reserved_per_gpu
+    kv_gpu = _kv_per_gpu_token(c, tp, pp)
+    cap = np.floor(np.maximum(free, 0.0) * c.kv_fraction / kv_gpu)
+    conc = np.floor(cap / np.maximum(seq, 1.0))
+    fits = (free > 0) & (conc >= 1)
+    kv_share = np.maximum(free, 0.0) * c.kv_fraction / c.mem_per_gpu
+    near = fits & ((kv_share < NEAR_LIMIT_KV_SHARE) | (conc < NEAR_LIMIT_MIN_BATCH))
+    needed = c.weight_bytes + g * c.reserved_per_gpu + seq * c.kv_bytes_per_token / c.kv_fraction
+    shape = np.broadcast(g, seq).shape
+    return MemoryFit(
+        weights_gb=np.broadcast_to(c.weight_bytes / GB, shape).copy(),
+        weights_per_gpu_gb=np.broadcast_to(w_gpu / GB, shape).copy(),
+        free_per_gpu_gb=np.broadcast_to(free / GB, shape).copy(),
+        kv_bytes_per_token=c.kv_bytes_per_token,
+        kv_capacity_tokens=np.broadcast_to(cap, shape).copy(),
+        max_concurrency=np.broadcast_to(conc, shape).copy(),
+        fits=np.broadcast_to(fits, shape).copy(),
+        near_memory_limit=np.broadcast_to(near, shape).copy(),
+        needed_gb=np.broadcast_to(needed / GB, shape).copy(),
+        available_gb=np.broadcast_to(g * c.mem_per_gpu / GB, shape).copy(),
+    )
+
+
+def max_batch(dep: Deployment, gpus: Any, isl: Any, osl: Any, *, _c: _C | None = None) -> np.ndarray:
+    """Largest batch the engine runs: KV capacity over the tokens each sequence reserves
+    (input+output, or input+output/2 with on-demand paging), capped by the engine's max."""
+    c = _c or _consts(dep)
+    g = _arr(gpus)
+    tp, pp = split(g, dep.gpus_per_node)
+    free = c.mem_per_gpu - c.weight_bytes / g - c.reserved_per_gpu
+    cap = np.maximum(free, 0.0) * c.kv_fraction / _kv_per_gpu_token(c, tp, pp)
+    per_seq = _arr(isl) + (_arr(osl) if c.full_reservation else 0.5 * _arr(osl))
+    return np.minimum(np.floor(cap / np.maximum(per_seq, 1.0)), c.max_batch)
+
+
+GPU_COUNTS = (1, 2, 4, 8, 16, 24, 32, 48, 64)
+
+
+@dataclass
+class FitOption:
+    gpu: str
+    gpus: int
+    precision: str
+    weights_gb: float
+    kv_capacity_tokens: float
+
+    def describe(self) -> str:
+        return f"{self.gpus}x {self.gpu} at {self.precision}"
+
+
+def fit_alternatives(dep: Deployment, isl: float, osl: float, *, min_concurrency: int = 1) -> list[FitOption]:
+    """Smallest GPU count that fits, per (accelerator, precision): this accelerator at this
+    precision, this accelerator at smaller precisions, and the alternatives at this precision."""
+    out: list[FitOption] = []
+    tried: set[tuple[str, str]] = set()
+    order = [dep.precision] + [p for p in PRECISIONS if PRECISION_BYTES[p] < PRECISION_BYTES[dep.precision]]
+    candidates = [(dep.gpu, p) for p in order] + [(a, dep.precision) for a in dep.alternatives if a.id != dep.gpu.id]
+    counts = np.array(GPU_COUNTS, dtype=np.float64)
+    for acc, prec in candidates:
+        if (acc.id, prec) in tried:
+            continue
+        tried.add((acc.id, prec))
+        d = replace(dep, gpu=acc, precision=prec, kv_precision=dep.kv_precision)
+        valid = np.array([_tp_ok(dep.model, int(n), dep.gpus_per_node) is None for n in GPU_COUNTS])
+        mf = memory_fit(d, counts, isl, osl)
+        good = mf.fits & valid & (mf.max_concurrency >= min_concurrency)
+        if good.any():
+            j = int(np.argmax(good))
+            out.append(FitOption(acc.id, int(counts[j]), prec, float(mf.weights_gb[j]), float(mf.kv_capacity_tokens[j])))
+    return out
+
+
+def _tp_ok(model: ModelShape, gpus: int, gpus_per_node: int) -> str | None:
+    """None when ``gpus`` splits cleanly into tensor x pipeline parallel; else the reason.
+
+    Tensor parallelism must divide the attention heads (and divide or be a multiple of
+    the KV heads); pipeline stages (one per node) must divide the layers, since the model
+    gives every stage ``layers / pp`` of them (so there are never more stages than layers)."""
+    if gpus < 1:
+        return "GPU count must be at least 1"
+    if gpus > gpus_per_node and gpus % gpus_per_node:
+        return f"{gpus} GPUs is not a whole number of {gpus_per_node}-GPU nodes"
+    tp = min(gpus, gpus_per_node)
+    pp = gpus // tp
+    if pp > 1 and (pp > model.layers or model.layers % pp):
+        return (f"{gpus} GPUs make {pp} pipeline stages of {tp} GPUs, which do not divide the {model.layers} "
+                f"layers evenly")
+    if model.heads % tp:
+        return f"tensor-parallel degree {tp} does not divide the {model.heads} attention heads"
+    if not model.is_mla and model.kv_heads % tp and tp % model.kv_heads:
+        return (f"tensor-parallel degree {tp} does not divide the {model.kv_heads} KV heads "
+                f"(and is not a multiple of them, so they cannot be replicated either)")
+    return None
+
+
+def check_parallelism(model: ModelShape, gpus: int, gpus_per_node: int) -> str | None:
+    """Public alias of the tensor/pipeline split check: None when valid, else a message."""
+    return _tp_ok(model, gpus, gpus_per_node)

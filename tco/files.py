@@ -1,0 +1,65 @@
+"""Writing files so that nothing is ever half-written or lost: the one writer of every
+command, the app's save and the catalog update."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+
+from .errors import TcoError
+
+
+def atomic_write(path: str | os.PathLike[str], text: str) -> None:
+    """Write a file so that a reader never sees half of it and a failure never loses the old one:
+    a temporary file in the same directory, fsync, then rename over the target.
+
+    A symlink is followed (its target is replaced, the link kept); a target that is not a
+    regular file (a device such as /dev/null, a pipe) is written in place, never replaced.
+    """
+    path = os.fspath(path)
+    if not path:
+        raise TcoError("empty output path", hint="give a file name, or - for standard output")
+    target = os.path.realpath(path)
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise TcoError(f"cannot write: {e.strerror}", file=path) from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise TcoError("is a directory", file=path, hint="give a file name")
+    try:
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            with open(target, "w", encoding="utf-8") as fh:  # a device or a pipe: write through
+                fh.write(text)
+            return
+        folder = os.path.dirname(target)
+        if not os.path.isdir(folder):
+            raise TcoError("directory does not exist", file=path, hint="create it first")
+        fd, tmp = tempfile.mkstemp(prefix=".tco-", suffix=".tmp", dir=folder)
+    except PermissionError:
+        raise TcoError("cannot write: permission denied", file=path) from None
+    except OSError as e:
+        raise TcoError(f"cannot write: {e.strerror}", file=path) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, (st.st_mode & 0o7777) if st is not None else 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except OSError as e:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise TcoError(f"cannot write: {e.strerror}", file=path) from None
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

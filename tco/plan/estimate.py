@@ -1,0 +1,71 @@
+"""The whole path of one estimate: scenario file -> validated scenario -> compiled arrays ->
+engine -> :class:`~tco.plan.result.Estimate` (with break-even volumes when there are
+self-hosted candidates)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import yamlio
+from ..catalog import Catalog, load_catalog
+from ..errors import TcoError
+from .compile import compile_scenario
+from .evaluate import WorkloadPoints, evaluate
+from .locate import candidate_kind
+from .result import Estimate, build_estimate
+from .scenario import load_scenario
+
+if TYPE_CHECKING:
+    from ..schema.scenario import Scenario
+
+
+def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = None, currency: str | None = None,
+                  strict: bool = False) -> Estimate:
+    """Estimate a scenario file, reusing its validated form when the file and the catalog are
+    unchanged since a previous run (what ``tco estimate`` does).
+
+    The validated scenario is cached as :mod:`tco.catalog.records` next to the catalog cache, keyed
+    by the file's bytes, the catalog's fingerprint and the schema code, so a warm run needs
+    no pydantic at all. Any error on the cached path re-runs the full path, which reports
+    it with its file, line and column.
+    """
+    from ..catalog import cache, scenario_cache_file
+
+    data = yamlio.read_bytes(path)
+    cache_file = scenario_cache_file(catalog, data)
+    if cache_file is not None:
+        sc = cache.read(cache_file)
+        if sc is not None:
+            try:
+                return estimate(sc, catalog, as_of=as_of, currency=currency, strict=strict)
+            except TcoError:
+                pass  # fall through: the full path reports the error with its location
+    scenario = load_scenario(path, catalog)
+    est = estimate(scenario, catalog, as_of=as_of, currency=currency, strict=strict)
+    if cache_file is not None and not any(candidate_kind(c) == "selfhost-spec" for c in scenario.candidates):
+        from ..catalog.records import freeze
+
+        cache.write(cache_file, freeze(scenario))
+    return est
+
+
+def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *, as_of: date | None = None,
+             currency: str | None = None, strict: bool = False) -> Estimate:
+    """Estimate a scenario (a ``Scenario`` or a path to a YAML file).
+
+    ``strict``: an offer that did not exist yet on the as-of date is an error, not a warning.
+    """
+    catalog = catalog or load_catalog()
+    if isinstance(scenario, (str, Path)):
+        scenario = load_scenario(scenario, catalog)
+    compiled = compile_scenario(scenario, catalog, as_of=as_of, currency=currency, strict=strict)
+    points = WorkloadPoints.from_scenario(scenario)
+    result = evaluate(compiled, points)
+    est = build_estimate(compiled, result)
+    if result.selfhost:
+        from .breakeven import breakeven  # loaded only for scenarios that self-host
+
+        est.breakeven = breakeven(compiled, result, points)
+    return est

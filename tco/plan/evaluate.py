@@ -1,0 +1,155 @@
+"""Run the engine for every candidate at every workload point: one point (an estimate) or
+millions (a sweep), the same vectorized call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..catalog import Catalog, load_catalog
+from ..engine.api import api_cost
+from ..engine.quality import cost_per_quality_point, quality, rank
+from ..errors import TcoError
+from .compile import Compiled, compile_scenario
+
+if TYPE_CHECKING:
+    from ..schema.scenario import Scenario
+
+
+@dataclass
+class WorkloadPoints:
+    """Workload arrays, shape (P,) each."""
+
+    requests_per_month: np.ndarray
+    input_tokens: np.ndarray
+    output_tokens: np.ndarray
+    cached_share: np.ndarray
+    batch_share: np.ndarray
+    peak_to_average: np.ndarray
+    days_per_month: float
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> WorkloadPoints:
+        w = scenario.workload
+        a = lambda v: np.array([v], dtype=np.float64)  # noqa: E731
+        return cls(a(w.monthly_requests), a(w.input_tokens), a(w.output_tokens), a(w.cached_input_share),
+                   a(w.batch_share), a(w.peak_to_average), w.days_per_month)
+
+    def __len__(self) -> int:
+        return len(self.requests_per_month)
+
+
+@dataclass
+class SweepResult:
+    """Arrays over candidates (axis 0, in the scenario's order: ``candidate_ids``) x workload
+    points (axis 1). Unknown costs are NaN; ``rank`` is 1 for the best value per point and
+    0 for a candidate not ranked at that point (unknown cost or quality, low coverage)."""
+
+    candidate_ids: list[str]
+    monthly_cost: np.ndarray
+    cost_per_mtok: np.ndarray
+    quality: np.ndarray
+    coverage: np.ndarray
+    cost_per_quality_point: np.ndarray
+    rank: np.ndarray
+    components: dict[str, np.ndarray]
+    selfhost: dict[int, Any]
+
+
+def evaluate(compiled: Compiled, points: WorkloadPoints) -> SweepResult:
+    """Run the engine for every candidate at every workload point."""
+    C, P = len(compiled.candidates), len(points)
+    monthly = np.full((C, P), np.nan)
+    comps = {k: np.full((C, P), np.nan) for k in ("input", "cached_input", "output", "batch_savings",
+                                                  "discount_savings")}
+    if len(compiled.api_index):
+        cost = api_cost(compiled.prices, points.requests_per_month, points.input_tokens, points.output_tokens,
+                        points.cached_share, points.batch_share)
+        monthly[compiled.api_index] = cost.total
+        for k in comps:
+            comps[k][compiled.api_index] = getattr(cost, k)
+    selfhost: dict[int, Any] = {}
+    for ci, r in enumerate(compiled.candidates):
+        if r.kind == "selfhost" and r.selfhost is not None:  # None: not available on the as-of date
+            from .selfhost import evaluate_selfhost  # loaded only for scenarios that self-host
+
+            plan, cost_report_currency = evaluate_selfhost(compiled, r, points)
+            selfhost[ci] = plan
+            monthly[ci] = cost_report_currency
+    tokens = points.requests_per_month * (points.input_tokens + points.output_tokens)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_mtok = monthly / tokens[None, :] * 1e6
+    q, cov = quality(compiled.normalized_scores, compiled.weights)
+    for ci, r in enumerate(compiled.candidates):
+        if r.kind == "selfhost" and r.selfhost is not None:
+            delta = getattr(r.selfhost, "quality_delta", 0.0) or 0.0
+            if delta and not np.isnan(q[ci]):
+                q[ci] = q[ci] + delta
+    cpq = cost_per_quality_point(monthly, q)
+    eligible = cov >= compiled.scenario.quality.min_coverage
+    ranks = rank(cpq, eligible)
+    return SweepResult([r.id for r in compiled.candidates], monthly, per_mtok, q, cov, cpq, ranks, comps, selfhost)
+
+
+def sweep(scenario: Scenario, catalog: Catalog | None = None, *, as_of: date | None = None,
+          currency: str | None = None, **workload: Any) -> SweepResult:
+    """Evaluate many workload variants at once.
+
+    Keyword arrays (broadcast together) override the scenario's workload:
+    ``requests_per_day``, ``requests_per_month``, ``input_tokens``, ``output_tokens``,
+    ``cached_input_share``, ``batch_share``, ``peak_to_average``.
+    """
+    catalog = catalog or load_catalog()
+    compiled = compile_scenario(scenario, catalog, as_of=as_of, currency=currency)
+    return evaluate(compiled, workload_points(scenario, **workload))
+
+
+_POINT_BOUNDS = {
+    "requests_per_day": (0.0, 1e11, False), "requests_per_month": (0.0, 3.1e12, False),
+    "input_tokens": (0.0, 1e8, False), "output_tokens": (0.0, 1e7, False),
+    "cached_input_share": (0.0, 1.0, True), "batch_share": (0.0, 1.0, True), "peak_to_average": (1.0, 100.0, True),
+}
+"""name -> (low, high, low inclusive): the scenario schema's bounds, applied to sweep arrays."""
+
+
+def _check_points(arrays: dict[str, Any]) -> None:
+    for name, value in arrays.items():
+        a = np.asarray(value, dtype=np.float64)
+        lo, hi, incl = _POINT_BOUNDS[name]
+        bad = ~np.isfinite(a) | (a > hi) | ((a < lo) if incl else (a <= lo))
+        if bad.any():
+            first = float(a.reshape(-1)[int(np.argmax(bad.reshape(-1)))])
+            rng = f"{'[' if incl else '('}{lo:g}, {hi:g}]"
+            raise TcoError(f"must be finite and in {rng}: got {first!r} ({int(bad.sum())} bad points)",
+                           field=name)
+
+
+def workload_points(scenario: Scenario, **overrides: Any) -> WorkloadPoints:
+    allowed = {"requests_per_day", "requests_per_month", "input_tokens", "output_tokens",
+               "cached_input_share", "batch_share", "peak_to_average"}
+    unknown = set(overrides) - allowed
+    if unknown:
+        raise TypeError(f"unknown workload arrays: {', '.join(sorted(unknown))}")
+    w = scenario.workload
+    if "requests_per_day" in overrides and "requests_per_month" in overrides:
+        raise TypeError("give requests_per_day or requests_per_month, not both")
+    if "requests_per_day" in overrides:
+        rpm = np.asarray(overrides["requests_per_day"], dtype=np.float64) * w.days_per_month
+    elif "requests_per_month" in overrides:
+        rpm = np.asarray(overrides["requests_per_month"], dtype=np.float64)
+    else:
+        rpm = np.asarray(w.monthly_requests, dtype=np.float64)
+    _check_points(overrides)
+    arrays = np.broadcast_arrays(
+        np.atleast_1d(rpm),
+        np.atleast_1d(np.asarray(overrides.get("input_tokens", w.input_tokens), dtype=np.float64)),
+        np.atleast_1d(np.asarray(overrides.get("output_tokens", w.output_tokens), dtype=np.float64)),
+        np.atleast_1d(np.asarray(overrides.get("cached_input_share", w.cached_input_share), dtype=np.float64)),
+        np.atleast_1d(np.asarray(overrides.get("batch_share", w.batch_share), dtype=np.float64)),
+        np.atleast_1d(np.asarray(overrides.get("peak_to_average", w.peak_to_average), dtype=np.float64)),
+    )
+    flat = [np.ascontiguousarray(a).ravel() for a in arrays]
+    return WorkloadPoints(*flat, days_per_month=w.days_per_month)

@@ -1,0 +1,171 @@
+"""Self-hosted candidates inside a scenario (resolve, evaluate, summarize) and the answer of
+``tco selfhost`` for one deployment and one workload shape.
+
+The deployment model itself is :mod:`tco.engine.selfhost` (pure numpy); resolving a
+``selfhost:`` spec against the hardware catalog is :func:`tco.plan.deployment.resolve`.
+This module connects them to the scenario engine: costs in the report currency, and the
+per-candidate summary the report and the app show.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..engine.selfhost import fit_alternatives, memory_fit, split
+from .deployment import ResolvedSelfhost, resolve
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
+    from ..schema.scenario import Scenario, SelfhostCandidate
+    from .compile import Compiled, Resolved
+    from .evaluate import WorkloadPoints
+
+SCHEMA_VERSION = 1
+"""Of the ``tco selfhost -f json`` answer."""
+DEFAULT_PEAK_TO_AVERAGE = 2.0
+"""As in scenarios (``workload.peak_to_average``)."""
+DEFAULT_DAYS_PER_MONTH = 365 / 12
+"""As in scenarios (``workload.days_per_month``)."""
+
+
+def resolve_candidate(scenario: Scenario, catalog: Catalog, cand: SelfhostCandidate,
+                      as_of: date | None = None) -> ResolvedSelfhost:
+    """A scenario's ``selfhost:`` candidate resolved; a ``model_file`` is read relative to
+    the scenario file."""
+    spec = cand.selfhost
+    doc = getattr(scenario, "_source", None)
+    base_dir = Path(doc.path).parent if doc is not None and doc.path and not doc.path.startswith("<") else None
+    w = scenario.workload
+    rs = resolve(spec, catalog, input_tokens=w.input_tokens, output_tokens=w.output_tokens, as_of=as_of,
+                 base_dir=base_dir)
+    return rs
+
+
+def _per_usd(compiled: Compiled) -> float:
+    return 1.0 if compiled.currency == "USD" else compiled.fx[compiled.currency].per_usd
+
+
+def evaluate_selfhost(compiled: Compiled, r: Resolved, points: WorkloadPoints) -> tuple[Any, np.ndarray]:
+    """The deployment plan at every workload point, and its monthly cost in the report currency."""
+    seconds = points.days_per_month * 86400.0
+    plan = r.selfhost.plan(points.input_tokens, points.output_tokens, points.requests_per_month,
+                           points.peak_to_average, seconds_per_month=seconds)
+    return plan, np.asarray(plan.monthly_cost_usd, dtype=np.float64) * _per_usd(compiled)
+
+
+def selfhost_summary(compiled: Compiled, r: Resolved, plan: Any, point: int) -> tuple[dict[str, Any],
+                                                                                   dict[str, float], list[str]]:
+    """(summary dict, cost breakdown in report currency, warnings) of one workload point."""
+    rs = r.selfhost
+    d = plan.to_dict(point)
+    dep = rs.deployment
+    fx = _per_usd(compiled)
+    gpus = int(d["gpus"]) if d["gpus"] is not None else dep.gpus
+    memory_gb = float(dep.gpu.memory_gb) * gpus
+    kv_gb = (d["kv_capacity_tokens"] or 0.0) * plan.kv_bytes_per_token / 1e9
+    weights = d["weights_gb"] or 0.0
+    cost_split = {k: (v * fx if v is not None else None) for k, v in d["cost_components"].items()
+                  if v is not None and v != 0.0}
+    summary = {
+        **d,
+        "gpu": dep.gpu.id,
+        "gpu_name": rs.accelerator.name,
+        "gpus_per_node": dep.gpus_per_node,
+        "precision": dep.precision,
+        "kv_precision": dep.kv_prec,
+        "engine": rs.engine.id,
+        "memory_gb": memory_gb,
+        "kv_gb": kv_gb,
+        "free_gb": max(memory_gb - weights - kv_gb, 0.0),
+        "cost_split": cost_split,
+        "price_source": rs.price_source,
+        "quality_note": rs.quality_note,
+        "assumptions": list(rs.assumptions) + [rs.price_source] + ([rs.quality_note] if rs.quality_note else []),
+    }
+    breakdown = dict(cost_split)
+    return summary, breakdown, [w for w in plan.warnings if w not in r.warnings]
+
+
+def _num(x: Any) -> Any:
+    a = np.asarray(x).reshape(-1)
+    v = a[0]
+    if a.dtype == bool:
+        return bool(v)
+    f = float(v)
+    return None if not math.isfinite(f) else f
+
+
+def describe_deployment(r: ResolvedSelfhost, isl: int, osl: int, requests_per_day: float | None = None,
+             peak_to_average: float = DEFAULT_PEAK_TO_AVERAGE, days_per_month: float = DEFAULT_DAYS_PER_MONTH
+             ) -> dict[str, Any]:
+    """The JSON answer for a resolved deployment and one workload shape (a month of
+    ``days_per_month`` days, as a scenario's workload)."""
+    dep = r.deployment
+    days = days_per_month
+    seconds = days * 86400.0
+    per_month = (requests_per_day or 0.0) * days
+    plan = r.plan(isl, osl, per_month, peak_to_average, seconds_per_month=seconds)
+    mf = memory_fit(dep, dep.gpus, isl, osl)
+    tp, pp = split(dep.gpus, dep.gpus_per_node)
+    d = plan.to_dict()
+    kvp = dep.kv_prec
+    m = dep.model
+    hourly = plan.unit_monthly_cost_usd / (seconds / 3600.0)
+    out: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "model": m.id,
+        "model_name": r.model.name,
+        "gpu": dep.gpu.id,
+        "gpu_name": r.accelerator.name,
+        "gpus": dep.gpus,
+        "tensor_parallel": int(_num(tp)),
+        "pipeline_parallel": int(_num(pp)),
+        "precision": dep.precision,
+        "kv_precision": kvp,
+        "engine": dep.engine.id,
+        "input_tokens": isl,
+        "output_tokens": osl,
+        "fits": d["fits"],
+        "weights_gb": d["weights_gb"],
+        "weights_per_gpu_gb": _num(mf.weights_per_gpu_gb),
+        "memory_per_gpu_gb": dep.gpu.memory_gb,
+        "reserved_per_gpu_gb": dep.engine.runtime_reserved_gb + dep.engine.activation_gb,
+        "free_per_gpu_gb": _num(mf.free_per_gpu_gb),
+        "needed_gb": _num(mf.needed_gb),
+        "available_gb": _num(mf.available_gb),
+        "kv_bytes_per_token": mf.kv_bytes_per_token,
+        "kv_capacity_tokens": d["kv_capacity_tokens"],
+        "max_concurrency": d["max_concurrency"],
+        "near_memory_limit": d["near_memory_limit"],
+        "output_tokens_per_s": d["output_tokens_per_s"],
+        "slo_output_tokens_per_s": d["slo_output_tokens_per_s"] if (dep.ttft_ms or dep.tpot_ms) else None,
+        "slo_feasible": d["slo_feasible"],
+        "operating_batch": d["operating_batch"],
+        "ttft_ms": d["ttft_ms"],
+        "tpot_ms": d["tpot_ms"],
+        "best_tpot_ms": d["best_tpot_ms"],
+        "best_ttft_ms": d["best_ttft_ms"],
+        "targets": {"ttft_ms": dep.ttft_ms, "tpot_ms": dep.tpot_ms},
+        "cost_per_replica_hour_usd": hourly if math.isfinite(hourly) else None,
+        "cost_per_mtok_output": d["cost_per_mtok_output"],
+        "cost_per_mtok_total": (d["cost_per_mtok_output"] * osl / (isl + osl)) if d["cost_per_mtok_output"] is not None else None,
+        "utilization": dep.cost.utilization,
+        "price": r.price_source,
+        "quality_note": r.quality_note,
+        "assumptions": list(r.assumptions),
+        "warnings": list(d["warnings"]),
+    }
+    if not d["fits"]:
+        out["fits_on"] = [{"gpu": a.gpu, "gpus": a.gpus, "precision": a.precision} for a in fit_alternatives(dep, isl, osl)]
+    if requests_per_day is not None:
+        out["capacity"] = {
+            "requests_per_day": requests_per_day, "peak_to_average": peak_to_average, "days_per_month": days,
+            "replicas": d["replicas"], "nodes": d["nodes"], "total_gpus": d["total_gpus"],
+            "monthly_cost_usd": d["monthly_cost_usd"], "cost_components": d["cost_components"],
+            "cost_per_mtok": d["cost_per_mtok"], "average_utilization": d["average_utilization"]}
+    return out

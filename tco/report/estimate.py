@@ -1,0 +1,268 @@
+"""An :class:`~tco.plan.result.Estimate` as a bill-like table, CSV or Markdown.
+
+Plain string formatting only (no rich): the CLI path stays light, and the app exports
+through the same functions.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from .format import _count, _num, money, tokens, unit_price
+
+if TYPE_CHECKING:
+    from ..plan.result import CandidateResult, Estimate
+
+
+def _rank(c: CandidateResult) -> str:
+    return str(c.rank) if c.rank else "-"
+
+
+def _marks(c: CandidateResult) -> str:
+    m = []
+    if c.best_value:
+        m.append("best value")
+    if c.cheapest:
+        m.append("cheapest")
+    return ", ".join(m)
+
+
+def summary_rows(est: Estimate) -> list[dict[str, str]]:
+    """The candidate table as display strings (shared by table, markdown and the TUI)."""
+    cur = est.currency
+    rows = []
+    for c in est.candidates:
+        rows.append({
+            "rank": _rank(c),
+            "candidate": c.label,
+            "kind": c.kind,
+            "monthly": f"from {c.available_from}" if c.available_from else money(c.monthly_cost, cur),
+            "per_mtok": unit_price(c.cost_per_mtok, cur),
+            "quality": _num(c.quality, ".1f"),
+            "coverage": _num(c.quality_coverage * 100 if c.quality_coverage is not None else None, ".0f") + "%",
+            "per_quality": unit_price(c.cost_per_quality_point, cur) if c.rank else (
+                "not ranked" if not math.isnan(c.monthly_cost) else "unknown"),
+            "marks": _marks(c),
+        })
+    return rows
+
+
+COLUMNS = [
+    ("rank", "Rank", ">"), ("candidate", "Candidate", "<"), ("kind", "Kind", "<"),
+    ("monthly", "Monthly cost", ">"), ("per_mtok", "Per 1M tok", ">"), ("quality", "Quality", ">"),
+    ("coverage", "Cover", ">"), ("per_quality", "Per quality pt", ">"), ("marks", "Note", "<"),
+]
+
+
+def _grid(rows: list[dict[str, str]], columns: list[tuple[str, str, str]]) -> list[str]:
+    widths = {k: max([len(h)] + [len(r[k]) for r in rows]) for k, h, _ in columns}
+    def line(cells: dict[str, str]) -> str:
+        parts = [f"{cells[k]:{a}{widths[k]}}" for k, _, a in columns]
+        return "  ".join(parts).rstrip()
+    out = [line({k: h for k, h, _ in columns})]
+    out.append("  ".join("-" * widths[k] for k, _, _ in columns if widths[k]).rstrip())
+    out.extend(line(r) for r in rows)
+    return out
+
+
+def _workload_lines(est: Estimate) -> list[str]:
+    w = est.workload
+    rpm = w["requests_per_month"]
+    lines = []
+    if rpm is not None:
+        lines.append(f"  workload: {_count(w['requests_per_day'])} requests/day x {w['days_per_month']:g} days"
+                     f" = {rpm:,.0f} requests/month")
+        lines.append(f"            {_count(w['input_tokens'])} input + {_count(w['output_tokens'])} output tokens/request"
+                     f" = {tokens(w['input_tokens_per_month'])} input + {tokens(w['output_tokens_per_month'])}"
+                     " output tokens/month")
+    extras = []
+    if w["cached_input_share"]:
+        extras.append(f"{w['cached_input_share']:.0%} of input cached")
+    if w["batch_share"]:
+        extras.append(f"{w['batch_share']:.0%} of requests via batch API")
+    if any(c.kind == "selfhost" for c in est.candidates):
+        extras.append(f"peak/average load {w['peak_to_average']:g}")
+    if extras:
+        lines.append("            " + ", ".join(extras))
+    return lines
+
+
+def _profile_text(est: Estimate) -> str:
+    p = est.quality_profile
+    weights = ", ".join(f"{b} {w:g}" for b, w in p["weights"].items())
+    return f"{p['name']} ({weights}), min coverage {p['min_coverage']:.0%}"
+
+
+def _breakdown(c: CandidateResult, est: Estimate) -> list[str]:
+    cur = est.currency
+    out = []
+    head = f"{c.label}"
+    if c.price:
+        p = c.price
+        head += f"  [{c.provider}; price from {p['effective_from']}, {p['status']}"
+        if p["currency"] != cur:
+            head += f"; quoted in {p['currency']}"
+        head += "]"
+    elif c.selfhost:
+        head += "  [self-hosted]"
+    out.append(head)
+    if c.available_from:
+        out.append(f"  └─ not available on {est.as_of}; first available {c.available_from}")
+        return out
+    if c.kind == "api" and c.price is None:
+        out.append(f"  └─ price unknown on {est.as_of} (see the warnings)")
+        return out
+    items = []
+    w = est.workload
+    if c.price and w["input_tokens_per_month"] is not None:
+        p = c.price
+        cached_tok = w["input_tokens_per_month"] * w["cached_input_share"]
+        unc_tok = w["input_tokens_per_month"] - cached_tok
+        long = p.get("long_context_tier") and w["input_tokens"] > p["long_context_tier"]["above_input_tokens"]
+        pin = p["long_context_tier"]["input_per_mtok"] if long else p["input_per_mtok"]
+        pout = p["long_context_tier"]["output_per_mtok"] if long else p["output_per_mtok"]
+        pc = p["cached_input_per_mtok"] if p["cached_input_per_mtok"] is not None else pin
+        b = c.cost_breakdown
+        items.append(("input", f"{tokens(unc_tok)} tok x {unit_price(pin, cur)}/1M", b.get("input")))
+        if cached_tok:
+            items.append(("cached input", f"{tokens(cached_tok)} tok x {unit_price(pc, cur)}/1M", b.get("cached_input")))
+        items.append(("output", f"{tokens(w['output_tokens_per_month'])} tok x {unit_price(pout, cur)}/1M",
+                      b.get("output")))
+        if b.get("batch_savings"):
+            items.append(("batch discount", "", -b["batch_savings"]))
+        if b.get("discount_savings"):
+            items.append(("negotiated discount", f"{p['discount']:.0%}", -b["discount_savings"]))
+    else:
+        for k, v in c.cost_breakdown.items():
+            items.append((k.replace("_", " "), "", v))
+    items.append(("total", "", c.monthly_cost))
+    wq = max([len(q) for _, q, _ in items] + [1])
+    for i, (name, qty, val) in enumerate(items):
+        branch = "└─" if i == len(items) - 1 else "├─"
+        out.append(f"  {branch} {name:<20} {qty:<{wq}}  {money(val, cur):>14}")
+    return out
+
+
+def render_table(est: Estimate) -> str:
+    cur = est.currency
+    lines = [f"{est.scenario}", f"  as of {est.as_of}; amounts in {cur} per month"]
+    lines += _workload_lines(est)
+    lines.append(f"  quality: {_profile_text(est)}")
+    lines.append("")
+    lines += _grid(summary_rows(est), COLUMNS)
+    lines.append("")
+    ch, bv = est.cheapest, est.best_value
+    if ch:
+        ties = [c.label for c in est.candidates if c.cheapest]
+        more = f" (tied: {', '.join(ties[1:])})" if len(ties) > 1 else ""
+        lines.append(f"Cheapest:   {ch.label} at {money(ch.monthly_cost, cur)}/month{more}")
+    if bv:
+        lines.append(f"Best value: {bv.label} at {unit_price(bv.cost_per_quality_point, cur)} per quality point"
+                     f" ({bv.quality:.1f} quality, {money(bv.monthly_cost, cur)}/month)")
+    if est.breakeven:
+        lines.append("")
+        lines.append("Break-even (request volumes at which each self-hosted candidate is cheaper than each API):")
+        for b in est.breakeven:
+            lines.append("  " + breakeven_text(b))
+    lines.append("")
+    lines.append("Breakdown")
+    for c in est.candidates:
+        lines += _breakdown(c, est)
+    lines.append("")
+    lines.append("Assumptions")
+    for f in est.fx.values():
+        src = "scenario override" if f["overridden"] else f"{f['rate_type']}, {f['period']}; {f['source']}"
+        lines.append(f"  FX: 1 USD = {f['per_usd']:g} {f['currency']} ({src})")
+    for c in est.candidates:
+        if c.price:
+            p = c.price
+            lines.append(f"  {c.label}: {p['input'] if p['input'] is not None else 'unknown'} / "
+                         f"{p['output'] if p['output'] is not None else 'unknown'} {p['currency']} "
+                         f"{'per 1K' if p['unit'] == 'per_1k_tokens' else 'per 1M'} tokens (in/out) from "
+                         f"{p['effective_from']} [{p['status']}] source: {p['source']}")
+        elif c.selfhost:
+            for a in c.selfhost.get("assumptions", []):
+                lines.append(f"  {c.label}: {a}")
+    warn = [(c.label, w) for c in est.candidates for w in c.warnings] + [("", w) for w in est.warnings]
+    if warn:
+        lines.append("")
+        lines.append("Warnings")
+        for who, w in warn:
+            lines.append(f"  {who + ': ' if who else ''}{w}")
+    return "\n".join(lines) + "\n"
+
+
+def breakeven_text(b: dict[str, Any]) -> str:
+    """One line per (self-hosted, API) pair: where self-hosting is cheaper, in words."""
+    now = " (cheaper at the current volume)" if b.get("cheaper_at_current_volume") else ""
+    return f"{b['selfhost']} vs {b['api']}: {b.get('note', 'never cheaper')}{now}"
+
+
+CSV_FIELDS = ["rank", "id", "offer", "kind", "model", "provider", "discount", "monthly_cost", "cost_per_mtok", "quality",
+              "quality_coverage", "cost_per_quality_point", "cheapest", "best_value", "currency",
+              "price_effective_from", "price_status", "warnings"]
+
+
+def render_csv(est: Estimate) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    wr = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    wr.writeheader()
+    for c in est.candidates:
+        d = c.to_dict()
+        wr.writerow({
+            "rank": c.rank or "", "id": c.id, "offer": c.price["offer"] if c.price else "", "kind": c.kind,
+            "model": c.model, "provider": c.provider, "discount": c.price["discount"] if c.price else "",
+            "monthly_cost": "" if d["monthly_cost"] is None else f"{d['monthly_cost']:.2f}",
+            "cost_per_mtok": "" if d["cost_per_mtok"] is None else d["cost_per_mtok"],
+            "quality": "" if d["quality"] is None else d["quality"],
+            "quality_coverage": d["quality_coverage"],
+            "cost_per_quality_point": "" if d["cost_per_quality_point"] is None else d["cost_per_quality_point"],
+            "cheapest": c.cheapest, "best_value": c.best_value, "currency": est.currency,
+            "price_effective_from": c.price["effective_from"] if c.price else "",
+            "price_status": c.price["status"] if c.price else "",
+            "warnings": " | ".join(c.warnings),
+        })
+    return buf.getvalue()
+
+
+def render_markdown(est: Estimate) -> str:
+    cur = est.currency
+    rows = summary_rows(est)
+    cols = COLUMNS
+    out = [f"# {est.scenario}", "",
+           f"As of {est.as_of}; amounts in {cur} per month. Quality: {_profile_text(est)}.", ""]
+    out += [ln.strip() for ln in _workload_lines(est)]
+    out.append("")
+    out.append("| " + " | ".join(h for _, h, _ in cols) + " |")
+    out.append("| " + " | ".join("---:" if a == ">" else "---" for _, _, a in cols) + " |")
+    for r in rows:
+        out.append("| " + " | ".join(r[k].replace("|", "\\|") for k, _, _ in cols) + " |")
+    out.append("")
+    if est.breakeven:
+        out.append("## Break-even")
+        out.append("")
+        out += [f"- {breakeven_text(b)}" for b in est.breakeven]
+        out.append("")
+    out.append("## Breakdown")
+    out.append("")
+    out.append("```")
+    for c in est.candidates:
+        out += _breakdown(c, est)
+    out.append("```")
+    out.append("")
+    out.append("## Assumptions")
+    out.append("")
+    for f in est.fx.values():
+        out.append(f"- FX: 1 USD = {f['per_usd']:g} {f['currency']} ({f['rate_type']}, {f['period']})")
+    for c in est.candidates:
+        if c.price:
+            p = c.price
+            out.append(f"- {c.label}: price from {p['effective_from']} ({p['status']}); source: {p['source']}")
+    warn = [f"{c.label}: {w}" for c in est.candidates for w in c.warnings] + est.warnings
+    if warn:
+        out += ["", "## Warnings", ""] + [f"- {w}" for w in warn]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,45 @@
+"""Formatting of amounts and counts for every renderer and the app: money with its currency
+symbol, per-token prices with enough digits, token counts with K/M/B/T."""
+
+from __future__ import annotations
+
+import math
+
+SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£", "JPY": "¥"}
+
+
+def money(v: float | None, cur: str, digits: int = 2) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "unknown"
+    sym = SYMBOLS.get(cur)
+    body = f"{abs(v):,.{digits}f}"
+    sign = "-" if v < 0 else ""
+    return f"{sign}{sym}{body}" if sym else f"{sign}{body} {cur}"
+
+
+def unit_price(v: float | None, cur: str) -> str:
+    """A per-token price: enough digits for sub-cent prices (0.075, 0.0138...)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "unknown"
+    digits = 2 if v >= 1 or v == 0 else 4
+    return money(v, cur, digits)
+
+
+def tokens(n: float | None) -> str:
+    if n is None:
+        return "-"
+    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(n) >= div:
+            return f"{n / div:,.1f}{suffix}"
+    return f"{n:,.0f}"
+
+
+def _count(v: float) -> str:
+    """A count as typed: 1,500 but 1,500.5 (never a silently rounded input)."""
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def _num(v: float | None, fmt: str, na: str = "n/a") -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return na
+    return format(v, fmt)

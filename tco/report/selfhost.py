@@ -1,0 +1,94 @@
+"""The report of ``tco selfhost`` (table form): memory picture, throughput, latency, cost,
+assumptions and warnings of one deployment (:func:`tco.plan.selfhost.describe_deployment`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _fmt(v: Any, spec: str = ",.0f", unit: str = "") -> str:
+    if v is None:
+        return "unknown"
+    return f"{v:{spec}}{unit}"
+
+
+def render_table(res: dict[str, Any]) -> str:
+    """A report: memory picture, throughput, latency, cost, assumptions."""
+    lines: list[str] = []
+    add = lines.append
+    par = f"TP{res['tensor_parallel']}" + (f" x PP{res['pipeline_parallel']}" if res["pipeline_parallel"] > 1 else "")
+    add(f"{res['model_name']} on {res['gpus']}x {res['gpu_name']} ({par}), {res['precision']} weights, "
+        f"{res['kv_precision']} KV cache, engine {res['engine']}")
+    add(f"Workload: {res['input_tokens']:,} input + {res['output_tokens']:,} output tokens per request")
+    add("")
+    kib = res["kv_bytes_per_token"] / 1024
+    add("Memory")
+    rows = [
+        ("fits", "yes" + (" (near the limit)" if res["near_memory_limit"] else "") if res["fits"] else "NO"),
+        ("weights, whole model", f"{res['weights_gb']:,.1f} GB"),
+        ("per GPU", f"{res['memory_per_gpu_gb']:.1f} GB device, {res['weights_per_gpu_gb']:.1f} GB weights, "
+                    f"{res['reserved_per_gpu_gb']:.1f} GB runtime + activations, {res['free_per_gpu_gb']:.1f} GB left"),
+        ("KV cache per token", f"{kib:,.1f} KiB"),
+        ("KV capacity", f"{res['kv_capacity_tokens']:,.0f} tokens = {res['max_concurrency']:,.0f} concurrent sequences "
+                        f"of {res['input_tokens'] + res['output_tokens']:,} tokens"),
+    ]
+    if not res["fits"]:
+        rows.append(("needs", f"about {res['needed_gb']:,.0f} GB; {res['gpus']} GPUs have {res['available_gb']:,.0f} GB"))
+        alts = res.get("fits_on") or []
+        rows.append(("would fit on", ", ".join(f"{a['gpus']}x {a['gpu']} at {a['precision']}" for a in alts) or "nothing in the catalog"))
+    lines += _rows(rows)
+    if res["fits"]:
+        add("")
+        add("Throughput (output tokens/s, whole replica)")
+        rows = [("max offline", f"{res['output_tokens_per_s']:,.0f}")]
+        t = res["targets"]
+        if res["slo_output_tokens_per_s"] is not None:
+            given = ", ".join(f"{k} <= {t[f]:g} ms" for k, f in (("TTFT", "ttft_ms"), ("TPOT", "tpot_ms")) if t[f] is not None)
+            rows.append(("within targets", f"{res['slo_output_tokens_per_s']:,.0f} at batch {res['operating_batch']:,.0f} "
+                                           f"({given})"))
+        lines += _rows(rows)
+        add("")
+        add("Latency")
+        rows = [("at batch 1", f"TTFT {res['best_ttft_ms']:,.0f} ms, TPOT {res['best_tpot_ms']:.1f} ms")]
+        if res["operating_batch"] != 1 and res["ttft_ms"] is not None:
+            rows.append((f"at batch {res['operating_batch']:,.0f}",
+                         f"TTFT {res['ttft_ms']:,.0f} ms, TPOT {res['tpot_ms']:.1f} ms"))
+        lines += _rows(rows)
+    add("")
+    add("Cost")
+    rows = [("price", res["price"]),
+            ("per replica-hour", _fmt(res["cost_per_replica_hour_usd"], ",.2f").join(("$", "")) if res["cost_per_replica_hour_usd"] is not None else "unknown")]
+    if res["fits"]:
+        rows.append(("per 1M output tokens", (_money(res["cost_per_mtok_output"]) if res["cost_per_mtok_output"] is not None else "unknown")
+                     + f" at {res['utilization']:.0%} of the {'within-target' if res['slo_output_tokens_per_s'] is not None else 'max'} throughput"))
+        if res["cost_per_mtok_total"] is not None:
+            rows.append(("per 1M tokens, in + out", _money(res["cost_per_mtok_total"])))
+    cap = res.get("capacity")
+    if cap and res["fits"]:
+        rows.append(("volume", f"{cap['requests_per_day']:,.0f} requests/day, peak {cap['peak_to_average']:g}x average"))
+        rows.append(("replicas / nodes", f"{_fmt(cap['replicas'])} replica(s) on {_fmt(cap['nodes'])} node(s) "
+                                         f"({_fmt(cap['total_gpus'])} GPUs), average load {_fmt(cap['average_utilization'], '.0%')}"))
+        rows.append(("monthly", _fmt(cap["monthly_cost_usd"], ",.2f").join(("$", "")) if cap["monthly_cost_usd"] is not None else "unknown"))
+        comps = ", ".join(f"{k} ${v:,.0f}" for k, v in cap["cost_components"].items() if v)
+        if comps:
+            rows.append(("  of which", comps))
+    lines += _rows(rows)
+    add("")
+    add("Assumptions")
+    lines += [f"  - {a}" for a in res["assumptions"]] + [f"  - quality: {res['quality_note']}"]
+    warnings = [w for w in res["warnings"] if res["fits"] or " does not fit on " not in w]  # shown under Memory
+    if warnings:
+        add("")
+        add("Warnings")
+        lines += [f"  ! {w}" for w in warnings]
+    return "\n".join(lines) + "\n"
+
+
+def _money(v: float) -> str:
+    """$0.123 below $100 (small per-token prices need the third decimal), $1,234.57 above."""
+    return f"${v:,.3f}" if abs(v) < 100 else f"${v:,.2f}"
+
+
+def _rows(rows: list[tuple[str, str]]) -> list[str]:
+    width = max(len(k) for k, _ in rows)
+    return [f"  {k:<{width}}  {v}" for k, v in rows]
