@@ -44,3 +44,64 @@ def test_scenario_record_estimates_like_the_model(catalog) -> None:
     a = estimate(sc, catalog).to_dict()
     b = estimate(pickle.loads(pickle.dumps(freeze(sc))), catalog).to_dict()
     assert a == b
+
+
+def test_moving_a_schema_module_changes_the_cache_key(tmp_path) -> None:
+    """The caches key on every module of the code that shapes them by its path relative to
+    the package (plus size and mtime): a module moved to another folder, even unchanged,
+    gives another key, so a cache written by the old layout is never read."""
+    import os
+
+    from tco.catalog import code_fingerprint
+
+    pkg = tmp_path / "tco"
+    (pkg / "model").mkdir(parents=True)
+    (pkg / "schema").mkdir()
+    src = pkg / "model" / "scenario.py"
+    src.write_text("class Scenario: ...\n")
+    os.utime(src, ns=(1_000_000_000, 1_000_000_000))
+    before = code_fingerprint(pkg, ("model", "schema"))
+    moved = pkg / "schema" / "scenario.py"
+    src.rename(moved)
+    os.utime(moved, ns=(1_000_000_000, 1_000_000_000))  # same bytes, same mtime: only the path differs
+    after = code_fingerprint(pkg, ("model", "schema"))
+    assert before and after and before != after
+    assert "schema/scenario.py" in after and "model/scenario.py" in before
+
+
+def test_a_cache_from_another_layout_is_a_miss(tmp_path) -> None:
+    """A pickle whose classes live in modules that no longer exist (the old ``tco.records``)
+    is a miss, never an error: the file is validated again."""
+    import sys
+    import types
+
+    from tco.catalog import cache
+
+    old = types.ModuleType("tco_old_layout_records")
+
+    class Record:  # stands in for a class of the old layout
+        pass
+
+    Record.__module__ = old.__name__
+    Record.__qualname__ = "Record"
+    old.Record = Record  # type: ignore[attr-defined]
+    sys.modules[old.__name__] = old
+    try:
+        path = tmp_path / "catalog-old.pickle"
+        cache.write(path, Record())
+        assert isinstance(cache.read(path), Record)
+    finally:
+        del sys.modules[old.__name__]
+    assert cache.read(path) is None  # the module is gone: a miss
+
+
+def test_the_live_cache_keys_cover_the_schema_code() -> None:
+    from tco.catalog import CATALOG_CODE, PACKAGE_DIR, SCENARIO_CODE, code_fingerprint
+
+    cat = code_fingerprint(PACKAGE_DIR, CATALOG_CODE)
+    sc = code_fingerprint(PACKAGE_DIR, SCENARIO_CODE)
+    assert cat is not None and sc is not None
+    for module in ("schema/scenario.py", "schema/catalog.py", "schema/base.py", "catalog/records.py",
+                   "catalog/loader.py"):
+        assert module in cat and module in sc
+    assert "plan/estimate.py" in sc

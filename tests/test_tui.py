@@ -180,7 +180,7 @@ def test_quality_profile_and_latency_fields(scenario_file: Path, catalog: Any) -
     assert seen["profile"] == "general"
     assert seen["ttft"] == (True, "no self-hosted", "")
     assert app.session.data["quality"]["profile"] == "general"
-    from tco.tui.state import EditError
+    from tco.tui.fields import EditError
 
     with pytest.raises(EditError, match="no self-hosted"):
         app.session.edit("ttft", "2000")
@@ -307,7 +307,7 @@ def test_add_refused_shows_the_reason_in_the_modal(scenario_file: Path, catalog:
 
     async def steps(app: TcoApp, pilot: Any) -> None:
         def refuse(entry: Any) -> None:
-            from tco.tui.state import EditError
+            from tco.tui.fields import EditError
 
             raise EditError("selfhost.gpu: unknown accelerator 'h100-sxm-80gb' (did you mean ...?)")
 
@@ -599,7 +599,7 @@ def test_volume_chart_marks_the_exact_breakeven_ranges(catalog: Any, monkeypatch
     """F4's × marks come from Estimate.breakeven (what ``tco estimate`` prints), every range
     start and end, narrow ranges too (405B vs Claude: 47,840-88,195 and from 95,680 on)."""
     import tco
-    from tco.tui import app as app_module
+    from tco.tui import views as app_module
 
     drawn: list[Any] = []
     real = app_module.cost_volume
@@ -682,7 +682,7 @@ def test_help_and_palette_cover_every_action(scenario_file: Path, catalog: Any) 
 
 
 def test_session_parsers() -> None:
-    from tco.tui.state import parse_number, parse_profile
+    from tco.tui.fields import parse_number, parse_profile
 
     assert parse_number("10,000") == 10000 and parse_number("1.5M") == 1_500_000 and parse_number("10k") == 10000
     assert parse_number("1e4") == 10000 and parse_number("0.25") == 0.25
@@ -1054,7 +1054,7 @@ def test_fresh_start_at_160x50_uses_the_width(catalog: Any) -> None:
 def test_pareto_frontier_leaves_out_unranked_candidates(catalog: Any, monkeypatch: Any) -> None:
     """GPT-4o mini is the cheapest with a high score on 25% coverage (below the 50% minimum):
     not ranked, so not on the frontier; drawn ∘ and counted in the legend."""
-    from tco.tui import app as app_module
+    from tco.tui import views as app_module
 
     drawn: list[Any] = []
     real = app_module.cost_quality

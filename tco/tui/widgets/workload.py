@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from ..state import FIELDS
+from ..fields import FIELDS
 
 ROWS = (
     ("volume", "input_tokens", "output_tokens", "cached", "peak"),
