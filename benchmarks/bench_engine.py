@@ -81,6 +81,44 @@ def main() -> None:
           f"{full_rate / 1e6:,.1f} million evaluations/s")
     print(f"ratio: vectorized is {vec_rate / loop_rate:,.0f}x the loop; results identical: {same}")
     print(f"target >= 5 million/s: {'met' if vec_rate >= 5e6 else 'NOT met'}")
+    sweep_memory()
+
+
+SWEEP_CODE = """
+import sys, time
+import numpy as np
+import tco
+
+def hwm():  # peak resident memory of this process, MiB (VmHWM: reset by exec, unlike ru_maxrss)
+    for line in open('/proc/self/status'):
+        if line.startswith('VmHWM:'):
+            return int(line.split()[1]) / 1024
+
+sc = tco.load_scenario(sys.argv[1])
+base = hwm()
+t = time.perf_counter()
+sw = tco.sweep(sc, requests_per_day=np.logspace(2, 7, int(sys.argv[2])))
+dt = time.perf_counter() - t
+result = sum(a.nbytes for a in (sw.monthly_cost, sw.cost_per_mtok, sw.cost_per_quality_point, sw.rank))
+print(len(sw.candidate_ids), dt, base, hwm(), result / 2**20)
+"""
+
+
+def sweep_memory(points: int = 1_000_000) -> None:
+    """Peak memory of ``tco.sweep`` over a million volumes, in a fresh interpreter, against
+    the size of the arrays it returns (what no implementation can avoid holding)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", SWEEP_CODE, str(ROOT / "scenarios" / "china-price-war.yaml"),
+                          str(points)], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
+    c, dt, base, peak, result = int(out[0]), *map(float, out[1:])
+    print(f"sweep: {c} candidates x {points:,} volumes in {dt:.2f} s; peak RSS {peak:,.0f} MiB "
+          f"(after imports and catalog {base:,.0f} MiB; the returned arrays {result:,.0f} MiB), "
+          f"working memory bounded by chunks of {CHUNK_CELLS_TEXT}")
+
+
+CHUNK_CELLS_TEXT = "2^21 candidate x point cells (tco.plan.evaluate.CHUNK_CELLS)"
 
 
 def _timed(fn) -> float:

@@ -147,10 +147,18 @@ def test_cost_per_quality_point_and_rank() -> None:
     assert cpq[0, 0] == pytest.approx(4500 / 89.45)
     assert math.isnan(cpq[2, 0])
     r = rank(cpq, np.array([True, True, True]))
-    assert r[:, 0].tolist() == [2, 1, 0]
+    assert r[:2, 0].tolist() == [2, 1] and math.isnan(r[2, 0])
     # a candidate below min coverage is not ranked even with a finite value
     r = rank(cpq, np.array([True, False, True]))
-    assert r[:, 0].tolist() == [1, 0, 0]
+    assert r[0, 0] == 1 and np.isnan(r[1:, 0]).all()
+    # unranked rows sort last (an ascending sort by rank never puts them first)
+    assert np.argsort(r[:, 0], kind="stable").tolist()[0] == 0
+
+
+def test_huge_quality_weights_stay_finite() -> None:
+    # weights 1e308 and 1e308 would sum to inf: relative weights give the plain mean (80 + 60) / 2 = 70
+    q, cov = quality(np.array([[80.0, 60.0]]), np.array([1e308, 1e308]))
+    assert q[0] == pytest.approx(70.0) and cov[0] == pytest.approx(1.0)
 
 
 def test_request_longer_than_the_context_window_has_no_cost() -> None:

@@ -17,6 +17,9 @@ def quality(normalized: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np
     Returns (quality (C,), coverage (C,)); quality is NaN where no score is present.
     """
     present = ~np.isnan(normalized)
+    top = float(weights.max()) if len(weights) else 0.0
+    if np.isfinite(top) and top > 0:
+        weights = weights / top  # relative weights: 1e308 and 1e308 add up to 2, not inf
     w = np.broadcast_to(weights[None, :], normalized.shape)
     w_present = np.where(present, w, 0.0).sum(axis=1)
     total = float(weights.sum())
@@ -34,11 +37,11 @@ def cost_per_quality_point(monthly_cost: np.ndarray, q: np.ndarray) -> np.ndarra
 
 
 def rank(values: np.ndarray, eligible: np.ndarray) -> np.ndarray:
-    """Rank (1 = lowest value) per column of (C, P) ``values`` among ``eligible`` (C,) rows
-    with a finite value; 0 for rows not ranked. Ties keep candidate order."""
+    """Rank (1.0 = lowest value) per column of (C, P) ``values`` among ``eligible`` (C,) rows
+    with a finite value; NaN for rows not ranked (so they sort last). Ties keep candidate order."""
     v = np.where(eligible[:, None] & np.isfinite(values), values, np.inf)
     order = np.argsort(v, axis=0, kind="stable")
-    ranks = np.empty_like(order)
+    ranks = np.empty(v.shape)
     C = v.shape[0]
-    np.put_along_axis(ranks, order, np.arange(1, C + 1)[:, None].repeat(v.shape[1], axis=1), axis=0)
-    return np.where(np.isfinite(v), ranks, 0)
+    np.put_along_axis(ranks, order, np.broadcast_to(np.arange(1.0, C + 1)[:, None], v.shape), axis=0)
+    return np.where(np.isfinite(v), ranks, np.nan)

@@ -3,6 +3,7 @@ millions (a sweep), the same vectorized call."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -42,11 +43,75 @@ class WorkloadPoints:
         return len(self.requests_per_month)
 
 
+CHUNK_CELLS = 1 << 21
+"""Candidate x point cells evaluated at a time (16 MB per float64 temporary): a sweep's
+working memory stays bounded whatever its size; only its results grow with it."""
+
+COMPONENTS = ("input", "cached_input", "output", "batch_savings", "discount_savings")
+"""The parts of an API candidate's monthly cost (self-hosted candidates have NaN here)."""
+
+
+def _chunks(P: int, C: int) -> list[slice]:
+    step = max(1, CHUNK_CELLS // max(C, 1))
+    return [slice(i, min(i + step, P)) for i in range(0, P, step)]
+
+
+def _point_slice(points: WorkloadPoints, sl: slice) -> tuple[np.ndarray, ...]:
+    return (points.requests_per_month[sl], points.input_tokens[sl], points.output_tokens[sl],
+            points.cached_share[sl], points.batch_share[sl])
+
+
+class Components(Mapping[str, np.ndarray]):
+    """The API cost split (:data:`COMPONENTS`), (C, P) arrays computed on first access, in
+    chunks: a sweep that never asks for them never holds them. ``at(point)`` computes one
+    column only (what an estimate's breakdown needs)."""
+
+    def __init__(self, compiled: Compiled, points: WorkloadPoints) -> None:
+        self._compiled, self._points = compiled, points
+        self._arrays: dict[str, np.ndarray] | None = None
+
+    def _all(self) -> dict[str, np.ndarray]:
+        if self._arrays is None:
+            c, pts = self._compiled, self._points
+            C, P = len(c.candidates), len(pts)
+            arrays = {k: np.full((C, P), np.nan) for k in COMPONENTS}
+            if len(c.api_index):
+                for sl in _chunks(P, C):
+                    cost = api_cost(c.prices, *_point_slice(pts, sl))
+                    for k in COMPONENTS:
+                        arrays[k][c.api_index, sl] = getattr(cost, k)
+            self._arrays = arrays
+        return self._arrays
+
+    def at(self, point: int) -> dict[str, np.ndarray]:
+        """Every component at one workload point, shape (C,) each."""
+        if self._arrays is not None:
+            return {k: v[:, point] for k, v in self._arrays.items()}
+        c = self._compiled
+        out = {k: np.full(len(c.candidates), np.nan) for k in COMPONENTS}
+        if len(c.api_index):
+            cost = api_cost(c.prices, *_point_slice(self._points, slice(point, point + 1)))
+            for k in COMPONENTS:
+                out[k][c.api_index] = getattr(cost, k)[:, 0]
+        return out
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self._all()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(COMPONENTS)
+
+    def __len__(self) -> int:
+        return len(COMPONENTS)
+
+
 @dataclass
 class SweepResult:
     """Arrays over candidates (axis 0, in the scenario's order: ``candidate_ids``) x workload
-    points (axis 1). Unknown costs are NaN; ``rank`` is 1 for the best value per point and
-    0 for a candidate not ranked at that point (unknown cost or quality, low coverage)."""
+    points (axis 1). Unknown costs are NaN; ``rank`` is 1.0 for the best value per point and
+    NaN for a candidate not ranked at that point (unknown cost or quality, low coverage), so
+    sorting by rank puts unranked candidates last. ``components`` (the API cost split) is
+    computed when first read."""
 
     candidate_ids: list[str]
     monthly_cost: np.ndarray
@@ -55,22 +120,19 @@ class SweepResult:
     coverage: np.ndarray
     cost_per_quality_point: np.ndarray
     rank: np.ndarray
-    components: dict[str, np.ndarray]
+    components: Components
     selfhost: dict[int, Any]
 
 
 def evaluate(compiled: Compiled, points: WorkloadPoints) -> SweepResult:
-    """Run the engine for every candidate at every workload point."""
+    """Run the engine for every candidate at every workload point, in chunks of points
+    (:data:`CHUNK_CELLS`) so temporaries stay small."""
     C, P = len(compiled.candidates), len(points)
     monthly = np.full((C, P), np.nan)
-    comps = {k: np.full((C, P), np.nan) for k in ("input", "cached_input", "output", "batch_savings",
-                                                  "discount_savings")}
+    chunks = _chunks(P, C)
     if len(compiled.api_index):
-        cost = api_cost(compiled.prices, points.requests_per_month, points.input_tokens, points.output_tokens,
-                        points.cached_share, points.batch_share)
-        monthly[compiled.api_index] = cost.total
-        for k in comps:
-            comps[k][compiled.api_index] = getattr(cost, k)
+        for sl in chunks:
+            monthly[compiled.api_index, sl] = api_cost(compiled.prices, *_point_slice(points, sl)).total
     selfhost: dict[int, Any] = {}
     for ci, r in enumerate(compiled.candidates):
         if r.kind == "selfhost" and r.selfhost is not None:  # None: not available on the as-of date
@@ -79,19 +141,24 @@ def evaluate(compiled: Compiled, points: WorkloadPoints) -> SweepResult:
             plan, cost_report_currency = evaluate_selfhost(compiled, r, points)
             selfhost[ci] = plan
             monthly[ci] = cost_report_currency
-    tokens = points.requests_per_month * (points.input_tokens + points.output_tokens)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        per_mtok = monthly / tokens[None, :] * 1e6
     q, cov = quality(compiled.normalized_scores, compiled.weights)
     for ci, r in enumerate(compiled.candidates):
         if r.kind == "selfhost" and r.selfhost is not None:
             delta = getattr(r.selfhost, "quality_delta", 0.0) or 0.0
             if delta and not np.isnan(q[ci]):
                 q[ci] = q[ci] + delta
-    cpq = cost_per_quality_point(monthly, q)
     eligible = cov >= compiled.scenario.quality.min_coverage
-    ranks = rank(cpq, eligible)
-    return SweepResult([r.id for r in compiled.candidates], monthly, per_mtok, q, cov, cpq, ranks, comps, selfhost)
+    per_mtok = np.empty((C, P))
+    cpq = np.empty((C, P))
+    ranks = np.empty((C, P))
+    for sl in chunks:
+        tokens = points.requests_per_month[sl] * (points.input_tokens[sl] + points.output_tokens[sl])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_mtok[:, sl] = monthly[:, sl] / tokens[None, :] * 1e6
+        cpq[:, sl] = cost_per_quality_point(monthly[:, sl], q)
+        ranks[:, sl] = rank(cpq[:, sl], eligible)
+    return SweepResult([r.id for r in compiled.candidates], monthly, per_mtok, q, cov, cpq, ranks,
+                       Components(compiled, points), selfhost)
 
 
 def sweep(scenario: Scenario, catalog: Catalog | None = None, *, as_of: date | None = None,

@@ -128,6 +128,7 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
     rpm = float(w.monthly_requests) if point == 0 else None
     results: list[CandidateResult] = []
     min_cov = sc.quality.min_coverage
+    components = sweep.components.at(point)
     for ci, r in enumerate(compiled.candidates):
         monthly = float(sweep.monthly_cost[ci, point])
         q = float(sweep.quality[ci])
@@ -139,16 +140,16 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
                                "normalized": _num(compiled.normalized_scores[ci, bi], 3)})
         missing = [b for bi, b in enumerate(compiled.benchmark_ids) if compiled.score_detail[ci][bi] is None]
         warnings = list(r.warnings)
-        ranked = bool(sweep.rank[ci, point] > 0)
+        rank_here = float(sweep.rank[ci, point])
+        ranked = math.isfinite(rank_here)
         if cov < min_cov:
             warnings.append(
                 f"quality coverage {cov:.0%} is below min_coverage {min_cov:.0%}: not ranked by value; "
                 f"missing scores: {', '.join(missing)}")
         elif missing:
             warnings.append(f"quality from {cov:.0%} of the profile weight; missing: {', '.join(missing)}")
-        breakdown = {k: float(v[ci, point]) for k, v in sweep.components.items()
-                     if not math.isnan(float(v[ci, point])) and (float(v[ci, point]) != 0.0 or k in
-                                                                  ("input", "output"))}
+        breakdown = {k: float(v[ci]) for k, v in components.items()
+                     if not math.isnan(float(v[ci])) and (float(v[ci]) != 0.0 or k in ("input", "output"))}
         sh = None
         if ci in sweep.selfhost:
             from .selfhost import selfhost_summary  # loaded only for scenarios that self-host
@@ -161,7 +162,7 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
             monthly_cost=monthly, cost_breakdown=breakdown,
             cost_per_mtok=float(sweep.cost_per_mtok[ci, point]), quality=q, quality_coverage=cov,
             cost_per_quality_point=float(sweep.cost_per_quality_point[ci, point]),
-            rank=int(sweep.rank[ci, point]) or None, ranked=ranked, price=r.price,
+            rank=int(rank_here) if ranked else None, ranked=ranked, price=r.price,
             quality_detail=detail, missing_benchmarks=missing, selfhost=sh, available_from=r.available_from,
             warnings=warnings,
         ))
