@@ -30,6 +30,10 @@ class TcoError(Exception):
         self.col = col
         self.field = field
         self.hint = hint
+        self.also: list[TcoError] = []
+        """Further independent errors of the same input (a file's other mistakes), in order."""
+        self.not_listed = 0
+        """Errors beyond ``also`` that were counted but not kept."""
         super().__init__(self.render())
 
     def render(self) -> str:
@@ -52,10 +56,22 @@ class TcoError(Exception):
     def __str__(self) -> str:
         return self.render()
 
+    def all(self) -> list[TcoError]:
+        """This error and the independent ones found with it."""
+        return [self, *self.also]
+
+    @classmethod
+    def collect(cls, errors: list[TcoError], limit: int = 20) -> TcoError:
+        """The first of ``errors`` carrying the others (at most ``limit`` in all)."""
+        first = errors[0]
+        first.also = list(errors[1:limit])
+        first.not_listed = max(len(errors) - limit, 0)
+        return first
+
     def located(self, file: str | None = None, line: int | None = None, col: int | None = None,
                 field: str | None = None) -> TcoError:
         """The same error with a location filled in where it was missing."""
-        return TcoError(
+        err = TcoError(
             self.message,
             file=self.file or file,
             line=self.line if self.line is not None else line,
@@ -63,6 +79,8 @@ class TcoError(Exception):
             field=self.field or field,
             hint=self.hint,
         )
+        err.also, err.not_listed = self.also, self.not_listed
+        return err
 
 
 def lookup(mapping: dict[str, object], key: str, what: str, listing: str | None = None) -> object:
@@ -105,6 +123,18 @@ class NotAvailable(TcoError):
     def __init__(self, message: str, available_from: object, **kw: object) -> None:
         self.available_from = available_from
         super().__init__(message, **kw)  # type: ignore[arg-type]
+
+    def all(self) -> list[TcoError]:
+        """This error and the independent ones found with it."""
+        return [self, *self.also]
+
+    @classmethod
+    def collect(cls, errors: list[TcoError], limit: int = 20) -> TcoError:
+        """The first of ``errors`` carrying the others (at most ``limit`` in all)."""
+        first = errors[0]
+        first.also = list(errors[1:limit])
+        first.not_listed = max(len(errors) - limit, 0)
+        return first
 
     def located(self, file: str | None = None, line: int | None = None, col: int | None = None,
                 field: str | None = None) -> TcoError:

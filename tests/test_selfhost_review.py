@@ -218,7 +218,7 @@ def test_model_file_without_architecture(tmp_path, catalog) -> None:
 
 
 @pytest.mark.parametrize("content, where", [
-    (HEAD + ARCH.replace("layers: 80", "layers: -80"), "m.yaml:7:24: architecture.layers: Input should be greater than 0"),
+    (HEAD + ARCH.replace("layers: 80", "layers: -80"), "m.yaml:7:24: architecture.layers: must be more than 0 (got -80)"),
     (HEAD.replace("vendor: ACME\n", "") + ARCH, "m.yaml:1:1: vendor: required field is missing"),
     (HEAD + "architecture: {layers: [\n", "m.yaml:8:"),
     (None, "m.yaml: model_file: file not found"),

@@ -61,7 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except TcoError as e:
-        error(str(e))
+        for each in e.all():  # every independent error of the input, each on its own line
+            error(str(each))
+        if e.not_listed:
+            error(f"... and {e.not_listed} more error{'s' if e.not_listed > 1 else ''} not listed (fix these first)")
         return e.exit_code
     except KeyboardInterrupt:
         return 130

@@ -39,10 +39,12 @@ def iso_date(text: str) -> date:
 
 
 def currency(text: str) -> str:
-    code = text.upper()
-    if len(code) != 3 or not code.isalpha():
-        raise argparse.ArgumentTypeError(f"invalid currency {text!r} (use an ISO code such as USD or CNY)")
-    return code
+    from ..schema.currency import normalize_currency
+
+    try:
+        return normalize_currency(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def write_output(text: str, out: str | None) -> None:

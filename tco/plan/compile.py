@@ -150,6 +150,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
     api_index: list[int] = []
     seen: set[str] = set()
     unavailable: list[TcoError] = []
+    _check_ids(scenario, catalog)
     for i, cand in enumerate(scenario.candidates):
         kind = candidate_kind(cand)
         if kind == "selfhost-spec":
@@ -271,6 +272,36 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
     norm, detail = _score_matrix(scenario, catalog, resolved, bench_ids)
     return Compiled(scenario, catalog, as_of, currency, fx, resolved, np.array(api_index, dtype=np.int64),
                     prices, weights, bench_ids, norm, detail, profile_name, warnings)
+
+
+def _check_ids(scenario: Scenario, catalog: Catalog) -> None:
+    """Every offer, model, GPU, engine and rental id the candidates name, looked up at once:
+    all unknown ids are reported together, each located at its own line."""
+    errors: list[TcoError] = []
+    for i, cand in enumerate(scenario.candidates):
+        kind = candidate_kind(cand)
+        if kind == "selfhost-spec":
+            hw = None
+            for name in ("model", "gpu", "engine", "rental"):
+                value = getattr(cand.selfhost, name)
+                if value is None:
+                    continue
+                try:
+                    if name == "model":
+                        catalog.model(value)
+                    else:
+                        hw = hw or catalog.hardware
+                        {"gpu": hw.accelerator, "engine": hw.engine, "rental": hw.rental}[name](value)
+                except TcoError as e:
+                    errors.append(relocate(e, scenario, ("candidates", i, "selfhost", name)))
+            continue
+        offer_id = cand if kind == "api-id" else cand.offer
+        try:
+            catalog.offer(offer_id)
+        except TcoError as e:
+            errors.append(relocate(e, scenario, ("candidates", i) if kind == "api-id" else ("candidates", i, "offer")))
+    if errors:
+        raise TcoError.collect(errors)
 
 
 def _none(v: float) -> float | None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+
+from .numbers import PATTERN, human_number, human_share
 
 SCHEMA_DOCS = os.environ.get("TCO_SCHEMA_DOCS") == "1"
 """Attribute docstrings become JSON-schema descriptions only when exporting schemas
@@ -35,6 +37,19 @@ Pos = Annotated[float, Field(gt=0)]
 Share = Annotated[float, Field(ge=0, le=1)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=100)]
 OfferId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*$", max_length=140)]
+
+
+def number(*, gt: float | None = None, ge: float | None = None, le: float | None = None, share: bool = False,
+           strict: bool = True) -> Any:
+    """A finite number field of a user-written file that also takes numbers as people write
+    them (``10k``, ``1.5M``, ``10,000``; with ``share``, ``30%``), with the same meaning as
+    the app's fields. Booleans stay errors. The JSON Schema says both forms."""
+    bounds = {k: v for k, v in (("exclusiveMinimum", gt), ("minimum", ge), ("maximum", le)) if v is not None}
+    text = {"type": "string", "pattern": PATTERN,
+            "description": "a number as text: 10k, 1.5M, 10,000" + (", or a percentage: 30%" if share else "")}
+    return Annotated[float, BeforeValidator(human_share if share else human_number),
+                     Field(gt=gt, ge=ge, le=le, strict=strict, allow_inf_nan=False),
+                     WithJsonSchema({"anyOf": [{"type": "number", **bounds}, text]})]
 
 
 class Provenance(Strict):

@@ -5,24 +5,28 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
 
-from .base import Slug, Strict
+from .base import Slug, Strict, number
+from .currency import currency_or_text, normalize_currency
 from .selfhost import SelfhostSpec
 
+
 def _num(gt: float | None = None, le: float | None = None, ge: float | None = None) -> Any:
-    return Annotated[float, Field(gt=gt, ge=ge, le=le, strict=True, allow_inf_nan=False)]
+    return number(gt=gt, ge=ge, le=le)
 
 
 Volume = _num(gt=0)
-"""A positive, finite number (ints accepted; strings and booleans are errors)."""
+"""A positive, finite number (``10k``, ``1.5M`` and ``10,000`` accepted; booleans are errors)."""
 Line = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
 """One line of display text: no newlines or control characters."""
 OfferRef = Annotated[str, Field(min_length=1, max_length=200)]
 """An offer id as typed; checked against the catalog (with suggestions) when the scenario is resolved."""
-Fraction = Annotated[float, Field(ge=0, le=1, strict=True, allow_inf_nan=False)]
-Weight = Annotated[float, Field(ge=0, strict=True, allow_inf_nan=False)]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+Fraction = number(ge=0, le=1, share=True)
+"""A share of a whole: 0.3 or 30%."""
+Weight = number(ge=0)
+Currency = Annotated[str, BeforeValidator(currency_or_text), Field(pattern=r"^[A-Z]{3}$")]
+"""An ISO 4217 code; ``cny``, ``RMB`` and ``yuan`` are read as ``CNY`` (see :mod:`.currency`)."""
 
 DEFAULT_DAYS_PER_MONTH = 365 / 12
 
@@ -44,7 +48,7 @@ class Workload(Strict):
     """Share of input tokens that hit the provider's prompt cache (billed at the cached price)."""
     batch_share: Fraction = 0.0
     """Share of requests sent through an asynchronous batch API (billed with the batch discount)."""
-    peak_to_average: Annotated[float, Field(ge=1, le=100, strict=True, allow_inf_nan=False)] = 2.0
+    peak_to_average: number(ge=1, le=100) = 2.0  # type: ignore[valid-type]
     """Peak load over average load; self-hosted capacity is sized for the peak."""
 
     @model_validator(mode="after")
@@ -159,6 +163,23 @@ class Scenario(Strict):
     """Offer ids (``provider/model``), offers with adjustments, or self-hosted deployments."""
     _source: Any = PrivateAttr(default=None)
     """The parsed YAML document this scenario came from (for located errors), if any."""
+
+    @field_validator("fx", mode="before")
+    @classmethod
+    def _fx_codes(cls, v: Any) -> Any:
+        """``fx: {RMB: 7.2}`` is the CNY rate (never a new currency CNY prices go through USD to reach)."""
+        if not isinstance(v, dict):
+            return v
+        out: dict[Any, Any] = {}
+        for key, rate in v.items():
+            try:
+                code = normalize_currency(key) if isinstance(key, str) else key
+            except ValueError:
+                code = key
+            if code in out:
+                raise ValueError(f"{key!r} and another entry are both {code}: give its rate once")
+            out[code] = rate
+        return out
 
     @field_validator("candidates", mode="before")
     @classmethod

@@ -24,7 +24,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import NonNeg, Pos, Slug, Strict
+from .base import Slug, Strict, number
 
 Precision = Literal["bf16", "fp8", "int8", "int4"]
 
@@ -32,9 +32,9 @@ Precision = Literal["bf16", "fp8", "int8", "int4"]
 class LatencyTargets(Strict):
     """Latency targets a deployment must meet (mean values)."""
 
-    ttft_ms: Pos | None = Field(default=None, le=600_000)
+    ttft_ms: number(gt=0, le=600_000) | None = None  # type: ignore[valid-type]
     """Time to first token, milliseconds."""
-    tpot_ms: Pos | None = Field(default=None, le=60_000)
+    tpot_ms: number(gt=0, le=60_000) | None = None  # type: ignore[valid-type]
     """Time per output token after the first, milliseconds."""
 
 
@@ -44,23 +44,23 @@ class BuySpec(Strict):
 
     server: Slug | None = None
     """Server id in ``servers.yaml`` (default: the one with this GPU)."""
-    server_price: Pos | None = Field(default=None, ge=1000, le=50_000_000)
+    server_price: number(ge=1000, le=50_000_000) | None = None  # type: ignore[valid-type]
     """Purchase price of one node of ``gpus_per_node`` GPUs, USD."""
-    lifetime_years: Pos | None = Field(default=None, ge=0.5, le=15)
+    lifetime_years: number(ge=0.5, le=15) | None = None  # type: ignore[valid-type]
     """Years over which the price is spread."""
-    cost_of_capital: NonNeg | None = Field(default=None, le=0.5)
+    cost_of_capital: number(ge=0, le=0.5, share=True) | None = None  # type: ignore[valid-type]
     """Annual rate (0.08 = 8 %); the price is paid as an annuity over the lifetime."""
-    power_kw: Pos | None = Field(default=None, le=200)
+    power_kw: number(gt=0, le=200) | None = None  # type: ignore[valid-type]
     """Maximum power of one node, kW."""
-    power_load_factor: Pos | None = Field(default=None, le=1)
+    power_load_factor: number(gt=0, le=1, share=True) | None = None  # type: ignore[valid-type]
     """Average draw as a share of power_kw."""
-    pue: float | None = Field(default=None, ge=1.0, le=3.0)
+    pue: number(ge=1.0, le=3.0) | None = None  # type: ignore[valid-type]
     """Power usage effectiveness of the facility."""
-    electricity_per_kwh: NonNeg | None = Field(default=None, le=2.0)
+    electricity_per_kwh: number(ge=0, le=2.0) | None = None  # type: ignore[valid-type]
     """USD per kWh."""
-    hosting_per_kw_month: NonNeg | None = Field(default=None, le=5000)
+    hosting_per_kw_month: number(ge=0, le=5000) | None = None  # type: ignore[valid-type]
     """Colocation / facility cost per provisioned kW per month, USD."""
-    staff_per_month: NonNeg | None = Field(default=None, le=10_000_000)
+    staff_per_month: number(ge=0, le=10_000_000) | None = None  # type: ignore[valid-type]
     """Staff and operations for the deployment per month, USD (not per node)."""
 
 
@@ -82,7 +82,7 @@ class SelfhostSpec(Strict):
     """GPUs per server node; tensor parallelism stays inside a node."""
     gpus: int | None = Field(default=None, ge=1, le=1024)
     """GPUs per replica (default: the smallest of 1, 2, 4, 8, 16, ... that fits with room for a batch)."""
-    rent_per_gpu_hour: Pos | None = Field(default=None, ge=0.01, le=1000)
+    rent_per_gpu_hour: number(ge=0.01, le=1000) | None = None  # type: ignore[valid-type]
     """Rental price, USD per GPU-hour."""
     rental: Slug | None = None
     """Rental offer id in ``pricing/hardware/rentals.yaml``."""
@@ -91,9 +91,9 @@ class SelfhostSpec(Strict):
     latency: LatencyTargets | None = None
     engine: Slug = "trtllm"
     """Serving-engine efficiency profile in ``pricing/hardware/engines.yaml``."""
-    utilization: Pos | None = Field(default=None, le=1)
+    utilization: number(gt=0, le=1, share=True) | None = None  # type: ignore[valid-type]
     """Share of a replica's SLO throughput planned at peak load (default from defaults.yaml)."""
-    quality_delta: float | None = Field(default=None, ge=-100, le=100)
+    quality_delta: number(ge=-100, le=100) | None = None  # type: ignore[valid-type]
     """Quality change versus the model's published scores, points on the 0-100 scale.
     None: FP8 and BF16 are taken as equal quality (the report says so)."""
     name: str | None = None

@@ -7,6 +7,7 @@ its nearest ancestor; an unknown key points at the key itself.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, TypeVar
 
@@ -17,6 +18,14 @@ from ..yamlio import Document
 from .scenario import CANDIDATE_TAGS
 
 T = TypeVar("T")
+
+MAX_ECHO = 60
+"""Characters of a user's value echoed back in a message (a 5,000-character id is cut)."""
+
+
+def shorten(text: str, limit: int = MAX_ECHO) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis and the full length."""
+    return text if len(text) <= limit else f"{text[:limit - 1]}… ({len(text):,} characters)"
 
 
 def _field(loc: tuple[Any, ...]) -> str:
@@ -54,27 +63,140 @@ _ALIASES = {"label": "name", "name": "label", "date": "as_of", "price_date": "as
 """Fields that play the same part in different kinds of entry (an offer's label, a deployment's name)."""
 
 
-def validation_error(doc: Document, err: Any, allowed: dict[tuple[Any, ...], list[str]] | None = None,
-                     field_prefix: tuple[Any, ...] = ()) -> TcoError:
-    """The first error of a pydantic ``ValidationError`` as a located ``TcoError``."""
-    errors = err.errors(include_url=False)
-    # prefer the most specific, most actionable error: unknown keys and bad values over union noise
-    def rank(e: dict[str, Any]) -> tuple[int, int]:
-        order = {"extra_forbidden": 0, "missing": 1}
-        return (order.get(e["type"], 2), -len(e["loc"]))
+MAX_ERRORS = 20
+"""Independent errors of one file reported at once; more are counted, not listed."""
 
-    e = sorted(errors, key=rank)[0] if errors else {"loc": (), "msg": str(err), "type": ""}
+FIELD_HELP: dict[str, tuple[str, str]] = {
+    "name": ("the scenario's title", "name: Support assistant"),
+    "description": ("free text", "description: what this compares"),
+    "currency": ("the report currency, an ISO code", "currency: EUR"),
+    "as_of": ("the price date", "as_of: 2024-06-01"),
+    "fx": ("exchange-rate overrides, units per USD", "fx: {CNY: 7.2}"),
+    "workload": ("what the application sends", "workload: {requests_per_day: 10000, input_tokens: 1500, "
+                 "output_tokens: 500}"),
+    "requests_per_day": ("requests per day", "requests_per_day: 10000 or 10k"),
+    "requests_per_month": ("requests per month", "requests_per_month: 300000 or 300k"),
+    "input_tokens": ("mean prompt tokens per request", "input_tokens: 1500"),
+    "output_tokens": ("mean output tokens per request", "output_tokens: 500"),
+    "days_per_month": ("days in a billing month", "days_per_month: 30"),
+    "cached_input_share": ("share of input tokens served from the prompt cache", "cached_input_share: 0.3 or 30%"),
+    "batch_share": ("share of requests sent through a batch API", "batch_share: 0.5 or 50%"),
+    "offpeak_share": ("share of requests sent in off-peak hours", "offpeak_share: 0.25 or 25%"),
+    "peak_to_average": ("peak load over average load", "peak_to_average: 2"),
+    "quality": ("how quality is scored", "quality: {profile: general}"),
+    "profile": ("a built-in profile or benchmark weights", "profile: general or {mmlu-cot: 1, humaneval: 1}"),
+    "min_coverage": ("share of the profile's weight a candidate needs scores for", "min_coverage: 0.5 or 50%"),
+    "benchmarks": ("your own benchmarks", "benchmarks: {my-eval: {name: Our eval}}"),
+    "scores": ("your own scores: model -> benchmark -> score", "scores: {gpt-4o: {my-eval: 81}}"),
+    "candidates": ("the offers and deployments to compare", "candidates: [openai/gpt-4o]"),
+    "offer": ("a catalog offer id", "offer: openai/gpt-4o"),
+    "label": ("the row's display name", "label: \"GPT-4o (our contract)\""),
+    "discount": ("negotiated discount off list price", "discount: 0.2 or 20%"),
+    "selfhost": ("a self-hosted deployment", "selfhost: {model: llama-3.1-70b-instruct, gpu: h100-sxm-80gb}"),
+    "model": ("a catalog model id", "model: llama-3.1-70b-instruct"),
+    "model_file": ("a YAML file describing your own model", "model_file: my-model.yaml"),
+    "precision": ("weight precision", "precision: fp8; bf16, fp8, int8 or int4"),
+    "kv_precision": ("KV-cache precision", "kv_precision: fp8; bf16 or fp8"),
+    "gpu": ("an accelerator id", "gpu: h100-sxm-80gb"),
+    "gpus_per_node": ("GPUs per server", "gpus_per_node: 8"),
+    "gpus": ("GPUs per replica, a whole number", "gpus: 8"),
+    "rent_per_gpu_hour": ("rental price, USD per GPU-hour", "rent_per_gpu_hour: 2.49"),
+    "rental": ("a rental offer id", "rental: lambda-h100-sxm"),
+    "buy": ("owning the servers, a mapping; {} takes the catalog's defaults",
+            "buy: {} or buy: {server_price: 250000, lifetime_years: 4}"),
+    "server": ("a server id", "server: dgx-h100"),
+    "server_price": ("price of one server node, USD", "server_price: 250000 or 250k"),
+    "lifetime_years": ("years to spread the price over", "lifetime_years: 4"),
+    "cost_of_capital": ("annual rate", "cost_of_capital: 0.08 or 8%"),
+    "power_kw": ("maximum power of one node, kW", "power_kw: 10.2"),
+    "power_load_factor": ("average draw as a share of power_kw", "power_load_factor: 0.7 or 70%"),
+    "pue": ("power usage effectiveness", "pue: 1.3"),
+    "electricity_per_kwh": ("USD per kWh", "electricity_per_kwh: 0.12"),
+    "hosting_per_kw_month": ("facility cost per kW per month, USD", "hosting_per_kw_month: 150"),
+    "staff_per_month": ("staff and operations per month, USD", "staff_per_month: 20000"),
+    "latency": ("latency targets", "latency: {ttft_ms: 2000, tpot_ms: 100}"),
+    "ttft_ms": ("time to first token target, milliseconds", "ttft_ms: 2000"),
+    "tpot_ms": ("time per output token target, milliseconds", "tpot_ms: 100"),
+    "engine": ("a serving-engine profile", "engine: trtllm"),
+    "utilization": ("share of a replica's throughput planned at peak", "utilization: 0.8 or 80%"),
+    "quality_delta": ("quality change in points versus the published scores", "quality_delta: -1.5"),
+}
+"""What a scenario field means and a valid example, for messages in the user's words."""
+
+_PLAIN = {
+    "greater_than": "must be more than {gt}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than": "must be less than {lt}",
+    "less_than_equal": "must be at most {le}",
+    "finite_number": "must be a finite number (not .nan or .inf)",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "string_type": "must be text",
+    "dict_type": "must be a mapping (key: value entries)",
+    "model_type": "must be a mapping (key: value entries)",
+    "model_attributes_type": "must be a mapping (key: value entries)",
+    "list_type": "must be a list (lines starting with '- ')",
+    "too_short": "must not be empty",
+    "string_too_long": "is too long (at most {max_length} characters)",
+    "date_type": "must be a date YYYY-MM-DD",
+    "date_parsing": "must be a date YYYY-MM-DD",
+    "date_from_datetime_parsing": "must be a date YYYY-MM-DD",
+    "date_from_datetime_inexact": "must be a date YYYY-MM-DD, without a time",
+}
+"""Pydantic error types in plain words ({names} come from the error's context)."""
+
+
+def _number(v: Any) -> str:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return str(v)
+    return f"{int(v):,}" if float(v).is_integer() and abs(v) < 1e15 else f"{v:g}"
+
+
+def _plain_message(e: dict[str, Any]) -> str:
+    t, ctx = e.get("type", ""), e.get("ctx") or {}
+    inp = e.get("input")
+    if isinstance(inp, float) and not math.isfinite(inp):
+        return "must be a finite number (not .nan or .inf)"
+    if t.startswith(("date", "datetime")):
+        return "must be a date YYYY-MM-DD"
+    if t in _PLAIN:
+        try:
+            return _PLAIN[t].format(**{k: _number(v) if isinstance(v, (int, float)) else v for k, v in ctx.items()})
+        except (KeyError, ValueError):
+            pass
+    if t == "literal_error" and "expected" in ctx:
+        return f"must be one of {ctx['expected']}"
+    if t == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        if "x00" in pattern:
+            return "must be one line of text, without control characters"
+        if pattern == "^[A-Z]{3}$":
+            return "must be a 3-letter ISO currency code"
+        if pattern.startswith("^[a-z0-9]"):
+            return "must be an id of lowercase letters, digits, '.', '_' and '-'"
+        return f"has the wrong form (expected the pattern {pattern})"
+    msg = re.sub(r"^Value error, ", "", str(e.get("msg", "")))
+    return re.sub(r" or instance of \w+", "", msg)
+
+
+def _one(doc: Document, e: dict[str, Any], allowed: dict[tuple[Any, ...], list[str]] | None,
+         field_prefix: tuple[Any, ...]) -> TcoError:
+    """One pydantic error as a located ``TcoError`` in the user's words."""
     loc = _clean_loc(tuple(e["loc"]), doc.node)
     full = field_prefix + loc
-    msg = e["msg"]
     hint = None
+    word = next((str(p) for p in reversed(loc) if not isinstance(p, int)), "")
     if e["type"] == "extra_forbidden":
         line, col = doc.locate(full, key=True)
         msg = "unknown field"
         if allowed is not None:
             choices = allowed.get(tuple(p for p in loc[:-1] if not isinstance(p, int)), [])
             # a field that exists in a sibling kind of entry (an offer's label: on a selfhost entry)
-            word = str(loc[-1]) if loc else "?"
             hint = did_you_mean(word, [c for c in choices if c != word])
             alias = _ALIASES.get(word)
             if alias in choices:
@@ -83,20 +205,52 @@ def validation_error(doc: Document, err: Any, allowed: dict[tuple[Any, ...], lis
                 hint = "not allowed in this kind of entry" + (f"; {hint}" if hint else "")
             if hint is None and choices:
                 hint = "allowed: " + ", ".join(choices)
-    else:
-        line, col = doc.locate(full)
-        msg = re.sub(r"^Value error, ", "", msg)
-        msg = re.sub(r" or instance of \w+", "", msg)
-        if e["type"] == "missing":
-            msg = "required field is missing"
-        elif e["type"].startswith(("date", "datetime")):
-            hint = "write dates as YYYY-MM-DD"
-        elif e["type"] == "string_pattern_mismatch" and str(loc[-1:]) and "\\x00" in msg:
-            msg = "must be one line of text, without control characters"
-        inp = e.get("input")
-        if e["type"] not in ("missing",) and isinstance(inp, (str, int, float)) and not isinstance(inp, bool):
-            msg += f" (got {inp!r})"
+        return TcoError(msg, file=doc.path, line=line, col=col, field=_field(full), hint=hint)
+    line, col = doc.locate(full)
+    if e["type"] == "missing":
+        msg = "required field is missing"
+        help_ = FIELD_HELP.get(word)
+        hint = f"{help_[0]}, e.g. {help_[1]}" if help_ else None
+        return TcoError(msg, file=doc.path, line=line, col=col, field=_field(full), hint=hint)
+    msg = _plain_message(e)
+    inp = e.get("input")
+    if isinstance(inp, (str, int, float)) and not isinstance(inp, bool):
+        got = shorten(repr(inp))
+        if not (isinstance(inp, str) and (repr(inp) in msg or got in msg)):  # a parse error may quote it already
+            msg += f" (got {got})"
+    elif isinstance(inp, bool):
+        msg += f" (got {str(inp).lower()})"
+    help_ = FIELD_HELP.get(word)
+    if help_ is not None:
+        hint = f"{help_[0]}, e.g. {help_[1]}"
+    elif e["type"].startswith(("date", "datetime")):
+        hint = "write dates as YYYY-MM-DD"
     return TcoError(msg, file=doc.path, line=line, col=col, field=_field(full), hint=hint)
+
+
+def validation_error(doc: Document, err: Any, allowed: dict[tuple[Any, ...], list[str]] | None = None,
+                     field_prefix: tuple[Any, ...] = ()) -> TcoError:
+    """A pydantic ``ValidationError`` as located ``TcoError``s: the first (in file order) is
+    raised; every other independent error (one per field, at most :data:`MAX_ERRORS`) rides
+    along in ``also`` so the command line can print them all at once."""
+    errors = err.errors(include_url=False) or [{"loc": (), "msg": str(err), "type": ""}]
+
+    # per field, the most specific, most actionable error: unknown keys and missing fields
+    # over bad values, deeper paths over union noise
+    def rank(e: dict[str, Any]) -> tuple[int, int]:
+        order = {"extra_forbidden": 0, "missing": 1}
+        return (order.get(e["type"], 2), -len(e["loc"]))
+
+    best: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for e in sorted(errors, key=rank):
+        key = _clean_loc(tuple(e["loc"]), doc.node)
+        if e["type"] == "extra_forbidden":
+            key = key + ("<key>",)
+        if not any(key[:len(k)] == k or k[:len(key)] == key for k in best):  # one error per field path
+            best[key] = e
+    found = [_one(doc, e, allowed, field_prefix) for e in best.values()]
+    found.sort(key=lambda x: (x.line or 0, x.col or 0))
+    return TcoError.collect(found, MAX_ERRORS)
 
 
 def allowed_fields(model: type) -> dict[tuple[str, ...], list[str]]:

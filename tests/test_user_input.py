@@ -1,0 +1,132 @@
+"""Input as people write it (issue 8): every independent error of a file at once, numbers
+like 10k and 30%, currency names like RMB, messages in the field's own words, long values
+cut. Each test is a mistake a new user made."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tco.cli import main
+from tests.conftest import ROOT
+
+SUPPORT = (ROOT / "scenarios" / "support-assistant.yaml").read_text(encoding="utf-8")
+CHINA = (ROOT / "scenarios" / "china-price-war.yaml").read_text(encoding="utf-8")
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    rc = main(list(argv))
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def errors(err: str) -> list[str]:
+    lines = err.strip().splitlines()
+    assert lines and all(line.startswith("tco: error: ") for line in lines), err
+    assert "Traceback" not in err
+    return lines
+
+
+def test_every_independent_error_of_a_file_is_reported_in_file_order(capsys, write) -> None:
+    path = write("name: bad\nworkload:\n  requests_per_day: -5\n  input_tokens: lots\n  output_tokens: 1,5\n"
+                 "  batch_sahre: 0.1\ncandidates:\n  - openai/gpt-4o\n"
+                 "  - selfhost: {model: llama-3.1-70b-instruct, gpu: h100-sxm-80gb, buy: true}\n")
+    rc, out, err = run(capsys, "estimate", str(path))
+    lines = errors(err)
+    assert rc == 2 and out == ""
+    where = [re.search(r"scenario.yaml:(\d+):(\d+): (\S+):", x).groups() for x in lines]
+    assert [w[2] for w in where] == ["workload.requests_per_day", "workload.input_tokens", "workload.output_tokens",
+                                     "workload.batch_sahre", "candidates.1.selfhost.buy"]
+    assert [int(w[0]) for w in where] == sorted(int(w[0]) for w in where)
+    assert "must be more than 0 (got -5) (requests per day, e.g. requests_per_day: 10000 or 10k)" in lines[0]
+    assert "'1,5' is ambiguous (a decimal comma?): write 1.5 or 15" in lines[2]
+    assert "buy: must be a mapping" in lines[4] and "buy: {}" in lines[4]
+
+
+def test_unknown_ids_are_all_reported(capsys, write) -> None:
+    path = write("name: ids\nworkload: {requests_per_day: 10000, input_tokens: 1500, output_tokens: 500}\n"
+                 "candidates:\n  - openai/gpt4o\n  - anthropic/claude-3.5-sonet\n"
+                 "  - selfhost: {model: llama-3.1-70b, gpu: h100}\n")
+    lines = errors(run(capsys, "estimate", str(path))[2])
+    assert len(lines) == 4
+    assert "4:5: candidates.0: unknown offer 'openai/gpt4o' (did you mean 'openai/gpt-4o'?)" in lines[0]
+    assert "candidates.2.selfhost.gpu: unknown GPU 'h100' (did you mean 'h100-sxm-80gb'?)" in lines[3]
+
+
+def test_errors_past_the_limit_are_counted(capsys, write) -> None:
+    extra = "".join(f"  field_{k}: 1\n" for k in range(30))
+    path = write(SUPPORT.replace("workload:\n", "workload:\n" + extra, 1))
+    lines = errors(run(capsys, "estimate", str(path))[2])
+    assert len(lines) == 21 and lines[-1] == "tco: error: ... and 10 more errors not listed (fix these first)"
+
+
+@pytest.mark.parametrize(("written", "plain"), [
+    ("requests_per_day: 10k", "requests_per_day: 10000"),
+    ("requests_per_day: '10,000'", "requests_per_day: 10000"),
+    ("requests_per_day: 10 000", "requests_per_day: 10000"),
+    ("requests_per_day: 0.01M", "requests_per_day: 10000"),
+    ("input_tokens: 1.5k", "input_tokens: 1500"),
+])
+def test_numbers_as_people_write_them_mean_the_plain_number(capsys, write, written: str, plain: str) -> None:
+    key = plain.split(":")[0]
+    base = re.search(rf"{key}: \S+", SUPPORT).group(0)
+    want = run(capsys, "estimate", str(write(SUPPORT.replace(base, plain), "a.yaml")), "-f", "json")[1]
+    got = run(capsys, "estimate", str(write(SUPPORT.replace(base, written), "b.yaml")), "-f", "json")[1]
+    assert json.loads(got)["candidates"] == json.loads(want)["candidates"]
+
+
+def test_a_percentage_is_a_share(capsys, write) -> None:
+    text = SUPPORT.replace("  output_tokens: 500\n", "  output_tokens: 500\n  cached_input_share: SHARE\n")
+    a = run(capsys, "estimate", str(write(text.replace("SHARE", "30%"), "a.yaml")), "-f", "json", "--as-of", "2024-11-01")[1]
+    b = run(capsys, "estimate", str(write(text.replace("SHARE", "0.3"), "b.yaml")), "-f", "json", "--as-of", "2024-11-01")[1]
+    assert json.loads(a)["workload"]["cached_input_share"] == 0.3
+    assert json.loads(a)["candidates"] == json.loads(b)["candidates"]
+
+
+def test_currency_names_people_type(capsys, write) -> None:
+    want = json.loads(run(capsys, "estimate", str(write(CHINA, "cny.yaml")), "-f", "json")[1])
+    for name in ("cny", "RMB", "yuan"):
+        got = json.loads(run(capsys, "estimate", str(write(CHINA.replace("currency: CNY", f"currency: {name}"),
+                                                            f"{name}.yaml")), "-f", "json")[1])
+        assert got["currency"] == "CNY" and got["candidates"] == want["candidates"], name
+    flag = json.loads(run(capsys, "estimate", str(write(CHINA, "f.yaml")), "--currency", "rmb", "-f", "json")[1])
+    assert flag["candidates"] == want["candidates"]
+    rc, _, err = run(capsys, "estimate", str(write(CHINA, "y.yaml")), "--currency", "¥")
+    assert rc == 2 and "'¥' is ambiguous: write CNY or JPY" in err
+
+
+def test_a_rate_for_an_alias_is_the_currency_s_own_rate(capsys, write) -> None:
+    """fx: {RMB: 7.2} is the CNY rate: CNY prices are never converted through USD into a
+    user-made currency 'RMB' (750 CNY stays 750 CNY; it used to become 2,414.99)."""
+    text = CHINA.replace("currency: CNY", "currency: RMB\nfx: {RMB: 7.2}")
+    got = json.loads(run(capsys, "estimate", str(write(text)), "-f", "json")[1])
+    assert got["currency"] == "CNY" and got["fx"]["CNY"]["per_usd"] == 7.2
+    ds = next(c for c in got["candidates"] if c["id"] == "deepseek/deepseek-chat")
+    # 304,166.67 requests x (500 x 1 + 100 x 2) CNY / 1M = 212.92 CNY, no conversion at all
+    assert ds["monthly_cost"] == pytest.approx(212.92, abs=0.01)
+    rc, _, err = run(capsys, "estimate", str(write(CHINA.replace("currency: CNY", "fx: {RMB: 7.2, CNY: 7.1}"),
+                                                  "twice.yaml")))
+    assert rc == 2 and "both CNY" in err
+
+
+def test_long_values_are_cut_in_messages(capsys, write) -> None:
+    long_id = "x" * 5000
+    rc, _, err = run(capsys, "estimate", str(write(SUPPORT.replace("currency: USD", f"currency: {long_id}"))))
+    line = errors(err)[0]
+    assert rc == 2 and len(line) < 400 and "(5,002 characters)" in line
+
+
+def test_no_pydantic_phrase_reaches_the_user(capsys, write) -> None:
+    bad = {"requests_per_day: 10000": "requests_per_day: [1, 2]", "input_tokens: 1500": "input_tokens: -3",
+           "as_of: 2024-06-01": "as_of: soon", "currency: USD": "currency: 12"}
+    text = SUPPORT
+    for a, b in bad.items():
+        assert a in text, a
+        text = text.replace(a, b)
+    lines = errors(run(capsys, "estimate", str(write(text)))[2])
+    assert len(lines) == 4
+    for line in lines:
+        assert not re.search(r"Input should|String should|valid dictionary|instance of", line), line
+        assert "e.g." in line, line
