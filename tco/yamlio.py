@@ -36,10 +36,12 @@ _Loader.add_implicit_resolver(
 class Document:
     """A parsed YAML file: its data and its node tree."""
 
-    def __init__(self, path: str, data: Any, node: yaml.Node | None) -> None:
+    def __init__(self, path: str, data: Any, node: yaml.Node | None, text: str = "") -> None:
         self.path = path
         self.data = data
         self.node = node
+        self.text = text
+        """The source text (for messages that quote a line)."""
 
     def locate(self, loc: tuple[Any, ...], key: bool = False) -> tuple[int | None, int | None]:
         """1-based (line, col) of the value at ``loc`` (or of its key when ``key``)."""
@@ -103,8 +105,8 @@ def parse(text: str, path: str) -> Document:
         msg = e.problem or e.context or "invalid YAML"
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
-        raise TcoError(f"YAML syntax error: {msg}", file=path, line=line, col=col,
-                       hint="check indentation, colons and quotes") from None
+        msg, hint = _syntax_in_words(text, mark, msg)
+        raise TcoError(msg, file=path, line=line, col=col, hint=hint) from None
     except yaml.YAMLError as e:
         raise TcoError(f"YAML error: {e}", file=path) from None
     except (ValueError, TypeError, OverflowError) as e:
@@ -119,7 +121,34 @@ def parse(text: str, path: str) -> Document:
                        hint="write dates as YYYY-MM-DD" if is_date else None) from None
     finally:
         loader.dispose()
-    return Document(path, data, node)
+    return Document(path, data, node, text)
+
+
+def source_line(text: str, line: int | None) -> str:
+    """Line ``line`` (1-based) of ``text``, or ''."""
+    lines = text.splitlines()
+    return lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
+
+
+def comment_in_value(line_text: str) -> bool:
+    """Whether a ``#`` on this line starts a comment inside what looks like one value
+    (``label: Team #2``), which YAML cuts off there."""
+    code = line_text.split(":", 1)[-1]
+    return bool(re.search(r"\S\s+#", code)) and not re.search(r"^\s*['\"]", code)
+
+
+def _syntax_in_words(text: str, mark: Any, problem: str) -> tuple[str, str]:
+    """A PyYAML problem as a message and a hint in a person's words."""
+    line = mark.line + 1 if mark else None
+    here = source_line(text, line)
+    ch = here[mark.column] if mark is not None and 0 <= mark.column < len(here) else ""
+    if ch == "\t" or (problem.startswith("found character") and "\t" in here[: (mark.column + 1) if mark else 0]):
+        return ("YAML syntax error: a tab in the indentation",
+                "YAML indents with spaces only: replace the tab with spaces")
+    if "#" in here and ("expected ','" in problem or "expected <block end>" in problem or comment_in_value(here)):
+        return (f"YAML syntax error: {problem}",
+                "' #' starts a comment in YAML: quote a value that contains #, e.g. label: \"Team #2\"")
+    return f"YAML syntax error: {problem}", "check indentation, colons and quotes"
 
 
 def _check_duplicates(node: yaml.Node, path: str) -> None:

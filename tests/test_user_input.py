@@ -130,3 +130,20 @@ def test_no_pydantic_phrase_reaches_the_user(capsys, write) -> None:
     for line in lines:
         assert not re.search(r"Input should|String should|valid dictionary|instance of", line), line
         assert "e.g." in line, line
+
+
+def test_yaml_mistakes_in_the_user_s_words(capsys, write) -> None:
+    tab = write("name: t\nworkload:\n\trequests_per_day: 10\n  input_tokens: 1\n  output_tokens: 1\n"
+                "candidates: [openai/gpt-4o]\n", "tab.yaml")
+    line = errors(run(capsys, "estimate", str(tab))[2])[0]
+    assert "tab.yaml:3:1: YAML syntax error: a tab in the indentation (YAML indents with spaces only" in line
+    flow = write("name: t\nworkload: {requests_per_day: 10, input_tokens: 1, output_tokens: 1}\ncandidates:\n"
+                 "  - {offer: openai/gpt-4o, label: Team #1}\n  - {offer: openai/gpt-4o-mini, label: Team #2}\n",
+                 "flow.yaml")
+    assert "' #' starts a comment in YAML: quote a value that contains #" in errors(run(capsys, "estimate",
+                                                                                          str(flow))[2])[0]
+    block = write("name: t\nworkload: {requests_per_day: 10, input_tokens: 1, output_tokens: 1}\ncandidates:\n"
+                  "  - offer: openai/gpt-4o\n    label: Team #1\n  - offer: openai/gpt-4o-mini\n    label: Team #2\n",
+                  "block.yaml")
+    line = errors(run(capsys, "estimate", str(block))[2])[0]
+    assert "candidate 'Team' is listed twice (the text after ' #' is a comment in YAML" in line

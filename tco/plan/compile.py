@@ -249,8 +249,17 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                                   f"tokens exceeds the {offer.context_window:,}-token context window (no cost, "
                                   "not ranked)")
         if r.id in seen:
-            raise TcoError(f"candidate {r.id!r} is listed twice", **locate(scenario, ("candidates", i)),
-                           hint="give one of them a " + ("name:" if r.kind == "selfhost" else "label:"))
+            where = locate(scenario, ("candidates", i))
+            hint = "give one of them a " + ("name:" if r.kind == "selfhost" else "label:")
+            doc = getattr(scenario, "_source", None)
+            name_loc = ("candidates", i, "selfhost", "name") if r.kind == "selfhost" else ("candidates", i, "label")
+            if doc is not None:
+                from ..yamlio import comment_in_value, source_line
+
+                if comment_in_value(source_line(doc.text, doc.locate(name_loc)[0])):
+                    hint = (f"the text after ' #' is a comment in YAML, so this label reads {r.id!r}: "
+                            "quote it, e.g. label: \"Team #2\"")
+            raise TcoError(f"candidate {r.id!r} is listed twice", **where, hint=hint)
         seen.add(r.id)
         model = catalog.models.get(r.model)
         if model is not None and model.variant == "base":
