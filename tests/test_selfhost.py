@@ -19,10 +19,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tco.catalog.hardware import accelerator_params, engine_params, load_hardware
-from tco.plan.deployment import resolve
+from tco.cli import main
 from tco.engine import selfhost as sh
-from tco.engine.selfhost.cost import capital_recovery_factor, cheaper_ranges, monthly_costs
+from tco.engine.selfhost.cost import (
+    capital_recovery_factor,
+    cheaper_ranges,
+    monthly_costs,
+)
 from tco.errors import TcoError
+from tco.plan.deployment import resolve
 from tco.schema.selfhost import SelfhostSpec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -554,3 +559,51 @@ def test_cli_model_file(tmp_path, capsys):
 """, encoding="utf-8")
     out = run_json(capsys, "--model-file", str(f), "--gpu", "l40s")
     assert out["model"] == "tiny-ft" and out["fits"] and out["gpus"] == 1
+
+
+def test_rented_gpus_are_billed_in_whole_instances_and_shown() -> None:
+    # Lambda sells H100 in 8-GPU instances at $2.99/GPU-h; a month of 365/12 days is 730 h.
+    # 1 replica of 1 GPU: ceil(1/8) = 1 instance = 8 GPUs billed: 8 x 2.99 x 730 = $17,461.60
+    # 8 replicas: still 8 GPUs; 9 replicas: 16 GPUs = $34,923.20
+    cost = sh.CostInputs(mode="rent", rent_per_gpu_hour=2.99, utilization=0.8, gpus_per_instance=8)
+    parts = monthly_costs(cost, 1, 8, np.array([1.0, 8.0, 9.0]))
+    assert parts["billed_gpus"].tolist() == [8.0, 8.0, 16.0]
+    assert parts["rent"] == pytest.approx([17_461.60, 17_461.60, 34_923.20])
+    per_gpu = sh.CostInputs(mode="rent", rent_per_gpu_hour=2.99, utilization=0.8, gpus_per_instance=1)
+    assert monthly_costs(per_gpu, 1, 8, np.array([1.0]))["rent"][0] == pytest.approx(2_182.70)
+
+
+def test_selfhost_json_shows_billed_beside_used_gpus(capsys) -> None:
+    assert main(["selfhost", "llama-3.1-8b-instruct", "--gpu", "h100-sxm-80gb", "--requests-per-day", "10000",
+                 "--as-of", "2024-09-15", "-f", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    cap = out["capacity"]
+    assert cap["total_gpus"] == 1 and cap["billed_gpus"] == 8
+    assert cap["monthly_cost_usd"] == pytest.approx(17_461.60)
+    assert any("8 GPUs billed for the 1 in use (7 idle)" in w for w in out["warnings"])
+
+
+def test_without_latency_targets_the_documented_defaults_apply(capsys, catalog) -> None:
+    assert main(["selfhost", "llama-3.1-405b-instruct", "--gpu", "h100-sxm-80gb", "--gpus", "8", "--precision",
+                 "fp8", "--input-tokens", "2000", "--output-tokens", "500", "-f", "json"]) == 0
+    sized = json.loads(capsys.readouterr().out)
+    d = catalog.hardware.defaults
+    assert sized["targets"] == {"ttft_ms": d.ttft_ms.value, "tpot_ms": d.tpot_ms.value} == {"ttft_ms": 2000,
+                                                                                              "tpot_ms": 200}
+    assert sized["ttft_ms"] <= 2000 and sized["tpot_ms"] <= 200
+    assert any(w.startswith("no latency targets given: sized to meet the default targets") for w in sized["warnings"])
+    assert main(["selfhost", "llama-3.1-405b-instruct", "--gpu", "h100-sxm-80gb", "--gpus", "8", "--precision",
+                 "fp8", "--input-tokens", "2000", "--output-tokens", "500", "--no-latency-targets", "-f", "json"]) == 0
+    free = json.loads(capsys.readouterr().out)
+    assert free["targets"] == {"ttft_ms": None, "tpot_ms": None}
+    assert free["tpot_ms"] > sized["tpot_ms"]  # at the maximum throughput, latency is worse
+    assert not any("no latency targets" in w for w in free["warnings"])
+    # an 8,000-token prompt takes 1.3 s to prefill at batch 1: the 2 s default cannot hold under load, so the
+    # default TTFT becomes 2x the batch-1 TTFT (said in a warning) instead of leaving the deployment unpriced
+    assert main(["selfhost", "llama-3.1-405b-instruct", "--gpu", "h100-sxm-80gb", "--gpus", "8", "--precision",
+                 "fp8", "--input-tokens", "8000", "--output-tokens", "500", "-f", "json"]) == 0
+    long = json.loads(capsys.readouterr().out)
+    relaxed = [w for w in long["warnings"] if w.startswith("the default latency targets cannot be met even at batch 1")]
+    assert relaxed and long["slo_feasible"] and long["cost_per_mtok_output"] is not None
+    batch1 = long["best_ttft_ms"]
+    assert long["ttft_ms"] <= 2 * batch1 + 1e-6 and long["ttft_ms"] > 2000

@@ -48,6 +48,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help=f"output tokens per request (default: {DEFAULT_OUTPUT})")
     p.add_argument("--ttft-ms", type=float, help="time-to-first-token target, ms")
     p.add_argument("--tpot-ms", type=float, help="time-per-output-token target, ms")
+    p.add_argument("--no-latency-targets", action="store_true",
+                   help="size at the maximum throughput, whatever the latency (default without --ttft-ms/--tpot-ms: "
+                        "the default targets of pricing/hardware/defaults.yaml)")
     p.add_argument("--engine", default="trtllm", help="serving-engine profile (default: trtllm)")
     p.add_argument("--model-file", metavar="FILE", help="YAML file describing a custom model (same fields as the catalog)")
     price = p.add_argument_group("price (default: the GPU's default rental offer)")
@@ -97,7 +100,9 @@ def _spec(args: argparse.Namespace) -> Any:
         raise TcoError(f"--{next(iter(buy_fields)).replace('_', '-')} needs --buy")
     if args.buy:
         data["buy"] = buy_fields
-    if args.ttft_ms is not None or args.tpot_ms is not None:
+    if args.no_latency_targets and (args.ttft_ms is not None or args.tpot_ms is not None):
+        raise TcoError("--no-latency-targets contradicts --ttft-ms/--tpot-ms", hint="give targets or none")
+    if args.ttft_ms is not None or args.tpot_ms is not None or args.no_latency_targets:
         data["latency"] = {k: v for k, v in (("ttft_ms", args.ttft_ms), ("tpot_ms", args.tpot_ms)) if v is not None}
     try:
         return SelfhostSpec.model_validate(data)

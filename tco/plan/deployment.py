@@ -234,10 +234,17 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
         assumptions.append("rented capacity is provisioned for the peak, all month")
 
     lat = spec.latency
+    ttft, tpot = (lat.ttft_ms, lat.tpot_ms) if lat is not None else (None, None)
+    if lat is None:  # no targets given: size for interactive use, not at a throughput nobody can use
+        ttft, tpot = d.ttft_ms.value, d.tpot_ms.value
+        warnings.append(f"no latency targets given: sized to meet the default targets TTFT <= {ttft:g} ms and "
+                        f"TPOT <= {tpot:g} ms (MLPerf Inference's server constraints; "
+                        + ("give --ttft-ms and --tpot-ms, or --no-latency-targets for none)" if rent_label.startswith("--")
+                           else "give latency: {ttft_ms: ..., tpot_ms: ...}, or latency: {} for none)"))
     dep = Deployment(model=shape, gpu=gpu, engine=engine_params(eng), precision=spec.precision,
                      kv_precision=spec.kv_precision, gpus=spec.gpus or spec.gpus_per_node,
-                     gpus_per_node=spec.gpus_per_node, cost=cost, ttft_ms=lat.ttft_ms if lat else None,
-                     tpot_ms=lat.tpot_ms if lat else None, alternatives=alternatives)
+                     gpus_per_node=spec.gpus_per_node, cost=cost, ttft_ms=ttft, tpot_ms=tpot,
+                     default_targets=lat is None, alternatives=alternatives)
     if spec.gpus is None:
         isl = input_tokens if input_tokens is not None else DEFAULT_SHAPE[0]
         osl = output_tokens if output_tokens is not None else DEFAULT_SHAPE[1]

@@ -166,6 +166,7 @@ def describe_deployment(r: ResolvedSelfhost, isl: int, osl: int, requests_per_da
         out["capacity"] = {
             "requests_per_day": requests_per_day, "peak_to_average": peak_to_average, "days_per_month": days,
             "replicas": d["replicas"], "nodes": d["nodes"], "total_gpus": d["total_gpus"],
+            "billed_gpus": d["billed_gpus"],
             "monthly_cost_usd": d["monthly_cost_usd"], "cost_components": d["cost_components"],
             "cost_per_mtok": d["cost_per_mtok"], "average_utilization": d["average_utilization"]}
     return out

@@ -105,7 +105,14 @@ def _breakdown(c: CandidateResult, est: Estimate) -> list[str]:
             head += f"; quoted in {p['currency']}"
         head += "]"
     elif c.selfhost:
-        head += "  [self-hosted]"
+        sh = c.selfhost
+        head += "  [self-hosted"
+        if sh.get("replicas") is not None and sh.get("total_gpus") is not None:
+            head += (f"; {sh['replicas']:,.0f} replica{'s' if sh['replicas'] != 1 else ''} x {sh['gpus']:,.0f} GPU"
+                     f"{'s' if sh['gpus'] != 1 else ''} = {sh['total_gpus']:,.0f} in use")
+            if sh.get("billed_gpus") is not None:
+                head += f", {sh['billed_gpus']:,.0f} billed"
+        head += "]"
     out.append(head)
     if c.available_from:
         out.append(f"  └─ not available on {est.as_of}; first available {c.available_from}")

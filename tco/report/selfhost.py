@@ -66,8 +66,11 @@ def render_table(res: dict[str, Any]) -> str:
     cap = res.get("capacity")
     if cap and res["fits"]:
         rows.append(("volume", f"{cap['requests_per_day']:,.0f} requests/day, peak {cap['peak_to_average']:g}x average"))
+        billed = cap.get("billed_gpus")
+        gpus = (f"{_fmt(cap['total_gpus'])} GPUs in use" + (f", {_fmt(billed)} billed" if billed is not None
+                                                              and billed != cap["total_gpus"] else ""))
         rows.append(("replicas / nodes", f"{_fmt(cap['replicas'])} replica(s) on {_fmt(cap['nodes'])} node(s) "
-                                         f"({_fmt(cap['total_gpus'])} GPUs), average load {_fmt(cap['average_utilization'], '.0%')}"))
+                                         f"({gpus}), average load {_fmt(cap['average_utilization'], '.0%')}"))
         rows.append(("monthly", _fmt(cap["monthly_cost_usd"], ",.2f").join(("$", "")) if cap["monthly_cost_usd"] is not None else "unknown"))
         comps = ", ".join(f"{k} ${v:,.0f}" for k, v in cap["cost_components"].items() if v)
         if comps:

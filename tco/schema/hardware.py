@@ -234,3 +234,7 @@ class DefaultsFile(Strict):
     hosting_per_kw_month: DefaultValue
     power_load_factor: DefaultValue
     utilization: DefaultValue
+    ttft_ms: DefaultValue
+    """Time-to-first-token target (ms) used when a self-hosted candidate gives no latency targets."""
+    tpot_ms: DefaultValue
+    """Time-per-output-token target (ms) used when a self-hosted candidate gives no latency targets."""

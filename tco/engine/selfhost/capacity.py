@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from .cost import monthly_costs
-from .inputs import SECONDS_PER_MONTH, Deployment, _arr, _consts
+from .inputs import DEFAULT_TARGET_SLACK, SECONDS_PER_MONTH, Deployment, _arr, _consts
 from .memory import fit_alternatives, memory_fit
-from .throughput import max_throughput, slo_throughput
+from .throughput import max_throughput, slo_throughput, ttft_tpot
 
 
 @dataclass
@@ -27,7 +27,9 @@ class SelfhostPlan:
     nodes: np.ndarray
     """Servers of ``gpus_per_node`` GPUs that hold the replicas: ceil(replicas x gpus / gpus_per_node)."""
     total_gpus: np.ndarray
-    """replicas x gpus."""
+    """replicas x gpus: the GPUs in use."""
+    billed_gpus: np.ndarray
+    """GPUs paid for: rentals come in whole instances, purchases in whole servers (at least total_gpus)."""
     monthly_cost_usd: np.ndarray
     cost_components: dict[str, np.ndarray]
     """USD per month: capex (annuity), energy, hosting, staff, rent."""
@@ -76,7 +78,7 @@ class SelfhostPlan:
             return None if math.isnan(f) else (None if math.isinf(f) else f)
 
         out = {k: v(getattr(self, k)) for k in (
-            "fits", "gpus", "replicas", "nodes", "total_gpus", "monthly_cost_usd", "output_tokens_per_s",
+            "fits", "gpus", "replicas", "nodes", "total_gpus", "billed_gpus", "monthly_cost_usd", "output_tokens_per_s",
             "slo_output_tokens_per_s", "slo_feasible", "ttft_ms", "tpot_ms", "best_tpot_ms", "best_ttft_ms",
             "within_context", "operating_batch",
             "weights_gb", "kv_capacity_tokens", "max_concurrency", "near_memory_limit",
@@ -136,6 +138,18 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
         inv = np.arange(flat[0].size)
         gu, iu, ou = flat
     mf = _spread(memory_fit(dep, gu, iu, ou, _c=c), inv, shape)
+    if dep.default_targets:  # default targets batch 1 cannot meet are relaxed to a multiple of batch 1
+        one = ttft_tpot(dep, gu, 1.0, iu, ou, _c=c)
+        tt_u = np.maximum(tt, DEFAULT_TARGET_SLACK * one.ttft_s)
+        tp_u = np.maximum(tp_, DEFAULT_TARGET_SLACK * one.tpot_s)
+        relaxed = (tt_u > tt) | (tp_u > tp_)
+        if relaxed.any():
+            k = int(np.argmax(relaxed))
+            warnings.append(
+                f"the default latency targets cannot be met even at batch 1 (TTFT {float(one.ttft_s[k]) * 1e3:,.0f} ms, "
+                f"TPOT {float(one.tpot_s[k]) * 1e3:.1f} ms for {float(iu[k]):,.0f} input tokens): sized for TTFT <= "
+                f"{float(tt_u[k]) * 1e3:,.0f} ms and TPOT <= {float(tp_u[k]) * 1e3:.1f} ms ({DEFAULT_TARGET_SLACK:g}x batch 1)")
+        tt, tp_ = tt_u, tp_u
     thr = max_throughput(dep, gu, iu, ou, _c=c)[0][inv.reshape(-1)].reshape(shape)
     slo = _spread(slo_throughput(dep, gu, iu, ou, tt, tp_, _c=c), inv, shape)
     fits = mf.fits
@@ -184,6 +198,15 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
             f"no batch meets the latency targets (ttft {dep.ttft_ms} ms, tpot {dep.tpot_ms} ms): the best TPOT "
             f"achievable is {float(slo.best_tpot_s.reshape(-1)[idx]) * 1e3:.1f} ms and the best TTFT "
             f"{float(slo.best_ttft_s.reshape(-1)[idx]) * 1e3:.0f} ms at batch 1")
+    idle = usable & (costs["billed_gpus"] > replicas * g)
+    if dep.cost.mode == "rent" and idle.any():
+        idx = int(np.argmax(idle.reshape(-1)))
+        used = float((replicas * g).reshape(-1)[idx])
+        billed = float(costs["billed_gpus"].reshape(-1)[idx])
+        inst = int(dep.cost.gpus_per_instance)
+        warnings.append(f"the rental is sold in instances of {inst} GPUs: {billed:,.0f} GPUs billed for the "
+                        f"{used:,.0f} in use ({billed - used:,.0f} idle); a rental sold per GPU, or more volume on "
+                        "the same instance, costs less per request")
     if (fits & mf.near_memory_limit).any():
         idx = int(np.argmax((fits & mf.near_memory_limit).reshape(-1)))
         warnings.append(
@@ -191,8 +214,9 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
             f"and runtime, room for {int(mf.max_concurrency.reshape(-1)[idx])} concurrent sequences")
 
     return SelfhostPlan(
-        fits=fits, gpus=g.copy(), replicas=replicas, nodes=nodes, total_gpus=replicas * g, monthly_cost_usd=monthly,
-        cost_components={k: v for k, v in costs.items() if k not in ("total", "unit_per_month")},
+        fits=fits, gpus=g.copy(), replicas=replicas, nodes=nodes, total_gpus=replicas * g,
+        billed_gpus=costs["billed_gpus"], monthly_cost_usd=monthly,
+        cost_components={k: v for k, v in costs.items() if k not in ("total", "unit_per_month", "billed_gpus")},
         output_tokens_per_s=np.where(fits, thr, 0.0), slo_output_tokens_per_s=slo.output_tokens_per_s,
         slo_feasible=slo.feasible & fits, ttft_ms=np.where(usable, slo.ttft_s * 1e3, np.nan),
         tpot_ms=np.where(usable, slo.tpot_s * 1e3, np.nan), best_tpot_ms=np.where(fits, slo.best_tpot_s * 1e3, np.nan),

@@ -50,8 +50,13 @@ def monthly_costs(cost: CostInputs, gpus_per_unit: Any, gpus_per_node: int, unit
                   seconds_per_month: float = SECONDS_PER_MONTH) -> dict[str, np.ndarray]:
     """Monthly cost components (USD) of ``units`` deployment units of ``gpus_per_unit`` GPUs.
 
-    Keys: capex, energy, hosting, rent, staff, total, and unit_per_month (one unit without
-    staff, the marginal cost used for break-even). NaN units give NaN costs."""
+    Keys: capex, energy, hosting, rent, staff, total, unit_per_month (one unit without
+    staff, the marginal cost used for break-even) and billed_gpus (GPUs paid for: rented
+    in whole instances, or bought in whole servers; replicas share them). NaN units give
+    NaN costs.
+
+    One 1-GPU replica on a rental sold as 8-GPU instances: billed_gpus = ceil(1 x 1 / 8) x 8 = 8;
+    five such replicas still 8, the ninth 16."""
     g = np.asarray(gpus_per_unit, dtype=np.float64)
     u = np.asarray(units, dtype=np.float64)
     hours = seconds_per_month / 3600.0
@@ -64,6 +69,7 @@ def monthly_costs(cost: CostInputs, gpus_per_unit: Any, gpus_per_node: int, unit
         rent = billed * rate * hours
         unit = g * rate * hours + zero
         parts = {"capex": zero + 0.0, "energy": zero + 0.0, "hosting": zero + 0.0, "rent": rent}
+        billed_gpus = billed + zero
     else:
         per_server = server_monthly_cost(cost, seconds_per_month)
         with np.errstate(invalid="ignore"):
@@ -71,12 +77,14 @@ def monthly_costs(cost: CostInputs, gpus_per_unit: Any, gpus_per_node: int, unit
         parts = {k: servers * v for k, v in per_server.items()}
         parts["rent"] = zero + 0.0
         unit = g / gpus_per_node * sum(per_server.values()) + zero
+        billed_gpus = servers * gpus_per_node + zero
     staff = np.where(np.isnan(u), np.nan, cost.staff_per_month or 0.0) + zero
     parts["staff"] = staff
     total = parts["capex"] + parts["energy"] + parts["hosting"] + parts["rent"] + staff
     parts = {k: np.where(np.isnan(u), np.nan, v) for k, v in parts.items()}
     parts["total"] = np.where(np.isnan(u), np.nan, total)
     parts["unit_per_month"] = unit
+    parts["billed_gpus"] = np.where(np.isnan(u), np.nan, billed_gpus)
     return parts
 
 

@@ -24,6 +24,9 @@ PRECISIONS = ("bf16", "fp8", "int8", "int4")
 
 GB = 1e9
 
+DEFAULT_TARGET_SLACK = 2.0
+"""Default latency targets batch 1 cannot meet become this multiple of the batch-1 latency."""
+
 
 # ---------------------------------------------------------------------------------------
 # inputs: small frozen dataclasses of plain numbers
@@ -215,6 +218,10 @@ class Deployment:
     ttft_ms: float | None = None
     """Latency targets (None = no target)."""
     tpot_ms: float | None = None
+    default_targets: bool = False
+    """The targets are the documented defaults, not the user's: where even batch 1 cannot meet
+    them (a long prompt takes seconds to prefill), they are relaxed to :data:`DEFAULT_TARGET_SLACK`
+    times what batch 1 achieves, with a warning, instead of leaving the deployment unpriced."""
     alternatives: tuple[Accelerator, ...] = ()
     """Other accelerators to suggest when the model does not fit."""
     act_bytes: float = 2.0

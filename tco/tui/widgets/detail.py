@@ -288,7 +288,7 @@ def selfhost_detail(c: CandidateResult, currency: str, targets: tuple[float | No
     # deployment
     dep = []
     for key, label in (("precision", "precision"), ("gpus", "GPUs per replica"), ("replicas", "replicas"),
-                       ("total_gpus", "GPUs in all"), ("nodes", "nodes"), ("gpus_per_node", "GPUs per node"),
+                       ("total_gpus", "GPUs in use"), ("billed_gpus", "GPUs billed"), ("nodes", "nodes"), ("gpus_per_node", "GPUs per node"),
                        ("engine", "engine")):
         v = sh.get(key)
         if v is not None:
