@@ -104,7 +104,7 @@ def test_case_b_405b_is_cheaper_on_three_ranges(catalog) -> None:
                            [pytest.approx(3 * start, abs=0.01), None]]
     assert b["ranges_total"] == 3
     assert b["note"] == ("cheaper between 65,609 and 88,195, between 131,218 and 176,390, "
-                         "and from 196,827 requests/day on")
+                         "and at 196,827 or more requests/day")
     # at 100,000/day the API is cheaper: $34,923.20 (two nodes) vs $26,614.58
     assert b["cheaper_at_current_volume"] is False
     assert b["selfhost_monthly_cost"] == pytest.approx(2 * node, abs=0.01)
@@ -138,7 +138,7 @@ def test_case_a_whole_instance_is_billed(catalog, as_of: str) -> None:
         assert sh.monthly_cost == pytest.approx(17_461.60, abs=0.005)
         assert est.candidate("openai/gpt-4o").monthly_cost == pytest.approx(4_562.50, abs=0.005)
         assert b["requests_per_day"] == pytest.approx(38_272.0, abs=0.01)
-        assert b["note"] == "cheaper from 38,272 requests/day on"
+        assert b["note"] == "cheaper at 38,272 or more requests/day"
     else:  # GPT-4o moved to the 2024-08-06 prices ($2.50 / $10) and Lambda to $3.29
         assert b["requests_per_day"] == pytest.approx(8 * 3.29 * 730 / (0.00875 * 365 / 12), abs=0.01)  # 72,192
     assert_flips_at_boundaries(sc, catalog, b)
@@ -150,7 +150,7 @@ def test_never_cheaper_and_unknown_cost_notes(catalog) -> None:
     est = estimate(sc, catalog)
     b = pair(est, NODE_405B, "openai/gpt-4o-mini")
     assert b["requests_per_day"] is None and b["requests_per_month"] is None and b["ranges"] == []
-    assert b["note"] == "never cheaper up to 1e9 requests/day"
+    assert b["note"] == "never cheaper: the API is cheaper at every volume up to 1 billion requests/day"
     assert b["cheaper_at_current_volume"] is False
     text = CASE_A.format(as_of="2024-09-15").replace("precision: fp8", "precision: bf16, gpus: 1")
     (u,) = estimate(parse_scenario(text, "u.yaml", catalog), catalog).breakeven  # 70B BF16 on one GPU: no fit
@@ -161,8 +161,8 @@ def test_breakeven_command_prints_ranges(capsys) -> None:
     assert main(["breakeven", str(EXAMPLE)]) == 0
     out = capsys.readouterr().out
     assert (f"{NODE_405B} vs openai/gpt-4o-2024-08-06: cheaper between 65,609 and 88,195, between 131,218 and "
-            "176,390, and from 196,827 requests/day on") in out
-    assert "65,609 - 88,195 requests/day" in out and "196,827 - and beyond requests/day" in out
+            "176,390, and at 196,827 or more requests/day") in out
+    assert "65,609 to 88,195 requests/day" in out and "196,827 requests/day or more" in out
     assert "at the current volume: API cheaper" in out
     assert main(["breakeven", str(EXAMPLE), "-f", "json"]) == 0
     d = json.loads(capsys.readouterr().out)
@@ -172,3 +172,24 @@ def test_breakeven_command_prints_ranges(capsys) -> None:
             assert k in b
         assert isinstance(b["note"], str) and b["note"]
         assert b["requests_per_day"] is None or math.isfinite(b["requests_per_day"])
+
+
+def test_breakeven_speaks_the_scenario_s_volume_unit(capsys, tmp_path) -> None:
+    """A scenario written per month gets its break-even volumes per month: 38,272 requests/day
+    x 365/12 days = 1,164,107 requests/month; the note and the listed ranges use the same numbers."""
+    from tco.cli import main
+
+    text = (ROOT / "scenarios" / "open-vs-closed-405b.yaml").read_text().replace(
+        "requests_per_day: 100000", "requests_per_month: 3000000")
+    path = tmp_path / "per-month.yaml"
+    path.write_text(text)
+    assert main(["breakeven", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "current volume: 3,000,000 requests/month" in out
+    assert "vs openai/gpt-4o: cheaper at 1,164,107 or more requests/month" in out
+    assert "requests/day" not in out
+    assert main(["breakeven", str(path), "-f", "json"]) == 0
+    pair = next(b for b in json.loads(capsys.readouterr().out)["breakeven"] if b["api"] == "openai/gpt-4o-2024-08-06")
+    assert pair["volume_unit"] == "requests/month"
+    listed = [f"{a:,.0f}" for a, _ in pair["volume_ranges"]]
+    assert all(x in pair["note"] for x in listed)

@@ -47,6 +47,22 @@ def currency(text: str) -> str:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+def add_wide(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--wide", action="store_true",
+                   help="show every column, however wide (default: tables fit the terminal; output that is not "
+                        "a terminal is never cut)")
+
+
+def table_width(args: argparse.Namespace) -> int | None:
+    """Display columns tables must fit: the terminal's, unless ``--wide`` or the output is a
+    file or a pipe (None: no limit, nothing is ever cut there)."""
+    import shutil
+
+    if getattr(args, "wide", False) or getattr(args, "out", None) not in (None, "-") or not sys.stdout.isatty():
+        return None
+    return max(shutil.get_terminal_size((100, 24)).columns, 40)
+
+
 def write_output(text: str, out: str | None) -> None:
     """Write to stdout (no ``--out``, or ``--out -``), or atomically to a file."""
     if out is None or out == "-":

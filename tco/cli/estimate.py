@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .args import CATALOG_ARG, currency, iso_date, write_output
+from .args import CATALOG_ARG, add_wide, currency, iso_date, table_width, write_output
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -20,6 +20,7 @@ def add_parser(sub: Any) -> None:
     e.add_argument("--out", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     e.add_argument("--strict", action="store_true",
                    help="an offer that did not exist yet on the as-of date is an error (default: a warning)")
+    add_wide(e)
     e.add_argument("--catalog", **CATALOG_ARG)
     e.set_defaults(func=run)
 
@@ -36,5 +37,5 @@ def run(args: argparse.Namespace) -> int:
         args.file = str(default_scenario_path())
         print(f"tco: no scenario given; estimating the built-in example {args.file}", file=sys.stderr)
     est = estimate_file(args.file, catalog, as_of=args.as_of, currency=args.currency, strict=args.strict)
-    write_output(render(est, args.format), args.out)
+    write_output(render(est, args.format, width=table_width(args)), args.out)
     return 0

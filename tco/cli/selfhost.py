@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from datetime import date
 from typing import Any
 
 from .args import CATALOG_ARG, iso_date
@@ -64,7 +65,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     price.add_argument("--utilization", type=float, help="share of SLO throughput planned at peak (default: catalog)")
     price.add_argument("--as-of", type=iso_date,
                        help="date YYYY-MM-DD: rental price in force, and the model must be released by then "
-                            "(default: the latest price, no date check)")
+                            "(default: today, as in scenarios without as_of)")
     vol = p.add_argument_group("capacity planning (optional)")
     vol.add_argument("--requests-per-day", type=float, help="average volume: adds replicas, nodes and monthly cost")
     vol.add_argument("--peak-to-average", type=float,
@@ -147,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
                        hint="default 365/12 = 30.42")
     spec = _spec(args)
     cat = load_catalog(args.catalog)
-    r = resolve(spec, cat, input_tokens=args.input_tokens, output_tokens=args.output_tokens, as_of=args.as_of,
+    r = resolve(spec, cat, input_tokens=args.input_tokens, output_tokens=args.output_tokens, as_of=args.as_of or date.today(),
                 rent_label="--rent-per-gpu-hour")
     window = r.model.context_window
     if window and args.input_tokens + args.output_tokens > window:

@@ -26,23 +26,37 @@ def _vol(v: float) -> str:
 
 
 def _up_to(hi: float) -> str:
-    e = math.log10(hi)
-    return f"1e{e:.0f}" if e == int(e) else f"{hi:,.0f}"
+    """A search bound in words: 1e9 -> '1 billion', 2.5e9 -> '2,500,000,000'."""
+    for value, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if hi >= value and (hi / value).is_integer():
+            return f"{hi / value:,.0f} {word}"
+    return f"{hi:,.0f}"
 
 
-def breakeven_note(ranges: list[list[float | None]], total: int, hi: float) -> str:
-    """The ranges in words: 'cheaper between 65,609 and 88,247 requests/day',
-    'cheaper from 38,272 requests/day on', 'never cheaper up to 1e9 requests/day'."""
+def breakeven_note(ranges: list[list[float | None]], total: int, hi: float, unit: str = "requests/day",
+                   scale: float = 1.0) -> str:
+    """The ranges in words, in the scenario's own volume unit (``scale`` turns requests/day
+    into it): 'cheaper between 65,609 and 88,247 requests/day', 'cheaper at 38,272
+    requests/day or more', 'the API is cheaper at every volume up to 1 billion requests/day'."""
     if not ranges:
-        return f"never cheaper up to {_up_to(hi)} requests/day"
-    parts = [f"between {_vol(a)} and {_vol(b)}" if b is not None else f"from {_vol(a)}" for a, b in ranges]
+        return f"never cheaper: the API is cheaper at every volume up to {_up_to(hi * scale)} {unit}"
+    parts = [f"between {_vol(a * scale)} and {_vol(b * scale)}" if b is not None else f"at {_vol(a * scale)} or more"
+             for a, b in ranges]
     if total > len(ranges):
         more = total - len(ranges)
         at = len(parts) - 1 if ranges[-1][1] is None else len(parts)
         parts.insert(at, f"{more} more range{'s' if more > 1 else ''}")
     text = parts[0] if len(parts) == 1 else (", ".join(parts[:-1]) + ("," if len(parts) > 2 else "")
                                              + " and " + parts[-1])
-    return "cheaper " + text + " requests/day" + (" on" if ranges[-1][1] is None else "")
+    return "cheaper " + text + f" {unit}"
+
+
+def volume_unit(compiled: Compiled) -> tuple[str, float]:
+    """The scenario's own volume unit and the factor from requests/day to it."""
+    w = compiled.scenario.workload
+    if w.requests_per_month is not None:
+        return "requests/month", float(w.days_per_month)
+    return "requests/day", 1.0
 
 
 def breakeven(compiled: Compiled, sweep: Any, points: WorkloadPoints, point: int = 0) -> list[dict[str, Any]]:
@@ -107,16 +121,20 @@ def breakeven(compiled: Compiled, sweep: Any, points: WorkloadPoints, point: int
             a = compiled.candidates[ai]
             api_month = float(sweep.monthly_cost[ai, point])
             shown = ranges if len(ranges) <= MAX_RANGES else ranges[:MAX_RANGES - 1] + [ranges[-1]]
+            unit, scale = volume_unit(compiled)
+            # the note and the listed ranges say the same numbers, in the scenario's own unit
+            in_unit = [[rnd(f * scale), rnd(t * scale) if t is not None else None] for f, t in shown]
+            shown = [[rnd(f), rnd(t)] for f, t in shown]
             if not math.isfinite(sh_month) and not ranges:
                 note = "no break-even: the self-hosted cost is unknown (see its warnings)"
             else:
-                note = breakeven_note(shown, len(ranges), hi)
+                note = breakeven_note(in_unit, len(ranges), hi * scale, unit)
             out.append({
                 "selfhost": s.id, "api": a.id,
                 "api_cost_per_request": float(per_request[ai]),
                 "requests_per_day": rnd(ranges[0][0]) if ranges else None,
                 "requests_per_month": rnd(ranges[0][0] * days) if ranges else None,
-                "ranges": [[rnd(f), rnd(t)] for f, t in shown],
+                "ranges": shown,
                 "ranges_total": len(ranges),
                 "cheaper_at_current_volume": bool(math.isfinite(sh_month) and sh_month < api_month),
                 "current_requests_per_day": rnd(current_rpd),
@@ -124,5 +142,7 @@ def breakeven(compiled: Compiled, sweep: Any, points: WorkloadPoints, point: int
                 "api_monthly_cost": rnd(api_month),
                 "searched_up_to_requests_per_day": hi,
                 "note": note,
+                "volume_unit": unit,
+                "volume_ranges": in_unit,
             })
     return out

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 FORMATS = ("table", "json", "csv", "markdown")
 
 
-def render(est: Estimate, fmt: str = "table") -> str:
+def render(est: Estimate, fmt: str = "table", width: int | None = None) -> str:
     """Render an estimate in one of :data:`FORMATS`."""
     if fmt == "json":
         import json
@@ -29,5 +29,5 @@ def render(est: Estimate, fmt: str = "table") -> str:
     if fmt == "markdown":
         return render_markdown(est)
     if fmt == "table":
-        return render_table(est)
+        return render_table(est, width)
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")

@@ -32,17 +32,20 @@ def breakeven_report(scenario: Scenario, catalog: Catalog, *, as_of: date | None
         return json.dumps({"schema_version": 1, "scenario": est.scenario, "as_of": est.as_of,
                            "currency": est.currency, "breakeven": est.breakeven}, indent=2) + "\n"
     w = est.workload
+    per_month = bool(est.breakeven) and est.breakeven[0].get("volume_unit") == "requests/month"
+    unit = "requests/month" if per_month else "requests/day"
+    current = w["requests_per_month"] if per_month else w["requests_per_day"]
     lines = [f"{est.scenario}: where self-hosting is cheaper (as of {est.as_of}, {w['input_tokens']:,.0f} in + "
              f"{w['output_tokens']:,.0f} out tokens/request, peak/average {w['peak_to_average']:g})",
-             f"  current volume: {w['requests_per_day']:,.0f} requests/day" if w["requests_per_day"] else "", ""]
+             f"  current volume: {current:,.0f} {unit}" if current else "", ""]
     for b in est.breakeven:
         now = "self-hosting cheaper" if b["cheaper_at_current_volume"] else "API cheaper"
         lines.append(f"  {b['selfhost']} vs {b['api']}: {b['note']}")
         lines.append(f"      API {money(b['api_cost_per_request'] * 1000, est.currency)} per 1,000 requests; "
                      f"at the current volume: {now}")
         if len(b["ranges"]) > 1 or b["ranges_total"] > len(b["ranges"]):
-            for f, t in b["ranges"]:
-                lines.append(f"      {f:>15,.0f} - " + (f"{t:,.0f}" if t is not None else "and beyond") + " requests/day")
+            for f, t in b["volume_ranges"]:
+                lines.append(f"      {f:>15,.0f} " + (f"to {t:,.0f} {unit}" if t is not None else f"{unit} or more"))
             if b["ranges_total"] > len(b["ranges"]):
                 lines.append(f"      ({b['ranges_total'] - len(b['ranges'])} more ranges not listed; -f json)")
     if not est.breakeven:

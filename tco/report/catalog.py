@@ -13,6 +13,7 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..errors import NotAvailable, TcoError, UnknownPrice, did_you_mean
+from .text import fit_table, hidden_note
 
 
 def _fmt(v: float | None) -> str:
@@ -21,12 +22,10 @@ def _fmt(v: float | None) -> str:
     return f"{v:g}"
 
 
-def _table(rows: list[dict[str, Any]], cols: list[str]) -> str:
-    widths = {c: max([len(c)] + [len(str(r.get(c, ""))) for r in rows]) for c in cols}
-    out = ["  ".join(f"{c:<{widths[c]}}" for c in cols).rstrip(),
-           "  ".join("-" * widths[c] for c in cols)]
-    out += ["  ".join(f"{str(r.get(c, '')):<{widths[c]}}" for c in cols).rstrip() for r in rows]
-    return "\n".join(out) + "\n"
+def _table(rows: list[dict[str, Any]], cols: list[str], width: int | None = None) -> str:
+    lines, hidden = fit_table([{c: str(r.get(c, "")) for c in cols} for r in rows], [(c, c, "<") for c in cols],
+                              width)
+    return "\n".join(lines + ([hidden_note(hidden)] if hidden else [])) + "\n"
 
 
 def offer_rows(cat: Catalog, as_of: date) -> list[dict[str, Any]]:
@@ -47,7 +46,8 @@ def offer_rows(cat: Catalog, as_of: date) -> list[dict[str, Any]]:
     return rows
 
 
-def list_catalog(cat: Catalog, kind: str, as_of: date, fmt: str = "table") -> str:
+def list_catalog(cat: Catalog, kind: str, as_of: date, fmt: str = "table", width: int | None = None) -> str:
+    """A kind of catalog entry as a table fitting ``width`` display columns (None: any), or JSON."""
     if kind == "offer":
         rows = offer_rows(cat, as_of)
         if fmt == "json":
@@ -57,7 +57,7 @@ def list_catalog(cat: Catalog, kind: str, as_of: date, fmt: str = "table") -> st
                  "cached/1M": "" if r["cached_per_mtok"] is None else _fmt(r["cached_per_mtok"])} for r in rows]
         head = f"Offers and the price in force on {as_of} (per 1M tokens, vendor currency)\n"
         return head + _table(disp, ["id", "model", "currency", "input/1M", "output/1M", "cached/1M", "from",
-                                    "status"])
+                                    "status"], width=width)
     if kind == "model":
         rows = [{"id": m.id, "name": m.name, "vendor": m.vendor, "open": "open" if m.open_weights else "closed",
                  "variant": m.variant, "params_b": _fmt(m.params_b) if m.params_b else "-",
@@ -70,29 +70,29 @@ def list_catalog(cat: Catalog, kind: str, as_of: date, fmt: str = "table") -> st
             return json.dumps({"models": [cat.models[r["id"]].model_dump(mode="json") for r in rows]}, indent=2,
                               ensure_ascii=False) + "\n"
         return _table(rows, ["id", "vendor", "open", "variant", "params_b", "active_b", "context", "released",
-                             "scores", "license"])
+                             "scores", "license"], width=width)
     if kind == "benchmark":
         rows = [{"id": b.id, "name": b.name, "category": b.category, "scale": f"{b.scale_min:g}-{b.scale_max:g}",
                  "models": sum(1 for (_m, bb) in cat.scores if bb == b.id), "description": b.description}
                 for b in cat.benchmarks.values()]
         if fmt == "json":
             return json.dumps({"benchmarks": rows}, indent=2) + "\n"
-        return _table(rows, ["id", "category", "scale", "models", "name"])
+        return _table(rows, ["id", "category", "scale", "models", "name"], width=width)
     if kind == "profile":
         rows = [{"id": k, "weights": ", ".join(f"{b} {w:g}" for b, w in p.weights.items()),
                  "description": p.description} for k, p in cat.profiles.items()]
         if fmt == "json":
             return json.dumps({"profiles": {k: p.model_dump() for k, p in cat.profiles.items()}}, indent=2) + "\n"
-        return _table(rows, ["id", "weights", "description"])
+        return _table(rows, ["id", "weights", "description"], width=width)
     if kind == "fx":
         rows = [{"currency": r.currency, "per_usd": f"{r.per_usd:g}", "period": r.period, "usable_from":
                  r.known_from.isoformat(), "type": r.rate_type, "default": "yes" if r.default else "no",
                  "status": r.provenance.status} for r in cat.fx_rates]
         if fmt == "json":
             return json.dumps({"rates": [r.model_dump(mode="json") for r in cat.fx_rates]}, indent=2) + "\n"
-        return _table(rows, ["currency", "per_usd", "period", "usable_from", "type", "default", "status"])
+        return _table(rows, ["currency", "per_usd", "period", "usable_from", "type", "default", "status"], width=width)
     if kind in HARDWARE_KINDS:
-        return _list_hardware(cat, kind, as_of, fmt)
+        return _list_hardware(cat, kind, as_of, fmt, width)
     raise TcoError(f"unknown kind {kind!r}", hint="known: offer, model, benchmark, profile, fx, "
                    + ", ".join(HARDWARE_KINDS))
 
@@ -115,7 +115,7 @@ def _rent_on(hw: Any, rental_id: str, as_of: date) -> tuple[Any, str]:
     return p, f"${p.usd_per_gpu_hour:g}"
 
 
-def _list_hardware(cat: Catalog, kind: str, as_of: date, fmt: str) -> str:
+def _list_hardware(cat: Catalog, kind: str, as_of: date, fmt: str, width: int | None = None) -> str:
     hw = cat.hardware
     if kind == "gpu":
         rows = hw.list_rows(as_of)
@@ -135,7 +135,7 @@ def _list_hardware(cat: Catalog, kind: str, as_of: date, fmt: str) -> str:
         foot = ("\nMore: tco catalog list --kind rental | server | engine; tco catalog show ID "
                 "(figures, sources, every rental's price history)\n")
         return head + _table(disp, ["id", "name", "memory GB", "HBM TB/s", "BF16/FP8 TFLOPS", "link GB/s", "TDP W",
-                                    "rent $/GPU-h", "rentals", "server", "calibration", "status"]) + foot
+                                    "rent $/GPU-h", "rentals", "server", "calibration", "status"], width=width) + foot
     if kind == "rental":
         rows = []
         for r in hw.rentals.values():
@@ -154,7 +154,7 @@ def _list_hardware(cat: Catalog, kind: str, as_of: date, fmt: str) -> str:
                  "prices": r["price_changes"]} for r in rows]
         return (f"Rental offers and the price in force on {as_of} (USD per GPU-hour; billed in whole instances)\n"
                 + _table(disp, ["id", "gpu", "provider", "kind", "per instance", "$/GPU-h", "from", "status",
-                                "default", "prices"]))
+                                "default", "prices"], width=width))
     if kind == "server":
         rows = [{"id": x.id, "name": x.name, "gpu": x.gpu, "gpus": x.gpus, "price_low": x.price_usd.low,
                  "price_mid": x.price_usd.mid, "price_high": x.price_usd.high, "price_year": x.price_usd.year,
@@ -167,31 +167,30 @@ def _list_hardware(cat: Catalog, kind: str, as_of: date, fmt: str) -> str:
                  "year": r["price_year"], "kW": _n(r["power_kw"]), "lifetime y": _n(r["lifetime_years"])}
                 for r in rows]
         return "Servers to buy (one node)\n" + _table(disp, ["id", "gpu", "gpus", "price USD (low / mid / high)", "year",
-                                                             "kW", "lifetime y", "status", "name"])
+                                                             "kW", "lifetime y", "status", "name"], width=width)
     rows = [{"id": e.id, "name": e.name, "calibrated_on": e.calibrated_on or "-", "status": e.provenance.status}
             for e in hw.engines.values()]
     if fmt == "json":
         return json.dumps({"engines": [e.model_dump(mode="json") for e in hw.engines.values()]}, indent=2) + "\n"
     return "Serving-engine profiles (docs/selfhost-model.md)\n" + _table(rows, ["id", "name", "status",
-                                                                                   "calibrated_on"])
+                                                                                   "calibrated_on"], width=width)
 
 
-def show(cat: Catalog, item: str, fmt: str = "table") -> str:
+def show(cat: Catalog, item: str, fmt: str = "table", width: int | None = None) -> str:
     if item in cat.offers:
-        return _show_offer(cat, item, fmt)
-    for kind, coll in (("model", cat.models), ("benchmark", cat.benchmarks), ("profile", cat.profiles)):
+        return _show_offer(cat, item, fmt, width)
+    from . import entries
+
+    for kind, coll, data_of, human in (("model", cat.models, entries.model_data, entries.show_model),
+                                       ("benchmark", cat.benchmarks, entries.benchmark_data, entries.show_benchmark),
+                                       ("profile", cat.profiles, entries.profile_data, entries.show_profile)):
         if item in coll:
-            data = coll[item].model_dump(mode="json")
-            if kind == "model":
-                data["scores"] = {b: [{"score": s.value, "source": s.source} for s in lst]
-                                  for b, lst in cat.scores_for(item).items()}
-                data["offers"] = sorted(o for o, off in cat.offers.items() if off.model == item)
             if fmt == "json":
-                return json.dumps({kind: data}, indent=2, ensure_ascii=False) + "\n"
-            return f"{kind} {item}\n" + _yamlish(data, 1)
+                return json.dumps({kind: data_of(cat, item)}, indent=2, ensure_ascii=False) + "\n"
+            return human(cat, item, width)
     hw = cat.hardware
     if item in hw.rentals:
-        return _show_rental(cat, item, fmt)
+        return _show_rental(cat, item, fmt, width)
     for kind, coll in (("gpu", hw.accelerators), ("server", hw.servers), ("engine", hw.engines)):
         if item in coll:
             data = coll[item].model_dump(mode="json")
@@ -218,7 +217,7 @@ def show(cat: Catalog, item: str, fmt: str = "table") -> str:
                    or "see `tco catalog list` (and --kind gpu, rental, server, engine)")
 
 
-def _show_rental(cat: Catalog, rid: str, fmt: str) -> str:
+def _show_rental(cat: Catalog, rid: str, fmt: str, width: int | None = None) -> str:
     hw = cat.hardware
     r = hw.rentals[rid]
     hist = []
@@ -237,7 +236,7 @@ def _show_rental(cat: Catalog, rid: str, fmt: str) -> str:
              + ("; the default rental for this GPU" if r.default else ""), ""]
     rows = [{"from": h["effective_from"], "until": h["until"] or "(current)", "$/GPU-h": f"{h['usd_per_gpu_hour']:g}",
              "$/instance-h": f"{h['usd_per_instance_hour']:g}", "status": h["status"]} for h in hist]
-    lines.append(_table(rows, ["from", "until", "$/GPU-h", "$/instance-h", "status"]).rstrip())
+    lines.append(_table(rows, ["from", "until", "$/GPU-h", "$/instance-h", "status"], width=width).rstrip())
     lines += ["", "Sources"]
     for h in hist:
         lines.append(f"  {h['effective_from']}: {h['source']} (checked {h['checked']})"
@@ -270,7 +269,7 @@ def _yamlish(v: Any, depth: int) -> str:
     return f"{pad}{v}\n"
 
 
-def _show_offer(cat: Catalog, oid: str, fmt: str) -> str:
+def _show_offer(cat: Catalog, oid: str, fmt: str, width: int | None = None) -> str:
     o = cat.offers[oid]
     hist = []
     for i, p in enumerate(o.prices):
@@ -303,7 +302,7 @@ def _show_offer(cat: Catalog, oid: str, fmt: str) -> str:
                                 for t in h["tiers"]),
              "status": h["status"]} for h in hist]
     lines.append(_table(rows, ["from", "until", "currency", "input/1M", "output/1M", "cached/1M", "tiers",
-                               "status"]).rstrip())
+                               "status"], width=width).rstrip())
     lines.append("")
     lines.append("Sources")
     for h in hist:

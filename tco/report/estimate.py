@@ -10,6 +10,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from .format import _count, _num, money, tokens, unit_price
+from .text import display_width, fit_table, hidden_note, pad, wrap_lines
 
 if TYPE_CHECKING:
     from ..plan.result import CandidateResult, Estimate
@@ -55,15 +56,11 @@ COLUMNS = [
 ]
 
 
-def _grid(rows: list[dict[str, str]], columns: list[tuple[str, str, str]]) -> list[str]:
-    widths = {k: max([len(h)] + [len(r[k]) for r in rows]) for k, h, _ in columns}
-    def line(cells: dict[str, str]) -> str:
-        parts = [f"{cells[k]:{a}{widths[k]}}" for k, _, a in columns]
-        return "  ".join(parts).rstrip()
-    out = [line({k: h for k, h, _ in columns})]
-    out.append("  ".join("-" * widths[k] for k, _, _ in columns if widths[k]).rstrip())
-    out.extend(line(r) for r in rows)
-    return out
+def _grid(rows: list[dict[str, str]], columns: list[tuple[str, str, str]], width: int | None = None) -> list[str]:
+    lines, hidden = fit_table(rows, columns, width, steps=(
+        ("drop", "per_mtok"), ("drop", "kind"), ("drop", "marks"), ("shrink", "candidate", 24), ("drop", "coverage"),
+        ("shrink", "candidate", 12)))
+    return lines + ([hidden_note(hidden)] if hidden else [])
 
 
 def _workload_lines(est: Estimate) -> list[str]:
@@ -144,20 +141,21 @@ def _breakdown(c: CandidateResult, est: Estimate) -> list[str]:
         for k, v in c.cost_breakdown.items():
             items.append((k.replace("_", " "), "", v))
     items.append(("total", "", c.monthly_cost))
-    wq = max([len(q) for _, q, _ in items] + [1])
+    wq = max([display_width(q) for _, q, _ in items] + [1])
     for i, (name, qty, val) in enumerate(items):
         branch = "└─" if i == len(items) - 1 else "├─"
-        out.append(f"  {branch} {name:<20} {qty:<{wq}}  {money(val, cur):>14}")
+        out.append(f"  {branch} {pad(name, 20)} {pad(qty, wq)}  {pad(money(val, cur), 14, '>')}")
     return out
 
 
-def render_table(est: Estimate) -> str:
+def render_table(est: Estimate, width: int | None = None) -> str:
+    """The bill-like report; the candidate table fits ``width`` display columns (None: any)."""
     cur = est.currency
     lines = [f"{est.scenario}", f"  as of {est.as_of}; amounts in {cur} per month"]
     lines += _workload_lines(est)
     lines.append(f"  quality: {_profile_text(est)}")
     lines.append("")
-    lines += _grid(summary_rows(est), COLUMNS)
+    lines += _grid(summary_rows(est), COLUMNS, width)
     lines.append("")
     ch, bv = est.cheapest, est.best_value
     if ch:
@@ -197,7 +195,7 @@ def render_table(est: Estimate) -> str:
         lines.append("Warnings")
         for who, w in warn:
             lines.append(f"  {who + ': ' if who else ''}{w}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(wrap_lines(lines, width)) + "\n"
 
 
 def breakeven_text(b: dict[str, Any]) -> str:

@@ -1,0 +1,114 @@
+"""Text layout for terminals: display width (a CJK character takes two columns), padding
+and cutting by display width, and tables that fit a width by cutting long cells and
+hiding the least important columns, with a note saying which."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+ELLIPSIS = "…"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: wide and full-width characters count 2, combining
+    marks 0."""
+    w = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        w += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return w
+
+
+def pad(text: str, width: int, align: str = "<") -> str:
+    """``text`` padded with spaces to ``width`` display columns (``<`` left, ``>`` right)."""
+    gap = max(width - display_width(text), 0)
+    return (" " * gap + text) if align == ">" else (text + " " * gap)
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` display columns, ending in an ellipsis when cut."""
+    if display_width(text) <= width:
+        return text
+    out, w = "", 0
+    for ch in text:
+        cw = display_width(ch)
+        if w + cw > width - 1:
+            break
+        out += ch
+        w += cw
+    return out + ELLIPSIS
+
+
+Column = tuple[str, str, str]
+"""(key, heading, alignment '<' or '>')."""
+
+
+Step = tuple[str, str] | tuple[str, str, int]
+"""A way to make a table narrower: ("drop", key) hides a column; ("shrink", key, floor) cuts
+its cells down to ``floor`` display columns (12 when omitted)."""
+
+
+def fit_table(rows: Sequence[dict[str, str]], columns: Sequence[Column], width: int | None = None, *,
+              steps: Sequence[Step] | None = None, gap: str = "  ") -> tuple[list[str], list[str]]:
+    """Lines of a table (heading, rule, rows) that fit ``width`` display columns (None: any).
+
+    ``steps`` are tried in order until the table fits (None: shrink every column, widest
+    first, down to 12 columns). Returns (lines, headings of the hidden columns)."""
+    cols = list(columns)
+    widths = {k: max([display_width(h)] + [display_width(str(r.get(k, ""))) for r in rows]) for k, h, _ in cols}
+    heading = {k: h for k, h, _ in cols}
+    hidden: list[str] = []
+
+    def total() -> int:
+        return sum(widths[k] for k, _, _ in cols) + len(gap) * (len(cols) - 1)
+
+    if width is not None:
+        plan: Sequence[Step] = steps if steps is not None else [("shrink", k) for k in
+                                                                 sorted(widths, key=lambda k: -widths[k])]
+        for step in plan:
+            over = total() - width
+            if over <= 0:
+                break
+            key = step[1]
+            if step[0] == "drop":
+                for c in cols:
+                    if c[0] == key:
+                        cols.remove(c)
+                        hidden.append(c[1])
+                        break
+            elif key in widths:
+                floor = max(step[2] if len(step) > 2 else 12, display_width(heading[key]))  # type: ignore[misc]
+                widths[key] = max(floor, widths[key] - over)
+
+    def line(cells: dict[str, str]) -> str:
+        return gap.join(pad(cut(str(cells.get(k, "")), widths[k]), widths[k], a) for k, _, a in cols).rstrip()
+
+    out = [line(heading), gap.join("-" * widths[k] for k, _, _ in cols if widths[k]).rstrip()]
+    out += [line(r) for r in rows]
+    return out, hidden
+
+
+def hidden_note(hidden: Sequence[str]) -> str:
+    """The line under a table that had to hide columns."""
+    return (f"({len(hidden)} column{'s' if len(hidden) > 1 else ''} hidden to fit the terminal: "
+            f"{', '.join(hidden)}; --wide shows all)")
+
+
+def wrap_lines(lines: Sequence[str], width: int | None) -> list[str]:
+    """Prose lines wrapped at ``width`` (None: unchanged), continuation lines indented four
+    columns past the line's own indent; lines that fit are left as they are."""
+    import textwrap
+
+    if width is None:
+        return list(lines)
+    out: list[str] = []
+    for line in lines:
+        if display_width(line) <= width:
+            out.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        out += textwrap.wrap(line.strip(), width=width, initial_indent=indent, subsequent_indent=indent + "    ",
+                             break_on_hyphens=False) or [line]
+    return out
