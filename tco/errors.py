@@ -5,8 +5,24 @@
 
 from __future__ import annotations
 
-
+import re
 from collections.abc import Iterable
+
+MAX_ECHO = 60
+"""Characters of a user's value a message repeats; longer values are cut (a 5,000-character
+id is not echoed whole)."""
+
+_QUOTED = re.compile(r"'([^'\n]{%d,})'" % (MAX_ECHO + 1))
+
+
+def shorten(text: str, limit: int = MAX_ECHO) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis and its full length."""
+    return text if len(text) <= limit else f"{text[:limit - 1]}… ({len(text):,} characters)"
+
+
+def _cut_quoted(text: str) -> str:
+    """Every quoted value in a message cut to :data:`MAX_ECHO` characters."""
+    return _QUOTED.sub(lambda m: f"'{m.group(1)[:MAX_ECHO - 1]}…' ({len(m.group(1)):,} characters)", text)
 
 
 class TcoError(Exception):
@@ -51,7 +67,7 @@ class TcoError(Exception):
         text = ": ".join(parts)
         if self.hint:
             text += f" ({self.hint})"
-        return text.replace("\n", " ")
+        return _cut_quoted(text.replace("\n", " "))
 
     def __str__(self) -> str:
         return self.render()

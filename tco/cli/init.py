@@ -10,7 +10,7 @@ from typing import Any
 
 def add_parser(sub: Any) -> None:
     i = sub.add_parser("init", help="write a commented scenario template")
-    i.add_argument("file", nargs="?", help="where to write it (default: stdout)")
+    i.add_argument("file", nargs="?", help="where to write it (default, or -: standard output)")
     i.add_argument("--force", action="store_true", help="overwrite an existing file")
     i.set_defaults(func=run)
 
@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from ..files import atomic_write
     from ..schema.template import SCENARIO_TEMPLATE
 
-    if args.file:
+    if args.file and args.file != "-":
         if os.path.exists(args.file) and not args.force:
             raise TcoError("file exists", file=args.file, hint="pass --force to overwrite, or pick another name")
         atomic_write(args.file, SCENARIO_TEMPLATE)

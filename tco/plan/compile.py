@@ -52,6 +52,8 @@ class Resolved:
     selfhost: Any = None
     available_from: str | None = None
     """Set when the offer did not exist yet on the as-of date."""
+    reason: str | None = None
+    """Why it has no cost, in a few words for a table cell (the warnings say it in full)."""
 
 
 @dataclass
@@ -181,6 +183,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 point = catalog.price_at(offer_id, as_of)
             except UnknownPrice as e:  # it existed, its price then is unknown: in the table, unpriced
                 r.warnings.append(f"price unknown on {as_of}: {e.message} (no cost, not ranked)")
+                r.reason = "price unknown"
                 api_rows.append(dict(_UNPRICED, discount=discount))
                 api_index.append(i)
                 resolved.append(r)
@@ -207,6 +210,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 return math.nan if v is None else v * point.factor * conv
 
             tier = point.tiers[0] if point.tiers else None
+            window, window_from = context_window(catalog, offer)
             row = {
                 "input": mt(point.input), "output": mt(point.output), "cached_input": mt(point.cached_input),
                 "tier_threshold": tier.above_input_tokens if tier else math.inf,
@@ -214,7 +218,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 "tier_output": mt(tier.output) if tier else math.nan,
                 "batch_discount": math.nan if point.batch_discount is None else point.batch_discount,
                 "discount": discount,
-                "context_window": float(offer.context_window) if offer.context_window else math.inf,
+                "context_window": float(window) if window else math.inf,
             }
             api_rows.append(row)
             api_index.append(i)
@@ -233,6 +237,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             if point.input is None or point.output is None:
                 missing = " and ".join(n for n, v in (("input", point.input), ("output", point.output)) if v is None)
                 r.warnings.append(f"{missing} price unknown for {offer_id} on {as_of}: cost cannot be computed")
+                r.reason = f"{missing} price unknown"
             if point.provenance.status != "verified":
                 r.warnings.append(f"price status {point.provenance.status} ({point.effective_from})"
                                   + (f": {point.provenance.note}" if point.provenance.note else ""))
@@ -244,10 +249,20 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             if tier and w.input_tokens > tier.above_input_tokens:
                 r.warnings.append(f"prompts of {w.input_tokens:,.0f} tokens are above {tier.above_input_tokens:,}: "
                                   "long-context prices apply to the whole request")
-            if offer.context_window and w.input_tokens + w.output_tokens > offer.context_window:
-                r.warnings.append(f"cannot serve this workload: a request of {w.input_tokens + w.output_tokens:,.0f} "
-                                  f"tokens exceeds the {offer.context_window:,}-token context window (no cost, "
-                                  "not ranked)")
+            request = w.input_tokens + w.output_tokens
+            if window and request > window:
+                r.warnings.append(f"cannot serve this workload: a request of {request:,.0f} tokens exceeds the "
+                                  f"{window:,}-token context window{window_from} (no cost, not ranked)")
+                r.reason = f"request over its {window:,}-token window"
+            elif not window and request > largest_window(catalog):
+                row["context_window"] = float(largest_window(catalog))
+                r.warnings.append(f"cannot serve this workload: a request of {request:,.0f} tokens is longer than any "
+                                  f"context window on record ({largest_window(catalog):,} tokens; this offer's is "
+                                  "unknown) (no cost, not ranked)")
+                r.reason = "request longer than any model's window"
+            elif not window and request > UNKNOWN_WINDOW_WARN:
+                r.warnings.append(f"context window unknown for {offer_id} and its model: check that requests of "
+                                  f"{request:,.0f} tokens are accepted")
         if r.id in seen:
             where = locate(scenario, ("candidates", i))
             hint = "give one of them a " + ("name:" if r.kind == "selfhost" else "label:")
@@ -281,6 +296,37 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
     norm, detail = _score_matrix(scenario, catalog, resolved, bench_ids)
     return Compiled(scenario, catalog, as_of, currency, fx, resolved, np.array(api_index, dtype=np.int64),
                     prices, weights, bench_ids, norm, detail, profile_name, warnings)
+
+
+UNKNOWN_WINDOW_WARN = 32_768
+"""Requests longer than this get a warning when neither the offer nor its model has a known
+context window."""
+
+
+def context_window(catalog: Catalog, offer: Any) -> tuple[int | None, str]:
+    """The offer's context window, else its model's (one rule for every offer), and where it
+    came from for messages ('' for the offer's own, ' of the model X' otherwise)."""
+    if offer.context_window:
+        return int(offer.context_window), ""
+    model = catalog.models.get(offer.model)
+    if model is not None and model.context_window:
+        return int(model.context_window), f" of the model {model.id} (the offer records none)"
+    return None, ""
+
+
+def largest_window(catalog: Catalog) -> int:
+    """The longest context window of any offer or model on record: a request longer than it
+    is served by no model, even one whose own window is unknown."""
+    cached = getattr(catalog, "_largest_window", None)
+    if cached is None:
+        known = [o.context_window for o in catalog.offers.values() if o.context_window]
+        known += [m.context_window for m in catalog.models.values() if m.context_window]
+        cached = max(known, default=2**31)
+        try:
+            object.__setattr__(catalog, "_largest_window", cached)
+        except AttributeError:
+            pass
+    return int(cached)
 
 
 def _check_ids(scenario: Scenario, catalog: Catalog) -> None:

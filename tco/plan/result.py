@@ -49,6 +49,8 @@ class CandidateResult:
     available_from: str | None = None
     """Set when the offer did not exist yet on the as-of date (then it has no cost)."""
     warnings: list[str] = field(default_factory=list)
+    reason: str | None = None
+    """Why it has no cost or no rank, in a few words (None when it is priced and ranked)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,6 +73,7 @@ class CandidateResult:
             "missing_benchmarks": self.missing_benchmarks,
             "selfhost": self.selfhost,
             "available_from": self.available_from,
+            "reason": self.reason,
             "warnings": self.warnings,
         }
 
@@ -121,6 +124,27 @@ class Estimate:
         raise KeyError(f"no candidate {cid!r} in this estimate; ids: {', '.join(c.id for c in self.candidates)}")
 
 
+def _reason(r: Any, sh: dict[str, Any] | None, monthly: float, ranked: bool, cov: float, min_cov: float) -> str | None:
+    """Why a candidate has no cost or no rank, in a few words for a table cell."""
+    if r.available_from:
+        return f"launches {r.available_from}"
+    if math.isnan(monthly):
+        if r.reason:
+            return r.reason
+        if sh is not None:
+            if sh.get("within_context") is False:
+                return "request over the model's window"
+            if sh.get("fits") is False:
+                return "does not fit the GPUs"
+            if sh.get("slo_feasible") is False:
+                return "latency targets unreachable"
+            return "no price on record"
+        return "cost unknown"
+    if not ranked:
+        return "too few quality scores" if cov < min_cov else "quality unknown"
+    return None
+
+
 def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Estimate:
     """Turn column ``point`` of a sweep into an :class:`Estimate` (ordered by rank)."""
     sc = compiled.scenario
@@ -158,6 +182,7 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
             breakdown = sh_breakdown
             warnings.extend(sh_warn)
         results.append(CandidateResult(
+            reason=_reason(r, sh, monthly, ranked, cov, min_cov),
             id=r.id, label=r.label, kind=r.kind, model=r.model, provider=r.provider,
             monthly_cost=monthly, cost_breakdown=breakdown,
             cost_per_mtok=float(sweep.cost_per_mtok[ci, point]), quality=q, quality_coverage=cov,

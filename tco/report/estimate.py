@@ -26,6 +26,8 @@ def _marks(c: CandidateResult) -> str:
         m.append("best value")
     if c.cheapest:
         m.append("cheapest")
+    if c.reason and not c.available_from:
+        m.append(c.reason)  # why a row says unknown or not ranked, where the reader looks
     return ", ".join(m)
 
 
@@ -206,7 +208,7 @@ def breakeven_text(b: dict[str, Any]) -> str:
 
 CSV_FIELDS = ["rank", "id", "offer", "kind", "model", "provider", "discount", "monthly_cost", "cost_per_mtok", "quality",
               "quality_coverage", "cost_per_quality_point", "cheapest", "best_value", "currency",
-              "price_effective_from", "price_status", "warnings"]
+              "price_effective_from", "price_status", "reason", "warnings"]
 
 
 def render_csv(est: Estimate) -> str:
@@ -229,6 +231,7 @@ def render_csv(est: Estimate) -> str:
             "cheapest": c.cheapest, "best_value": c.best_value, "currency": est.currency,
             "price_effective_from": c.price["effective_from"] if c.price else "",
             "price_status": c.price["status"] if c.price else "",
+            "reason": c.reason or "",
             "warnings": " | ".join(c.warnings),
         })
     return buf.getvalue()

@@ -13,19 +13,12 @@ from typing import Any, TypeVar
 
 import yaml
 
-from ..errors import TcoError, did_you_mean
+from ..errors import TcoError, did_you_mean, shorten
 from ..yamlio import Document
 from .scenario import CANDIDATE_TAGS
 
 T = TypeVar("T")
 
-MAX_ECHO = 60
-"""Characters of a user's value echoed back in a message (a 5,000-character id is cut)."""
-
-
-def shorten(text: str, limit: int = MAX_ECHO) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis and the full length."""
-    return text if len(text) <= limit else f"{text[:limit - 1]}… ({len(text):,} characters)"
 
 
 def _field(loc: tuple[Any, ...]) -> str:
@@ -164,6 +157,12 @@ def _plain_message(e: dict[str, Any]) -> str:
         return "must be a finite number (not .nan or .inf)"
     if t.startswith(("date", "datetime")):
         return "must be a date YYYY-MM-DD"
+    if isinstance(inp, str) and inp.strip().endswith("%") and t in ("less_than_equal", "greater_than_equal",
+                                                                      "greater_than"):
+        bound = ctx.get("le", ctx.get("ge", ctx.get("gt")))
+        if isinstance(bound, (int, float)):
+            word = {"less_than_equal": "at most", "greater_than_equal": "at least", "greater_than": "more than"}[t]
+            return f"must be {word} {bound * 100:g}%"
     if t in _PLAIN:
         try:
             return _PLAIN[t].format(**{k: _number(v) if isinstance(v, (int, float)) else v for k, v in ctx.items()})
