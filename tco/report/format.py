@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 
-SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£", "JPY": "¥"}
+SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£", "JPY": "JP¥", "KRW": "₩", "INR": "₹"}
+"""Currency signs for amounts; ¥ is the yuan here (the CNY story of the catalog), the yen is JP¥."""
 
 
 def money(v: float | None, cur: str, digits: int = 2) -> str:
