@@ -166,3 +166,46 @@ def test_request_longer_than_the_context_window_has_no_cost() -> None:
     p = prices(input=[1.0], output=[1.0], context_window=[128_000])
     c = api_cost(p, np.array([1.0, 1.0]), np.array([127_000.0, 128_000.0]), np.array([1000.0, 1000.0]))
     assert c.total[0, 0] == pytest.approx(0.128) and math.isnan(c.total[0, 1])
+
+
+def test_prompt_length_tiers_cliff_rule() -> None:
+    # Doubao Seed 1.6: 0.8 / 8 up to 32K, 1.2 / 16 above 32K, 2.4 / 24 above 128K (whole request, per 1M)
+    # 1,000 requests of 100K in + 1K out: 1,000 x (100,000 x 1.2 + 1,000 x 16) / 1M = 120 + 16 = 136
+    # of 200K in: 1,000 x (200,000 x 2.4 + 1,000 x 24) / 1M = 480 + 24 = 504; of 10K: 8 + 8 = 16
+    p = ApiPrices(input=np.array([0.8]), output=np.array([8.0]), cached_input=np.array([NAN]),
+                  tier_threshold=np.array([[32_000.0, 128_000.0]]), tier_input=np.array([[1.2, 2.4]]),
+                  tier_output=np.array([[16.0, 24.0]]), batch_discount=np.array([NAN]), discount=np.array([0.0]),
+                  context_window=np.array([INF]))
+    c = api_cost(p, np.full(3, 1000.0), np.array([10_000.0, 100_000.0, 200_000.0]), np.full(3, 1000.0))
+    assert c.total[0].tolist() == pytest.approx([16.0, 136.0, 504.0])
+    assert c.long_context[0].tolist() == [False, True, True]
+
+
+def test_offpeak_cache_write_batch_and_fees() -> None:
+    # DeepSeek 2025 in USD: 0.27 in / 1.10 out, off-peak 0.135 / 0.55, window 16:30-00:30 = 1/3 of the day.
+    # 3,000 requests of 1,000 in + 1,000 out: list 3,000 x (0.27 + 1.10) / 1,000 = 4.11;
+    # off-peak third pays half: savings 4.11 x 1/3 x 0.5 = 0.685 -> total 3.425
+    ds = prices(input=[0.27], output=[1.10], offpeak_input=[0.135], offpeak_output=[0.55], offpeak_share=[1 / 3])
+    c = api_cost(ds, one(3000), one(1000), one(1000))
+    assert c.offpeak_savings[0, 0] == pytest.approx(0.685) and c.total[0, 0] == pytest.approx(3.425)
+    # Claude Sonnet 4: 3 in, 15 out, cache read 0.30, cache write 3.75; 1,000 requests of 10,000 in (half read
+    # from the cache, a fifth written) + 500 out: input 3,000 x 3 = 9.0, read 5,000 x 0.30 = 1.5,
+    # write 2,000 x 3.75 = 7.5, output 500 x 15 = 7.5 -> per 1M x 1,000 requests = 9.0 + 1.5 + 7.5 + 7.5 = 25.5
+    cl = prices(input=[3.0], output=[15.0], cached_input=[0.30], cache_write=[3.75])
+    c = api_cost(cl, one(1000), one(10_000), one(500), cached_share=0.5, cache_write_share=0.2)
+    assert (c.input[0, 0], c.cached_input[0, 0], c.cache_write[0, 0], c.output[0, 0]) == pytest.approx((9.0, 1.5, 7.5, 7.5))
+    assert c.total[0, 0] == pytest.approx(25.5)
+    # half the requests through the batch API at 50 % off: savings 25.5 x 0.5 x 0.5 = 6.375 -> 19.125
+    cb = prices(input=[3.0], output=[15.0], cached_input=[0.30], cache_write=[3.75], batch_discount=[0.5])
+    c = api_cost(cb, one(1000), one(10_000), one(500), cached_share=0.5, cache_write_share=0.2, batch_share=0.5)
+    assert c.batch_savings[0, 0] == pytest.approx(6.375) and c.total[0, 0] == pytest.approx(19.125)
+    # explicit batch prices (input 1.0, output 5.0 instead of 3 / 15) win over the discount: the batch half pays
+    # a third: savings 25.5 x 0.5 x (1 - 1/3) = 8.5
+    ce = prices(input=[3.0], output=[15.0], cached_input=[0.30], cache_write=[3.75], batch_discount=[0.5],
+                batch_input=[1.0], batch_output=[5.0])
+    c = api_cost(ce, one(1000), one(10_000), one(500), cached_share=0.5, cache_write_share=0.2, batch_share=0.5)
+    assert c.batch_savings[0, 0] == pytest.approx(8.5)
+    # a fee of $0.005 per request (5 per 1,000): 1,000 requests add 5.0
+    cf = prices(input=[1.0], output=[1.0], per_request=[0.005])
+    c = api_cost(cf, one(1000), one(1000), one(1000))
+    assert c.request_fees[0, 0] == pytest.approx(5.0) and c.total[0, 0] == pytest.approx(2.0 + 5.0)

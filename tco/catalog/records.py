@@ -17,6 +17,7 @@ from typing import Any
 EXTRAS: dict[str, tuple[str, ...]] = {
     "PricePoint": ("factor",),
     "FxRate": ("known_from",),
+    "OffPeak": ("week_share",),
     "Workload": ("monthly_requests",),
 }
 """Computed properties materialized as attributes when a model is frozen."""

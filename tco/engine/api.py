@@ -1,29 +1,46 @@
 """API (pay-per-token) cost over candidates x workload points.
 
-Prices are per 1M tokens, already converted to the report currency; unknown prices are
-NaN, so an unknown price yields a NaN cost (reported as unknown), never a silent 0.
+Prices are per 1M tokens (fees per 1,000 requests), already converted to the report
+currency; unknown prices are NaN, so an unknown price yields a NaN cost (reported as
+unknown), never a silent 0.
+
+One request of ``i`` input and ``o`` output tokens, of which the shares ``c`` hit the prompt
+cache and ``w`` are written to it, costs at one set of prices::
+
+    i x (1 - c - w) x p_in + i x c x p_cached + i x w x p_write + o x p_out    (per 1M)
+      + p_request                                                            (per 1,000)
+
+where the prices are those of the prompt-length tier the request falls in (the whole request
+at the tier's prices: the "cliff" rule). A share ``s`` of requests made off-peak pays the
+off-peak prices, a share ``b`` sent through the batch API pays the batch prices (off-peak
+discounts do not stack on batch ones), and a negotiated discount applies to what is left.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 MTOK = 1_000_000.0
 
+PRICE_KINDS = ("input", "output", "cached_input", "cache_write")
+"""Per-token prices that tiers, off-peak and batch prices have their own value of."""
+
 
 @dataclass(frozen=True)
 class ApiPrices:
-    """Compiled price arrays, shape (C,) each, per 1M tokens in the report currency."""
+    """Compiled price arrays per candidate (C,) and per prompt-length tier (C, T), per 1M
+    tokens in the report currency. NaN = unknown, except where a fallback is documented."""
 
     input: np.ndarray
     output: np.ndarray
     cached_input: np.ndarray
     """NaN where the vendor has no cached price: cached tokens are billed as input."""
     tier_threshold: np.ndarray
-    """Prompt length above which the whole request is billed at the tier prices; inf = no tier."""
+    """(C, T): prompt length above which the whole request is billed at tier t; inf = no tier."""
     tier_input: np.ndarray
+    """(C, T) prices of each tier (NaN where unknown)."""
     tier_output: np.ndarray
     batch_discount: np.ndarray
     """Fraction off for batch requests; NaN where unknown (batch traffic then pays list price)."""
@@ -32,6 +49,39 @@ class ApiPrices:
     context_window: np.ndarray
     """Maximum prompt + output tokens per request; inf where unknown. A longer request cannot be
     served: its cost is NaN (unknown), never a price."""
+    cache_write: np.ndarray = field(default=None)  # type: ignore[assignment]
+    """NaN where not billed apart: written tokens are billed as input."""
+    tier_cached_input: np.ndarray = field(default=None)  # type: ignore[assignment]
+    """(C, T); NaN: the base cached price scaled like the tier's input price."""
+    tier_cache_write: np.ndarray = field(default=None)  # type: ignore[assignment]
+    per_request: np.ndarray = field(default=None)  # type: ignore[assignment]
+    """Fee per request (not per 1,000), 0 where none."""
+    offpeak_input: np.ndarray = field(default=None)  # type: ignore[assignment]
+    """Off-peak prices; NaN where the offer has no time-of-day price (then the normal one)."""
+    offpeak_output: np.ndarray = field(default=None)  # type: ignore[assignment]
+    offpeak_cached_input: np.ndarray = field(default=None)  # type: ignore[assignment]
+    offpeak_share: np.ndarray = field(default=None)  # type: ignore[assignment]
+    """Share of requests made off-peak per candidate (0 where there is no off-peak price)."""
+    batch_input: np.ndarray = field(default=None)  # type: ignore[assignment]
+    """Explicit batch prices where the vendor lists them; NaN: list price x (1 - batch_discount)."""
+    batch_output: np.ndarray = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        c = len(self.input)
+        nan = np.full(c, np.nan)
+        defaults = {"cache_write": nan, "per_request": np.zeros(c), "offpeak_input": nan, "offpeak_output": nan,
+                    "offpeak_cached_input": nan, "offpeak_share": np.zeros(c), "batch_input": nan,
+                    "batch_output": nan}
+        for name, value in defaults.items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, value.copy())
+        for name in ("tier_threshold", "tier_input", "tier_output"):
+            a = np.asarray(getattr(self, name), dtype=np.float64)
+            object.__setattr__(self, name, a.reshape(c, -1) if a.ndim == 1 else a)
+        t = self.tier_threshold.shape[1]
+        for name in ("tier_cached_input", "tier_cache_write"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, np.full((c, t), np.nan))
 
     @classmethod
     def from_columns(cls, **cols: object) -> ApiPrices:
@@ -40,7 +90,8 @@ class ApiPrices:
 
 @dataclass(frozen=True)
 class ApiCost:
-    """Monthly cost split, shape (C, P) each."""
+    """Monthly cost split, shape (C, P) each. ``total`` = input + cached_input + cache_write +
+    output + request_fees - offpeak_savings - batch_savings - discount_savings."""
 
     input: np.ndarray
     cached_input: np.ndarray
@@ -49,7 +100,37 @@ class ApiCost:
     discount_savings: np.ndarray
     total: np.ndarray
     long_context: np.ndarray
-    """True where the request shape falls in a long-context tier."""
+    """True where the request shape falls in a prompt-length tier."""
+    cache_write: np.ndarray
+    request_fees: np.ndarray
+    offpeak_savings: np.ndarray
+
+
+def _tier_prices(prices: ApiPrices, inp: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(p_in, p_out, p_cached, p_write, long) of the tier each request falls in, (C, P)."""
+    thr = prices.tier_threshold  # (C, T)
+    above = inp[None, None, :] > thr[:, :, None]  # (C, T, P)
+    tier = above.sum(axis=1)  # 0 = base prices, t = the t-th tier (thresholds sorted)
+    long = tier > 0
+
+    def pick(base: np.ndarray, tiers: np.ndarray) -> np.ndarray:
+        table = np.concatenate([base[:, None], tiers], axis=1)  # (C, T + 1)
+        return np.take_along_axis(table, tier, axis=1)
+
+    p_in = pick(prices.input, prices.tier_input)
+    p_out = pick(prices.output, prices.tier_output)
+    # a tier without its own cached / write price scales the base one like its input price
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(prices.input[:, None] > 0, p_in / prices.input[:, None], 1.0)
+    p_cached = pick(prices.cached_input, prices.tier_cached_input)
+    p_cached = np.where(long & np.isnan(np.take_along_axis(
+        np.concatenate([np.full((len(p_in), 1), np.nan), prices.tier_cached_input], axis=1), tier, axis=1)),
+        prices.cached_input[:, None] * ratio, p_cached)
+    p_write = pick(prices.cache_write, prices.tier_cache_write)
+    p_write = np.where(long & np.isnan(np.take_along_axis(
+        np.concatenate([np.full((len(p_in), 1), np.nan), prices.tier_cache_write], axis=1), tier, axis=1)),
+        prices.cache_write[:, None] * ratio, p_write)
+    return p_in, p_out, p_cached, p_write, long
 
 
 def api_cost(
@@ -59,71 +140,102 @@ def api_cost(
     output_tokens: np.ndarray,
     cached_share: np.ndarray | float = 0.0,
     batch_share: np.ndarray | float = 0.0,
+    cache_write_share: np.ndarray | float = 0.0,
 ) -> ApiCost:
-    """Monthly cost of every candidate at every workload point.
+    """Monthly cost of every candidate at every workload point (see the module docstring).
 
-    Workload arguments broadcast to shape (P,). Cost = requests x (uncached input x p_in +
-    cached input x p_cached + output x p_out) / 1M, then batch and negotiated discounts;
-    NaN where a request does not fit the offer's context window.
+    Workload arguments broadcast to shape (P,). NaN where a request does not fit the offer's
+    context window, or a price it needs is unknown.
     """
     rpm = np.asarray(requests_per_month, dtype=np.float64)[None, :]
-    inp = np.asarray(input_tokens, dtype=np.float64)[None, :]
+    inp = np.atleast_1d(np.asarray(input_tokens, dtype=np.float64))
     out = np.asarray(output_tokens, dtype=np.float64)[None, :]
-    cshare = np.asarray(cached_share, dtype=np.float64)
-    bshare = np.asarray(batch_share, dtype=np.float64)
-    cshare = cshare[None, :] if cshare.ndim else cshare
-    bshare = bshare[None, :] if bshare.ndim else bshare
 
-    thr = prices.tier_threshold[:, None]
-    long = inp > thr
-    p_in = np.where(long, prices.tier_input[:, None], prices.input[:, None])
-    p_out = np.where(long, prices.tier_output[:, None], prices.output[:, None])
-    p_cached = np.where(np.isnan(prices.cached_input)[:, None], p_in, prices.cached_input[:, None])
+    def row(v: np.ndarray | float) -> np.ndarray:
+        a = np.asarray(v, dtype=np.float64)
+        return a[None, :] if a.ndim else a
+
+    cshare, bshare, wshare = row(cached_share), row(batch_share), row(cache_write_share)
+    p_in, p_out, p_cached, p_write, long = _tier_prices(prices, inp)
+    inp = inp[None, :]
+    p_cached = np.where(np.isnan(p_cached), p_in, p_cached)  # no cached price: cached tokens pay input
+    p_write = np.where(np.isnan(p_write), p_in, p_write)  # no write price: written tokens pay input
 
     scale = rpm / MTOK
     cached_tok = inp * cshare
-    c_in = scale * (inp - cached_tok) * p_in
-    # no cached tokens -> no cached cost, even if the cached price is unknown
+    write_tok = inp * wshare
+    plain_tok = inp - cached_tok - write_tok
+    c_in = scale * plain_tok * p_in
+    # no cached (written) tokens -> no cached (write) cost, even if that price is unknown
     c_cached = np.where(cached_tok > 0, scale * cached_tok * p_cached, 0.0)
+    c_write = np.where(write_tok > 0, scale * write_tok * p_write, 0.0)
     c_out = scale * out * p_out
-    gross = c_in + c_cached + c_out
-    bdisc = np.nan_to_num(prices.batch_discount, nan=0.0)[:, None]
-    batch_savings = gross * bshare * bdisc
-    after_batch = gross - batch_savings
+    fees = rpm * prices.per_request[:, None] + np.zeros_like(c_in)
+    gross = c_in + c_cached + c_write + c_out + fees
+
+    # off-peak: the share made in the off-peak hours pays the off-peak prices (tiers scale them too)
+    share = prices.offpeak_share[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f_in = np.where(prices.input[:, None] > 0, prices.offpeak_input[:, None] / prices.input[:, None], np.nan)
+        f_out = np.where(prices.output[:, None] > 0, prices.offpeak_output[:, None] / prices.output[:, None], np.nan)
+        f_cached = np.where(prices.cached_input[:, None] > 0,
+                            prices.offpeak_cached_input[:, None] / prices.cached_input[:, None], f_in)
+    f_in, f_out, f_cached = (np.where(np.isnan(f), 1.0, f) for f in (f_in, f_out, f_cached))
+    offpeak_gross = c_in * f_in + c_cached * f_cached + c_write * f_in + c_out * f_out + fees
+    has_offpeak = ~np.isnan(prices.offpeak_input[:, None]) & (share > 0)
+    offpeak_savings = np.where(has_offpeak, (gross - offpeak_gross) * share, 0.0)
+    timed = gross - offpeak_savings
+
+    # batch: explicit batch prices where listed, else list prices x (1 - discount); unknown: list price
+    disc = np.nan_to_num(prices.batch_discount, nan=0.0)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        bf_in = np.where(np.isnan(prices.batch_input)[:, None], 1.0 - disc,
+                         prices.batch_input[:, None] / prices.input[:, None])
+        bf_out = np.where(np.isnan(prices.batch_output)[:, None], 1.0 - disc,
+                          prices.batch_output[:, None] / prices.output[:, None])
+    bf_in, bf_out = (np.where(np.isfinite(f), f, 1.0 - disc) for f in (bf_in, bf_out))
+    batch_gross = (c_in + c_cached + c_write) * bf_in + c_out * bf_out + fees
+    batch_savings = np.where(bshare > 0, (timed - batch_gross) * bshare, 0.0)
+    after_batch = timed - batch_savings
     discount_savings = after_batch * prices.discount[:, None]
     total = after_batch - discount_savings
     too_long = (inp + out) > prices.context_window[:, None]
+    parts = (c_in, c_cached, c_write, c_out, fees, offpeak_savings, batch_savings, discount_savings, total)
     if too_long.any():
-        c_in, c_cached, c_out, batch_savings, discount_savings, total = (
-            np.where(too_long, np.nan, a) for a in (c_in, c_cached, c_out, batch_savings, discount_savings, total))
+        parts = tuple(np.where(too_long, np.nan, a) for a in parts)
+    c_in, c_cached, c_write, c_out, fees, offpeak_savings, batch_savings, discount_savings, total = parts
     return ApiCost(c_in, c_cached, c_out, batch_savings, discount_savings, total,
-                   np.broadcast_to(long, total.shape))
+                   np.broadcast_to(long, total.shape), c_write, fees, offpeak_savings)
 
 
-def api_cost_loop(prices: ApiPrices, requests_per_month, input_tokens, output_tokens,
-                  cached_share=0.0, batch_share=0.0) -> np.ndarray:
-    """The same total as :func:`api_cost`, one point at a time in plain Python (benchmark baseline)."""
+def api_cost_loop(prices: ApiPrices, requests_per_month, input_tokens, output_tokens,  # type: ignore[no-untyped-def]
+                  cached_share=0.0, batch_share=0.0):
+    """Plain Python loop over candidates and points: the benchmark's reference (list prices,
+    one tier, no off-peak or batch prices), same results as :func:`api_cost` for such prices."""
     C = len(prices.input)
     P = len(requests_per_month)
-    out = [[0.0] * P for _ in range(C)]
-    for c in range(C):
-        for p in range(P):
-            inp = float(input_tokens[p])
-            long = inp > prices.tier_threshold[c]
-            p_in = float(prices.tier_input[c] if long else prices.input[c])
-            p_out = float(prices.tier_output[c] if long else prices.output[c])
-            p_c = float(prices.cached_input[c])
-            if p_c != p_c:
+    out = np.empty((C, P))
+    for ci in range(C):
+        for pi in range(P):
+            rpm = requests_per_month[pi]
+            inp = input_tokens[pi]
+            outp = output_tokens[pi]
+            cs = cached_share[pi] if np.ndim(cached_share) else cached_share
+            bs = batch_share[pi] if np.ndim(batch_share) else batch_share
+            long = inp > prices.tier_threshold[ci, 0]
+            p_in = prices.tier_input[ci, 0] if long else prices.input[ci]
+            p_out = prices.tier_output[ci, 0] if long else prices.output[ci]
+            p_c = prices.cached_input[ci]
+            if np.isnan(p_c):
                 p_c = p_in
-            cs = float(cached_share[p]) if np.ndim(cached_share) else float(cached_share)
-            bs = float(batch_share[p]) if np.ndim(batch_share) else float(batch_share)
+            elif long:
+                p_c = p_c * (p_in / prices.input[ci] if prices.input[ci] > 0 else 1.0)
             cached = inp * cs
-            gross = float(requests_per_month[p]) / MTOK * (
-                (inp - cached) * p_in + (cached * p_c if cached > 0 else 0.0) + float(output_tokens[p]) * p_out)
-            bd = float(prices.batch_discount[c])
-            bd = 0.0 if bd != bd else bd
-            total = gross * (1 - bs * bd) * (1 - float(prices.discount[c]))
-            if inp + float(output_tokens[p]) > float(prices.context_window[c]):
-                total = float("nan")
-            out[c][p] = total
-    return np.array(out)
+            c = rpm / MTOK * ((inp - cached) * p_in + (cached * p_c if cached > 0 else 0.0) + outp * p_out)
+            bd = 0.0 if np.isnan(prices.batch_discount[ci]) else prices.batch_discount[ci]
+            c = c * (1 - bs * bd)
+            c = c * (1 - prices.discount[ci])
+            if inp + outp > prices.context_window[ci]:
+                c = np.nan
+            out[ci, pi] = c
+    return out

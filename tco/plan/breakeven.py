@@ -10,7 +10,7 @@ import numpy as np
 
 from ..engine.api import api_cost
 from ..engine.selfhost.cost import BREAKEVEN_RANGE, cheaper_ranges
-from .evaluate import WorkloadPoints
+from .evaluate import WorkloadPoints, _point_slice
 from .selfhost import evaluate_selfhost
 
 if TYPE_CHECKING:
@@ -84,8 +84,7 @@ def breakeven(compiled: Compiled, sweep: Any, points: WorkloadPoints, point: int
     # API cost of one request per month (report currency): the API's cost is linear in the volume
     per_request = np.full(len(compiled.candidates), np.nan)
     if len(compiled.api_index):
-        unit = api_cost(compiled.prices, np.ones(1), points.input_tokens[sl], points.output_tokens[sl],
-                        points.cached_share[sl], points.batch_share[sl]).total[:, 0]
+        unit = api_cost(compiled.prices, np.ones(1), *_point_slice(points, sl)[1:]).total[:, 0]
         per_request[compiled.api_index] = unit
     apis = [ai for ai, a in enumerate(compiled.candidates)
             if a.kind == "api" and math.isfinite(float(sweep.monthly_cost[ai, point]))

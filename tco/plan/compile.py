@@ -124,9 +124,31 @@ def _as_date(value: Any) -> date | None:
     raise TcoError(f"invalid as-of date {value!r}", hint="pass a datetime.date or 'YYYY-MM-DD'")
 
 
-_UNPRICED = {"input": math.nan, "output": math.nan, "cached_input": math.nan, "tier_threshold": math.inf,
-             "tier_input": math.nan, "tier_output": math.nan, "batch_discount": math.nan,
-             "context_window": math.inf}
+_UNPRICED = {"input": math.nan, "output": math.nan, "cached_input": math.nan, "cache_write": math.nan,
+             "tiers": (), "batch_discount": math.nan, "batch_input": math.nan, "batch_output": math.nan,
+             "per_request": 0.0, "offpeak_input": math.nan, "offpeak_output": math.nan,
+             "offpeak_cached_input": math.nan, "offpeak_share": 0.0, "context_window": math.inf}
+"""An API row without a price (not launched, or unknown): every cost NaN."""
+
+
+def _price_arrays(rows: list[dict[str, Any]]) -> ApiPrices:
+    """The engine's arrays from one dict per API candidate (tiers padded to the longest list)."""
+    t = max([len(r["tiers"]) for r in rows] + [1])
+
+    def tiers(key: str, fill: float) -> np.ndarray:
+        out = np.full((len(rows), t), fill)
+        for ci, r in enumerate(rows):
+            for ti, tier in enumerate(r["tiers"]):
+                out[ci, ti] = tier[key]
+        return out
+
+    flat = ("input", "output", "cached_input", "cache_write", "batch_discount", "batch_input", "batch_output",
+            "per_request", "offpeak_input", "offpeak_output", "offpeak_cached_input", "offpeak_share", "discount",
+            "context_window")
+    return ApiPrices(**{k: np.array([r[k] for r in rows], dtype=np.float64) for k in flat},
+                     tier_threshold=tiers("above", math.inf), tier_input=tiers("input", math.nan),
+                     tier_output=tiers("output", math.nan), tier_cached_input=tiers("cached_input", math.nan),
+                     tier_cache_write=tiers("cache_write", math.nan))
 
 
 def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = None,
@@ -202,6 +224,8 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 resolved.append(r)
                 seen.add(r.id)
                 continue
+            if point.model:  # an alias serving another model from this date: quality follows it
+                r.model = point.model
             _fx(scenario, catalog, point.currency, as_of, fx, loc)
             conv = 1.0 / (1.0 if point.currency == "USD" else fx[point.currency].per_usd) * (
                 1.0 if currency == "USD" else fx[currency].per_usd)
@@ -211,12 +235,23 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
 
             tier = point.tiers[0] if point.tiers else None
             window, window_from = context_window(catalog, offer)
+            off = point.offpeak
+            w = scenario.workload
+            if off is not None:
+                off_share = w.offpeak_share if w.offpeak_share is not None else off.week_share
             row = {
                 "input": mt(point.input), "output": mt(point.output), "cached_input": mt(point.cached_input),
-                "tier_threshold": tier.above_input_tokens if tier else math.inf,
-                "tier_input": mt(tier.input) if tier else math.nan,
-                "tier_output": mt(tier.output) if tier else math.nan,
+                "cache_write": mt(point.cache_write),
+                "tiers": tuple({"above": float(t.above_input_tokens), "input": mt(t.input), "output": mt(t.output),
+                                "cached_input": mt(t.cached_input), "cache_write": mt(t.cache_write)}
+                               for t in point.tiers),
                 "batch_discount": math.nan if point.batch_discount is None else point.batch_discount,
+                "batch_input": math.nan, "batch_output": math.nan,
+                "per_request": (point.per_1k_requests * conv / 1000.0) if point.per_1k_requests is not None else 0.0,
+                "offpeak_input": mt(off.input) if off is not None else math.nan,
+                "offpeak_output": mt(off.output) if off is not None else math.nan,
+                "offpeak_cached_input": mt(off.cached_input) if off is not None else math.nan,
+                "offpeak_share": off_share if off is not None else 0.0,
                 "discount": discount,
                 "context_window": float(window) if window else math.inf,
             }
@@ -229,8 +264,20 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 "input_per_mtok": _none(row["input"]), "output_per_mtok": _none(row["output"]),
                 "cached_input_per_mtok": _none(row["cached_input"]),
                 "long_context_tier": ({"above_input_tokens": tier.above_input_tokens,
-                                       "input_per_mtok": _none(row["tier_input"]),
-                                       "output_per_mtok": _none(row["tier_output"])} if tier else None),
+                                       "input_per_mtok": _none(row["tiers"][0]["input"]),
+                                       "output_per_mtok": _none(row["tiers"][0]["output"])} if tier else None),
+                "tiers": [{"above_input_tokens": int(t["above"]), "input_per_mtok": _none(t["input"]),
+                           "output_per_mtok": _none(t["output"]), "cached_input_per_mtok": _none(t["cached_input"]),
+                           "cache_write_per_mtok": _none(t["cache_write"])} for t in row["tiers"]],
+                "cache_write_per_mtok": _none(row["cache_write"]),
+                "per_1k_requests": _none(row["per_request"] * 1000.0) if row["per_request"] else None,
+                "batch_discount": point.batch_discount,
+                "offpeak": ({"input_per_mtok": _none(row["offpeak_input"]), "output_per_mtok": _none(row["offpeak_output"]),
+                             "cached_input_per_mtok": _none(row["offpeak_cached_input"]),
+                             "windows_utc": [list(x) for x in (off.windows_utc or ())] +
+                             ([[off.start_utc, off.end_utc]] if off.start_utc else []),
+                             "weekends": off.weekends, "share": round(row["offpeak_share"], 6)} if off else None),
+                "model": point.model or offer.model,
                 "status": point.provenance.status, "source": point.provenance.source,
                 "note": point.provenance.note, "discount": discount,
             }
@@ -287,9 +334,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
     if newest is not None and (as_of - newest).days > 180:
         warnings.append(f"the catalog records price changes up to {newest}; prices on {as_of} are the last ones on "
                         "record and may be out of date (check the vendors' pages, or set an earlier as_of)")
-    cols = ["input", "output", "cached_input", "tier_threshold", "tier_input", "tier_output",
-            "batch_discount", "discount", "context_window"]
-    prices = ApiPrices.from_columns(**{c: [row[c] for row in api_rows] for c in cols})
+    prices = _price_arrays(api_rows)
 
     extra_models = {r.model for r in resolved}
     bench_ids, weights, profile_name = _profile(scenario, catalog, extra_models)

@@ -31,13 +31,16 @@ class WorkloadPoints:
     batch_share: np.ndarray
     peak_to_average: np.ndarray
     days_per_month: float
+    cache_write_share: np.ndarray | None = None
+    """Share of input tokens written to the prompt cache (None: 0 everywhere)."""
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> WorkloadPoints:
         w = scenario.workload
         a = lambda v: np.array([v], dtype=np.float64)  # noqa: E731
         return cls(a(w.monthly_requests), a(w.input_tokens), a(w.output_tokens), a(w.cached_input_share),
-                   a(w.batch_share), a(w.peak_to_average), w.days_per_month)
+                   a(w.batch_share), a(w.peak_to_average), w.days_per_month,
+                   a(getattr(w, "cache_write_share", 0.0)))
 
     def __len__(self) -> int:
         return len(self.requests_per_month)
@@ -47,7 +50,8 @@ CHUNK_CELLS = 1 << 21
 """Candidate x point cells evaluated at a time (16 MB per float64 temporary): a sweep's
 working memory stays bounded whatever its size; only its results grow with it."""
 
-COMPONENTS = ("input", "cached_input", "output", "batch_savings", "discount_savings")
+COMPONENTS = ("input", "cached_input", "cache_write", "output", "request_fees", "offpeak_savings", "batch_savings",
+              "discount_savings")
 """The parts of an API candidate's monthly cost (self-hosted candidates have NaN here)."""
 
 
@@ -57,8 +61,10 @@ def _chunks(P: int, C: int) -> list[slice]:
 
 
 def _point_slice(points: WorkloadPoints, sl: slice) -> tuple[np.ndarray, ...]:
+    write = points.cache_write_share
     return (points.requests_per_month[sl], points.input_tokens[sl], points.output_tokens[sl],
-            points.cached_share[sl], points.batch_share[sl])
+            points.cached_share[sl], points.batch_share[sl],
+            write[sl] if write is not None else np.zeros(len(points.requests_per_month[sl])))
 
 
 class Components(Mapping[str, np.ndarray]):
@@ -178,6 +184,7 @@ _POINT_BOUNDS = {
     "requests_per_day": (0.0, 1e11, False), "requests_per_month": (0.0, 3.1e12, False),
     "input_tokens": (0.0, 1e8, False), "output_tokens": (0.0, 1e7, False),
     "cached_input_share": (0.0, 1.0, True), "batch_share": (0.0, 1.0, True), "peak_to_average": (1.0, 100.0, True),
+    "cache_write_share": (0.0, 1.0, True),
 }
 """name -> (low, high, low inclusive): the scenario schema's bounds, applied to sweep arrays."""
 
@@ -196,7 +203,7 @@ def _check_points(arrays: dict[str, Any]) -> None:
 
 def workload_points(scenario: Scenario, **overrides: Any) -> WorkloadPoints:
     allowed = {"requests_per_day", "requests_per_month", "input_tokens", "output_tokens",
-               "cached_input_share", "batch_share", "peak_to_average"}
+               "cached_input_share", "batch_share", "peak_to_average", "cache_write_share"}
     unknown = set(overrides) - allowed
     if unknown:
         raise TypeError(f"unknown workload arrays: {', '.join(sorted(unknown))}")
@@ -217,6 +224,8 @@ def workload_points(scenario: Scenario, **overrides: Any) -> WorkloadPoints:
         np.atleast_1d(np.asarray(overrides.get("cached_input_share", w.cached_input_share), dtype=np.float64)),
         np.atleast_1d(np.asarray(overrides.get("batch_share", w.batch_share), dtype=np.float64)),
         np.atleast_1d(np.asarray(overrides.get("peak_to_average", w.peak_to_average), dtype=np.float64)),
+        np.atleast_1d(np.asarray(overrides.get("cache_write_share", getattr(w, "cache_write_share", 0.0)),
+                                 dtype=np.float64)),
     )
     flat = [np.ascontiguousarray(a).ravel() for a in arrays]
-    return WorkloadPoints(*flat, days_per_month=w.days_per_month)
+    return WorkloadPoints(*flat[:6], days_per_month=w.days_per_month, cache_write_share=flat[6])

@@ -133,8 +133,20 @@ def _breakdown(c: CandidateResult, est: Estimate) -> list[str]:
         items.append(("input", f"{tokens(unc_tok)} tok x {unit_price(pin, cur)}/1M", b.get("input")))
         if cached_tok:
             items.append(("cached input", f"{tokens(cached_tok)} tok x {unit_price(pc, cur)}/1M", b.get("cached_input")))
+        if b.get("cache_write"):
+            write_tok = w["input_tokens_per_month"] * (w.get("cache_write_share") or 0.0)
+            pw = p.get("cache_write_per_mtok")
+            items.append(("cache writes", f"{tokens(write_tok)} tok x {unit_price(pw if pw is not None else pin, cur)}/1M",
+                          b["cache_write"]))
         items.append(("output", f"{tokens(w['output_tokens_per_month'])} tok x {unit_price(pout, cur)}/1M",
                       b.get("output")))
+        if b.get("request_fees"):
+            items.append(("request fees", f"{p['per_1k_requests']:g} {cur} per 1,000" if p.get("per_1k_requests")
+                          else "", b["request_fees"]))
+        if b.get("offpeak_savings"):
+            off = p.get("offpeak") or {}
+            items.append(("off-peak discount", f"{off.get('share', 0):.0%} of requests off-peak",
+                          -b["offpeak_savings"]))
         if b.get("batch_savings"):
             items.append(("batch discount", "", -b["batch_savings"]))
         if b.get("discount_savings"):

@@ -21,8 +21,8 @@ UNIT_TO_MTOK = {"per_1m_tokens": 1.0, "per_1k_tokens": 1000.0}
 
 
 class ContextTier(Strict):
-    """A long-context price tier: a request whose prompt is longer than ``above_input_tokens``
-    is billed entirely at these prices (the "cliff" rule Google and Anthropic use)."""
+    """A prompt-length price tier: a request whose prompt is longer than ``above_input_tokens``
+    is billed entirely at these prices (the "cliff" rule Google, Anthropic and ByteDance use)."""
 
     above_input_tokens: int = Field(gt=0)
     """Prompt length (tokens) above which the whole request is re-priced."""
@@ -30,6 +30,79 @@ class ContextTier(Strict):
     """Input price in the point's unit and currency."""
     output: NonNeg | None = None
     """Output price in the point's unit and currency; None means unknown."""
+    cached_input: NonNeg | None = None
+    """Cache-hit input price in this tier; None: the point's cached price scaled like its input price."""
+    cache_write: NonNeg | None = None
+    """Cache-write price in this tier; None: the point's cache-write price scaled like its input price."""
+
+
+_HHMM = r"(?:[01]\d|2[0-3]):[0-5]\d"
+
+
+class OffPeak(Strict):
+    """Time-of-day prices: requests made inside the windows (UTC) pay these prices.
+
+    A window may cross midnight (``16:30-00:30``). Without ``workload.offpeak_share`` a
+    scenario assumes traffic spread evenly over the week, so the off-peak share is the
+    windows' share of the week's hours (whole days with ``weekends``)."""
+
+    input: NonNeg | None
+    """Off-peak uncached input price (point's unit and currency); None: unknown."""
+    output: NonNeg | None
+    """Off-peak output price; None: unknown."""
+    cached_input: NonNeg | None = None
+    """Off-peak cache-hit price; None: unknown (cached tokens then pay the off-peak input price)."""
+    start_utc: str | None = Field(default=None, pattern=f"^{_HHMM}$")
+    """Start of a single window (shorthand for ``windows_utc``)."""
+    end_utc: str | None = Field(default=None, pattern=f"^{_HHMM}$")
+    windows_utc: tuple[tuple[str, str], ...] = ()
+    """Off-peak windows as [start, end] UTC times of day."""
+    weekends: bool = False
+    """Saturday and Sunday (the vendor's calendar) are off-peak all day."""
+    all_day: str | None = None
+    """Other whole days the vendor treats as off-peak (public holidays), as text: not counted
+    in the default share."""
+
+    @model_validator(mode="after")
+    def _windows(self) -> OffPeak:
+        import re
+
+        if (self.start_utc is None) != (self.end_utc is None):
+            raise ValueError("give both start_utc and end_utc, or windows_utc")
+        for w in self.windows_utc:
+            if not all(re.fullmatch(_HHMM, t) for t in w):
+                raise ValueError(f"window {list(w)} must be two times HH:MM")
+        if not self.windows() and not self.weekends:
+            raise ValueError("an off-peak price needs windows (start_utc/end_utc or windows_utc) or weekends: true")
+        return self
+
+    def windows(self) -> list[tuple[str, str]]:
+        """Every window, the shorthand included."""
+        out = [tuple(w) for w in self.windows_utc]
+        if self.start_utc is not None and self.end_utc is not None:
+            out.insert(0, (self.start_utc, self.end_utc))
+        return out  # type: ignore[return-value]
+
+    @property
+    def week_share(self) -> float:
+        """Share of the week's hours that are off-peak (traffic spread evenly)."""
+        return offpeak_week_share(self.windows(), self.weekends)
+
+
+def offpeak_week_share(windows: list[tuple[str, str]] | tuple[tuple[str, str], ...], weekends: bool) -> float:
+    """Share of a week's hours inside the daily ``windows`` (HH:MM UTC, possibly crossing
+    midnight; overlaps counted once), with whole weekend days when ``weekends``.
+
+    16:30-00:30 is 8 h of 24 = 1/3; with weekends, (5 x 8 + 2 x 24) / 168 = 0.5238."""
+    minutes = [False] * 1440
+    for a, b in windows:
+        start = int(a[:2]) * 60 + int(a[3:])
+        end = int(b[:2]) * 60 + int(b[3:])
+        span = range(start, end) if end > start else list(range(start, 1440)) + list(range(0, end))
+        for m in span:
+            minutes[m] = True
+    day = sum(minutes) / 1440
+    return (5 * day + 2) / 7 if weekends else day
 
 
 class PricePoint(Strict):
@@ -47,10 +120,20 @@ class PricePoint(Strict):
     """Price of output tokens. None means unknown."""
     cached_input: NonNeg | None = None
     """Price of cache-hit input tokens, where the vendor offers caching and it is known."""
+    cache_write: NonNeg | None = None
+    """Price of input tokens written to the prompt cache, where billed apart (Anthropic's
+    5-minute write: 1.25x input); None: unknown or not billed apart (billed as input)."""
     batch_discount: Share | None = None
-    """Fraction taken off input and output prices for asynchronous batch requests (0.5 = half price)."""
+    """Fraction taken off every price for asynchronous batch requests (0.5 = half price)."""
+    per_1k_requests: NonNeg | None = None
+    """A fee per 1,000 requests on top of the token prices, where the vendor charges one."""
+    offpeak: OffPeak | None = None
+    """Time-of-day prices (DeepSeek's night discount), if any."""
     tiers: tuple[ContextTier, ...] = ()
-    """Long-context tiers, in increasing order of threshold."""
+    """Prompt-length tiers, in increasing order of threshold."""
+    model: Slug | None = None
+    """The model this price point serves, where an alias moved (``openai/gpt-4o`` served
+    gpt-4o-2024-08-06 from 2024-10-02); None: the offer's model."""
     provenance: Provenance
     """Source, checked date and status of this price point."""
 
@@ -71,6 +154,19 @@ class PricePoint(Strict):
         return None if value is None else value * self.factor
 
 
+class ImportedFrom(Strict):
+    """Where an imported offer comes from, as that catalog names it."""
+
+    catalog: str
+    """The maintained catalog, e.g. ``genai-prices``."""
+    version: str
+    """Its version the import was made from."""
+    provider: str
+    """The provider id exactly as the catalog writes it."""
+    model: str
+    """The model id exactly as the catalog writes it."""
+
+
 class Offer(Strict):
     """A priced API endpoint: one provider selling one model under one name."""
 
@@ -88,6 +184,12 @@ class Offer(Strict):
     """For a moving alias, a note of which snapshot it points to and when it moved."""
     context_window: int | None = Field(default=None, gt=0)
     """Maximum prompt plus output tokens, where known."""
+    aliases: tuple[str, ...] = ()
+    """Other API names that mean this offer (dated snapshots such as ``claude-sonnet-4-20250514``)."""
+    retired: date | None = None
+    """Last day the offer could be called, where it was shut down."""
+    imported_from: ImportedFrom | None = None
+    """For an offer generated from a maintained catalog: which one, and where in it."""
     prices: tuple[PricePoint, ...] = Field(min_length=1)
     """Price history, oldest first."""
 

@@ -46,8 +46,14 @@ class Workload(Strict):
     """Days in a billing month (default 365/12 = 30.4167)."""
     cached_input_share: Fraction = 0.0
     """Share of input tokens that hit the provider's prompt cache (billed at the cached price)."""
+    cache_write_share: Fraction = 0.0
+    """Share of input tokens written to the prompt cache (billed at the cache-write price
+    where the vendor charges one, e.g. Anthropic's 1.25x input)."""
     batch_share: Fraction = 0.0
-    """Share of requests sent through an asynchronous batch API (billed with the batch discount)."""
+    """Share of requests sent through an asynchronous batch API (billed at the batch prices)."""
+    offpeak_share: Fraction | None = None
+    """Share of requests sent in each offer's off-peak hours (for offers with time-of-day
+    prices). Default: traffic spread evenly, i.e. the off-peak windows' share of the week."""
     peak_to_average: number(ge=1, le=100) = 2.0  # type: ignore[valid-type]
     """Peak load over average load; self-hosted capacity is sized for the peak."""
 
@@ -55,6 +61,9 @@ class Workload(Strict):
     def _one_volume(self) -> Workload:
         if (self.requests_per_day is None) == (self.requests_per_month is None):
             raise ValueError("give exactly one of requests_per_day or requests_per_month")
+        if self.cached_input_share + self.cache_write_share > 1 + 1e-12:
+            raise ValueError(f"cached_input_share ({self.cached_input_share:g}) and cache_write_share "
+                             f"({self.cache_write_share:g}) are shares of the same input tokens: together at most 1")
         return self
 
     @property
