@@ -140,21 +140,9 @@ class NotAvailable(TcoError):
         self.available_from = available_from
         super().__init__(message, **kw)  # type: ignore[arg-type]
 
-    def all(self) -> list[TcoError]:
-        """This error and the independent ones found with it."""
-        return [self, *self.also]
-
-    @classmethod
-    def collect(cls, errors: list[TcoError], limit: int = 20) -> TcoError:
-        """The first of ``errors`` carrying the others (at most ``limit`` in all)."""
-        first = errors[0]
-        first.also = list(errors[1:limit])
-        first.not_listed = max(len(errors) - limit, 0)
-        return first
-
     def located(self, file: str | None = None, line: int | None = None, col: int | None = None,
                 field: str | None = None) -> TcoError:
-        err = NotAvailable(self.message, self.available_from, file=self.file or file,
+        err = type(self)(self.message, self.available_from, file=self.file or file,
                            line=self.line if self.line is not None else line,
                            col=self.col if self.col is not None else col, field=self.field or field,
                            hint=self.hint)
@@ -164,3 +152,7 @@ class NotAvailable(TcoError):
 class UnknownPrice(NotAvailable):
     """An offer that existed on the date, but whose price then is not on record
     (``available_from`` is the first recorded price's date)."""
+
+
+class Retired(NotAvailable):
+    """The offer was shut down before the as-of date (``available_from`` is the last day)."""

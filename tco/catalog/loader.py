@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import yamlio
-from ..errors import NotAvailable, TcoError, UnknownPrice, did_you_mean, lookup
+from ..errors import NotAvailable, Retired, TcoError, UnknownPrice, did_you_mean, lookup
 from .records import Record, freeze
 
 if TYPE_CHECKING:  # the pydantic schemas are imported only to validate (cold path)
@@ -47,6 +47,9 @@ class Catalog:
     """(model, benchmark) -> scores, preferred first."""
     fx_rates: tuple[FxRate, ...]
     profiles: dict[str, Profile]
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Other names of offers (vendor API names, dated snapshots; with and without the
+    provider prefix) -> offer id."""
     _hardware: Any = field(default=None, repr=False)
     fingerprint: str = ""
     """Identifies the catalog files' content (set when loaded through the cache)."""
@@ -54,7 +57,14 @@ class Catalog:
     # ---- lookups -----------------------------------------------------------------------
 
     def offer(self, offer_id: str) -> Offer:
+        """An offer by id or by one of its aliases (``claude-sonnet-4-20250514``)."""
+        if offer_id not in self.offers and offer_id in self.aliases:
+            return self.offers[self.aliases[offer_id]]
         return lookup(self.offers, offer_id, "offer", "tco catalog list")  # type: ignore[return-value]
+
+    def offer_id(self, name: str) -> str:
+        """The canonical id of an offer named by its id or an alias."""
+        return name if name in self.offers else self.aliases.get(name, name)
 
     def model(self, model_id: str) -> Model:
         return lookup(self.models, model_id, "model", "tco catalog list --kind model")  # type: ignore[return-value]
@@ -66,6 +76,9 @@ class Catalog:
     def price_at(self, offer_id: str, as_of: date) -> PricePoint:
         """The price point of an offer in force on ``as_of``."""
         offer = self.offer(offer_id)
+        if offer.retired is not None and as_of > offer.retired:
+            raise Retired(f"{offer.id} was retired on {offer.retired}: it could not be called on {as_of}",
+                          offer.retired, hint=f"use an as_of date up to {offer.retired}, or its successor")
         current = None
         for p in offer.prices:
             if p.effective_from <= as_of:
@@ -178,6 +191,27 @@ def load_catalog_dir(root: Path) -> Catalog:
             offers[o.id] = o
             offer_provider[o.id] = pf.provider
 
+    imported_dir = root / "imported"
+    imported_models = imported_dir / "models.yaml"
+    if imported_models.is_file():  # models known only from the import; a curated model of the same id wins
+        imp_file, _ = _load_file(imported_models, ModelsFile, root)
+        for m in imp_file.models:
+            models.setdefault(m.id, m)
+    for path in sorted(imported_dir.glob("*/*.yaml")) if imported_dir.is_dir() else []:
+        pf, doc = _load_file(path, ProviderFile, root)
+        for i, o in enumerate(pf.offers):
+            if o.model not in models:
+                line, col = doc.locate(("offers", i, "model"))
+                raise TcoError(f"unknown model {o.model!r}", file=doc.path, line=line, col=col,
+                               field=f"offers.{i}.model", hint="run `tco catalog update` to regenerate the import")
+            if o.id in offers:
+                offers[o.id] = merge_imported(offers[o.id], o)
+            else:
+                offers[o.id] = o
+                offer_provider[o.id] = pf.provider
+        providers.setdefault(pf.provider, pf)
+    aliases = alias_index(offers, offer_provider)
+
     scores: dict[tuple[str, str], list[Score]] = {}
     qdir = root / "quality"
     for path in sorted(qdir.glob("*.yaml")) if qdir.is_dir() else []:
@@ -224,4 +258,39 @@ def load_catalog_dir(root: Path) -> Catalog:
                 raise TcoError(f"unknown benchmark {b!r}", file=prof_doc.path, line=line, col=col,
                                field=f"profiles.{name}.weights.{b}", hint=did_you_mean(b, benchmarks))
     return Catalog(root, freeze(providers), freeze(offers), offer_provider, freeze(models), freeze(benchmarks),
-                   scores, freeze(fx_file.rates), freeze(dict(prof_file.profiles)))
+                   scores, freeze(fx_file.rates), freeze(dict(prof_file.profiles)), aliases)
+
+
+def merge_imported(curated: Offer, imported: Offer) -> Offer:
+    """One offer, one id: the curated history wins for the dates it covers and the import
+    continues it (its points after the last curated one), and the offer says where that
+    continuation comes from. Curated facts (name, model, window) stay."""
+    last = curated.prices[-1].effective_from
+    later = tuple(p for p in imported.prices if p.effective_from > last)
+    update: dict[str, Any] = {"prices": curated.prices + later, "imported_from": imported.imported_from}
+    if curated.context_window is None and imported.context_window is not None:
+        update["context_window"] = imported.context_window
+    extra = tuple(a for a in imported.aliases if a not in curated.aliases)
+    if extra:
+        update["aliases"] = curated.aliases + extra
+    return curated.model_copy(update=update)
+
+
+def alias_index(offers: dict[str, Offer], offer_provider: dict[str, str]) -> dict[str, str]:
+    """Other names -> offer id: each alias as ``provider/alias`` and bare, and each offer's
+    api_name likewise, where it names one offer only (an ambiguous bare name is left out)."""
+    out: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for oid, o in offers.items():
+        provider = offer_provider.get(oid, oid.split("/", 1)[0])
+        names = list(o.aliases) + ([o.api_name] if o.api_name else [])
+        for name in names:
+            for key in (f"{provider}/{name}", name):
+                if key in offers:
+                    continue
+                if key in out and out[key] != oid:
+                    ambiguous.add(key)
+                out.setdefault(key, oid)
+    for key in ambiguous:
+        del out[key]
+    return out

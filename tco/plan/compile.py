@@ -13,7 +13,7 @@ import numpy as np
 
 from ..engine.api import ApiPrices
 from ..engine.quality import normalize
-from ..errors import NotAvailable, TcoError, UnknownPrice, did_you_mean
+from ..errors import NotAvailable, Retired, TcoError, UnknownPrice, did_you_mean
 from .locate import candidate_kind, locate, relocate
 
 if TYPE_CHECKING:
@@ -100,6 +100,22 @@ def _fx(scenario: Scenario, catalog: Catalog, currency: str, as_of: date, fx: di
     assert rate is not None
     fx[currency] = FxUsed(currency, rate.per_usd, rate.rate_type, rate.period, rate.provenance.source, False,
                           rate.provenance.status, rate.known_from)
+
+
+STALE_AFTER_DAYS = 180
+"""A price in force whose last check is older than this before the as-of date gets a warning."""
+
+
+def stale_price(offer: Any, point: Any, as_of: date) -> str | None:
+    """A warning when the price in force on ``as_of`` is the offer's latest one and was last
+    checked long before ``as_of``: each offer by its own last check, not one catalog date."""
+    if point is not offer.prices[-1] and point != offer.prices[-1]:
+        return None  # a later change is on record: this price is known to have held until then
+    age = (as_of - point.provenance.checked).days
+    if age <= STALE_AFTER_DAYS:
+        return None
+    return (f"its price was last checked on {point.provenance.checked}, {age} days before {as_of}: it may have "
+            "changed since (check the vendor's page, run `tco catalog update`, or set an earlier as_of)")
 
 
 def catalog_price_horizon(catalog: Catalog) -> date | None:
@@ -198,11 +214,20 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 offer = catalog.offer(offer_id)
             except TcoError as e:
                 raise relocate(e, scenario, loc) from None
+            offer_id = catalog.offer_id(offer_id)  # an alias ('claude-sonnet-4-20250514') names its offer
             discount = cand.discount if kind == "api-offer" else 0.0
             label = (cand.label if kind == "api-offer" and cand.label else offer_id)
             r = Resolved(label, label, "api", offer.model, catalog.offer_provider[offer_id])
             try:
                 point = catalog.price_at(offer_id, as_of)
+            except Retired as e:  # shut down before the as-of date: in the table, unpriced
+                r.warnings.append(f"not available on {as_of}: {e.message} (no cost, not ranked)")
+                r.reason = f"retired {e.available_from}"
+                api_rows.append(dict(_UNPRICED, discount=discount))
+                api_index.append(i)
+                resolved.append(r)
+                seen.add(r.id)
+                continue
             except UnknownPrice as e:  # it existed, its price then is unknown: in the table, unpriced
                 r.warnings.append(f"price unknown on {as_of}: {e.message} (no cost, not ranked)")
                 r.reason = "price unknown"
@@ -285,6 +310,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 missing = " and ".join(n for n, v in (("input", point.input), ("output", point.output)) if v is None)
                 r.warnings.append(f"{missing} price unknown for {offer_id} on {as_of}: cost cannot be computed")
                 r.reason = f"{missing} price unknown"
+            stale = stale_price(offer, point, as_of)
+            if stale:
+                r.warnings.append(stale)
             if point.provenance.status != "verified":
                 r.warnings.append(f"price status {point.provenance.status} ({point.effective_from})"
                                   + (f": {point.provenance.note}" if point.provenance.note else ""))
@@ -330,10 +358,6 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
 
     if unavailable and len(unavailable) == len(resolved):
         raise unavailable[0]
-    newest = catalog_price_horizon(catalog)
-    if newest is not None and (as_of - newest).days > 180:
-        warnings.append(f"the catalog records price changes up to {newest}; prices on {as_of} are the last ones on "
-                        "record and may be out of date (check the vendors' pages, or set an earlier as_of)")
     prices = _price_arrays(api_rows)
 
     extra_models = {r.model for r in resolved}
