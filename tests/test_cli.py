@@ -65,8 +65,8 @@ def test_overrides_as_of_and_currency(capsys) -> None:
     assert d["as_of"] == "2024-09-01" and d["currency"] == "CNY"
     c = {x["id"]: x for x in d["candidates"]}
     assert c["deepseek/deepseek-chat"]["monthly_cost"] == 750.0
-    # gpt-4o-mini exists by then: 157.50 USD x 7.2547 (June 2024 average, the newest known on 2024-09-01)
-    assert c["openai/gpt-4o-mini"]["monthly_cost"] == pytest.approx(round(157.5 * 7.2547, 2))
+    # gpt-4o-mini exists by then: 157.50 USD x 7.1475 (August 2024 average, the newest known on 2024-09-01)
+    assert c["openai/gpt-4o-mini"]["monthly_cost"] == pytest.approx(round(157.5 * 7.1475, 2))
 
 
 def test_out_file_is_written_atomically(capsys, tmp_path) -> None:

@@ -1210,24 +1210,24 @@ def test_selfhost_added_in_the_files_block_style(tmp_path: Path, catalog: Any) -
 
 
 def test_currency_with_its_rate_writes_fx(scenario_file: Path, catalog: Any) -> None:
-    """A currency the catalog has no rate for: refused with how to give one; "EUR 0.92"
-    reports in EUR at 0.92 per USD and saves it under fx:."""
+    """A currency the catalog has no rate for (SEK): refused with how to give one; "SEK 10.5"
+    reports in SEK at 10.5 per USD and saves it under fx:."""
     seen: dict[str, Any] = {}
 
     async def steps(app: TcoApp, pilot: Any) -> None:
-        await type_into(pilot, "currency", "EUR", paste=True)
+        await type_into(pilot, "currency", "SEK", paste=True)
         seen["refused"] = app.panel.errors.get("currency", "")
-        await type_into(pilot, "currency", "EUR 0.92", paste=True)
+        await type_into(pilot, "currency", "SEK 10.5", paste=True)
         seen["monthly"] = cell(app, "openai/gpt-4o", "monthly")
         await pilot.press("ctrl+s")
         await pilot.pause()
 
     app = drive(Session.open(scenario_file, catalog), steps)
-    assert "EUR 0.92" in seen["refused"]
-    assert seen["monthly"] == "€4,140.00"  # 4,500 USD x 0.92
+    assert "'SEK'" in seen["refused"] and "after the code" in seen["refused"]
+    assert seen["monthly"] == "47,250.00 SEK"  # 4,500 USD x 10.5
     text = scenario_file.read_text()
-    assert "currency: EUR\nas_of: 2024-06-01\nfx: {EUR: 0.92}\n" in text
-    assert app.session.field_text("currency") == "EUR 0.92"
+    assert "currency: SEK\nas_of: 2024-06-01\nfx: {SEK: 10.5}\n" in text
+    assert app.session.field_text("currency") == "SEK 10.5"
 
 
 def test_model_file_is_relative_to_the_scenario(tmp_path: Path, catalog: Any, monkeypatch: Any) -> None:
