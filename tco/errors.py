@@ -108,7 +108,7 @@ class NotAvailable(TcoError):
 
     def located(self, file: str | None = None, line: int | None = None, col: int | None = None,
                 field: str | None = None) -> TcoError:
-        err = NotAvailable(self.message, self.available_from, file=self.file or file,
+        err = type(self)(self.message, self.available_from, file=self.file or file,
                            line=self.line if self.line is not None else line,
                            col=self.col if self.col is not None else col, field=self.field or field,
                            hint=self.hint)
@@ -116,5 +116,21 @@ class NotAvailable(TcoError):
 
 
 class UnknownPrice(NotAvailable):
-    """An offer that existed on the date, but whose price then is not on record
-    (``available_from`` is the first recorded price's date)."""
+    """An offer that existed on the date (or whose launch date is not on record), but whose
+    price then is not on record (``available_from`` is the first recorded price's date)."""
+
+
+PRICE_UNKNOWN = "price unknown"
+"""What every output says of an offer that existed on the date but whose price then is unknown."""
+
+
+def launch_text(available_from: object) -> str:
+    """What every output says of an offer (or model) not launched yet on the date: ``from YYYY-MM-DD``."""
+    return f"from {available_from}"
+
+
+def availability_text(err: NotAvailable) -> str:
+    """The one wording of catalog lists, estimates and the app for a lookup without a price:
+    ``price unknown`` (it existed, its price then is not on record) or ``from YYYY-MM-DD``
+    (not launched yet on the date)."""
+    return PRICE_UNKNOWN if isinstance(err, UnknownPrice) else launch_text(err.available_from)

@@ -241,7 +241,7 @@ def test_marks_cheapest_and_best_value(scenario_file: Path, catalog: Any) -> Non
     drive(Session.open(scenario_file, catalog), steps)
     assert seen["deepseek"] == "★▼"
     assert seen["gpt"] == ""
-    assert seen["claude"] == "not yet"
+    assert seen["claude"] == "from 2024-06-20"  # not launched yet on the as-of date
 
 
 # ---- adding and removing -----------------------------------------------------------------
@@ -1136,7 +1136,7 @@ def test_remove_then_undo_puts_the_entry_back(tmp_path: Path, catalog: Any) -> N
 
 
 def test_small_wording_and_drawing(tmp_path: Path, catalog: Any) -> None:
-    """F4 says "not yet" for an unlaunched offer, as the table does; a scenario's own exchange
+    """F4 says "from 2024-06-20" for an offer not launched yet, as the table does; a scenario's own exchange
     rate reads "CNY 7 per USD (scenario fx: override)"; a negotiated discount is drawn as a
     reduction (░ back from the total, a negative amount, the net total below)."""
     p = tmp_path / "fx.yaml"
@@ -1147,7 +1147,7 @@ def test_small_wording_and_drawing(tmp_path: Path, catalog: Any) -> None:
 
     async def steps(app: TcoApp, pilot: Any) -> None:
         app.table.focus()
-        for cid in ("openai/gpt-4o", "anthropic/claude-3.5-sonnet"):  # Claude 3.5 launched 2024-06-20: not yet
+        for cid in ("openai/gpt-4o", "anthropic/claude-3.5-sonnet"):  # Claude 3.5 launched 2024-06-20
             app.table.move_to(cid)
             await pilot.pause()
             await pilot.press("space")
@@ -1160,7 +1160,7 @@ def test_small_wording_and_drawing(tmp_path: Path, catalog: Any) -> None:
         seen["gpt"] = app.detail_text("openai/gpt-4o", 100).plain
 
     drive(Session.open(p, catalog), steps, size=(80, 24))
-    assert "claude-3.5-sonn" in seen["volume"] and "not yet" in seen["volume"]
+    assert "claude-" in seen["volume"] and "from 2024-06-20" in seen["volume"]
     assert "unknown" not in seen["volume"]
     assert "CNY 7 per USD (scenario fx: override)" in seen["glm"]
     discount = next(line for line in seen["gpt"].splitlines() if "negotiated discount" in line)
