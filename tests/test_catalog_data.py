@@ -320,7 +320,7 @@ def test_every_price_point_has_provenance(cat):
             pv = p.provenance
             assert pv.source.strip(), o.id
             assert pv.status in ("verified", "single-source", "unverified"), o.id
-            assert pv.checked == CHECKED, o.id
+            assert pv.checked >= CHECKED, o.id  # re-checked entries carry a later date
 
 
 def test_unknown_is_null_never_zero(cat):

@@ -34,7 +34,7 @@ def test_show_rental_with_price_history_and_sources(catalog) -> None:
     # $2.99 x 8 = $23.92 per instance-hour, in force 2024-09-01 until 2024-11-01
     row = next(ln for ln in text.splitlines() if ln.startswith("2024-09-01"))
     assert row.split() == ["2024-09-01", "2024-11-01", "2.99", "23.92", "single-source"]
-    assert "Sources" in text and "lambdalabs archive" in text
+    assert "Sources" in text and "archived lambdalabs.com pricing page" in text
     d = json.loads(show(catalog, "lambda-h100-sxm", "json"))["rental"]
     assert d["prices"][-1]["until"] is None and d["prices"][0]["usd_per_instance_hour"] == pytest.approx(27.92)
 
