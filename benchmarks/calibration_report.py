@@ -5,8 +5,8 @@
     python benchmarks/calibration_report.py --fit         # re-fit the trtllm profile (prints YAML values)
     python benchmarks/calibration_report.py --holdout     # hold-out experiments (re-fits; ~1 min)
 
-Data: tests/data/calibration_trtllm.csv (set=fit: selfhost-reference.md sections 3 and 4,
-all H100; set=holdout: the other rows of the same NVIDIA file: H200, A100, L40S, other
+Data: tests/data/calibration_trtllm.csv (set=fit: every H100 measurement of TensorRT-LLM's
+perf-overview tables, offline maximum throughput and online latency under load; set=holdout: the other rows of the same NVIDIA file: H200, A100, L40S, other
 models and shapes). Hardware and the engine profile come from pricing/hardware/.
 """
 
@@ -104,12 +104,12 @@ def report(fit_pts: list[cal.Point], hold: list[cal.Point]) -> str:
     wp, wm, wmeas, wpred = comps[worst]
     r = wp.row
     out = [
-        "### Fit set: every measurement of selfhost-reference.md sections 3 and 4",
+        "### Fit set: every H100 measurement of the TensorRT-LLM performance overview",
         "",
         STATS_HEAD,
         stats_line("**all fit points**", comps),
-        stats_line("offline max throughput (section 3)", [c for c in comps if c[0].kind == "offline"]),
-        stats_line("online TTFT / ITL / tok/s (section 4)", [c for c in comps if c[0].kind == "online"]),
+        stats_line("offline max throughput (FP8)", [c for c in comps if c[0].kind == "offline"]),
+        stats_line("online TTFT / ITL / tok/s (BF16)", [c for c in comps if c[0].kind == "online"]),
         "",
         f"Worst point: {SHORT[r['model']]} TP{r['tp']} {r['precision']} {r['isl']}/{r['osl']} "
         f"{'offline' if wp.kind == 'offline' else r['offered_qps'] + ' req/s'} {METRIC[wm]}: measured {fmt(wmeas)}, "
@@ -150,7 +150,7 @@ def holdout_experiments(fit_pts: list[cal.Point], hold: list[cal.Point], start) 
     run("H100: 8B, 70B TP1-2 + online", small, "H100: 70B TP4/TP8, 405B TP8 (offline)", large)
     off = [p for p in fit_pts if p.kind == "offline"]
     on = [p for p in fit_pts if p.kind == "online"]
-    run("H100 offline FP8 only", off, "H100 online BF16 (section 4)", on)
+    run("H100 offline FP8 only", off, "H100 online BF16", on)
     not405 = [p for p in fit_pts if p.row["model"] != "llama-3.1-405b-instruct"]
     only405 = [p for p in fit_pts if p.row["model"] == "llama-3.1-405b-instruct"]
     run("H100 without 405B", not405, "H100 405B", only405)

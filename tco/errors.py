@@ -150,8 +150,24 @@ class NotAvailable(TcoError):
 
 
 class UnknownPrice(NotAvailable):
-    """An offer that existed on the date, but whose price then is not on record
-    (``available_from`` is the first recorded price's date)."""
+    """An offer that existed on the date (or whose launch date is not on record), but whose
+    price then is not on record (``available_from`` is the first recorded price's date)."""
+
+
+PRICE_UNKNOWN = "price unknown"
+"""What every output says of an offer that existed on the date but whose price then is unknown."""
+
+
+def launch_text(available_from: object) -> str:
+    """What every output says of an offer (or model) not launched yet on the date: ``from YYYY-MM-DD``."""
+    return f"from {available_from}"
+
+
+def availability_text(err: NotAvailable) -> str:
+    """The one wording of catalog lists, estimates and the app for a lookup without a price:
+    ``price unknown`` (it existed, its price then is not on record) or ``from YYYY-MM-DD``
+    (not launched yet on the date)."""
+    return PRICE_UNKNOWN if isinstance(err, UnknownPrice) else launch_text(err.available_from)
 
 
 class Retired(NotAvailable):

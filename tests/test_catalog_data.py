@@ -320,7 +320,7 @@ def test_every_price_point_has_provenance(cat):
             pv = p.provenance
             assert pv.source.strip(), o.id
             assert pv.status in ("verified", "single-source", "unverified"), o.id
-            assert pv.checked == CHECKED, o.id
+            assert pv.checked >= CHECKED, o.id  # re-checked entries carry a later date
 
 
 def test_unknown_is_null_never_zero(cat):
@@ -452,3 +452,52 @@ def test_doubao_output_is_single_source(cat):
     p = cat.price_at("volcengine/doubao-pro-32k", date(2024, 5, 15))
     assert p.provenance.status == "single-source"
     assert "output" in p.provenance.note
+
+
+# --------------------------------------------------------------------------- exchange rates
+
+FX_CURRENCIES = {"CNY", "EUR", "GBP", "JPY", "KRW", "INR", "CAD", "AUD", "CHF"}
+
+
+def _months(first: str, last: str) -> list[str]:
+    y, m = (int(x) for x in first.split("-"))
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = y + (m == 12), m % 12 + 1
+    return out
+
+
+def test_fx_monthly_series_has_no_gap(cat):
+    """Every currency has one default monthly average for every month from 2024-01 to its
+    newest month: an estimate dated in any month uses the previous month's rate, never an
+    older one."""
+    monthly: dict[str, list[str]] = {}
+    for r in cat.fx_rates:
+        if r.kind == "monthly-average" and r.default:
+            monthly.setdefault(r.currency, []).append(r.period)
+    assert set(monthly) >= FX_CURRENCIES
+    for cur, periods in monthly.items():
+        assert len(periods) == len(set(periods)), f"{cur}: a month listed twice"
+        want = _months("2024-01", max(periods))
+        assert sorted(periods) == want, f"{cur}: missing {sorted(set(want) - set(periods))}"
+        assert max(periods) >= "2026-10", cur
+
+
+def test_fx_fed_months_complete(cat):
+    """The Fed G.5 monthly average is the default rate for every month 2024-01..2025-12 of
+    every currency (ECB-derived averages only where no Fed figure was on record)."""
+    fed = {(r.currency, r.period) for r in cat.fx_rates
+           if r.kind == "monthly-average" and r.default and r.rate_type.startswith("Fed G.5")}
+    for cur in FX_CURRENCIES:
+        missing = [m for m in _months("2024-01", "2025-12") if (cur, m) not in fed]
+        assert not missing, f"{cur}: no Fed monthly average for {missing}"
+
+
+def test_fx_may_2024_cny_rate_used_by_the_examples(cat):
+    r = cat.fx_at("CNY", date(2024, 6, 1))
+    assert (r.period, r.per_usd) == ("2024-05", 7.2327)
+    # August 2024 estimates use July's average, not June's (the gap fixed in issue 8)
+    assert cat.fx_at("CNY", date(2024, 8, 15)).period == "2024-07"
+    pboc = [r for r in cat.fx_rates if r.rate_type == "PBOC central parity"]
+    assert len(pboc) == 1 and not pboc[0].default and pboc[0].per_usd == 7.1159

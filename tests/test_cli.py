@@ -65,8 +65,8 @@ def test_overrides_as_of_and_currency(capsys) -> None:
     assert d["as_of"] == "2024-09-01" and d["currency"] == "CNY"
     c = {x["id"]: x for x in d["candidates"]}
     assert c["deepseek/deepseek-chat"]["monthly_cost"] == 750.0
-    # gpt-4o-mini exists by then: 157.50 USD x 7.2547 (June 2024 average, the newest known on 2024-09-01)
-    assert c["openai/gpt-4o-mini"]["monthly_cost"] == pytest.approx(round(157.5 * 7.2547, 2))
+    # gpt-4o-mini exists by then: 157.50 USD x 7.1475 (August 2024 average, the newest known on 2024-09-01)
+    assert c["openai/gpt-4o-mini"]["monthly_cost"] == pytest.approx(round(157.5 * 7.1475, 2))
 
 
 def test_out_file_is_written_atomically(capsys, tmp_path) -> None:
@@ -94,9 +94,9 @@ def test_init_writes_a_template_that_estimates(capsys, tmp_path) -> None:
 def test_validate(capsys) -> None:
     rc, out, err = run(capsys, "validate", EXAMPLE)
     assert rc == 0 and "ok (4 candidates" in out
-    assert "warning: openai/gpt-4o-mini: not available on 2024-06-01" in err
+    assert "warning: openai/gpt-4o-mini: not launched yet on 2024-06-01: from 2024-07-18" in err
     rc, out, err = run(capsys, "validate", EXAMPLE, "--strict")
-    assert rc == 2 and "openai/gpt-4o-mini did not exist on 2024-06-01: it launched 2024-07-18" in err
+    assert rc == 2 and "openai/gpt-4o-mini was not launched yet on 2024-06-01: from 2024-07-18" in err
 
 
 def test_catalog_list_and_show(capsys) -> None:
@@ -168,10 +168,33 @@ def test_warm_runs_skip_pydantic_and_print_the_same(tmp_path) -> None:
     assert p.returncode == 2 and "edited.yaml:9:21: workload.requests_per_day" in p.stderr
     # an error that only shows on the cached path (a flag) is still reported with its location
     p = _subprocess("-m", "tco", "estimate", EXAMPLE, "--strict", env=env)
-    assert p.returncode == 2 and "support-assistant.yaml:18:5: candidates.1: openai/gpt-4o-mini did not exist" \
+    assert p.returncode == 2 and "support-assistant.yaml:18:5: candidates.1: openai/gpt-4o-mini was not launched yet" \
         in p.stderr
 
 
 def test_app_without_a_terminal_says_so() -> None:
     p = _subprocess("-m", "tco")
     assert p.returncode == 2 and "needs a terminal" in p.stderr and p.stdout == ""
+
+
+def test_one_wording_for_offers_without_a_price(capsys, tmp_path) -> None:
+    """`catalog list` and `estimate` name the two cases alike: an offer not launched yet on the
+    date is "from YYYY-MM-DD"; one that existed but whose price then is unknown is "price unknown"
+    (issue 8: the list said "not yet" where the estimate said "launched ...")."""
+    rc, out, _ = run(capsys, "catalog", "list", "--as-of", "2024-08-01")
+    rows = {ln.split()[0]: ln for ln in out.splitlines()[3:]}
+    assert rows["openai/gpt-4o-2024-08-06"].endswith("from 2024-08-06")
+    assert rows["groq/llama-3.1-8b-instant"].endswith("price unknown (first recorded 2024-10-16)")
+    assert rows["cerebras/llama3.1-8b"].endswith("price unknown (first recorded 2024-09-06)")
+    s = tmp_path / "s.yaml"
+    s.write_text(Path(EXAMPLE).read_text().replace("as_of: 2024-06-01", "as_of: 2024-08-01")
+                 .replace("  - openai/gpt-4o-mini\n", "  - openai/gpt-4o-mini\n  - openai/gpt-4o-2024-08-06\n"
+                          "  - groq/llama-3.1-8b-instant\n"))
+    rc, out, err = run(capsys, "estimate", str(s))
+    assert rc == 0, err
+    assert "openai/gpt-4o-2024-08-06: not launched yet on 2024-08-01: from 2024-08-06" in out
+    assert "groq/llama-3.1-8b-instant: price unknown for groq/llama-3.1-8b-instant on 2024-08-01" in out
+    table = out.split("\n\n")[1]
+    assert "from 2024-08-06" in table and "price unknown" in table
+    for old in ("not yet", "first available", "did not exist", "not available on"):
+        assert old not in out + err

@@ -74,7 +74,7 @@ CASES = [
     ("  profile: {mmlu: 1, humaneval: 1}\n", "  profile: general\n  scores: {gpt-4oo: {mmlu: 80}}\n",
      r"scenario.yaml:9:\d+: quality.scores.gpt-4oo: unknown model 'gpt-4oo'"),
     ("as_of: 2024-06-01", "as_of: 2023-01-01",
-     r"scenario.yaml:10:5: candidates.0: acme/flat did not exist on 2023-01-01: it launched 2024-01-01"),
+     r"scenario.yaml:10:5: candidates.0: acme/flat was not launched yet on 2023-01-01: from 2024-01-01"),
     ("name: fixture\n", "name: fixture\ncurrency: EUR\n",
      r"scenario.yaml:2:11: currency: no exchange rate for currency 'EUR'"),
     ("name: fixture\n", "name: fixture\ncurrency: euros!\n",
@@ -137,7 +137,7 @@ def test_as_of_before_launch_strict(capsys, write) -> None:
     rc, out, err = run(capsys, path)
     assert rc == 0 and "from 2024-07-18" in out  # default: kept, marked, warned
     line = one_line_error(*run(capsys, path, "--strict"))
-    assert re.search(r"scenario.yaml:12:5: candidates.2: acme/late did not exist on 2024-06-01: it launched "
+    assert re.search(r"scenario.yaml:12:5: candidates.2: acme/late was not launched yet on 2024-06-01: from "
                      r"2024-07-18 \(use an as_of date on or after 2024-07-18\)", line)
 
 
@@ -175,5 +175,7 @@ def test_invalid_catalog_file_is_located(capsys, write, tmp_path) -> None:
 def test_before_first_recorded_price(capsys, write) -> None:
     text = GOOD.replace("as_of: 2024-06-01", "as_of: 2024-01-01").replace("  - acme/flat\n", "")
     line = one_line_error(*run(capsys, write(text)))
-    assert re.search(r"scenario.yaml:10:5: candidates.0: no price on record for yuan/chat on 2024-01-01: "
-                     r"the earliest is effective 2024-04-25", line), line
+    # no launch date on record: it may have existed, so its price is unknown (not "not launched yet");
+    # with no candidate priced on the date, that is an error
+    assert re.search(r"scenario.yaml:10:5: candidates.0: price unknown for yuan/chat on 2024-01-01: yuan/chat's "
+                     r"launch date is not on record, and its earliest recorded price is from 2024-04-25", line), line

@@ -64,14 +64,14 @@ def test_not_yet_launched_is_a_warning_and_strict_is_an_error(fixture_catalog) -
     e = est(fixture_catalog)
     late = e.candidate("acme/late")
     assert late.available_from == "2024-07-18"
-    assert any("launched 2024-07-18" in w for w in late.warnings)
-    with pytest.raises(TcoError, match=r"s.yaml:5:\d+: candidates.3: acme/late did not exist on 2024-06-01: "
-                                       r"it launched 2024-07-18"):
+    assert any("not launched yet on 2024-06-01: from 2024-07-18" in w for w in late.warnings)
+    with pytest.raises(TcoError, match=r"s.yaml:5:\d+: candidates.3: acme/late was not launched yet on 2024-06-01: "
+                                       r"from 2024-07-18"):
         est(fixture_catalog, strict=True)
 
 
 def test_all_candidates_unavailable_is_an_error(fixture_catalog) -> None:
-    with pytest.raises(TcoError, match="launched 2024-07-18"):
+    with pytest.raises(TcoError, match="not launched yet on 2024-06-01: from 2024-07-18"):
         est(fixture_catalog, BASE.replace("candidates: [acme/flat, acme/tiered, yuan/chat, acme/late, "
                                           "acme/unknown-out, yuan/free]", "candidates: [acme/late]"))
 
@@ -189,7 +189,8 @@ def test_existing_offer_with_unknown_price_is_kept_unpriced(fixture_catalog) -> 
     assert e.candidate("acme/late").available_from  # unlaunched: excluded; acme/gap: kept, unpriced
     gap = e.candidate("acme/gap")
     assert math.isnan(gap.monthly_cost) and gap.rank is None and gap.available_from is None
-    assert any("price unknown on 2024-02-01" in w and "2024-03-01" in w for w in gap.warnings)
+    assert any("price unknown for acme/gap on 2024-02-01" in w and "2024-03-01" in w for w in gap.warnings)
+
 
 
 def test_sweep_in_chunks_equals_one_pass(monkeypatch) -> None:

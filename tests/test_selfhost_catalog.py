@@ -34,7 +34,7 @@ def test_show_rental_with_price_history_and_sources(catalog) -> None:
     # $2.99 x 8 = $23.92 per instance-hour, in force 2024-09-01 until 2024-11-01
     row = next(ln for ln in text.splitlines() if ln.startswith("2024-09-01"))
     assert row.split() == ["2024-09-01", "2024-11-01", "2.99", "23.92", "single-source"]
-    assert "Sources" in text and "lambdalabs archive" in text
+    assert "Sources" in text and "archived lambdalabs.com pricing page" in text
     d = json.loads(show(catalog, "lambda-h100-sxm", "json"))["rental"]
     assert d["prices"][-1]["until"] is None and d["prices"][0]["usd_per_instance_hour"] == pytest.approx(27.92)
 
@@ -60,7 +60,7 @@ def test_list_gpus_clearly(catalog, capsys) -> None:
     h100 = next(ln for ln in out.splitlines() if ln.startswith("h100-sxm-80gb "))
     assert "80 (85.52 usable)" in h100 and "$3.49 (lambda-h100-sxm)" in h100 and "hgx-h100-8gpu" in h100
     h200 = next(ln for ln in out.splitlines() if ln.startswith("h200-141gb "))
-    assert "not yet (from 2024-12-01)" in h200  # its default rental's first price is later
+    assert "price unknown (first recorded 2024-12-01)" in h200  # its default rental's first price is later
     ascend = next(ln for ln in out.splitlines() if ln.startswith("ascend-910b "))
     assert "None" not in ascend and " - " in ascend  # unknown, never 0
     rows = json.loads(list_catalog(catalog, "gpu", date(2024, 9, 15), "json"))["gpus"]
@@ -73,7 +73,7 @@ def test_list_rentals_servers_engines(catalog) -> None:
     lam = next(ln for ln in text.splitlines() if ln.startswith("lambda-h100-sxm "))
     assert "$2.99" in lam and "2024-09-01" in lam and "yes" in lam
     gcp = next(ln for ln in text.splitlines() if ln.startswith("gcp-a3-on-demand "))
-    assert "not yet (from 2025-03-01)" in gcp
+    assert "price unknown (first recorded 2025-03-01)" in gcp
     rows = json.loads(list_catalog(catalog, "rental", date(2024, 9, 15), "json"))["rentals"]
     assert next(r for r in rows if r["id"] == "lambda-h100-sxm")["usd_per_gpu_hour"] == 2.99
     servers = list_catalog(catalog, "server", date(2024, 9, 15))

@@ -241,7 +241,7 @@ def test_marks_cheapest_and_best_value(scenario_file: Path, catalog: Any) -> Non
     drive(Session.open(scenario_file, catalog), steps)
     assert seen["deepseek"] == "★▼"
     assert seen["gpt"] == ""
-    assert seen["claude"] == "not yet"
+    assert seen["claude"] == "from 2024-06-20"  # not launched yet on the as-of date
 
 
 # ---- adding and removing -----------------------------------------------------------------
@@ -1136,7 +1136,7 @@ def test_remove_then_undo_puts_the_entry_back(tmp_path: Path, catalog: Any) -> N
 
 
 def test_small_wording_and_drawing(tmp_path: Path, catalog: Any) -> None:
-    """F4 says "not yet" for an unlaunched offer, as the table does; a scenario's own exchange
+    """F4 says "from 2024-06-20" for an offer not launched yet, as the table does; a scenario's own exchange
     rate reads "CNY 7 per USD (scenario fx: override)"; a negotiated discount is drawn as a
     reduction (░ back from the total, a negative amount, the net total below)."""
     p = tmp_path / "fx.yaml"
@@ -1147,7 +1147,7 @@ def test_small_wording_and_drawing(tmp_path: Path, catalog: Any) -> None:
 
     async def steps(app: TcoApp, pilot: Any) -> None:
         app.table.focus()
-        for cid in ("openai/gpt-4o", "anthropic/claude-3.5-sonnet"):  # Claude 3.5 launched 2024-06-20: not yet
+        for cid in ("openai/gpt-4o", "anthropic/claude-3.5-sonnet"):  # Claude 3.5 launched 2024-06-20
             app.table.move_to(cid)
             await pilot.pause()
             await pilot.press("space")
@@ -1160,7 +1160,7 @@ def test_small_wording_and_drawing(tmp_path: Path, catalog: Any) -> None:
         seen["gpt"] = app.detail_text("openai/gpt-4o", 100).plain
 
     drive(Session.open(p, catalog), steps, size=(80, 24))
-    assert "claude-3.5-sonn" in seen["volume"] and "not yet" in seen["volume"]
+    assert "claude-" in seen["volume"] and "from 2024-06-20" in seen["volume"]
     assert "unknown" not in seen["volume"]
     assert "CNY 7 per USD (scenario fx: override)" in seen["glm"]
     discount = next(line for line in seen["gpt"].splitlines() if "negotiated discount" in line)
@@ -1210,24 +1210,24 @@ def test_selfhost_added_in_the_files_block_style(tmp_path: Path, catalog: Any) -
 
 
 def test_currency_with_its_rate_writes_fx(scenario_file: Path, catalog: Any) -> None:
-    """A currency the catalog has no rate for: refused with how to give one; "EUR 0.92"
-    reports in EUR at 0.92 per USD and saves it under fx:."""
+    """A currency the catalog has no rate for (SEK): refused with how to give one; "SEK 10.5"
+    reports in SEK at 10.5 per USD and saves it under fx:."""
     seen: dict[str, Any] = {}
 
     async def steps(app: TcoApp, pilot: Any) -> None:
-        await type_into(pilot, "currency", "EUR", paste=True)
+        await type_into(pilot, "currency", "SEK", paste=True)
         seen["refused"] = app.panel.errors.get("currency", "")
-        await type_into(pilot, "currency", "EUR 0.92", paste=True)
+        await type_into(pilot, "currency", "SEK 10.5", paste=True)
         seen["monthly"] = cell(app, "openai/gpt-4o", "monthly")
         await pilot.press("ctrl+s")
         await pilot.pause()
 
     app = drive(Session.open(scenario_file, catalog), steps)
-    assert "EUR 0.92" in seen["refused"]
-    assert seen["monthly"] == "€4,140.00"  # 4,500 USD x 0.92
+    assert "'SEK'" in seen["refused"] and "after the code" in seen["refused"]
+    assert seen["monthly"] == "47,250.00 SEK"  # 4,500 USD x 10.5
     text = scenario_file.read_text()
-    assert "currency: EUR\nas_of: 2024-06-01\nfx: {EUR: 0.92}\n" in text
-    assert app.session.field_text("currency") == "EUR 0.92"
+    assert "currency: SEK\nas_of: 2024-06-01\nfx: {SEK: 10.5}\n" in text
+    assert app.session.field_text("currency") == "SEK 10.5"
 
 
 def test_model_file_is_relative_to_the_scenario(tmp_path: Path, catalog: Any, monkeypatch: Any) -> None:

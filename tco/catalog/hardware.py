@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import yamlio
-from ..errors import TcoError, did_you_mean, lookup
+from ..errors import PRICE_UNKNOWN, TcoError, did_you_mean, lookup
 
 if TYPE_CHECKING:  # pragma: no cover - the schemas (pydantic) are imported only to validate files
     from ..schema.catalog import Model
@@ -85,7 +85,8 @@ class Hardware:
                 current = p
         if current is None:
             first = offer.prices[0].effective_from
-            raise TcoError(f"no price on record for rental {rental_id} on {as_of}: the earliest is effective {first}",
+            raise TcoError(f"{PRICE_UNKNOWN} for rental {rental_id} on {as_of}: its earliest recorded price is "
+                           f"from {first}",
                            hint=f"use an as_of date on or after {first}")
         return current
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import yamlio
-from ..errors import NotAvailable, Retired, TcoError, UnknownPrice, did_you_mean, lookup
+from ..errors import PRICE_UNKNOWN, NotAvailable, Retired, TcoError, UnknownPrice, did_you_mean, launch_text, lookup
 from .records import Record, freeze
 
 if TYPE_CHECKING:  # the pydantic schemas are imported only to validate (cold path)
@@ -87,14 +87,18 @@ class Catalog:
                 break
         if current is None:
             first = offer.prices[0].effective_from
-            if offer.launched and offer.launched <= as_of:
-                raise UnknownPrice(f"{offer_id} existed on {as_of} (launched {offer.launched}) but its price then "
-                                   f"is not on record: the earliest recorded price is from {first}", first)
-            if offer.launched:
-                msg = f"{offer_id} did not exist on {as_of}: it launched {offer.launched}"
-            else:
-                msg = f"no price on record for {offer_id} on {as_of}: the earliest is effective {first}"
-            raise NotAvailable(msg, offer.launched or first, hint=f"use an as_of date on or after {first}")
+            released = self.models[offer.model].released if offer.model in self.models else None
+            if offer.launched is not None and offer.launched > as_of:  # known not to exist yet
+                raise NotAvailable(f"{offer_id} was not launched yet on {as_of}: {launch_text(offer.launched)}",
+                                   offer.launched, hint=f"use an as_of date on or after {max(offer.launched, first)}")
+            if offer.launched is None and released is not None and released > as_of:  # its model did not exist
+                raise NotAvailable(f"{offer_id} was not launched yet on {as_of}: {launch_text(first)} (its model "
+                                   f"{offer.model} was released {released}; first price on record {first})", first,
+                                   hint=f"use an as_of date on or after {first}")
+            how = (f"{offer_id} launched {offer.launched}, but" if offer.launched
+                   else f"{offer_id}'s launch date is not on record, and")
+            raise UnknownPrice(f"{PRICE_UNKNOWN} for {offer_id} on {as_of}: {how} its earliest recorded price "
+                               f"is from {first}", first, hint=f"use an as_of date on or after {first}")
         return current
 
     def fx_at(self, currency: str, as_of: date, rate_type: str | None = None) -> FxRate | None:

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..engine.api import ApiPrices
 from ..engine.quality import normalize
-from ..errors import NotAvailable, Retired, TcoError, UnknownPrice, did_you_mean
+from ..errors import NotAvailable, Retired, TcoError, UnknownPrice, did_you_mean, launch_text
 from .locate import candidate_kind, locate, relocate
 
 if TYPE_CHECKING:
@@ -171,9 +171,11 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                      currency: str | None = None, strict: bool = False) -> Compiled:
     """Resolve a scenario at ``as_of`` in ``currency``.
 
-    An offer that did not exist yet on ``as_of`` stays in the result as unavailable (no cost,
-    a warning that says when it launched); with ``strict`` it is an error instead. If no
-    candidate is available at all, that is always an error.
+    An offer not launched yet on ``as_of`` stays in the result as unavailable (no cost, a
+    warning "not launched yet on DATE: from YYYY-MM-DD"); with ``strict`` it is an error
+    instead. An offer that existed but whose price then is not on record (or whose launch
+    date is not on record) stays in the table unpriced, with a "price unknown" warning. If
+    no candidate can be priced at all, that is always an error.
     """
     as_of = _as_date(as_of) or scenario.as_of or date.today()
     currency_loc: tuple[Any, ...] | None = ("currency",) if not currency else None
@@ -191,6 +193,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
     seen: set[str] = set()
     unavailable: list[TcoError] = []
     _check_ids(scenario, catalog)
+    unpriced: list[TcoError] = []
     for i, cand in enumerate(scenario.candidates):
         kind = candidate_kind(cand)
         if kind == "selfhost-spec":
@@ -203,7 +206,8 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 label = spec.name or f"{spec.model or spec.model_file} {spec.precision} on {spec.gpu}"
                 r = Resolved(label, label, "selfhost", spec.model or str(spec.model_file), "self-hosted")
                 r.available_from = str(e.available_from)
-                r.warnings.append(f"not available on {as_of}: {e.message}; excluded from the comparison")
+                r.warnings.append(f"not launched yet on {as_of}: {launch_text(e.available_from)} ({e.message}); "
+                                  "excluded from the comparison")
                 unavailable.append(e)
             if currency != "USD":
                 _fx(scenario, catalog, currency, as_of, fx, currency_loc)
@@ -229,7 +233,8 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 seen.add(r.id)
                 continue
             except UnknownPrice as e:  # it existed, its price then is unknown: in the table, unpriced
-                r.warnings.append(f"price unknown on {as_of}: {e.message} (no cost, not ranked)")
+                unpriced.append(relocate(e, scenario, loc))
+                r.warnings.append(f"{e.message} (no cost, not ranked)")
                 r.reason = "price unknown"
                 api_rows.append(dict(_UNPRICED, discount=discount))
                 api_index.append(i)
@@ -242,7 +247,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                     raise located from None
                 unavailable.append(located)
                 r.available_from = str(e.available_from)
-                r.warnings.append(f"not available on {as_of}: launched {e.available_from}; excluded from the "
+                r.warnings.append(f"not launched yet on {as_of}: {launch_text(e.available_from)}; excluded from the "
                                   "comparison")
                 api_rows.append(dict(_UNPRICED, discount=discount))
                 api_index.append(i)
@@ -356,8 +361,8 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             r.warnings.append(f"{r.model} is a base (pretrained) model: its scores are base-model scores")
         resolved.append(r)
 
-    if unavailable and len(unavailable) == len(resolved):
-        raise unavailable[0]
+    if (unavailable or unpriced) and len(unavailable) + len(unpriced) == len(resolved):
+        raise (unavailable + unpriced)[0]  # no candidate can be priced on the date
     prices = _price_arrays(api_rows)
 
     extra_models = {r.model for r in resolved}

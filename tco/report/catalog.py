@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from ..catalog import Catalog
-from ..errors import NotAvailable, TcoError, UnknownPrice, did_you_mean
+from ..errors import PRICE_UNKNOWN, NotAvailable, TcoError, UnknownPrice, availability_text, did_you_mean
 from .text import fit_table, hidden_note
 
 
@@ -34,8 +34,8 @@ def offer_rows(cat: Catalog, as_of: date) -> list[dict[str, Any]]:
         try:
             p = cat.price_at(oid, as_of)
         except NotAvailable as e:
-            status = (f"price unknown (first recorded {e.available_from})" if isinstance(e, UnknownPrice)
-                      else f"not yet (from {e.available_from})")
+            status = availability_text(e) + (f" (first recorded {e.available_from})"
+                                              if isinstance(e, UnknownPrice) else "")
             rows.append({"id": oid, "model": offer.model, "currency": "", "input_per_mtok": None,
                          "output_per_mtok": None, "cached_per_mtok": None, "from": "", "status": status})
             continue
@@ -110,8 +110,8 @@ def _rent_on(hw: Any, rental_id: str, as_of: date) -> tuple[Any, str]:
     try:
         p = hw.rental_price(rental_id, as_of)
     except TcoError:
-        first = hw.rental(rental_id).prices[0].effective_from
-        return None, f"not yet (from {first})"
+        first = hw.rental(rental_id).prices[0].effective_from  # rentals carry no launch date
+        return None, f"{PRICE_UNKNOWN} (first recorded {first})"
     return p, f"${p.usd_per_gpu_hour:g}"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from ..errors import PRICE_UNKNOWN, launch_text
 from .format import _count, _num, money, tokens, unit_price
 from .text import display_width, fit_table, hidden_note, pad, wrap_lines
 
@@ -40,7 +41,8 @@ def summary_rows(est: Estimate) -> list[dict[str, str]]:
             "rank": _rank(c),
             "candidate": c.label,
             "kind": c.kind,
-            "monthly": f"from {c.available_from}" if c.available_from else money(c.monthly_cost, cur),
+            "monthly": (launch_text(c.available_from) if c.available_from
+                        else PRICE_UNKNOWN if c.kind == "api" and c.price is None else money(c.monthly_cost, cur)),
             "per_mtok": unit_price(c.cost_per_mtok, cur),
             "quality": _num(c.quality, ".1f"),
             "coverage": _num(c.quality_coverage * 100 if c.quality_coverage is not None else None, ".0f") + "%",
@@ -114,10 +116,10 @@ def _breakdown(c: CandidateResult, est: Estimate) -> list[str]:
         head += "]"
     out.append(head)
     if c.available_from:
-        out.append(f"  └─ not available on {est.as_of}; first available {c.available_from}")
+        out.append(f"  └─ not launched yet on {est.as_of}: {launch_text(c.available_from)}")
         return out
     if c.kind == "api" and c.price is None:
-        out.append(f"  └─ price unknown on {est.as_of} (see the warnings)")
+        out.append(f"  └─ {PRICE_UNKNOWN} on {est.as_of} (see the warnings)")
         return out
     items = []
     w = est.workload

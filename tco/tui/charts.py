@@ -456,6 +456,9 @@ class PriceSeries:
     points: Sequence[tuple[date, float]]
     """(effective_from, blended price per 1M tokens in the report currency), oldest first."""
     style: str = "cyan"
+    absent: str = "price unknown"
+    """The legend's text when no price is in force on the as-of date ('from YYYY-MM-DD' when
+    the offer was not launched yet)."""
 
 
 def price_history(series: Sequence[PriceSeries], as_of: date, width: int, height: int, symbol: str,
@@ -498,7 +501,7 @@ def price_history(series: Sequence[PriceSeries], as_of: date, width: int, height
     for s in series:
         now = next((v for d, v in reversed(s.points) if d <= as_of), math.nan)
         changes = sum(1 for a, b in zip(s.points, s.points[1:], strict=False) if abs(a[1] - b[1]) > 1e-12)
-        right.append(_legend_row("━", s.style, s.id, money(now) if math.isfinite(now) else "not yet", lw, shown))
+        right.append(_legend_row("━", s.style, s.id, money(now) if math.isfinite(now) else s.absent, lw, shown))
         if changes:
             first, last = s.points[0][1], s.points[-1][1]
             right.append(Text(f"  {changes} change{'s' if changes > 1 else ''}: {money(first)} → {money(last)}",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from ..errors import PRICE_UNKNOWN, launch_text
 from ..report.format import SYMBOLS, money
 from .charts import PALETTE, Point, PriceSeries, Series, cost_quality, cost_volume, price_history
 from .state import pareto
@@ -152,7 +153,7 @@ class ChartViews:
             if cid not in index:
                 continue
             c = est.candidate(cid)
-            now = "not yet" if c.available_from else self._money(c.monthly_cost)
+            now = launch_text(c.available_from) if c.available_from else self._money(c.monthly_cost)
             cheaper = [(b["api"], style[b["api"]], b["ranges"]) for b in pairs if b["selfhost"] == cid and b["ranges"]]
             series.append(Series(cid, list(xs), list(sw.monthly_cost[index[cid]]), style[cid], now=now,
                                  cheaper=cheaper))
@@ -202,7 +203,9 @@ class ChartViews:
                     continue
                 pts.append((p.effective_from, blended))
             if pts:
-                series.append(PriceSeries(cid, pts, PALETTE[k % len(PALETTE)]))
+                c = next((x for x in est.candidates if x.id == cid), None)
+                absent = launch_text(c.available_from) if c is not None and c.available_from else PRICE_UNKNOWN
+                series.append(PriceSeries(cid, pts, PALETTE[k % len(PALETTE)], absent=absent))
         caption = f"blended price at {wi:,.0f} in : {wo:,.0f} out tokens (log)  ┊ = as of"
         return price_history(series, date.fromisoformat(est.as_of), width, height - 1, self._symbol(),
                              self._money, caption)

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
+from ...errors import PRICE_UNKNOWN, launch_text
 from ...plan.result import CandidateResult
 from ...report.format import money, unit_price
 from ..charts import fit_name
@@ -79,7 +80,9 @@ def cells_for(c: CandidateResult, cur: str, pinned: bool, name_width: int) -> di
     unavailable = bool(c.available_from)
     dim = "dim" if unavailable or (not c.rank and not c.cheapest) else ""
     if unavailable:
-        monthly = Cell("not yet", "dim italic")
+        monthly = Cell(launch_text(c.available_from), "dim italic")
+    elif c.kind == "api" and c.price is None:
+        monthly = Cell(PRICE_UNKNOWN, "dim italic")
     else:
         monthly = Cell(money(c.monthly_cost, cur), "bold cyan" if c.cheapest else dim)
     if c.rank:

@@ -20,6 +20,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from ...errors import launch_text
 from ...plan.result import CandidateResult
 from ...report.format import money, tokens, unit_price
 from ..charts import hbar, stacked_bar, waterfall
@@ -92,7 +93,7 @@ def _head(c: CandidateResult, cur: str, width: int) -> list[Text]:
         t.append(m, st)
     lines = [t, sub]
     if c.available_from:
-        lines.append(Text(f"not available yet on this date: first available {c.available_from}", "yellow"))
+        lines.append(Text(f"not launched yet on this date: {launch_text(c.available_from)}", "yellow"))
         return lines
     s = Text()
     s.append(money(c.monthly_cost, cur), "bold")
