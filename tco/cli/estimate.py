@@ -20,6 +20,9 @@ def add_parser(sub: Any) -> None:
     e.add_argument("--out", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     e.add_argument("--strict", action="store_true",
                    help="an offer that did not exist yet on the as-of date is an error (default: a warning)")
+    e.add_argument("--impute", action="store_true",
+                   help="fill missing quality scores from a low-rank model of the catalog's scores, with intervals "
+                        "(as quality: {impute: true}; tco catalog impute-check shows how accurate it is)")
     add_wide(e)
     e.add_argument("--catalog", **CATALOG_ARG)
     e.set_defaults(func=run)
@@ -36,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
         args.file = str(default_scenario_path())
         print(f"tco: no scenario given; estimating the built-in example {args.file}", file=sys.stderr)
-    est = estimate_file(args.file, catalog, as_of=args.as_of, currency=args.currency, strict=args.strict)
+    est = estimate_file(args.file, catalog, as_of=args.as_of, currency=args.currency, strict=args.strict,
+                        impute=True if args.impute else None)
     write_output(render(est, args.format, width=table_width(args)), args.out)
     return 0

@@ -30,6 +30,28 @@ def quality(normalized: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np
     return q, coverage
 
 
+def imputed_parts(normalized: np.ndarray, weights: np.ndarray, imputed: np.ndarray,
+                  half_width: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(imputed share of the weight (C,), interval half-width of the quality (C,)).
+
+    The half-width is the weighted sum of the imputed cells' half-widths over the weight
+    present: errors of one model's imputed cells are taken as fully correlated (the safe
+    side), so a measured score replacing an imputed one never widens the interval.
+    (80 and 70 measured, 60 imputed +-6, equal weights: quality 70, half-width 6 / 3 = 2.)"""
+    present = ~np.isnan(normalized)
+    top = float(weights.max()) if len(weights) else 0.0
+    if np.isfinite(top) and top > 0:
+        weights = weights / top
+    w = np.broadcast_to(weights[None, :], normalized.shape)
+    total = float(weights.sum())
+    w_imp = np.where(present & imputed, w, 0.0)
+    w_present = np.where(present, w, 0.0).sum(axis=1)
+    share = w_imp.sum(axis=1) / total if total > 0 else np.zeros(len(normalized))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = np.where(w_present > 0, (w_imp * np.nan_to_num(half_width)).sum(axis=1) / w_present, np.nan)
+    return share, half
+
+
 def cost_per_quality_point(monthly_cost: np.ndarray, q: np.ndarray) -> np.ndarray:
     """(C, P) monthly cost divided by (C,) quality; NaN where quality is missing or zero."""
     with np.errstate(invalid="ignore", divide="ignore"):

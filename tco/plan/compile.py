@@ -76,6 +76,10 @@ class Compiled:
     score_detail: list[list[dict[str, Any] | None]]
     profile_name: str
     warnings: list[str]
+    imputed: np.ndarray | None = None
+    """(C, B) True where the score was imputed (``quality.impute``); None: nothing imputed."""
+    impute_half_width: np.ndarray | None = None
+    """(C, B) interval half-width of each imputed score, 0-100 scale."""
 
     def to_report_currency(self, amount: float, currency: str) -> float:
         return amount / self._per_usd(currency) * self._per_usd(self.currency)
@@ -168,7 +172,7 @@ def _price_arrays(rows: list[dict[str, Any]]) -> ApiPrices:
 
 
 def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = None,
-                     currency: str | None = None, strict: bool = False) -> Compiled:
+                     currency: str | None = None, strict: bool = False, impute: bool | None = None) -> Compiled:
     """Resolve a scenario at ``as_of`` in ``currency``.
 
     An offer not launched yet on ``as_of`` stays in the result as unavailable (no cost, a
@@ -368,8 +372,11 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
     extra_models = {r.model for r in resolved}
     bench_ids, weights, profile_name = _profile(scenario, catalog, extra_models)
     norm, detail = _score_matrix(scenario, catalog, resolved, bench_ids)
+    imputed = half = None
+    if impute if impute is not None else getattr(scenario.quality, "impute", False):
+        imputed, half = _impute(scenario, catalog, resolved, bench_ids, norm, detail)
     return Compiled(scenario, catalog, as_of, currency, fx, resolved, np.array(api_index, dtype=np.int64),
-                    prices, weights, bench_ids, norm, detail, profile_name, warnings)
+                    prices, weights, bench_ids, norm, detail, profile_name, warnings, imputed, half)
 
 
 UNKNOWN_WINDOW_WARN = 32_768
@@ -511,6 +518,43 @@ def _scale(catalog: Catalog, scenario: Scenario, bench: str) -> tuple[float, flo
         return cb.scale_min, cb.scale_max
     b = catalog.benchmarks[bench]
     return b.scale_min, b.scale_max
+
+
+def _impute(scenario: Scenario, catalog: Catalog, resolved: list[Resolved], bench_ids: list[str],
+            norm: np.ndarray, detail: list[list[dict[str, Any] | None]]) -> tuple[np.ndarray, np.ndarray]:
+    """Fill missing profile cells from the low-rank model (in place); return the mask and
+    half-widths. Scenario benchmarks and models the catalog has too few scores for stay missing."""
+    from .quality import imputation  # loaded only when a scenario asks for imputation
+
+    imputed = np.zeros(norm.shape, dtype=bool)
+    half = np.zeros(norm.shape)
+    for ci, r in enumerate(resolved):
+        model = catalog.models.get(r.model)
+        if model is None:
+            continue
+        imp = imputation(catalog, model.variant)
+        for bi, b in enumerate(bench_ids):
+            if not np.isnan(norm[ci, bi]) or b not in catalog.benchmarks:
+                continue
+            got = imp.predict(r.model, b)
+            if got is None:
+                continue
+            value, width = got
+            bench = catalog.benchmarks[b]
+            span = bench.scale_max - bench.scale_min
+            norm[ci, bi] = value
+            imputed[ci, bi] = True
+            half[ci, bi] = width
+            lo, hi = max(value - width, 0.0), min(value + width, 100.0)
+            detail[ci][bi] = {
+                "benchmark": b, "score": round(bench.scale_min + value / 100 * span, 2), "imputed": True,
+                "interval": [round(bench.scale_min + lo / 100 * span, 2), round(bench.scale_min + hi / 100 * span, 2)],
+                "source": (f"imputed from {len(imp.matrix.models)} {imp.matrix.variant} models x "
+                           f"{len(imp.matrix.benchmarks)} benchmarks (low-rank model; interval: leave-one-out "
+                           f"{imp.calibration.level:.0%}, see tco catalog impute-check)"),
+                "setting": None, "alternatives": [],
+            }
+    return imputed, half
 
 
 def _score_matrix(scenario: Scenario, catalog: Catalog, resolved: list[Resolved],

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = None, currency: str | None = None,
-                  strict: bool = False) -> Estimate:
+                  strict: bool = False, impute: bool | None = None) -> Estimate:
     """Estimate a scenario file, reusing its validated form when the file and the catalog are
     unchanged since a previous run (what ``tco estimate`` does).
 
@@ -39,11 +39,11 @@ def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = No
         sc = cache.read(cache_file)
         if sc is not None:
             try:
-                return estimate(sc, catalog, as_of=as_of, currency=currency, strict=strict)
+                return estimate(sc, catalog, as_of=as_of, currency=currency, strict=strict, impute=impute)
             except TcoError:
                 pass  # fall through: the full path reports the error with its location
     scenario = load_scenario(path, catalog)
-    est = estimate(scenario, catalog, as_of=as_of, currency=currency, strict=strict)
+    est = estimate(scenario, catalog, as_of=as_of, currency=currency, strict=strict, impute=impute)
     if cache_file is not None and not any(candidate_kind(c) == "selfhost-spec" for c in scenario.candidates):
         from ..catalog.records import freeze
 
@@ -52,15 +52,16 @@ def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = No
 
 
 def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *, as_of: date | None = None,
-             currency: str | None = None, strict: bool = False) -> Estimate:
+             currency: str | None = None, strict: bool = False, impute: bool | None = None) -> Estimate:
     """Estimate a scenario (a ``Scenario`` or a path to a YAML file).
 
     ``strict``: an offer that did not exist yet on the as-of date is an error, not a warning.
+    ``impute``: fill missing quality scores (None: as the scenario's ``quality.impute`` says).
     """
     catalog = catalog or load_catalog()
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario(scenario, catalog)
-    compiled = compile_scenario(scenario, catalog, as_of=as_of, currency=currency, strict=strict)
+    compiled = compile_scenario(scenario, catalog, as_of=as_of, currency=currency, strict=strict, impute=impute)
     points = WorkloadPoints.from_scenario(scenario)
     result = evaluate(compiled, points)
     est = build_estimate(compiled, result)

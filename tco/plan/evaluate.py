@@ -12,7 +12,7 @@ import numpy as np
 
 from ..catalog import Catalog, load_catalog
 from ..engine.api import api_cost
-from ..engine.quality import cost_per_quality_point, quality, rank
+from ..engine.quality import cost_per_quality_point, imputed_parts, quality, rank
 from ..errors import TcoError
 from .compile import Compiled, compile_scenario
 
@@ -128,6 +128,10 @@ class SweepResult:
     rank: np.ndarray
     components: Components
     selfhost: dict[int, Any]
+    imputed_share: np.ndarray | None = None
+    """(C,) share of the profile weight filled by imputation (zeros when not asked for)."""
+    quality_half_width: np.ndarray | None = None
+    """(C,) half-width of the quality's interval from imputed cells (NaN: nothing imputed)."""
 
 
 def evaluate(compiled: Compiled, points: WorkloadPoints) -> SweepResult:
@@ -148,12 +152,18 @@ def evaluate(compiled: Compiled, points: WorkloadPoints) -> SweepResult:
             selfhost[ci] = plan
             monthly[ci] = cost_report_currency
     q, cov = quality(compiled.normalized_scores, compiled.weights)
+    imputed_share = np.zeros(C)
+    quality_half = np.full(C, np.nan)
+    if compiled.imputed is not None:
+        imputed_share, quality_half = imputed_parts(compiled.normalized_scores, compiled.weights, compiled.imputed,
+                                                    compiled.impute_half_width)
+        cov = cov - imputed_share  # coverage stays the measured share; imputed cells count for ranking
     for ci, r in enumerate(compiled.candidates):
         if r.kind == "selfhost" and r.selfhost is not None:
             delta = getattr(r.selfhost, "quality_delta", 0.0) or 0.0
             if delta and not np.isnan(q[ci]):
                 q[ci] = q[ci] + delta
-    eligible = cov >= compiled.scenario.quality.min_coverage
+    eligible = cov + imputed_share >= compiled.scenario.quality.min_coverage - 1e-12
     per_mtok = np.empty((C, P))
     cpq = np.empty((C, P))
     ranks = np.empty((C, P))
@@ -164,7 +174,7 @@ def evaluate(compiled: Compiled, points: WorkloadPoints) -> SweepResult:
         cpq[:, sl] = cost_per_quality_point(monthly[:, sl], q)
         ranks[:, sl] = rank(cpq[:, sl], eligible)
     return SweepResult([r.id for r in compiled.candidates], monthly, per_mtok, q, cov, cpq, ranks,
-                       Components(compiled, points), selfhost)
+                       Components(compiled, points), selfhost, imputed_share, quality_half)
 
 
 def sweep(scenario: Scenario, catalog: Catalog | None = None, *, as_of: date | None = None,

@@ -51,6 +51,10 @@ class CandidateResult:
     warnings: list[str] = field(default_factory=list)
     reason: str | None = None
     """Why it has no cost or no rank, in a few words (None when it is priced and ranked)."""
+    quality_imputed_share: float = 0.0
+    """Share of the profile's weight filled by imputation (``quality.impute``)."""
+    quality_interval: tuple[float, float] | None = None
+    """[lo, hi] of the quality where imputed scores are part of it (None when nothing was imputed)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,6 +68,9 @@ class CandidateResult:
             "cost_per_mtok": _num(self.cost_per_mtok, 6),
             "quality": _num(self.quality, 3),
             "quality_coverage": _num(self.quality_coverage, 4),
+            "quality_imputed_share": _num(self.quality_imputed_share, 4),
+            "quality_interval": ([_num(self.quality_interval[0], 3), _num(self.quality_interval[1], 3)]
+                                 if self.quality_interval else None),
             "cost_per_quality_point": _num(self.cost_per_quality_point, 4),
             "rank": self.rank,
             "cheapest": self.cheapest,
@@ -157,6 +164,8 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
         monthly = float(sweep.monthly_cost[ci, point])
         q = float(sweep.quality[ci])
         cov = float(sweep.coverage[ci])
+        imp_share = float(sweep.imputed_share[ci]) if sweep.imputed_share is not None else 0.0
+        imp_half = float(sweep.quality_half_width[ci]) if sweep.quality_half_width is not None else math.nan
         detail = []
         for bi, d in enumerate(compiled.score_detail[ci]):
             if d is not None:
@@ -166,12 +175,16 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
         warnings = list(r.warnings)
         rank_here = float(sweep.rank[ci, point])
         ranked = math.isfinite(rank_here)
-        if cov < min_cov:
+        imputed_ids = [d["benchmark"] for d in detail if d.get("imputed")]
+        if cov + imp_share < min_cov - 1e-12:
             warnings.append(
-                f"quality coverage {cov:.0%} is below min_coverage {min_cov:.0%}: not ranked by value; "
-                f"missing scores: {', '.join(missing)}")
+                f"quality coverage {cov:.0%}{f' (+{imp_share:.0%} imputed)' if imp_share else ''} is below "
+                f"min_coverage {min_cov:.0%}: not ranked by value; missing scores: {', '.join(missing)}")
         elif missing:
-            warnings.append(f"quality from {cov:.0%} of the profile weight; missing: {', '.join(missing)}")
+            warnings.append(f"quality from {cov + imp_share:.0%} of the profile weight; missing: {', '.join(missing)}")
+        if imputed_ids:
+            warnings.append(f"quality includes imputed scores ({', '.join(imputed_ids)}): {imp_share:.0%} of the "
+                            f"weight, quality {q:.1f} +- {imp_half:.1f}")
         breakdown = {k: float(v[ci]) for k, v in components.items()
                      if not math.isnan(float(v[ci])) and (float(v[ci]) != 0.0 or k in ("input", "output"))}
         sh = None
@@ -182,7 +195,10 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
             breakdown = sh_breakdown
             warnings.extend(sh_warn)
         results.append(CandidateResult(
-            reason=_reason(r, sh, monthly, ranked, cov, min_cov),
+            reason=_reason(r, sh, monthly, ranked, cov + imp_share, min_cov),
+            quality_imputed_share=imp_share,
+            quality_interval=((q - imp_half, q + imp_half) if imp_share > 0 and math.isfinite(imp_half)
+                              and math.isfinite(q) else None),
             id=r.id, label=r.label, kind=r.kind, model=r.model, provider=r.provider,
             monthly_cost=monthly, cost_breakdown=breakdown,
             cost_per_mtok=float(sweep.cost_per_mtok[ci, point]), quality=q, quality_coverage=cov,

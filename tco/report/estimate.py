@@ -44,7 +44,8 @@ def summary_rows(est: Estimate) -> list[dict[str, str]]:
             "monthly": (launch_text(c.available_from) if c.available_from
                         else PRICE_UNKNOWN if c.kind == "api" and c.price is None else money(c.monthly_cost, cur)),
             "per_mtok": unit_price(c.cost_per_mtok, cur),
-            "quality": _num(c.quality, ".1f"),
+            "quality": (_num(c.quality, ".1f") if not c.quality_interval else
+                        f"~{c.quality:.0f} ±{(c.quality_interval[1] - c.quality_interval[0]) / 2:.0f}"),
             "coverage": _num(c.quality_coverage * 100 if c.quality_coverage is not None else None, ".0f") + "%",
             "per_quality": unit_price(c.cost_per_quality_point, cur) if c.rank else (
                 "not ranked" if not math.isnan(c.monthly_cost) else "unknown"),
@@ -190,6 +191,13 @@ def render_table(est: Estimate, width: int | None = None) -> str:
     lines.append("Breakdown")
     for c in est.candidates:
         lines += _breakdown(c, est)
+    imputed = [(c, d) for c in est.candidates for d in c.quality_detail if d.get("imputed")]
+    if imputed:
+        lines.append("")
+        lines.append("Imputed scores (quality.impute; ~ in the table: not measured, see tco catalog impute-check)")
+        for c, d in imputed:
+            lo, hi = d["interval"]
+            lines.append(f"  {c.label}: {d['benchmark']} {d['score']:g} (80% interval {lo:g}-{hi:g})")
     lines.append("")
     lines.append("Assumptions")
     for f in est.fx.values():

@@ -99,6 +99,10 @@ class QualitySpec(Strict):
     """Your own benchmarks (ids must not clash with the catalog's)."""
     scores: dict[Slug, dict[Slug, Annotated[float, Field(strict=True, allow_inf_nan=False)]]] = {}
     """Your own eval results: model id -> benchmark id -> score. They add to or override the catalog's."""
+    impute: bool = False
+    """Fill a candidate's missing profile benchmarks from a low-rank model of the catalog's
+    scores, with an interval calibrated by leave-one-out (``tco catalog impute-check``).
+    Off by default: without it a missing score stays missing."""
 
     @field_validator("profile", mode="before")
     @classmethod

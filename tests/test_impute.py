@@ -1,0 +1,106 @@
+"""Quality imputation (issue 10): a low-rank model of the models x benchmarks matrix, with
+intervals calibrated by leave-one-out; opt in, honest about what it cannot do."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tco.engine import impute as im
+from tco.engine.quality import imputed_parts, quality
+
+
+def synthetic(m: int = 40, b: int = 12, rank: int = 2, noise: float = 1.0, missing: float = 0.3,
+              seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Scores of rank ``rank`` around 60 +- 12 on 0-100, with noise, and a copy with cells hidden."""
+    rng = np.random.default_rng(seed)
+    truth = 60 + 12 * (rng.normal(size=(m, rank)) @ rng.normal(size=(rank, b))) / np.sqrt(rank)
+    truth = np.clip(truth + rng.normal(scale=noise, size=truth.shape), 0, 100)
+    seen = truth.copy()
+    seen[rng.random(truth.shape) < missing] = np.nan
+    return truth, seen
+
+
+def test_a_low_rank_matrix_is_recovered() -> None:
+    truth, seen = synthetic()
+    pred = im.impute(seen)
+    hidden = np.isnan(seen)
+    err = np.abs(pred[hidden] - truth[hidden])
+    # the noise is 1 point, the spread between models about 12: a good fit is within ~2 points
+    assert np.median(err) < 2.0
+    # imputing a measured cell returns a value near it (the model's own view of it)
+    assert np.median(np.abs(pred[~hidden] - seen[~hidden])) < 1.5
+
+
+def test_leave_one_out_intervals_cover_about_the_nominal_share() -> None:
+    _, seen = synthetic(m=30, b=10, noise=2.0, seed=3)
+    cal = im.leave_one_out(seen, level=0.8)
+    inside = cal.inside()[np.isfinite(cal.errors)]
+    assert len(inside) > 150
+    assert 0.7 <= inside.mean() <= 0.9  # nominal 80 %, measured without each cell's own error
+
+
+def test_a_benchmark_with_too_few_models_is_not_imputed() -> None:
+    _, seen = synthetic(m=20, b=6)
+    seen[:, 5] = np.nan
+    seen[:4, 5] = 70.0  # only 4 models scored: below the minimum
+    f = im.fit(seen, min_models=6)
+    assert not f.usable[5] and np.isnan(f.predict()[:, 5]).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=6), st.data())
+def test_a_measured_score_never_widens_the_interval(n: int, data: st.DataObject) -> None:
+    weights = np.array(data.draw(st.lists(st.floats(0.1, 5), min_size=n, max_size=n)))
+    scores = np.array([data.draw(st.lists(st.floats(0, 100), min_size=n, max_size=n))])
+    imputed = np.array([data.draw(st.lists(st.booleans(), min_size=n, max_size=n))])
+    half = np.array([data.draw(st.lists(st.floats(0, 20), min_size=n, max_size=n))])
+    _, before = imputed_parts(scores, weights, imputed, half)
+    if imputed.any():
+        k = int(np.flatnonzero(imputed[0])[0])
+        measured = imputed.copy()
+        measured[0, k] = False  # that benchmark is now measured
+        _, after = imputed_parts(scores, weights, measured, half)
+        assert after[0] <= before[0] + 1e-12
+
+
+def test_interval_arithmetic() -> None:
+    # 80 and 70 measured, 60 imputed +-6, equal weights: quality (80 + 70 + 60) / 3 = 70,
+    # imputed share 1/3, half-width 6 x 1/3 = 2
+    scores, w = np.array([[80.0, 70.0, 60.0]]), np.ones(3)
+    q, cov = quality(scores, w)
+    share, half = imputed_parts(scores, w, np.array([[False, False, True]]), np.array([[0.0, 0.0, 6.0]]))
+    assert q[0] == pytest.approx(70.0) and share[0] == pytest.approx(1 / 3) and half[0] == pytest.approx(2.0)
+
+
+def test_base_and_instruct_never_mix(catalog) -> None:
+    from tco.plan.quality import score_matrix
+
+    base = score_matrix(catalog, "base")
+    inst = score_matrix(catalog, "instruct")
+    assert base.models and inst.models and not set(base.models) & set(inst.models)
+    assert all(catalog.models[m].variant == "base" for m in base.models)
+    assert all(catalog.models[m].variant != "base" for m in inst.models)
+
+
+def test_imputation_is_opt_in_and_marked(catalog) -> None:
+    import tco
+
+    text = (ROOT_SCEN).read_text().replace("  min_coverage: 0.5", "  min_coverage: 0.5\n  impute: true")
+    off = tco.estimate(tco.parse_scenario(ROOT_SCEN.read_text(), "s.yaml", catalog), catalog).to_dict()
+    on = tco.estimate(tco.parse_scenario(text, "s.yaml", catalog), catalog).to_dict()
+    ds_off = next(c for c in off["candidates"] if c["id"] == "deepseek/deepseek-chat")
+    ds_on = next(c for c in on["candidates"] if c["id"] == "deepseek/deepseek-chat")
+    assert ds_off["quality_interval"] is None and ds_off["quality_imputed_share"] == 0
+    assert ds_on["quality_imputed_share"] > 0 and ds_on["quality_coverage"] == ds_off["quality_coverage"]
+    lo, hi = ds_on["quality_interval"]
+    assert lo < ds_on["quality"] < hi
+    cell = next(d for d in ds_on["quality_detail"] if d.get("imputed"))
+    assert cell["interval"][0] <= cell["score"] <= cell["interval"][1]
+
+
+from pathlib import Path  # noqa: E402
+
+ROOT_SCEN = Path(__file__).resolve().parent.parent / "scenarios" / "support-assistant.yaml"
