@@ -210,6 +210,8 @@ def show(cat: Catalog, item: str, fmt: str = "table", width: int | None = None) 
                                                   for p in hist) for rid, hist in data["rentals"].items()}
             return f"{what} {item}\n" + _yamlish(_unknown(data), 1) + (
                 "  (rental sources: tco catalog show RENTAL-ID)\n" if kind == "gpu" and data["rentals"] else "")
+    if item in cat.aliases:  # another API name of an offer ('claude-sonnet-4-20250514'), as scenarios accept
+        return _show_offer(cat, cat.aliases[item], fmt, width)
     raise TcoError(f"unknown id {item!r}", hint=did_you_mean(item, list(cat.offers) + list(cat.models)
                                                              + list(cat.benchmarks) + list(cat.profiles)
                                                              + list(hw.accelerators) + list(hw.rentals)
