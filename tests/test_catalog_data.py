@@ -516,6 +516,24 @@ def test_fx_may_2024_cny_rate_used_by_the_examples(cat):
 # --------------------------------------------------------------------------- 2025-2026 history (issue 9)
 
 TODAY = date(2026, 11, 29)
+ISSUE_9_IDS = ["openai/o3", "openai/gpt-4.1", "anthropic/claude-sonnet-4", "google/gemini-2.5-pro",
+               "deepseek/deepseek-chat"]
+
+
+@pytest.mark.parametrize("offer_id", ISSUE_9_IDS)
+def test_issue_9_ids_resolve(cat, offer_id):
+    o = cat.offer(offer_id)
+    assert o.id == offer_id and o.model in cat.models
+    p = cat.price_at(offer_id, min(TODAY, o.retired or TODAY))
+    assert p.input is not None and p.output is not None
+
+
+@pytest.mark.parametrize("offer_id", [i for i in ISSUE_9_IDS if i != "deepseek/deepseek-chat"])
+def test_issue_9_ids_priced_today(cat, offer_id):
+    p = cat.price_at(offer_id, TODAY)
+    assert p.input > 0 and p.output > 0 and p.provenance.checked == TODAY
+
+
 def test_deepseek_chat_retired_before_today(cat):
     # DeepSeek retired the names deepseek-chat and deepseek-reasoner on 2026-07-24 15:59 UTC:
     # the id resolves, its history is kept, and today's lookup says so instead of a price.
@@ -530,6 +548,15 @@ def test_deepseek_chat_retired_before_today(cat):
     assert "deepseek-v4-flash" in o.alias_of  # where to go instead
     for successor in ("deepseek/deepseek-v4-flash", "deepseek/deepseek-flash"):
         assert (cat.price_at(successor, TODAY).model or cat.offer(successor).model) == "deepseek-v4.1-flash"
+
+
+@pytest.mark.parametrize(("name", "offer_id"), [
+    ("claude-sonnet-4-20250514", "anthropic/claude-sonnet-4"), ("anthropic/claude-sonnet-4-0", "anthropic/claude-sonnet-4"),
+    ("gpt-4.1-2025-04-14", "openai/gpt-4.1"), ("openai/o3-2025-04-16", "openai/o3"),
+    ("gemini-2.5-pro", "google/gemini-2.5-pro"), ("gpt-4o-mini-2024-07-18", "openai/gpt-4o-mini"),
+])
+def test_vendor_api_names_resolve(cat, name, offer_id):
+    assert cat.offer(name).id == offer_id
 
 
 # offer, as-of, (input, output, cached) in the offer's currency, served model (None: the offer's)
@@ -565,6 +592,15 @@ def test_deepseek_offpeak_from_2025_02_26(cat):
         assert op.week_share == pytest.approx(1 / 3)
     # the night discount ended with the 2025-09-05 16:00 UTC price list
     assert cat.price_at("deepseek/deepseek-chat", date(2025, 9, 6)).offpeak is None
+
+
+def test_o3_price_cut(cat):
+    assert cat.offer("openai/o3").launched == date(2025, 4, 16)
+    for as_of, prices in ((date(2025, 4, 16), (10.0, 40.0)), (date(2025, 6, 9), (10.0, 40.0)),
+                          (date(2025, 6, 10), (2.0, 8.0)), (TODAY, (2.0, 8.0))):
+        p = cat.price_at("openai/o3", as_of)
+        assert (p.currency, p.input, p.output) == ("USD", *prices), as_of
+    assert cat.price_at("openai/o3", date(2025, 6, 10)).effective_from == date(2025, 6, 10)
 
 
 def test_deepseek_chat_served_model_changes(cat):
