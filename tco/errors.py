@@ -165,8 +165,10 @@ def launch_text(available_from: object) -> str:
 
 def availability_text(err: NotAvailable) -> str:
     """The one wording of catalog lists, estimates and the app for a lookup without a price:
-    ``price unknown`` (it existed, its price then is not on record) or ``from YYYY-MM-DD``
-    (not launched yet on the date)."""
+    ``price unknown`` (it existed, its price then is not on record), ``from YYYY-MM-DD``
+    (not launched yet on the date) or ``retired YYYY-MM-DD`` (shut down; its last day)."""
+    if isinstance(err, Retired):
+        return f"retired {err.available_from}"
     return PRICE_UNKNOWN if isinstance(err, UnknownPrice) else launch_text(err.available_from)
 
 

@@ -288,8 +288,13 @@ def test_cached_input_prices(cat, offer, as_of, cached):
 
 
 def test_cached_price_only_in_source_currency(cat):
+    # The 2024 sources quote DeepSeek's cache-hit price in USD only; a CNY cache-hit price is on
+    # record from the V2.5 point (2024-09-05) on, where CNY sources give it.
     for p in cat.offer("deepseek/deepseek-chat").prices:
-        assert p.cached_input is None
+        if p.effective_from < date(2024, 9, 5):
+            assert p.cached_input is None, p.effective_from
+        else:
+            assert p.cached_input is not None, p.effective_from
 
 
 @pytest.mark.parametrize(("offer", "as_of", "base", "tier"), [
@@ -304,9 +309,14 @@ def test_gemini_long_context_tier(cat, offer, as_of, base, tier):
 
 
 def test_no_batch_discounts_invented(cat):
+    # No 2024 source read gives a batch price (o1's point, dated by its 2024-12-17 snapshot, is
+    # evidenced in 2025); every batch discount on record cites where the batch rate is stated.
     for o in cat.offers.values():
         for p in o.prices:
-            assert p.batch_discount is None, o.id
+            if p.batch_discount is None:
+                continue
+            assert p.effective_from >= date(2024, 12, 17), (o.id, p.effective_from)
+            assert "batch" in (p.provenance.source + " " + (p.provenance.note or "")).lower(), (o.id, p.effective_from)
 
 
 # --------------------------------------------------------------------------- provenance and zeros
@@ -501,3 +511,124 @@ def test_fx_may_2024_cny_rate_used_by_the_examples(cat):
     assert cat.fx_at("CNY", date(2024, 8, 15)).period == "2024-07"
     pboc = [r for r in cat.fx_rates if r.rate_type == "PBOC central parity"]
     assert len(pboc) == 1 and not pboc[0].default and pboc[0].per_usd == 7.1159
+
+
+# --------------------------------------------------------------------------- 2025-2026 history (issue 9)
+
+TODAY = date(2026, 11, 29)
+ISSUE_9_IDS = ["openai/o3", "openai/gpt-4.1", "anthropic/claude-sonnet-4", "google/gemini-2.5-pro",
+               "deepseek/deepseek-chat"]
+
+
+@pytest.mark.parametrize("offer_id", ISSUE_9_IDS)
+def test_issue_9_ids_resolve(cat, offer_id):
+    o = cat.offer(offer_id)
+    assert o.id == offer_id and o.model in cat.models
+    p = cat.price_at(offer_id, min(TODAY, o.retired or TODAY))
+    assert p.input is not None and p.output is not None
+
+
+@pytest.mark.parametrize("offer_id", [i for i in ISSUE_9_IDS if i != "deepseek/deepseek-chat"])
+def test_issue_9_ids_priced_today(cat, offer_id):
+    p = cat.price_at(offer_id, TODAY)
+    assert p.input > 0 and p.output > 0 and p.provenance.checked == TODAY
+
+
+def test_deepseek_chat_retired_before_today(cat):
+    # DeepSeek retired the names deepseek-chat and deepseek-reasoner on 2026-07-24 15:59 UTC:
+    # the id resolves, its history is kept, and today's lookup says so instead of a price.
+    from tco.errors import Retired
+
+    o = cat.offer("deepseek/deepseek-chat")
+    assert o.retired == date(2026, 7, 24)
+    last = cat.price_at("deepseek/deepseek-chat", date(2026, 7, 24))
+    assert (last.input, last.output, last.cached_input, last.model) == (1.0, 2.0, 0.02, "deepseek-v4-flash")
+    with pytest.raises(Retired, match="retired on 2026-07-24"):
+        cat.price_at("deepseek/deepseek-chat", TODAY)
+    assert "deepseek-v4-flash" in o.alias_of  # where to go instead
+    for successor in ("deepseek/deepseek-v4-flash", "deepseek/deepseek-flash"):
+        assert (cat.price_at(successor, TODAY).model or cat.offer(successor).model) == "deepseek-v4.1-flash"
+
+
+@pytest.mark.parametrize(("name", "offer_id"), [
+    ("claude-sonnet-4-20250514", "anthropic/claude-sonnet-4"), ("anthropic/claude-sonnet-4-0", "anthropic/claude-sonnet-4"),
+    ("gpt-4.1-2025-04-14", "openai/gpt-4.1"), ("openai/o3-2025-04-16", "openai/o3"),
+    ("gemini-2.5-pro", "google/gemini-2.5-pro"), ("gpt-4o-mini-2024-07-18", "openai/gpt-4o-mini"),
+])
+def test_vendor_api_names_resolve(cat, name, offer_id):
+    assert cat.offer(name).id == offer_id
+
+
+# offer, as-of, (input, output, cached) in the offer's currency, served model (None: the offer's)
+DEEPSEEK_HISTORY = [
+    ("deepseek/deepseek-chat", date(2024, 12, 25), (1.0, 2.0, 0.1), "deepseek-v2.5"),
+    ("deepseek/deepseek-chat", date(2024, 12, 26), (1.0, 2.0, 0.1), "deepseek-v3"),        # V3 launch promotion
+    ("deepseek/deepseek-chat-usd", date(2024, 12, 26), (0.14, 0.28, 0.014), "deepseek-v3"),
+    ("deepseek/deepseek-chat", date(2025, 2, 8), (1.0, 2.0, 0.1), "deepseek-v3"),
+    ("deepseek/deepseek-chat", date(2025, 2, 9), (2.0, 8.0, 0.5), "deepseek-v3"),         # standard price
+    ("deepseek/deepseek-chat-usd", date(2025, 2, 9), (0.27, 1.10, 0.07), "deepseek-v3"),
+    ("deepseek/deepseek-chat", date(2025, 9, 28), (4.0, 12.0, 0.5), "deepseek-v3.1-terminus"),
+    ("deepseek/deepseek-chat-usd", date(2025, 9, 28), (0.56, 1.68, 0.07), "deepseek-v3.1-terminus"),
+    ("deepseek/deepseek-chat", date(2025, 9, 29), (2.0, 3.0, 0.2), "deepseek-v3.2-exp"),  # V3.2-Exp cut
+    ("deepseek/deepseek-chat-usd", date(2025, 9, 29), (0.28, 0.42, 0.028), "deepseek-v3.2-exp"),
+]
+
+
+@pytest.mark.parametrize(("offer", "as_of", "prices", "model"), DEEPSEEK_HISTORY)
+def test_deepseek_history(cat, offer, as_of, prices, model):
+    p = cat.price_at(offer, as_of)
+    assert (p.input, p.output, p.cached_input) == pytest.approx(prices, rel=1e-12)
+    assert p.model == model
+
+
+def test_deepseek_offpeak_from_2025_02_26(cat):
+    assert cat.price_at("deepseek/deepseek-chat", date(2025, 2, 25)).offpeak is None
+    for offer, half in (("deepseek/deepseek-chat", (1.0, 4.0, 0.25)), ("deepseek/deepseek-chat-usd", (0.135, 0.55, 0.035))):
+        p = cat.price_at(offer, date(2025, 2, 26))
+        assert p.effective_from == date(2025, 2, 26)
+        op = p.offpeak
+        assert (op.start_utc, op.end_utc, tuple(op.windows_utc), op.weekends) == ("16:30", "00:30", (), False)
+        assert (op.input, op.output, op.cached_input) == pytest.approx(half)
+        assert op.week_share == pytest.approx(1 / 3)
+    # the night discount ended with the 2025-09-05 16:00 UTC price list
+    assert cat.price_at("deepseek/deepseek-chat", date(2025, 9, 6)).offpeak is None
+
+
+def test_o3_price_cut(cat):
+    assert cat.offer("openai/o3").launched == date(2025, 4, 16)
+    for as_of, prices in ((date(2025, 4, 16), (10.0, 40.0)), (date(2025, 6, 9), (10.0, 40.0)),
+                          (date(2025, 6, 10), (2.0, 8.0)), (TODAY, (2.0, 8.0))):
+        p = cat.price_at("openai/o3", as_of)
+        assert (p.currency, p.input, p.output) == ("USD", *prices), as_of
+    assert cat.price_at("openai/o3", date(2025, 6, 10)).effective_from == date(2025, 6, 10)
+
+
+def test_deepseek_chat_served_model_changes(cat):
+    o = cat.offer("deepseek/deepseek-chat")
+    served = [p.model or o.model for p in o.prices]
+    assert served[0] == o.model == "deepseek-v2-chat"
+    assert len(set(served)) >= 8  # V2, V2.5, V3, V3-0324, V3.1, V3.1-Terminus, V3.2-Exp, V3.2, V4-Flash
+    assert served[-1] == "deepseek-v4-flash"
+
+
+def test_every_served_model_exists(cat):
+    for o in cat.offers.values():
+        for p in o.prices:
+            assert (p.model or o.model) in cat.models, (o.id, p.effective_from, p.model)
+
+
+def test_one_currency_and_unit_per_offer(cat):
+    for o in cat.offers.values():
+        assert len({p.currency for p in o.prices}) == 1, o.id
+        assert len({p.unit for p in o.prices}) == 1, o.id
+
+
+def test_no_price_in_the_future(cat):
+    for o in cat.offers.values():
+        assert o.prices[-1].effective_from <= TODAY, o.id
+
+
+def test_retired_offers_have_no_later_price(cat):
+    for o in cat.offers.values():
+        if o.retired is not None:
+            assert o.prices[-1].effective_from <= o.retired, o.id

@@ -22,7 +22,7 @@ def test_show_accelerator(catalog, capsys) -> None:
             "$3.29 from 2024-11-01 (single-source)") in out
     assert "default_rental: lambda-h100-sxm" in out
     d = json.loads(show(catalog, "h100-sxm-80gb", "json"))["gpu"]
-    assert [p["usd_per_gpu_hour"] for p in d["rentals"]["lambda-h100-sxm"]] == [3.49, 2.99, 3.29]
+    assert [p["usd_per_gpu_hour"] for p in d["rentals"]["lambda-h100-sxm"]] == [3.49, 2.99, 3.29, 3.99]
     # unknown figures are unknown, not 0 or None
     text = show(catalog, "ascend-910b")
     assert "tdp_w: unknown" in text and "fp8_tflops: unknown" in text

@@ -24,8 +24,12 @@ PRICING = ROOT / "pricing"
 DOCS = ROOT / "docs"
 
 # Names of the internal notes the catalog was researched from, and seed file names.
+# A public repository path such as ``cline/cline src/shared/api.ts`` or a URL such as
+# ``lava.so/docs/reference/...`` is fine (the folder follows a slash); so are ByteDance's
+# model names Doubao-Seed-1.6 / doubao-seed-1-6-250615 ("seed" after "doubao", or before a version).
 INTERNAL = re.compile(
-    r"shared/|\breference/|\bseeds?\b|seed-facts|selfhost-reference|pricing-anchors|engineering-anchors"
+    r"(?<![/\w])shared/|(?<![/\w])reference/|(?<!doubao-)(?<!doubao )\bseeds?\b(?![-.]\d)|seed-facts"
+    r"|selfhost-reference|pricing-anchors|engineering-anchors"
     r"|api-prices-2024|\b\d{3}_[0-9a-f]{16}\.txt\b|\bdesign\.md\b|\bBRIEF[\w-]*\.md\b|\bNOTES\.md\b",
     re.IGNORECASE)
 # A path on a machine (absolute, home-relative, Windows drive, file URL).
@@ -104,6 +108,8 @@ def test_no_internal_note_named_anywhere_in_shipped_text(path: Path) -> None:
     "fitted on /work/main/tests/data/x.csv",
     "see docs/selfhost-model.md",
     "as in quality-notes.md",
+    "Seed 1.6 launch-day tiers",
+    "(reference/pricing-anchors.md)",
 ])
 def test_checker_rejects_internal_citations(text: str) -> None:
     assert bad_reason(text)
@@ -115,6 +121,9 @@ def test_checker_rejects_internal_citations(text: str) -> None:
     "https://fred.stlouisfed.org/series/EXCHUS (Fed G.5 monthly)",
     "syaoranwe/LLM-Price README.md @5b65991a (sheet dated 2024-05-23)",
     "ECB euro foreign exchange reference rates, SDMX series EXR.D.CNY.EUR.SP00.A",
+    "cline/cline@31156790 src/shared/api.ts (mainlandQwenModels)",
+    "www.lava.so/docs/reference/providers/moonshot",
+    "Doubao-Seed-1.6 (doubao-seed-1-6-250615), Doubao Seed 2.0 pro; Seed-2.1-pro",
 ])
 def test_checker_accepts_public_citations(text: str) -> None:
     assert bad_reason(text) is None

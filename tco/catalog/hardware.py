@@ -63,7 +63,8 @@ class Hardware:
         return None
 
     def rental(self, rental_id: str) -> RentalOffer:
-        return lookup(self.rentals, rental_id, "rental offer")  # type: ignore[return-value]
+        return lookup(self.rentals, rental_id, "rental offer",  # type: ignore[return-value]
+                      "tco catalog list --kind rental")
 
     def rentals_for(self, gpu_id: str) -> list[RentalOffer]:
         return [r for r in self.rentals.values() if r.gpu == gpu_id]

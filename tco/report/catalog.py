@@ -39,7 +39,7 @@ def offer_rows(cat: Catalog, as_of: date) -> list[dict[str, Any]]:
             rows.append({"id": oid, "model": offer.model, "currency": "", "input_per_mtok": None,
                          "output_per_mtok": None, "cached_per_mtok": None, "from": "", "status": status})
             continue
-        rows.append({"id": oid, "model": offer.model, "currency": p.currency,
+        rows.append({"id": oid, "model": p.model or offer.model, "currency": p.currency,
                      "input_per_mtok": p.per_mtok(p.input), "output_per_mtok": p.per_mtok(p.output),
                      "cached_per_mtok": p.per_mtok(p.cached_input), "from": p.effective_from.isoformat(),
                      "status": p.provenance.status})
@@ -210,6 +210,8 @@ def show(cat: Catalog, item: str, fmt: str = "table", width: int | None = None) 
                                                   for p in hist) for rid, hist in data["rentals"].items()}
             return f"{what} {item}\n" + _yamlish(_unknown(data), 1) + (
                 "  (rental sources: tco catalog show RENTAL-ID)\n" if kind == "gpu" and data["rentals"] else "")
+    if item in cat.aliases:  # another API name of an offer ('claude-sonnet-4-20250514'), as scenarios accept
+        return _show_offer(cat, cat.aliases[item], fmt, width)
     raise TcoError(f"unknown id {item!r}", hint=did_you_mean(item, list(cat.offers) + list(cat.models)
                                                              + list(cat.benchmarks) + list(cat.profiles)
                                                              + list(hw.accelerators) + list(hw.rentals)
@@ -269,6 +271,20 @@ def _yamlish(v: Any, depth: int) -> str:
     return f"{pad}{v}\n"
 
 
+def _offpeak_text(op: Any, factor: float) -> str:
+    """Off-peak prices in words: ``1/4 (cached 0.25) 16:30-00:30 UTC, weekends``."""
+    def v(x: float | None) -> str:
+        return _fmt(None if x is None else x * factor)
+    text = f"{v(op.input)}/{v(op.output)}"
+    if op.cached_input is not None:
+        text += f" (cached {v(op.cached_input)})"
+    wins = [tuple(w) for w in op.windows_utc]
+    if op.start_utc is not None:
+        wins.insert(0, (op.start_utc, op.end_utc))
+    when = ([", ".join(f"{a}-{b}" for a, b in wins) + " UTC"] if wins else []) + (["weekends"] if op.weekends else [])
+    return text + (" " + ", ".join(when) if when else "")
+
+
 def _show_offer(cat: Catalog, oid: str, fmt: str, width: int | None = None) -> str:
     o = cat.offers[oid]
     hist = []
@@ -280,29 +296,51 @@ def _show_offer(cat: Catalog, oid: str, fmt: str, width: int | None = None) -> s
             "input_per_mtok": p.per_mtok(p.input), "output_per_mtok": p.per_mtok(p.output),
             "cached_input_per_mtok": p.per_mtok(p.cached_input),
             "tiers": [t.model_dump() for t in p.tiers], "batch_discount": p.batch_discount,
+            **({"model": p.model} if p.model else {}),
+            **({"cache_write_per_mtok": p.per_mtok(p.cache_write)} if p.cache_write is not None else {}),
+            **({"per_1k_requests": p.per_1k_requests} if p.per_1k_requests is not None else {}),
+            **({"offpeak": p.offpeak.model_dump(mode="json")} if p.offpeak is not None else {}),
             **p.provenance.model_dump(mode="json"),
         })
     data = {"id": oid, "name": o.name, "provider": cat.offer_provider[oid], "model": o.model,
             "launched": o.launched.isoformat() if o.launched else None, "alias_of": o.alias_of,
             "context_window": o.context_window, "prices": hist}
+    if o.aliases:
+        data["aliases"] = list(o.aliases)
+    if o.retired:
+        data["retired"] = o.retired.isoformat()
     if fmt == "json":
         return json.dumps({"offer": data}, indent=2, ensure_ascii=False) + "\n"
     lines = [f"{oid}  ({o.name}; model {o.model}; provider {cat.offer_provider[oid]})"]
     if o.launched:
         lines.append(f"  launched {o.launched}")
+    if o.retired:
+        lines.append(f"  retired: {o.retired} is the last day it could be called")
+    if o.aliases:
+        lines.append(f"  also called: {', '.join(o.aliases)}")
     if o.alias_of:
         lines.append(f"  alias: {o.alias_of}")
     if o.context_window:
         lines.append(f"  context window {o.context_window:,} tokens")
     lines.append("")
-    rows = [{"from": h["effective_from"], "until": h["until"] or "(current)", "currency": h["currency"],
+    rows = [{"from": h["effective_from"],
+             "until": h["until"] or (f"{o.retired} (retired)" if o.retired else "(current)"),
+             "model": h.get("model", ""), "currency": h["currency"],
              "input/1M": _fmt(h["input_per_mtok"]), "output/1M": _fmt(h["output_per_mtok"]),
              "cached/1M": "" if h["cached_input_per_mtok"] is None else _fmt(h["cached_input_per_mtok"]),
+             "cache write/1M": "" if "cache_write_per_mtok" not in h else _fmt(h["cache_write_per_mtok"]),
              "tiers": "; ".join(f">{t['above_input_tokens']:,}: {_fmt(t['input'])}/{_fmt(t['output'])}"
                                 for t in h["tiers"]),
-             "status": h["status"]} for h in hist]
-    lines.append(_table(rows, ["from", "until", "currency", "input/1M", "output/1M", "cached/1M", "tiers",
-                               "status"], width=width).rstrip())
+             "off-peak": "" if p.offpeak is None else _offpeak_text(p.offpeak, p.factor),
+             "batch": "" if h["batch_discount"] is None else f"-{h['batch_discount']:.0%}",
+             "status": h["status"]} for h, p in zip(hist, o.prices, strict=True)]
+    cols = ["from", "until", "model", "currency", "input/1M", "output/1M", "cached/1M", "cache write/1M", "tiers",
+            "off-peak", "batch", "status"]
+    optional = {"model", "cache write/1M", "off-peak", "batch"}  # shown only where the offer has them
+    cols = [c for c in cols if c not in optional or any(r[c] for r in rows)]
+    lines.append(_table(rows, cols, width=width).rstrip())
+    if "model" in cols:
+        lines.append(f"  model: the model served from that date (blank: {o.model})")
     lines.append("")
     lines.append("Sources")
     for h in hist:
