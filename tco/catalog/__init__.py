@@ -81,9 +81,19 @@ def _load(path: Path) -> Catalog:
             return cat
     cat = load_catalog_dir(path)
     if cache_file is not None:
-        cache.write(cache_file, cat)
+        cache.write(cache_file, _packed(cat))
         cat.fingerprint = cache_file.stem
     return cat
+
+
+def _packed(cat: Catalog) -> Catalog:
+    """The catalog as cached: its large mappings kept pickled per entry until read."""
+    from dataclasses import replace
+
+    from .records import Packed
+
+    return replace(cat, providers=Packed(cat.providers), offers=Packed(cat.offers), models=Packed(cat.models),
+                   scores=Packed(cat.scores))
 
 
 def scenario_cache_file(catalog: Catalog, data: bytes) -> Path | None:

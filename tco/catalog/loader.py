@@ -48,6 +48,8 @@ class Catalog:
     fx_rates: tuple[FxRate, ...]
     profiles: dict[str, Profile]
     aliases: dict[str, str] = field(default_factory=dict)
+    largest_window: int = 2**31
+    """The longest context window of any offer or model on record (tokens)."""
     """Other names of offers (vendor API names, dated snapshots; with and without the
     provider prefix) -> offer id."""
     _hardware: Any = field(default=None, repr=False)
@@ -261,8 +263,11 @@ def load_catalog_dir(root: Path) -> Catalog:
                 line, col = prof_doc.locate(("profiles", name, "weights", b), key=True)
                 raise TcoError(f"unknown benchmark {b!r}", file=prof_doc.path, line=line, col=col,
                                field=f"profiles.{name}.weights.{b}", hint=did_you_mean(b, benchmarks))
+    known = [o.context_window for o in offers.values() if o.context_window]
+    known += [m.context_window for m in models.values() if m.context_window]
     return Catalog(root, freeze(providers), freeze(offers), offer_provider, freeze(models), freeze(benchmarks),
-                   scores, freeze(fx_file.rates), freeze(dict(prof_file.profiles)), aliases)
+                   scores, freeze(fx_file.rates), freeze(dict(prof_file.profiles)), aliases,
+                   max(known, default=2**31))
 
 
 def merge_imported(curated: Offer, imported: Offer) -> Offer:

@@ -11,6 +11,7 @@ materialized (``PricePoint.factor``, ``FxRate.known_from``, ``Workload.monthly_r
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -102,3 +103,43 @@ def freeze(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {k: freeze(v) for k, v in obj.items()}
     return obj
+
+
+class Packed(Mapping[Any, Any]):
+    """A mapping whose values are kept pickled until first read: a cached catalog of
+    thousands of offers, models and scores loads in the time of its keys, and a run
+    unpickles only the entries it uses (a warm ``tco estimate`` reads a handful)."""
+
+    def __init__(self, items: Mapping[Any, Any]) -> None:
+        import pickle
+
+        self._blobs = {k: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for k, v in items.items()}
+        self._values: dict[Any, Any] = {}
+
+    def __getitem__(self, key: Any) -> Any:
+        try:
+            return self._values[key]
+        except KeyError:
+            import pickle
+
+            value = self._values[key] = pickle.loads(self._blobs[key])
+            return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._blobs
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._blobs)
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unpack, (self._blobs,))
+
+
+def _unpack(blobs: dict[Any, bytes]) -> Packed:
+    packed = Packed.__new__(Packed)
+    packed._blobs = blobs
+    packed._values = {}
+    return packed

@@ -122,12 +122,6 @@ def stale_price(offer: Any, point: Any, as_of: date) -> str | None:
             "changed since (check the vendor's page, run `tco catalog update`, or set an earlier as_of)")
 
 
-def catalog_price_horizon(catalog: Catalog) -> date | None:
-    """The newest effective-from date of any price point in the catalog."""
-    dates = [p.effective_from for o in catalog.offers.values() for p in o.prices]
-    return max(dates) if dates else None
-
-
 def _as_date(value: Any) -> date | None:
     """An as-of date given as a date, a datetime or an ISO string (library callers)."""
     from datetime import datetime
@@ -398,16 +392,7 @@ def context_window(catalog: Catalog, offer: Any) -> tuple[int | None, str]:
 def largest_window(catalog: Catalog) -> int:
     """The longest context window of any offer or model on record: a request longer than it
     is served by no model, even one whose own window is unknown."""
-    cached = getattr(catalog, "_largest_window", None)
-    if cached is None:
-        known = [o.context_window for o in catalog.offers.values() if o.context_window]
-        known += [m.context_window for m in catalog.models.values() if m.context_window]
-        cached = max(known, default=2**31)
-        try:
-            object.__setattr__(catalog, "_largest_window", cached)
-        except AttributeError:
-            pass
-    return int(cached)
+    return int(catalog.largest_window)
 
 
 def _check_ids(scenario: Scenario, catalog: Catalog) -> None:
