@@ -20,6 +20,9 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "FxRate": ("known_from",),
     "OffPeak": ("week_share",),
     "Workload": ("monthly_requests",),
+    **{name: ("central",) for name in ("VolumeRange", "MonthlyVolumeRange", "InputTokensRange", "OutputTokensRange",
+                                       "ShareRange", "PeakRange", "FactorRange", "RateRange", "UtilizationRange",
+                                       "ThroughputRange")},
 }
 """Computed properties materialized as attributes when a model is frozen."""
 

@@ -23,9 +23,33 @@ def add_parser(sub: Any) -> None:
     e.add_argument("--impute", action="store_true",
                    help="fill missing quality scores from a low-rank model of the catalog's scores, with intervals "
                         "(as quality: {impute: true}; tco catalog impute-check shows how accurate it is)")
+    e.add_argument("--samples", type=int, metavar="N",
+                   help="Monte Carlo: draw N estimates from the scenario's ranges (as samples: in the file)")
+    e.add_argument("--seed", type=int, metavar="S", help="seed of the draws (the same seed gives the same numbers)")
     add_wide(e)
     e.add_argument("--catalog", **CATALOG_ARG)
     e.set_defaults(func=run)
+
+
+def progress_bar() -> Any:
+    """A progress line on stderr for long Monte Carlo runs, only on a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+
+    start = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        if time.monotonic() - start < 0.5 and done < total:
+            return
+        width = 30
+        filled = int(width * done / total)
+        sys.stderr.write(f"\r  sampling [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}")
+        if done >= total:
+            sys.stderr.write("\r" + " " * (width + 40) + "\r")
+        sys.stderr.flush()
+
+    return show
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,6 +57,10 @@ def run(args: argparse.Namespace) -> int:
     from ..plan.estimate import estimate_file
     from ..report import render
 
+    if args.samples is not None:
+        from ..plan.uncertainty import check_samples
+
+        check_samples(args.samples, 0, {"field": "--samples"})
     catalog = load_catalog(args.catalog)
     if args.file is None:
         from ..catalog import default_scenario_path
@@ -40,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         args.file = str(default_scenario_path())
         print(f"tco: no scenario given; estimating the built-in example {args.file}", file=sys.stderr)
     est = estimate_file(args.file, catalog, as_of=args.as_of, currency=args.currency, strict=args.strict,
-                        impute=True if args.impute else None)
+                        impute=True if args.impute else None, samples=args.samples, seed=args.seed,
+                        progress=progress_bar())
     write_output(render(est, args.format, width=table_width(args)), args.out)
     return 0

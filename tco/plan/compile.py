@@ -255,7 +255,8 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             if point.model:  # an alias serving another model from this date: quality follows it
                 r.model = point.model
             _fx(scenario, catalog, point.currency, as_of, fx, loc)
-            conv = 1.0 / (1.0 if point.currency == "USD" else fx[point.currency].per_usd) * (
+            factor = float(getattr(cand, "price_factor", 1.0)) if kind == "api-offer" else 1.0
+            conv = factor / (1.0 if point.currency == "USD" else fx[point.currency].per_usd) * (
                 1.0 if currency == "USD" else fx[currency].per_usd)
 
             def mt(v: float | None, conv: float = conv, point: Any = point) -> float:

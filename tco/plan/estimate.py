@@ -5,6 +5,7 @@ self-hosted candidates)."""
 from __future__ import annotations
 
 from datetime import date
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 
 
 def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = None, currency: str | None = None,
-                  strict: bool = False, impute: bool | None = None) -> Estimate:
+                  strict: bool = False, impute: bool | None = None, samples: int | None = None,
+                  seed: int | None = None, progress: Callable[[int, int], None] | None = None) -> Estimate:
     """Estimate a scenario file, reusing its validated form when the file and the catalog are
     unchanged since a previous run (what ``tco estimate`` does).
 
@@ -39,11 +41,13 @@ def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = No
         sc = cache.read(cache_file)
         if sc is not None:
             try:
-                return estimate(sc, catalog, as_of=as_of, currency=currency, strict=strict, impute=impute)
+                return estimate(sc, catalog, as_of=as_of, currency=currency, strict=strict, impute=impute,
+                                samples=samples, seed=seed, progress=progress)
             except TcoError:
                 pass  # fall through: the full path reports the error with its location
     scenario = load_scenario(path, catalog)
-    est = estimate(scenario, catalog, as_of=as_of, currency=currency, strict=strict, impute=impute)
+    est = estimate(scenario, catalog, as_of=as_of, currency=currency, strict=strict, impute=impute,
+                   samples=samples, seed=seed, progress=progress)
     if cache_file is not None and not any(candidate_kind(c) == "selfhost-spec" for c in scenario.candidates):
         from ..catalog.records import freeze
 
@@ -52,11 +56,15 @@ def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = No
 
 
 def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *, as_of: date | None = None,
-             currency: str | None = None, strict: bool = False, impute: bool | None = None) -> Estimate:
+             currency: str | None = None, strict: bool = False, impute: bool | None = None,
+             samples: int | None = None, seed: int | None = None,
+             progress: Callable[[int, int], None] | None = None) -> Estimate:
     """Estimate a scenario (a ``Scenario`` or a path to a YAML file).
 
     ``strict``: an offer that did not exist yet on the as-of date is an error, not a warning.
     ``impute``: fill missing quality scores (None: as the scenario's ``quality.impute`` says).
+    ``samples``/``seed``: Monte Carlo over the scenario's ranges (None: as the scenario says;
+    no samples, a single estimate). ``progress(done, total)`` is called as samples are drawn.
     """
     catalog = catalog or load_catalog()
     if isinstance(scenario, (str, Path)):
@@ -69,4 +77,16 @@ def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *,
         from .breakeven import breakeven  # loaded only for scenarios that self-host
 
         est.breakeven = breakeven(compiled, result, points)
+    n = samples if samples is not None else getattr(scenario, "samples", None)
+    if n:
+        from .uncertainty import describe_range, monte_carlo  # loaded only when samples are asked for
+
+        s = seed if seed is not None else getattr(scenario, "seed", None)
+        unc = monte_carlo(compiled, int(n), s, progress)
+        ids = [r.id for r in compiled.candidates]
+        by_id = {c.id: c for c in est.candidates}
+        for ci, cid in enumerate(ids):
+            by_id[cid].uncertainty = unc.for_candidate(ci, ids)
+        est.uncertainty = {"samples": unc.samples, "seed": unc.seed, "inputs": unc.inputs,
+                           "ranges": {path: describe_range(r) for path, r in sorted(scenario.ranges.items())}}
     return est

@@ -55,6 +55,9 @@ class CandidateResult:
     """Share of the profile's weight filled by imputation (``quality.impute``)."""
     quality_interval: tuple[float, float] | None = None
     """[lo, hi] of the quality where imputed scores are part of it (None when nothing was imputed)."""
+    uncertainty: dict[str, Any] | None = None
+    """With samples: P10/P50/P90 of the monthly cost and the cost per quality point, the
+    probability of being the best value and the cheapest (and, self-hosted, of beating each API)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +84,7 @@ class CandidateResult:
             "selfhost": self.selfhost,
             "available_from": self.available_from,
             "reason": self.reason,
+            **({"uncertainty": self.uncertainty} if self.uncertainty is not None else {}),
             "warnings": self.warnings,
         }
 
@@ -98,6 +102,8 @@ class Estimate:
     candidates: list[CandidateResult]
     warnings: list[str]
     breakeven: list[dict[str, Any]] = field(default_factory=list)
+    uncertainty: dict[str, Any] | None = None
+    """With samples: how many, the seed, and which inputs were ranges."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +118,7 @@ class Estimate:
             "cheapest": self.cheapest.id if self.cheapest else None,
             "best_value": self.best_value.id if self.best_value else None,
             "breakeven": self.breakeven,
+            **({"uncertainty": self.uncertainty} if self.uncertainty is not None else {}),
             "warnings": self.warnings,
         }
 

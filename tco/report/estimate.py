@@ -50,8 +50,22 @@ def summary_rows(est: Estimate) -> list[dict[str, str]]:
             "per_quality": unit_price(c.cost_per_quality_point, cur) if c.rank else (
                 "not ranked" if not math.isnan(c.monthly_cost) else "unknown"),
             "marks": _marks(c),
+            **_uncertain_cells(c, cur),
         })
     return rows
+
+
+def _uncertain_cells(c: CandidateResult, cur: str) -> dict[str, str]:
+    """P10-P90 of the monthly cost and P(best value), for estimates with samples."""
+    u = c.uncertainty
+    if not u:
+        return {}
+    m = u["monthly_cost"]
+    spread = "-" if m["p10"] is None else f"{money(m['p10'], cur, 0)}-{money(m['p90'], cur, 0)}"
+    return {"p10_p90": spread, "p_best": f"{u['p_best_value']:.0%}"}
+
+
+UNCERTAIN_COLUMNS = [("p10_p90", "P10-P90 monthly", ">"), ("p_best", "P(best)", ">")]
 
 
 COLUMNS = [
@@ -172,7 +186,9 @@ def render_table(est: Estimate, width: int | None = None) -> str:
     lines += _workload_lines(est)
     lines.append(f"  quality: {_profile_text(est)}")
     lines.append("")
-    lines += _grid(summary_rows(est), COLUMNS, width)
+    columns = COLUMNS[:4] + UNCERTAIN_COLUMNS[:1] + COLUMNS[4:8] + UNCERTAIN_COLUMNS[1:] + COLUMNS[8:] \
+        if est.uncertainty else COLUMNS
+    lines += _grid(summary_rows(est), columns, width)
     lines.append("")
     ch, bv = est.cheapest, est.best_value
     if ch:
@@ -191,6 +207,7 @@ def render_table(est: Estimate, width: int | None = None) -> str:
     lines.append("Breakdown")
     for c in est.candidates:
         lines += _breakdown(c, est)
+    lines += _uncertainty_lines(est)
     imputed = [(c, d) for c in est.candidates for d in c.quality_detail if d.get("imputed")]
     if imputed:
         lines.append("")
@@ -220,6 +237,24 @@ def render_table(est: Estimate, width: int | None = None) -> str:
         for who, w in warn:
             lines.append(f"  {who + ': ' if who else ''}{w}")
     return "\n".join(wrap_lines(lines, width)) + "\n"
+
+
+def _uncertainty_lines(est: Estimate) -> list[str]:
+    """Which inputs were ranges, and what the samples say beyond the table."""
+    u = est.uncertainty
+    if not u:
+        return []
+    seed = f", seed {u['seed']}" if u.get("seed") is not None else " (no seed: another run draws again)"
+    lines = ["", f"Uncertainty: {u['samples']:,} samples{seed}"]
+    ranges = u.get("ranges") or {}
+    if u["inputs"]:
+        lines.append("  ranges drawn: " + "; ".join(f"{path} {ranges.get(path, '')}".rstrip() for path in u["inputs"]))
+    else:
+        lines.append("  no input is a range: every sample is the same estimate")
+    for c in est.candidates:
+        for api, p in (c.uncertainty or {}).get("p_cheaper", {}).items():
+            lines.append(f"  {c.label} cheaper than {api} in {p:.0%} of samples")
+    return lines
 
 
 def breakeven_text(b: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Discriminator, Field, PrivateAttr, Tag, fi
 
 from .base import Slug, Strict, number
 from .currency import currency_or_text, normalize_currency
+from .ranges import central, is_range, number_or_range
 from .selfhost import SelfhostSpec
 
 
@@ -34,44 +35,45 @@ DEFAULT_DAYS_PER_MONTH = 365 / 12
 class Workload(Strict):
     """What the application sends: volume and request shape (means per request)."""
 
-    requests_per_day: _num(gt=0, le=1e11) | None = None  # type: ignore[valid-type]
-    """Requests per day; give this or ``requests_per_month``."""
-    requests_per_month: _num(gt=0, le=3.1e12) | None = None  # type: ignore[valid-type]
+    requests_per_day: number_or_range("VolumeRange", gt=0, le=1e11) | None = None  # type: ignore[valid-type]
+    """Requests per day; give this or ``requests_per_month``. A number or a range."""
+    requests_per_month: number_or_range("MonthlyVolumeRange", gt=0, le=3.1e12) | None = None  # type: ignore[valid-type]
     """Requests per month; give this or ``requests_per_day``."""
-    input_tokens: _num(gt=0, le=1e8)  # type: ignore[valid-type]
+    input_tokens: number_or_range("InputTokensRange", gt=0, le=1e8)  # type: ignore[valid-type]
     """Mean prompt tokens per request (cached ones included)."""
-    output_tokens: _num(gt=0, le=1e7)  # type: ignore[valid-type]
+    output_tokens: number_or_range("OutputTokensRange", gt=0, le=1e7)  # type: ignore[valid-type]
     """Mean generated tokens per request."""
     days_per_month: _num(ge=1, le=31) = DEFAULT_DAYS_PER_MONTH  # type: ignore[valid-type]
     """Days in a billing month (default 365/12 = 30.4167)."""
-    cached_input_share: Fraction = 0.0
+    cached_input_share: number_or_range("ShareRange", ge=0, le=1, share=True) = 0.0  # type: ignore[valid-type]
     """Share of input tokens that hit the provider's prompt cache (billed at the cached price)."""
-    cache_write_share: Fraction = 0.0
+    cache_write_share: number_or_range("ShareRange", ge=0, le=1, share=True) = 0.0  # type: ignore[valid-type]
     """Share of input tokens written to the prompt cache (billed at the cache-write price
     where the vendor charges one, e.g. Anthropic's 1.25x input)."""
-    batch_share: Fraction = 0.0
+    batch_share: number_or_range("ShareRange", ge=0, le=1, share=True) = 0.0  # type: ignore[valid-type]
     """Share of requests sent through an asynchronous batch API (billed at the batch prices)."""
     offpeak_share: Fraction | None = None
     """Share of requests sent in each offer's off-peak hours (for offers with time-of-day
     prices). Default: traffic spread evenly, i.e. the off-peak windows' share of the week."""
-    peak_to_average: number(ge=1, le=100) = 2.0  # type: ignore[valid-type]
+    peak_to_average: number_or_range("PeakRange", ge=1, le=100) = 2.0  # type: ignore[valid-type]
     """Peak load over average load; self-hosted capacity is sized for the peak."""
 
     @model_validator(mode="after")
     def _one_volume(self) -> Workload:
         if (self.requests_per_day is None) == (self.requests_per_month is None):
             raise ValueError("give exactly one of requests_per_day or requests_per_month")
-        if self.cached_input_share + self.cache_write_share > 1 + 1e-12:
-            raise ValueError(f"cached_input_share ({self.cached_input_share:g}) and cache_write_share "
-                             f"({self.cache_write_share:g}) are shares of the same input tokens: together at most 1")
+        cached, write = central(self.cached_input_share), central(self.cache_write_share)
+        if cached + write > 1 + 1e-12:
+            raise ValueError(f"cached_input_share ({cached:g}) and cache_write_share "
+                             f"({write:g}) are shares of the same input tokens: together at most 1")
         return self
 
     @property
     def monthly_requests(self) -> float:
         if self.requests_per_month is not None:
-            return self.requests_per_month
+            return central(self.requests_per_month)  # type: ignore[no-any-return]
         assert self.requests_per_day is not None
-        return self.requests_per_day * self.days_per_month
+        return central(self.requests_per_day) * self.days_per_month  # type: ignore[no-any-return]
 
 
 class CustomBenchmark(Strict):
@@ -130,8 +132,11 @@ class OfferCandidate(Strict):
     """Catalog offer id, e.g. ``openai/gpt-4o``."""
     label: Line | None = None
     """Display name (default: the offer id)."""
-    discount: Fraction = 0.0
-    """Negotiated discount off list price (0.2 = 20 % off)."""
+    discount: number_or_range("ShareRange", ge=0, le=1, share=True) = 0.0  # type: ignore[valid-type]
+    """Negotiated discount off list price (0.2 = 20 % off); a number or a range."""
+    price_factor: number_or_range("FactorRange", gt=0, le=100) = 1.0  # type: ignore[valid-type]
+    """Multiplier on every list price, for a price you expect to change (0.7 = 30 % cheaper):
+    a number, or a range such as {low: 0.5, likely: 0.8, high: 1.0}."""
 
 
 class SelfhostCandidate(Strict):
@@ -168,14 +173,55 @@ class Scenario(Strict):
     """Report currency; prices in other currencies are converted with a dated rate."""
     as_of: date | None = None
     """Price date (default: today)."""
-    fx: dict[Currency, _num(ge=1e-4, le=1e6)] = {}  # type: ignore[valid-type]
+    fx: dict[Currency, number_or_range("RateRange", ge=1e-4, le=1e6)] = {}  # type: ignore[valid-type]
     """Exchange-rate overrides: units of the currency per 1 USD, e.g. ``{CNY: 7.1159}``."""
     workload: Workload
     quality: QualitySpec = Field(default_factory=QualitySpec)
     candidates: list[Candidate] = Field(min_length=1)
     """Offer ids (``provider/model``), offers with adjustments, or self-hosted deployments."""
+    samples: int | None = Field(default=None, ge=1, le=10_000_000)
+    """Monte Carlo samples drawn from the ranges (``--samples``); None: a single estimate."""
+    seed: int | None = Field(default=None, ge=0)
+    """Seed of the draws: the same seed gives the same numbers."""
+    ranges: dict[str, Any] = Field(default_factory=dict)
+    """Set by tco, never written: every range of the file by its path (``workload.requests_per_day``,
+    ``candidates.2.discount``, ``fx.CNY``), each field holding its central value."""
     _source: Any = PrivateAttr(default=None)
     """The parsed YAML document this scenario came from (for located errors), if any."""
+
+    @field_validator("ranges", mode="before")
+    @classmethod
+    def _no_written_ranges(cls, v: Any) -> Any:
+        if v:
+            raise ValueError("ranges are written in place of a number, e.g. requests_per_day: {low: 20000, "
+                             "likely: 50000, high: 200000}")
+        return v
+
+    @model_validator(mode="after")
+    def _centre_ranges(self) -> Scenario:
+        """Collect every range by its path and leave its central value in the field."""
+        found: dict[str, Any] = {}
+
+        def take(owner: Any, name: str, path: str) -> None:
+            value = getattr(owner, name)
+            if is_range(value):
+                found[path] = value
+                object.__setattr__(owner, name, value.central)
+
+        for name in ("requests_per_day", "requests_per_month", "input_tokens", "output_tokens",
+                     "cached_input_share", "cache_write_share", "batch_share", "peak_to_average"):
+            take(self.workload, name, f"workload.{name}")
+        for i, cand in enumerate(self.candidates):
+            if isinstance(cand, OfferCandidate):
+                take(cand, "discount", f"candidates.{i}.discount")
+                take(cand, "price_factor", f"candidates.{i}.price_factor")
+        for code, value in list(self.fx.items()):
+            if is_range(value):
+                found[f"fx.{code}"] = value
+                self.fx[code] = value.central
+        if found:
+            object.__setattr__(self, "ranges", found)
+        return self
 
     @field_validator("fx", mode="before")
     @classmethod

@@ -45,8 +45,8 @@ def _clean_loc(loc: tuple[Any, ...], node: yaml.Node | None) -> tuple[Any, ...]:
                 out.append(p)
                 cur = nxt
                 continue
-        if key in _TYPE_TAGS or key in CANDIDATE_TAGS or "[" in key:
-            continue
+        if key in _TYPE_TAGS or key in CANDIDATE_TAGS or "[" in key or key[:1].isupper():
+            continue  # a union member's tag (a type, a validator, a model class such as VolumeRange)
         out.append(p)
         cur = None
     return tuple(out)
@@ -238,7 +238,11 @@ def validation_error(doc: Document, err: Any, allowed: dict[tuple[Any, ...], lis
     # over bad values, deeper paths over union noise
     def rank(e: dict[str, Any]) -> tuple[int, int]:
         order = {"extra_forbidden": 0, "missing": 1}
-        return (order.get(e["type"], 2), -len(e["loc"]))
+        t = e["type"]
+        # a union's other member says "wrong type" (a range given where a number also fits):
+        # the member that understood the input has the useful message
+        wrong_type = t.endswith(("_type", "_parsing")) or t in ("model_attributes_type", "is_instance_of")
+        return (order.get(t, 3 if wrong_type else 2), -len(e["loc"]))
 
     best: dict[tuple[Any, ...], dict[str, Any]] = {}
     for e in sorted(errors, key=rank):

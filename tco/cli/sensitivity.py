@@ -1,0 +1,35 @@
+"""``tco sensitivity FILE``: which uncertain input moves the answer most."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from .args import CATALOG_ARG, currency, iso_date, table_width, write_output
+
+
+def add_parser(sub: Any) -> None:
+    s = sub.add_parser("sensitivity", help="which uncertain input moves the answer most (a tornado)",
+                       description="Move each input alone to the low and high end of its range (or of its documented "
+                                   "default spread: volume x0.5-x2, tokens +-30 %, API prices -30 %/+10 %, FX +-5 %) "
+                                   "and show how the best value and the self-hosted minus API gap move.")
+    s.add_argument("file", help="scenario YAML file")
+    s.add_argument("--format", "-f", choices=("table", "json"), default="table", help="output format")
+    s.add_argument("--as-of", type=iso_date, help="price date YYYY-MM-DD (default: the scenario's)")
+    s.add_argument("--currency", type=currency, help="report currency (default: the scenario's)")
+    s.add_argument("--catalog", **CATALOG_ARG)
+    s.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..catalog import load_catalog
+    from ..plan.compile import compile_scenario
+    from ..plan.scenario import load_scenario
+    from ..plan.sensitivity import sensitivity
+    from ..report.sensitivity import render_sensitivity
+
+    catalog = load_catalog(args.catalog)
+    scenario = load_scenario(args.file, catalog)
+    data = sensitivity(compile_scenario(scenario, catalog, as_of=args.as_of, currency=args.currency))
+    write_output(render_sensitivity(data, args.format, table_width(args)), None)
+    return 0

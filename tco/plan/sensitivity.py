@@ -1,0 +1,145 @@
+"""One input at a time: which uncertain input moves the answer most (a tornado).
+
+Every input with a range in the scenario, and the documented default spreads of those
+without one, is moved alone to its low and its high end while everything else stays at
+its central value. For each end: (a) the best candidate's cost per quality point, (b) the
+gap between the best self-hosted and the best API option (cost per quality point,
+self-hosted minus API: negative means self-hosting wins), and the best candidate. Inputs
+are sorted by the swing of (a), largest first.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .compile import Compiled
+from .uncertainty import describe_range, evaluate_draws
+
+DEFAULT_SPREADS: tuple[tuple[str, str, float, float], ...] = (
+    ("volume", "request volume, x0.5 to x2 (a slow launch, or a year's growth)", 0.5, 2.0),
+    ("workload.input_tokens", "prompt tokens per request, -30 % to +30 %", 0.7, 1.3),
+    ("workload.output_tokens", "output tokens per request, -30 % to +30 %", 0.7, 1.3),
+    ("prices.api", "every API list price, -30 % (a price cut) to +10 %", 0.7, 1.1),
+    ("fx", "each exchange rate used, -5 % to +5 %", 0.95, 1.05),
+)
+"""(input, what it means, low factor, high factor) for inputs the scenario gives no range."""
+
+
+@dataclass
+class Swing:
+    name: str
+    detail: str
+    low: float
+    high: float
+    best_low: float
+    best_high: float
+    gap_low: float
+    gap_high: float
+    winner_low: str | None
+    winner_high: str | None
+
+    @property
+    def swing(self) -> float:
+        """How far the best candidate's cost per quality point moves between the two ends."""
+        return _spread(self.best_low, self.best_high)
+
+    @property
+    def gap_swing(self) -> float:
+        """How far the self-hosted minus API gap moves between the two ends."""
+        return _spread(self.gap_low, self.gap_high)
+
+    def to_dict(self) -> dict[str, Any]:
+        def num(v: float) -> float | None:
+            return round(v, 4) if math.isfinite(v) else None
+
+        return {"name": self.name, "detail": self.detail, "low": num(self.low), "high": num(self.high),
+                "swing": num(self.swing), "gap_swing": num(self.gap_swing), "best_cost_per_quality_point": {"low": num(self.best_low),
+                                                                          "high": num(self.best_high)},
+                "selfhost_minus_api": {"low": num(self.gap_low), "high": num(self.gap_high)},
+                "winner_low": self.winner_low, "winner_high": self.winner_high,
+                "winner_changes": self.winner_low != self.winner_high}
+
+
+def _spread(a: float, b: float) -> float:
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return math.inf if math.isfinite(a) != math.isfinite(b) else 0.0
+    return abs(b - a)
+
+
+def _answer(compiled: Compiled, cost: np.ndarray, sw: Any) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    """Per column: best cost per quality point, self-hosted minus API gap, best id."""
+    q = sw.quality
+    eligible = sw.coverage + (sw.imputed_share if sw.imputed_share is not None else 0.0) \
+        >= compiled.scenario.quality.min_coverage - 1e-12
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cpq = np.where((q > 0)[:, None] & eligible[:, None], cost / q[:, None], np.nan)
+    kinds = np.array([r.kind for r in compiled.candidates])
+    best = np.full(cost.shape[1], np.nan)
+    gap = np.full(cost.shape[1], np.nan)
+    winners: list[str | None] = []
+    for j in range(cost.shape[1]):
+        col = cpq[:, j]
+        ok = np.isfinite(col)
+        winners.append(compiled.candidates[int(np.nanargmin(np.where(ok, col, np.inf)))].id if ok.any() else None)
+        if ok.any():
+            best[j] = float(np.nanmin(col[ok]))
+        sh, api = ok & (kinds == "selfhost"), ok & (kinds == "api")
+        if sh.any() and api.any():
+            gap[j] = float(col[sh].min() - col[api].min())
+    return best, gap, winners
+
+
+def sensitivity(compiled: Compiled) -> dict[str, Any]:
+    """The tornado of a compiled scenario (see the module docstring)."""
+    sc = compiled.scenario
+    w = sc.workload
+    ranges = dict(getattr(sc, "ranges", {}) or {})
+    inputs: list[tuple[str, str, dict[str, np.ndarray], float, float]] = []
+    for path, r in sorted(ranges.items()):
+        lo, hi = (r.low, r.high)
+        inputs.append((path, f"your range: {describe_range(r)}", {path: np.array([lo, hi])}, lo, hi))
+    volume_path = "workload.requests_per_month" if w.requests_per_month is not None else "workload.requests_per_day"
+    currencies = sorted({c for c in ([compiled.currency] + [(r.price or {}).get("currency", "USD")
+                                                            for r in compiled.candidates]) if c != "USD"})
+    for name, detail, lo_f, hi_f in DEFAULT_SPREADS:
+        if name == "volume":
+            if volume_path in ranges:
+                continue
+            v = w.requests_per_month if w.requests_per_month is not None else w.requests_per_day
+            inputs.append((volume_path, f"default spread: {detail}", {volume_path: np.array([v * lo_f, v * hi_f])},
+                           v * lo_f, v * hi_f))
+        elif name == "fx":
+            for code in currencies:
+                path = f"fx.{code}"
+                if path in ranges or code not in compiled.fx:
+                    continue
+                rate = compiled.fx[code].per_usd
+                inputs.append((path, f"default spread: {detail}", {path: np.array([rate * lo_f, rate * hi_f])},
+                               rate * lo_f, rate * hi_f))
+        elif name.startswith("workload."):
+            if name in ranges:
+                continue
+            v = float(getattr(w, name.split(".", 1)[1]))
+            inputs.append((name, f"default spread: {detail}", {name: np.array([v * lo_f, v * hi_f])},
+                           v * lo_f, v * hi_f))
+        else:
+            inputs.append((name, f"default spread: {detail}", {name: np.array([lo_f, hi_f])}, lo_f, hi_f))
+    base_cost, base_sw = evaluate_draws(compiled, {}, 1)
+    base_best, base_gap, base_winner = _answer(compiled, base_cost, base_sw)
+    swings = []
+    for path, detail, drawn, lo, hi in inputs:
+        cost, sw = evaluate_draws(compiled, drawn, 2)
+        best, gap, winners = _answer(compiled, cost, sw)
+        swings.append(Swing(path, detail, lo, hi, best[0], best[1], gap[0], gap[1], winners[0], winners[1]))
+    # largest swing of the best value first; ties (often 0: the best stays put) by the swing of the gap
+    swings.sort(key=lambda s: (-min(s.swing, 1e300), -min(s.gap_swing, 1e300), s.name))
+    return {"schema_version": 1, "scenario": sc.name, "as_of": compiled.as_of.isoformat(),
+            "currency": compiled.currency,
+            "central": {"best_cost_per_quality_point": round(float(base_best[0]), 4) if np.isfinite(base_best[0])
+                        else None, "selfhost_minus_api": round(float(base_gap[0]), 4) if np.isfinite(base_gap[0])
+                        else None, "winner": base_winner[0]},
+            "inputs": [s.to_dict() for s in swings]}

@@ -1,0 +1,217 @@
+"""Monte Carlo over the scenario's ranges: how likely each candidate is the best value or
+the cheapest, and the spread of its cost, given what we do not know.
+
+Every sample is one full estimate: the workload ranges are drawn as workload points and the
+engine evaluates them all at once (``evaluate`` over samples instead of volumes, in
+chunks, so memory stays bounded); price factors, discounts and exchange rates scale each
+candidate's cost (cost is linear in each); imputed quality is drawn within its interval.
+Reproducible with a seed: the same seed gives the same numbers, whatever the chunk size.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..engine.quality import rank
+from ..engine.sampling import draw, normal_from_interval, percentiles
+from ..errors import TcoError
+from .compile import Compiled
+from .evaluate import WorkloadPoints, evaluate
+
+MAX_SAMPLES = 10_000_000
+"""More samples than this are refused (the percentiles move by far less than the inputs' spread)."""
+CHUNK_SAMPLES = 20_000
+"""Samples evaluated at a time; results do not depend on it."""
+BYTES_PER_CELL = 2 * 8
+"""Kept per candidate and sample: the monthly cost and the cost per quality point (float64)."""
+
+
+@dataclass
+class Uncertainty:
+    """What the samples say, per candidate (in the compiled order)."""
+
+    samples: int
+    seed: int | None
+    inputs: list[str]
+    """The ranges drawn, by path."""
+    monthly: np.ndarray
+    """(C, 3) P10, P50, P90 of the monthly cost (NaN where never known)."""
+    per_point: np.ndarray
+    """(C, 3) P10, P50, P90 of the cost per quality point."""
+    p_best_value: np.ndarray
+    """(C,) share of samples in which the candidate ranks first by value."""
+    p_cheapest: np.ndarray
+    """(C,) share of samples in which it is the cheapest (ties shared)."""
+    p_cheaper: dict[int, dict[int, float]] = field(default_factory=dict)
+    """Self-hosted candidate -> API candidate -> share of samples in which it costs less."""
+
+    def for_candidate(self, ci: int, ids: list[str]) -> dict[str, Any]:
+        def trio(a: np.ndarray) -> dict[str, float | None]:
+            return {k: (None if not math.isfinite(float(v)) else round(float(v), 4))
+                    for k, v in zip(("p10", "p50", "p90"), a, strict=True)}
+
+        out: dict[str, Any] = {"monthly_cost": trio(self.monthly[ci]), "cost_per_quality_point": trio(self.per_point[ci]),
+                               "p_best_value": round(float(self.p_best_value[ci]), 4),
+                               "p_cheapest": round(float(self.p_cheapest[ci]), 4)}
+        if ci in self.p_cheaper:
+            out["p_cheaper"] = {ids[j]: round(p, 4) for j, p in self.p_cheaper[ci].items()}
+        return out
+
+
+def check_samples(samples: int, candidates: int, where: dict[str, Any] | None = None) -> None:
+    """Refuse a sample count that is not positive, or absurd (saying the memory it would take)."""
+    where = where or {}
+    if samples < 1:
+        raise TcoError(f"samples must be at least 1 (got {samples:,})", hint="e.g. --samples 10000", **where)
+    if samples > MAX_SAMPLES:
+        need = samples * max(candidates, 60) * BYTES_PER_CELL
+        raise TcoError(f"{samples:,} samples would hold about {need / 2**30:,.1f} GiB of results for "
+                       f"{max(candidates, 60)} candidates; at most {MAX_SAMPLES:,}", hint="100,000 samples pin P10/P90 to a fraction of a "
+                       "percent", **where)
+
+
+def monte_carlo(compiled: Compiled, samples: int, seed: int | None = None,
+                progress: Callable[[int, int], None] | None = None) -> Uncertainty:
+    """Draw ``samples`` estimates from the scenario's ranges (see the module docstring)."""
+    sc = compiled.scenario
+    C = len(compiled.candidates)
+    check_samples(samples, C)
+    ranges = dict(getattr(sc, "ranges", {}) or {})
+    rng = np.random.default_rng(seed)
+    currency_of = [("USD" if r.kind == "selfhost" else (r.price or {}).get("currency", "USD"))
+                   for r in compiled.candidates]
+    monthly = np.empty((C, samples))
+    per_point = np.empty((C, samples))
+    best = np.zeros(C)
+    cheapest = np.zeros(C)
+    selfhost_idx = [i for i, r in enumerate(compiled.candidates) if r.kind == "selfhost"]
+    api_idx = [i for i, r in enumerate(compiled.candidates) if r.kind == "api"]
+    cheaper = {i: np.zeros(len(api_idx)) for i in selfhost_idx}
+    # the draws are made in one pass over the paths in a fixed order, then cut into chunks,
+    # so the numbers do not depend on the chunk size
+    drawn = {path: draw(rng, r.low, r.likely, r.high, r.dist, samples) for path, r in sorted(ranges.items())}
+    quality_noise_seed = int(rng.integers(0, 2**63 - 1))
+    done = 0
+    while done < samples:
+        n = min(CHUNK_SAMPLES, samples - done)
+        sl = slice(done, done + n)
+
+        cost, sw = evaluate_draws(compiled, {k: v[sl] for k, v in drawn.items()}, n, currency_of)
+        q = sw.quality[:, None] + np.zeros((1, n))
+        if sw.quality_half_width is not None and np.isfinite(sw.quality_half_width).any():
+            level = _level(compiled)
+            noise_rng = np.random.default_rng([quality_noise_seed, done])
+            q = normal_from_interval(noise_rng, sw.quality, sw.quality_half_width, level, n)
+            q = np.where(np.isfinite(sw.quality_half_width)[:, None], np.clip(q, 0.0, 100.0), sw.quality[:, None])
+        cpq = _cpq_2d(cost, q)
+        eligible = sw.coverage + (sw.imputed_share if sw.imputed_share is not None else 0.0) \
+            >= sc.quality.min_coverage - 1e-12
+        ranks = rank(cpq, eligible)
+        monthly[:, sl] = cost
+        per_point[:, sl] = cpq
+        best += (ranks == 1).sum(axis=1)
+        finite = np.where(np.isfinite(cost), cost, np.inf)
+        low = finite.min(axis=0)
+        is_low = (finite <= low[None, :] + 0.005) & np.isfinite(low)[None, :]
+        cheapest += (is_low / np.maximum(is_low.sum(axis=0), 1)[None, :]).sum(axis=1)
+        for i in selfhost_idx:
+            for k, j in enumerate(api_idx):
+                cheaper[i][k] += float((np.isfinite(cost[i]) & np.isfinite(cost[j]) & (cost[i] < cost[j])).sum())
+        done += n
+        if progress is not None:
+            progress(done, samples)
+    return Uncertainty(samples, seed, sorted(ranges), percentiles(monthly), percentiles(per_point), best / samples,
+                       cheapest / samples,
+                       {i: {api_idx[k]: float(v / samples) for k, v in enumerate(c)} for i, c in cheaper.items()})
+
+
+def evaluate_draws(compiled: Compiled, drawn: dict[str, np.ndarray], n: int,
+                   currency_of: list[str] | None = None) -> tuple[np.ndarray, Any]:
+    """(C, n) monthly costs and the engine's result for ``n`` draws of the inputs, each path of
+    ``drawn`` an array of ``n`` values (the scenario's own value where a path is absent)."""
+    sc = compiled.scenario
+    w = sc.workload
+    if currency_of is None:
+        currency_of = [("USD" if r.kind == "selfhost" else (r.price or {}).get("currency", "USD"))
+                       for r in compiled.candidates]
+
+    def column(name: str, value: float) -> np.ndarray:
+        path = f"workload.{name}"
+        return np.asarray(drawn[path], dtype=np.float64) if path in drawn else np.full(n, float(value))
+
+    if "workload.requests_per_day" in drawn:
+        rpm = np.asarray(drawn["workload.requests_per_day"], dtype=np.float64) * w.days_per_month
+    elif "workload.requests_per_month" in drawn:
+        rpm = np.asarray(drawn["workload.requests_per_month"], dtype=np.float64)
+    else:
+        rpm = np.full(n, float(w.monthly_requests))
+    cached = column("cached_input_share", w.cached_input_share)
+    write = np.minimum(column("cache_write_share", getattr(w, "cache_write_share", 0.0)), 1.0 - cached)
+    points = WorkloadPoints(rpm, column("input_tokens", w.input_tokens), column("output_tokens", w.output_tokens),
+                            cached, column("batch_share", w.batch_share),
+                            np.maximum(column("peak_to_average", w.peak_to_average), 1.0), w.days_per_month, write)
+    sw = evaluate(compiled, points)
+    return sw.monthly_cost * _multipliers(compiled, drawn, slice(0, n), n, currency_of), sw
+
+
+def _cpq_2d(cost: np.ndarray, q: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(q > 0, cost / q, np.nan)
+
+
+def _level(compiled: Compiled) -> float:
+    try:
+        from .quality import imputation
+
+        return float(imputation(compiled.catalog).calibration.level)
+    except Exception:  # noqa: BLE001 - the nominal level when the calibration is not at hand
+        return 0.8
+
+
+def _multipliers(compiled: Compiled, drawn: dict[str, np.ndarray], sl: slice, n: int,
+                 currency_of: list[str]) -> np.ndarray:
+    """(C, n) factors on each candidate's cost from price factors, discounts and FX ranges."""
+    sc = compiled.scenario
+    m = np.ones((len(compiled.candidates), n))
+    for i, cand in enumerate(sc.candidates):
+        if i >= len(compiled.candidates):
+            break
+        d_path, f_path = f"candidates.{i}.discount", f"candidates.{i}.price_factor"
+        if d_path in drawn:
+            d0 = float(getattr(cand, "discount", 0.0))
+            m[i] *= (1.0 - drawn[d_path][sl]) / (1.0 - d0) if d0 < 1 else 0.0
+        if f_path in drawn:
+            f0 = float(getattr(cand, "price_factor", 1.0))
+            m[i] *= drawn[f_path][sl] / f0
+    if "prices.api" in drawn:  # every API list price together
+        for i, r in enumerate(compiled.candidates):
+            if r.kind == "api":
+                m[i] *= drawn["prices.api"][sl]
+    report = compiled.currency
+    for path, values in drawn.items():
+        if not path.startswith("fx."):
+            continue
+        code = path[3:]
+        central = float(sc.fx[code]) if code in sc.fx else float(compiled.fx[code].per_usd)
+        for i, cur in enumerate(currency_of):
+            if cur == code and code != report:  # priced in it: cost = native / rate x report rate
+                m[i] *= central / values[sl]
+            elif code == report and cur != report:  # the report currency: cost = native / native rate x rate
+                m[i] *= values[sl] / central
+    return m
+
+
+def describe_range(r: Any) -> str:
+    """'triangular 5,000 / 10,000 / 40,000' or 'lognormal P10 5,000, P90 40,000'."""
+    def n(v: float) -> str:
+        return f"{v:,.0f}" if abs(v) >= 100 and float(v).is_integer() else f"{v:,.4g}"
+
+    if r.dist == "lognormal":
+        return f"lognormal P10 {n(r.low)}, P90 {n(r.high)}"
+    mode = "" if r.likely is None else f"{n(r.likely)} / "
+    return f"triangular {n(r.low)} / {mode}{n(r.high)}"

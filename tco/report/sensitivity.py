@@ -1,0 +1,70 @@
+"""``tco sensitivity``: the tornado of which inputs move the answer most."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from .format import money
+from .text import cut, display_width, pad
+
+
+def render_sensitivity(data: dict[str, Any], fmt: str = "table", width: int | None = None) -> str:
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    cur = data["currency"]
+    c = data["central"]
+    lines = [f"{data['scenario']}: what moves the answer (as of {data['as_of']}, {cur})",
+             f"  central: best value {c['winner'] or 'none'} at "
+             + (money(c['best_cost_per_quality_point'], cur) if c["best_cost_per_quality_point"] is not None
+                else "unknown") + " per quality point"
+             + (f"; best self-hosted minus best API: {_signed(c['selfhost_minus_api'], cur)} per point"
+                if c["selfhost_minus_api"] is not None else ""), ""]
+    rows = data["inputs"]
+    span = [v for r in rows for v in (r["best_cost_per_quality_point"]["low"], r["best_cost_per_quality_point"]["high"])
+            if v is not None] + ([c["best_cost_per_quality_point"]] if c["best_cost_per_quality_point"] else [])
+    name_w = min(max([display_width(r["name"]) for r in rows] + [5]), 34)
+    bar_w = 28 if width is None else max(10, min(28, width - name_w - 48))
+    lo_all, hi_all = (min(span), max(span)) if span else (0.0, 1.0)
+    lines.append(f"{pad('input', name_w)}  {pad('best value per quality point, low end .. high end', bar_w + 28)}"
+                 "  winner")
+    for r in rows:
+        b = r["best_cost_per_quality_point"]
+        bar = _bar(b["low"], b["high"], c["best_cost_per_quality_point"], lo_all, hi_all, bar_w)
+        vals = f"{_m(b['low'], cur)} .. {_m(b['high'], cur)}"
+        win = (f"{r['winner_low']} -> {r['winner_high']}" if r["winner_changes"] else "unchanged")
+        lines.append(f"{pad(cut(r['name'], name_w), name_w)}  {bar}  {pad(vals, 26)}  {win}")
+        gap = r["selfhost_minus_api"]
+        if gap["low"] is not None or gap["high"] is not None:
+            lines.append(f"{'':{name_w}}  {'':{bar_w}}  self-hosted minus API {_signed(gap['low'], cur)} .. "
+                         f"{_signed(gap['high'], cur)}")
+        lines.append(f"{'':{name_w}}  {cut(r['detail'], (width or 200) - name_w - 2)}")
+    return "\n".join(lines) + "\n"
+
+
+def _m(v: float | None, cur: str) -> str:
+    return "unknown" if v is None else money(v, cur)
+
+
+def _signed(v: float | None, cur: str) -> str:
+    if v is None:
+        return "n/a"
+    return ("+" if v > 0 else "") + money(v, cur)
+
+
+def _bar(a: float | None, b: float | None, centre: float | None, lo: float, hi: float, width: int) -> str:
+    """A tornado bar: the span from the low-end to the high-end value on a common scale, | at the centre."""
+    if a is None or b is None or not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return "·" * width if a is None or b is None else "|".center(width)
+
+    def x(v: float) -> int:
+        return min(width - 1, max(0, round((v - lo) / (hi - lo) * (width - 1))))
+
+    left, right = sorted((x(a), x(b)))
+    chars = [" "] * width
+    for i in range(left, right + 1):
+        chars[i] = "█"
+    if centre is not None and math.isfinite(centre):
+        chars[x(centre)] = "|"
+    return "".join(chars)

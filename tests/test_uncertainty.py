@@ -1,0 +1,135 @@
+"""Deciding under uncertainty (issue 12): ranges in the scenario, Monte Carlo, sensitivity."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tco
+from tco.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SUPPORT = (ROOT / "scenarios" / "support-assistant.yaml").read_text(encoding="utf-8")
+RANGED = SUPPORT.replace("requests_per_day: 10000", "requests_per_day: {low: 5000, likely: 10000, high: 40000}")
+
+
+def test_a_range_is_its_central_value_for_a_plain_estimate(catalog) -> None:
+    plain = tco.estimate(tco.parse_scenario(SUPPORT, "a.yaml", catalog), catalog).to_dict()
+    ranged = tco.estimate(tco.parse_scenario(RANGED, "b.yaml", catalog), catalog).to_dict()
+    assert plain["candidates"] == ranged["candidates"]  # likely = 10,000: today's numbers exactly
+    lognormal = SUPPORT.replace("requests_per_day: 10000", "requests_per_day: {low: 5000, high: 20000, dist: lognormal}")
+    sc = tco.parse_scenario(lognormal, "c.yaml", catalog)
+    assert sc.workload.requests_per_day == pytest.approx(10_000.0)  # median sqrt(5,000 x 20,000)
+
+
+def test_samples_without_ranges_give_today_s_numbers(catalog) -> None:
+    est = tco.estimate(tco.parse_scenario(SUPPORT, "a.yaml", catalog), catalog, samples=500, seed=1)
+    for c in est.candidates:
+        if c.uncertainty and c.uncertainty["monthly_cost"]["p50"] is not None:
+            m = c.uncertainty["monthly_cost"]
+            assert m["p10"] == m["p50"] == m["p90"] == pytest.approx(c.monthly_cost, abs=1e-4)
+    ranked = [c for c in est.candidates if c.rank]
+    assert sum(c.uncertainty["p_best_value"] for c in est.candidates) == pytest.approx(1.0)
+    assert next(c for c in ranked if c.rank == 1).uncertainty["p_best_value"] == 1.0
+
+
+def test_monte_carlo_is_reproducible_and_independent_of_the_chunk_size(catalog, monkeypatch) -> None:
+    from tco.plan import uncertainty
+
+    sc = tco.parse_scenario(RANGED, "b.yaml", catalog)
+    a = tco.estimate(sc, catalog, samples=5000, seed=42).to_dict()
+    monkeypatch.setattr(uncertainty, "CHUNK_SAMPLES", 777)
+    b = tco.estimate(sc, catalog, samples=5000, seed=42).to_dict()
+    c = tco.estimate(sc, catalog, samples=5000, seed=43).to_dict()
+    assert [x["uncertainty"] for x in a["candidates"]] == [x["uncertainty"] for x in b["candidates"]]
+    assert [x["uncertainty"] for x in a["candidates"]] != [x["uncertainty"] for x in c["candidates"]]
+    assert a["uncertainty"]["inputs"] == ["workload.requests_per_day"]
+
+
+def test_percentiles_follow_the_volume_range(catalog) -> None:
+    # GPT-4o on 2024-06-01 costs $4,500 at 10,000 requests/day and is linear in volume: its cost percentiles are
+    # 0.45 x the volume percentiles of triangular(5,000, 10,000, 40,000): P10 = 5,000 + sqrt(0.1 x 35,000 x 5,000)
+    # = 9,183.2 -> $4,132.4; the median: 40,000 - sqrt(0.5 x 35,000 x 30,000) = 17,087.3 -> $7,689.3
+    est = tco.estimate(tco.parse_scenario(RANGED, "b.yaml", catalog), catalog, samples=200_000, seed=3)
+    m = est.candidate("openai/gpt-4o").uncertainty["monthly_cost"]
+    assert m["p10"] == pytest.approx(4132.4, rel=0.01) and m["p50"] == pytest.approx(7689.3, rel=0.01)
+
+
+def test_p_cheaper_and_best_value_sum(catalog) -> None:
+    text = (ROOT / "scenarios" / "open-vs-closed-405b.yaml").read_text().replace(
+        "requests_per_day: 100000", "requests_per_day: {low: 20000, likely: 80000, high: 300000, dist: triangular}")
+    est = tco.estimate(tco.parse_scenario(text, "o.yaml", catalog), catalog, samples=2000, seed=5)
+    d = est.to_dict()
+    assert sum(c["uncertainty"]["p_best_value"] for c in d["candidates"]) == pytest.approx(1.0)
+    sh = next(c for c in d["candidates"] if c["kind"] == "selfhost")
+    assert set(sh["uncertainty"]["p_cheaper"]) == {c["id"] for c in d["candidates"] if c["kind"] == "api"}
+    assert all(0 <= p <= 1 for p in sh["uncertainty"]["p_cheaper"].values())
+
+
+def test_a_range_on_a_discount_price_factor_and_fx(catalog) -> None:
+    text = SUPPORT.replace("  - openai/gpt-4o\n", "  - {offer: openai/gpt-4o, discount: {low: 0.1, likely: 0.2, high: 0.3}, "
+                                                  "price_factor: {low: 0.5, high: 1.0}}\n")
+    text = text.replace("currency: USD", "currency: USD\nfx: {CNY: {low: 6.9, likely: 7.2, high: 7.4}}")
+    est = tco.estimate(tco.parse_scenario(text, "d.yaml", catalog), catalog, samples=20000, seed=9)
+    g = est.candidate("openai/gpt-4o")
+    # central: $4,500 x (1 - 0.2) x 0.75 = $2,700
+    assert g.monthly_cost == pytest.approx(2700.0)
+    m = g.uncertainty["monthly_cost"]
+    assert m["p10"] < 2700.0 < m["p90"]
+    ds = est.candidate("deepseek/deepseek-chat")  # 750 CNY at the drawn rate: 750 / 7.4 .. 750 / 6.9
+    assert 750 / 7.4 - 0.01 <= ds.uncertainty["monthly_cost"]["p10"] <= ds.uncertainty["monthly_cost"]["p90"] <= 750 / 6.9 + 0.01
+    assert sorted(est.uncertainty["inputs"]) == ["candidates.0.discount", "candidates.0.price_factor", "fx.CNY"]
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    ("requests_per_day: {low: 40000, high: 5000}", "low (40000) must be less than high (5000)"),
+    ("requests_per_day: {low: -5, high: 5000}", "workload.requests_per_day.low: must be more than 0"),
+    ("requests_per_day: {low: 5000, likely: 90000, high: 40000}", "likely (90000) must lie between"),
+    ("requests_per_day: {low: 5000, high: 40000, dist: normal}", "dist: must be one of"),
+])
+def test_bad_ranges_are_located_one_line_errors(capsys, write, edit: str, message: str) -> None:
+    path = write(SUPPORT.replace("requests_per_day: 10000", edit))
+    assert main(["estimate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "scenario.yaml:" in err and message in err, err
+
+
+def test_a_range_on_a_field_that_is_not_a_number(capsys, write) -> None:
+    path = write(SUPPORT.replace("as_of: 2024-06-01", "as_of: {low: 2024-01-01, high: 2024-06-01}"))
+    assert main(["estimate", str(path)]) == 2
+    assert "as_of: must be a date" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("flag", "message"), [("0", "samples must be at least 1"),
+                                               ("100000000000", "GiB of results")])
+def test_bad_sample_counts(capsys, flag: str, message: str) -> None:
+    assert main(["estimate", "--samples", flag]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tco: error: --samples: ") and message in err
+
+
+def test_sensitivity_sorts_by_swing_and_says_where_the_winner_changes(capsys, write) -> None:
+    path = write(RANGED)
+    assert main(["sensitivity", str(path), "--as-of", "2024-09-01", "-f", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    swings = [x["swing"] for x in data["inputs"]]
+    assert swings == sorted(swings, reverse=True)
+    names = [x["name"] for x in data["inputs"]]
+    assert names[0] == "workload.requests_per_day"  # the given 5,000-40,000 range moves it most
+    first = data["inputs"][0]
+    assert first["detail"].startswith("your range") and first["low"] == 5000 and first["high"] == 40000
+    assert {"workload.input_tokens", "workload.output_tokens", "prices.api"} <= set(names)
+    assert main(["sensitivity", str(path), "--as-of", "2024-09-01"]) == 0
+    assert "what moves the answer" in capsys.readouterr().out
+
+
+def test_sampling_helpers_are_right() -> None:
+    from tco.engine.sampling import Z90, _z, draw
+
+    rng = np.random.default_rng(0)
+    x = draw(rng, 100.0, None, 400.0, "lognormal", 200_000)
+    assert np.percentile(x, 10) == pytest.approx(100.0, rel=0.02) and np.percentile(x, 90) == pytest.approx(400.0, rel=0.02)
+    assert _z(0.8) == pytest.approx(Z90, abs=1e-9)
