@@ -133,3 +133,58 @@ def test_sampling_helpers_are_right() -> None:
     x = draw(rng, 100.0, None, 400.0, "lognormal", 200_000)
     assert np.percentile(x, 10) == pytest.approx(100.0, rel=0.02) and np.percentile(x, 90) == pytest.approx(400.0, rel=0.02)
     assert _z(0.8) == pytest.approx(Z90, abs=1e-9)
+
+
+def test_horizon_hand_check(catalog) -> None:
+    # GPT-4o on 2024-06-01: $4,500 a month; with API prices halving every year, month m costs
+    # 4,500 x 0.5^(m/12): twelve months sum to 4,500 x sum(0.5^(m/12), m=0..11) = 4,500 x 8.8596 = 39,868.
+    text = SUPPORT.replace("as_of: 2024-06-01", "as_of: 2024-06-01\nhorizon_months: 24\n"
+                           "horizon: {api_price_trend: 0.5, discount_rate: 0}")
+    est = tco.estimate(tco.parse_scenario(text, "h.yaml", catalog), catalog)
+    g = est.horizon["candidates"]["openai/gpt-4o"]
+    factors = 0.5 ** (np.arange(24) / 12)
+    assert g["cumulative"][11] == pytest.approx(4500 * factors[:12].sum(), abs=0.05)
+    assert g["net_present_cost"] == pytest.approx(4500 * factors.sum(), abs=0.05)  # no discounting: the total
+    assert g["monthly"][12] == pytest.approx(2250.0)
+
+
+def test_horizon_buy_pays_up_front_and_resells(catalog) -> None:
+    # the owned 70B node: $290,000 up front (one 8-GPU server), resold at the end: after 24 of its 48 months,
+    # straight-line to 10 %: 290,000 x (1 - 0.9 x 24/48) = 159,500; its monthly cost without the annuity is
+    # energy + hosting + staff; with no discounting the net present cost = 290,000 + 24 x opex - 159,500
+    path = ROOT / "scenarios" / "open-vs-closed-405b.yaml"
+    text = path.read_text().replace("as_of: 2024-09-15", "as_of: 2024-09-15\nhorizon_months: 24\n"
+                                    "horizon: {discount_rate: 0}")
+    est = tco.estimate(tco.parse_scenario(text, str(path), catalog), catalog)
+    owned = next(c for c in est.candidates if c.kind == "selfhost" and "owned" in c.id)
+    h = est.horizon["candidates"][owned.id]
+    opex = sum(v for k, v in owned.cost_breakdown.items() if k != "capex")
+    assert h["upfront"] == pytest.approx(290_000.0) and h["resale"] == pytest.approx(159_500.0)
+    assert h["net_present_cost"] == pytest.approx(290_000 + 24 * opex - 159_500, abs=0.05)
+    pay = [p for p in est.horizon["payback"] if p["selfhost"] == owned.id and p["api"] == "openai/gpt-4o"][0]
+    m = pay["pays_back_in_month"]
+    cum = est.horizon["candidates"]
+    assert m is not None and cum[owned.id]["cumulative"][m - 1] <= cum["openai/gpt-4o"]["cumulative"][m - 1]
+    assert m == 1 or cum[owned.id]["cumulative"][m - 2] > cum["openai/gpt-4o"]["cumulative"][m - 2]
+    wait = est.horizon["buy_rent_wait"][0]
+    assert wait["selfhost"] == owned.id and "0" in {str(k) for k in wait["net_present_cost_by_wait_months"]}
+
+
+@pytest.mark.parametrize(("argv", "message"), [(["--horizon", "0"], "the horizon must be 1 to 240 months"),
+                                               (["--horizon", "1000"], "the horizon must be 1 to 240 months")])
+def test_bad_horizons(capsys, argv, message) -> None:
+    assert main(["estimate", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tco: error: --horizon: ") and message in err
+
+
+def test_trends_use_only_what_was_known(catalog) -> None:
+    from datetime import date
+
+    from tco.plan.trends import api_trends
+
+    early = api_trends(catalog, date(2024, 9, 15))
+    late = api_trends(catalog, date(2026, 11, 29))
+    assert all(t.points == 0 or "2024-09-15" in t.source or t.method.startswith("cheapest") for t in early.values())
+    assert any(t.points > 0 for t in late.values())
+    assert all(0 < t.annual_low <= t.annual <= t.annual_high for t in late.values())

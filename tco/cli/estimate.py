@@ -26,6 +26,9 @@ def add_parser(sub: Any) -> None:
     e.add_argument("--samples", type=int, metavar="N",
                    help="Monte Carlo: draw N estimates from the scenario's ranges (as samples: in the file)")
     e.add_argument("--seed", type=int, metavar="S", help="seed of the draws (the same seed gives the same numbers)")
+    e.add_argument("--horizon", type=int, metavar="MONTHS",
+                   help="plan MONTHS months: price trends, purchases depreciated, net present cost, payback "
+                        "(as horizon_months: in the file; 1 to 240)")
     add_wide(e)
     e.add_argument("--catalog", **CATALOG_ARG)
     e.set_defaults(func=run)
@@ -57,6 +60,11 @@ def run(args: argparse.Namespace) -> int:
     from ..plan.estimate import estimate_file
     from ..report import render
 
+    if args.horizon is not None and not 1 <= args.horizon <= 240:
+        from ..errors import TcoError
+
+        raise TcoError(f"the horizon must be 1 to 240 months (got {args.horizon:,})", field="--horizon",
+                       hint="e.g. --horizon 36 for three years")
     if args.samples is not None:
         from ..plan.uncertainty import check_samples
 
@@ -69,6 +77,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"tco: no scenario given; estimating the built-in example {args.file}", file=sys.stderr)
     est = estimate_file(args.file, catalog, as_of=args.as_of, currency=args.currency, strict=args.strict,
                         impute=True if args.impute else None, samples=args.samples, seed=args.seed,
-                        progress=progress_bar())
+                        progress=progress_bar(), horizon_months=args.horizon)
     write_output(render(est, args.format, width=table_width(args)), args.out)
     return 0

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = None, currency: str | None = None,
                   strict: bool = False, impute: bool | None = None, samples: int | None = None,
-                  seed: int | None = None, progress: Callable[[int, int], None] | None = None) -> Estimate:
+                  seed: int | None = None, progress: Callable[[int, int], None] | None = None,
+                  horizon_months: int | None = None) -> Estimate:
     """Estimate a scenario file, reusing its validated form when the file and the catalog are
     unchanged since a previous run (what ``tco estimate`` does).
 
@@ -42,12 +43,12 @@ def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = No
         if sc is not None:
             try:
                 return estimate(sc, catalog, as_of=as_of, currency=currency, strict=strict, impute=impute,
-                                samples=samples, seed=seed, progress=progress)
+                                samples=samples, seed=seed, progress=progress, horizon_months=horizon_months)
             except TcoError:
                 pass  # fall through: the full path reports the error with its location
     scenario = load_scenario(path, catalog)
     est = estimate(scenario, catalog, as_of=as_of, currency=currency, strict=strict, impute=impute,
-                   samples=samples, seed=seed, progress=progress)
+                   samples=samples, seed=seed, progress=progress, horizon_months=horizon_months)
     if cache_file is not None and not any(candidate_kind(c) == "selfhost-spec" for c in scenario.candidates):
         from ..catalog.records import freeze
 
@@ -58,13 +59,14 @@ def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = No
 def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *, as_of: date | None = None,
              currency: str | None = None, strict: bool = False, impute: bool | None = None,
              samples: int | None = None, seed: int | None = None,
-             progress: Callable[[int, int], None] | None = None) -> Estimate:
+             progress: Callable[[int, int], None] | None = None, horizon_months: int | None = None) -> Estimate:
     """Estimate a scenario (a ``Scenario`` or a path to a YAML file).
 
     ``strict``: an offer that did not exist yet on the as-of date is an error, not a warning.
     ``impute``: fill missing quality scores (None: as the scenario's ``quality.impute`` says).
     ``samples``/``seed``: Monte Carlo over the scenario's ranges (None: as the scenario says;
     no samples, a single estimate). ``progress(done, total)`` is called as samples are drawn.
+    ``horizon_months``: months to plan (None: the scenario's ``horizon_months``, default 1).
     """
     catalog = catalog or load_catalog()
     if isinstance(scenario, (str, Path)):
@@ -89,4 +91,9 @@ def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *,
             by_id[cid].uncertainty = unc.for_candidate(ci, ids)
         est.uncertainty = {"samples": unc.samples, "seed": unc.seed, "inputs": unc.inputs,
                            "ranges": {path: describe_range(r) for path, r in sorted(scenario.ranges.items())}}
+    months = horizon_months if horizon_months is not None else getattr(scenario, "horizon_months", 1)
+    if months and months > 1:
+        from .horizon import horizon  # loaded only for multi-month plans
+
+        est.horizon = horizon(compiled, est, int(months))
     return est

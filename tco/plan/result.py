@@ -104,6 +104,9 @@ class Estimate:
     breakeven: list[dict[str, Any]] = field(default_factory=list)
     uncertainty: dict[str, Any] | None = None
     """With samples: how many, the seed, and which inputs were ranges."""
+    horizon: dict[str, Any] | None = None
+    """With horizon_months > 1: month-by-month and cumulative costs, net present costs,
+    payback months and the buy/rent/wait comparison."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -119,6 +122,7 @@ class Estimate:
             "best_value": self.best_value.id if self.best_value else None,
             "breakeven": self.breakeven,
             **({"uncertainty": self.uncertainty} if self.uncertainty is not None else {}),
+            **({"horizon": self.horizon} if self.horizon is not None else {}),
             "warnings": self.warnings,
         }
 

@@ -208,6 +208,7 @@ def render_table(est: Estimate, width: int | None = None) -> str:
     for c in est.candidates:
         lines += _breakdown(c, est)
     lines += _uncertainty_lines(est)
+    lines += _horizon_lines(est)
     imputed = [(c, d) for c in est.candidates for d in c.quality_detail if d.get("imputed")]
     if imputed:
         lines.append("")
@@ -237,6 +238,44 @@ def render_table(est: Estimate, width: int | None = None) -> str:
         for who, w in warn:
             lines.append(f"  {who + ': ' if who else ''}{w}")
     return "\n".join(wrap_lines(lines, width)) + "\n"
+
+
+def _horizon_lines(est: Estimate) -> list[str]:
+    """The multi-month view: net present cost, cumulative cost, payback, buy/rent/wait."""
+    h = est.horizon
+    if not h:
+        return []
+    cur = est.currency
+    months = h["months"]
+    marks = [m for m in (12, 24, 36, 60, 120) if m < months] + [months]
+    lines = ["", f"Horizon: {months} months (costs discounted at {h['discount_rate']:.0%} a year; purchases resold "
+             f"at {h['resale_value']:.0%} of their price after their lifetime, straight-line)"]
+    rows = []
+    for cid, c in sorted(h["candidates"].items(), key=lambda kv: kv[1]["net_present_cost"]):
+        row = {"candidate": cid, "npv": money(c["net_present_cost"], cur, 0)}
+        for m in marks:
+            row[f"m{m}"] = money(c["cumulative"][m - 1], cur, 0)
+        rows.append(row)
+    cols = [("candidate", "Candidate", "<"), ("npv", "Net present cost", ">")] + \
+        [(f"m{m}", f"Paid by month {m}" + (" (net of resale)" if m == months else ""), ">") for m in marks]
+    table, _ = fit_table(rows, cols, None)
+    lines += ["  " + x for x in table]
+    for p in h["payback"]:
+        when = f"pays back in month {p['pays_back_in_month']}" if p["pays_back_in_month"] else \
+            f"does not pay back within {months} months"
+        lines.append(f"  {p['selfhost']} vs {p['api']}: {when}")
+    for w in h["buy_rent_wait"]:
+        opts = ", ".join(f"{'now' if int(k) == 0 else f'in {k} months'} {money(v, cur, 0)}"
+                         for k, v in w["net_present_cost_by_wait_months"].items())
+        best = int(w["best_wait_months"]) if w["best_wait_months"] is not None else None
+        lines.append(f"  buy {w['selfhost']}: " + ("best now" if best == 0 else f"best in {best} months")
+                     + f" (net present cost when bought {opts}; {w['api_meanwhile']} until then; "
+                     f"{w['api_meanwhile']} throughout {money(w['api_only'], cur, 0)})")
+    for t in h["trends"].values():
+        lo, hi = t["annual_factor_range"]
+        lines.append(f"  price trend {t['name']}: x{t['annual_factor']:.2f} a year (±1 s.e. x{lo:.2f}-x{hi:.2f}; "
+                     f"{t['method']}; {t['points']} points)")
+    return lines
 
 
 def _uncertainty_lines(est: Estimate) -> list[str]:

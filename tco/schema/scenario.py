@@ -164,6 +164,20 @@ Candidate = Annotated[
 ]
 
 
+class HorizonSpec(Strict):
+    """How months beyond the first are priced (``horizon_months`` > 1)."""
+
+    discount_rate: Fraction = 0.08
+    """Cost of capital a year, for the net present cost (0.08 = 8 %)."""
+    resale_value: Fraction = 0.1
+    """Share of a bought server's price it still fetches at the end of its lifetime
+    (straight-line in between)."""
+    api_price_trend: number(gt=0, le=10) | None = None  # type: ignore[valid-type]
+    """API price factor a year (0.5 = halve every year); default: fitted from the catalog per provider class."""
+    rental_price_trend: number(gt=0, le=10) | None = None  # type: ignore[valid-type]
+    """GPU rental price factor a year; default: fitted from the catalog's rental histories."""
+
+
 class Scenario(Strict):
     """A ``tco`` scenario file."""
 
@@ -179,6 +193,10 @@ class Scenario(Strict):
     quality: QualitySpec = Field(default_factory=QualitySpec)
     candidates: list[Candidate] = Field(min_length=1)
     """Offer ids (``provider/model``), offers with adjustments, or self-hosted deployments."""
+    horizon_months: int = Field(default=1, ge=1, le=240)
+    """Months to plan (1 = today's monthly view): month-by-month cost with price trends,
+    purchases depreciated, a net present cost and the month self-hosting pays back."""
+    horizon: HorizonSpec = Field(default_factory=HorizonSpec)
     samples: int | None = Field(default=None, ge=1, le=10_000_000)
     """Monte Carlo samples drawn from the ranges (``--samples``); None: a single estimate."""
     seed: int | None = Field(default=None, ge=0)
