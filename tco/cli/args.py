@@ -72,3 +72,16 @@ def write_output(text: str, out: str | None) -> None:
     from ..files import atomic_write
 
     atomic_write(out, text)
+
+
+def check_plan_flags(args: argparse.Namespace) -> None:
+    """``--horizon`` and ``--samples`` in range, said before any work is done."""
+    from ..errors import TcoError
+
+    if getattr(args, "horizon", None) is not None and not 1 <= args.horizon <= 240:
+        raise TcoError(f"the horizon must be 1 to 240 months (got {args.horizon:,})", field="--horizon",
+                       hint="e.g. --horizon 36 for three years")
+    if getattr(args, "samples", None) is not None:
+        from ..plan.uncertainty import check_samples
+
+        check_samples(args.samples, 0, {"field": "--samples"})

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .args import CATALOG_ARG, add_wide, currency, iso_date, table_width, write_output
+from .args import CATALOG_ARG, check_plan_flags, add_wide, currency, iso_date, table_width, write_output
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -60,15 +60,7 @@ def run(args: argparse.Namespace) -> int:
     from ..plan.estimate import estimate_file
     from ..report import render
 
-    if args.horizon is not None and not 1 <= args.horizon <= 240:
-        from ..errors import TcoError
-
-        raise TcoError(f"the horizon must be 1 to 240 months (got {args.horizon:,})", field="--horizon",
-                       hint="e.g. --horizon 36 for three years")
-    if args.samples is not None:
-        from ..plan.uncertainty import check_samples
-
-        check_samples(args.samples, 0, {"field": "--samples"})
+    check_plan_flags(args)
     catalog = load_catalog(args.catalog)
     if args.file is None:
         from ..catalog import default_scenario_path

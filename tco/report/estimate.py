@@ -110,9 +110,11 @@ def _profile_text(est: Estimate) -> str:
     return f"{p['name']} ({weights}), min coverage {p['min_coverage']:.0%}"
 
 
-def _breakdown(c: CandidateResult, est: Estimate) -> list[str]:
+def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, float | None]], str | None]:
+    """One candidate's bill: a head line (who, which price, how many GPUs), the lines
+    (name, quantity x unit price, amount; the last is the total), or instead a note saying
+    why there is no bill. Shared by the text table and the HTML report."""
     cur = est.currency
-    out = []
     head = f"{c.label}"
     if c.price:
         p = c.price
@@ -129,14 +131,11 @@ def _breakdown(c: CandidateResult, est: Estimate) -> list[str]:
             if sh.get("billed_gpus") is not None:
                 head += f", {sh['billed_gpus']:,.0f} billed"
         head += "]"
-    out.append(head)
     if c.available_from:
-        out.append(f"  └─ not launched yet on {est.as_of}: {launch_text(c.available_from)}")
-        return out
+        return head, [], f"not launched yet on {est.as_of}: {launch_text(c.available_from)}"
     if c.kind == "api" and c.price is None:
-        out.append(f"  └─ {PRICE_UNKNOWN} on {est.as_of} (see the warnings)")
-        return out
-    items = []
+        return head, [], f"{PRICE_UNKNOWN} on {est.as_of} (see the warnings)"
+    items: list[tuple[str, str, float | None]] = []
     w = est.workload
     if c.price and w["input_tokens_per_month"] is not None:
         p = c.price
@@ -172,6 +171,15 @@ def _breakdown(c: CandidateResult, est: Estimate) -> list[str]:
         for k, v in c.cost_breakdown.items():
             items.append((k.replace("_", " "), "", v))
     items.append(("total", "", c.monthly_cost))
+    return head, items, None
+
+
+def _breakdown(c: CandidateResult, est: Estimate) -> list[str]:
+    cur = est.currency
+    head, items, note = bill(c, est)
+    out = [head]
+    if note:
+        return out + [f"  └─ {note}"]
     wq = max([display_width(q) for _, q, _ in items] + [1])
     for i, (name, qty, val) in enumerate(items):
         branch = "└─" if i == len(items) - 1 else "├─"

@@ -1,0 +1,441 @@
+"""``tco report``: one self-contained HTML file (no script, no font, no image fetched; every
+chart inline SVG from :mod:`tco.report.svg`) that opens from an e-mail attachment, reads on
+a phone and prints on A4.
+
+Order: the answer in words, the candidate table, the charts (cost versus quality with the
+Pareto frontier; monthly cost versus volume with the ranges where self-hosting is cheaper;
+the cost of this workload at each offer's past prices; with samples, P10-P90 bars and the
+tornado; with a horizon, cumulative cost curves), then the bill-like breakdown, the
+assumptions, the warnings and every source with its date.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from .estimate import bill, summary_rows
+from .format import money, unit_price
+from .svg import PALETTE, Series, line_chart, range_bars, scatter, tornado
+
+if TYPE_CHECKING:
+    from ..plan.curves import CostHistory, VolumeCurves
+    from ..plan.result import Estimate
+
+CSS = """
+:root { color-scheme: light; --ink: #1a1a1a; --muted: #555; --rule: #d8d8d8; --accent: #0072b2; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--ink); background: #fff;
+       font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }
+main { max-width: 1000px; margin: 0 auto; padding: 24px 20px 48px; }
+h1 { font-size: 1.55em; margin: 0 0 4px; } h2 { font-size: 1.2em; margin: 32px 0 8px;
+  border-bottom: 1px solid var(--rule); padding-bottom: 4px; } h3 { font-size: 1em; margin: 16px 0 4px; }
+.meta, .note, figcaption { color: var(--muted); font-size: 0.9em; }
+.answer { background: #f3f7fb; border-left: 4px solid var(--accent); padding: 10px 14px; margin: 16px 0; }
+.answer p { margin: 4px 0; }
+.scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
+th, td { padding: 4px 8px; border-bottom: 1px solid var(--rule); vertical-align: top; }
+th { text-align: left; background: #fafafa; font-weight: 600; }
+td:nth-child(2) { min-width: 11em; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.total td { font-weight: 600; border-top: 2px solid var(--ink); }
+figure { margin: 16px 0 24px; break-inside: avoid; page-break-inside: avoid; }
+figure svg { width: 100%; height: auto; display: block; }
+ul.warnings li { margin: 2px 0; } ol.sources li { margin: 3px 0; word-break: break-word; }
+.bill { margin: 12px 0; break-inside: avoid; page-break-inside: avoid; }
+.bill h3 { font-size: 0.95em; } .tag { color: var(--muted); font-weight: normal; }
+@media (max-width: 640px) {
+  body { font-size: 14px; } main { padding: 12px 10px 32px; }
+  table { font-size: 0.82em; } th, td { padding: 3px 5px; }
+}
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  body { font-size: 10pt; } main { max-width: none; padding: 0; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  .scroll { overflow: visible; } table { font-size: 7.5pt; }
+  th, td { padding: 2px 3px; } td:nth-child(2) { min-width: 0; }
+  th.num, td.num { white-space: normal; }
+  a { color: inherit; text-decoration: none; }
+  .answer { background: none; }
+}
+"""
+
+_URL = re.compile(r"https?://[^\s,;)\]]+")
+
+
+def _text(s: Any) -> str:
+    """Escaped text with its http(s) addresses as links (plain links: nothing is fetched)."""
+    s = "" if s is None else str(s)
+    out, last = [], 0
+    for m in _URL.finditer(s):
+        out.append(escape(s[last:m.start()]))
+        url = m.group(0).rstrip(".")
+        out.append(f'<a href="{escape(url)}">{escape(url)}</a>')
+        last = m.start() + len(url)
+    out.append(escape(s[last:]))
+    return "".join(out)
+
+
+def _table(headers: list[tuple[str, bool]], rows: list[list[str]], cls: list[str] | None = None) -> str:
+    """``headers``: (title, numeric); cells are already escaped HTML."""
+    head = "".join(f'<th class="num">{escape(h)}</th>' if num else f"<th>{escape(h)}</th>" for h, num in headers)
+    body = []
+    for i, row in enumerate(rows):
+        tr = f' class="{cls[i]}"' if cls and cls[i] else ""
+        body.append(f"<tr{tr}>" + "".join(f'<td class="num">{c}</td>' if num else f"<td>{c}</td>"
+                                          for c, (_, num) in zip(row, headers, strict=True)) + "</tr>")
+    return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+
+
+def _figure(svg_text: str, caption: str) -> str:
+    m = re.search(r"<title>(.*?)</title>", svg_text)
+    head = f"<h3>{m.group(1)}</h3>" if m else ""  # already escaped inside the SVG
+    return f"<figure>{head}{svg_text}<figcaption>{_text(caption)}</figcaption></figure>"
+
+
+def _input_name(path: str, names: dict[str, str]) -> str:
+    """``candidates.3.discount`` as a reader knows it: ``discount of azure/llama-3.1-405b-instruct``."""
+    m = re.fullmatch(r"candidates\.(\d+)\.(.+)", path)
+    if m and m.group(1) in names:
+        return f"{m.group(2).replace('_', ' ')} of {names[m.group(1)]}"
+    return path
+
+
+def _reference_api(est: Estimate) -> Any:
+    """The API a self-hosted candidate is measured against in the summary and the shading:
+    the best-value API (else the cheapest priced one)."""
+    apis = [c for c in est.candidates if c.kind == "api" and math.isfinite(c.monthly_cost)]
+    ranked = [c for c in apis if c.rank]
+    if ranked:
+        return min(ranked, key=lambda c: c.rank)
+    return min(apis, key=lambda c: c.monthly_cost) if apis else None
+
+
+def _answer(est: Estimate) -> str:
+    cur = est.currency
+    out = []
+    ch, bv = est.cheapest, est.best_value
+    if bv:
+        out.append(f"<p><strong>Best value:</strong> {escape(bv.label)} at "
+                   f"{escape(unit_price(bv.cost_per_quality_point, cur))} per quality point "
+                   f"({bv.quality:.1f} quality, {escape(money(bv.monthly_cost, cur))} a month)"
+                   + (f"; the best value in {bv.uncertainty['p_best_value']:.0%} of "
+                      f"{est.uncertainty['samples']:,} samples" if bv.uncertainty and est.uncertainty else "") + "</p>")
+    if ch:
+        out.append(f"<p><strong>Cheapest:</strong> {escape(ch.label)} at {escape(money(ch.monthly_cost, cur))} a month</p>")
+    ref = _reference_api(est)
+    if ref is not None:
+        for b in est.breakeven:
+            if b["api"] == ref.id:
+                p = next((c.uncertainty or {} for c in est.candidates if c.id == b["selfhost"]), {})
+                p_ch = p.get("p_cheaper", {}).get(ref.id) if est.uncertainty and est.uncertainty.get("inputs") else None
+                out.append(f"<p><strong>{escape(b['selfhost'])}</strong> against the best-value API "
+                           f"{escape(ref.label)}: {escape(b.get('note', 'never cheaper'))}"
+                           + ("; cheaper at this volume" if b.get("cheaper_at_current_volume") else
+                              "; dearer at this volume")
+                           + (f" (in {p_ch:.0%} of samples)" if p_ch is not None else "") + "</p>")
+    if not out:
+        out.append("<p>No candidate has both a known cost and a known quality: see the warnings.</p>")
+    return '<section class="answer">' + "".join(out) + "</section>"
+
+
+def _breakeven(est: Estimate) -> str:
+    """Every (self-hosted, API) pair: where self-hosting is cheaper, and how often with samples."""
+    if not est.breakeven:
+        return ""
+    sampled = bool(est.uncertainty and est.uncertainty.get("inputs"))
+    unc = {c.id: (c.uncertainty or {}).get("p_cheaper", {}) for c in est.candidates}
+    headers = [("Self-hosted", False), ("API", False), ("Self-hosting is cheaper", False), ("At this volume", False)]
+    if sampled:
+        headers.append(("P(cheaper)", True))
+    rows = []
+    for b in est.breakeven:
+        row = [escape(b["selfhost"]), escape(b["api"]), escape(b.get("note", "never")),
+               "cheaper" if b.get("cheaper_at_current_volume") else "dearer"]
+        if sampled:
+            p = unc.get(b["selfhost"], {}).get(b["api"])
+            row.append("" if p is None else f"{p:.0%}")
+        rows.append(row)
+    return "<h2>Break-even</h2>" + _table(headers, rows)
+
+
+def _candidates(est: Estimate) -> str:
+    rows = summary_rows(est)
+    headers = [("Rank", True), ("Candidate", False), ("Kind", False), ("Monthly cost", True)]
+    keys = ["rank", "candidate", "kind", "monthly"]
+    if est.uncertainty:
+        headers.append(("P10-P90 monthly", True))
+        keys.append("p10_p90")
+    headers += [("Per 1M tokens", True), ("Quality", True), ("Coverage", True), ("Per quality point", True)]
+    keys += ["per_mtok", "quality", "coverage", "per_quality"]
+    if est.uncertainty:
+        headers.append(("P(best value)", True))
+        keys.append("p_best")
+    headers.append(("Note", False))
+    keys.append("marks")
+    return _table(headers, [[escape(r.get(k, "")) for k in keys] for r in rows])
+
+
+def _chart_quality(est: Estimate) -> str:
+    from ..plan.curves import pareto_frontier
+
+    cur = est.currency
+    pts = [(c.label, c.monthly_cost, c.quality, bool(c.rank)) for c in est.candidates]
+    ranked = [(n, x, y) for n, x, y, r in pts if r and math.isfinite(x) and math.isfinite(y)]
+    front = pareto_frontier(ranked)
+    svg = scatter(pts, front, "Monthly cost versus quality", f"monthly cost ({cur}, log scale)",
+                  f"quality ({est.quality_profile['name']} profile, 0-100)", x_fmt=lambda v: money(v, cur, 0))
+    return _figure(svg, "Up and to the left is better. The Pareto frontier joins the candidates no other ranked "
+                        f"candidate beats on both cost and quality: {', '.join(front) or 'none'}.")
+
+
+def _chart_volume(est: Estimate, vc: VolumeCurves) -> str:
+    cur = est.currency
+    selfhosted = {c.label for c in est.candidates if c.kind == "selfhost"}
+    drawn = [(name, ys) for name, ys in vc.costs.items() if any(math.isfinite(v) for v in ys)]
+    colour = {name: PALETTE[k % len(PALETTE)] for k, (name, _) in enumerate(drawn)}
+    series = [Series(name, vc.volumes, ys, colour=colour[name], dashed=name not in selfhosted) for name, ys in drawn]
+    ref = _reference_api(est)
+    shown = [b for b in vc.cheaper_bands if ref is not None and b[3] == ref.label]
+    bands = [(f, t, colour.get(s, PALETTE[2])) for f, t, s, _ in shown]
+    svg = line_chart(series, "Monthly cost versus request volume", f"{vc.unit} (log scale)",
+                     f"monthly cost ({cur}, log scale)", x_log=True, y_log=True,
+                     y_fmt=lambda v: money(v, cur, 0), vlines=[(vc.current, "this scenario")], bands=bands)
+    where = "; ".join(f"{s} beats {a} from {f:,.0f} to {t:,.0f} {vc.unit}" for f, t, s, a in shown[:6])
+    return _figure(svg, "At this scenario's request shape. APIs (dashed) cost in proportion to volume; self-hosted "
+                        "deployments (solid) rise in steps of whole replicas. "
+                        + (f"Shaded: where self-hosting is cheaper than the best-value API ({where}); every pair is in the "
+                           "break-even table." if where else
+                           "No self-hosted candidate is cheaper than an API anywhere on this range."
+                           if any(c.kind == "selfhost" for c in est.candidates) else "") + _free(vc.costs))
+
+
+def _days(iso: str) -> float:
+    return float(date.fromisoformat(iso).toordinal())
+
+
+def _date_label(v: float) -> str:
+    return date.fromordinal(int(round(v))).strftime("%b %Y")
+
+
+def _day_label(v: float) -> str:
+    d = date.fromordinal(int(round(v)))
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def _free(costs: dict[str, list[float]]) -> str:
+    """A caption's note of the offers that cost nothing (a log scale has no zero)."""
+    free = [n for n, ys in costs.items() if any(v == 0 for v in ys)]
+    return (f" Free at some point, so not drawn where they cost 0 (a log scale has no zero): {', '.join(free)}."
+            if free else "")
+
+
+def _chart_history(est: Estimate, h: CostHistory) -> str:
+    cur = est.currency
+    if len(h.dates) < 2:
+        return ""
+    xs = [_days(d) for d in h.dates]
+    series = [Series(name, xs, ys, steps=True) for name, ys in h.costs.items() if any(math.isfinite(v) for v in ys)]
+    if not series:
+        return ""
+    lo, hi = date.fromordinal(int(xs[0])), date.fromordinal(int(xs[-1]))
+    span = (hi - lo).days
+    step = 1 if span <= 400 else 3 if span <= 1100 else 6
+    days = (1, 15) if span <= 120 else (1,)  # a short history gets half-month ticks, labelled by day
+    ticks = [float(date(y, m, d).toordinal()) for y in range(lo.year, hi.year + 1) for m in range(1, 13, step)
+             for d in days if lo <= date(y, m, d) <= hi]
+    finite = [v for s in series for v in s.ys if math.isfinite(v) and v > 0]
+    log = bool(finite) and max(finite) / min(finite) > 30
+    svg = line_chart(series, "This workload at each offer's past prices", "price in force on",
+                     f"monthly cost ({cur}{', log scale' if log else ''})", y_log=log,
+                     x_fmt=_day_label if span <= 120 else _date_label,
+                     y_fmt=lambda v: money(v, cur, 0), x_ticks=ticks)
+    return _figure(svg, f"The scenario priced again on each of the {len(h.dates)} dates a compared offer changed "
+                        "its price (each date's list prices and that month's exchange rate), up to the as-of date. "
+                        "A line starts when its offer launched." + (_free(h.costs) if log else ""))
+
+
+def _chart_spread(est: Estimate, names: dict[str, str]) -> str:
+    cur = est.currency
+    rows = []
+    for c in est.candidates:
+        u = (c.uncertainty or {}).get("monthly_cost") or {}
+        if u.get("p10") is not None:
+            rows.append((c.label, u["p10"], u["p50"], u["p90"]))
+    if not rows:
+        return ""
+    svg = range_bars(rows, "Monthly cost, P10 to P90", f"monthly cost ({cur}, log scale)",
+                     x_fmt=lambda v: money(v, cur, 0))
+    u = est.uncertainty or {}
+    return _figure(svg, f"{u.get('samples', 0):,} samples of the scenario's ranges "
+                        f"({', '.join(_input_name(i, names) for i in u.get('inputs') or []) or 'none is a range'}); the bar spans P10 to P90, the "
+                        "thick mark is the median.")
+
+
+def _chart_tornado(est: Estimate, sens: dict[str, Any]) -> str:
+    cur = est.currency
+    c = sens["central"]
+    gap = c.get("selfhost_minus_api") is not None
+    key = "selfhost_minus_api" if gap else "best_cost_per_quality_point"
+    centre = c[key]
+    names = sens.get("candidate_names", {})
+    rows = [(_input_name(r["name"], names), r[key]["low"], r[key]["high"]) for r in sens["inputs"]
+            if r[key]["low"] is not None and r[key]["high"] is not None][:12]
+    if centre is None or not rows:
+        return ""
+    title = ("Best self-hosted minus best API, per quality point" if gap else "Best value, per quality point")
+    svg = tornado(rows, centre, title, f"{cur} per quality point", x_fmt=lambda v: money(v, cur, 2))
+    return _figure(svg, "Each input moved alone to the low and the high end of its range (or of its documented default "
+                        "spread), the others held at their central values; the widest bars matter most."
+                        + (" Below zero, self-hosting is cheaper per quality point." if gap else ""))
+
+
+def _chart_horizon(est: Estimate) -> str:
+    h = est.horizon
+    if not h:
+        return ""
+    cur = est.currency
+    months = list(range(1, h["months"] + 1))
+    series = [Series(cid, months, c["cumulative"], dashed=c.get("kind") == "api")
+              for cid, c in sorted(h["candidates"].items(), key=lambda kv: kv[1]["net_present_cost"])]
+    payback = []
+    for p in h.get("payback", []):
+        if p.get("pays_back_in_month"):
+            payback.append((float(p["pays_back_in_month"]), f"{p['selfhost']} pays back"))
+    svg = line_chart(series, f"Cumulative cost over {h['months']} months", "month", f"paid so far ({cur})",
+                     y_fmt=lambda v: money(v, cur, 0), vlines=payback[:1])
+    return _figure(svg, f"Price trends fitted on the catalog's own history; purchases paid up front, resold at "
+                        f"{h['resale_value']:.0%} after their lifetime; the last month is net of resale. Net present "
+                        f"costs at {h['discount_rate']:.0%} a year are in the table above the breakdown.")
+
+
+def _horizon_table(est: Estimate) -> str:
+    h = est.horizon
+    if not h:
+        return ""
+    cur = est.currency
+    rows = [[escape(cid), escape(money(c["net_present_cost"], cur, 0)), escape(money(c["total"], cur, 0))]
+            for cid, c in sorted(h["candidates"].items(), key=lambda kv: kv[1]["net_present_cost"])]
+    return "<h3>Over the horizon</h3>" + _table([("Candidate", False), ("Net present cost", True),
+                                                 (f"Paid over {h['months']} months", True)], rows)
+
+
+def _bills(est: Estimate) -> str:
+    cur = est.currency
+    out = []
+    for c in est.candidates:
+        head, items, note = bill(c, est)
+        name, _, tag = head.partition("  ")
+        out.append(f'<div class="bill"><h3>{escape(name)} <span class="tag">{escape(tag)}</span></h3>')
+        if note:
+            out.append(f'<p class="note">{escape(note)}</p></div>')
+            continue
+        rows = [[escape(n), escape(q), escape(money(v, cur))] for n, q, v in items]
+        out.append(_table([("Item", False), ("Quantity x price", False), (f"{cur} a month", True)], rows,
+                          ["total" if i == len(items) - 1 else "" for i in range(len(items))]) + "</div>")
+    return "".join(out)
+
+
+def _assumptions(est: Estimate, names: dict[str, str]) -> str:
+    w = est.workload
+    items = []
+    if w.get("requests_per_month") is not None:
+        items.append(f"{w['requests_per_day']:,.0f} requests a day x {w['days_per_month']:g} days = "
+                     f"{w['requests_per_month']:,.0f} a month; {w['input_tokens']:,.0f} input and "
+                     f"{w['output_tokens']:,.0f} output tokens a request")
+    extra = []
+    if w.get("cached_input_share"):
+        extra.append(f"{w['cached_input_share']:.0%} of input cached")
+    if w.get("batch_share"):
+        extra.append(f"{w['batch_share']:.0%} of requests through a batch API")
+    if any(c.kind == "selfhost" for c in est.candidates):
+        extra.append(f"peak load {w['peak_to_average']:g} x the average")
+    if extra:
+        items.append(", ".join(extra))
+    p = est.quality_profile
+    items.append(f"quality profile {p['name']}: " + ", ".join(f"{b} weight {v:g}" for b, v in p["weights"].items())
+                 + f"; ranked only with scores for at least {p['min_coverage']:.0%} of the weight")
+    for f in est.fx.values():
+        items.append(f"1 USD = {f['per_usd']:g} {f['currency']} ("
+                     + ("scenario override" if f["overridden"] else f"{f['rate_type']}, {f['period']}") + ")")
+    shared: dict[str, list[str]] = {}  # one line per assumption, naming every candidate it is made for
+    for c in est.candidates:
+        if c.selfhost:
+            for a in dict.fromkeys(c.selfhost.get("assumptions", [])):
+                shared.setdefault(a, []).append(c.label)
+    for a, who in shared.items():
+        items.append(f"{a} ({', '.join(who)})")
+    if est.uncertainty and est.uncertainty.get("ranges"):
+        for path, r in est.uncertainty["ranges"].items():
+            items.append(f"range of {_input_name(path, names)}: {r}")
+    return "<ul>" + "".join(f"<li>{_text(i)}</li>" for i in items) + "</ul>"
+
+
+def _warnings(est: Estimate) -> str:
+    warn = [(c.label, w) for c in est.candidates for w in c.warnings] + [("", w) for w in est.warnings]
+    if not warn:
+        return "<p>None.</p>"
+    return '<ul class="warnings">' + "".join(
+        f"<li>{f'<strong>{escape(who)}</strong>: ' if who else ''}{_text(w)}</li>" for who, w in warn) + "</ul>"
+
+
+def _sources(est: Estimate) -> str:
+    """Every source, once, with what it supports and its date."""
+    seen: dict[str, list[str]] = {}
+
+    def add(source: str | None, what: str) -> None:
+        if source:
+            seen.setdefault(source, []).append(what)
+
+    for c in est.candidates:
+        if c.price:
+            p = c.price
+            add(p.get("source"), f"price of {p['offer']} from {p['effective_from']} ({p['status']})")
+        if c.selfhost and c.selfhost.get("price_source"):
+            add(c.selfhost["price_source"], f"cost of {c.label}")
+        for d in c.quality_detail:
+            if d.get("imputed"):
+                continue
+            add(d.get("source"), f"{c.model} {d['benchmark']} {d['score']:g}")
+    for f in est.fx.values():
+        if not f["overridden"]:
+            add(f.get("source"), f"1 USD = {f['per_usd']:g} {f['currency']}, {f['period']}")
+    items = []
+    for source, what in seen.items():
+        uniq = list(dict.fromkeys(what))
+        more = f" and {len(uniq) - 8} more" if len(uniq) > 8 else ""
+        items.append(f"<li>{_text(source)}<br><span class=\"note\">for: {escape('; '.join(uniq[:8]))}{more}</span></li>")
+    return '<ol class="sources">' + "".join(items) + "</ol>"
+
+
+def render_html(est: Estimate, extras: dict[str, Any], generated: str = "") -> str:
+    """The whole report as one HTML document (``extras``: :func:`tco.plan.curves.report_data`)."""
+    charts = [_chart_quality(est)]
+    if extras.get("volume") is not None:
+        charts.append(_chart_volume(est, extras["volume"]))
+    if extras.get("history") is not None:
+        charts.append(_chart_history(est, extras["history"]))
+    if est.uncertainty and est.uncertainty.get("inputs"):  # without ranges every sample is the same
+        charts.append(_chart_spread(est, extras.get("candidate_names", {})))
+    if extras.get("sensitivity"):
+        charts.append(_chart_tornado(est, extras["sensitivity"]))
+    charts.append(_chart_horizon(est))
+    w = est.workload
+    sub = (f"As of {est.as_of}; amounts in {est.currency} a month"
+           + (f"; {w['requests_per_day']:,.0f} requests a day" if w.get("requests_per_day") is not None else "")
+           + (f". {generated}" if generated else ""))
+    body = [f"<header><h1>{escape(est.scenario)}</h1><p class=\"meta\">{escape(sub)}</p></header>",
+            _answer(est), "<h2>Candidates</h2>", _candidates(est),
+            "<h2>Charts</h2>", *[c for c in charts if c], _breakeven(est),
+            "<h2>Breakdown</h2>", _horizon_table(est), _bills(est),
+            "<h2>Assumptions</h2>", _assumptions(est, extras.get("candidate_names", {})),
+            "<h2>Warnings</h2>", _warnings(est),
+            "<h2>Sources</h2>", _sources(est)]
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{escape(est.scenario)}: tco report</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+            + "\n".join(body) + "\n</main>\n</body>\n</html>\n")

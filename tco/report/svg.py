@@ -1,0 +1,302 @@
+"""Hand-written SVG charts for the HTML report: no library, no browser, no network.
+
+Every chart is a function of plain numbers that returns one ``<svg>`` element with a
+``viewBox`` (it scales to the page), labelled axes with units, ticks on round numbers
+(decades on log scales), and direct labels at the end of each series where they fit (they
+are nudged apart vertically; a legend lists what could not be placed). Colours come from a
+palette readable in grey print and by the common colour-vision deficiencies.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from html import escape
+
+PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000", "#999999")
+"""Okabe-Ito: distinguishable with colour-vision deficiencies, and in grey."""
+W, H = 720, 400
+LEFT, RIGHT, TOP, BOTTOM = 78, 190, 24, 56
+BAR_LEFT = 250
+"""Left margin of the bar charts, room for a candidate's name."""
+FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"'
+
+
+@dataclass
+class Series:
+    label: str
+    xs: Sequence[float]
+    ys: Sequence[float]
+    colour: str = ""
+    dashed: bool = False
+    marks: list[tuple[float, float, str]] = field(default_factory=list)
+    """Points to mark on the line: (x, y, title)."""
+    steps: bool = False
+    """Draw as a step function (a price holds until the next change)."""
+
+
+def _nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return [lo]
+    raw = (hi - lo) / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    start = math.ceil(lo / step) * step
+    out = []
+    v = start
+    while v <= hi + 1e-9 * step:
+        out.append(round(v, 10))
+        v += step
+    return out
+
+
+def _log_ticks(lo: float, hi: float) -> list[float]:
+    a, b = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    ticks = [10.0 ** e for e in range(a, b + 1) if lo <= 10.0 ** e <= hi * (1 + 1e-9)]
+    if len(ticks) < 3:  # less than two decades: add 2 and 5
+        ticks = sorted({t * m for t in [10.0 ** e for e in range(a - 1, b + 1)] for m in (1, 2, 5)
+                        if lo <= t * m <= hi * (1 + 1e-9)})
+    return ticks
+
+
+def fmt_number(v: float) -> str:
+    """A tick label: 1,000 / 1.5M / 0.01 / 2B."""
+    a = abs(v)
+    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if a >= div:
+            x = v / div
+            return f"{x:,.0f}{suffix}" if float(x).is_integer() else f"{x:,.1f}{suffix}"
+    if a >= 1 or a == 0:
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+    return f"{v:.2g}"
+
+
+class Frame:
+    """The plotting area of one chart and its scales."""
+
+    def __init__(self, x_lo: float, x_hi: float, y_lo: float, y_hi: float, x_log: bool = False,
+                 y_log: bool = False, width: int = W, height: int = H, right: int = RIGHT, left: int = LEFT) -> None:
+        self.x_log, self.y_log = x_log, y_log
+        self.width, self.height, self.right, self.left = width, height, right, left
+        if x_log:
+            x_lo, x_hi = max(x_lo, 1e-12), max(x_hi, x_lo * 10)
+        if y_log:
+            y_lo, y_hi = max(y_lo, 1e-12), max(y_hi, y_lo * 10)
+        if x_hi <= x_lo:
+            x_hi = x_lo + 1
+        if y_hi <= y_lo:
+            y_hi = y_lo + 1
+        self.x_lo, self.x_hi, self.y_lo, self.y_hi = x_lo, x_hi, y_lo, y_hi
+
+    def x(self, v: float) -> float:
+        t = ((math.log10(v) - math.log10(self.x_lo)) / (math.log10(self.x_hi) - math.log10(self.x_lo))
+             if self.x_log else (v - self.x_lo) / (self.x_hi - self.x_lo))
+        return self.left + t * (self.width - self.left - self.right)
+
+    def y(self, v: float) -> float:
+        t = ((math.log10(v) - math.log10(self.y_lo)) / (math.log10(self.y_hi) - math.log10(self.y_lo))
+             if self.y_log else (v - self.y_lo) / (self.y_hi - self.y_lo))
+        return self.height - BOTTOM - t * (self.height - TOP - BOTTOM)
+
+    def inside(self, x: float, y: float) -> bool:
+        ok_x = x > 0 if self.x_log else True
+        ok_y = y > 0 if self.y_log else True
+        return ok_x and ok_y and math.isfinite(x) and math.isfinite(y)
+
+    def axes(self, x_title: str, y_title: str, x_fmt: Callable[[float], str] = fmt_number,
+             y_fmt: Callable[[float], str] = fmt_number, x_ticks: Sequence[float] | None = None) -> str:
+        parts = []
+        x0, x1 = self.left, self.width - self.right
+        y0, y1 = self.height - BOTTOM, TOP
+        xt = x_ticks if x_ticks is not None else (
+            _log_ticks(self.x_lo, self.x_hi) if self.x_log else _nice_ticks(self.x_lo, self.x_hi))
+        yt = _log_ticks(self.y_lo, self.y_hi) if self.y_log else _nice_ticks(self.y_lo, self.y_hi)
+        for v in yt:
+            py = self.y(v)
+            parts.append(f'<line x1="{x0}" y1="{py:.1f}" x2="{x1}" y2="{py:.1f}" stroke="#e5e5e5"/>')
+            parts.append(f'<text x="{x0 - 6}" y="{py + 4:.1f}" text-anchor="end" font-size="11">{escape(y_fmt(v))}</text>')
+        for v in xt:
+            px = self.x(v)
+            parts.append(f'<line x1="{px:.1f}" y1="{y0}" x2="{px:.1f}" y2="{y0 + 5}" stroke="#444"/>')
+            parts.append(f'<text x="{px:.1f}" y="{y0 + 18}" text-anchor="middle" font-size="11">{escape(x_fmt(v))}</text>')
+        parts.append(f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#444"/>')
+        parts.append(f'<line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}" stroke="#444"/>')
+        parts.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{self.height - 14}" text-anchor="middle" font-size="12">'
+                     f'{escape(x_title)}</text>')
+        parts.append(f'<text transform="translate(16 {(y0 + y1) / 2:.1f}) rotate(-90)" text-anchor="middle" '
+                     f'font-size="12">{escape(y_title)}</text>')
+        return "\n".join(parts)
+
+
+def svg(body: str, title: str, width: int = W, height: int = H) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-label="{escape(title)}" {FONT}><title>{escape(title)}</title>\n{body}\n</svg>')
+
+
+def _place_labels(wanted: list[tuple[float, str, str]], top: float, bottom: float, gap: float = 13.0
+                  ) -> list[tuple[float, str, str]]:
+    """Vertical positions for end labels, nudged apart by ``gap`` and kept inside the plot."""
+    out: list[tuple[float, str, str]] = []
+    for y, text, colour in sorted(wanted):
+        y = min(max(y, top + 4), bottom)
+        if out and y - out[-1][0] < gap:
+            y = out[-1][0] + gap
+        out.append((y, text, colour))
+    overflow = out[-1][0] - bottom if out else 0
+    if overflow > 0:  # pushed past the bottom: shift everything up
+        out = [(y - overflow, t, c) for y, t, c in out]
+    return out
+
+
+def line_chart(series: list[Series], title: str, x_title: str, y_title: str, *, x_log: bool = False,
+               y_log: bool = False, x_fmt: Callable[[float], str] = fmt_number,
+               y_fmt: Callable[[float], str] = fmt_number, vlines: Sequence[tuple[float, str]] = (),
+               bands: Sequence[tuple[float, float, str]] = (), x_ticks: Sequence[float] | None = None) -> str:
+    """Lines with direct end labels; ``vlines`` mark x values (e.g. today's volume), ``bands``
+    shade x ranges (e.g. where self-hosting is cheaper)."""
+    pts = [(x, y) for s in series for x, y in zip(s.xs, s.ys, strict=True)
+           if math.isfinite(x) and math.isfinite(y) and (not x_log or x > 0) and (not y_log or y > 0)]
+    if not pts:
+        return svg(f'<text x="{W / 2}" y="{H / 2}" text-anchor="middle">no data to draw</text>', title)
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    y_lo = min(ys) * (0.8 if y_log else 1.0) if y_log else min(0.0, min(ys))
+    fr = Frame(min(xs), max(xs), y_lo, max(ys) * (1.25 if y_log else 1.08), x_log, y_log)
+    parts = [fr.axes(x_title, y_title, x_fmt, y_fmt, x_ticks)]
+    for a, b, colour in bands:
+        xa, xb = fr.x(max(a, fr.x_lo)), fr.x(min(b, fr.x_hi))
+        parts.append(f'<rect x="{xa:.1f}" y="{TOP}" width="{max(xb - xa, 1):.1f}" height="{H - TOP - BOTTOM}" '
+                     f'fill="{colour}" fill-opacity="0.10"/>')
+    for v, label in vlines:
+        if fr.x_lo <= v <= fr.x_hi:
+            px = fr.x(v)
+            parts.append(f'<line x1="{px:.1f}" y1="{TOP}" x2="{px:.1f}" y2="{H - BOTTOM}" stroke="#444" '
+                         f'stroke-dasharray="3 3"/><text x="{px + 4:.1f}" y="{TOP + 12}" font-size="11">'
+                         f'{escape(label)}</text>')
+    ends = []
+    for k, s in enumerate(series):
+        colour = s.colour or PALETTE[k % len(PALETTE)]
+        good = [(x, y) for x, y in zip(s.xs, s.ys, strict=True) if fr.inside(x, y)]
+        if not good:
+            continue
+        coords = []
+        for i, (x, y) in enumerate(good):
+            if s.steps and i:
+                coords.append(f"{fr.x(x):.1f},{fr.y(good[i - 1][1]):.1f}")
+            coords.append(f"{fr.x(x):.1f},{fr.y(y):.1f}")
+        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        parts.append(f'<polyline points="{" ".join(coords)}" fill="none" stroke="{colour}" stroke-width="2"{dash}>'
+                     f'<title>{escape(s.label)}</title></polyline>')
+        for x, y, tip in s.marks:
+            if fr.inside(x, y):
+                parts.append(f'<circle cx="{fr.x(x):.1f}" cy="{fr.y(y):.1f}" r="4" fill="white" stroke="{colour}" '
+                             f'stroke-width="2"><title>{escape(tip)}</title></circle>')
+        ends.append((fr.y(good[-1][1]), s.label, colour))
+    for y, text, colour in _place_labels(ends, TOP, H - BOTTOM):
+        parts.append(f'<text x="{W - RIGHT + 6}" y="{y + 4:.1f}" font-size="11" fill="{colour}">'
+                     f'{escape(_short(text, 28))}</text>')
+    return svg("\n".join(parts), title)
+
+
+def scatter(points: list[tuple[str, float, float, bool]], frontier: list[str], title: str, x_title: str,
+            y_title: str, x_fmt: Callable[[float], str] = fmt_number) -> str:
+    """Candidates as points (x = monthly cost on a log scale, y = quality); the Pareto frontier
+    joins the ranked ones no other beats on both; labels next to the points, nudged apart."""
+    good = [(n, x, y, r) for n, x, y, r in points if x > 0 and math.isfinite(x) and math.isfinite(y)]
+    if not good:
+        return svg(f'<text x="{W / 2}" y="{H / 2}" text-anchor="middle">no candidate has both a cost and a '
+                   f'quality</text>', title)
+    xs, ys = [p[1] for p in good], [p[2] for p in good]
+    fr = Frame(min(xs) / 1.5, max(xs) * 1.5, max(min(ys) - 5, 0), min(max(ys) + 5, 100), x_log=True, right=200)
+    parts = [fr.axes(x_title, y_title, x_fmt)]
+    front = sorted((p for p in good if p[0] in frontier), key=lambda p: p[1])
+    if len(front) > 1:
+        parts.append('<polyline points="' + " ".join(f"{fr.x(x):.1f},{fr.y(y):.1f}" for _, x, y, _ in front)
+                     + '" fill="none" stroke="#009e73" stroke-width="2" stroke-dasharray="5 3">'
+                     '<title>Pareto frontier: no other ranked candidate is both cheaper and better</title></polyline>')
+    labels = []
+    for k, (name, x, y, ranked) in enumerate(good):
+        colour = PALETTE[k % len(PALETTE)]
+        fill = colour if ranked else "white"
+        parts.append(f'<circle cx="{fr.x(x):.1f}" cy="{fr.y(y):.1f}" r="5" fill="{fill}" stroke="{colour}" '
+                     f'stroke-width="2"><title>{escape(name)}: {escape(x_fmt(x))}, quality {y:.1f}'
+                     f'{"" if ranked else " (not ranked)"}</title></circle>')
+        labels.append((fr.y(y), name, colour, fr.x(x)))
+    placed = _place_labels([(y, n, c) for y, n, c, _ in labels], TOP, H - BOTTOM, gap=12)
+    xs_by_name = {n: px for _, n, _, px in labels}
+    for y, name, colour in placed:
+        px = xs_by_name[name]
+        parts.append(f'<text x="{px + 8:.1f}" y="{y + 4:.1f}" font-size="10.5" fill="{colour}">'
+                     f'{escape(_short(name, 30))}</text>')
+    parts.append(f'<text x="{LEFT}" y="{TOP - 8}" font-size="11" fill="#555">filled: ranked by value; hollow: '
+                 f'not ranked; dashed green: Pareto frontier</text>')
+    return svg("\n".join(parts), title)
+
+
+def range_bars(rows: list[tuple[str, float, float, float]], title: str, x_title: str,
+               x_fmt: Callable[[float], str] = fmt_number, log: bool = True) -> str:
+    """One bar per row from P10 to P90 with the median marked (rows: label, p10, p50, p90)."""
+    good = [r for r in rows if all(math.isfinite(v) and (v > 0 or not log) for v in r[1:])]
+    height = TOP + BOTTOM + 26 * max(len(good), 1)
+    if not good:
+        return svg(f'<text x="{W / 2}" y="40" text-anchor="middle">no spread to draw</text>', title, H, 80)
+    lo, hi = min(r[1] for r in good), max(r[3] for r in good)
+    fr = Frame(lo / 1.2 if log else lo, hi * 1.2 if log else hi, 0, 1, x_log=log, height=height, right=40,
+               left=BAR_LEFT)
+    parts = [_x_axis_only(fr, x_title, x_fmt, height)]
+    for k, (label, p10, p50, p90) in enumerate(good):
+        y = TOP + 13 + 26 * k
+        colour = PALETTE[k % len(PALETTE)]
+        parts.append(f'<text x="{BAR_LEFT - 6}" y="{y + 4}" text-anchor="end" font-size="11">{escape(_short(label, 40))}'
+                     f'<title>{escape(label)}</title></text>')
+        parts.append(f'<rect x="{fr.x(p10):.1f}" y="{y - 7}" width="{max(fr.x(p90) - fr.x(p10), 2):.1f}" height="14" '
+                     f'fill="{colour}" fill-opacity="0.35" stroke="{colour}"><title>{escape(label)}: P10 '
+                     f'{escape(x_fmt(p10))}, P50 {escape(x_fmt(p50))}, P90 {escape(x_fmt(p90))}</title></rect>')
+        parts.append(f'<line x1="{fr.x(p50):.1f}" y1="{y - 9}" x2="{fr.x(p50):.1f}" y2="{y + 9}" stroke="{colour}" '
+                     f'stroke-width="3"/>')
+    return svg("\n".join(parts), title, W, height)
+
+
+def tornado(rows: list[tuple[str, float, float]], centre: float, title: str, x_title: str,
+            x_fmt: Callable[[float], str] = fmt_number) -> str:
+    """One bar per input from its low-end to its high-end value, around the central value."""
+    good = [r for r in rows if math.isfinite(r[1]) and math.isfinite(r[2])]
+    height = TOP + BOTTOM + 26 * max(len(good), 1)
+    if not good or not math.isfinite(centre):
+        return svg(f'<text x="{W / 2}" y="40" text-anchor="middle">no swing to draw</text>', title, W, 80)
+    lo = min([centre] + [min(a, b) for _, a, b in good])
+    hi = max([centre] + [max(a, b) for _, a, b in good])
+    pad = (hi - lo) * 0.08 or abs(centre) * 0.1 or 1.0
+    fr = Frame(lo - pad, hi + pad, 0, 1, height=height, right=40, left=BAR_LEFT)
+    parts = [_x_axis_only(fr, x_title, x_fmt, height)]
+    cx = fr.x(centre)
+    for k, (label, a, b) in enumerate(good):
+        y = TOP + 13 + 26 * k
+        parts.append(f'<text x="{BAR_LEFT - 6}" y="{y + 4}" text-anchor="end" font-size="11">{escape(_short(label, 40))}'
+                     f'<title>{escape(label)}</title></text>')
+        for v, colour, end in ((a, PALETTE[0], "low end"), (b, PALETTE[1], "high end")):
+            x0, x1 = sorted((cx, fr.x(v)))
+            parts.append(f'<rect x="{x0:.1f}" y="{y - 7}" width="{max(x1 - x0, 1):.1f}" height="14" fill="{colour}" '
+                         f'fill-opacity="0.6"><title>{escape(label)} at its {end}: {escape(x_fmt(v))}</title></rect>')
+    parts.append(f'<line x1="{cx:.1f}" y1="{TOP}" x2="{cx:.1f}" y2="{height - BOTTOM}" stroke="#000"/>')
+    parts.append(f'<text x="{W - 40}" y="{TOP - 8}" text-anchor="end" font-size="11" fill="#555">blue: input at its '
+                 f'low end; orange: at its high end; line: central value</text>')
+    return svg("\n".join(parts), title, W, height)
+
+
+def _x_axis_only(fr: Frame, x_title: str, x_fmt: Callable[[float], str], height: int) -> str:
+    parts = []
+    y0 = height - BOTTOM
+    ticks = _log_ticks(fr.x_lo, fr.x_hi) if fr.x_log else _nice_ticks(fr.x_lo, fr.x_hi)
+    for v in ticks:
+        px = fr.x(v)
+        parts.append(f'<line x1="{px:.1f}" y1="{TOP}" x2="{px:.1f}" y2="{y0}" stroke="#eee"/>')
+        parts.append(f'<text x="{px:.1f}" y="{y0 + 18}" text-anchor="middle" font-size="11">{escape(x_fmt(v))}</text>')
+    parts.append(f'<line x1="{fr.left}" y1="{y0}" x2="{fr.width - fr.right}" y2="{y0}" stroke="#444"/>')
+    parts.append(f'<text x="{(fr.left + fr.width - fr.right) / 2:.1f}" y="{height - 14}" text-anchor="middle" '
+                 f'font-size="12">{escape(x_title)}</text>')
+    return "\n".join(parts)
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
