@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import PRICE_UNKNOWN, launch_text
 from .format import _count, _num, money, tokens, unit_price
-from .text import display_width, fit_table, hidden_note, pad, wrap_lines
+from .text import display_width, fit_table, hidden_note, markdown_table, pad, wrap_lines
 
 if TYPE_CHECKING:
     from ..plan.result import CandidateResult, Estimate
@@ -349,10 +349,7 @@ def render_markdown(est: Estimate) -> str:
            f"As of {est.as_of}; amounts in {cur} per month. Quality: {_profile_text(est)}.", ""]
     out += [ln.strip() for ln in _workload_lines(est)]
     out.append("")
-    out.append("| " + " | ".join(h for _, h, _ in cols) + " |")
-    out.append("| " + " | ".join("---:" if a == ">" else "---" for _, _, a in cols) + " |")
-    for r in rows:
-        out.append("| " + " | ".join(r[k].replace("|", "\\|") for k, _, _ in cols) + " |")
+    out += markdown_table(rows, cols)
     out.append("")
     if est.breakeven:
         out.append("## Break-even")

@@ -112,3 +112,12 @@ def wrap_lines(lines: Sequence[str], width: int | None) -> list[str]:
         out += textwrap.wrap(line.strip(), width=width, initial_indent=indent, subsequent_indent=indent + "    ",
                              break_on_hyphens=False) or [line]
     return out
+
+
+def markdown_table(rows: Sequence[dict[str, str]], columns: Sequence[Column]) -> list[str]:
+    """A GitHub-flavoured Markdown table (pipes in cells escaped)."""
+    out = ["| " + " | ".join(h for _, h, _ in columns) + " |",
+           "| " + " | ".join("---:" if a == ">" else "---" for _, _, a in columns) + " |"]
+    for r in rows:
+        out.append("| " + " | ".join(str(r.get(k, "")).replace("|", "\\|") for k, _, _ in columns) + " |")
+    return out

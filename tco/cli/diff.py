@@ -1,0 +1,58 @@
+"""``tco diff OLD NEW``: what changed between two scenarios or two saved estimates (a CI gate)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .args import CATALOG_ARG, add_wide, currency, iso_date, table_width, write_output
+
+
+def _pct(text: str) -> float:
+    from ..schema.numbers import parse_number
+
+    try:
+        v = float(parse_number(text.rstrip("%")))
+    except (ValueError, TypeError):
+        raise argparse.ArgumentTypeError(f"invalid percentage {text!r} (e.g. 10 or 10%)") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"a rise cannot be negative ({text}); e.g. 10 for 10 %")
+    return v
+
+
+def add_parser(sub: Any) -> None:
+    d = sub.add_parser("diff", help="what changed between two scenarios or saved estimates (a CI gate)",
+                       description="Compare two scenario files, two saved JSON estimates (tco estimate -f json), or "
+                                   "one of each: per candidate the monthly cost, cost per quality point and rank "
+                                   "before and after; candidates added and removed; the inputs that changed.")
+    d.add_argument("old", help="the scenario or saved estimate before")
+    d.add_argument("new", help="the scenario or saved estimate after")
+    d.add_argument("--format", "-f", choices=("table", "json", "markdown"), default="table",
+                   help="output format (markdown: for a pull-request comment)")
+    d.add_argument("--fail-above", type=_pct, metavar="PCT",
+                   help="exit 1 when any candidate on both sides rises by more than PCT percent in monthly cost")
+    d.add_argument("--as-of", type=iso_date, help="price date for scenario files (default: each scenario's)")
+    d.add_argument("--currency", type=currency, help="compare in this currency (scenario files are estimated in it)")
+    d.add_argument("--out", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    add_wide(d)
+    d.add_argument("--catalog", **CATALOG_ARG)
+    d.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..catalog import load_catalog
+    from ..plan.diff import diff_files
+    from ..report.diff import render_diff
+
+    catalog = load_catalog(args.catalog)
+    d = diff_files(args.old, args.new, catalog, as_of=args.as_of, currency=args.currency)
+    write_output(render_diff(d, args.format, table_width(args)), args.out)
+    if args.fail_above is not None:
+        over = d.rises_above(args.fail_above)
+        for r in over:
+            pct = "from nothing" if r["change_pct"] == float("inf") else f"by {r['change_pct']:.1f}%"
+            print(f"tco: {r['label']} rose {pct} (more than --fail-above {args.fail_above:g}%)", file=sys.stderr)
+        if over:
+            return 1
+    return 0

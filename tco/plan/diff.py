@@ -1,0 +1,217 @@
+"""``tco diff OLD NEW``: what a change to a scenario does to the answer.
+
+Either side is a scenario file (estimated now, with the same catalog) or a saved JSON
+estimate (``tco estimate -f json``). Per candidate present on both sides: monthly cost,
+cost per quality point and rank before and after, the change in money and in percent;
+candidates added and removed; and the inputs that changed (validated values, so ``10k``
+and ``10000`` are no change).
+
+Currencies: two scenarios in different currencies are compared in the old one's (the new
+scenario is estimated again in it, at its own as-of date's rate, and the result says so);
+two saved estimates in different currencies are refused, since converting them would mix
+exchange-rate moves into price moves.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import TcoError
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
+
+
+@dataclass
+class Side:
+    path: str
+    kind: str
+    """'scenario' or 'estimate' (a saved JSON estimate)."""
+    result: dict[str, Any]
+    """The estimate as its JSON dict."""
+    inputs: dict[str, Any]
+    """Flattened inputs: ``workload.requests_per_day`` -> value."""
+
+
+@dataclass
+class Diff:
+    old: Side
+    new: Side
+    currency: str
+    rows: list[dict[str, Any]]
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    inputs: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
+
+    def rises_above(self, pct: float) -> list[dict[str, Any]]:
+        """Candidates on both sides whose monthly cost rose by more than ``pct`` percent."""
+        return [r for r in self.rows if r["change_pct"] is not None and r["change_pct"] > pct]
+
+    def to_dict(self) -> dict[str, Any]:
+        rows = [{**r, "change_pct": None, "from_zero": True} if r["change_pct"] == math.inf else r for r in self.rows]
+        return {"schema_version": 1, "old": self.old.path, "new": self.new.path, "currency": self.currency,
+                "candidates": rows, "added": self.added, "removed": self.removed, "inputs": self.inputs,
+                "notes": self.notes}
+
+
+def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _flatten(v, f"{prefix}.{k}" if prefix else str(k), out)
+    elif isinstance(value, (list, tuple)) and value and all(isinstance(v, dict) for v in value):
+        for i, v in enumerate(value):
+            _flatten(v, f"{prefix}[{i}]", out)
+    else:
+        out[prefix] = list(value) if isinstance(value, tuple) else value
+
+
+def _candidate_key(c: Any) -> str:
+    """A candidate as the file names it: the offer id, or the self-hosted deployment's name."""
+    if isinstance(c, str):
+        return c
+    if isinstance(c, dict):
+        if "selfhost" in c:
+            return str(c["selfhost"].get("name") or c["selfhost"].get("model"))
+        return str(c.get("offer"))
+    return str(c)
+
+
+def _scenario_inputs(scenario: Any) -> dict[str, Any]:
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    data.pop("candidates", None)
+    data.pop("ranges", None)
+    out: dict[str, Any] = {}
+    _flatten(data, "", out)
+    for c in scenario.candidates:
+        if isinstance(c, str):
+            out[f"candidates[{c}]"] = "included"
+            continue
+        dump = c.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        key = _candidate_key(dump)
+        out[f"candidates[{key}]"] = "included"  # an id written alone or with settings: the same candidate
+        flat: dict[str, Any] = {}
+        _flatten(dump, "", flat)
+        for k, v in flat.items():
+            if k not in ("offer", "selfhost.name"):
+                out[f"candidates[{key}].{k}"] = v
+    return out
+
+
+def _estimate_inputs(d: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k in ("as_of", "currency"):
+        out[k] = d.get(k)
+    _flatten({"workload": d.get("workload") or {}, "quality": d.get("quality_profile") or {}}, "", out)
+    for cur, f in (d.get("fx") or {}).items():
+        out[f"fx.{cur}"] = f.get("per_usd")
+    for c in d.get("candidates") or []:
+        out[f"candidates[{c.get('id')}]"] = "included"
+    return out
+
+
+def _read_estimate(path: str) -> dict[str, Any]:
+    from .. import yamlio
+
+    text = yamlio.read_text(path)
+    try:
+        d = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise TcoError(f"not valid JSON: {e.msg}", file=path, line=e.lineno, col=e.colno,
+                       hint="a saved estimate is the output of tco estimate -f json") from None
+    if not isinstance(d, dict) or "candidates" not in d or "schema_version" not in d:
+        raise TcoError("not a saved tco estimate (no schema_version and candidates)", file=path,
+                       hint="save one with tco estimate FILE -f json -o FILE.json, or give the scenario file")
+    if d["schema_version"] != 1:
+        raise TcoError(f"a saved estimate of schema version {d['schema_version']} (this tco reads version 1)",
+                       file=path, field="schema_version", hint="estimate the scenario again with this tco")
+    return d
+
+
+def is_estimate_file(path: str) -> bool:
+    if path.lower().endswith(".json"):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(64).lstrip().startswith(b"{")
+    except OSError:
+        return False
+
+
+def load_side(path: str, catalog: Catalog, *, as_of: date | None = None, currency: str | None = None) -> Side:
+    if is_estimate_file(path):
+        d = _read_estimate(path)
+        if currency and d.get("currency") != currency:
+            raise TcoError(f"a saved estimate in {d.get('currency')} cannot be shown in {currency}", file=path,
+                           field="--currency", hint="diff the scenario files instead, which are estimated again")
+        return Side(path, "estimate", d, _estimate_inputs(d))
+    from .estimate import estimate
+    from .scenario import load_scenario
+
+    scenario = load_scenario(path, catalog)
+    est = estimate(scenario, catalog, as_of=as_of, currency=currency)
+    return Side(path, "scenario", est.to_dict(), _scenario_inputs(scenario))
+
+
+def _num(v: Any) -> float | None:
+    return None if v is None or (isinstance(v, float) and not math.isfinite(v)) else float(v)
+
+
+def compare(old: Side, new: Side) -> Diff:
+    o = {c["id"]: c for c in old.result["candidates"]}
+    n = {c["id"]: c for c in new.result["candidates"]}
+    rows = []
+    for cid in [c for c in o if c in n]:
+        a, b = o[cid], n[cid]
+        ma, mb = _num(a.get("monthly_cost")), _num(b.get("monthly_cost"))
+        change = round(mb - ma, 2) if ma is not None and mb is not None else None
+        pct = (None if change is None else 0.0 if change == 0 else math.inf if ma == 0
+               else round(100.0 * (mb - ma) / ma, 4))
+        qa, qb = _num(a.get("cost_per_quality_point")), _num(b.get("cost_per_quality_point"))
+        rows.append({"id": cid, "label": b.get("label") or cid, "monthly_cost": [ma, mb], "change": change,
+                     "change_pct": pct, "cost_per_quality_point": [qa, qb],
+                     "cost_per_quality_point_change": round(qb - qa, 4) if qa is not None and qb is not None else None,
+                     "rank": [a.get("rank"), b.get("rank")], "reason": [a.get("reason"), b.get("reason")]})
+    rows.sort(key=lambda r: (r["change_pct"] is None, -(r["change_pct"] or 0.0)))
+    keep = ("id", "label", "monthly_cost", "cost_per_quality_point", "rank", "reason")
+    added = [{k: c.get(k) for k in keep} for cid, c in n.items() if cid not in o]
+    removed = [{k: c.get(k) for k in keep} for cid, c in o.items() if cid not in n]
+    inputs = []
+    for key in sorted(set(old.inputs) | set(new.inputs)):
+        va, vb = old.inputs.get(key), new.inputs.get(key)
+        if va != vb:
+            inputs.append({"input": key, "old": va, "new": vb})
+    return Diff(old, new, new.result["currency"], rows, added, removed, inputs)
+
+
+def diff_files(old_path: str, new_path: str, catalog: Catalog, *, as_of: date | None = None,
+               currency: str | None = None) -> Diff:
+    """Compare two scenario files or saved estimates (any mix)."""
+    for p in (old_path, new_path):
+        if not Path(p).exists():
+            raise TcoError("file not found", file=p, hint="give two scenario files or two saved JSON estimates")
+    old = load_side(old_path, catalog, as_of=as_of, currency=currency)
+    new = load_side(new_path, catalog, as_of=as_of, currency=currency)
+    notes = []
+    oc, nc = old.result["currency"], new.result["currency"]
+    if oc != nc:
+        if new.kind == "scenario":
+            new = load_side(new_path, catalog, as_of=as_of, currency=oc)
+            notes.append(f"{new_path} is in {nc}; compared in {oc}, {old_path}'s currency (estimated again at "
+                         f"{new.result['as_of']}'s exchange rate)")
+        elif old.kind == "scenario":
+            old = load_side(old_path, catalog, as_of=as_of, currency=nc)
+            notes.append(f"{old_path} is in {oc}; compared in {nc}, {new_path}'s currency (estimated again at "
+                         f"{old.result['as_of']}'s exchange rate)")
+        else:
+            raise TcoError(f"the saved estimates are in different currencies ({oc} and {nc}): refused, since "
+                           "converting them would mix exchange-rate moves into price moves", file=new_path,
+                           field="currency", hint="diff the scenario files, or save both with the same --currency")
+    d = compare(old, new)
+    d.notes = notes
+    return d
