@@ -1,7 +1,7 @@
 """The ``tco`` command line. ``main(argv) -> int``; heavy imports happen inside each command.
 
 One module per command (``estimate``, ``validate``, ``init``, ``catalog``, ``selfhost``,
-``breakeven``, ``sensitivity``, ``report``, ``diff``, ``tui``), each with ``add_parser(subparsers)`` and ``run(args) -> int``.
+``breakeven``, ``sensitivity``, ``report``, ``diff``, ``tui``, ``serve``), each with ``add_parser(subparsers)`` and ``run(args) -> int``.
 
 Exit codes: 0 ok, 1 failure, 2 bad usage or invalid input, 130 interrupted.
 stdout carries data only; diagnostics go to stderr as one line: ``tco: error: ...``.
@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import breakeven, catalog, diff, estimate, init, report, selfhost, sensitivity, tui, validate
+from . import breakeven, catalog, diff, estimate, init, report, selfhost, sensitivity, serve, tui, validate
 from .args import PROG, Parser, error
 
 EPILOG = """examples:
@@ -25,7 +25,7 @@ EPILOG = """examples:
 
 exit codes: 0 ok, 1 internal failure, 2 bad usage or invalid input, 130 interrupted"""
 
-COMMANDS = (estimate, report, diff, validate, init, catalog, selfhost, breakeven, sensitivity, tui)
+COMMANDS = (estimate, report, diff, validate, init, catalog, selfhost, breakeven, sensitivity, tui, serve)
 """In the order ``tco --help`` lists them."""
 
 

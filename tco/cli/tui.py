@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -19,7 +20,8 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..errors import TcoError
 
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    web = os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")  # a browser tab of `tco serve`
+    if not web and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise TcoError("the interactive app needs a terminal (stdin and stdout are not one)",
                        hint="in scripts and CI use `tco estimate FILE`; `tco --help` lists the commands")
     try:
@@ -27,4 +29,23 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as e:
         raise TcoError(f"the interactive app is not available ({e})",
                        hint="use `tco estimate FILE`, or reinstall tco with its dependencies") from None
+    if web:
+        _end_with_the_server()
     return run_app(args.file, args.catalog)
+
+
+def _end_with_the_server() -> None:
+    """A browser tab's app ends when `tco serve` does (killed or crashed): otherwise it would be
+    left running, reading a closed pipe."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="tco-serve-parent", daemon=True).start()
