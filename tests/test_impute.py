@@ -3,6 +3,7 @@ intervals calibrated by leave-one-out; opt in, honest about what it cannot do.""
 
 from __future__ import annotations
 
+import json
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -104,3 +105,21 @@ def test_imputation_is_opt_in_and_marked(catalog) -> None:
 from pathlib import Path  # noqa: E402
 
 ROOT_SCEN = Path(__file__).resolve().parent.parent / "scenarios" / "support-assistant.yaml"
+
+
+def test_catalog_coverage_and_impute_check_commands(capsys) -> None:
+    from tco.cli import main
+
+    assert main(["catalog", "coverage", "--as-of", "2024-09-15", "-f", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["offers_fully_measured"] <= d["offers_measured_at_least_half"] <= d["offers_ranked_with_imputation"]
+    assert {r["cells"][b]["state"] for r in d["rows"] for b in d["weights"]} <= {"measured", "imputed", "missing"}
+    assert main(["catalog", "coverage", "--no-impute", "-f", "json"]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert all(c["state"] != "imputed" for r in plain["rows"] for c in r["cells"].values())
+    assert main(["catalog", "impute-check", "-f", "json"]) == 0
+    chk = json.loads(capsys.readouterr().out)
+    inst = chk["groups"]["instruct"]
+    assert inst["held_out"] > 50 and 0 < inst["median_abs_error"] < 10 and 0.5 < inst["inside"] <= 1
+    assert main(["catalog", "coverage", "--profile", "nope"]) == 2
+    assert "unknown quality profile 'nope'" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""``tco catalog list|show``: browse the pricing catalog."""
+"""``tco catalog list|show|coverage|impute-check``: browse the pricing catalog and its quality scores."""
 
 from __future__ import annotations
 
@@ -27,6 +27,24 @@ def add_parser(sub: Any) -> None:
     add_wide(cs)
     cs.add_argument("--catalog", **CATALOG_ARG)
     cs.set_defaults(func=run_show)
+    cc = csub.add_parser("coverage", help="which models have which quality scores: measured, imputed, missing",
+                         description="The score matrix of a quality profile for the models behind the offers: "
+                                     "measured, imputed (with --impute) or missing, and how many offers can be ranked.")
+    cc.add_argument("--profile", default="general", help="quality profile (default: general; tco catalog list "
+                                                         "--kind profile lists them)")
+    cc.add_argument("--as-of", type=iso_date, help="only the offers on sale on this date (default: every offer)")
+    cc.add_argument("--no-impute", action="store_true", help="measured scores only")
+    cc.add_argument("--format", "-f", choices=("table", "json"), default="table", help="output format")
+    add_wide(cc)
+    cc.add_argument("--catalog", **CATALOG_ARG)
+    cc.set_defaults(func=run_coverage)
+    ci = csub.add_parser("impute-check", help="how accurate imputed scores are: leave-one-out over every measured score",
+                         description="Hide every measured score in turn, refit the low-rank model, predict it: the "
+                                     "median absolute error and the share inside the 80% interval, per benchmark.")
+    ci.add_argument("--format", "-f", choices=("table", "json"), default="table", help="output format")
+    add_wide(ci)
+    ci.add_argument("--catalog", **CATALOG_ARG)
+    ci.set_defaults(func=run_impute_check)
     c.set_defaults(func=lambda a: usage(c))
 
 
@@ -44,4 +62,24 @@ def run_show(args: argparse.Namespace) -> int:
     from ..report.catalog import show
 
     write_output(show(load_catalog(args.catalog), args.id, args.format, table_width(args)), None)
+    return 0
+
+
+def run_coverage(args: argparse.Namespace) -> int:
+    from ..catalog import load_catalog
+    from ..report.quality import check_profile, render_coverage
+
+    cat = load_catalog(args.catalog)
+    check_profile(cat, args.profile)
+    write_output(render_coverage(cat, args.profile, args.as_of, args.format, table_width(args),
+                                 impute=not args.no_impute), None)
+    return 0
+
+
+def run_impute_check(args: argparse.Namespace) -> int:
+    from ..catalog import load_catalog
+    from ..plan.quality import impute_check
+    from ..report.quality import render_impute_check
+
+    write_output(render_impute_check(impute_check(load_catalog(args.catalog)), args.format, table_width(args)), None)
     return 0
