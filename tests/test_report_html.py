@@ -60,8 +60,10 @@ def test_the_report_says_what_the_estimate_says(uncertain_report: Path, catalog)
             assert c.price["source"].split(";")[0][:40] in html.replace("&#x27;", "'")  # ... and its source
     for section in ("Candidates", "Charts", "Break-even", "Breakdown", "Assumptions", "Warnings", "Sources"):
         assert f"<h2>{section}</h2>" in html
-    # the samples' answer in words: the owned 405B is the best value in every one of 20,000 draws
-    assert "best value in 100% of 20,000 samples" in html
+    # the samples' answer in words (the file asks for 20,000 draws with a seed: the same numbers every run)
+    p = est.best_value.uncertainty["p_best_value"]
+    assert 0.5 < p < 1 and f"the best value in {p:.0%} of 20,000 samples" in html
+    assert "throughput factor of Llama 3.1 405B FP8, owned 8x H100" in html  # the model's own error, drawn
     assert "discount of azure/llama-3.1-405b-instruct" in html  # inputs named as a reader knows them
 
 
@@ -166,7 +168,7 @@ def test_the_report_is_written_atomically(tmp_path: Path, monkeypatch) -> None:
 def test_library_call_gives_the_estimate_and_the_chart_data(catalog) -> None:
     est, extras = report_file(str(UNCERTAIN), catalog)
     assert est.uncertainty["samples"] == 20_000 and est.horizon["months"] == 36
-    assert set(extras) >= {"volume", "history", "sensitivity", "candidate_names"}
+    assert set(extras) >= {"volume", "history", "sensitivity"}
 
 
 # -- in a real browser -------------------------------------------------------------------------------------------

@@ -132,13 +132,11 @@ def pareto_frontier(points: list[tuple[str, float, float]]) -> list[str]:
 
 def report_data(compiled: Compiled, est: Estimate, catalog: Catalog) -> dict[str, Any]:
     """Everything the HTML report draws besides the estimate itself."""
-    labels = {c.id: c.label for c in est.candidates}
-    out: dict[str, Any] = {"volume": volume_curves(compiled, est), "history": cost_history(compiled, est, catalog),
-                           "candidate_names": {str(i): labels.get(r.id, r.id) for i, r in enumerate(compiled.candidates)}}
+    out: dict[str, Any] = {"volume": volume_curves(compiled, est), "history": cost_history(compiled, est, catalog)}
     if compiled.scenario.ranges or est.uncertainty:
         from .sensitivity import sensitivity
 
-        out["sensitivity"] = {**sensitivity(compiled), "candidate_names": out["candidate_names"]}
+        out["sensitivity"] = sensitivity(compiled)
     return out
 
 

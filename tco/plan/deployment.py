@@ -148,6 +148,9 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     if spec.utilization is None:
         assumptions.append(f"utilization {utilization:g}: replicas planned at {utilization:.0%} of their SLO "
                            "throughput at peak (defaults.yaml)")
+    factor = float(spec.throughput_factor)
+    if factor != 1.0:
+        assumptions.append(f"throughput x{factor:g} of the modelled one (throughput_factor in the scenario)")
 
     rental = server = None
     if spec.buy is not None:
@@ -200,7 +203,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                 assumptions.append(f"{name} {val:g}{unit} (defaults.yaml)")
         cost = CostInputs(mode="buy", server_price=price, lifetime_years=lifetime, cost_of_capital=coc, power_kw=power,
                           power_load_factor=load, pue=pue, electricity_per_kwh=elec, hosting_per_kw_month=host,
-                          staff_per_month=staff, utilization=utilization)
+                          staff_per_month=staff, utilization=utilization, throughput_factor=factor)
         price_source = (f"buy: ${price:,.0f} per node over {lifetime:g} y at {coc:.1%}, {power:g} kW x {load:g} x PUE {pue:g} "
                         f"x ${elec:g}/kWh, hosting ${host:g}/kW-month, staff ${staff:,.0f}/month")
     else:
@@ -229,7 +232,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                 if spec.rental is None:
                     assumptions.append(f"priced at the default rental for {acc.id}: {rental.name}, ${rate:g}/GPU-h "
                                        f"from {p.effective_from}")
-        cost = CostInputs(mode="rent", rent_per_gpu_hour=rate, utilization=utilization,
+        cost = CostInputs(mode="rent", rent_per_gpu_hour=rate, utilization=utilization, throughput_factor=factor,
                           gpus_per_instance=rental.gpus_per_instance if rental is not None else 1)
         assumptions.append("rented capacity is provisioned for the peak, all month")
 

@@ -81,7 +81,7 @@ def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *,
         est.breakeven = breakeven(compiled, result, points)
     n = samples if samples is not None else getattr(scenario, "samples", None)
     if n:
-        from .uncertainty import describe_range, monte_carlo  # loaded only when samples are asked for
+        from .uncertainty import monte_carlo  # loaded only when samples are asked for
 
         s = seed if seed is not None else getattr(scenario, "seed", None)
         unc = monte_carlo(compiled, int(n), s, progress)
@@ -90,7 +90,7 @@ def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *,
         for ci, cid in enumerate(ids):
             by_id[cid].uncertainty = unc.for_candidate(ci, ids)
         est.uncertainty = {"samples": unc.samples, "seed": unc.seed, "inputs": unc.inputs,
-                           "ranges": {path: describe_range(r) for path, r in sorted(scenario.ranges.items())}}
+                           "ranges": unc.described, "labels": unc.labels}
     months = horizon_months if horizon_months is not None else getattr(scenario, "horizon_months", 1)
     if months and months > 1:
         from .horizon import horizon  # loaded only for multi-month plans

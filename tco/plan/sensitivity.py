@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .compile import Compiled
-from .uncertainty import describe_range, evaluate_draws
+from .uncertainty import default_throughput_range, describe_range, evaluate_draws, input_label
 
 DEFAULT_SPREADS: tuple[tuple[str, str, float, float], ...] = (
     ("volume", "request volume, x0.5 to x2 (a slow launch, or a year's growth)", 0.5, 2.0),
@@ -25,6 +25,10 @@ DEFAULT_SPREADS: tuple[tuple[str, str, float, float], ...] = (
     ("workload.output_tokens", "output tokens per request, -30 % to +30 %", 0.7, 1.3),
     ("prices.api", "every API list price, -30 % (a price cut) to +10 %", 0.7, 1.1),
     ("fx", "each exchange rate used, -5 % to +5 %", 0.95, 1.05),
+    ("selfhost.utilization", "planned utilization of each self-hosted deployment, x0.75 to x1.125 (0.6 to 0.9 "
+                             "at the default 0.8)", 0.75, 1.125),
+    ("selfhost.throughput_factor", "each self-hosted throughput, P10 to P90 of its engine profile's measured error",
+     0.0, 0.0),
 )
 """(input, what it means, low factor, high factor) for inputs the scenario gives no range."""
 
@@ -41,6 +45,8 @@ class Swing:
     gap_high: float
     winner_low: str | None
     winner_high: str | None
+    label: str = ""
+    """The input as a reader knows it (``throughput factor of Llama 3.1 405B ...``)."""
 
     @property
     def swing(self) -> float:
@@ -56,7 +62,7 @@ class Swing:
         def num(v: float) -> float | None:
             return round(v, 4) if math.isfinite(v) else None
 
-        return {"name": self.name, "detail": self.detail, "low": num(self.low), "high": num(self.high),
+        return {"name": self.name, "label": self.label, "detail": self.detail, "low": num(self.low), "high": num(self.high),
                 "swing": num(self.swing), "gap_swing": num(self.gap_swing), "best_cost_per_quality_point": {"low": num(self.best_low),
                                                                           "high": num(self.best_high)},
                 "selfhost_minus_api": {"low": num(self.gap_low), "high": num(self.gap_high)},
@@ -120,6 +126,22 @@ def sensitivity(compiled: Compiled) -> dict[str, Any]:
                 rate = compiled.fx[code].per_usd
                 inputs.append((path, f"default spread: {detail}", {path: np.array([rate * lo_f, rate * hi_f])},
                                rate * lo_f, rate * hi_f))
+        elif name.startswith("selfhost."):
+            field_name = name.split(".", 1)[1]
+            for i, r in enumerate(compiled.candidates):
+                path = f"candidates.{i}.selfhost.{field_name}"
+                if r.kind != "selfhost" or r.selfhost is None or path in ranges:
+                    continue
+                if field_name == "utilization":
+                    u = float(r.selfhost.deployment.cost.utilization)
+                    lo, hi = u * lo_f, min(u * hi_f, 1.0)
+                    text = f"default spread: {detail}"
+                else:
+                    t = float(r.selfhost.spec.throughput_factor)
+                    d = default_throughput_range(r.selfhost)
+                    lo, hi = t * d.low, t * d.high
+                    text = f"default spread: throughput x{lo:.2f} to x{hi:.2f} ({d.detail.removeprefix('default: ')})"
+                inputs.append((path, text, {path: np.array([lo, hi])}, lo, hi))
         elif name.startswith("workload."):
             if name in ranges:
                 continue
@@ -134,7 +156,8 @@ def sensitivity(compiled: Compiled) -> dict[str, Any]:
     for path, detail, drawn, lo, hi in inputs:
         cost, sw = evaluate_draws(compiled, drawn, 2)
         best, gap, winners = _answer(compiled, cost, sw)
-        swings.append(Swing(path, detail, lo, hi, best[0], best[1], gap[0], gap[1], winners[0], winners[1]))
+        swings.append(Swing(path, detail, lo, hi, best[0], best[1], gap[0], gap[1], winners[0], winners[1],
+                            input_label(path, compiled)))
     # largest swing of the best value first; ties (often 0: the best stays put) by the swing of the gap
     swings.sort(key=lambda s: (-min(s.swing, 1e300), -min(s.gap_swing, 1e300), s.name))
     return {"schema_version": 1, "scenario": sc.name, "as_of": compiled.as_of.isoformat(),

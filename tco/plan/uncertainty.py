@@ -5,12 +5,17 @@ Every sample is one full estimate: the workload ranges are drawn as workload poi
 engine evaluates them all at once (``evaluate`` over samples instead of volumes, in
 chunks, so memory stays bounded); price factors, discounts and exchange rates scale each
 candidate's cost (cost is linear in each); imputed quality is drawn within its interval.
+A self-hosted candidate's capacity moves with its utilization and throughput ranges: the
+replicas needed at volume V and capacity k x C are those needed at V / k and C, so the
+deployment is evaluated at the drawn volume over the drawn capacity factor. Its throughput
+carries the engine profile's measured error by default (:func:`default_throughput_range`).
 Reproducible with a seed: the same seed gives the same numbers, whatever the chunk size.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +36,46 @@ BYTES_PER_CELL = 2 * 8
 """Kept per candidate and sample: the monthly cost and the cost per quality point (float64)."""
 
 
+UNCALIBRATED_ERROR = 0.30
+"""Median relative throughput error assumed for an engine profile that was not fitted to
+measurements (a prior): twice the fitted TensorRT-LLM profile's held-out error, rounded."""
+OTHER_GPU_WIDENING = 2.0
+"""The spread (in log terms) is doubled on a GPU the profile was not fitted on."""
+
+
+@dataclass(frozen=True)
+class DefaultRange:
+    """A range tco supplies when the scenario gives none (same fields as a written one)."""
+
+    low: float
+    high: float
+    detail: str
+    likely: float | None = None
+    dist: str = "lognormal"
+
+
+def default_throughput_range(rs: Any) -> DefaultRange:
+    """The self-hosted throughput's default spread: lognormal around the model, P10/P90 from
+    the engine profile's median held-out error m (sigma = ln(1 + m) / 0.6745, the median of
+    |log error| of a normal), widened on a GPU the profile was not fitted on."""
+    text = getattr(rs.engine, "calibrated_on", None) or ""
+    m = re.search(r"held-out points median ([0-9.]+) ?%", text) or re.search(r"median error ([0-9.]+) ?%", text)
+    fitted_gpu = re.search(r"fitted to \d+ (\w+) measurements", text)
+    if m:
+        err = float(m.group(1)) / 100.0
+        why = f"engine {rs.engine.id}'s median held-out error {err:.1%}"
+    else:
+        err = UNCALIBRATED_ERROR
+        why = f"engine {rs.engine.id} is not fitted to measurements: {err:.0%} median error assumed"
+    sigma = math.log1p(err) / 0.6745
+    gpu = rs.accelerator.id
+    if fitted_gpu and fitted_gpu.group(1).lower() not in gpu.lower():
+        sigma *= OTHER_GPU_WIDENING
+        why += f", doubled on {gpu} (fitted on {fitted_gpu.group(1)})"
+    z90 = 1.2815515655446004
+    return DefaultRange(math.exp(-z90 * sigma), math.exp(z90 * sigma), f"default: {why}")
+
+
 @dataclass
 class Uncertainty:
     """What the samples say, per candidate (in the compiled order)."""
@@ -49,6 +94,10 @@ class Uncertainty:
     """(C,) share of samples in which it is the cheapest (ties shared)."""
     p_cheaper: dict[int, dict[int, float]] = field(default_factory=dict)
     """Self-hosted candidate -> API candidate -> share of samples in which it costs less."""
+    described: dict[str, str] = field(default_factory=dict)
+    """Each range drawn (written, or tco's default) in words, by path."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """Each range's path as a reader knows it (``discount of azure/...``)."""
 
     def for_candidate(self, ci: int, ids: list[str]) -> dict[str, Any]:
         def trio(a: np.ndarray) -> dict[str, float | None]:
@@ -95,6 +144,12 @@ def monte_carlo(compiled: Compiled, samples: int, seed: int | None = None,
     # the draws are made in one pass over the paths in a fixed order, then cut into chunks,
     # so the numbers do not depend on the chunk size
     drawn = {path: draw(rng, r.low, r.likely, r.high, r.dist, samples) for path, r in sorted(ranges.items())}
+    for i, r in enumerate(compiled.candidates):  # after the written ranges: their draws stay as they were
+        path = f"candidates.{i}.selfhost.throughput_factor"
+        if r.kind == "selfhost" and r.selfhost is not None and path not in ranges:
+            d = default_throughput_range(r.selfhost)
+            ranges[path] = d
+            drawn[path] = draw(rng, d.low, d.likely, d.high, d.dist, samples)
     quality_noise_seed = int(rng.integers(0, 2**63 - 1))
     done = 0
     while done < samples:
@@ -127,7 +182,9 @@ def monte_carlo(compiled: Compiled, samples: int, seed: int | None = None,
             progress(done, samples)
     return Uncertainty(samples, seed, sorted(ranges), percentiles(monthly), percentiles(per_point), best / samples,
                        cheapest / samples,
-                       {i: {api_idx[k]: float(v / samples) for k, v in enumerate(c)} for i, c in cheaper.items()})
+                       {i: {api_idx[k]: float(v / samples) for k, v in enumerate(c)} for i, c in cheaper.items()},
+                       {path: describe_range(r) for path, r in sorted(ranges.items())},
+                       {path: input_label(path, compiled) for path in sorted(ranges)})
 
 
 def evaluate_draws(compiled: Compiled, drawn: dict[str, np.ndarray], n: int,
@@ -156,7 +213,38 @@ def evaluate_draws(compiled: Compiled, drawn: dict[str, np.ndarray], n: int,
                             cached, column("batch_share", w.batch_share),
                             np.maximum(column("peak_to_average", w.peak_to_average), 1.0), w.days_per_month, write)
     sw = evaluate(compiled, points)
-    return sw.monthly_cost * _multipliers(compiled, drawn, slice(0, n), n, currency_of), sw
+    monthly = sw.monthly_cost
+    for i, k in _capacity_factors(compiled, drawn, n).items():
+        from .selfhost import evaluate_selfhost  # loaded only when a self-hosted capacity is drawn
+
+        r = compiled.candidates[i]
+        scaled = WorkloadPoints(rpm / k, points.input_tokens, points.output_tokens, points.cached_share,
+                                points.batch_share, points.peak_to_average, points.days_per_month,
+                                points.cache_write_share)
+        if monthly is sw.monthly_cost:
+            monthly = monthly.copy()
+        # at volume V a deployment k times as fast needs the replicas of volume V / k; the bill of
+        # those replicas is what it costs (usage-priced parts scale with the load they carry)
+        monthly[i] = evaluate_selfhost(compiled, r, scaled)[1]
+    return monthly * _multipliers(compiled, drawn, slice(0, n), n, currency_of), sw
+
+
+def _capacity_factors(compiled: Compiled, drawn: dict[str, np.ndarray], n: int) -> dict[int, np.ndarray]:
+    """Per self-hosted candidate with a drawn utilization or throughput: capacity / central capacity."""
+    out: dict[int, np.ndarray] = {}
+    for i, r in enumerate(compiled.candidates):
+        if r.kind != "selfhost" or r.selfhost is None:
+            continue
+        k = np.ones(n)
+        spec, cost = r.selfhost.spec, r.selfhost.deployment.cost
+        u_path, t_path = f"candidates.{i}.selfhost.utilization", f"candidates.{i}.selfhost.throughput_factor"
+        if u_path in drawn:
+            k = k * np.asarray(drawn[u_path], dtype=np.float64)[:n] / float(cost.utilization)
+        if t_path in drawn:
+            k = k * np.asarray(drawn[t_path], dtype=np.float64)[:n] / float(spec.throughput_factor)
+        if u_path in drawn or t_path in drawn:
+            out[i] = k
+    return out
 
 
 def _cpq_2d(cost: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -206,7 +294,17 @@ def _multipliers(compiled: Compiled, drawn: dict[str, np.ndarray], sl: slice, n:
     return m
 
 
+def input_label(path: str, compiled: Compiled) -> str:
+    """An input as a reader knows it: ``candidates.3.discount`` -> ``discount of azure/llama-3.1-405b-instruct``."""
+    m = re.fullmatch(r"candidates\.(\d+)\.(?:selfhost\.)?(.+)", path)
+    if m and int(m.group(1)) < len(compiled.candidates):
+        return f"{m.group(2).replace('_', ' ')} of {compiled.candidates[int(m.group(1))].label}"
+    return path
+
+
 def describe_range(r: Any) -> str:
+    if isinstance(r, DefaultRange):
+        return f"lognormal P10 {r.low:.3g}, P90 {r.high:.3g} ({r.detail})"
     """'triangular 5,000 / 10,000 / 40,000' or 'lognormal P10 5,000, P90 40,000'."""
     def n(v: float) -> str:
         return f"{v:,.0f}" if abs(v) >= 100 and float(v).is_integer() else f"{v:,.4g}"

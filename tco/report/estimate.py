@@ -295,7 +295,9 @@ def _uncertainty_lines(est: Estimate) -> list[str]:
     lines = ["", f"Uncertainty: {u['samples']:,} samples{seed}"]
     ranges = u.get("ranges") or {}
     if u["inputs"]:
-        lines.append("  ranges drawn: " + "; ".join(f"{path} {ranges.get(path, '')}".rstrip() for path in u["inputs"]))
+        labels = u.get("labels") or {}
+        lines.append("  ranges drawn: " + "; ".join(f"{labels.get(path, path)} {ranges.get(path, '')}".rstrip()
+                                                    for path in u["inputs"]))
     else:
         lines.append("  no input is a range: every sample is the same estimate")
     for c in est.candidates:

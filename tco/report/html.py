@@ -97,14 +97,6 @@ def _figure(svg_text: str, caption: str) -> str:
     return f"<figure>{head}{svg_text}<figcaption>{_text(caption)}</figcaption></figure>"
 
 
-def _input_name(path: str, names: dict[str, str]) -> str:
-    """``candidates.3.discount`` as a reader knows it: ``discount of azure/llama-3.1-405b-instruct``."""
-    m = re.fullmatch(r"candidates\.(\d+)\.(.+)", path)
-    if m and m.group(1) in names:
-        return f"{m.group(2).replace('_', ' ')} of {names[m.group(1)]}"
-    return path
-
-
 def _reference_api(est: Estimate) -> Any:
     """The API a self-hosted candidate is measured against in the summary and the shading:
     the best-value API (else the cheapest priced one)."""
@@ -259,7 +251,7 @@ def _chart_history(est: Estimate, h: CostHistory) -> str:
                         "A line starts when its offer launched." + (_free(h.costs) if log else ""))
 
 
-def _chart_spread(est: Estimate, names: dict[str, str]) -> str:
+def _chart_spread(est: Estimate) -> str:
     cur = est.currency
     rows = []
     for c in est.candidates:
@@ -271,8 +263,9 @@ def _chart_spread(est: Estimate, names: dict[str, str]) -> str:
     svg = range_bars(rows, "Monthly cost, P10 to P90", f"monthly cost ({cur}, log scale)",
                      x_fmt=lambda v: money(v, cur, 0))
     u = est.uncertainty or {}
+    labels = u.get("labels") or {}
     return _figure(svg, f"{u.get('samples', 0):,} samples of the scenario's ranges "
-                        f"({', '.join(_input_name(i, names) for i in u.get('inputs') or []) or 'none is a range'}); the bar spans P10 to P90, the "
+                        f"({', '.join(labels.get(i, i) for i in u.get('inputs') or []) or 'none is a range'}); the bar spans P10 to P90, the "
                         "thick mark is the median.")
 
 
@@ -282,8 +275,7 @@ def _chart_tornado(est: Estimate, sens: dict[str, Any]) -> str:
     gap = c.get("selfhost_minus_api") is not None
     key = "selfhost_minus_api" if gap else "best_cost_per_quality_point"
     centre = c[key]
-    names = sens.get("candidate_names", {})
-    rows = [(_input_name(r["name"], names), r[key]["low"], r[key]["high"]) for r in sens["inputs"]
+    rows = [(r.get("label") or r["name"], r[key]["low"], r[key]["high"]) for r in sens["inputs"]
             if r[key]["low"] is not None and r[key]["high"] is not None][:12]
     if centre is None or not rows:
         return ""
@@ -340,7 +332,7 @@ def _bills(est: Estimate) -> str:
     return "".join(out)
 
 
-def _assumptions(est: Estimate, names: dict[str, str]) -> str:
+def _assumptions(est: Estimate) -> str:
     w = est.workload
     items = []
     if w.get("requests_per_month") is not None:
@@ -371,7 +363,7 @@ def _assumptions(est: Estimate, names: dict[str, str]) -> str:
         items.append(f"{a} ({', '.join(who)})")
     if est.uncertainty and est.uncertainty.get("ranges"):
         for path, r in est.uncertainty["ranges"].items():
-            items.append(f"range of {_input_name(path, names)}: {r}")
+            items.append(f"range of {(est.uncertainty.get('labels') or {}).get(path, path)}: {r}")
     return "<ul>" + "".join(f"<li>{_text(i)}</li>" for i in items) + "</ul>"
 
 
@@ -420,7 +412,7 @@ def render_html(est: Estimate, extras: dict[str, Any], generated: str = "") -> s
     if extras.get("history") is not None:
         charts.append(_chart_history(est, extras["history"]))
     if est.uncertainty and est.uncertainty.get("inputs"):  # without ranges every sample is the same
-        charts.append(_chart_spread(est, extras.get("candidate_names", {})))
+        charts.append(_chart_spread(est))
     if extras.get("sensitivity"):
         charts.append(_chart_tornado(est, extras["sensitivity"]))
     charts.append(_chart_horizon(est))
@@ -432,7 +424,7 @@ def render_html(est: Estimate, extras: dict[str, Any], generated: str = "") -> s
             _answer(est), "<h2>Candidates</h2>", _candidates(est),
             "<h2>Charts</h2>", *[c for c in charts if c], _breakeven(est),
             "<h2>Breakdown</h2>", _horizon_table(est), _bills(est),
-            "<h2>Assumptions</h2>", _assumptions(est, extras.get("candidate_names", {})),
+            "<h2>Assumptions</h2>", _assumptions(est),
             "<h2>Warnings</h2>", _warnings(est),
             "<h2>Sources</h2>", _sources(est)]
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -233,6 +233,9 @@ class Scenario(Strict):
             if isinstance(cand, OfferCandidate):
                 take(cand, "discount", f"candidates.{i}.discount")
                 take(cand, "price_factor", f"candidates.{i}.price_factor")
+            elif isinstance(cand, SelfhostCandidate):
+                take(cand.selfhost, "utilization", f"candidates.{i}.selfhost.utilization")
+                take(cand.selfhost, "throughput_factor", f"candidates.{i}.selfhost.throughput_factor")
         for code, value in list(self.fx.items()):
             if is_range(value):
                 found[f"fx.{code}"] = value

@@ -11,7 +11,8 @@
     rent_per_gpu_hour: 2.99          # or rental: lambda-h100-sxm, or buy: {...}
     latency: {ttft_ms: 2000, tpot_ms: 100}
     engine: trtllm
-    utilization: 0.6
+    utilization: 0.6                 # or a range: {low: 0.5, likely: 0.7, high: 0.85}
+    throughput_factor: 1.0           # measured / modelled throughput; or a range
     quality_delta: 0.0
 ```
 
@@ -25,6 +26,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from .base import Slug, Strict, number
+from .ranges import number_or_range
 
 Precision = Literal["bf16", "fp8", "int8", "int4"]
 
@@ -91,8 +93,12 @@ class SelfhostSpec(Strict):
     latency: LatencyTargets | None = None
     engine: Slug = "trtllm"
     """Serving-engine efficiency profile in ``pricing/hardware/engines.yaml``."""
-    utilization: number(gt=0, le=1, share=True) | None = None  # type: ignore[valid-type]
-    """Share of a replica's SLO throughput planned at peak load (default from defaults.yaml)."""
+    utilization: number_or_range("UtilizationRange", gt=0, le=1, share=True) | None = None  # type: ignore[valid-type]
+    """Share of a replica's SLO throughput planned at peak load (default from defaults.yaml); a range
+    (``{low: 0.6, high: 0.9}``) when unsure."""
+    throughput_factor: number_or_range("ThroughputFactorRange", gt=0, le=10) = 1.0  # type: ignore[valid-type]
+    """Your throughput over the modelled one (1.2: measured 20 % faster than the model says); a range
+    when unsure. With ``--samples`` and no range here, the engine profile's measured error is drawn."""
     quality_delta: number(ge=-100, le=100) | None = None  # type: ignore[valid-type]
     """Quality change versus the model's published scores, points on the 0-100 scale.
     None: FP8 and BF16 are taken as equal quality (the report says so)."""

@@ -112,6 +112,7 @@ FIELD_HELP: dict[str, tuple[str, str]] = {
     "tpot_ms": ("time per output token target, milliseconds", "tpot_ms: 100"),
     "engine": ("a serving-engine profile", "engine: trtllm"),
     "utilization": ("share of a replica's throughput planned at peak", "utilization: 0.8 or 80%"),
+    "throughput_factor": ("your throughput over the modelled one", "throughput_factor: 1.2, or {low: 0.8, high: 1.1}"),
     "quality_delta": ("quality change in points versus the published scores", "quality_delta: -1.5"),
 }
 """What a scenario field means and a valid example, for messages in the user's words."""

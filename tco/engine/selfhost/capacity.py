@@ -157,7 +157,8 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
     within = (i + o <= ctx) if ctx else np.ones(shape, dtype=bool)
     usable = fits & slo.feasible & within
     util = dep.cost.utilization
-    unit_rps = np.where(usable, slo.output_tokens_per_s / np.maximum(o, 1.0) * util, 0.0)
+    tf = dep.cost.throughput_factor
+    unit_rps = np.where(usable, slo.output_tokens_per_s * tf / np.maximum(o, 1.0) * util, 0.0)
     avg_rps = req / seconds_per_month
     peak_rps = avg_rps * p2a
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -169,7 +170,7 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
     with np.errstate(divide="ignore", invalid="ignore"):
         cost_per_mtok = np.where(tokens > 0, monthly / tokens * 1e6, np.nan)
         unit_cost_h = costs["unit_per_month"] / (seconds_per_month / 3600.0)
-        out_per_h = slo.output_tokens_per_s * util * 3600.0
+        out_per_h = slo.output_tokens_per_s * tf * util * 3600.0
         cpm_out = np.where(usable & (out_per_h > 0), unit_cost_h / out_per_h * 1e6, np.nan)
         avg_util = np.where(usable & (replicas > 0), avg_rps / (replicas * unit_rps / util), np.nan)
 

@@ -197,6 +197,8 @@ class CostInputs:
     """Staff and operations per deployment per month (fixed, not per node)."""
     utilization: float = 0.8
     """Highest fraction of a node's SLO throughput planned at peak load (headroom)."""
+    throughput_factor: float = 1.0
+    """Real throughput over the modelled one (a measurement of your own, or a draw of the model's error)."""
     gpus_per_instance: int = 1
     """Rental granularity: GPUs are billed in instances of this many (an 8x H100 VM: 8)."""
 
