@@ -68,7 +68,11 @@ ROWS_2A = {  # benchmark: one value per column of COLUMNS_2A; None = n/a in the 
     "nih-multi-needle": [98.8, None, None, 97.5, None, None, 98.1, 77.0, 100.0, 100.0, 90.8],  # NIH/Multi-needle (long context)
     "mgsm": [68.9, 53.2, 29.9, 86.9, 71.1, 51.4, 91.6, None, 85.9, 90.5, 91.6],  # MGSM (0-shot, CoT, multilingual)
 }
-CELLS_2A = [(m, b, v) for b, row in ROWS_2A.items() for m, v in zip(COLUMNS_2A, row, strict=True)]
+# The table's GPQA column mixes sets: Meta's own runs use the main set (gpqa), while the GPT-4o, GPT-4
+# (0125) and Claude 3.5 Sonnet cells are those makers' GPQA Diamond figures, filed under gpqa-diamond.
+FILED_AS = {("gpt-4o", "gpqa"): "gpqa-diamond", ("gpt-4-0125-preview", "gpqa"): "gpqa-diamond",
+            ("claude-3.5-sonnet", "gpqa"): "gpqa-diamond"}
+CELLS_2A = [(m, FILED_AS.get((m, b), b), v) for b, row in ROWS_2A.items() for m, v in zip(COLUMNS_2A, row, strict=True)]
 PRESENT_2A = [c for c in CELLS_2A if c[2] is not None]
 ABSENT_2A = [(m, b) for m, b, v in CELLS_2A if v is None]
 
@@ -121,18 +125,45 @@ def test_2a_models_are_instruct(cat):
 
 # --------------------------------------------------------------------------- seed 004 extras
 
-def test_llama_8b_mmlu_two_meta_figures(cat):
+def test_llama_8b_mmlu_belongs_to_the_base_model(cat):
+    # Meta's card gives MMLU (5-shot) 66.7 for the PRETRAINED Llama 3.1 8B and 69.4 for the Instruct
+    # model; a blog had quoted 66.7 under the Instruct model. Fixed: 66.7 is the base model's.
     scores = cat.scores[("llama-3.1-8b-instruct", "mmlu")]
-    assert [s.value for s in scores] == [pytest.approx(69.4), pytest.approx(66.7)]
-    assert scores[0].file.endswith(LLAMA_FILE)          # launch blog table preferred
-    assert scores[1].file.endswith("llama31-8b-model-card.yaml")
-    assert scores[0].preference < scores[1].preference
+    assert [s.value for s in scores] == [pytest.approx(69.4)] * len(scores) and len(scores) == 2
+    assert scores[0].file.endswith(LLAMA_FILE)          # launch table preferred, the card is the alternative
+    assert any(s.file.endswith("llama31-model-card-instruct.yaml") for s in scores)
+    base = cat.scores[("llama-3.1-8b", "mmlu")]
+    assert base[0].value == pytest.approx(66.7) and base[0].setting.shots == 5
+    assert cat.model("llama-3.1-8b").variant == "base"
 
 
-def test_gpt_4o_mini_scores(cat):
-    assert cat.scores[("gpt-4o-mini", "mmlu")][0].value == pytest.approx(82.0)
-    assert cat.scores[("gpt-4o-mini", "mmlu")][0].setting.shots == 5
+def test_gpt_4o_mini_mmlu_is_zero_shot_cot(cat):
+    # OpenAI's 82.0 is the simple-evals figure: zero-shot chain of thought, not 5-shot MMLU.
+    assert ("gpt-4o-mini", "mmlu") not in cat.scores
+    for s in cat.scores[("gpt-4o-mini", "mmlu-cot")]:
+        assert s.value == pytest.approx(82.0)
+        assert (s.setting.shots, s.setting.cot) == (0, True)
+    assert cat.scores[("gpt-4o-mini", "humaneval")][0].value == pytest.approx(87.2)  # simple-evals
     assert cat.scores[("gpt-4o-mini", "mmmu")][0].value == pytest.approx(59.4)
+
+
+def test_gpt_4o_chatgpt_prompt_cells_are_not_preferred(cat):
+    # Meta's GPT-4o column is simple-evals' 'chatgpt' system-prompt row; the API ('assistant')
+    # prompt's figures win where both are on record.
+    t = table_scores(cat, LLAMA_FILE)
+    for b in ("mmlu-cot", "gpqa-diamond", "math", "humaneval", "mgsm"):
+        assert "chatgpt" in t[("gpt-4o", b)].setting.note
+    for b, api in (("mmlu-cot", 87.2), ("humaneval", 91.0), ("mgsm", 89.9)):
+        best = cat.scores[("gpt-4o", b)][0]
+        assert best.value == pytest.approx(api) and best.file.endswith("openai-simple-evals.yaml"), b
+    assert ("gpt-4o", "gpqa") not in cat.scores      # its only 'GPQA' cell was a Diamond figure
+
+
+def test_gpt_35_turbo_0613_alignbench_language_fixed(cat):
+    scores = cat.scores[("gpt-3.5-turbo-0613", "alignbench-language")]
+    assert scores[0].value == pytest.approx(6.82)    # the AlignBench leaderboard
+    assert scores[0].file.endswith("alignbench-v1-leaderboard.yaml")
+    assert scores[1].value == pytest.approx(6.71) and "slip" in scores[1].setting.note
 
 
 # --------------------------------------------------------------------------- 2b: Qwen2 base table

@@ -74,7 +74,7 @@ def test_markdown_for_a_pull_request_comment(pair, capsys) -> None:
     out = capsys.readouterr().out
     assert out.startswith("### tco diff:")
     assert "| openai/gpt-4o | $4,500.00 | $5,400.00 | +$900.00 | +20.0% |" in out
-    assert "- added: openai/gpt-4-turbo ($10,800.00 a month)" in out
+    assert "- added: openai/gpt-4-turbo ($10,800.00 a month, rank 3)" in out
     assert "<details><summary>Inputs changed (4)</summary>" in out
 
 

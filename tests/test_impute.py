@@ -89,8 +89,11 @@ def test_base_and_instruct_never_mix(catalog) -> None:
 def test_imputation_is_opt_in_and_marked(catalog) -> None:
     import tco
 
-    text = (ROOT_SCEN).read_text().replace("  min_coverage: 0.5", "  min_coverage: 0.5\n  impute: true")
-    off = tco.estimate(tco.parse_scenario(ROOT_SCEN.read_text(), "s.yaml", catalog), catalog).to_dict()
+    # DeepSeek-V2 Chat has MMLU (CoT) and HumanEval on record but no ARC-Challenge: that cell is imputed
+    base = ROOT_SCEN.read_text().replace("profile: {mmlu-cot: 1, humaneval: 1}", "profile: {mmlu-cot: 1, humaneval: 1, arc-c: 1}")
+    assert "arc-c: 1" in base
+    text = base.replace("  min_coverage: 0.5", "  min_coverage: 0.5\n  impute: true")
+    off = tco.estimate(tco.parse_scenario(base, "s.yaml", catalog), catalog).to_dict()
     on = tco.estimate(tco.parse_scenario(text, "s.yaml", catalog), catalog).to_dict()
     ds_off = next(c for c in off["candidates"] if c["id"] == "deepseek/deepseek-chat")
     ds_on = next(c for c in on["candidates"] if c["id"] == "deepseek/deepseek-chat")

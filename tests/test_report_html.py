@@ -62,7 +62,7 @@ def test_the_report_says_what_the_estimate_says(uncertain_report: Path, catalog)
         assert f"<h2>{section}</h2>" in html
     # the samples' answer in words (the file asks for 20,000 draws with a seed: the same numbers every run)
     p = est.best_value.uncertainty["p_best_value"]
-    assert 0.5 < p < 1 and f"the best value in {p:.0%} of 20,000 samples" in html
+    assert 0 < p <= 1 and f"the best value in {p:.0%} of 20,000 samples" in html
     assert "throughput factor of Llama 3.1 405B FP8, owned 8x H100" in html  # the model's own error, drawn
     assert "discount of azure/llama-3.1-405b-instruct" in html  # inputs named as a reader knows them
 

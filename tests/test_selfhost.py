@@ -392,8 +392,9 @@ def test_uncalibrated_and_unknown_figures_are_visible(catalog):
 def test_unknown_gpu_and_model_suggest(catalog):
     with pytest.raises(TcoError, match="unknown GPU 'h100'.*did you mean.*h100-sxm-80gb"):
         resolve(spec(gpu="h100"), catalog)
-    with pytest.raises(TcoError, match="unknown model 'llama-3.1-405b'.*did you mean"):
-        resolve(spec(model="llama-3.1-405b"), catalog)
+    # (llama-3.1-405b is the base model now in the catalog: a typo of the instruct id instead)
+    with pytest.raises(TcoError, match="unknown model 'llama-3.1-405b-instrct'.*did you mean"):
+        resolve(spec(model="llama-3.1-405b-instrct"), catalog)
     with pytest.raises(TcoError, match="unknown serving engine 'trt'.*trtllm"):
         resolve(spec(engine="trt"), catalog)
 
@@ -525,7 +526,7 @@ def test_cli_near_limit_and_table(capsys):
 
 @pytest.mark.parametrize("argv, msg", [
     (("llama-3.1-70b-instruct", "--gpu", "h100x"), "unknown GPU 'h100x'.*did you mean"),
-    (("llama-3.1-70b", "--gpu", "h100-sxm-80gb"), "unknown model 'llama-3.1-70b'.*did you mean"),
+    (("llama-3.1-70b-instrct", "--gpu", "h100-sxm-80gb"), "unknown model 'llama-3.1-70b-instrct'.*did you mean"),
     (("llama-3.1-70b-instruct", "--gpu", "h100-sxm-80gb", "--gpus", "3"), "does not divide the 64 attention heads"),
     (("llama-3.1-70b-instruct", "--gpu", "h100-sxm-80gb", "--gpus", "0"), "--gpus must be at least 1"),
     (("llama-3.1-70b-instruct", "--gpu", "h100-sxm-80gb", "--input-tokens", "0"), "--input-tokens must be a positive"),

@@ -48,7 +48,7 @@ def test_every_independent_error_of_a_file_is_reported_in_file_order(capsys, wri
 def test_unknown_ids_are_all_reported(capsys, write) -> None:
     path = write("name: ids\nworkload: {requests_per_day: 10000, input_tokens: 1500, output_tokens: 500}\n"
                  "candidates:\n  - openai/gpt4o\n  - anthropic/claude-3.5-sonet\n"
-                 "  - selfhost: {model: llama-3.1-70b, gpu: h100}\n")
+                 "  - selfhost: {model: llama-3.1-70b-instrct, gpu: h100}\n")
     lines = errors(run(capsys, "estimate", str(path))[2])
     assert len(lines) == 4
     assert "4:5: candidates.0: unknown offer 'openai/gpt4o' (did you mean 'openai/gpt-4o'?)" in lines[0]
