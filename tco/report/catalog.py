@@ -29,20 +29,24 @@ def _table(rows: list[dict[str, Any]], cols: list[str], width: int | None = None
 
 
 def offer_rows(cat: Catalog, as_of: date) -> list[dict[str, Any]]:
+    """One row per offer with the price in force on ``as_of``; ``imported_from`` names the maintained
+    catalog an imported offer (or the continuation of a curated one) comes from (None: curated only)."""
     rows = []
     for oid, offer in sorted(cat.offers.items()):
+        imported = offer.imported_from.model_dump() if offer.imported_from is not None else None
         try:
             p = cat.price_at(oid, as_of)
         except NotAvailable as e:
             status = availability_text(e) + (f" (first recorded {e.available_from})"
                                               if isinstance(e, UnknownPrice) else "")
             rows.append({"id": oid, "model": offer.model, "currency": "", "input_per_mtok": None,
-                         "output_per_mtok": None, "cached_per_mtok": None, "from": "", "status": status})
+                         "output_per_mtok": None, "cached_per_mtok": None, "from": "", "status": status,
+                         "imported_from": imported})
             continue
         rows.append({"id": oid, "model": offer.model, "currency": p.currency,
                      "input_per_mtok": p.per_mtok(p.input), "output_per_mtok": p.per_mtok(p.output),
                      "cached_per_mtok": p.per_mtok(p.cached_input), "from": p.effective_from.isoformat(),
-                     "status": p.provenance.status})
+                     "status": p.provenance.status, "imported_from": imported})
     return rows
 
 
@@ -59,7 +63,7 @@ def list_catalog(cat: Catalog, kind: str, as_of: date, fmt: str = "table", width
         return head + _table(disp, ["id", "model", "currency", "input/1M", "output/1M", "cached/1M", "from",
                                     "status"], width=width)
     if kind == "model":
-        rows = [{"id": m.id, "name": m.name, "vendor": m.vendor, "open": "open" if m.open_weights else "closed",
+        rows = [{"id": m.id, "name": m.name, "vendor": m.vendor, "open": {True: "open", False: "closed"}.get(m.open_weights, "unknown"),
                  "variant": m.variant, "params_b": _fmt(m.params_b) if m.params_b else "-",
                  "active_b": _fmt(m.active_params_b) if m.active_params_b else "-",
                  "context": f"{m.context_window:,}" if m.context_window else "-",
