@@ -236,14 +236,15 @@ def load_catalog_dir(root: Path) -> Catalog:
                    scores, freeze(fx_file.rates), freeze(dict(prof_file.profiles)), aliases, widest=widest)
 
 
-@dataclass
 class Layer:
-    """One layer of the catalog (curated ``api/`` or an import), validated, not merged."""
+    """One layer of the catalog (curated ``api/`` or an import), validated, not merged.
+    (A plain class: a dataclass would cost every warm run its generated ``__init__``.)"""
 
-    models: dict[str, Any]
-    providers: dict[str, Any]
-    offers: dict[str, Any]
-    offer_provider: dict[str, str]
+    __slots__ = ("models", "offer_provider", "offers", "providers")
+
+    def __init__(self, models: dict[str, Any], providers: dict[str, Any], offers: dict[str, Any],
+                 offer_provider: dict[str, str]) -> None:
+        self.models, self.providers, self.offers, self.offer_provider = models, providers, offers, offer_provider
 
 
 def read_curated(root: Path) -> Layer:
