@@ -273,6 +273,17 @@ def _yamlish(v: Any, depth: int) -> str:
     return f"{pad}{v}\n"
 
 
+def _offpeak_text(off: dict[str, Any] | None) -> str:
+    """'0.135/0.55 in 16:30-00:30 UTC' (per 1M, the point's currency), or ''."""
+    if not off:
+        return ""
+    windows = [list(w) for w in off.get("windows_utc") or ()]
+    if off.get("start_utc"):
+        windows.insert(0, [off["start_utc"], off["end_utc"]])
+    return (f"{_fmt(off['input'])}/{_fmt(off['output'])} in " + ", ".join(f"{a}-{b}" for a, b in windows)
+            + (" and weekends" if off.get("weekends") else "") + " UTC")
+
+
 def _show_offer(cat: Catalog, oid: str, fmt: str, width: int | None = None) -> str:
     o = cat.offers[oid]
     hist = []
@@ -284,11 +295,16 @@ def _show_offer(cat: Catalog, oid: str, fmt: str, width: int | None = None) -> s
             "input_per_mtok": p.per_mtok(p.input), "output_per_mtok": p.per_mtok(p.output),
             "cached_input_per_mtok": p.per_mtok(p.cached_input),
             "tiers": [t.model_dump() for t in p.tiers], "batch_discount": p.batch_discount,
+            **({"cache_write_per_mtok": p.per_mtok(p.cache_write)} if p.cache_write is not None else {}),
+            **({"per_1k_requests": p.per_1k_requests} if p.per_1k_requests is not None else {}),
+            **({"offpeak": p.offpeak.model_dump()} if p.offpeak is not None else {}),
+            **({"model": p.model} if p.model else {}),
             **p.provenance.model_dump(mode="json"),
         })
     data = {"id": oid, "name": o.name, "provider": cat.offer_provider[oid], "model": o.model,
             "launched": o.launched.isoformat() if o.launched else None, "alias_of": o.alias_of,
-            "context_window": o.context_window, "prices": hist}
+            "context_window": o.context_window,
+            "imported_from": o.imported_from.model_dump() if o.imported_from is not None else None, "prices": hist}
     if fmt == "json":
         return json.dumps({"offer": data}, indent=2, ensure_ascii=False) + "\n"
     lines = [f"{oid}  ({o.name}; model {o.model}; provider {cat.offer_provider[oid]})"]
@@ -298,15 +314,22 @@ def _show_offer(cat: Catalog, oid: str, fmt: str, width: int | None = None) -> s
         lines.append(f"  alias: {o.alias_of}")
     if o.context_window:
         lines.append(f"  context window {o.context_window:,} tokens")
+    if o.imported_from is not None:
+        src = o.imported_from
+        lines.append(f"  imported from {src.catalog} {src.version} (provider {src.provider}, model {src.model})"
+                     + ("; the curated history wins for the dates it covers"
+                        if any(not p.provenance.source.startswith(f"pydantic/{src.catalog}") for p in o.prices) else ""))
     lines.append("")
     rows = [{"from": h["effective_from"], "until": h["until"] or "(current)", "currency": h["currency"],
              "input/1M": _fmt(h["input_per_mtok"]), "output/1M": _fmt(h["output_per_mtok"]),
              "cached/1M": "" if h["cached_input_per_mtok"] is None else _fmt(h["cached_input_per_mtok"]),
              "tiers": "; ".join(f">{t['above_input_tokens']:,}: {_fmt(t['input'])}/{_fmt(t['output'])}"
                                 for t in h["tiers"]),
-             "status": h["status"]} for h in hist]
-    lines.append(_table(rows, ["from", "until", "currency", "input/1M", "output/1M", "cached/1M", "tiers",
-                               "status"], width=width).rstrip())
+             "off-peak": _offpeak_text(h.get("offpeak")), "status": h["status"]} for h in hist]
+    cols = ["from", "until", "currency", "input/1M", "output/1M", "cached/1M", "tiers", "status"]
+    if any(h.get("offpeak") for h in hist):
+        cols.insert(-1, "off-peak")
+    lines.append(_table(rows, cols, width=width).rstrip())
     lines.append("")
     lines.append("Sources")
     for h in hist:
