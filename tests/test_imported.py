@@ -528,3 +528,18 @@ def test_check_shows_both_values_and_both_sources(catalog_copy, capsys):
     out = capsys.readouterr().out
     assert re.search(r"openai/gpt-4o-mini +2026-11-10 +differ +input 0.16 vs 0.15", out)
     assert "UNEXPLAINED" in out and "prices/providers/openai.yml, model gpt-4o-mini" in out
+
+
+def test_a_stale_import_never_continues_another_currency(catalog_copy, capsys):
+    """A curated CNY offer added after the import under the imported offer's id: the loader refuses
+    to merge the two price lists and says how to regenerate (the importer would keep them apart)."""
+    path = catalog_copy / "api" / "deepseek.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - id: deepseek/deepseek-chat-usd\n", "  - id: deepseek/deepseek-reasoner\n"
+                                 "    name: deepseek-reasoner\n    model: deepseek-v2-chat\n    prices:\n"
+                                 "      - effective_from: 2025-01-20\n        currency: CNY\n        input: 4.0\n"
+                                 "        output: 16.0\n        provenance: {source: x, checked: 2026-11-24, "
+                                 "status: verified}\n  - id: deepseek/deepseek-chat-usd\n"), encoding="utf-8")
+    assert main(["catalog", "list", "--catalog", str(catalog_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "imported offer 'deepseek/deepseek-reasoner' is priced in USD" in err and "tco catalog update" in err

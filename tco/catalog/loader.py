@@ -174,6 +174,10 @@ def load_catalog_dir(root: Path) -> Catalog:
     imported = read_imported(root, models)
     for oid, o in imported.offers.items():
         if oid in offers:
+            if offers[oid].prices[-1].currency != o.prices[0].currency:  # a curated offer added since the import
+                raise TcoError(f"imported offer {oid!r} is priced in {o.prices[0].currency}, the curated offer of that "
+                               f"id in {offers[oid].prices[-1].currency}: they are not the same price list",
+                               hint="regenerate the import (tco catalog update), which keeps price lists apart")
             offers[oid] = merge_imported(offers[oid], o)
         else:
             offers[oid] = o
