@@ -26,7 +26,9 @@ The rules, each one a sentence of the issue:
 * One offer, one id. An imported model that is the same thing as a curated offer (same provider,
   and genai-prices resolves the curated API name or an alias to it, the model's own id first;
   or a link in ``map.yaml``) takes the curated id, so the loader continues that history;
-  otherwise its id is ``<our provider>/<genai-prices model id as a slug>``.
+  otherwise its id is ``<our provider>/<genai-prices model id as a slug>``. A model whose match
+  clauses name several dated snapshots of one curated line (``mistral-large-2407``, ``-2411``)
+  continues the newest; other ambiguous names need a link in ``map.yaml``.
 
 One model's prices become points in :mod:`tco.catalog.imported_prices`; this module maps
 providers, models and ids.
@@ -207,6 +209,12 @@ def _link(gp: Any, ours: str, models: list[Any], curated: Any, imap: Any, res: I
                 res.messages.append(f"{gp.id}/{mid}: the API name of {', '.join(top)}, priced in {cur} there: "
                                     "another price list, imported apart (USD)")
             top = usd
+        if len(top) > 1 and best == 1:
+            newest = _newest_snapshot([curated.offers[o] for o in top])
+            if newest is not None:
+                res.messages.append(f"{gp.id}/{mid}: names several dated snapshots of one curated line "
+                                    f"({', '.join(top)}): continues the newest, {newest}")
+                top = [newest]
         if len(top) > 1:
             res.messages.append(f"{gp.id}/{mid}: names several curated offers ({', '.join(top)}): not linked "
                                 "(add a link to map.yaml)")
@@ -214,6 +222,31 @@ def _link(gp: Any, ours: str, models: list[Any], curated: Any, imap: Any, res: I
             links[mid] = top[0]
             taken.add(top[0])
     return links
+
+
+SNAPSHOT = re.compile(r"[-@](\d{3,4}|\d\d-\d\d|20\d{6}|20\d\d-\d\d-\d\d)$")
+"""A dated or numbered snapshot suffix of an API name: ``-2411``, ``-05-20``, ``-20250514``,
+``-2024-08-06``, ``-001``."""
+
+
+def _newest_snapshot(offers: list[Any]) -> str | None:
+    """The curated offer a genai-prices model continues when its match clauses name several curated
+    offers that are dated snapshots of one line (``mistral-large-2407`` and ``-2411``: the same API
+    name but for the suffix): the newest by launch (or first price), which is the one the model's
+    price is still quoted for. None when they are not snapshots of one line, or two are as new."""
+    lines = set()
+    for o in offers:
+        name = (o.api_name or o.id.split("/", 1)[1]).lower()
+        base = SNAPSHOT.sub("", name)
+        if base == name:  # not a snapshot (a moving alias, another variant)
+            return None
+        lines.add(base)
+    if len(lines) != 1:
+        return None
+    dated = sorted(((o.launched or o.prices[0].effective_from), o.id) for o in offers)
+    if dated[-1][0] == dated[-2][0]:
+        return None
+    return str(dated[-1][1])
 
 
 def _skip_reason(provider_id: str, imap: Any) -> str | None:
