@@ -41,6 +41,7 @@ from tco.catalog.loader import read_curated, read_imported  # noqa: E402
 from tco.catalog.update import read_map, render  # noqa: E402
 from tco.cli import main  # noqa: E402
 from tco.engine.api import api_cost  # noqa: E402
+from tco.errors import Retired  # noqa: E402
 from tco.plan.compile import price_arrays, price_row  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,17 +121,25 @@ def _genai(usage, src, at, context=None):
 
 
 def test_every_imported_price_is_what_calc_price_computes(layers, cat):
-    """Every imported offer, every price point the catalog uses (a point the curated history covers
-    is the curated one), at noon UTC of its first day and, with time-of-day prices, inside and
-    outside the off-peak windows; four request shapes; the cost of one request to 1e-9."""
+    """Every imported offer, every price point: as the merged catalog prices it where the import
+    continues a curated history, else as the imported layer has it (a point the curated history
+    covers, where the curated one wins, or one after a curated retirement, a date the catalog
+    refuses); at noon UTC of its first day and, with time-of-day prices, inside and outside the
+    off-peak windows; four request shapes; the cost of one request to 1e-9."""
     curated, imported = layers
-    cases = []
+    cases, after_retirement = [], 0
     for oid, offer in imported.offers.items():
         last_curated = curated.offers[oid].prices[-1].effective_from if oid in curated.offers else date.min
+        retired = curated.offers[oid].retired if oid in curated.offers else None
         for p in offer.prices:
             if p.effective_from <= last_curated:
-                continue
-            point = cat.price_at(oid, p.effective_from)  # the merged catalog, as an estimate reads it
+                point = p  # the curated point of that date wins in the catalog
+            elif retired is not None and p.effective_from > retired:
+                with pytest.raises(Retired):  # the loader continues nothing after a curated retirement
+                    cat.price_at(oid, p.effective_from)
+                point, after_retirement = p, after_retirement + 1
+            else:
+                point = cat.price_at(oid, p.effective_from)  # the merged catalog, as an estimate reads it
             assert point.provenance.source == p.provenance.source
             times = [time(12)]
             if point.offpeak is not None:
@@ -140,6 +149,7 @@ def test_every_imported_price_is_what_calc_price_computes(layers, cat):
                 share = float(point.offpeak is not None and _inside(t.hour * 60 + t.minute, windows(point.offpeak)))
                 cases.append((oid, offer.imported_from, point, datetime.combine(p.effective_from, t, UTC), share))
     assert len({c[0] for c in cases}) == len(imported.offers)  # every imported offer is compared
+    assert after_retirement >= 2  # deepseek-chat and deepseek-reasoner (USD), retired 2026-07-24
     assert any(c[2].offpeak for c in cases) and any(c[2].tiers for c in cases) and any(c[4] for c in cases)
     rows = []
     for _oid, _src, point, _at, share in cases:
@@ -254,10 +264,13 @@ def test_known_by_date():
 
 # ------------------------------------------------------------------ conversions, by hand
 
-def test_offpeak_from_time_of_day_prices(cat):
+def test_offpeak_from_time_of_day_prices(layers):
     """DeepSeek in genai-prices: the unconstrained price is the off-peak one, 00:30-16:30 UTC the
-    standard one; tco: the standard price with the off-peak one in 16:30-00:30."""
-    p = cat.price_at("deepseek/deepseek-chat-usd", date(2026, 11, 29))
+    standard one; tco: the standard price with the off-peak one in 16:30-00:30. (The imported layer's
+    point: deepseek-chat was retired on 2026-07-24, so the catalog never prices it.)"""
+    _curated, imported = layers
+    p = imported.offers["deepseek/deepseek-chat-usd"].prices[-1]
+    assert p.effective_from == KNOWN
     assert (p.input, p.output, p.cached_input) == (0.27, 1.1, 0.07)
     off = p.offpeak
     assert (off.input, off.output, off.cached_input, windows(off)) == (0.135, 0.55, 0.035, [("16:30", "00:30")])
@@ -325,7 +338,7 @@ def test_batch_prices_that_do_not_scale_alike_are_not_a_discount():
 
 
 def test_cache_writes_and_request_fees(cat):
-    p = cat.price_at("anthropic/claude-sonnet-4-0", date(2026, 11, 29))
+    p = cat.price_at("anthropic/claude-sonnet-4", date(2026, 11, 29))
     assert (p.input, p.output, p.cached_input, p.cache_write) == (3.0, 15.0, 0.3, 3.75)
     # 20,000 in (10,000 read from cache, 5,000 written) + 200 out:
     # 5000 x 3 + 10000 x 0.3 + 5000 x 3.75 + 200 x 15 = 15000 + 3000 + 18750 + 3000 = 39,750 per 1M = 0.03975
@@ -350,13 +363,16 @@ def test_only_text_generation_is_imported():
 
 def test_gpt_4o_continues_the_curated_history(cat):
     o = cat.offer("openai/gpt-4o")
-    assert [p.effective_from for p in o.prices] == [date(2024, 5, 13), date(2024, 10, 2), KNOWN]
+    assert [p.effective_from for p in o.prices] == [date(2024, 5, 13), date(2024, 10, 2), date(2025, 1, 13), KNOWN]
     assert o.prices[1].provenance.status == "verified"  # the curated points win for the dates they cover
-    assert o.prices[2].provenance.source.startswith("pydantic/genai-prices 0.2.3")
+    assert o.prices[3].provenance.source.startswith("pydantic/genai-prices 0.2.3")
     assert o.imported_from.model == "gpt-4o" and o.imported_from.provider == "openai"
     assert o.name == "gpt-4o (moving alias)"  # curated facts stay
-    assert o.prices[2].model is None  # the model the curated history last names (the offer's)
+    # the alias serves the 08-06 snapshot from 2024-10-02: the continued point serves the model the
+    # curated history last names, so quality follows it
+    assert o.prices[2].model == o.prices[3].model == "gpt-4o-2024-08-06"
     assert cat.price_at("openai/gpt-4o", date(2025, 1, 1)).effective_from == date(2024, 10, 2)
+    assert cat.price_at("openai/gpt-4o", date(2026, 11, 29)).effective_from == KNOWN
     assert cat.offer_id("gpt-4o") == "openai/gpt-4o"  # Azure's imported gpt-4o does not take the bare name
 
 
@@ -366,37 +382,40 @@ def test_other_continuations(cat):
                        ("together/llama-3.1-70b-instruct-turbo", "meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo"),
                        ("aws-bedrock/llama-3.1-8b-instruct", "meta.llama3-1-8b-instruct-v1:0")]:
         assert cat.offer(oid).imported_from.model == genai, oid
-    # the CNY price list keeps its own history; the USD one (the same endpoint) is continued
+    # the CNY price list keeps its own history; the USD one (the same endpoint) is linked
     assert cat.offer("deepseek/deepseek-chat").imported_from is None
-    # the continued DeepSeek points serve genai-prices' "DeepSeek Chat", not the curated V2 (map.yaml)
-    assert cat.price_at("deepseek/deepseek-chat-usd", date(2026, 11, 29)).model == "deepseek-chat"
+    # ... but deepseek-chat was retired on 2026-07-24: genai-prices still lists it (at 2025's V3 prices),
+    # and the loader continues nothing after a curated retirement
+    usd = cat.offer("deepseek/deepseek-chat-usd")
+    assert usd.retired == date(2026, 7, 24) and usd.prices[-1].effective_from == date(2026, 4, 26)
+    assert cat.price_at("deepseek/deepseek-chat-usd", date(2026, 7, 24)).effective_from == date(2026, 4, 26)
+    with pytest.raises(Retired, match="retired on 2026-07-24"):
+        cat.price_at("deepseek/deepseek-chat-usd", date(2026, 11, 29))
     # same name, another price list: Moonshot's CNY offers stay, its USD list is imported apart
     assert cat.offer("moonshot/moonshot-v1-8k").prices[-1].currency == "CNY"
     assert cat.offer("moonshot/moonshot-v1-8k-usd").imported_from.model == "moonshot-v1-8k"
 
 
-def test_new_curated_offers_are_linked_without_code_changes():
-    """What the curated 2025-2026 offers of another branch will look like (api_name and aliases):
-    regenerating links them to the genai-prices models they are."""
-    from tco.schema.catalog import Offer
+def test_imported_points_of_a_retired_name_serve_what_map_yaml_says(layers):
+    """The points genai-prices still gives deepseek-chat and deepseek-reasoner (never priced: both are
+    retired) name the models genai-prices describes, not the V4-Flash the curated history last names."""
+    _curated, imported = layers
+    assert imported.offers["deepseek/deepseek-chat-usd"].prices[-1].model == "deepseek-chat"
+    assert imported.offers["deepseek/deepseek-reasoner-usd"].prices[-1].model is None  # the offer's: deepseek-r1
+    assert imported.offers["deepseek/deepseek-reasoner-usd"].model == "deepseek-r1"
 
-    curated = read_curated(PRICING)
 
-    def add(oid, api_name, aliases=(), currency="USD"):
-        curated.offers[oid] = Offer.model_validate({
-            "id": oid, "name": oid, "model": "gpt-4o", "api_name": api_name, "aliases": list(aliases),
-            "prices": [{"effective_from": "2025-05-22", "currency": currency, "input": 1, "output": 2,
-                        "provenance": {"source": "x", "checked": "2026-11-24", "status": "verified"}}]})
-        curated.offer_provider[oid] = oid.split("/")[0]
-
-    add("anthropic/claude-sonnet-4", "claude-sonnet-4-20250514", ["claude-sonnet-4-0"])
-    add("openai/o3", "o3")
-    add("openai/gpt-4.1", "gpt-4.1", ["gpt-4.1-2025-04-14"])
-    add("google/gemini-2.5-pro", "gemini-2.5-pro")
-    add("deepseek/deepseek-reasoner", "deepseek-reasoner", currency="CNY")
-    add("deepseek/deepseek-reasoner-usd", "deepseek-reasoner")
+@pytest.fixture(scope="module")
+def converted():
     providers, version = imp.installed()
-    res = imp.convert(providers, version, imp.KnownBy(KNOWN, "test"), read_map(PRICING), curated)
+    return imp.convert(providers, version, imp.KnownBy(KNOWN, "test"), read_map(PRICING), read_curated(PRICING))
+
+
+def test_curated_offers_are_linked_by_their_names(converted):
+    """The curated 2025-2026 offers continue the genai-prices models their api_name or an alias resolves
+    to: claude-sonnet-4 (api_name claude-sonnet-4-20250514, alias claude-sonnet-4-0) is continued by
+    genai-prices' claude-sonnet-4-0 and keeps its own id."""
+    res = converted
     assert res.links["anthropic/claude-sonnet-4"] == "anthropic/claude-sonnet-4-0"
     assert res.links["openai/o3"] == "openai/o3"
     assert res.links["openai/gpt-4.1"] == "openai/gpt-4.1"
@@ -407,9 +426,69 @@ def test_new_curated_offers_are_linked_without_code_changes():
     assert "anthropic/claude-sonnet-4-0" not in ids and "anthropic/claude-sonnet-4" in ids
 
 
+def test_dated_snapshots_of_one_line_continue_the_newest(converted):
+    """A genai-prices model whose match clauses name several dated snapshots of one curated line
+    continues the newest (no second id); two same-day siblings need map.yaml (grok-4.20)."""
+    res = converted
+    assert res.links["google/gemini-2.5-flash-preview-05-20"] == "google/gemini-2.5-flash-preview"
+    assert res.links["mistral/mistral-large-2411"] == "mistral/mistral-large"
+    assert res.links["mistral/mistral-medium-2508"] == "mistral/mistral-medium-3-1"
+    assert res.links["xai/grok-4.20-0309-reasoning"] == "x-ai/grok-4.20"  # map.yaml
+    for older in ("google/gemini-2.5-flash-preview-04-17", "mistral/mistral-large-2407", "mistral/mistral-medium-2505",
+                  "xai/grok-4.20-0309-non-reasoning"):
+        assert older not in res.links
+    ids = {o["id"] for pf in res.provider_files.values() for o in pf["offers"]}
+    assert not ids & {"google/gemini-2.5-flash-preview", "mistral/mistral-large", "mistral/mistral-medium-3-1",
+                      "xai/grok-4.20"}
+
+
+def test_newest_snapshot_rule():
+    from types import SimpleNamespace as O
+
+    def offer(oid, api_name, launched=None, first="2025-01-01"):
+        return O(id=oid, api_name=api_name, launched=launched and date.fromisoformat(launched),
+                 prices=(O(effective_from=date.fromisoformat(first)),))
+
+    a, b = offer("m/large-2407", "large-2407", "2024-07-24"), offer("m/large-2411", "large-2411", first="2025-01-13")
+    assert imp._newest_snapshot([a, b]) == "m/large-2411"  # launch date, else the first price
+    assert imp._newest_snapshot([offer("g/f-04-17", "f-preview-04-17", "2025-04-17"),
+                                 offer("g/f-05-20", "f-preview-05-20", "2025-05-20")]) == "g/f-05-20"
+    same_day = [offer("x/g-0309-reasoning", "g-0309-reasoning", "2026-03-09"),
+                offer("x/g-0309-non-reasoning", "g-0309-non-reasoning", "2026-03-09")]
+    assert imp._newest_snapshot(same_day) is None  # siblings, not snapshots of one line
+    assert imp._newest_snapshot([a, offer("m/large-2412", "large-2412", "2024-07-24")]) is None  # as new
+    assert imp._newest_snapshot([a, offer("m/large-latest", "large-latest", "2025-01-01")]) is None  # an alias
+    assert imp._newest_snapshot([a, offer("m/small-2411", "small-2411", "2025-01-01")]) is None  # two lines
+
+
+def test_no_curated_offer_has_a_second_imported_id(layers):
+    """Same provider, same model behind two ids: every curated USD offer whose api_name or alias
+    genai-prices resolves to a model is that model's only offer (an imported id of its own would be a
+    duplicate). Another price list (a curated CNY offer of the same name) is imported apart."""
+    from genai_prices.data import providers
+
+    curated, imported = layers
+    imap = read_map(PRICING)
+    by_source = {(o.imported_from.provider, o.imported_from.model): oid for oid, o in imported.offers.items()}
+    ours = {v: k for k, v in imap.providers.items()}
+    gp = {p.id: p for p in providers}
+    dups = []
+    for oid, o in curated.offers.items():
+        provider = gp.get(ours.get(curated.offer_provider[oid], ""))
+        if provider is None or o.prices[-1].currency != "USD":
+            continue
+        for name in (o.api_name, *o.aliases):
+            m = provider.find_model(name) if name else None
+            iid = by_source.get((provider.id, m.id)) if m else None
+            if iid is not None and iid not in curated.offers:
+                dups.append(f"{oid} ({name}) and {iid}")
+    assert not dups
+
+
 def test_aliases_from_match_clauses(cat):
     # genai-prices' match names; a bare name Google's hosted Claude also has stays Anthropic's (its vendor)
-    assert cat.offer_id("claude-4-sonnet") == "anthropic/claude-sonnet-4-0"
+    assert cat.offer_id("claude-4-sonnet") == "anthropic/claude-sonnet-4"  # the curated offer it continues
+    assert cat.offer_id("anthropic/claude-sonnet-4-0") == "anthropic/claude-sonnet-4"  # genai-prices' id too
     assert cat.offer_id("google/claude-4-sonnet") == "google/claude-4-sonnet"
     assert cat.model(cat.offer("google/claude-4-sonnet").model).vendor == "Anthropic"
     assert "claude-sonnet-4-2025" not in cat.aliases  # a prefix ending in a year is not a name
@@ -533,13 +612,14 @@ def test_check_shows_both_values_and_both_sources(catalog_copy, capsys):
 def test_a_stale_import_never_continues_another_currency(catalog_copy, capsys):
     """A curated CNY offer added after the import under the imported offer's id: the loader refuses
     to merge the two price lists and says how to regenerate (the importer would keep them apart)."""
-    path = catalog_copy / "api" / "deepseek.yaml"
+    path = catalog_copy / "api" / "moonshot.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("  - id: deepseek/deepseek-chat-usd\n", "  - id: deepseek/deepseek-reasoner\n"
-                                 "    name: deepseek-reasoner\n    model: deepseek-v2-chat\n    prices:\n"
-                                 "      - effective_from: 2025-01-20\n        currency: CNY\n        input: 4.0\n"
+    assert "  - id: moonshot/kimi-k2\n" not in text  # imported only (genai-prices' kimi-k2, USD)
+    path.write_text(text.replace("  - id: moonshot/kimi-k2-0711-preview\n", "  - id: moonshot/kimi-k2\n"
+                                 "    name: kimi-k2\n    model: kimi-k2\n    prices:\n"
+                                 "      - effective_from: 2025-07-11\n        currency: CNY\n        input: 4.0\n"
                                  "        output: 16.0\n        provenance: {source: x, checked: 2026-11-24, "
-                                 "status: verified}\n  - id: deepseek/deepseek-chat-usd\n"), encoding="utf-8")
+                                 "status: verified}\n  - id: moonshot/kimi-k2-0711-preview\n"), encoding="utf-8")
     assert main(["catalog", "list", "--catalog", str(catalog_copy)]) == 2
     err = capsys.readouterr().err
-    assert "imported offer 'deepseek/deepseek-reasoner' is priced in USD" in err and "tco catalog update" in err
+    assert "imported offer 'moonshot/kimi-k2' is priced in USD" in err and "tco catalog update" in err
