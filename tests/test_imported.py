@@ -38,6 +38,7 @@ from tco.catalog import load_catalog  # noqa: E402
 from tco.catalog import imported as imp  # noqa: E402
 from tco.catalog.check import check  # noqa: E402
 from tco.catalog.loader import read_curated, read_imported  # noqa: E402
+from tco.catalog.imported_prices import Retirement  # noqa: E402
 from tco.catalog.update import read_map, render  # noqa: E402
 from tco.cli import main  # noqa: E402
 from tco.engine.api import api_cost  # noqa: E402
@@ -254,6 +255,41 @@ def test_an_undated_price_superseded_by_a_start_date_is_left_out():
     assert "no start date in genai-prices" in pts.points[0]["provenance"]["note"]
 
 
+def test_a_model_genai_prices_says_is_retired_is_not_dated_to_the_known_by_day():
+    """genai-prices keeps retired models 'for historical usage': their undated price was not in force
+    on the day it knew it. Points dated before a stated retirement stay, and the offer is retired then."""
+    known = imp.KnownBy(KNOWN, "test")
+    old, new = ModelPrice(input_mtok=D("2"), output_mtok=D("6")), ModelPrice(input_mtok=D("1"), output_mtok=D("3"))
+
+    def model(comments, description=None, prices=None):
+        return ModelInfo(id="m", match=ClauseEquals(equals="m"), description=description, price_comments=comments,
+                         prices=prices or old)
+
+    shut = model('Listed as "(Shut down)" under "Previous models" in the catalog. Checked 2026-10-15.')
+    pts = imp.price_points(shut, known, "src")
+    assert pts.points == [] and pts.retired == Retirement(
+        None, 'Listed as "(Shut down)" under "Previous models" in the catalog')
+    assert imp.price_points(model(None, "Retired, here to match price sources"), known, "src").points == []
+    dated = model("Retired on 2025-06-16; retained for historical usage records.", prices=[
+        ConditionalPrice(prices=old), ConditionalPrice(constraint=StartDateConstraint(date(2025, 2, 1)), prices=new)])
+    pts = imp.price_points(dated, known, "src")
+    assert [(p["effective_from"], p["input"]) for p in pts.points] == [(date(2025, 2, 1), 1.0)]
+    assert pts.retired.day == date(2025, 6, 16)
+    # a retirement announced for after the known-by day, a feature's retirement, a name routed on: in force
+    for comments in ("Retires on 2026-12-31.", "The 1M context beta was retired on 2026-04-30; requests over 200k "
+                     "now error.", "V4.1 Flash from 2026-09-10, when DeepSeek retired V4 Flash and routed the name."):
+        pts = imp.price_points(model(comments), known, "src")
+        assert pts.retired is None and [p["effective_from"] for p in pts.points] == [KNOWN], comments
+
+
+def test_retired_imported_offers(cat, converted):
+    reasons = {(s.provider, s.model): s.reason for s in converted.skipped}
+    for key in [("anthropic", "claude-v1"), ("google", "gemini-2.0-flash"), ("mistral", "mistral-medium-2312")]:
+        assert reasons[key].startswith("retired by the known-by date, in genai-prices' words"), key
+    # the curated Gemini 2.0 Flash is not continued by a 2026 price genai-prices keeps only for history
+    assert cat.offer("google/gemini-2.0-flash").imported_from is None
+
+
 def test_known_by_date():
     assert imp.known_by("0.2.3", today=date(2026, 11, 29)).day == KNOWN  # recorded upload date
     other = imp.known_by("0.2.9", today=date(2027, 1, 5))
@@ -430,13 +466,18 @@ def test_dated_snapshots_of_one_line_continue_the_newest(converted):
     """A genai-prices model whose match clauses name several dated snapshots of one curated line
     continues the newest (no second id); two same-day siblings need map.yaml (grok-4.20)."""
     res = converted
-    assert res.links["google/gemini-2.5-flash-preview-05-20"] == "google/gemini-2.5-flash-preview"
     assert res.links["mistral/mistral-large-2411"] == "mistral/mistral-large"
     assert res.links["mistral/mistral-medium-2508"] == "mistral/mistral-medium-3-1"
     assert res.links["xai/grok-4.20-0309-reasoning"] == "x-ai/grok-4.20"  # map.yaml
-    for older in ("google/gemini-2.5-flash-preview-04-17", "mistral/mistral-large-2407", "mistral/mistral-medium-2505",
-                  "xai/grok-4.20-0309-non-reasoning"):
+    for older in ("mistral/mistral-large-2407", "mistral/mistral-medium-2505", "xai/grok-4.20-0309-non-reasoning"):
         assert older not in res.links
+    # gemini-2.5-flash-preview names the 04-17 and 05-20 snapshots; the newest would continue it, but
+    # genai-prices says the model 'should be retired 2025-07-15': no price of it is in force on 2026-11-10
+    assert any("continues the newest, google/gemini-2.5-flash-preview-05-20" in m for m in res.messages)
+    assert "google/gemini-2.5-flash-preview-05-20" not in res.links
+    assert [s.reason for s in res.skipped if s.model == "gemini-2.5-flash-preview"] == [
+        "retired by the known-by date, in genai-prices' words: 'from "
+        "https://cloud.google.com/vertex-ai/generative-ai/pricing should be retired 2025-07-15'"]
     ids = {o["id"] for pf in res.provider_files.values() for o in pf["offers"]}
     assert not ids & {"google/gemini-2.5-flash-preview", "mistral/mistral-large", "mistral/mistral-medium-3-1",
                       "xai/grok-4.20"}

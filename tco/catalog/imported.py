@@ -14,7 +14,9 @@ The rules, each one a sentence of the issue:
 * Honest dates. A price with a ``StartDateConstraint`` is a point from its start date. A price
   without one is the price in force on the day the source knew it (``KnownBy``: the version's
   PyPI upload date; genai-prices records no check date), never earlier. An undated price that a
-  start date at or before that day supersedes is history without a date: left out and counted.
+  start date at or before that day supersedes is history without a date: left out and counted. A
+  model genai-prices itself says was retired or shut down by that day keeps only its points dated
+  before the retirement (and the offer is retired on the day it gives); with none, it is skipped.
 * ``TimeOfDateConstraint`` prices become our ``offpeak``: the lower price in the windows (UTC)
   where it applies, the higher one as the point's price (genai-prices' DeepSeek entries list the
   off-peak price unconstrained and the standard hours as the constrained window; see their
@@ -332,7 +334,9 @@ def convert(providers: list[Any], version: str, known: KnownBy, imap: Any, curat
                 res.skipped.append(Skipped(gp.id, m.id, f"not representable: {e}"))
                 continue
             if not pts.points:
-                res.skipped.append(Skipped(gp.id, m.id, "no price in force on or after the known-by date"))
+                why = ("no price in force on or after the known-by date" if pts.retired is None else
+                       f"retired by the known-by date, in genai-prices' words: {pts.retired.quote!r}")
+                res.skipped.append(Skipped(gp.id, m.id, why))
                 continue
             if oid is not None:
                 model_id = curated.offers[oid].model
@@ -356,6 +360,8 @@ def convert(providers: list[Any], version: str, known: KnownBy, imap: Any, curat
                             if oid in curated.offers else taken)
             if names:
                 offer["aliases"] = names
+            if pts.retired is not None and pts.retired.day is not None:
+                offer["retired"] = pts.retired.day
             offer["imported_from"] = {"catalog": CATALOG, "version": version, "provider": gp.id, "model": m.id}
             offer["prices"] = pts.points
             pf["offers"].append(offer)

@@ -2,7 +2,10 @@
 :mod:`tco.catalog.imported`, one genai-prices model at a time (``price_points``).
 
 genai-prices' own resolution (``ModelInfo.get_prices`` at a timestamp) is the reference: a
-point's prices are what it resolves at every time-of-day boundary of the point's first day.
+point's prices are what it resolves at every time-of-day boundary of the point's first day. A
+model genai-prices itself says was retired or shut down by the known-by day (``retirement``) keeps
+only its points dated before the retirement: it keeps old prices 'for historical usage', which
+were not in force on the known-by day.
 """
 
 from __future__ import annotations
@@ -261,12 +264,51 @@ def _ignored(model: Any) -> list[str]:
     return names
 
 
+RETIRED = (
+    re.compile(r"^Retired, here to match price sources"),  # its description of long-retired models
+    re.compile(r'"\(Shut down\)"'),  # 'Listed as "(Shut down)" under "Previous models"'
+    re.compile(r"\bRetired(?: on)? (?P<day>\d{4}-\d\d-\d\d)"),  # 'Retired 2026-04-04 per ...'
+    re.compile(r"\bRetires on (?P<day>\d{4}-\d\d-\d\d)"),
+    re.compile(r"\bshould be retired (?P<day>\d{4}-\d\d-\d\d)"),
+    re.compile(r"\buntil its (?P<day>\d{4}-\d\d-\d\d) retirement"),
+    re.compile(r"\bdiscontinued the [\w.-]+ family on (?P<day>\d{4}-\d\d-\d\d)"),
+)
+"""How genai-prices says, in a model's description or price comments, that the model itself was
+retired or shut down (and when, where it says). A feature's retirement ('The 1M context beta was
+retired on ...') or a name routed to a successor is not the model's."""
+
+
+@dataclass(frozen=True)
+class Retirement:
+    day: date | None
+    """When, where genai-prices says (None: retired, date not given)."""
+    quote: str
+
+
+def retirement(model: Any, known: KnownBy) -> Retirement | None:
+    """genai-prices' own statement that the model was retired by the known-by day, if any."""
+    for text in (model.description, model.price_comments):
+        for pattern in RETIRED:
+            m = pattern.search(text or "")
+            if m is None:
+                continue
+            day = date.fromisoformat(m["day"]) if "day" in pattern.groupindex else None
+            if day is not None and day > known.day:
+                continue  # announced, not yet retired when the source knew it
+            sentence = next(x for x in re.split(r"(?<=[.;])\s+", text) if m.group(0) in x)
+            return Retirement(day, sentence.rstrip(".;"))
+    return None
+
+
 @dataclass
 class Points:
     """A model's price points, with what was left out."""
 
     points: list[dict[str, Any]]
     undated_dropped: bool = False
+    retired: Retirement | None = None
+    """genai-prices says the model was retired by the known-by day: no point on or after that day
+    (its undated price is not dated to the known-by day), the offer retired when the day is given."""
 
 
 def price_points(model: Any, known: KnownBy, source: str, served: str | None = None) -> Points:
@@ -284,6 +326,9 @@ def price_points(model: Any, known: KnownBy, source: str, served: str | None = N
 
     days = sorted({d for d in (*starts, *batch_starts) if d >= known.day or dated(d)} | {known.day})
     days = [d for d in days if has_undated or dated(d)]
+    retired = retirement(model, known)
+    if retired is not None:  # nothing was in force after it: not on the known-by day either
+        days = [d for d in days if d < (retired.day or known.day)]
     ignored = _ignored(model)
     out: list[dict[str, Any]] = []
     for d in days:
@@ -328,7 +373,7 @@ def price_points(model: Any, known: KnownBy, source: str, served: str | None = N
         if out and _same_prices(out[-1], point):
             continue
         out.append(point)
-    return Points(out, undated_dropped=has_undated and dated(known.day))
+    return Points(out, undated_dropped=has_undated and dated(known.day), retired=retired)
 
 
 def _same_prices(a: dict[str, Any], b: dict[str, Any]) -> bool:
