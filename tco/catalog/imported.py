@@ -125,9 +125,14 @@ def aliases(provider: Any, model: Any, taken: set[str]) -> list[str]:
     return out
 
 
+PROVIDER_FILES = {"x-ai": "x_ai"}
+"""genai-prices' provider files named otherwise than their id (its repository: prices/providers/x_ai.yml
+says ``id: x-ai``)."""
+
+
 def source_text(version: str, provider_id: str, model_id: str) -> str:
-    return (f"pydantic/genai-prices {version} (PyPI genai-prices=={version}), prices/providers/{provider_id}.yml, "
-            f"model {model_id}")
+    file = PROVIDER_FILES.get(provider_id, provider_id)
+    return f"pydantic/genai-prices {version} (PyPI genai-prices=={version}), prices/providers/{file}.yml, model {model_id}"
 
 
 # ---------------------------------------------------------------------------------- the import
