@@ -188,6 +188,10 @@ def test_offpeak_cache_write_batch_and_fees() -> None:
     ds = prices(input=[0.27], output=[1.10], offpeak_input=[0.135], offpeak_output=[0.55], offpeak_share=[1 / 3])
     c = api_cost(ds, one(3000), one(1000), one(1000))
     assert c.offpeak_savings[0, 0] == pytest.approx(0.685) and c.total[0, 0] == pytest.approx(3.425)
+    # no batch price on record: half the requests sent as batch are billed like the others, the off-peak
+    # third of them included: still 3.425 (not 4.11 x 0.5 + 3.425 x 0.5 = 3.7675)
+    c = api_cost(ds, one(3000), one(1000), one(1000), batch_share=0.5)
+    assert c.batch_savings[0, 0] == 0.0 and c.total[0, 0] == pytest.approx(3.425)
     # Claude Sonnet 4: 3 in, 15 out, cache read 0.30, cache write 3.75; 1,000 requests of 10,000 in (half read
     # from the cache, a fifth written) + 500 out: input 3,000 x 3 = 9.0, read 5,000 x 0.30 = 1.5,
     # write 2,000 x 3.75 = 7.5, output 500 x 15 = 7.5 -> per 1M x 1,000 requests = 9.0 + 1.5 + 7.5 + 7.5 = 25.5

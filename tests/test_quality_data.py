@@ -133,8 +133,10 @@ def test_general_2024_covers_80_percent_of_offers(catalog: Any) -> None:
 
 def test_general_2025_coverage_floor(catalog: Any) -> None:
     n, total, mean = covered_share(catalog, "general-2025", TODAY)
-    assert total == 197
-    assert n >= 52 and mean >= 0.23  # 52 of 197 offers (26 %), mean coverage 23 %
+    # with the genai-prices import: 974 offers on sale (877 of them imported, most from hosts of open
+    # models and clouds reselling the makers' models under their own names, linked to our model ids)
+    assert total == 974
+    assert n >= 102 and mean >= 0.085  # 102 of 974 offers (10 %), mean coverage 8.5 %
 
 
 @pytest.mark.xfail(strict=True, reason=(

@@ -112,7 +112,7 @@ def test_a_cached_catalog_unpacks_only_what_a_run_reads(tmp_path, monkeypatch) -
     estimate unpickles the handful it uses, and the mapping reads like a dict."""
     import tco.catalog as tc
     from tco import estimate, load_scenario
-    from tco.catalog.records import Packed
+    from tco.catalog.records import LazyMap
 
     monkeypatch.setenv("TCO_CACHE_DIR", str(tmp_path / "cache"))
     tc._load.cache_clear()
@@ -120,13 +120,13 @@ def test_a_cached_catalog_unpacks_only_what_a_run_reads(tmp_path, monkeypatch) -
     tc._load.cache_clear()
     warm = tc.load_catalog()
     tc._load.cache_clear()
-    assert isinstance(warm.offers, Packed) and len(warm.offers) == len(cold.offers) > 100
-    assert warm.offers._values == {}
+    assert isinstance(warm.offers, LazyMap) and len(warm.offers) == len(cold.offers) > 100
+    assert warm.offers._done == {}
     path = __import__("pathlib").Path(__file__).resolve().parent.parent / "scenarios" / "support-assistant.yaml"
     a = estimate(load_scenario(path, warm), warm).to_dict()
     b = estimate(load_scenario(path, cold), cold).to_dict()
     assert a == b
-    assert 0 < len(warm.offers._values) <= 8  # the scenario's four offers (and what they point to)
+    assert 0 < len(warm.offers._done) <= 8  # the scenario's four offers (and what they point to)
     assert "openai/gpt-4o" in warm.offers and "nope/nope" not in warm.offers
     assert sorted(warm.offers) == sorted(cold.offers) and warm.offers.get("nope/nope") is None
     assert pickle.loads(pickle.dumps(warm.offers))["openai/gpt-4o"] == cold.offers["openai/gpt-4o"]

@@ -51,7 +51,7 @@ def test_unknown_ids_are_all_reported(capsys, write) -> None:
                  "  - selfhost: {model: llama-3.1-70b-instrct, gpu: h100}\n")
     lines = errors(run(capsys, "estimate", str(path))[2])
     assert len(lines) == 4
-    assert "4:5: candidates.0: unknown offer 'openai/gpt4o' (did you mean 'openai/gpt-4o'?)" in lines[0]
+    assert "4:5: candidates.0: unknown offer 'openai/gpt4o' (did you mean 'openai/gpt-4o'" in lines[0]
     assert "candidates.2.selfhost.gpu: unknown GPU 'h100' (did you mean 'h100-sxm-80gb'" in lines[3]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import TcoError
 from .loader import Catalog, load_catalog_dir
 
-__all__ = ["DEFAULT_SCENARIO", "Catalog", "default_scenario_path", "find_catalog_dir", "load_catalog"]
+__all__ = ["DEFAULT_SCENARIO", "Catalog", "builtin_copy", "default_scenario_path", "find_catalog_dir", "load_catalog"]
 
 DEFAULT_SCENARIO = "support-assistant.yaml"
 """The built-in example scenario: what `tco estimate` and `tco` run without a file."""
@@ -53,6 +53,11 @@ def find_catalog_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     raise TcoError("no pricing catalog found", hint="reinstall tco, or pass --catalog DIR / set TCO_CATALOG")
 
 
+def builtin_copy(path: Path) -> bool:
+    """True for the catalog inside an installed wheel (``tco/_catalog``): the package's own files."""
+    return path.resolve() == (Path(__file__).resolve().parent.parent / "_catalog").resolve()
+
+
 def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:
     """Load and validate the catalog (cached per directory for the life of the process)."""
     return _load(find_catalog_dir(path).resolve())
@@ -87,13 +92,15 @@ def _load(path: Path) -> Catalog:
 
 
 def _packed(cat: Catalog) -> Catalog:
-    """The catalog as cached: its large mappings kept pickled per entry until read."""
-    from dataclasses import replace
+    """The catalog as cached: offers and models pickled one by one (:class:`records.LazyMap`), so a
+    warm run reads only those it uses."""
+    import dataclasses
 
-    from .records import Packed
+    from .records import LazyMap
 
-    return replace(cat, providers=Packed(cat.providers), offers=Packed(cat.offers), models=Packed(cat.models),
-                   scores=Packed(cat.scores))
+    return dataclasses.replace(cat, offers=LazyMap.pack(cat.offers), models=LazyMap.pack(cat.models),
+                               scores=LazyMap.pack(cat.scores),
+                               _hardware=None, fingerprint="")
 
 
 def scenario_cache_file(catalog: Catalog, data: bytes) -> Path | None:

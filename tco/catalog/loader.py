@@ -39,6 +39,8 @@ class Catalog:
 
     root: Path
     providers: dict[str, ProviderFile]
+    """Provider files (the first one of each provider), their ``offers`` as the ids the file lists:
+    the offers themselves are in ``offers``."""
     offers: dict[str, Offer]
     offer_provider: dict[str, str]
     models: dict[str, Model]
@@ -48,10 +50,10 @@ class Catalog:
     fx_rates: tuple[FxRate, ...]
     profiles: dict[str, Profile]
     aliases: dict[str, str] = field(default_factory=dict)
-    largest_window: int = 2**31
-    """The longest context window of any offer or model on record (tokens)."""
     """Other names of offers (vendor API names, dated snapshots; with and without the
     provider prefix) -> offer id."""
+    widest: int = 0
+    """The longest context window of any offer or model on record (0: none)."""
     _hardware: Any = field(default=None, repr=False)
     fingerprint: str = ""
     """Identifies the catalog files' content (set when loaded through the cache)."""
@@ -160,63 +162,31 @@ def _display(path: Path, root: Path) -> str:
 
 def load_catalog_dir(root: Path) -> Catalog:
     """Read, validate and cross-check all catalog files below ``root``; return it as records."""
-    from ..schema.catalog import BenchmarksFile, FxFile, ModelsFile, ProfilesFile, ProviderFile, QualityFile, \
-        ScoreDetail, Setting
-    api_dir = root / "api"
-    if not api_dir.is_dir():
-        raise TcoError("not a catalog directory (no api/ folder)", file=str(root),
-                       hint="point --catalog or TCO_CATALOG at a directory like pricing/")
+    from ..schema.catalog import BenchmarksFile, FxFile, ProfilesFile, QualityFile, ScoreDetail, Setting
 
-    models_file, models_doc = _load_file(root / "models.yaml", ModelsFile, root)
-    models: dict[str, Model] = {}
-    for i, m in enumerate(models_file.models):
-        if m.id in models:
-            line, col = models_doc.locate(("models", i, "id"))
-            raise TcoError(f"duplicate model id {m.id!r}", file=models_doc.path, line=line, col=col)
-        models[m.id] = m
-
+    layer = read_curated(root)
+    models, providers, offers, offer_provider = layer.models, layer.providers, dict(layer.offers), \
+        dict(layer.offer_provider)
     bench_file, bench_doc = _load_file(root / "benchmarks.yaml", BenchmarksFile, root)
     benchmarks = {b.id: b for b in bench_file.benchmarks}
 
-    providers: dict[str, ProviderFile] = {}
-    offers: dict[str, Offer] = {}
-    offer_provider: dict[str, str] = {}
-    for path in sorted(api_dir.glob("*.yaml")):
-        pf, doc = _load_file(path, ProviderFile, root)
-        if pf.provider in providers:
-            raise TcoError(f"provider {pf.provider!r} defined twice", file=doc.path)
-        providers[pf.provider] = pf
-        for i, o in enumerate(pf.offers):
-            if o.id in offers:
-                line, col = doc.locate(("offers", i, "id"))
-                raise TcoError(f"duplicate offer id {o.id!r}", file=doc.path, line=line, col=col)
-            if o.model not in models:
-                line, col = doc.locate(("offers", i, "model"))
-                raise TcoError(f"unknown model {o.model!r}", file=doc.path, line=line, col=col,
-                               field=f"offers.{i}.model", hint=did_you_mean(o.model, models) or "add it to models.yaml")
-            offers[o.id] = o
-            offer_provider[o.id] = pf.provider
-
-    imported_dir = root / "imported"
-    imported_models = imported_dir / "models.yaml"
-    if imported_models.is_file():  # models known only from the import; a curated model of the same id wins
-        imp_file, _ = _load_file(imported_models, ModelsFile, root)
-        for m in imp_file.models:
-            models.setdefault(m.id, m)
-    for path in sorted(imported_dir.glob("*/*.yaml")) if imported_dir.is_dir() else []:
-        pf, doc = _load_file(path, ProviderFile, root)
-        for i, o in enumerate(pf.offers):
-            if o.model not in models:
-                line, col = doc.locate(("offers", i, "model"))
-                raise TcoError(f"unknown model {o.model!r}", file=doc.path, line=line, col=col,
-                               field=f"offers.{i}.model", hint="run `tco catalog update` to regenerate the import")
-            if o.id in offers:
-                offers[o.id] = merge_imported(offers[o.id], o)
-            else:
-                offers[o.id] = o
-                offer_provider[o.id] = pf.provider
-        providers.setdefault(pf.provider, pf)
-    aliases = alias_index(offers, offer_provider)
+    curated_ids = set(offers)
+    imported = read_imported(root, models)
+    for oid, o in imported.offers.items():
+        if oid in offers:
+            if offers[oid].prices[-1].currency != o.prices[0].currency:  # a curated offer added since the import
+                raise TcoError(f"imported offer {oid!r} is priced in {o.prices[0].currency}, the curated offer of that "
+                               f"id in {offers[oid].prices[-1].currency}: they are not the same price list",
+                               hint="regenerate the import (tco catalog update), which keeps price lists apart")
+            offers[oid] = merge_imported(offers[oid], o)
+        else:
+            offers[oid] = o
+            offer_provider[oid] = imported.offer_provider[oid]
+    for slug, pf in imported.providers.items():
+        providers.setdefault(slug, pf)
+    own = {oid for oid, o in imported.offers.items()  # sold by the model's own vendor
+           if o.model in models and models[o.model].vendor == imported.providers[imported.offer_provider[oid]].name}
+    aliases = alias_index(offers, offer_provider, ranks=(curated_ids, own - curated_ids))
 
     scores: dict[tuple[str, str], list[Score]] = {}
     qdir = root / "quality"
@@ -263,19 +233,93 @@ def load_catalog_dir(root: Path) -> Catalog:
                 line, col = prof_doc.locate(("profiles", name, "weights", b), key=True)
                 raise TcoError(f"unknown benchmark {b!r}", file=prof_doc.path, line=line, col=col,
                                field=f"profiles.{name}.weights.{b}", hint=did_you_mean(b, benchmarks))
-    known = [o.context_window for o in offers.values() if o.context_window]
-    known += [m.context_window for m in models.values() if m.context_window]
-    return Catalog(root, freeze(providers), freeze(offers), offer_provider, freeze(models), freeze(benchmarks),
-                   scores, freeze(fx_file.rates), freeze(dict(prof_file.profiles)), aliases,
-                   max(known, default=2**31))
+    slim = {k: pf.model_copy(update={"offers": tuple(o.id for o in pf.offers)}) for k, pf in providers.items()}
+    widest = max([o.context_window for o in offers.values() if o.context_window]
+                 + [m.context_window for m in models.values() if m.context_window], default=0)
+    return Catalog(root, freeze(slim), freeze(offers), offer_provider, freeze(models), freeze(benchmarks),
+                   scores, freeze(fx_file.rates), freeze(dict(prof_file.profiles)), aliases, widest=widest)
+
+
+class Layer:
+    """One layer of the catalog (curated ``api/`` or an import), validated, not merged.
+    (A plain class: a dataclass would cost every warm run its generated ``__init__``.)"""
+
+    __slots__ = ("models", "offer_provider", "offers", "providers")
+
+    def __init__(self, models: dict[str, Any], providers: dict[str, Any], offers: dict[str, Any],
+                 offer_provider: dict[str, str]) -> None:
+        self.models, self.providers, self.offers, self.offer_provider = models, providers, offers, offer_provider
+
+
+def read_curated(root: Path) -> Layer:
+    """``models.yaml`` and ``api/*.yaml``, validated and cross-checked (pydantic objects)."""
+    from ..schema.catalog import ModelsFile, ProviderFile
+
+    api_dir = root / "api"
+    if not api_dir.is_dir():
+        raise TcoError("not a catalog directory (no api/ folder)", file=str(root),
+                       hint="point --catalog or TCO_CATALOG at a directory like pricing/")
+    models_file, models_doc = _load_file(root / "models.yaml", ModelsFile, root)
+    models: dict[str, Model] = {}
+    for i, m in enumerate(models_file.models):
+        if m.id in models:
+            line, col = models_doc.locate(("models", i, "id"))
+            raise TcoError(f"duplicate model id {m.id!r}", file=models_doc.path, line=line, col=col)
+        models[m.id] = m
+    layer = Layer(models, {}, {}, {})
+    for path in sorted(api_dir.glob("*.yaml")):
+        pf, doc = _load_file(path, ProviderFile, root)
+        if pf.provider in layer.providers:
+            raise TcoError(f"provider {pf.provider!r} defined twice", file=doc.path)
+        layer.providers[pf.provider] = pf
+        for i, o in enumerate(pf.offers):
+            if o.id in layer.offers:
+                line, col = doc.locate(("offers", i, "id"))
+                raise TcoError(f"duplicate offer id {o.id!r}", file=doc.path, line=line, col=col)
+            if o.model not in models:
+                line, col = doc.locate(("offers", i, "model"))
+                raise TcoError(f"unknown model {o.model!r}", file=doc.path, line=line, col=col,
+                               field=f"offers.{i}.model", hint=did_you_mean(o.model, models) or "add it to models.yaml")
+            layer.offers[o.id] = o
+            layer.offer_provider[o.id] = pf.provider
+    return layer
+
+
+def read_imported(root: Path, models: dict[str, Any]) -> Layer:
+    """The imported layer (``imported/models.yaml`` and every imported provider file), validated;
+    its models are added to ``models`` where a curated model of the same id is missing."""
+    from ..schema.catalog import ModelsFile, ProviderFile
+
+    imported_models = root / "imported" / "models.yaml"
+    if imported_models.is_file():  # models known only from the import; a curated model of the same id wins
+        imp_file, _ = _load_file(imported_models, ModelsFile, root)
+        for m in imp_file.models:
+            models.setdefault(m.id, m)
+    layer = Layer(models, {}, {}, {})
+    for path in imported_provider_files(root):
+        pf, doc = _load_file(path, ProviderFile, root)
+        for i, o in enumerate(pf.offers):
+            if o.model not in models:
+                line, col = doc.locate(("offers", i, "model"))
+                raise TcoError(f"unknown model {o.model!r}", file=doc.path, line=line, col=col,
+                               field=f"offers.{i}.model", hint="run `tco catalog update` to regenerate the import")
+            if o.id in layer.offers:
+                line, col = doc.locate(("offers", i, "id"))
+                raise TcoError(f"duplicate imported offer id {o.id!r}", file=doc.path, line=line, col=col)
+            layer.offers[o.id] = o
+            layer.offer_provider[o.id] = pf.provider
+        layer.providers.setdefault(pf.provider, pf)
+    return layer
 
 
 def merge_imported(curated: Offer, imported: Offer) -> Offer:
     """One offer, one id: the curated history wins for the dates it covers and the import
     continues it (its points after the last curated one), and the offer says where that
-    continuation comes from. Curated facts (name, model, window) stay."""
+    continuation comes from (up to a curated retirement). Curated facts (name, model, window) stay."""
     last = curated.prices[-1].effective_from
-    later = tuple(p for p in imported.prices if p.effective_from > last)
+    # nothing after the curated retirement: a maintained catalog may still list a name the vendor shut down
+    later = tuple(p for p in imported.prices if p.effective_from > last
+                  and (curated.retired is None or p.effective_from <= curated.retired))
     update: dict[str, Any] = {"prices": curated.prices + later, "imported_from": imported.imported_from}
     if curated.context_window is None and imported.context_window is not None:
         update["context_window"] = imported.context_window
@@ -285,21 +329,44 @@ def merge_imported(curated: Offer, imported: Offer) -> Offer:
     return curated.model_copy(update=update)
 
 
-def alias_index(offers: dict[str, Offer], offer_provider: dict[str, str]) -> dict[str, str]:
+IMPORT_META = frozenset({"map.yaml", "check-notes.yaml"})
+"""Hand-written files beside an imported catalog's provider files: not provider files."""
+
+
+def imported_provider_files(root: Path) -> list[Path]:
+    """The generated provider files of every imported catalog (``imported/<catalog>/*.yaml``)."""
+    imported_dir = root / "imported"
+    if not imported_dir.is_dir():
+        return []
+    return [p for p in sorted(imported_dir.glob("*/*.yaml")) if p.name not in IMPORT_META]
+
+
+def alias_index(offers: dict[str, Offer], offer_provider: dict[str, str],
+                ranks: tuple[set[str], ...] = ()) -> dict[str, str]:
     """Other names -> offer id: each alias as ``provider/alias`` and bare, and each offer's
-    api_name likewise, where it names one offer only (an ambiguous bare name is left out)."""
+    api_name likewise, where it names one offer only (an ambiguous name is left out).
+
+    Offers in ``ranks`` come first, rank by rank, then all others: a name an earlier rank
+    claims is never taken or made ambiguous by a later one. The loader ranks curated offers,
+    then imported ones sold by their model's vendor: ``gpt-4o`` stays ``openai/gpt-4o`` although
+    Azure's imported offer is called that too, and ``claude-4-sonnet`` is Anthropic's, not a host's."""
     out: dict[str, str] = {}
     ambiguous: set[str] = set()
-    for oid, o in offers.items():
-        provider = offer_provider.get(oid, oid.split("/", 1)[0])
-        names = list(o.aliases) + ([o.api_name] if o.api_name else [])
-        for name in names:
-            for key in (f"{provider}/{name}", name):
-                if key in offers:
-                    continue
-                if key in out and out[key] != oid:
-                    ambiguous.add(key)
-                out.setdefault(key, oid)
+    ranked = set().union(*ranks) if ranks else set()
+    for rank in (*ranks, None):
+        claimed = set(out)
+        for oid, o in offers.items():
+            if (oid in ranked) if rank is None else (oid not in rank):
+                continue
+            provider = offer_provider.get(oid, oid.split("/", 1)[0])
+            names = list(o.aliases) + ([o.api_name] if o.api_name else [])
+            for name in names:
+                for key in (f"{provider}/{name}", name):
+                    if key in offers or key in claimed:
+                        continue
+                    if key in out and out[key] != oid:
+                        ambiguous.add(key)
+                    out.setdefault(key, oid)
     for key in ambiguous:
         del out[key]
     return out

@@ -108,41 +108,43 @@ def freeze(obj: Any) -> Any:
     return obj
 
 
-class Packed(Mapping[Any, Any]):
-    """A mapping whose values are kept pickled until first read: a cached catalog of
-    thousands of offers, models and scores loads in the time of its keys, and a run
-    unpickles only the entries it uses (a warm ``tco estimate`` reads a handful)."""
+class LazyMap(Mapping[str, Any]):
+    """A read-only mapping of id -> record whose values stay pickled until first read.
 
-    def __init__(self, items: Mapping[Any, Any]) -> None:
+    The on-disk catalog cache keeps offers and models this way: a warm ``tco estimate`` of a
+    catalog of a thousand imported offers unpickles the few it prices, not all of them.
+    Iterating the keys is free; ``values()``/``items()`` unpickle everything (a listing)."""
+
+    __slots__ = ("_done", "_raw")
+
+    def __init__(self, raw: dict[str, bytes]) -> None:
+        self._raw = raw
+        self._done: dict[str, Any] = {}
+
+    @classmethod
+    def pack(cls, mapping: Mapping[str, Any]) -> LazyMap:
+        """Each value pickled apart."""
         import pickle
 
-        self._blobs = {k: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for k, v in items.items()}
-        self._values: dict[Any, Any] = {}
+        return cls({k: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for k, v in mapping.items()})
 
-    def __getitem__(self, key: Any) -> Any:
+    def __getitem__(self, key: str) -> Any:
         try:
-            return self._values[key]
+            return self._done[key]
         except KeyError:
             import pickle
 
-            value = self._values[key] = pickle.loads(self._blobs[key])
+            value = self._done[key] = pickle.loads(self._raw[key])
             return value
 
     def __contains__(self, key: object) -> bool:
-        return key in self._blobs
+        return key in self._raw
 
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._blobs)
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
 
     def __len__(self) -> int:
-        return len(self._blobs)
+        return len(self._raw)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_unpack, (self._blobs,))
-
-
-def _unpack(blobs: dict[Any, bytes]) -> Packed:
-    packed = Packed.__new__(Packed)
-    packed._blobs = blobs
-    packed._values = {}
-    return packed
+        return (LazyMap, (self._raw,))

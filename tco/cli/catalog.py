@@ -1,4 +1,6 @@
-"""``tco catalog list|show|coverage|impute-check``: browse the pricing catalog and its quality scores."""
+"""``tco catalog list|show|update|check|coverage|impute-check``: browse the pricing catalog,
+regenerate its imported layer from the installed genai-prices, compare the curated layer with
+the imported one, and see which quality scores exist and how well the missing are imputed."""
 
 from __future__ import annotations
 
@@ -27,17 +29,31 @@ def add_parser(sub: Any) -> None:
     add_wide(cs)
     cs.add_argument("--catalog", **CATALOG_ARG)
     cs.set_defaults(func=run_show)
-    cc = csub.add_parser("coverage", help="which models have which quality scores: measured, imputed, missing",
-                         description="The score matrix of a quality profile for the models behind the offers: "
-                                     "measured, imputed (with --impute) or missing, and how many offers can be ranked.")
-    cc.add_argument("--profile", default="general", help="quality profile (default: general; tco catalog list "
-                                                         "--kind profile lists them)")
-    cc.add_argument("--as-of", type=iso_date, help="only the offers on sale on this date (default: every offer)")
-    cc.add_argument("--no-impute", action="store_true", help="measured scores only")
+    cu = csub.add_parser("update", help="regenerate the imported layer (pricing/imported) from the installed "
+                                        "genai-prices and print what changed")
+    cu.add_argument("--released", type=iso_date, metavar="DATE",
+                    help="the installed genai-prices version's PyPI upload date: its undated prices are dated then "
+                         "(default: recorded for known versions, else today)")
+    cu.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
+    cu.add_argument("--format", "-f", choices=("table", "json"), default="table", help="output format")
+    cu.add_argument("--catalog", **CATALOG_ARG)
+    cu.set_defaults(func=run_update)
+    cc = csub.add_parser("check", help="curated versus imported prices, per overlapping offer and date")
     cc.add_argument("--format", "-f", choices=("table", "json"), default="table", help="output format")
     add_wide(cc)
     cc.add_argument("--catalog", **CATALOG_ARG)
-    cc.set_defaults(func=run_coverage)
+    cc.set_defaults(func=run_check)
+    cv = csub.add_parser("coverage", help="which models have which quality scores: measured, imputed, missing",
+                         description="The score matrix of a quality profile for the models behind the offers: "
+                                     "measured, imputed (with --impute) or missing, and how many offers can be ranked.")
+    cv.add_argument("--profile", default="general", help="quality profile (default: general; tco catalog list "
+                                                         "--kind profile lists them)")
+    cv.add_argument("--as-of", type=iso_date, help="only the offers on sale on this date (default: every offer)")
+    cv.add_argument("--no-impute", action="store_true", help="measured scores only")
+    cv.add_argument("--format", "-f", choices=("table", "json"), default="table", help="output format")
+    add_wide(cv)
+    cv.add_argument("--catalog", **CATALOG_ARG)
+    cv.set_defaults(func=run_coverage)
     ci = csub.add_parser("impute-check", help="how accurate imputed scores are: leave-one-out over every measured score",
                          description="Hide every measured score in turn, refit the low-rank model, predict it: the "
                                      "median absolute error and the share inside the 80% interval, per benchmark.")
@@ -62,6 +78,32 @@ def run_show(args: argparse.Namespace) -> int:
     from ..report.catalog import show
 
     write_output(show(load_catalog(args.catalog), args.id, args.format, table_width(args)), None)
+    return 0
+
+
+def run_update(args: argparse.Namespace) -> int:
+    import os
+
+    from ..catalog import builtin_copy, find_catalog_dir
+    from ..catalog.update import update
+    from ..errors import TcoError
+    from ..report.imported import render_update
+
+    root = find_catalog_dir(args.catalog)
+    if args.catalog is None and not os.environ.get("TCO_CATALOG") and builtin_copy(root) and not args.dry_run:
+        raise TcoError("the built-in catalog is the installed package's own copy: update writes a catalog of yours",
+                       file=str(root), hint=f"cp -r {root} mycatalog && tco catalog update --catalog mycatalog, then "
+                                            "use --catalog mycatalog or TCO_CATALOG=mycatalog")
+    write_output(render_update(update(root, args.released, write=not args.dry_run), args.format), None)
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from ..catalog import find_catalog_dir
+    from ..catalog.check import check
+    from ..report.imported import render_check
+
+    write_output(render_check(check(find_catalog_dir(args.catalog)), args.format, table_width(args)), None)
     return 0
 
 

@@ -13,7 +13,8 @@ cache and ``w`` are written to it, costs at one set of prices::
 where the prices are those of the prompt-length tier the request falls in (the whole request
 at the tier's prices: the "cliff" rule). A share ``s`` of requests made off-peak pays the
 off-peak prices, a share ``b`` sent through the batch API pays the batch prices (off-peak
-discounts do not stack on batch ones), and a negotiated discount applies to what is left.
+discounts do not stack on batch ones; without a batch price on record, batch requests are
+billed like the others), and a negotiated discount applies to what is left.
 """
 
 from __future__ import annotations
@@ -195,7 +196,9 @@ def api_cost(
                           prices.batch_output[:, None] / prices.output[:, None])
     bf_in, bf_out = (np.where(np.isfinite(f), f, 1.0 - disc) for f in (bf_in, bf_out))
     batch_gross = (c_in + c_cached + c_write) * bf_in + c_out * bf_out + fees
-    batch_savings = np.where(bshare > 0, (timed - batch_gross) * bshare, 0.0)
+    # no batch price on record: batch traffic is billed like the rest (its off-peak share included)
+    priced = ~(np.isnan(prices.batch_discount) & np.isnan(prices.batch_input) & np.isnan(prices.batch_output))
+    batch_savings = np.where((bshare > 0) & priced[:, None], (timed - batch_gross) * bshare, 0.0)
     after_batch = timed - batch_savings
     discount_savings = after_batch * prices.discount[:, None]
     total = after_batch - discount_savings

@@ -145,7 +145,31 @@ _UNPRICED = {"input": math.nan, "output": math.nan, "cached_input": math.nan, "c
 """An API row without a price (not launched, or unknown): every cost NaN."""
 
 
-def _price_arrays(rows: list[dict[str, Any]]) -> ApiPrices:
+def price_row(point: Any, conv: float = 1.0, offpeak_share: float | None = None) -> dict[str, Any]:
+    """One API candidate's prices for the engine (per 1M tokens, fees per request, times ``conv``
+    to the report currency) from a price point; the off-peak share is the workload's, else the
+    point's windows' share of the week. The caller adds ``discount`` and ``context_window``."""
+
+    def mt(v: float | None) -> float:
+        return math.nan if v is None else v * point.factor * conv
+
+    off = point.offpeak
+    return {
+        "input": mt(point.input), "output": mt(point.output), "cached_input": mt(point.cached_input),
+        "cache_write": mt(point.cache_write),
+        "tiers": tuple({"above": float(t.above_input_tokens), "input": mt(t.input), "output": mt(t.output),
+                        "cached_input": mt(t.cached_input), "cache_write": mt(t.cache_write)} for t in point.tiers),
+        "batch_discount": math.nan if point.batch_discount is None else point.batch_discount,
+        "batch_input": math.nan, "batch_output": math.nan,
+        "per_request": (point.per_1k_requests * conv / 1000.0) if point.per_1k_requests is not None else 0.0,
+        "offpeak_input": mt(off.input) if off is not None else math.nan,
+        "offpeak_output": mt(off.output) if off is not None else math.nan,
+        "offpeak_cached_input": mt(off.cached_input) if off is not None else math.nan,
+        "offpeak_share": (offpeak_share if offpeak_share is not None else off.week_share) if off is not None else 0.0,
+    }
+
+
+def price_arrays(rows: list[dict[str, Any]]) -> ApiPrices:
     """The engine's arrays from one dict per API candidate (tiers padded to the longest list)."""
     t = max([len(r["tiers"]) for r in rows] + [1])
 
@@ -259,31 +283,12 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             conv = factor / (1.0 if point.currency == "USD" else fx[point.currency].per_usd) * (
                 1.0 if currency == "USD" else fx[currency].per_usd)
 
-            def mt(v: float | None, conv: float = conv, point: Any = point) -> float:
-                return math.nan if v is None else v * point.factor * conv
-
             tier = point.tiers[0] if point.tiers else None
             window, window_from = context_window(catalog, offer)
             off = point.offpeak
             w = scenario.workload
-            if off is not None:
-                off_share = w.offpeak_share if w.offpeak_share is not None else off.week_share
-            row = {
-                "input": mt(point.input), "output": mt(point.output), "cached_input": mt(point.cached_input),
-                "cache_write": mt(point.cache_write),
-                "tiers": tuple({"above": float(t.above_input_tokens), "input": mt(t.input), "output": mt(t.output),
-                                "cached_input": mt(t.cached_input), "cache_write": mt(t.cache_write)}
-                               for t in point.tiers),
-                "batch_discount": math.nan if point.batch_discount is None else point.batch_discount,
-                "batch_input": math.nan, "batch_output": math.nan,
-                "per_request": (point.per_1k_requests * conv / 1000.0) if point.per_1k_requests is not None else 0.0,
-                "offpeak_input": mt(off.input) if off is not None else math.nan,
-                "offpeak_output": mt(off.output) if off is not None else math.nan,
-                "offpeak_cached_input": mt(off.cached_input) if off is not None else math.nan,
-                "offpeak_share": off_share if off is not None else 0.0,
-                "discount": discount,
-                "context_window": float(window) if window else math.inf,
-            }
+            row = price_row(point, conv, w.offpeak_share)
+            row.update(discount=discount, context_window=float(window) if window else math.inf)
             api_rows.append(row)
             api_index.append(i)
             r.price = {
@@ -362,7 +367,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
 
     if (unavailable or unpriced) and len(unavailable) + len(unpriced) == len(resolved):
         raise (unavailable + unpriced)[0]  # no candidate can be priced on the date
-    prices = _price_arrays(api_rows)
+    prices = price_arrays(api_rows)
 
     extra_models = {r.model for r in resolved}
     bench_ids, weights, profile_name = _profile(scenario, catalog, extra_models)
@@ -393,7 +398,7 @@ def context_window(catalog: Catalog, offer: Any) -> tuple[int | None, str]:
 def largest_window(catalog: Catalog) -> int:
     """The longest context window of any offer or model on record: a request longer than it
     is served by no model, even one whose own window is unknown."""
-    return int(catalog.largest_window)
+    return int(getattr(catalog, "widest", 0) or 2**31)
 
 
 def _check_ids(scenario: Scenario, catalog: Catalog) -> None:

@@ -117,7 +117,9 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     else:
         model = catalog.model(spec.model)
     if not model.open_weights:
-        raise TcoError(f"model {model.id!r} is not open weights: it cannot be self-hosted",
+        raise TcoError(f"model {model.id!r} is not open weights: it cannot be self-hosted" if model.open_weights is False
+                       else f"model {model.id!r} is not known to be open weights (no architecture on record): it "
+                       "cannot be self-hosted",
                        hint="pick an open model, or describe your own in a model_file")
     if as_of is not None and model.released is not None and as_of < model.released:
         raise NotAvailable(f"{model.id} was released {model.released}", available_from=model.released,

@@ -29,20 +29,24 @@ def _table(rows: list[dict[str, Any]], cols: list[str], width: int | None = None
 
 
 def offer_rows(cat: Catalog, as_of: date) -> list[dict[str, Any]]:
+    """One row per offer with the price in force on ``as_of``; ``imported_from`` names the maintained
+    catalog an imported offer (or the continuation of a curated one) comes from (None: curated only)."""
     rows = []
     for oid, offer in sorted(cat.offers.items()):
+        imported = offer.imported_from.model_dump() if offer.imported_from is not None else None
         try:
             p = cat.price_at(oid, as_of)
         except NotAvailable as e:
             status = availability_text(e) + (f" (first recorded {e.available_from})"
                                               if isinstance(e, UnknownPrice) else "")
             rows.append({"id": oid, "model": offer.model, "currency": "", "input_per_mtok": None,
-                         "output_per_mtok": None, "cached_per_mtok": None, "from": "", "status": status})
+                         "output_per_mtok": None, "cached_per_mtok": None, "from": "", "status": status,
+                         "imported_from": imported})
             continue
         rows.append({"id": oid, "model": p.model or offer.model, "currency": p.currency,
                      "input_per_mtok": p.per_mtok(p.input), "output_per_mtok": p.per_mtok(p.output),
                      "cached_per_mtok": p.per_mtok(p.cached_input), "from": p.effective_from.isoformat(),
-                     "status": p.provenance.status})
+                     "status": p.provenance.status, "imported_from": imported})
     return rows
 
 
@@ -59,7 +63,7 @@ def list_catalog(cat: Catalog, kind: str, as_of: date, fmt: str = "table", width
         return head + _table(disp, ["id", "model", "currency", "input/1M", "output/1M", "cached/1M", "from",
                                     "status"], width=width)
     if kind == "model":
-        rows = [{"id": m.id, "name": m.name, "vendor": m.vendor, "open": "open" if m.open_weights else "closed",
+        rows = [{"id": m.id, "name": m.name, "vendor": m.vendor, "open": {True: "open", False: "closed"}.get(m.open_weights, "unknown"),
                  "variant": m.variant, "params_b": _fmt(m.params_b) if m.params_b else "-",
                  "active_b": _fmt(m.active_params_b) if m.active_params_b else "-",
                  "context": f"{m.context_window:,}" if m.context_window else "-",
@@ -304,7 +308,8 @@ def _show_offer(cat: Catalog, oid: str, fmt: str, width: int | None = None) -> s
         })
     data = {"id": oid, "name": o.name, "provider": cat.offer_provider[oid], "model": o.model,
             "launched": o.launched.isoformat() if o.launched else None, "alias_of": o.alias_of,
-            "context_window": o.context_window, "prices": hist}
+            "context_window": o.context_window,
+            "imported_from": o.imported_from.model_dump() if o.imported_from is not None else None, "prices": hist}
     if o.aliases:
         data["aliases"] = list(o.aliases)
     if o.retired:
@@ -322,6 +327,11 @@ def _show_offer(cat: Catalog, oid: str, fmt: str, width: int | None = None) -> s
         lines.append(f"  alias: {o.alias_of}")
     if o.context_window:
         lines.append(f"  context window {o.context_window:,} tokens")
+    if o.imported_from is not None:
+        src = o.imported_from
+        lines.append(f"  imported from {src.catalog} {src.version} (provider {src.provider}, model {src.model})"
+                     + ("; the curated history wins for the dates it covers"
+                        if any(not p.provenance.source.startswith(f"pydantic/{src.catalog}") for p in o.prices) else ""))
     lines.append("")
     rows = [{"from": h["effective_from"],
              "until": h["until"] or (f"{o.retired} (retired)" if o.retired else "(current)"),

@@ -37,7 +37,7 @@ def model_data(cat: Catalog, model_id: str) -> dict[str, Any]:
 def show_model(cat: Catalog, model_id: str, width: int | None = None) -> str:
     m = cat.models[model_id]
     lines = [f"{m.name}  ({m.id})",
-             f"  {m.vendor}; {'open weights' if m.open_weights else 'closed'} ({m.license}); {m.variant} model"]
+             f"  {m.vendor}; { {True: 'open weights', False: 'closed'}.get(m.open_weights, 'weights open or closed: unknown')} ({m.license}); {m.variant} model"]
     params = _n(m.params_b, ",.2f", " B")
     if m.active_params_b is not None and m.active_params_b != m.params_b:
         params += f" ({m.active_params_b:,.2f} B active per token)"

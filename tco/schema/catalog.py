@@ -273,8 +273,9 @@ class Model(Strict):
     id: Slug
     name: str
     vendor: str
-    open_weights: bool
-    """True when the weights can be downloaded and self-hosted."""
+    open_weights: bool | None
+    """True when the weights can be downloaded and self-hosted; None: not on record (a model
+    known only from an imported catalog, which does not say)."""
     license: str
     variant: Variant
     """base (pretrained) or instruct/chat (post-trained): scores of the two never mix silently."""

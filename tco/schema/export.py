@@ -25,6 +25,8 @@ def targets() -> dict[Path, tuple[str, str]]:
         ROOT / "pricing" / "schema" / "quality.schema.json": ("tco.schema.catalog", "QualityFile"),
         ROOT / "pricing" / "schema" / "profiles.schema.json": ("tco.schema.catalog", "ProfilesFile"),
         ROOT / "pricing" / "schema" / "fx.schema.json": ("tco.schema.catalog", "FxFile"),
+        ROOT / "pricing" / "schema" / "import-map.schema.json": ("tco.schema.imported", "ImportMap"),
+        ROOT / "pricing" / "schema" / "check-notes.schema.json": ("tco.schema.imported", "CheckNotesFile"),
         **{ROOT / "pricing" / "schema" / f"hardware-{name}.schema.json": ("tco.schema.hardware", cls)
            for name, cls in (("accelerators", "AcceleratorsFile"), ("servers", "ServersFile"),
                              ("rentals", "RentalsFile"), ("engines", "EnginesFile"), ("defaults", "DefaultsFile"))},
