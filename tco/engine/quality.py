@@ -15,8 +15,13 @@ def quality(normalized: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np
 
     ``normalized`` is (C, B) with NaN for a missing score, ``weights`` is (B,).
     Returns (quality (C,), coverage (C,)); quality is NaN where no score is present.
+    Only the ratios of the weights matter: they are scaled by the largest first, so weights
+    as large as 1e308 (or as small as 1e-300) give the same answer as 1 and never overflow.
     """
     present = ~np.isnan(normalized)
+    top = float(np.max(weights)) if weights.size else 0.0
+    if top > 0 and np.isfinite(top):
+        weights = weights / top
     w = np.broadcast_to(weights[None, :], normalized.shape)
     w_present = np.where(present, w, 0.0).sum(axis=1)
     total = float(weights.sum())
