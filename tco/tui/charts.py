@@ -224,6 +224,19 @@ def message(text: str, width: int, height: int) -> Text:
 # ---- cost versus quality ------------------------------------------------------------------
 
 
+def pareto(points: list[tuple[str, float, float]]) -> list[str]:
+    """Ids on the cost/quality Pareto frontier (no other point is cheaper and at least as good),
+    in increasing cost."""
+    pts = sorted((c, -q, i) for i, c, q in points if math.isfinite(c) and math.isfinite(q))
+    front: list[str] = []
+    best_q = -math.inf
+    for c, negq, i in pts:
+        if -negq > best_q:
+            front.append(i)
+            best_q = -negq
+    return front
+
+
 @dataclass
 class Point:
     id: str

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from ..report.format import SYMBOLS, money
-from .charts import PALETTE, Point, PriceSeries, Series, cost_quality, cost_volume, price_history
-from .state import pareto
+from .charts import PALETTE, Point, PriceSeries, Series, cost_quality, cost_volume, pareto, price_history
 from .widgets.chart import ChartView
 from .widgets.detail import DetailContext, PricePointView, api_detail, selfhost_detail
 
@@ -36,6 +35,7 @@ class ChartViews:
     view: str
     _sweep_cache: Any
     _breakeven_timer: Timer | None
+    later: Any
 
     # ---- detail ----
 
@@ -160,6 +160,8 @@ class ChartViews:
         if not ready and any(c.kind == "selfhost" for c in est.candidates):
             footer.append(Text("× break-even: computing…", "dim"))
             self._schedule_breakeven()
+        elif ready and s.breakeven_problem:
+            footer.append(Text(f"× break-even not found: {s.breakeven_problem}", "yellow"))
         w = s.scenario.workload
         return cost_volume(series, w.monthly_requests / w.days_per_month, markers, width, height - 1,
                            self._symbol(), self._money, footer)
@@ -169,7 +171,7 @@ class ChartViews:
         not on every keystroke), then redraw the volume chart."""
         if self._breakeven_timer is not None:
             self._breakeven_timer.stop()
-        self._breakeven_timer = self.set_timer(0.3, self._compute_breakeven)
+        self._breakeven_timer = self.later(0.3, self._compute_breakeven, "finding the break-even volumes")
 
     def _compute_breakeven(self) -> None:
         self._breakeven_timer = None

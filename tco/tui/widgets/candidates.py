@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -19,9 +20,12 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
-from ...plan.result import CandidateResult
 from ...report.format import money, unit_price
 from ..charts import fit_name
+from ..guard import Guarded
+
+if TYPE_CHECKING:
+    from ...plan.result import CandidateResult
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("mark", "", "left"),
@@ -100,7 +104,7 @@ def cells_for(c: CandidateResult, cur: str, pinned: bool, name_width: int) -> di
     }
 
 
-class CandidateTable(DataTable[Text]):
+class CandidateTable(Guarded, DataTable[Text]):
     """Every candidate with its monthly cost, cost per 1M tokens, quality, coverage, cost per
     quality point and rank. ★ best value, ▼ cheapest, ● pinned for the charts."""
 
@@ -110,7 +114,11 @@ class CandidateTable(DataTable[Text]):
         Binding("space", "pin", "Pin", tooltip="Pin or unpin the highlighted candidate for the charts"),
         Binding("a", "app.add_candidate", "Add", tooltip="Add a candidate from the catalog"),
         Binding("x,delete", "app.remove_candidate", "Remove", tooltip="Remove the highlighted candidate (u undoes)"),
-        Binding("u", "app.undo_remove", "Undo", show=False, tooltip="Put the last removed candidate back"),
+        Binding("n", "app.rename", "Rename", show=False,
+                tooltip="Rename the highlighted candidate (saved as its name: or label:)"),
+        Binding("u", "app.undo", "Undo", show=False, tooltip="Undo the last change of any kind"),
+        Binding("home", "first_row", "First row", show=False, tooltip="Move to the first row"),
+        Binding("end", "last_row", "Last row", show=False, tooltip="Move to the last row"),
     ]
     """Keys of the table (shown in the footer while it has focus)."""
 
@@ -162,7 +170,12 @@ class CandidateTable(DataTable[Text]):
         width = self.size.width or (self.app.size.width if self.is_attached else 80)
         return max(width - 1, 20)
 
-    def _column_widths(self) -> dict[str, int]:
+    def natural_width(self) -> int:
+        """Cells the table needs to show every column and whole names (with the scrollbar's)."""
+        widths = self._column_widths(room=10_000)
+        return sum(widths.values()) + 1
+
+    def _column_widths(self, room: int | None = None) -> dict[str, int]:
         """Every column's width from what it shows now (header with its sort arrow, cells);
         the candidate column gets what the others leave, up to its longest name."""
         widths: dict[str, int] = {}
@@ -172,7 +185,7 @@ class CandidateTable(DataTable[Text]):
             head = self._header(key, label, align).cell_len
             widths[key] = max([head] + [1 + cell_len(cells[key].text) for cells in self._shown.values()])
         longest = max([1 + cell_len(c.label) for c in self._results.values()] + [len(" Candidate▲")])
-        room = self.available_width() - sum(widths.values())
+        room = (self.available_width() if room is None else room) - sum(widths.values())
         widths["candidate"] = max(MIN_NAME, min(longest, room))
         return widths
 
@@ -293,6 +306,14 @@ class CandidateTable(DataTable[Text]):
     def move_to(self, candidate_id: str) -> None:
         if candidate_id in self._shown:
             self.move_cursor(row=self.get_row_index(candidate_id), animate=False, scroll=True)
+
+    def action_first_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0, animate=False, scroll=True)
+
+    def action_last_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1, animate=False, scroll=True)
 
     def action_pin(self) -> None:
         cid = self.current_id()
