@@ -21,67 +21,13 @@ from tco.tui.app import TcoApp  # noqa: E402
 from tco.tui.screens.add_candidate import AddCandidateScreen  # noqa: E402
 from tco.tui.screens.dialogs import ExportScreen, HelpScreen, PathScreen, QuitScreen  # noqa: E402
 from tco.tui.state import Session  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "scenarios" / "support-assistant.yaml"
-
-SCENARIO = """\
-# Our support bot: numbers agreed with finance on 2024-06-03.
-name: Support assistant   # shown in reports
-currency: USD
-as_of: 2024-06-01
-workload:
-  requests_per_day: 10000   # from the May dashboard
-  input_tokens: 1500        # mean per request
-  output_tokens: 500
-  days_per_month: 30
-quality:
-  profile: {mmlu-cot: 1, humaneval: 1}   # what we care about
-  min_coverage: 0.5
-candidates:
-  - openai/gpt-4o           # the incumbent
-  - deepseek/deepseek-chat
-  - anthropic/claude-3.5-sonnet
-# end of file
-"""
-
+from tests.tui_pilot import EXAMPLE, OPEN_VS_CLOSED, ROOT, SCENARIO, cell, drive, type_into  # noqa: E402, F401
 
 @pytest.fixture
 def scenario_file(tmp_path: Path) -> Path:
     p = tmp_path / "support.yaml"
     p.write_text(SCENARIO, encoding="utf-8")
     return p
-
-
-def drive(session: Session, steps: Callable[[TcoApp, Any], Awaitable[None]], size: tuple[int, int] = (100, 32)) -> TcoApp:
-    """Run the app headless at ``size`` and let ``steps(app, pilot)`` drive it."""
-    app = TcoApp(session, blink=False)
-
-    async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await steps(app, pilot)
-
-    asyncio.run(main())
-    return app
-
-
-def cell(app: TcoApp, row: str, col: str) -> str:
-    return str(app.table.get_cell(row, col)).strip()
-
-
-async def type_into(pilot: Any, field: str, text: str, paste: bool = False) -> None:
-    """Focus a field and type ``text`` key by key (every keystroke is an edit), or paste it."""
-    app: TcoApp = pilot.app
-    inp = app.panel.input(field)
-    inp.focus()
-    await pilot.pause()
-    if paste:
-        inp.value = text
-    else:
-        inp.value = ""
-        await pilot.press(*list(text))
-    await pilot.pause()
 
 
 # ---- editing -----------------------------------------------------------------------------
@@ -852,7 +798,6 @@ def test_latency_targets_go_to_every_selfhosted_candidate(tmp_path: Path, catalo
     assert app.session.latency_field("ttft") == ("", "none", True)
 
 
-OPEN_VS_CLOSED = ROOT / "scenarios" / "open-vs-closed-405b.yaml"
 
 
 def test_opening_a_scenario_changes_nothing(tmp_path: Path, catalog: Any) -> None:

@@ -481,8 +481,9 @@ def price_history(series: Sequence[PriceSeries], as_of: date, width: int, height
     dates = [d for s in series for d, _ in s.points] + [as_of]
     start = min(dates)
     end = max(max(dates), as_of)
-    d0 = start.toordinal() - 15
-    d1 = end.toordinal() + 45
+    # a margin either side, within the calendar (an as-of date of 9999-12-31 is valid)
+    d0 = max(start.toordinal() - 15, date.min.toordinal())
+    d1 = min(end.toordinal() + 45, date(9999, 11, 30).toordinal())
     months = _month_ticks(date.fromordinal(d0), date.fromordinal(d1))
     x = Axis(d0, d1, False, lambda v: date.fromordinal(int(v)).strftime("%b%y"), months)
     positive = [v for v in vals if v > 0]
