@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..catalog import Catalog, default_scenario_path, load_catalog
-from ..errors import TcoError
+from ..errors import NotAvailable, TcoError
 from ..plan.compile import Compiled, compile_scenario
 from ..plan.evaluate import SweepResult, WorkloadPoints, evaluate, workload_points
 from ..plan.result import Estimate, build_estimate
@@ -40,6 +40,7 @@ from .changes import rebase, same
 from .charts import pareto  # noqa: F401 - the frontier, where the tests and scripts look for it
 from .fields import FIELDS, EditError, format_profile, format_value, parse_number
 from .undo import History, Step
+from .wording import validation_reason
 
 
 # ---- the session -----------------------------------------------------------------------------
@@ -280,11 +281,32 @@ class Session:
             raise EditError(f"no candidate {candidate_id!r}")
         if len(ids) == 1:
             raise EditError("a scenario needs at least one candidate: add another one first")
+        rest = [c for c in self.estimate.candidates if c.id != candidate_id] if self.estimate else []
+        if rest and all(c.available_from for c in rest):
+            first = min(rest, key=lambda c: str(c.available_from))
+            raise EditError(f"it is the only candidate available on {self.estimate.as_of}; the others launch later "
+                            f"(the first: {first.id}, on {first.available_from})")
         new = copy.deepcopy(self.data)
         i = ids.index(candidate_id)
         entry = new["candidates"].pop(i)
         self._run(new, recompile=True, change=(f"remove {candidate_id}", "", None))
         return i, entry
+
+    def _none_available(self, scenario: Any, error: NotAvailable) -> str:
+        """Every candidate launches after the as-of date: say which comes first."""
+        as_of = scenario.as_of or date.today()
+        first = None
+        for cand in scenario.candidates:
+            oid = cand if isinstance(cand, str) else getattr(cand, "offer", None)
+            offer = self.catalog.offers.get(oid) if oid else None
+            if offer is not None:
+                when = offer.launched or offer.prices[0].effective_from
+                if first is None or when < first[1]:
+                    first = (oid, when)
+        if first is None:
+            return error.message
+        return (f"none of the candidates is available on {as_of}: the first to launch is {first[0]}, on "
+                f"{first[1]} (an as-of date from then on, or another candidate)")
 
     def undo(self) -> Step | None:
         """Go back one change (any kind); None when there is nothing to undo."""
@@ -341,7 +363,7 @@ class Session:
         try:
             scenario = Scenario.model_validate(new)
         except ValidationError as e:
-            raise EditError(_pydantic_reason(e)) from None
+            raise EditError(validation_reason(e.errors())) from None
         if self.path is not None:
             from ..yamlio import Document
 
@@ -355,6 +377,8 @@ class Session:
                 compiled = dataclasses.replace(self.compiled, scenario=scenario)
             sweep = evaluate(compiled, WorkloadPoints.from_scenario(scenario))
             est = build_estimate(compiled, sweep)
+        except NotAvailable as e:  # every candidate launches after the as-of date
+            raise EditError(self._none_available(scenario, e)) from None
         except TcoError as e:
             hint = e.hint
             if "no exchange rate" in e.message:
@@ -658,14 +682,3 @@ def _restore_latency(data: dict[str, Any], saved: dict[str, Any], key: str) -> N
             c["selfhost"]["latency"] = mine
         else:
             c["selfhost"].pop("latency", None)
-
-
-def _pydantic_reason(e: Any) -> str:
-    errs = e.errors()
-    if not errs:
-        return str(e)
-    err = errs[0]
-    loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("api-id", "api-offer", "selfhost-spec"))
-    msg = err.get("msg", "invalid")
-    msg = msg.removeprefix("Value error, ")
-    return f"{loc}: {msg}" if loc else msg

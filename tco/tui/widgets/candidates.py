@@ -18,11 +18,13 @@ from textual import on
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.coordinate import Coordinate
 from textual.widgets.data_table import RowKey
 
 from ...report.format import money, unit_price
 from ..charts import fit_name
 from ..guard import Guarded
+from ..reasons import explain, no_cost
 
 if TYPE_CHECKING:
     from ...plan.result import CandidateResult
@@ -80,23 +82,23 @@ class Cell:
 def cells_for(c: CandidateResult, cur: str, pinned: bool, name_width: int) -> dict[str, Cell]:
     """Display cells of one candidate (strings plus a style)."""
     mark = ("●" if pinned else " ") + ("★" if c.best_value else " ") + ("▼" if c.cheapest else " ")
-    unavailable = bool(c.available_from)
-    dim = "dim" if unavailable or (not c.rank and not c.cheapest) else ""
-    if unavailable:
-        monthly = Cell("not yet", "dim italic")
+    why = no_cost(c)  # the row says why it has no cost: too long, too slow, no price, not yet
+    dim = "dim" if why is not None or (not c.rank and not c.cheapest) else ""
+    if why is not None:
+        monthly = Cell(why.short, "dim italic" if c.available_from else "yellow")
     else:
         monthly = Cell(money(c.monthly_cost, cur), "bold cyan" if c.cheapest else dim)
     if c.rank:
         per_qp = Cell(unit_price(c.cost_per_quality_point, cur), "bold green" if c.best_value else "")
-    elif unavailable:
+    elif why is not None:
         per_qp = Cell("-", "dim")
     else:
-        per_qp = Cell("unranked" if not _nan(c.monthly_cost) else "unknown", "dim")
+        per_qp = Cell("unranked", "dim")
     return {
         "mark": Cell(mark, "bold yellow"),
         "candidate": Cell(fit_name(c.label, name_width, keep_provider=True), "bold green" if c.best_value else dim),
         "monthly": monthly,
-        "per_mtok": Cell("-" if unavailable else unit_price(c.cost_per_mtok, cur), dim),
+        "per_mtok": Cell("-" if why is not None else unit_price(c.cost_per_mtok, cur), dim),
         "quality": Cell("n/a" if _nan(c.quality) else f"{c.quality:.1f}", dim),
         "coverage": Cell(f"{c.quality_coverage:.0%}" if not _nan(c.quality_coverage) else "n/a", dim),
         "per_qp": per_qp,
@@ -244,6 +246,19 @@ class CandidateTable(Guarded, DataTable[Text]):
     def on_resize(self) -> None:
         if self._results:
             self._layout_columns()
+
+    def watch_hover_coordinate(self, old: Coordinate, value: Coordinate) -> None:
+        """The row under the mouse says, in its tooltip, why a number of it is unknown."""
+        super().watch_hover_coordinate(old, value)
+        text = None
+        if 0 <= value.row < self.row_count:
+            try:
+                key = self.coordinate_to_cell_key(Coordinate(value.row, 0)).row_key.value
+            except Exception:  # noqa: BLE001 - rows changing under the mouse
+                key = None
+            c = self._results.get(str(key)) if key is not None else None
+            text = explain(c) if c is not None else None
+        self.tooltip = text
 
     # ---- sorting ----
 

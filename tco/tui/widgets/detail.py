@@ -23,6 +23,7 @@ from textual.widgets import Static
 from ...report.format import money, tokens, unit_price
 from ..charts import hbar, stacked_bar, waterfall
 from ..guard import Guarded, safe_paint
+from ..reasons import no_cost, no_rank
 
 if TYPE_CHECKING:
     from ...plan.result import CandidateResult
@@ -97,6 +98,9 @@ def _head(c: CandidateResult, cur: str, width: int) -> list[Text]:
     if c.available_from:
         lines.append(Text(f"not available yet on this date: first available {c.available_from}", "yellow"))
         return lines
+    for why, label in ((no_cost(c), "no cost"), (no_rank(c), "not ranked")):
+        if why is not None:  # the reason first, where the eye is, not only under Warnings
+            lines += _prose(f"{label}: {why.full}", width, indent="  ", style="bold yellow", first="")
     s = Text()
     s.append(money(c.monthly_cost, cur), "bold")
     s.append("/mo · ")

@@ -117,6 +117,7 @@ class WorkloadPanel(Guarded, Vertical):
             inp.remove_class("bad")
             inp.tooltip = FIELDS[key].help
         else:
+            reason = reason.removeprefix(f"{FIELDS[key].label}: ")  # said next to the field already
             self.errors[key] = reason
             inp.add_class("bad")
             inp.tooltip = reason
