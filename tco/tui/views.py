@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .widgets.candidates import CandidateTable
 
 MAX_SERIES = 6
-"""Most candidates drawn on the volume and price charts (pinned rows, else a default set)."""
+"""Most candidates drawn on the volume and price charts (pinned rows first, then a default set)."""
 
 
 class ChartViews:
@@ -74,23 +74,21 @@ class ChartViews:
     # ---- charts ----
 
     def chart_ids(self, api_only: bool = False) -> list[str]:
-        """Candidates for the volume and price charts: pinned rows, else the highlighted row,
-        the best value, the cheapest and the first self-hosted candidate."""
+        """Candidates for the volume and price charts: the pinned rows, then the default set
+        (the highlighted row, the best value, the cheapest, the first self-hosted candidate
+        and the top of the ranking), up to :data:`MAX_SERIES`: pinning adds, it hides nothing."""
         est = self.session.estimate
         assert est is not None
         order = [c.id for c in est.candidates]
-        pinned = [i for i in self.table.ordered_ids() if i in self.table.pinned]
-        if pinned:
-            ids = pinned
-        else:
-            picks = [self.current_id, est.best_value.id if est.best_value else None,
-                     est.cheapest.id if est.cheapest else None]
-            picks += [c.id for c in est.candidates if c.kind == "selfhost"][:1]
-            picks += order[:3]
-            ids = []
-            for i in picks:
-                if i and i not in ids:
-                    ids.append(i)
+        picks: list[str | None] = [i for i in self.table.ordered_ids() if i in self.table.pinned]
+        picks += [self.current_id, est.best_value.id if est.best_value else None,
+                  est.cheapest.id if est.cheapest else None]
+        picks += [c.id for c in est.candidates if c.kind == "selfhost"][:1]
+        picks += order[:3]
+        ids: list[str] = []
+        for i in picks:
+            if i and i not in ids and i in order:
+                ids.append(i)
         if api_only:
             ids = [i for i in ids if self.session.offer_id(i)]
         return ids[:MAX_SERIES]

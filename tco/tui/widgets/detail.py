@@ -21,7 +21,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...report.format import money, tokens, unit_price
-from ..charts import hbar, stacked_bar, waterfall
+from ..plot import hbar, stacked_bar, waterfall
 from ..guard import Guarded, safe_paint
 from ..reasons import no_cost, no_rank
 
