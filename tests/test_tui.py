@@ -580,7 +580,7 @@ def test_volume_chart_marks_the_exact_breakeven_ranges(catalog: Any, monkeypatch
     """F4's × marks come from Estimate.breakeven (what ``tco estimate`` prints), every range
     start and end, narrow ranges too (405B vs Claude: 47,840-88,195 and from 95,680 on)."""
     import tco
-    from tco.tui import views as app_module
+    from tco.tui import charts as app_module  # the painters import their chart from it when they draw
 
     drawn: list[Any] = []
     real = app_module.cost_volume
@@ -1065,7 +1065,7 @@ def test_fresh_start_at_160x50_uses_the_width(catalog: Any) -> None:
 def test_pareto_frontier_leaves_out_unranked_candidates(catalog: Any, monkeypatch: Any) -> None:
     """GPT-4o mini is the cheapest with a high score on 25% coverage (below the 50% minimum):
     not ranked, so not on the frontier; drawn ∘ and named in the legend."""
-    from tco.tui import views as app_module
+    from tco.tui import charts as app_module  # the painters import their chart from it when they draw
 
     drawn: list[Any] = []
     real = app_module.cost_quality

@@ -24,27 +24,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Vertical
-from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Static
 
-from .commands import CandidateCommands, Discoverable
+from .commands import Discoverable, candidate_commands
 from .editing import CandidateEditing
 from .fields import FIELDS, EditError
 from .guard import ChangeFailed, GuardedApp
 from .saving import FileActions
 from .views import ChartViews
-from .widgets.candidates import CandidateTable
-from .widgets.chart import VIEWS, ChartView, ViewBar
-from .widgets.detail import DetailPane
-from .widgets.workload import WorkloadPanel
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the widgets are imported once the first frame is on screen (see _widgets)
     from textual.timer import Timer
+    from textual.widgets import DataTable, Input
 
     from .state import Session
+    from .widgets.candidates import CandidateTable
+    from .widgets.chart import ViewBar
+    from .widgets.workload import WorkloadPanel
 
 SIDE_BY_SIDE = 180
 """Columns from which the table and the lower panel sit side by side (below: stacked)."""
@@ -57,7 +55,7 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
     TITLE = "tco"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (SIDE_BY_SIDE, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
-    COMMANDS = App.COMMANDS | {CandidateCommands}
+    COMMANDS = App.COMMANDS | {candidate_commands}
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
@@ -128,6 +126,14 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
         yield Footer()
 
     def _main_widgets(self) -> list[Any]:
+        from textual.containers import Container, Vertical
+        from textual.widgets import ContentSwitcher
+
+        from .widgets.candidates import CandidateTable
+        from .widgets.chart import ChartView, ViewBar
+        from .widgets.detail import DetailPane
+        from .widgets.workload import WorkloadPanel
+
         s = self.session
         return [
             WorkloadPanel({k: s.field_text(k) for k in FIELDS}, {k: s.field_label(k) for k in FIELDS},
@@ -143,23 +149,27 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
 
     @property
     def table(self) -> CandidateTable:
-        return self.query_one("#table", CandidateTable)
+        return self.query_one("#table")  # type: ignore[return-value]
 
     @property
     def panel(self) -> WorkloadPanel:
-        return self.query_one("#workload", WorkloadPanel)
+        return self.query_one("#workload")  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        if self.session is None:
-            self.run_worker(self._open_session, thread=True, exit_on_error=False, group="open")
+        if self.session is None:  # the first frame first: the worker would hold the GIL while it is drawn
+            self.call_after_refresh(self.run_worker, self._open_session, thread=True, exit_on_error=False,
+                                    group="open")
         else:
             self._start()
 
     def _open_session(self) -> None:
-        """In a worker thread: read the catalog, validate and compute the scenario."""
+        """In a worker thread: read the catalog, validate and compute the scenario (and import
+        what the full screen needs, off the first frame's path)."""
         from .state import Session
 
         try:
+            from . import charts  # noqa: F401 - the painters, off the main thread
+            from .widgets import candidates, chart, detail, workload  # noqa: F401 - for _main_widgets
             session = Session.open(*self._open_args)
         except Exception as e:  # noqa: BLE001 - said by run_app after the app ends
             self.call_from_thread(self._open_failed, e)
@@ -177,9 +187,9 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
         self._start()
 
     def _start(self) -> None:
-        self.query_one("#quality", ChartView).set_painter(self._paint_quality, "cost × quality chart")
-        self.query_one("#volume", ChartView).set_painter(self._paint_volume, "volume chart")
-        self.query_one("#prices", ChartView).set_painter(self._paint_prices, "price history")
+        self.query_one("#quality").set_painter(self._paint_quality, "cost × quality chart")  # type: ignore[attr-defined]
+        self.query_one("#volume").set_painter(self._paint_volume, "volume chart")  # type: ignore[attr-defined]
+        self.query_one("#prices").set_painter(self._paint_prices, "price history")  # type: ignore[attr-defined]
         self.push_results()
         self.sync_latency_fields()
         self.table.focus()
@@ -245,13 +255,13 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
         self.sub_title = s.display_name + (" (modified)" if s.modified else "")
 
     def refresh_lower(self) -> None:
-        bar = self.query_one("#viewbar", ViewBar)
+        bar: ViewBar = self.query_one("#viewbar")  # type: ignore[assignment]
         bar.set_view(self.view, self._view_subtitle())
         if self.view == "detail":
-            self.query_one("#detail", DetailPane).show(partial(self.detail_text, self.current_id), self.current_id,
-                                                       self.report_failure)
+            self.query_one("#detail").show(  # type: ignore[attr-defined]
+                partial(self.detail_text, self.current_id), self.current_id, self.report_failure)
         else:
-            self.query_one(f"#{self.view}", ChartView).refresh()
+            self.query_one(f"#{self.view}").refresh()
 
     def _view_subtitle(self) -> str:
         if self.view == "detail":
@@ -268,14 +278,12 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
         else:
             self.table.styles.width = "100%"
 
-    # ---- messages up ----
+    # ---- messages up (handlers named after the messages: their classes load after the first frame) ----
 
-    @on(WorkloadPanel.Edited)
-    def _edited(self, message: WorkloadPanel.Edited) -> None:
+    def on_workload_panel_edited(self, message: WorkloadPanel.Edited) -> None:
         self.apply_edit(message.key, message.text)
 
-    @on(Input.Blurred)
-    def _field_left(self) -> None:
+    def on_input_blurred(self, message: Input.Blurred) -> None:
         if self.session is not None:
             self.session.history.seal()  # the next keystrokes in a field are a new undo step
 
@@ -312,20 +320,21 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
             return
         self.push_results()
 
-    @on(DataTable.RowHighlighted, "#table")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id != "table":
+            return
         cid = str(event.row_key.value) if event.row_key is not None else None
         if cid != self.current_id:
             self.current_id = cid
             self.refresh_lower()
 
-    @on(CandidateTable.PinToggled)
-    @on(CandidateTable.SortChanged)
-    def _table_changed(self) -> None:
+    def on_candidate_table_pin_toggled(self) -> None:
         self.refresh_lower()
 
-    @on(ViewBar.Selected)
-    def _view_selected(self, message: ViewBar.Selected) -> None:
+    def on_candidate_table_sort_changed(self) -> None:
+        self.refresh_lower()
+
+    def on_view_bar_selected(self, message: ViewBar.Selected) -> None:
         self.action_view(message.view)
 
     def on_resize(self) -> None:
@@ -345,10 +354,12 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
         if view == "volume":
             self.session.breakeven()  # at once when the chart is opened (then after a pause in typing)
         self.view = view
-        self.query_one("#views", ContentSwitcher).current = view
+        self.query_one("#views").current = view  # type: ignore[attr-defined]
         self.refresh_lower()
 
     def action_next_view(self) -> None:
+        from .widgets.chart import VIEWS
+
         ids = [v for v, _, _ in VIEWS]
         self.action_view(ids[(ids.index(self.view) + 1) % len(ids)])
 
@@ -368,8 +379,7 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
         """Scroll the lower panel from anywhere (the detail pane; the charts fit their panel)."""
         if self.view != "detail":
             self.action_view("detail")
-        pane = self.query_one("#detail", DetailPane)
-        pane.scroll_relative(y=lines, animate=False)
+        self.query_one("#detail").scroll_relative(y=lines, animate=False)
 
 
 def run_app(path: str | None = None, catalog_dir: str | None = None) -> int:

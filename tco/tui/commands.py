@@ -7,32 +7,38 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from functools import cache
+
 from textual.app import SystemCommand
 from textual.binding import Binding
-from textual.command import Hit, Hits, Provider
-
-from .widgets.chart import VIEWS
 
 if TYPE_CHECKING:
+    from textual.command import Provider
     from textual.screen import Screen
 
     from .state import Session
     from .widgets.candidates import CandidateTable
 
 
-class CandidateCommands(Provider):
-    """Command-palette entries per candidate and per catalog offer: add X, remove X, rename X."""
+@cache
+def candidate_commands() -> type[Provider]:
+    """The command-palette provider of entries per candidate and per catalog offer (add X,
+    remove X, rename X), made when the palette first opens (textual.command loads then)."""
+    from textual.command import Hit, Hits, Provider
 
-    async def search(self, query: str) -> Hits:
-        app = self.app
-        entries = getattr(app, "palette_entries", None)
-        if entries is None or getattr(app, "session", None) is None:
-            return
-        matcher = self.matcher(query)
-        for title, help_text, callback in entries():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+    class CandidateCommands(Provider):
+        async def search(self, query: str) -> Hits:
+            app = self.app
+            entries = getattr(app, "palette_entries", None)
+            if entries is None or getattr(app, "session", None) is None:
+                return
+            matcher = self.matcher(query)
+            for title, help_text, callback in entries():
+                score = matcher.match(title)
+                if score > 0:
+                    yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+    return CandidateCommands
 
 
 class Discoverable:
@@ -44,6 +50,7 @@ class Discoverable:
 
     def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
         from .widgets.candidates import CandidateTable
+        from .widgets.chart import VIEWS
 
         def rows(bindings: Iterable[Binding | tuple[str, ...]]) -> list[tuple[str, str]]:
             out = []
@@ -78,6 +85,7 @@ class Discoverable:
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from .widgets.candidates import COLUMNS, SORT_NAMES
+        from .widgets.chart import VIEWS
 
         yield from super().get_system_commands(screen)  # type: ignore[misc]
         if self.session is None:

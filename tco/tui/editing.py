@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from .fields import FIELDS, EditError
 from .guard import ChangeFailed
-from .screens.add_candidate import Choice
 
 if TYPE_CHECKING:
+    from .screens.add_candidate import Choice
     from .state import Session
     from .undo import Step
     from .widgets.candidates import CandidateTable
@@ -30,6 +30,8 @@ class CandidateEditing:
     # ---- add ----
 
     def add_choices(self) -> list[Choice]:
+        from .screens.add_candidate import Choice
+
         s = self.session
         est = s.estimate
         assert est is not None

@@ -11,16 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from ..report.format import SYMBOLS, money
-from .charts import PALETTE, Point, PriceSeries, Series, cost_quality, cost_volume, pareto, price_history
-from .widgets.chart import ChartView
-from .widgets.detail import DetailContext, PricePointView, api_detail, selfhost_detail
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the widgets load after the first frame (see TcoApp._main_widgets)
     from textual.timer import Timer
 
     from .state import Session
     from .widgets.candidates import CandidateTable
+    from .widgets.detail import DetailContext
 
 MAX_SERIES = 6
 """Most candidates drawn on the volume and price charts (pinned rows first, then a default set)."""
@@ -36,6 +33,7 @@ class ChartViews:
     _sweep_cache: Any
     _breakeven_timer: Timer | None
     later: Any
+    query_one: Any
 
     # ---- detail ----
 
@@ -47,11 +45,15 @@ class ChartViews:
             c = est.candidate(candidate_id)
         except KeyError:
             return Text("no candidate highlighted", "dim")
+        from .widgets.detail import api_detail, selfhost_detail
+
         if c.kind == "selfhost":
             return selfhost_detail(c, est.currency, self.session.latency_targets(candidate_id), width)
         return api_detail(c, self._detail_context(candidate_id), width)
 
     def _detail_context(self, candidate_id: str) -> DetailContext:
+        from .widgets.detail import DetailContext, PricePointView
+
         s = self.session
         est = s.estimate
         assert est is not None
@@ -94,11 +96,15 @@ class ChartViews:
         return ids[:MAX_SERIES]
 
     def _symbol(self) -> str:
+        from ..report.format import SYMBOLS
+
         est = self.session.estimate
         assert est is not None
         return SYMBOLS.get(est.currency, "")
 
     def _money(self, v: float) -> str:
+        from ..report.format import money
+
         est = self.session.estimate
         assert est is not None
         if not math.isfinite(v):
@@ -107,6 +113,8 @@ class ChartViews:
         return money(v, est.currency, digits)
 
     def _paint_quality(self, width: int, height: int) -> Text:
+        from .charts import Point, cost_quality, pareto
+
         est = self.session.estimate
         if est is None:
             return Text("")
@@ -125,6 +133,8 @@ class ChartViews:
         return self._sweep_cache[1], self._sweep_cache[2]
 
     def _paint_volume(self, width: int, height: int) -> Text:
+        from .charts import PALETTE, Series, cost_volume
+
         s = self.session
         est = s.estimate
         if est is None or s.scenario is None:
@@ -177,9 +187,11 @@ class ChartViews:
             return  # the app is shutting down
         self.session.breakeven()
         if self.view == "volume":
-            self.query_one("#volume", ChartView).refresh()
+            self.query_one("#volume").refresh()
 
     def _paint_prices(self, width: int, height: int) -> Text:
+        from .charts import PALETTE, PriceSeries, price_history
+
         s = self.session
         est = s.estimate
         if est is None or s.scenario is None:
