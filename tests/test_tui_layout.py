@@ -130,3 +130,20 @@ def test_pinning_adds_to_the_default_chart_set(catalog: Any) -> None:
     assert after[0] == "azure/llama-3.1-405b-instruct" and "openai/gpt-4o" in after
     best = "Llama 3.1 70B FP8, owned 8x H100"
     assert best in seen["before"] and best in after and len(after) <= 6
+
+
+def test_side_by_side_only_on_wide_short_screens_and_after_resizes(catalog: Any) -> None:
+    seen: list[tuple[int, int, int]] = []
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        for size in ((200, 60), (200, 30), (200, 60), (120, 30), (200, 30)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            lower = app.query_one("#lower")
+            seen.append((size[0], app.table.size.width, lower.size.width))
+
+    drive(Session.open(OPEN_VS_CLOSED, catalog), steps, size=(200, 60))
+    stacked = [s for s in seen if s[1] == s[0] and s[2] == s[0]]
+    side = [s for s in seen if s[1] + s[2] + 1 >= s[0] - 1 and 0 < s[1] < s[0]]
+    assert len(stacked) == 3 and len(side) == 2, seen  # 200x60, 200x60, 120x30 stacked; 200x30 twice beside

@@ -135,3 +135,15 @@ def test_an_as_of_date_before_every_launch_names_the_first(catalog: Any) -> None
         session.edit("as_of", "2020-01-01")
     assert str(e.value).startswith("none of the candidates is available on 2020-01-01: the first to launch is "
                                    "deepseek/deepseek-chat, on 2024-04-25")
+
+
+def test_keys_faster_than_the_screen_still_leave_one_toast(catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await pilot.press(*["ctrl+z"] * 10)  # no pause: the toasts are queued before any is shown
+        await pilot.pause()
+        seen["toasts"] = [n.message for n in app._notifications]
+
+    drive(Session.open(EXAMPLE, catalog), steps)
+    assert seen["toasts"] == ["nothing to undo"]

@@ -12,9 +12,9 @@ what the user did, the app applies it to the session and pushes the results down
 handler, action, timer and painter runs behind :mod:`tco.tui.guard`: no input ends the app.
 
 Layout: header; the workload fields and a status line; the candidates table; a lower panel
-switching between the detail of the highlighted row and three charts; the footer. From
-:data:`SIDE_BY_SIDE` columns on the table (as wide as its names) and the lower panel sit side
-by side; below that they are stacked, each using the whole width.
+switching between the detail of the highlighted row and three charts; the footer. On a wide
+and short screen (:data:`SIDE_BY_SIDE`) the table (as wide as its names) and the lower panel
+sit side by side; otherwise they are stacked, each using the whole width.
 """
 
 from __future__ import annotations
@@ -44,8 +44,10 @@ if TYPE_CHECKING:  # the widgets are imported once the first frame is on screen 
     from .widgets.chart import ViewBar
     from .widgets.workload import WorkloadPanel
 
-SIDE_BY_SIDE = 180
-"""Columns from which the table and the lower panel sit side by side (below: stacked)."""
+SIDE_BY_SIDE = (180, 40)
+"""From this many columns, on fewer than this many rows, the table and the lower panel sit side
+by side; otherwise they are stacked, each the whole width (a tall screen gives the charts the
+rows the table does not need)."""
 
 
 class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable, App[int]):
@@ -53,8 +55,8 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "tco"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (SIDE_BY_SIDE, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (SIDE_BY_SIDE[0], "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SIDE_BY_SIDE[1], "-tall")]
     COMMANDS = App.COMMANDS | {candidate_commands}
     ENABLE_COMMAND_PALETTE = True
 
@@ -270,11 +272,12 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
             return "◆ Pareto frontier · ◉ highlighted row"
         return "highlighted, best value, cheapest" + (" + pinned rows" if self.table.pinned else "; space pins more")
 
-    def fit_layout(self) -> None:
+    def fit_layout(self, size: Any = None) -> None:
         """Side by side, the table is as wide as its columns and names need (up to 60 % of
         the screen) and the lower panel takes the rest; stacked, both take the whole width."""
-        if self.size.width >= SIDE_BY_SIDE:
-            self.table.styles.width = min(self.table.natural_width(), self.size.width * 6 // 10)
+        width, height = size if size is not None else self.size
+        if width >= SIDE_BY_SIDE[0] and height < SIDE_BY_SIDE[1]:
+            self.table.styles.width = min(self.table.natural_width(), width * 6 // 10)
         else:
             self.table.styles.width = "100%"
 
@@ -337,10 +340,10 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
     def on_view_bar_selected(self, message: ViewBar.Selected) -> None:
         self.action_view(message.view)
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: Any) -> None:
         self._sweep_cache = None
         if self.session is not None and self.query("#table"):
-            self.fit_layout()
+            self.fit_layout(event.size)
 
     # ---- actions ----
 

@@ -160,7 +160,8 @@ class CandidateEditing:
 
         app.push_screen(TextScreen(f"Rename {cid}", self.session.own_name(cid),
                                    f"saved as its {kind} in the file; empty: back to the "
-                                   f"{'default name' if kind == 'name:' else 'offer id'}", check, self.blink), done)
+                                   f"{'default name' if kind == 'name:' else 'offer id'}", check, self.blink,
+                                   placeholder=cid), done)
 
     def rename(self, candidate_id: str, name: str) -> None:
         app: Any = self

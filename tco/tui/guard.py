@@ -139,6 +139,9 @@ class GuardedApp(Guarded):
             raise ChangeFailed(describe(e)) from None
 
     _toasts: dict[str, Any]
+    """Kind -> the toast of that kind to show."""
+    _toast_kinds: dict[str, str]
+    """Toast identity -> its kind."""
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
                markup: bool = False, kind: str | None = None) -> None:
@@ -148,17 +151,33 @@ class GuardedApp(Guarded):
         from textual.notifications import Notification, Notify
 
         if not hasattr(self, "_toasts"):
-            self._toasts = {}
-        kind = kind or str(severity)
-        old = self._toasts.get(kind)
-        shown = getattr(self, "_notifications", None)
-        if old is not None and shown is not None and old in shown:
-            self._unnotify(old, refresh=False)  # type: ignore[attr-defined]
+            self._toasts, self._toast_kinds = {}, {}
         note = Notification(message, title, severity,
                             self.NOTIFICATION_TIMEOUT if timeout is None else timeout,  # type: ignore[attr-defined]
                             markup=markup)
+        kind = kind or str(severity)
         self._toasts[kind] = note
+        self._toast_kinds[note.identity] = kind
         self.post_message(Notify(note))  # type: ignore[attr-defined]
+
+    def _on_notify(self, event: Any) -> None:
+        """Show a toast in the place of the one of its kind on screen; a toast superseded
+        before it could be shown (keys pressed faster than the screen refreshes) is dropped."""
+        event.prevent_default()  # instead of App._on_notify
+        note = event.notification
+        shown = self._notifications  # type: ignore[attr-defined]
+        kinds = getattr(self, "_toast_kinds", {})
+        kind = kinds.get(note.identity)
+        if kind is not None:
+            if self._toasts.get(kind) is not note:
+                kinds.pop(note.identity, None)
+                return
+            for old in list(shown):
+                if old is not note and kinds.get(old.identity) == kind:
+                    self._unnotify(old, refresh=False)  # type: ignore[attr-defined]
+                    kinds.pop(old.identity, None)
+        shown.add(note)
+        self._refresh_notifications()  # type: ignore[attr-defined]
 
     def later(self, delay: float, callback: Callable[[], Any], doing: str) -> Timer:
         """``set_timer`` with the callback guarded."""

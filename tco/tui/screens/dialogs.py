@@ -229,8 +229,9 @@ class TextScreen(Guarded, ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, initial: str, note: str, check: Callable[[str], str | None],
-                 blink: bool = True) -> None:
+                 blink: bool = True, placeholder: str = "a name") -> None:
         super().__init__()
+        self.placeholder = placeholder
         self.title_text = title
         self.initial = initial
         self.note = note
@@ -240,7 +241,8 @@ class TextScreen(Guarded, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(title_line(self.title_text, self.note), id="title")
-            inp = Input(value=self.initial, placeholder="a name", id="text", compact=True, select_on_focus=True)
+            inp = Input(value=self.initial, placeholder=self.placeholder, id="text", compact=True,
+                        select_on_focus=True)
             inp.cursor_blink = self.blink
             yield inp
             yield Static("", id="error")

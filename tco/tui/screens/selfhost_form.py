@@ -62,7 +62,7 @@ class SelfhostForm(Guarded, ModalScreen[str | None]):
         self.try_add = try_add
         self.blink = blink
 
-    def _input(self, key: str, label: str, value: str = "", width: int = 12) -> Horizontal:
+    def _input(self, key: str, label: str, value: str = "", width: int = 34) -> Horizontal:
         inp = Input(value=value, id=f"sf-{key}", compact=True)
         inp.cursor_blink = self.blink
         inp.styles.width = width
@@ -90,7 +90,7 @@ class SelfhostForm(Guarded, ModalScreen[str | None]):
             yield self._input("rent", "rent $/GPU-hour")
             yield self._input("server_price", "server price $")
             yield self._input("lifetime", "lifetime years")
-            yield self._input("name", "name", width=40)
+            yield self._input("name", "name", width=50)
             yield Static("", id="error")
             yield Label(hint_line("enter add · tab next field · esc back to the search"), id="hint")
 

@@ -102,10 +102,12 @@ def _head(c: CandidateResult, cur: str, width: int) -> list[Text]:
         if why is not None:  # the reason first, where the eye is, not only under Warnings
             lines += _prose(f"{label}: {why.full}", width, indent="  ", style="bold yellow", first="")
     s = Text()
-    s.append(money(c.monthly_cost, cur), "bold")
-    s.append("/mo · ")
-    s.append(unit_price(c.cost_per_mtok, cur))
-    s.append("/1M tok · quality ")
+    if no_cost(c) is None:
+        s.append(money(c.monthly_cost, cur), "bold")
+        s.append("/mo · ")
+        s.append(unit_price(c.cost_per_mtok, cur))
+        s.append("/1M tok · ")
+    s.append("quality ")
     s.append("n/a" if _n(c.quality) else f"{c.quality:.1f}")
     s.append(f" ({c.quality_coverage:.0%}) · " if not _n(c.quality_coverage) else " · ")
     if c.rank:
