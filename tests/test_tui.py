@@ -21,14 +21,7 @@ from tco.tui.app import TcoApp  # noqa: E402
 from tco.tui.screens.add_candidate import AddCandidateScreen  # noqa: E402
 from tco.tui.screens.dialogs import ExportScreen, HelpScreen, PathScreen, QuitScreen  # noqa: E402
 from tco.tui.state import Session  # noqa: E402
-from tests.tui_pilot import EXAMPLE, OPEN_VS_CLOSED, ROOT, SCENARIO, cell, drive, type_into  # noqa: E402, F401
-
-@pytest.fixture
-def scenario_file(tmp_path: Path) -> Path:
-    p = tmp_path / "support.yaml"
-    p.write_text(SCENARIO, encoding="utf-8")
-    return p
-
+from tests.tui_pilot import EXAMPLE, OPEN_VS_CLOSED, ROOT, SCENARIO, cell, drive, scenario_file, type_into  # noqa: E402, F401
 
 # ---- editing -----------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tco import yamlio
-from tco.tui.changes import same
+from tco.tui.changes import identical, same
 from tco.tui.fields import EditError
 from tco.tui.state import Session
 
@@ -150,18 +150,6 @@ def _catalog() -> Any:
 # ---- what the original file says where ------------------------------------------------------
 
 
-def strictly_equal(a: Any, b: Any) -> bool:
-    """Equal, and of the same types all the way down (2 is not 2.0 here; key order is the
-    file's, checked line by line below)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(strictly_equal(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(strictly_equal(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
-
-
 def candidate_map(old: list[Any], new: list[Any]) -> dict[int, int]:
     """Original candidate index -> index in the new data, for the candidates still there: the
     writer's own pairing (unchanged entries first, then entries edited in place); an entry
@@ -223,8 +211,8 @@ def check_save(source: str, session: Session, saved: str) -> None:
     original = yamlio.parse(source, "x").data
     data = session.data
     reread = yamlio.parse(saved, "x").data
-    # 1. exactly the session's data
-    assert strictly_equal(reread, data), (reread, data)
+    # 1. exactly the session's data (types too: 2 is not 2.0; key order is the file's, checked line by line)
+    assert identical(reread, data), (reread, data)
     # 2. edits that end where they started write the same bytes
     if same(data, original):
         assert saved == source
@@ -259,7 +247,7 @@ def check_save(source: str, session: Session, saved: str) -> None:
             except KeyError:
                 ok = False
                 break
-            if kind == "value" and not strictly_equal(old_v, new_v):
+            if kind == "value" and not identical(old_v, new_v):
                 ok = False
             if kind == "key" and type(old_v) is not type(new_v):
                 ok = False

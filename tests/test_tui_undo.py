@@ -12,14 +12,7 @@ pytest.importorskip("textual")
 
 from tco.tui.app import TcoApp  # noqa: E402
 from tco.tui.state import Session  # noqa: E402
-from tests.tui_pilot import OPEN_VS_CLOSED, SCENARIO, cell, drive, type_into  # noqa: E402
-
-
-@pytest.fixture
-def scenario_file(tmp_path: Path) -> Path:
-    p = tmp_path / "support.yaml"
-    p.write_text(SCENARIO, encoding="utf-8")
-    return p
+from tests.tui_pilot import OPEN_VS_CLOSED, cell, drive, scenario_file, type_into  # noqa: E402, F401
 
 
 def test_session_undo_and_redo_of_every_kind(scenario_file: Path, catalog: Any) -> None:

@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tco.tui.app import TcoApp
 from tco.tui.state import Session
 
@@ -34,6 +36,14 @@ candidates:
   - anthropic/claude-3.5-sonnet
 # end of file
 """
+
+
+@pytest.fixture
+def scenario_file(tmp_path: Path) -> Path:
+    """:data:`SCENARIO` in a file of its own (import the fixture into a test module to use it)."""
+    p = tmp_path / "support.yaml"
+    p.write_text(SCENARIO, encoding="utf-8")
+    return p
 
 
 def drive(session: Session, steps: Callable[[TcoApp, Any], Awaitable[None]], size: tuple[int, int] = (100, 32),

@@ -6,7 +6,10 @@ directly, and the widgets only display what it holds.
 An edit is applied to a copy of the scenario data, validated (pydantic), and run:
 workload-only edits re-evaluate the compiled arrays; edits to ids, dates, currency, the
 quality profile or the candidates recompile first. Any failure leaves the previous data and
-results in place and returns the reason, so the screen keeps the last valid numbers.
+results in place and returns the reason (in the fields' own words, :mod:`.wording`), so the
+screen keeps the last valid numbers. Every change is first rebased on the data as saved
+(:mod:`.changes`: what says the same as the file keeps the file's own form) and recorded for
+undo (:mod:`.undo`).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ DEFAULT_GPUS = ("h100-sxm-80gb", "h200-141gb", "a100-sxm-80gb", "l40s", "mi300x"
 from .changes import rebase, same
 from .charts import pareto  # noqa: F401 - the frontier, where the tests and scripts look for it
 from .fields import FIELDS, EditError, format_profile, format_value, parse_number
+from .latency import LATENCY_KEYS, MIXED, NO_SELFHOST, latency_of, restore_latency, set_latency
 from .undo import History, Step
 from .wording import validation_reason
 
@@ -102,7 +106,7 @@ class Session:
 
     def _latency_values(self, key: str) -> list[Any]:
         """The ``key`` (ttft/tpot) target of every self-hosted candidate, in file order."""
-        return _latency_of(self.data, _LATENCY_KEYS[key])
+        return latency_of(self.data, LATENCY_KEYS[key])
 
     def latency_field(self, key: str) -> tuple[str, str, bool]:
         """(text, placeholder, enabled) of the ttft/tpot field: the common target of the
@@ -167,7 +171,7 @@ class Session:
             return f"{code} {format_value(fx[code])}" if isinstance(fx, dict) and code in fx else code
         if key == "profile":
             return format_profile((d.get("quality") or {}).get("profile", "general"))
-        if key in _LATENCY_KEYS:
+        if key in LATENCY_KEYS:
             return self.latency_field(key)[0]
         raise KeyError(key)
 
@@ -180,7 +184,7 @@ class Session:
                 return f"{parse_number(text):,} {label}"
             except ValueError:
                 return f"{text} {label}"
-        if key in _LATENCY_KEYS:
+        if key in LATENCY_KEYS:
             _, placeholder, _ = self.latency_field(key)
             return f"{key} {text} ms" if text else f"{key} {placeholder}"
         if key == "as_of":
@@ -241,19 +245,19 @@ class Session:
             if not isinstance(q, dict):
                 q = new["quality"] = {}
             q["profile"] = value
-        elif key in _LATENCY_KEYS:
+        elif key in LATENCY_KEYS:
             if not self._latency_values(key):
                 raise EditError("no self-hosted candidate to apply a latency target to")
             if value is None and not text.strip() and self._file_latency_mixed(key):
-                _restore_latency(new, self.saved_data, _LATENCY_KEYS[key])  # empty: each its own again
+                restore_latency(new, self.saved_data, LATENCY_KEYS[key])  # empty: each its own again
             else:
-                _set_latency(new, _LATENCY_KEYS[key], value)
+                set_latency(new, LATENCY_KEYS[key], value)
         before = self.field_text(key)
         self._run(new, recompile=spec.recompile, change=(self.field_label(key), before, key))
 
     def _file_latency_mixed(self, key: str) -> bool:
         """Whether the self-hosted candidates' ``key`` targets differ in the file as saved."""
-        vals = _latency_of(self.saved_data, _LATENCY_KEYS[key])
+        vals = latency_of(self.saved_data, LATENCY_KEYS[key])
         return any(not same(v, vals[0]) for v in vals)
 
     def add_candidate(self, entry: str | dict[str, Any]) -> str:
@@ -263,7 +267,7 @@ class Session:
         entry = copy.deepcopy(entry)
         if isinstance(entry, dict) and isinstance(entry.get("selfhost"), dict) and "latency" not in entry["selfhost"]:
             # the targets the fields show, when every self-hosted candidate shares them
-            for key, mk in _LATENCY_KEYS.items():
+            for key, mk in LATENCY_KEYS.items():
                 vals = self._latency_values(key)
                 if vals and vals[0] is not None and all(v == vals[0] for v in vals):
                     entry["selfhost"].setdefault("latency", {})[mk] = vals[0]
@@ -619,66 +623,3 @@ def _set_or_drop(d: dict[str, Any], key: str, value: Any, after: str) -> None:
     items.insert(pos, (key, value))
     d.clear()
     d.update(items)
-
-
-_LATENCY_KEYS = {"ttft": "ttft_ms", "tpot": "tpot_ms"}
-NO_SELFHOST = "no self-hosted"
-"""What the ttft/tpot fields say when there is no self-hosted candidate to apply them to."""
-MIXED = "mixed"
-"""What the ttft/tpot fields say when the self-hosted candidates' targets differ."""
-
-
-def _set_latency(data: dict[str, Any], key: str, value: float | None) -> None:
-    """Set (or, with None, clear) one latency target on every self-hosted candidate, leaving
-    the other target of each as it is."""
-    for c in data.get("candidates", []):
-        if not (isinstance(c, dict) and isinstance(c.get("selfhost"), dict)):
-            continue
-        sh = c["selfhost"]
-        lat = sh.get("latency")
-        if not isinstance(lat, dict):
-            lat = {}
-        if value is None:
-            lat.pop(key, None)
-        else:
-            lat[key] = value
-        if lat:
-            sh["latency"] = lat
-        else:
-            sh.pop("latency", None)
-
-
-def _latency_of(data: dict[str, Any], key: str) -> list[Any]:
-    """The ``key`` target of every self-hosted candidate of ``data``, in file order."""
-    out = []
-    for c in data.get("candidates", []):
-        if isinstance(c, dict) and isinstance(c.get("selfhost"), dict):
-            lat = c["selfhost"].get("latency")
-            out.append(lat.get(key) if isinstance(lat, dict) else None)
-    return out
-
-
-def _restore_latency(data: dict[str, Any], saved: dict[str, Any], key: str) -> None:
-    """Give every self-hosted candidate its own ``key`` target as the saved file has it (a
-    candidate the file does not have gets none)."""
-    def bare(c: Any) -> Any:
-        sh = {k: v for k, v in c["selfhost"].items() if k != "latency"}
-        return {**c, "selfhost": sh}
-
-    saved_sh = [c for c in saved.get("candidates", []) if isinstance(c, dict) and isinstance(c.get("selfhost"), dict)]
-    for c in data.get("candidates", []):
-        if not (isinstance(c, dict) and isinstance(c.get("selfhost"), dict)):
-            continue
-        twin = next((s for s in saved_sh if same(bare(s), bare(c))), None)
-        lat = twin["selfhost"].get("latency") if twin is not None else None
-        own = lat.get(key) if isinstance(lat, dict) else None
-        mine = c["selfhost"].get("latency")
-        mine = dict(mine) if isinstance(mine, dict) else {}
-        if own is None:
-            mine.pop(key, None)
-        else:
-            mine[key] = own
-        if mine:
-            c["selfhost"]["latency"] = mine
-        else:
-            c["selfhost"].pop("latency", None)

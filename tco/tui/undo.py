@@ -57,20 +57,18 @@ class History:
 
     def undo(self, current: dict[str, Any]) -> Step | None:
         """The step to undo (its data is what to go back to); ``current`` goes to redo."""
-        self._open = None
-        if not self.undo_steps:
-            return None
-        step = self.undo_steps.pop()
-        self.redo_steps.append(Step(current, step.what, step.old, step.new, None))
-        return step
+        return self._move(self.undo_steps, self.redo_steps, current)
 
     def redo(self, current: dict[str, Any]) -> Step | None:
         """The step to redo (its data is what to go to); ``current`` goes back to undo."""
+        return self._move(self.redo_steps, self.undo_steps, current)
+
+    def _move(self, source: list[Step], target: list[Step], current: dict[str, Any]) -> Step | None:
         self._open = None
-        if not self.redo_steps:
+        if not source:
             return None
-        step = self.redo_steps.pop()
-        self.undo_steps.append(Step(current, step.what, step.old, step.new, None))
+        step = source.pop()
+        target.append(Step(current, step.what, step.old, step.new, None))
         return step
 
     def cancel(self, step: Step, redo: bool) -> None:
