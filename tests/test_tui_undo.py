@@ -108,3 +108,32 @@ def test_undo_of_a_latency_edit_gives_each_its_own_target_back(catalog: Any) -> 
     drive(Session.open(OPEN_VS_CLOSED, catalog), steps)
     assert seen["typed"] == (500, 50)
     assert seen["undone"] == ((1000, 50), "mixed", "")
+
+
+def test_rename_from_the_table_is_saved_as_a_label(scenario_file: Path, catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        app.table.focus()
+        app.table.move_to("deepseek/deepseek-chat")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"openai/gpt-4o")  # another candidate's name: refused on the spot
+        await pilot.press("enter")
+        await pilot.pause()
+        seen["refused"] = (type(app.screen).__name__, str(app.screen.query_one("#error").render()))
+        app.screen.query_one("#text").value = "DeepSeek [cheap]"
+        await pilot.press("enter")
+        await pilot.pause()
+        seen["ids"] = app.session.candidate_ids
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        seen["undone"] = app.session.candidate_ids
+
+    drive(Session.open(scenario_file, catalog), steps)
+    assert seen["refused"] == ("TextScreen", "another candidate is called 'openai/gpt-4o'")
+    assert "DeepSeek [cheap]" in seen["ids"] and "deepseek/deepseek-chat" in seen["undone"]
+    assert "  - {offer: deepseek/deepseek-chat, label: 'DeepSeek [cheap]'}\n" in scenario_file.read_text()

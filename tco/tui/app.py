@@ -176,7 +176,10 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
         except Exception as e:  # noqa: BLE001 - said by run_app after the app ends
             self.call_from_thread(self._open_failed, e)
             return
-        self.call_from_thread(self._opened, session)
+        try:
+            self.call_from_thread(self._opened, session)
+        except Exception as e:  # noqa: BLE001 - laying out failed: never stay on the first frame
+            self.call_from_thread(self._open_failed, e)
 
     def _open_failed(self, error: BaseException) -> None:
         self.open_error = error
