@@ -39,8 +39,7 @@ from tco.tui.app import TcoApp
 t1 = time.monotonic()
 marks = {}
 class Timed(TcoApp):
-    def on_mount(self):
-        super().on_mount()
+    def on_mount(self):  # Textual calls TcoApp.on_mount too
         self.call_after_refresh(lambda: marks.setdefault("paint", time.monotonic()))
     def _start(self):
         super()._start()

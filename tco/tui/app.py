@@ -103,6 +103,7 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
         self.recomputes = 0
         """Number of times the results were pushed to the widgets (the benchmark waits on it)."""
         self.failures: list[str] = []
+        self._mounted_once = False
         self._settle_timer: Timer | None = None
         self._sweep_cache: tuple[Any, ...] | None = None
         self._breakeven_timer: Timer | None = None
@@ -158,6 +159,9 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
         return self.query_one("#workload")  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        if self._mounted_once:
+            return  # a subclass's on_mount called this one, and Textual calls it too
+        self._mounted_once = True
         if self.session is None:  # the first frame first: the worker would hold the GIL while it is drawn
             self.call_after_refresh(self.run_worker, self._open_session, thread=True, exit_on_error=False,
                                     group="open")

@@ -361,7 +361,7 @@ class Session:
 
         from ..schema.scenario import Scenario
 
-        new = copy.deepcopy(rebase(new, self.saved_data))
+        new = rebase(new, self.saved_data)  # shares the saved data's objects: data is never changed in place
         if change is not None and same(new, self.data):
             return
         try:
