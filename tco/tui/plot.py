@@ -64,17 +64,27 @@ class Canvas:
                 self.overlay[(row, col + i)] = (ch, style)
 
     def lines(self) -> list[Text]:
+        """One Text per row, a span per run of cells of one style (not per cell: a screen
+        of braille redraws fast)."""
         out = []
         for r in range(self.rows):
             t = Text()
+            run: list[str] = []
+            run_style = ""
             for c in range(self.cols):
                 if (r, c) in self.overlay:
                     ch, st = self.overlay[(r, c)]
-                    t.append(ch, st)
                 elif self.bits[r][c]:
-                    t.append(chr(0x2800 + self.bits[r][c]), self.style[r][c] or "")
+                    ch, st = chr(0x2800 + self.bits[r][c]), self.style[r][c] or ""
                 else:
-                    t.append(" ")
+                    ch, st = " ", ""
+                if st != run_style and run:
+                    t.append("".join(run), run_style)
+                    run = []
+                run_style = st
+                run.append(ch)
+            if run:
+                t.append("".join(run), run_style)
             out.append(t)
         return out
 
