@@ -139,6 +139,25 @@ def test_quality_weighted_mean_and_coverage() -> None:
     assert cov.tolist() == pytest.approx([1.0, 0.25, 0.0])
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(0.0, 1.0), min_size=3, max_size=3).filter(lambda w: sum(w) > 0),
+       st.sampled_from([1e-300, 1e-6, 1.0, 1e6, 1e300, 1e308]))
+def test_quality_depends_on_weight_ratios_only(weights: list[float], scale: float) -> None:
+    # weights such as mmlu:1e308 must not overflow to inf quality (and $0.00 per point)
+    raw = np.array([[88.7, 90.2, 80.0], [73.0, NAN, NAN], [NAN, 50.0, 60.0]])
+    w = np.array(weights)
+    q1, c1 = quality(raw, w)
+    with np.errstate(over="ignore", under="ignore"):
+        scaled = np.minimum(w * scale, np.finfo(np.float64).max)
+    if not (scaled > 0).any():
+        return  # every weight underflowed to 0: not a profile
+    q2, c2 = quality(raw, scaled)
+    assert np.isfinite(q2[~np.isnan(q2)]).all() and np.isfinite(c2).all()
+    if np.allclose(scaled / scaled.max(), w / w.max(), rtol=1e-12, atol=0):  # the ratios survived the scaling
+        np.testing.assert_allclose(q2, q1, rtol=1e-9)
+        np.testing.assert_allclose(c2, c1, rtol=1e-9)
+
+
 def test_cost_per_quality_point_and_rank() -> None:
     # $4,500 / 89.45 quality = $50.307 per point; $157.5 / 80 = $1.969; NaN quality -> not ranked
     cost = np.array([[4500.0], [157.5], [103.7]])

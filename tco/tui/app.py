@@ -1,66 +1,63 @@
 """The tco app: edit a workload and watch cost, quality and value move.
 
-``run_app(path, catalog_dir)`` is what ``tco`` and ``tco tui [FILE]`` call. The app owns a
-:class:`~tco.tui.state.Session` (the scenario, its last valid results, its file); widgets
-post what the user did, the app applies it to the session and pushes the results down.
+``run_app(path, catalog_dir)`` is what ``tco`` and ``tco tui [FILE]`` call. It draws first:
+the app starts with a line saying which file it opens, then reads the catalog, validates
+the scenario and computes it in a worker thread, and only then lays out the fields, the
+table and the lower panel (a file that is not a valid scenario ends the app with the same
+located error as ``tco estimate``). Given a ready :class:`~tco.tui.state.Session` (tests,
+the benchmark) it lays everything out at once.
+
+The app owns the session (the scenario, its last valid results, its file); widgets post
+what the user did, the app applies it to the session and pushes the results down. Every
+handler, action, timer and painter runs behind :mod:`tco.tui.guard`: no input ends the app.
 
 Layout: header; the workload fields and a status line; the candidates table; a lower panel
-switching between the detail of the highlighted row and three charts; the footer. At 140
-columns and wider the table and the lower panel sit side by side.
+switching between the detail of the highlighted row and three charts; the footer. On a wide
+and short screen (:data:`SIDE_BY_SIDE`) the table (as wide as its names) and the lower panel
+sit side by side; otherwise they are stacked, each using the whole width.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.command import Hit, Hits, Provider
-from textual.containers import Container, Vertical
-from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import ContentSwitcher, DataTable, Footer, Header
+from textual.widgets import Footer, Header, Static
 
-from ..errors import TcoError
-from ..report.format import tokens
-from .screens.add_candidate import AddCandidateScreen, Choice
-from .screens.dialogs import ExportScreen, HelpScreen, PathScreen, QuitScreen
+from .commands import Discoverable, candidate_commands
+from .editing import CandidateEditing
 from .fields import FIELDS, EditError
-from .state import Session
+from .guard import ChangeFailed, GuardedApp
+from .saving import FileActions
 from .views import ChartViews
-from .widgets.candidates import COLUMNS, SORT_NAMES, CandidateTable
-from .widgets.chart import VIEWS, ChartView, ViewBar
-from .widgets.detail import DetailPane
-from .widgets.workload import WorkloadPanel
+
+if TYPE_CHECKING:  # the widgets are imported once the first frame is on screen (see _widgets)
+    from textual.timer import Timer
+    from textual.widgets import DataTable, Input
+
+    from .state import Session
+    from .widgets.candidates import CandidateTable
+    from .widgets.chart import ViewBar
+    from .widgets.workload import WorkloadPanel
+
+SIDE_BY_SIDE = (180, 40)
+"""From this many columns, on fewer than this many rows, the table and the lower panel sit side
+by side; otherwise they are stacked, each the whole width (a tall screen gives the charts the
+rows the table does not need)."""
 
 
-class CandidateCommands(Provider):
-    """Command-palette entries per candidate and per catalog offer: add X, remove X, sort by X."""
-
-    async def search(self, query: str) -> Hits:
-        app = self.app
-        if not isinstance(app, TcoApp):
-            return
-        matcher = self.matcher(query)
-        for title, help_text, callback in app.palette_entries():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
-
-
-class TcoApp(ChartViews, App[int]):
+class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable, App[int]):
     """Cost, quality and value of LLM candidates for an editable workload."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "tco"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
-    COMMANDS = App.COMMANDS | {CandidateCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (SIDE_BY_SIDE[0], "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SIDE_BY_SIDE[1], "-tall")]
+    COMMANDS = App.COMMANDS | {candidate_commands}
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
@@ -78,62 +75,135 @@ class TcoApp(ChartViews, App[int]):
         Binding("v", "next_view", "Next view", show=False, tooltip="Cycle the lower panel's views"),
         Binding("e", "edit_workload", "Edit", show=False, tooltip="Move to the workload fields"),
         Binding("escape", "focus_table", "Table", show=False, tooltip="Back to the table"),
-        Binding("ctrl+z", "undo_remove", "Undo remove", show=False, tooltip="Put the last removed candidate back"),
+        Binding("ctrl+z", "undo", "Undo", show=False, tooltip="Undo the last change of any kind"),
+        Binding("ctrl+y", "redo", "Redo", show=False, tooltip="Do again what was undone"),
+        Binding("shift+down", "scroll_lower(1)", "Scroll down", show=False,
+                tooltip="Scroll the lower panel down a line"),
+        Binding("shift+up", "scroll_lower(-1)", "Scroll up", show=False, tooltip="Scroll the lower panel up a line"),
+        Binding("shift+pagedown", "scroll_lower(10)", "Page down", show=False,
+                tooltip="Scroll the lower panel down a page"),
+        Binding("shift+pageup", "scroll_lower(-10)", "Page up", show=False,
+                tooltip="Scroll the lower panel up a page"),
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit (asks if there are unsaved changes)"),
     ]
-    """App-wide keys; the table adds its own (sort, pin, add, remove)."""
+    """App-wide keys; the table adds its own (sort, pin, add, remove, rename)."""
 
-    def __init__(self, session: Session, blink: bool = True) -> None:
+    def __init__(self, session: Session | None = None, blink: bool = True, *, path: str | Path | None = None,
+                 catalog_dir: str | Path | None = None) -> None:
         super().__init__()
-        self.session = session
+        self.session = session  # type: ignore[assignment]
+        """None while the scenario is being opened (see :meth:`opening`)."""
+        self._open_args = (path, catalog_dir)
+        self.open_error: BaseException | None = None
+        """Why the scenario could not be opened (``run_app`` raises it after the app ends)."""
         self.blink = blink
         """Cursor blink in inputs (off in tests and snapshots)."""
         self.view = "detail"
         self.current_id: str | None = None
         self.recomputes = 0
         """Number of times the results were pushed to the widgets (the benchmark waits on it)."""
+        self.failures: list[str] = []
+        self._mounted_once = False
         self._settle_timer: Timer | None = None
         self._sweep_cache: tuple[Any, ...] | None = None
         self._breakeven_timer: Timer | None = None
         self._save_anyway: tuple[tuple[str, str], ...] | None = None
-        self.removed: list[tuple[int, Any, str]] = []
-        """(position, file entry, id) of each removed candidate, for undo (u, ctrl+z)."""
         """The invalid fields a refused save named (a second save with them saves anyway)."""
+
+    @classmethod
+    def opening(cls, path: str | Path | None = None, catalog_dir: str | Path | None = None,
+                blink: bool = True) -> TcoApp:
+        """An app that draws first and opens ``path`` (None: the built-in example) after."""
+        return cls(None, blink, path=path, catalog_dir=catalog_dir)
 
     # ---- layout ----
 
     def compose(self) -> ComposeResult:
-        s = self.session
         yield Header(show_clock=False, icon="$")
-        yield WorkloadPanel({k: s.field_text(k) for k in FIELDS}, {k: s.field_label(k) for k in FIELDS},
-                            blink=self.blink, id="workload")
-        with Container(id="body"):
-            yield CandidateTable(id="table")
-            with Vertical(id="lower"):
-                yield ViewBar(id="viewbar")
-                with ContentSwitcher(initial="detail", id="views"):
-                    yield DetailPane(id="detail")
-                    yield ChartView(id="quality")
-                    yield ChartView(id="volume")
-                    yield ChartView(id="prices")
+        if self.session is None:
+            path = self._open_args[0]
+            yield Static(Text(f"Opening {path or 'the built-in example'}: reading the catalog, checking the "
+                              "scenario and computing it…", "dim"), id="loading")
+        else:
+            yield from self._main_widgets()
         yield Footer()
+
+    def _main_widgets(self) -> list[Any]:
+        from textual.containers import Container, Vertical
+        from textual.widgets import ContentSwitcher
+
+        from .widgets.candidates import CandidateTable
+        from .widgets.chart import ChartView, ViewBar
+        from .widgets.detail import DetailPane
+        from .widgets.workload import WorkloadPanel
+
+        s = self.session
+        return [
+            WorkloadPanel({k: s.field_text(k) for k in FIELDS}, {k: s.field_label(k) for k in FIELDS},
+                          blink=self.blink, id="workload"),
+            Container(
+                CandidateTable(id="table"),
+                Vertical(ViewBar(id="viewbar"),
+                         ContentSwitcher(DetailPane(id="detail"), ChartView(id="quality"), ChartView(id="volume"),
+                                         ChartView(id="prices"), initial="detail", id="views"),
+                         id="lower"),
+                id="body"),
+        ]
 
     @property
     def table(self) -> CandidateTable:
-        return self.query_one("#table", CandidateTable)
+        return self.query_one("#table")  # type: ignore[return-value]
 
     @property
     def panel(self) -> WorkloadPanel:
-        return self.query_one("#workload", WorkloadPanel)
+        return self.query_one("#workload")  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        self.query_one("#quality", ChartView).set_painter(self._paint_quality)
-        self.query_one("#volume", ChartView).set_painter(self._paint_volume)
-        self.query_one("#prices", ChartView).set_painter(self._paint_prices)
+        if self._mounted_once:
+            return  # a subclass's on_mount called this one, and Textual calls it too
+        self._mounted_once = True
+        if self.session is None:  # the first frame first: the worker would hold the GIL while it is drawn
+            self.call_after_refresh(self.run_worker, self._open_session, thread=True, exit_on_error=False,
+                                    group="open")
+        else:
+            self._start()
+
+    def _open_session(self) -> None:
+        """In a worker thread: read the catalog, validate and compute the scenario (and import
+        what the full screen needs, off the first frame's path)."""
+        from .state import Session
+
+        try:
+            from . import charts  # noqa: F401 - the painters, off the main thread
+            from .widgets import candidates, chart, detail, workload  # noqa: F401 - for _main_widgets
+            session = Session.open(*self._open_args)
+        except Exception as e:  # noqa: BLE001 - said by run_app after the app ends
+            self.call_from_thread(self._open_failed, e)
+            return
+        try:
+            self.call_from_thread(self._opened, session)
+        except Exception as e:  # noqa: BLE001 - laying out failed: never stay on the first frame
+            self.call_from_thread(self._open_failed, e)
+
+    def _open_failed(self, error: BaseException) -> None:
+        self.open_error = error
+        self.exit(2)
+
+    async def _opened(self, session: Session) -> None:
+        self.session = session
+        await self.query_one("#loading").remove()
+        await self.mount_all(self._main_widgets(), before=self.query_one(Footer))
+        self._start()
+
+    def _start(self) -> None:
+        self.query_one("#quality").set_painter(self._paint_quality, "cost × quality chart")  # type: ignore[attr-defined]
+        self.query_one("#volume").set_painter(self._paint_volume, "volume chart")  # type: ignore[attr-defined]
+        self.query_one("#prices").set_painter(self._paint_prices, "price history")  # type: ignore[attr-defined]
         self.push_results()
         self.sync_latency_fields()
         self.table.focus()
         self.table.move_cursor(row=0)
+        self.guard_up = True
 
     # ---- results down ----
 
@@ -145,8 +215,9 @@ class TcoApp(ChartViews, App[int]):
         if self.current_id is None or self.current_id not in self.session.candidate_ids:
             self.current_id = self.table.current_id()
         self.show_status()
-        self._update_title()
-        self._refresh_lower()
+        self.update_title()
+        self.fit_layout()
+        self.refresh_lower()
         self.recomputes += 1
 
     def sync_latency_fields(self) -> None:
@@ -166,34 +237,9 @@ class TcoApp(ChartViews, App[int]):
     def show_status(self) -> None:
         self.panel.show_status(self._summary(), self.showing())
 
-    def showing(self) -> str:
-        """Which values the results on screen belong to, for the fields that hold an invalid
-        value: ``1,000 req/day, 500 out tok``."""
-        return ", ".join(self.session.describe(k) for k in self.panel.errors)
-
-    def invalid_fields(self) -> str:
-        """The invalid fields with what they hold and why: ``req/day '10x' (not a number)``."""
-        return "; ".join(f"{self.session.field_label(k)} {self.panel.input(k).value!r} ({reason})"
-                         for k, reason in self.panel.errors.items())
-
-    def _save_refused(self) -> bool:
-        """With a field holding an invalid value, the first save is refused with the reason;
-        pressing save again (same invalid values) saves the last valid ones."""
-        errors = self.panel.errors
-        if not errors:
-            self._save_anyway = None
-            return False
-        signature = tuple((k, self.panel.input(k).value) for k in errors)
-        if self._save_anyway == signature:
-            self._save_anyway = None
-            return False
-        self._save_anyway = signature
-        self.notify(f"Not saved: {self.invalid_fields()} is not valid. Fix it, or save again to save the "
-                    f"values the results are for ({self.showing()}).", title="Invalid field",
-                    severity="error", timeout=10)
-        return True
-
     def _summary(self) -> Text:
+        from ..report.format import tokens
+
         est = self.session.estimate
         assert est is not None
         w = est.workload
@@ -211,47 +257,67 @@ class TcoApp(ChartViews, App[int]):
         t.stylize("dim", 0, len(t))
         return t
 
-    def _update_title(self) -> None:
+    def update_title(self) -> None:
         s = self.session
         name = s.scenario.name if s.scenario is not None else "tco"
         self.title = ("● " if s.modified else "") + name
         self.sub_title = s.display_name + (" (modified)" if s.modified else "")
 
-    def _refresh_lower(self) -> None:
-        bar = self.query_one("#viewbar", ViewBar)
+    def refresh_lower(self) -> None:
+        bar: ViewBar = self.query_one("#viewbar")  # type: ignore[assignment]
         bar.set_view(self.view, self._view_subtitle())
         if self.view == "detail":
-            self.query_one("#detail", DetailPane).show(partial(self.detail_text, self.current_id), self.current_id)
+            self.query_one("#detail").show(  # type: ignore[attr-defined]
+                partial(self.detail_text, self.current_id), self.current_id, self.report_failure)
         else:
-            self.query_one(f"#{self.view}", ChartView).refresh()
+            self.query_one(f"#{self.view}").refresh()
 
     def _view_subtitle(self) -> str:
         if self.view == "detail":
             return self.current_id or ""
         if self.view == "quality":
             return "◆ Pareto frontier · ◉ highlighted row"
-        return "pinned rows (space)" if self.table.pinned else "highlighted, best value, cheapest; space pins"
+        return "highlighted, best value, cheapest" + (" + pinned rows" if self.table.pinned else "; space pins more")
 
-    # ---- messages up ----
+    def fit_layout(self, size: Any = None) -> None:
+        """Side by side, the table is as wide as its columns and names need (up to 60 % of
+        the screen) and the lower panel takes the rest; stacked, both take the whole width."""
+        width, height = size if size is not None else self.size
+        if width >= SIDE_BY_SIDE[0] and height < SIDE_BY_SIDE[1]:
+            self.table.styles.width = min(self.table.natural_width(), width * 6 // 10)
+        else:
+            self.table.styles.width = "100%"
 
-    @on(WorkloadPanel.Edited)
-    def _edited(self, message: WorkloadPanel.Edited) -> None:
+    # ---- messages up (handlers named after the messages: their classes load after the first frame) ----
+
+    def on_workload_panel_edited(self, message: WorkloadPanel.Edited) -> None:
         self.apply_edit(message.key, message.text)
+
+    def on_input_blurred(self, message: Input.Blurred) -> None:
+        if self.session is not None:
+            self.session.history.seal()  # the next keystrokes in a field are a new undo step
 
     def apply_edit(self, key: str, text: str) -> bool:
         """Try an edit; on failure mark the field and keep the last valid results."""
-        try:
+        def apply() -> None:
             self.session.edit(key, text)
+            self.panel.mark(key, None)
+            self.push_results()
+
+        try:
+            self.change(f"applying {self.session.field_label(key)} {text.strip()!r}", apply)
         except EditError as e:
             self.panel.mark(key, str(e))
             self.show_status()
             return False
-        self.panel.mark(key, None)
-        self.push_results()
+        except ChangeFailed as e:
+            self.panel.mark(key, f"the results for this value could not be computed ({e})")
+            self.show_status()
+            return False
         if self.session.stale_warnings:
             if self._settle_timer is not None:
                 self._settle_timer.stop()
-            self._settle_timer = self.set_timer(0.4, self._settle)
+            self._settle_timer = self.later(0.4, self._settle, "refreshing the warnings")
         return True
 
     def _settle(self) -> None:
@@ -264,35 +330,46 @@ class TcoApp(ChartViews, App[int]):
             return
         self.push_results()
 
-    @on(DataTable.RowHighlighted, "#table")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id != "table":
+            return
         cid = str(event.row_key.value) if event.row_key is not None else None
         if cid != self.current_id:
             self.current_id = cid
-            self._refresh_lower()
+            self.refresh_lower()
 
-    @on(CandidateTable.PinToggled)
-    @on(CandidateTable.SortChanged)
-    def _table_changed(self) -> None:
-        self._refresh_lower()
+    def on_candidate_table_pin_toggled(self) -> None:
+        self.refresh_lower()
 
-    @on(ViewBar.Selected)
-    def _view_selected(self, message: ViewBar.Selected) -> None:
+    def on_candidate_table_sort_changed(self) -> None:
+        self.refresh_lower()
+
+    def on_view_bar_selected(self, message: ViewBar.Selected) -> None:
         self.action_view(message.view)
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: Any) -> None:
         self._sweep_cache = None
+        if self.session is not None and self.query("#table"):
+            self.fit_layout(event.size)
 
     # ---- actions ----
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the scenario is being opened only help and quit do anything."""
+        if self.session is None and action not in ("help", "quit", "command_palette"):
+            return False
+        return True
 
     def action_view(self, view: str) -> None:
         if view == "volume":
             self.session.breakeven()  # at once when the chart is opened (then after a pause in typing)
         self.view = view
-        self.query_one("#views", ContentSwitcher).current = view
-        self._refresh_lower()
+        self.query_one("#views").current = view  # type: ignore[attr-defined]
+        self.refresh_lower()
 
     def action_next_view(self) -> None:
+        from .widgets.chart import VIEWS
+
         ids = [v for v, _, _ in VIEWS]
         self.action_view(ids[(ids.index(self.view) + 1) % len(ids)])
 
@@ -308,272 +385,23 @@ class TcoApp(ChartViews, App[int]):
     def action_pin(self) -> None:
         self.table.action_pin()
 
-    def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
-            return
-        self.push_screen(HelpScreen(self.help_sections()))
-
-    # add / remove
-
-    def add_choices(self) -> list[Choice]:
-        s = self.session
-        est = s.estimate
-        assert est is not None
-        present = {s.offer_id(i) for i in s.candidate_ids}
-        as_of = date.fromisoformat(est.as_of)
-        out: list[Choice] = []
-        for oid, offer in s.catalog.offers.items():
-            if oid in present:
-                continue
-            try:
-                p = s.catalog.price_at(oid, as_of)
-                pin, pout = p.per_mtok(p.input), p.per_mtok(p.output)
-                price = (f"{'?' if pin is None else f'{pin:g}'} / {'?' if pout is None else f'{pout:g}'} "
-                         f"{p.currency} per 1M")
-            except Exception:  # noqa: BLE001 - not launched yet on as_of
-                first = offer.launched or offer.prices[0].effective_from
-                price = f"from {first}"
-            out.append(Choice(oid, oid, f"{offer.name} · {price}", "api"))
-        gpus = s.gpu_options()
-        for mid, name in s.selfhost_options():
-            for gpu, precision in gpus:
-                entry = {"selfhost": {"model": mid, "precision": precision, "gpu": gpu, "gpus_per_node": 8}}
-                out.append(Choice(entry, f"{mid} on {gpu}", f"{name} · {precision} · 8 GPUs per node", "selfhost"))
-        return out
-
-    def action_add_candidate(self) -> None:
-        if isinstance(self.screen, AddCandidateScreen):
-            return
-        self.push_screen(AddCandidateScreen(self.add_choices(), self.try_add, blink=self.blink), self._added)
-
-    def try_add(self, entry: Any) -> str | None:
-        """Add a candidate; None when done, else why the scenario refused it."""
-        before = set(self.session.candidate_ids)
-        try:
-            self.session.add_candidate(entry)
-        except EditError as e:
-            return str(e)
-        self.push_results()
-        self.sync_latency_fields()
-        new = [i for i in self.session.candidate_ids if i not in before]
-        if new:
-            self.current_id = new[0]
-            self.table.move_to(new[0])
-            self._refresh_lower()
-        return None
-
-    def _added(self, title: str | None) -> None:
-        if title:
-            self.notify(f"added {title}", timeout=3)
-
-    def add_entry(self, entry: Any) -> None:
-        """Add from the command palette (errors become a notification)."""
-        reason = self.try_add(entry)
-        if reason:
-            self.notify(f"cannot add: {reason}", severity="error")
-        else:
-            self.notify(f"added {entry if isinstance(entry, str) else 'self-hosted candidate'}", timeout=3)
-
-    def action_remove_candidate(self) -> None:
-        cid = self.table.current_id()
-        if cid is not None:
-            self.remove(cid)
-
-    def remove(self, candidate_id: str) -> None:
-        row = self.table.cursor_row
-        try:
-            index, entry = self.session.remove_candidate(candidate_id)
-        except EditError as e:
-            self.notify(str(e), severity="error")
-            return
-        self.removed.append((index, entry, candidate_id))
-        self.current_id = None
-        self.push_results()
-        self.sync_latency_fields()
-        if self.table.row_count:
-            self.table.move_cursor(row=min(row, self.table.row_count - 1), animate=False)
-            self.current_id = self.table.current_id()
-            self._refresh_lower()
-        self.notify(f"removed {candidate_id} · u puts it back", timeout=6)
-
-    def action_undo_remove(self) -> None:
-        """Put the last removed candidate back, in its place in the file."""
-        if not self.removed:
-            self.notify("nothing removed to put back", timeout=3)
-            return
-        index, entry, candidate_id = self.removed[-1]
-        try:
-            self.session.insert_candidate(index, entry)
-        except EditError as e:
-            self.notify(f"cannot put {candidate_id} back: {e}", severity="error")
-            return
-        self.removed.pop()
-        self.push_results()
-        self.sync_latency_fields()
-        if candidate_id in self.session.candidate_ids:
-            self.current_id = candidate_id
-            self.table.move_to(candidate_id)
-            self._refresh_lower()
-        self.notify(f"put {candidate_id} back", timeout=3)
-
-    # save / export / quit
-
-    def action_save(self) -> None:
-        if self._save_refused():
-            return
-        if self.session.path is None:
-            self.action_save_as()
-        else:
-            self.save()
-
-    def save(self, path: str | None = None) -> bool:
-        try:
-            p = self.session.save(path)
-        except (EditError, TcoError, OSError) as e:
-            self.notify(f"not saved: {e}", severity="error", timeout=8)
-            return False
-        bad = self.panel.errors
-        note = f" with {self.showing()} (the invalid value{'s' if len(bad) > 1 else ''} not saved)" if bad else ""
-        self.notify(f"saved {p}{note}", timeout=4)
-        self._update_title()
-        return True
-
-    def _suggested_path(self) -> str:
-        s = self.session
-        if s.path is not None:
-            return str(s.path)
-        from ..catalog import default_scenario_path
-
-        return default_scenario_path().name
-
-    def action_save_as(self, then_quit: bool = False) -> None:
-        if not then_quit and self._save_refused():
-            return
-
-        def done(path: str | None) -> None:
-            if path and self.save(path) and then_quit:
-                self.exit(0)
-
-        title = "Save the scenario as"
-        if self.session.path is None:
-            title += "  [dim](the built-in example is read-only: this writes your own copy)[/]"
-        self.push_screen(PathScreen(title, self._suggested_path(), self.blink), done)
-
-    def action_export(self) -> None:
-        s = self.session
-        stem = (s.path.stem if s.path is not None else Path(self._suggested_path()).stem) + "-estimate"
-
-        def done(result: str | None) -> None:
-            if not result:
-                return
-            fmt, _, path = result.partition(":")
-            try:
-                p = self.session.export(fmt, path)
-            except (TcoError, OSError) as e:
-                self.notify(f"not exported: {e}", severity="error")
-                return
-            self.push_results()  # the export settled the warnings of workload edits
-            self.notify(f"exported {fmt} to {p}", timeout=4)
-
-        self.push_screen(ExportScreen(stem, self.blink), done)
-
-    async def action_quit(self) -> None:
-        pending = self.panel.errors
-        if not self.session.modified and not pending:
-            self.exit(0)
-            return
-        if isinstance(self.screen, QuitScreen):
-            return
-
-        def done(choice: str | None) -> None:
-            if choice == "discard":
-                self.exit(0)
-            elif choice == "save":
-                if self.session.path is None:
-                    self.action_save_as(then_quit=True)
-                elif self.save():
-                    self.exit(0)
-
-        note = ""
-        if pending:
-            note = (f"Not valid, so not saved either way: {self.invalid_fields()}. "
-                    f"Save writes {self.showing()}.")
-        self.push_screen(QuitScreen(self.session.display_name, note), done)
-
-    # ---- discoverability ----
-
-    def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        def rows(bindings: Iterable[Binding | tuple[str, ...]]) -> list[tuple[str, str]]:
-            out = []
-            for b in bindings:
-                if isinstance(b, Binding):
-                    keys = ", ".join(self.get_key_display(Binding(k.strip(), b.action))
-                                     for k in b.key.split(","))
-                    out.append((keys, b.tooltip or b.description))
-            return out
-
-        return [
-            ("Anywhere", rows(self.BINDINGS) + [("ctrl+p", "command palette: every action, add/remove by name"),
-                                                ("tab / shift+tab", "next / previous field or pane")]),
-            ("Candidates table", rows(CandidateTable.BINDINGS) + [
-                ("↑ ↓ pgup pgdn", "move; the lower panel follows the highlighted row"),
-                ("click a header", "sort by that column (again: reverse)")]),
-            ("Workload fields", [
-                ("type", "every edit recomputes at once; 10k, 1.5M and 30% are understood"),
-                ("enter", "apply (same as typing)"),
-                ("escape", "back to the table"),
-                ("invalid value", "marked red with the reason below; the last valid results stay"),
-                ("quality", "a profile name (general, code, ...) or weights: mmlu-cot:1, humaneval:1"),
-                ("cur", "a currency code (CNY), or a code and its rate per USD (EUR 0.92), saved under fx:"),
-                ("ttft / tpot", "latency targets (ms): typing sets them on every self-hosted candidate; "
-                                "empty: none; mixed: they differ (left alone until you type)")]),
-            ("Lower panel", [(k.upper(), t) for _, t, k in VIEWS] + [("v", "next view"),
-                                                                     ("click a view name", "show it")]),
-        ]
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Save", "Save the scenario (ctrl+s)", self.action_save)
-        yield SystemCommand("Save as…", "Save the scenario to a new file (F12)", self.action_save_as)
-        yield SystemCommand("Export…", "Export the table as CSV, Markdown, JSON or text (ctrl+e)", self.action_export)
-        yield SystemCommand("Add candidate…", "Search the catalog: API offers and self-hosted (a, ctrl+n)",
-                            self.action_add_candidate)
-        yield SystemCommand("Remove highlighted candidate", "Remove the highlighted row (x, delete)",
-                            self.action_remove_candidate)
-        yield SystemCommand("Undo remove", "Put the last removed candidate back (u, ctrl+z)", self.action_undo_remove)
-        yield SystemCommand("Pin / unpin highlighted candidate", "Choose the charts' candidates (space)",
-                            self.action_pin)
-        yield SystemCommand("Sort: next column", "Sort by the next column (s)", self.table.action_next_sort)
-        yield SystemCommand("Sort: reverse", "Reverse the sort order (r)", self.table.action_reverse_sort)
-        for key, _, _ in COLUMNS[1:]:
-            yield SystemCommand(f"Sort by {SORT_NAMES[key]}", "Or click the column header", partial(self.action_sort, key))
-        for vid, title, k in VIEWS:
-            yield SystemCommand(f"Show {title}", f"Lower panel ({k.upper()})", partial(self.action_view, vid))
-        yield SystemCommand("Next view", "Cycle detail and charts (v)", self.action_next_view)
-        yield SystemCommand("Edit workload", "Move to the workload fields (e)", self.action_edit_workload)
-        yield SystemCommand("Help", "Every key (F1, ?)", self.action_help)
-
-    def palette_entries(self) -> list[tuple[str, str, Any]]:
-        """Per-candidate and per-offer commands for the palette's search."""
-        s = self.session
-        out: list[tuple[str, str, Any]] = []
-        for cid in s.candidate_ids:
-            out.append((f"Remove {cid}", "remove this candidate", partial(self.remove, cid)))
-            out.append((f"Go to {cid}", "highlight this candidate", partial(self.goto, cid)))
-        for choice in self.add_choices():
-            out.append((f"Add {choice.title}", choice.detail, partial(self.add_entry, choice.entry)))
-        return out
-
-    def goto(self, candidate_id: str) -> None:
-        self.table.move_to(candidate_id)
-        self.table.focus()
+    def action_scroll_lower(self, lines: int) -> None:
+        """Scroll the lower panel from anywhere (the detail pane; the charts fit their panel)."""
+        if self.view != "detail":
+            self.action_view("detail")
+        self.query_one("#detail").scroll_relative(y=lines, animate=False)
 
 
 def run_app(path: str | None = None, catalog_dir: str | None = None) -> int:
-    """Open the app on ``path`` (None: the built-in example, saved only through save-as)."""
-    session = Session.open(path, catalog_dir)
-    app = TcoApp(session)
+    """Open the app on ``path`` (None: the built-in example, saved only through save-as).
+
+    The app draws at once and opens the scenario after; a file that is not a valid scenario
+    ends it, and its located error is raised here (the CLI prints it and exits 2).
+    """
+    app = TcoApp.opening(path, catalog_dir)
     result = app.run()
+    if app.open_error is not None:
+        raise app.open_error
     if app.return_code:
         return int(app.return_code)
     return int(result or 0)

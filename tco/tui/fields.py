@@ -137,7 +137,7 @@ def format_profile(profile: Any) -> str:
 
 def _latency(text: str) -> float | None:
     s = text.strip()
-    if not s:
+    if not s or s.lower() in ("none", "-"):
         return None
     v = parse_number(s.removesuffix("ms").removesuffix("MS"))
     if v <= 0:

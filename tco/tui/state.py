@@ -6,7 +6,10 @@ directly, and the widgets only display what it holds.
 An edit is applied to a copy of the scenario data, validated (pydantic), and run:
 workload-only edits re-evaluate the compiled arrays; edits to ids, dates, currency, the
 quality profile or the candidates recompile first. Any failure leaves the previous data and
-results in place and returns the reason, so the screen keeps the last valid numbers.
+results in place and returns the reason (in the fields' own words, :mod:`.wording`), so the
+screen keeps the last valid numbers. Every change is first rebased on the data as saved
+(:mod:`.changes`: what says the same as the file keeps the file's own form) and recorded for
+undo (:mod:`.undo`).
 """
 
 from __future__ import annotations
@@ -21,16 +24,27 @@ from typing import Any
 import numpy as np
 
 from ..catalog import Catalog, default_scenario_path, load_catalog
-from ..errors import TcoError
+from ..errors import NotAvailable, TcoError
 from ..plan.compile import Compiled, compile_scenario
 from ..plan.evaluate import SweepResult, WorkloadPoints, evaluate, workload_points
 from ..plan.result import Estimate, build_estimate
 from ..plan.scenario import scenario_from_document
 
+MAX_REQUESTS_PER_DAY = 1e11
+"""The most requests/day a scenario (and a sweep) may ask for: the bound of
+``tco.schema.scenario.Workload.requests_per_day`` (a test keeps the two equal)."""
+CHART_DECADES = 5
+"""Decades of requests/day the volume chart spans."""
+
 DEFAULT_GPUS = ("h100-sxm-80gb", "h200-141gb", "a100-sxm-80gb", "l40s", "mi300x")
 """Accelerators offered for new self-hosted candidates when the hardware catalog can't be read."""
 
+from .changes import rebase, same
+from .charts import pareto  # noqa: F401 - the frontier, where the tests and scripts look for it
 from .fields import FIELDS, EditError, format_profile, format_value, parse_number
+from .latency import LATENCY_KEYS, MIXED, NO_SELFHOST, latency_of, restore_latency, set_latency
+from .undo import History, Step
+from .wording import validation_reason
 
 
 # ---- the session -----------------------------------------------------------------------------
@@ -61,6 +75,10 @@ class Session:
         """Incremented on every successful recompute."""
         self._breakeven: tuple[int, list[dict[str, Any]]] | None = None
         """(generation, break-even ranges) computed for that generation."""
+        self.breakeven_problem: str | None = None
+        """Why the break-even ranges of the current results could not be found (None: they were)."""
+        self.history = History()
+        """Undo and redo of every change (:mod:`tco.tui.undo`)."""
         self._run(copy.deepcopy(data), recompile=True)
 
     # ---- opening ----
@@ -88,13 +106,7 @@ class Session:
 
     def _latency_values(self, key: str) -> list[Any]:
         """The ``key`` (ttft/tpot) target of every self-hosted candidate, in file order."""
-        mk = _LATENCY_KEYS[key]
-        out = []
-        for c in self.data.get("candidates", []):
-            if isinstance(c, dict) and isinstance(c.get("selfhost"), dict):
-                lat = c["selfhost"].get("latency")
-                out.append(lat.get(mk) if isinstance(lat, dict) else None)
-        return out
+        return latency_of(self.data, LATENCY_KEYS[key])
 
     def latency_field(self, key: str) -> tuple[str, str, bool]:
         """(text, placeholder, enabled) of the ttft/tpot field: the common target of the
@@ -159,7 +171,7 @@ class Session:
             return f"{code} {format_value(fx[code])}" if isinstance(fx, dict) and code in fx else code
         if key == "profile":
             return format_profile((d.get("quality") or {}).get("profile", "general"))
-        if key in _LATENCY_KEYS:
+        if key in LATENCY_KEYS:
             return self.latency_field(key)[0]
         raise KeyError(key)
 
@@ -172,7 +184,7 @@ class Session:
                 return f"{parse_number(text):,} {label}"
             except ValueError:
                 return f"{text} {label}"
-        if key in _LATENCY_KEYS:
+        if key in LATENCY_KEYS:
             _, placeholder, _ = self.latency_field(key)
             return f"{key} {text} ms" if text else f"{key} {placeholder}"
         if key == "as_of":
@@ -203,75 +215,121 @@ class Session:
         elif key in ("input_tokens", "output_tokens"):
             w[key] = value
         elif key == "cached":
-            _set_or_default(w, "cached_input_share", value, 0)
+            w["cached_input_share"] = value
         elif key == "peak":
-            _set_or_default(w, "peak_to_average", value, 2)
+            w["peak_to_average"] = value
         elif key == "as_of":
             _set_or_drop(new, "as_of", value, after="currency")
         elif key == "currency":
             code, rate = value
             code = code or "USD"  # empty: the default
-            _set_or_drop(new, "currency", code if code != "USD" or "currency" in new else None, after="name")
+            _set_or_drop(new, "currency", code, after="name")
             fx = new.get("fx")
             if rate is not None:
                 if not isinstance(fx, dict):
                     _set_or_drop(new, "fx", {}, after="as_of" if "as_of" in new else "currency")
                     fx = new["fx"]
                 fx[code] = rate
-            elif isinstance(fx, dict) and code in fx:  # the rate erased: the catalog's again
-                del fx[code]
+            elif isinstance(fx, dict) and code in fx:  # the rate erased: the file's, else the catalog's
+                saved = self.saved_data.get("fx")
+                if isinstance(saved, dict) and code in saved:
+                    fx[code] = saved[code]
+                else:
+                    del fx[code]
             if isinstance(fx, dict):  # rates typed for another code on the way here go again
                 saved = self.saved_data.get("fx") if isinstance(self.saved_data.get("fx"), dict) else {}
                 for other in [k for k in fx if k != code and k not in saved]:
                     del fx[other]
-                if not fx and "fx" not in self.saved_data:
-                    del new["fx"]
         elif key == "profile":
             q = new.get("quality")
             if not isinstance(q, dict):
                 q = new["quality"] = {}
             q["profile"] = value
-        elif key in _LATENCY_KEYS:
+        elif key in LATENCY_KEYS:
             if not self._latency_values(key):
                 raise EditError("no self-hosted candidate to apply a latency target to")
-            _set_latency(new, _LATENCY_KEYS[key], value)
-        if new == self.data:
-            return
-        self._run(new, recompile=spec.recompile)
+            if value is None and not text.strip() and self._file_latency_mixed(key):
+                restore_latency(new, self.saved_data, LATENCY_KEYS[key])  # empty: each its own again
+            else:
+                set_latency(new, LATENCY_KEYS[key], value)
+        before = self.field_text(key)
+        self._run(new, recompile=spec.recompile, change=(self.field_label(key), before, key))
 
-    def add_candidate(self, entry: str | dict[str, Any]) -> None:
-        """Append a candidate (an offer id or a ``{selfhost: {...}}`` mapping); EditError if the
-        engine refuses it."""
+    def _file_latency_mixed(self, key: str) -> bool:
+        """Whether the self-hosted candidates' ``key`` targets differ in the file as saved."""
+        vals = latency_of(self.saved_data, LATENCY_KEYS[key])
+        return any(not same(v, vals[0]) for v in vals)
+
+    def add_candidate(self, entry: str | dict[str, Any]) -> str:
+        """Append a candidate (an offer id or a ``{selfhost: {...}}`` mapping); returns its id;
+        EditError if the engine refuses it."""
         new = copy.deepcopy(self.data)
         entry = copy.deepcopy(entry)
         if isinstance(entry, dict) and isinstance(entry.get("selfhost"), dict) and "latency" not in entry["selfhost"]:
             # the targets the fields show, when every self-hosted candidate shares them
-            for key, mk in _LATENCY_KEYS.items():
+            for key, mk in LATENCY_KEYS.items():
                 vals = self._latency_values(key)
                 if vals and vals[0] is not None and all(v == vals[0] for v in vals):
                     entry["selfhost"].setdefault("latency", {})[mk] = vals[0]
         new.setdefault("candidates", []).append(entry)
-        self._run(new, recompile=True)
+        before = set(self.candidate_ids)
+        self._run(new, recompile=True, change=("add a candidate", "", None))
+        added = next((i for i in self.candidate_ids if i not in before), self.candidate_ids[-1])
+        self.history.undo_steps[-1].what = f"add {added}"
+        return added
 
     def remove_candidate(self, candidate_id: str) -> tuple[int, Any]:
-        """Remove a candidate; returns (its position, its entry) for :meth:`insert_candidate`."""
+        """Remove a candidate; returns (its position, its entry)."""
         ids = self.candidate_ids
         if candidate_id not in ids:
             raise EditError(f"no candidate {candidate_id!r}")
         if len(ids) == 1:
             raise EditError("a scenario needs at least one candidate: add another one first")
+        rest = [c for c in self.estimate.candidates if c.id != candidate_id] if self.estimate else []
+        if rest and all(c.available_from for c in rest):
+            first = min(rest, key=lambda c: str(c.available_from))
+            raise EditError(f"it is the only candidate available on {self.estimate.as_of}; the others launch later "
+                            f"(the first: {first.id}, on {first.available_from})")
         new = copy.deepcopy(self.data)
         i = ids.index(candidate_id)
         entry = new["candidates"].pop(i)
-        self._run(new, recompile=True)
+        self._run(new, recompile=True, change=(f"remove {candidate_id}", "", None))
         return i, entry
 
-    def insert_candidate(self, index: int, entry: Any) -> None:
-        """Put a removed candidate's entry back where it was (undo)."""
-        new = copy.deepcopy(self.data)
-        cands = new.setdefault("candidates", [])
-        cands.insert(min(max(index, 0), len(cands)), copy.deepcopy(entry))
-        self._run(new, recompile=True)
+    def _none_available(self, scenario: Any, error: NotAvailable) -> str:
+        """Every candidate launches after the as-of date: say which comes first."""
+        as_of = scenario.as_of or date.today()
+        first = None
+        for cand in scenario.candidates:
+            oid = cand if isinstance(cand, str) else getattr(cand, "offer", None)
+            offer = self.catalog.offers.get(oid) if oid else None
+            if offer is not None:
+                when = offer.launched or offer.prices[0].effective_from
+                if first is None or when < first[1]:
+                    first = (oid, when)
+        if first is None:
+            return error.message
+        return (f"none of the candidates is available on {as_of}: the first to launch is {first[0]}, on "
+                f"{first[1]} (an as-of date from then on, or another candidate)")
+
+    def undo(self) -> Step | None:
+        """Go back one change (any kind); None when there is nothing to undo."""
+        return self._travel(redo=False)
+
+    def redo(self) -> Step | None:
+        """Do again the last change undone; None when there is nothing to redo."""
+        return self._travel(redo=True)
+
+    def _travel(self, redo: bool) -> Step | None:
+        step = self.history.redo(self.data) if redo else self.history.undo(self.data)
+        if step is None:
+            return None
+        try:
+            self._run(copy.deepcopy(step.data), recompile=True)
+        except EditError:
+            self.history.cancel(step, redo)
+            raise
+        return step
 
     def settle(self) -> None:
         """Recompile from scratch (refreshes compile-time warnings after workload edits)."""
@@ -281,15 +339,35 @@ class Session:
             if known is not None:  # the same data: the same ranges
                 self._breakeven = (self.generation, known[1])
 
-    def _run(self, new: dict[str, Any], recompile: bool) -> None:
+    def snapshot(self) -> tuple[Any, ...]:
+        """Everything a change can touch, for :meth:`restore`."""
+        return (self.data, self.scenario, self.compiled, self.sweep, self.estimate, self.stale_warnings,
+                self._breakeven)
+
+    def restore(self, snap: tuple[Any, ...]) -> None:
+        """Put a :meth:`snapshot` back (a change that failed half way); caches keyed by the
+        generation are invalidated."""
+        (self.data, self.scenario, self.compiled, self.sweep, self.estimate, self.stale_warnings,
+         known) = snap
+        self.generation += 1
+        self._breakeven = (self.generation, known[1]) if known is not None else None
+
+    def _run(self, new: dict[str, Any], recompile: bool,
+             change: tuple[str, str, str | None] | None = None) -> None:
+        """Validate and compute ``new``; keep it with its results, or raise EditError and keep
+        everything as it was. ``change`` (what, the field's text before, group) records it for
+        undo; data that says what the current data says changes nothing."""
         from pydantic import ValidationError
 
         from ..schema.scenario import Scenario
 
+        new = rebase(new, self.saved_data)  # shares the saved data's objects: data is never changed in place
+        if change is not None and same(new, self.data):
+            return
         try:
             scenario = Scenario.model_validate(new)
         except ValidationError as e:
-            raise EditError(_pydantic_reason(e)) from None
+            raise EditError(validation_reason(e.errors())) from None
         if self.path is not None:
             from ..yamlio import Document
 
@@ -303,6 +381,8 @@ class Session:
                 compiled = dataclasses.replace(self.compiled, scenario=scenario)
             sweep = evaluate(compiled, WorkloadPoints.from_scenario(scenario))
             est = build_estimate(compiled, sweep)
+        except NotAvailable as e:  # every candidate launches after the as-of date
+            raise EditError(self._none_available(scenario, e)) from None
         except TcoError as e:
             hint = e.hint
             if "no exchange rate" in e.message:
@@ -310,9 +390,13 @@ class Session:
             raise EditError(e.message.split(" (the catalog")[0] + (f" ({hint})" if hint else "")) from None
         except Exception as e:  # noqa: BLE001 - an engine bug must not take the app down
             raise EditError(f"{type(e).__name__}: {e}") from None
+        before = self.data
         self.data, self.scenario, self.compiled, self.sweep, self.estimate = new, scenario, compiled, sweep, est
         self.stale_warnings = not recompile
         self.generation += 1
+        if change is not None:
+            what, old, group = change
+            self.history.record(before, what, old, self.field_text(group) if group else "", group)
 
     # ---- saving and exporting ----
 
@@ -354,10 +438,14 @@ class Session:
         if not self.breakeven_ready():
             assert self.compiled is not None and self.sweep is not None and self.scenario is not None
             found: list[dict[str, Any]] = []
+            self.breakeven_problem = None
             if self.sweep.selfhost:
                 from ..plan.breakeven import breakeven
 
-                found = breakeven(self.compiled, self.sweep, WorkloadPoints.from_scenario(self.scenario))
+                try:
+                    found = breakeven(self.compiled, self.sweep, WorkloadPoints.from_scenario(self.scenario))
+                except Exception as e:  # noqa: BLE001 - the chart and export say so; the rest stays
+                    self.breakeven_problem = f"{type(e).__name__}: {e}" if not isinstance(e, TcoError) else e.message
             self._breakeven = (self.generation, found)
         assert self._breakeven is not None
         return self._breakeven[1]
@@ -376,11 +464,13 @@ class Session:
     # ---- what the charts need ----
 
     def volume_range(self) -> tuple[float, float]:
-        """The requests/day the volume chart spans: five decades around the current volume."""
+        """The requests/day the volume chart spans: five decades around the current volume,
+        slid down to end at the most a scenario may ask for (:data:`MAX_REQUESTS_PER_DAY`)."""
         assert self.scenario is not None
         rpd = self.scenario.workload.monthly_requests / self.scenario.workload.days_per_month
-        lo = math.floor(math.log10(max(rpd, 1.0))) - 2
-        return 10.0 ** lo, 10.0 ** (lo + 5)
+        lo = math.floor(math.log10(min(max(rpd, 1.0), MAX_REQUESTS_PER_DAY))) - 2
+        hi = min(10.0 ** (lo + CHART_DECADES), MAX_REQUESTS_PER_DAY)
+        return hi / 10.0 ** CHART_DECADES, hi
 
     def volume_sweep(self, points: int = 120, extra: Any = ()) -> tuple[np.ndarray, SweepResult]:
         """Monthly cost of every candidate over a log range of requests/day around the current
@@ -407,6 +497,80 @@ class Session:
             return out or [(g, "fp8") for g in DEFAULT_GPUS]
         except Exception:  # noqa: BLE001 - the hardware catalog is optional here
             return [(g, "bf16" if g.startswith("a100") else "fp8") for g in DEFAULT_GPUS]
+
+    def selfhost_defaults(self, gpu: str) -> dict[str, Any]:
+        """What a new self-hosted candidate on ``gpu`` gets when a field of the form is left
+        empty: GPUs per node, the default rental's price on the as-of date, the catalog
+        server's price and lifetime (None where the catalog has none)."""
+        out: dict[str, Any] = {"gpus_per_node": 8, "rent": None, "server_price": None, "lifetime_years": None}
+        try:
+            hw = self.catalog.hardware
+            as_of = date.fromisoformat(self.estimate.as_of) if self.estimate is not None else None
+            rental = hw.default_rental(gpu)
+            if rental is not None:
+                out["rent"] = (hw.rental_price(rental.id, as_of).usd_per_gpu_hour, rental.name)
+            server = hw.server_for(gpu)
+            if server is not None:
+                out["server_price"] = server.price_usd.mid
+                out["lifetime_years"] = server.lifetime_years.default
+        except Exception:  # noqa: BLE001 - defaults are a help; the scenario checks the real thing
+            pass
+        return out
+
+    # ---- names ----
+
+    def _entry(self, candidate_id: str) -> tuple[int, Any]:
+        try:
+            i = self.candidate_ids.index(candidate_id)
+        except ValueError:
+            raise EditError(f"no candidate {candidate_id!r}") from None
+        return i, self.data["candidates"][i]
+
+    def own_name(self, candidate_id: str) -> str:
+        """The name (self-hosted) or label (API offer) the file gives a candidate; empty: none."""
+        _, entry = self._entry(candidate_id)
+        if isinstance(entry, dict) and isinstance(entry.get("selfhost"), dict):
+            return str(entry["selfhost"].get("name") or "")
+        return str(entry.get("label") or "") if isinstance(entry, dict) else ""
+
+    def rename_problem(self, candidate_id: str, name: str) -> str | None:
+        """Why ``name`` cannot be a candidate's name (None: it can)."""
+        name = name.strip()
+        if "\n" in name or "\r" in name:
+            return "a name is one line"
+        if len(name) > 120:
+            return "at most 120 characters"
+        if name and name != candidate_id and name in self.candidate_ids:
+            return f"another candidate is called {name!r}"
+        return None
+
+    def rename_candidate(self, candidate_id: str, name: str) -> str:
+        """Give a candidate its own name (self-hosted: ``name:``; API offer: ``label:``, the
+        plain id becoming ``{offer: ID, label: NAME}``); empty: back to the default. Returns
+        the candidate's id after the change."""
+        problem = self.rename_problem(candidate_id, name)
+        if problem:
+            raise EditError(problem)
+        name = name.strip()
+        i, _ = self._entry(candidate_id)
+        new = copy.deepcopy(self.data)
+        entry = new["candidates"][i]
+        if isinstance(entry, dict) and isinstance(entry.get("selfhost"), dict):
+            if name:
+                entry["selfhost"]["name"] = name
+            else:
+                entry["selfhost"].pop("name", None)
+        elif isinstance(entry, dict):
+            if name:
+                entry["label"] = name
+            else:
+                entry.pop("label", None)
+                if set(entry) == {"offer"}:
+                    new["candidates"][i] = entry["offer"]
+        elif name:
+            new["candidates"][i] = {"offer": entry, "label": name}
+        self._run(new, recompile=True, change=(f"rename {candidate_id}", "", None))
+        return self.candidate_ids[i]
 
     def offer_id(self, candidate_id: str) -> str | None:
         """The catalog offer behind a candidate (None for a self-hosted one)."""
@@ -446,25 +610,6 @@ class Session:
         return amount / per_usd(currency) * per_usd(target)
 
 
-def pareto(points: list[tuple[str, float, float]]) -> list[str]:
-    """Ids on the cost/quality Pareto frontier (no other point is cheaper and at least as good),
-    in increasing cost."""
-    pts = sorted((c, -q, i) for i, c, q in points if math.isfinite(c) and math.isfinite(q))
-    front: list[str] = []
-    best_q = -math.inf
-    for c, negq, i in pts:
-        if -negq > best_q:
-            front.append(i)
-            best_q = -negq
-    return front
-
-
-def _set_or_default(d: dict[str, Any], key: str, value: Any, default: Any) -> None:
-    if value == default and key not in d:
-        return
-    d[key] = value
-
-
 def _set_or_drop(d: dict[str, Any], key: str, value: Any, after: str) -> None:
     if value is None:
         d.pop(key, None)
@@ -478,41 +623,3 @@ def _set_or_drop(d: dict[str, Any], key: str, value: Any, after: str) -> None:
     items.insert(pos, (key, value))
     d.clear()
     d.update(items)
-
-
-_LATENCY_KEYS = {"ttft": "ttft_ms", "tpot": "tpot_ms"}
-NO_SELFHOST = "no self-hosted"
-"""What the ttft/tpot fields say when there is no self-hosted candidate to apply them to."""
-MIXED = "mixed"
-"""What the ttft/tpot fields say when the self-hosted candidates' targets differ."""
-
-
-def _set_latency(data: dict[str, Any], key: str, value: float | None) -> None:
-    """Set (or, with None, clear) one latency target on every self-hosted candidate, leaving
-    the other target of each as it is."""
-    for c in data.get("candidates", []):
-        if not (isinstance(c, dict) and isinstance(c.get("selfhost"), dict)):
-            continue
-        sh = c["selfhost"]
-        lat = sh.get("latency")
-        if not isinstance(lat, dict):
-            lat = {}
-        if value is None:
-            lat.pop(key, None)
-        else:
-            lat[key] = value
-        if lat:
-            sh["latency"] = lat
-        else:
-            sh.pop("latency", None)
-
-
-def _pydantic_reason(e: Any) -> str:
-    errs = e.errors()
-    if not errs:
-        return str(e)
-    err = errs[0]
-    loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("api-id", "api-offer", "selfhost-spec"))
-    msg = err.get("msg", "invalid")
-    msg = msg.removeprefix("Value error, ")
-    return f"{loc}: {msg}" if loc else msg

@@ -12,20 +12,16 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from ..errors import PRICE_UNKNOWN, launch_text
-from ..report.format import SYMBOLS, money
-from .charts import PALETTE, Point, PriceSeries, Series, cost_quality, cost_volume, price_history
-from .state import pareto
-from .widgets.chart import ChartView
-from .widgets.detail import DetailContext, PricePointView, api_detail, selfhost_detail
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the widgets load after the first frame (see TcoApp._main_widgets)
     from textual.timer import Timer
 
     from .state import Session
     from .widgets.candidates import CandidateTable
+    from .widgets.detail import DetailContext
 
 MAX_SERIES = 6
-"""Most candidates drawn on the volume and price charts (pinned rows, else a default set)."""
+"""Most candidates drawn on the volume and price charts (pinned rows first, then a default set)."""
 
 
 class ChartViews:
@@ -37,6 +33,8 @@ class ChartViews:
     view: str
     _sweep_cache: Any
     _breakeven_timer: Timer | None
+    later: Any
+    query_one: Any
 
     # ---- detail ----
 
@@ -48,11 +46,15 @@ class ChartViews:
             c = est.candidate(candidate_id)
         except KeyError:
             return Text("no candidate highlighted", "dim")
+        from .widgets.detail import api_detail, selfhost_detail
+
         if c.kind == "selfhost":
             return selfhost_detail(c, est.currency, self.session.latency_targets(candidate_id), width)
         return api_detail(c, self._detail_context(candidate_id), width)
 
     def _detail_context(self, candidate_id: str) -> DetailContext:
+        from .widgets.detail import DetailContext, PricePointView
+
         s = self.session
         est = s.estimate
         assert est is not None
@@ -75,33 +77,35 @@ class ChartViews:
     # ---- charts ----
 
     def chart_ids(self, api_only: bool = False) -> list[str]:
-        """Candidates for the volume and price charts: pinned rows, else the highlighted row,
-        the best value, the cheapest and the first self-hosted candidate."""
+        """Candidates for the volume and price charts: the pinned rows, then the default set
+        (the highlighted row, the best value, the cheapest, the first self-hosted candidate
+        and the top of the ranking), up to :data:`MAX_SERIES`: pinning adds, it hides nothing."""
         est = self.session.estimate
         assert est is not None
         order = [c.id for c in est.candidates]
-        pinned = [i for i in self.table.ordered_ids() if i in self.table.pinned]
-        if pinned:
-            ids = pinned
-        else:
-            picks = [self.current_id, est.best_value.id if est.best_value else None,
-                     est.cheapest.id if est.cheapest else None]
-            picks += [c.id for c in est.candidates if c.kind == "selfhost"][:1]
-            picks += order[:3]
-            ids = []
-            for i in picks:
-                if i and i not in ids:
-                    ids.append(i)
+        picks: list[str | None] = [i for i in self.table.ordered_ids() if i in self.table.pinned]
+        picks += [self.current_id, est.best_value.id if est.best_value else None,
+                  est.cheapest.id if est.cheapest else None]
+        picks += [c.id for c in est.candidates if c.kind == "selfhost"][:1]
+        picks += order[:3]
+        ids: list[str] = []
+        for i in picks:
+            if i and i not in ids and i in order:
+                ids.append(i)
         if api_only:
             ids = [i for i in ids if self.session.offer_id(i)]
         return ids[:MAX_SERIES]
 
     def _symbol(self) -> str:
+        from ..report.format import SYMBOLS
+
         est = self.session.estimate
         assert est is not None
         return SYMBOLS.get(est.currency, "")
 
     def _money(self, v: float) -> str:
+        from ..report.format import money
+
         est = self.session.estimate
         assert est is not None
         if not math.isfinite(v):
@@ -110,6 +114,8 @@ class ChartViews:
         return money(v, est.currency, digits)
 
     def _paint_quality(self, width: int, height: int) -> Text:
+        from .charts import Point, cost_quality, pareto
+
         est = self.session.estimate
         if est is None:
             return Text("")
@@ -128,6 +134,8 @@ class ChartViews:
         return self._sweep_cache[1], self._sweep_cache[2]
 
     def _paint_volume(self, width: int, height: int) -> Text:
+        from .charts import PALETTE, Series, cost_volume
+
         s = self.session
         est = s.estimate
         if est is None or s.scenario is None:
@@ -161,6 +169,8 @@ class ChartViews:
         if not ready and any(c.kind == "selfhost" for c in est.candidates):
             footer.append(Text("× break-even: computing…", "dim"))
             self._schedule_breakeven()
+        elif ready and s.breakeven_problem:
+            footer.append(Text(f"× break-even not found: {s.breakeven_problem}", "yellow"))
         w = s.scenario.workload
         return cost_volume(series, w.monthly_requests / w.days_per_month, markers, width, height - 1,
                            self._symbol(), self._money, footer)
@@ -170,7 +180,7 @@ class ChartViews:
         not on every keystroke), then redraw the volume chart."""
         if self._breakeven_timer is not None:
             self._breakeven_timer.stop()
-        self._breakeven_timer = self.set_timer(0.3, self._compute_breakeven)
+        self._breakeven_timer = self.later(0.3, self._compute_breakeven, "finding the break-even volumes")
 
     def _compute_breakeven(self) -> None:
         self._breakeven_timer = None
@@ -178,9 +188,11 @@ class ChartViews:
             return  # the app is shutting down
         self.session.breakeven()
         if self.view == "volume":
-            self.query_one("#volume", ChartView).refresh()
+            self.query_one("#volume").refresh()
 
     def _paint_prices(self, width: int, height: int) -> Text:
+        from .charts import PALETTE, PriceSeries, price_history
+
         s = self.session
         est = s.estimate
         if est is None or s.scenario is None:

@@ -10,12 +10,30 @@ ruamel.yaml is imported inside the functions: the app starts without it.
 
 from __future__ import annotations
 
-import difflib
 import io
 import json
 from typing import Any
 
+from .changes import identity, same
+
 _MISSING = object()
+
+
+def _emitter() -> type:
+    from ruamel.yaml.emitter import RoundTripEmitter
+
+    class Emitter(RoundTripEmitter):
+        """ruamel's emitter, but a comment ends its line for good: after the end-of-line
+        comment of a flow mapping that is the first entry of a commented list, ruamel 0.19
+        forgets to start the next entry on a new line (``- deepseek-chat   -``)."""
+
+        def write_post_comment(self, event: Any) -> bool:
+            wrote = bool(super().write_post_comment(event))
+            if wrote:
+                self.no_newline = False
+            return wrote
+
+    return Emitter
 
 
 def _yaml(text: str) -> Any:
@@ -24,6 +42,7 @@ def _yaml(text: str) -> Any:
 
     _, seq_indent, offset = load_yaml_guess_indent(text) if text.strip() else (None, 2, 0)
     y = YAML()  # round-trip
+    y.Emitter = _emitter()
     y.preserve_quotes = True
     y.width = 4096
     seq_indent = seq_indent or 2
@@ -73,15 +92,160 @@ def _key(v: Any) -> str:
     return json.dumps(v, sort_keys=True, default=str)
 
 
+# ---- comments after an entry ----------------------------------------------------------------
+# ruamel keeps the comment written after an entry of a sequence (or mapping) in the slot of its
+# deepest last value: the end-of-line comment, then the full-line comments up to the next
+# entry ("# the incumbent\n  # cheap ones\n"). Those following lines belong to the gap, not
+# to the entry: when the entry goes, or a new entry is appended after the last one, they move
+# so that they stay where they were in the file.
+
+
+def _deepest_slot(node: Any, key: Any) -> tuple[Any, Any, int]:
+    """(container, key, position in its ``ca.items`` list) of the comment after ``node[key]``."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    while True:
+        child = node[key]
+        if isinstance(child, (CommentedMap, CommentedSeq)) and len(child) and not child.fa.flow_style():
+            node, key = child, (len(child) - 1 if isinstance(child, CommentedSeq) else list(child)[-1])
+            continue
+        return node, key, (0 if isinstance(node, CommentedSeq) else 2)
+
+
+def _take_following(node: Any, key: Any) -> str:
+    """Remove and return the full-line comments following entry ``key`` of ``node`` (its own
+    end-of-line comment stays)."""
+    holder, k, pos = _deepest_slot(node, key)
+    slot = holder.ca.items.get(k)
+    token = slot[pos] if slot and len(slot) > pos else None
+    if token is None or "\n" not in token.value.rstrip("\n") and not token.value.startswith("\n"):
+        return ""
+    value = token.value
+    eol, _, rest = value.partition("\n")
+    if not rest.strip():
+        return ""
+    if eol.strip():
+        token.value = eol + "\n"
+    else:
+        slot[pos] = None
+    return rest
+
+
+def _put_following(node: Any, key: Any, rest: str) -> None:
+    """Add full-line comments after entry ``key`` of ``node``."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    if not rest:
+        return
+    holder, k, pos = _deepest_slot(node, key)
+    slot = holder.ca.items.setdefault(k, [None, None, None, None])
+    while len(slot) <= pos:
+        slot.append(None)
+    token = slot[pos]
+    if token is None:
+        slot[pos] = CommentToken("\n" + rest, CommentMark(0))
+    else:
+        token.value = (token.value if token.value.endswith("\n") else token.value + "\n") + rest
+
+
+def _put_before_first(seq: Any, rest: str) -> None:
+    """Full-line comments before the first entry of a sequence."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    if not rest:
+        return
+    lines = [line.strip() for line in rest.splitlines() if line.strip()]
+    col = next((len(line) - len(line.lstrip()) for line in rest.splitlines() if line.strip()), 0)
+    tokens = [CommentToken(line + "\n", CommentMark(col)) for line in lines]
+    if seq.ca.comment is None:
+        seq.ca.comment = [None, tokens]
+    elif seq.ca.comment[1] is None:
+        seq.ca.comment[1] = tokens
+    else:
+        seq.ca.comment[1].extend(tokens)
+
+
+def _take_before(node: Any, i: int) -> str:
+    """Remove and return the full-line comments ruamel keeps as written before entry ``i``."""
+    slot = node.ca.items.get(i)
+    if not slot or len(slot) < 2 or not slot[1]:
+        return ""
+    tokens, slot[1] = slot[1], None
+    return "".join(" " * t.column + t.value.lstrip(" ") for t in tokens)
+
+
+def _delete(node: Any, i: int) -> None:
+    """Delete entry ``i`` of a sequence; the full-line comments before and after it stay where
+    they were (after its predecessor, or before the first entry)."""
+    rest = _take_before(node, i) + _take_following(node, i)
+    del node[i]
+    if i > 0:
+        _put_following(node, i - 1, rest)
+    else:
+        _put_before_first(node, rest)
+
+
+def _insert(node: Any, i: int, value: Any) -> None:
+    """Insert ``value`` at ``i``; appended after the last entry, it takes over the comments
+    that followed that entry (they stay at the end of the list)."""
+    at_end = i == len(node) and len(node) > 0
+    rest = _take_following(node, len(node) - 1) if at_end else ""
+    node.insert(i, value)
+    if at_end:
+        _put_following(node, i, rest)
+
+
+def _delete_key(node: Any, k: Any) -> None:
+    """Delete key ``k`` of a mapping; the full-line comments that followed it follow the key
+    before it (or, for the first key, the one after)."""
+    keys = list(node)
+    rest = _take_following(node, k)
+    del node[k]
+    if rest and len(node):
+        i = keys.index(k)
+        _put_following(node, keys[i - 1] if i > 0 else list(node)[0], rest)
+
+
+def _insert_key(node: Any, pos: int, k: Any, value: Any) -> None:
+    """Insert key ``k`` at ``pos``; after the last key, it takes over the comments that
+    followed that key."""
+    at_end = pos == len(node) and len(node) > 0
+    rest = _take_following(node, list(node)[-1]) if at_end else ""
+    node.insert(pos, k, value)
+    if at_end:
+        _put_following(node, k, rest)
+
+
+def _set_item(node: Any, i: int, value: Any) -> None:
+    """``node[i] = value``; a flow mapping taking a scalar's place gets its end-of-line
+    comment moved right of it (ruamel writes a broken line when the comment's column is
+    inside the new text)."""
+    before = node[i]
+    node[i] = value
+    slot = node.ca.items.get(i)
+    token = slot[0] if slot else None
+    if token is None or value is before or not hasattr(value, "fa") or not value.fa.flow_style():
+        return
+    out = io.StringIO()
+    y = _yaml("")
+    y.dump([value], out)
+    width = node.lc.col + 2 + len(out.getvalue().splitlines()[0].removeprefix("- "))
+    if token.column <= width:
+        token.start_mark.column = width + 1
+
+
 def apply_changes(node: Any, old: Any, new: Any) -> Any:
     """Change the ruamel ``node`` (loaded from a file whose plain data was ``old``) so that it
-    holds ``new``; returns the node to store (a new one when the type changed)."""
-    if old == new and type(old) is type(new):
+    holds ``new``; returns the node to store (a new one when the type changed). Values equal
+    in meaning (``2`` and ``2.0``) count as unchanged: the file keeps its own."""
+    if same(old, new):
         return node
     if isinstance(old, dict) and isinstance(new, dict) and hasattr(node, "insert"):
         for k in [k for k in old if k not in new]:
             if k in node:
-                del node[k]
+                _delete_key(node, k)
         order = list(new)
         for i, k in enumerate(order):
             if k in old and k in node:
@@ -97,27 +261,57 @@ def apply_changes(node: Any, old: Any, new: Any) -> Any:
                     nxt = [k2 for k2 in order[i + 1:] if k2 in node]
                     if nxt:
                         pos = list(node).index(nxt[0])
-                node.insert(pos, k, _to_rt(new[k]))
+                _insert_key(node, pos, k, _to_rt(new[k]))
         return node
     if isinstance(old, list) and isinstance(new, list) and isinstance(node, list):
-        if len(old) == len(new):
-            for i in range(len(new)):
-                node[i] = apply_changes(node[i], old[i], new[i])
-            return node
-        sm = difflib.SequenceMatcher(a=[_key(v) for v in old], b=[_key(v) for v in new], autojunk=False)
-        for tag, i1, i2, j1, j2 in reversed(sm.get_opcodes()):
-            if tag == "equal":
-                continue
-            if tag == "replace" and i2 - i1 == j2 - j1:
-                for d in range(i2 - i1):
-                    node[i1 + d] = apply_changes(node[i1 + d], old[i1 + d], new[j1 + d])
-                continue
-            for i in range(i2 - 1, i1 - 1, -1):
-                del node[i]
-            for d, v in enumerate(new[j1:j2]):
-                node.insert(i1 + d, _to_rt(v, _sibling(node, v)))
+        # entries are matched by what they are (an edited candidate is the same entry), so an
+        # edit changes only its keys, a removal removes only its entry
+        _apply_list(node, old, new)
         return node
     return _to_rt(new)
+
+
+def align(old: list[Any], new: list[Any]) -> list[tuple[int, int]]:
+    """Pairs (old index, new index), in order, that keep the most: an entry unchanged counts
+    2, the same entry edited (:func:`~tco.tui.changes.identity`: a candidate renamed, its
+    latency changed) counts 1, anything else cannot pair (it is deleted, or inserted)."""
+    def score(a: Any, b: Any) -> int:
+        return 2 if same(a, b) else (1 if identity(a) == identity(b) else 0)
+
+    n, m = len(old), len(new)
+    best = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            s = score(old[i], new[j])
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], best[i + 1][j + 1] + s if s else 0)
+    pairs, i, j = [], 0, 0
+    while i < n and j < m:
+        s = score(old[i], new[j])
+        if s and best[i][j] == best[i + 1][j + 1] + s:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i + 1][j] >= best[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+def _apply_list(node: Any, old: list[Any], new: list[Any]) -> None:
+    """Make the sequence ``node`` (which holds ``old``) hold ``new``: entries unchanged stay as
+    they are, entries edited in place keep their comments and style, the others are deleted
+    or inserted (the comments around them staying where they were)."""
+    pairs = align(old, new)
+    kept_old = {i for i, _ in pairs}
+    kept_new = {j for _, j in pairs}
+    for i in range(len(old) - 1, -1, -1):
+        if i not in kept_old:
+            _delete(node, i)
+    for p, (i, j) in enumerate(pairs):
+        _set_item(node, p, apply_changes(node[p], old[i], new[j]))
+    for j, v in enumerate(new):
+        if j not in kept_new:
+            _insert(node, j, _to_rt(v, _sibling(node, v)))
 
 
 def dump_changed(source_text: str, old: Any, new: Any) -> str:
@@ -130,4 +324,23 @@ def dump_changed(source_text: str, old: Any, new: Any) -> str:
     tree = apply_changes(tree, old, new)
     out = io.StringIO()
     y.dump(tree, out)
-    return out.getvalue()
+    text = out.getvalue()
+    _check_reads_back(text, new)
+    return text
+
+
+def _check_reads_back(text: str, new: Any) -> None:
+    """The text must read back as exactly ``new``: a writer quirk must never change a value
+    the user did not edit (then nothing is written)."""
+    from .. import yamlio
+    from ..errors import TcoError
+    from .changes import identical
+    from .fields import EditError
+
+    try:
+        back = yamlio.parse(text, "the file as it would be saved").data
+    except TcoError as e:
+        back = e
+    if not identical(back, new):
+        raise EditError("the file could not be rewritten without changing what you did not edit (a limit of the "
+                        "YAML writer with this layout); nothing was written")

@@ -16,6 +16,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..guard import Guarded
+from .dialogs import hint_line, title_line
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -28,11 +31,13 @@ class Choice:
     kind: str = "api"
 
 
-class AddCandidateScreen(ModalScreen[str | None]):
+class AddCandidateScreen(Guarded, ModalScreen[str | None]):
     """Type to filter, up/down to choose, enter to add; escape closes.
 
     ``try_add(entry)`` returns None when the scenario took the candidate, else the reason it
-    was refused, which stays on screen.
+    was refused, which stays on screen. A self-hosted choice opens ``configure(entry, done)``
+    (the form for GPUs, precision, rent or buy and a name) when given; ``done(title)`` with a
+    title closes the search too.
     """
 
     BINDINGS = [
@@ -45,22 +50,25 @@ class AddCandidateScreen(ModalScreen[str | None]):
 
     LIMIT = 200
 
-    def __init__(self, choices: list[Choice], try_add: Callable[[Any], str | None], blink: bool = True) -> None:
+    def __init__(self, choices: list[Choice], try_add: Callable[[Any], str | None], blink: bool = True,
+                 configure: Callable[[Any, Callable[[str | None], None]], None] | None = None) -> None:
         super().__init__()
         self.choices = choices
         self.try_add = try_add
+        self.configure = configure
         self.blink = blink
         self.shown: list[Choice] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label("[b]Add a candidate[/]  [dim]API offers, and open models self-hosted on a GPU[/]", id="title")
+            yield Label(title_line("Add a candidate", "API offers, and open models self-hosted on a GPU"), id="title")
             search = Input(placeholder="search: gpt-4o, deepseek, llama 70b h100 ...", id="search", compact=True)
             search.cursor_blink = self.blink
             yield search
             yield OptionList(id="results")
             yield Static("", id="error")
-            yield Label("[dim]enter add · ↑↓ choose · esc close[/]", id="hint")
+            yield Label(hint_line("enter add (self-hosted: then GPUs, rent or buy) · ↑↓ choose · esc close"),
+                        id="hint")
 
     def on_mount(self) -> None:
         self.refilter("")
@@ -128,6 +136,9 @@ class AddCandidateScreen(ModalScreen[str | None]):
         if not 0 <= index < len(self.shown):
             return
         choice = self.shown[index]
+        if choice.kind == "selfhost" and self.configure is not None:
+            self.configure(choice.entry, self._configured)
+            return
         reason = self.try_add(choice.entry)
         if reason is None:
             self.dismiss(choice.title)
@@ -137,6 +148,12 @@ class AddCandidateScreen(ModalScreen[str | None]):
             msg.append(choice.title, "bold red")
             msg.append(f": {reason}", "red")
             err.update(msg)
+
+    def _configured(self, title: str | None) -> None:
+        if title:
+            self.dismiss(title)
+        else:
+            self.query_one("#search", Input).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -6,6 +6,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from collections.abc import Callable
+
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,8 +16,23 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from ..guard import Guarded
 
-class QuitScreen(ModalScreen[str]):
+
+def title_line(title: str, note: str = "") -> Text:
+    """A dialog's title (bold) and a note (dim), as plain text: a file name or a candidate
+    name with brackets in it is shown as it is, never read as markup."""
+    t = Text(title, "bold")
+    if note:
+        t.append(f"  ({note})", "dim")
+    return t
+
+
+def hint_line(text: str) -> Text:
+    return Text(text, "dim")
+
+
+class QuitScreen(Guarded, ModalScreen[str]):
     """Unsaved changes: save, discard or cancel. Dismisses with "save", "discard" or "cancel"."""
 
     BINDINGS = [
@@ -29,10 +47,8 @@ class QuitScreen(ModalScreen[str]):
         self.note = note
 
     def compose(self) -> ComposeResult:
-        from rich.text import Text
-
         with Vertical(id="dialog"):
-            yield Label("[b]Unsaved changes[/]", id="title")
+            yield Label(title_line("Unsaved changes"), id="title")
             yield Static(Text(f"{self.doc_name} has changes that are not saved. Save them before quitting?"))
             if self.note:
                 yield Static(Text(self.note, "yellow"))
@@ -52,15 +68,16 @@ class QuitScreen(ModalScreen[str]):
         self.dismiss(what)
 
 
-class PathScreen(ModalScreen[str | None]):
+class PathScreen(Guarded, ModalScreen[str | None]):
     """Ask for a file path. An existing file is only replaced after a second enter on the same
     path; a missing directory is refused."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, initial: str, blink: bool = True, action: str = "save") -> None:
+    def __init__(self, title: str, initial: str, blink: bool = True, action: str = "save", note: str = "") -> None:
         super().__init__()
         self.title_text = title
+        self.note = note
         self.initial = initial
         self.blink = blink
         self.action_word = action
@@ -68,13 +85,13 @@ class PathScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(f"[b]{self.title_text}[/]", id="title")
+            yield Label(title_line(self.title_text, self.note), id="title")
             yield from self.extra()
             inp = Input(value=self.initial, placeholder="path/to/file", id="path", compact=True)
             inp.cursor_blink = self.blink
             yield inp
             yield Static("", id="error")
-            yield Label(f"[dim]enter {self.action_word} · esc cancel[/]", id="hint")
+            yield Label(hint_line(f"enter {self.action_word} · esc cancel"), id="hint")
 
     def extra(self) -> Iterable[Static | RadioSet]:
         return ()
@@ -96,20 +113,26 @@ class PathScreen(ModalScreen[str | None]):
         err = self.query_one("#error", Static)
         text = value.strip()
         if not text:
-            err.update("[red]give a file name[/]")
+            err.update(Text("give a file name", "red"))
             return
-        p = Path(os.path.expanduser(text))
-        if p.is_dir():
-            err.update(f"[red]{p} is a directory: add a file name[/]")
+        try:
+            p = Path(os.path.expanduser(text))
+            if p.is_dir():
+                err.update(Text(f"{p} is a directory: add a file name", "red"))
+                return
+            parent = p.parent if str(p.parent) else Path(".")
+            if not parent.is_dir():
+                err.update(Text(f"no such directory: {parent}", "red"))
+                return
+            exists = p.exists()
+        except (OSError, ValueError) as e:  # a name the system refuses (too long, NUL byte, ...)
+            err.update(Text(f"not a usable file name: {e}", "red"))
             return
-        parent = p.parent if str(p.parent) else Path(".")
-        if not parent.is_dir():
-            err.update(f"[red]no such directory: {parent}[/]")
-            return
-        if p.exists() and self._confirm != str(p):
+        if exists and self._confirm != str(p):
             self._confirm = str(p)
-            err.update(f"[b yellow]{p} exists.[/] [yellow]Press enter again to overwrite it, "
-                       "or change the name.[/]")
+            msg = Text(f"{p} exists. ", "bold yellow")
+            msg.append("Press enter again to overwrite it, or change the name.", "yellow")
+            err.update(msg)
             return
         self.dismiss(self.result_for(str(p)))
 
@@ -139,7 +162,7 @@ class ExportScreen(PathScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(f"[b]{self.title_text}[/]", id="title")
+            yield Label(title_line(self.title_text), id="title")
             with RadioSet(id="formats"):
                 for f, label, ext in EXPORT_FORMATS:
                     yield RadioButton(f"{label} ({ext})", value=f == self.fmt, id=f"fmt-{f}")
@@ -147,7 +170,7 @@ class ExportScreen(PathScreen):
             inp.cursor_blink = self.blink
             yield inp
             yield Static("", id="error")
-            yield Label("[dim]enter export · F6 next format · esc cancel[/]", id="hint")
+            yield Label(hint_line("enter export · F6 next format · esc cancel"), id="hint")
 
     @on(RadioSet.Changed, "#formats")
     def _format(self, event: RadioSet.Changed) -> None:
@@ -172,7 +195,7 @@ class ExportScreen(PathScreen):
         return f"{self.fmt}:{path}"
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Guarded, ModalScreen[None]):
     """Every key, grouped, with what it does."""
 
     BINDINGS = [Binding("escape,f1,question_mark,q", "close", "Close")]
@@ -182,19 +205,65 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        from rich.markup import escape
-
-        lines = []
+        body = Text()
         for title, rows in self.sections:
-            lines.append(f"[b underline]{title}[/]")
+            body.append(f"{title}\n", "bold underline")
             for key, what in rows:
-                lines.append(f"  [b cyan]{escape(key):<18}[/] {escape(what)}")
-            lines.append("")
+                body.append(f"  {key:<18}", "bold cyan")
+                body.append(f" {what}\n")
+            body.append("\n")
         with Vertical(id="dialog"):
-            yield Label("[b]tco keys[/]  [dim](every action is also in the command palette, ctrl+p)[/]", id="title")
+            yield Label(title_line("tco keys", "every action is also in the command palette, ctrl+p"), id="title")
             with VerticalScroll(id="help-body"):
-                yield Static("\n".join(lines))
-            yield Label("[dim]esc close[/]", id="hint")
+                yield Static(body)
+            yield Label(hint_line("esc close"), id="hint")
 
     def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class TextScreen(Guarded, ModalScreen[str | None]):
+    """Ask for one line of text (a name); ``check(text)`` says what is wrong with it, or None.
+    Dismisses with the text, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, initial: str, note: str, check: Callable[[str], str | None],
+                 blink: bool = True, placeholder: str = "a name") -> None:
+        super().__init__()
+        self.placeholder = placeholder
+        self.title_text = title
+        self.initial = initial
+        self.note = note
+        self.check = check
+        self.blink = blink
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(title_line(self.title_text, self.note), id="title")
+            inp = Input(value=self.initial, placeholder=self.placeholder, id="text", compact=True,
+                        select_on_focus=True)
+            inp.cursor_blink = self.blink
+            yield inp
+            yield Static("", id="error")
+            yield Label(hint_line("enter rename · esc cancel"), id="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#text", Input).focus()
+
+    @on(Input.Changed, "#text")
+    def _changed(self, event: Input.Changed) -> None:
+        problem = self.check(event.value)
+        self.query_one("#error", Static).update(Text(problem, "red") if problem else "")
+
+    @on(Input.Submitted, "#text")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        problem = self.check(event.value)
+        if problem:
+            self.query_one("#error", Static).update(Text(problem, "red"))
+            return
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
         self.dismiss(None)

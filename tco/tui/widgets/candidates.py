@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -17,12 +18,16 @@ from textual import on
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.coordinate import Coordinate
 from textual.widgets.data_table import RowKey
 
-from ...errors import PRICE_UNKNOWN, launch_text
-from ...plan.result import CandidateResult
 from ...report.format import money, unit_price
 from ..charts import fit_name
+from ..guard import Guarded
+from ..reasons import explain, no_cost
+
+if TYPE_CHECKING:
+    from ...plan.result import CandidateResult
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("mark", "", "left"),
@@ -77,25 +82,23 @@ class Cell:
 def cells_for(c: CandidateResult, cur: str, pinned: bool, name_width: int) -> dict[str, Cell]:
     """Display cells of one candidate (strings plus a style)."""
     mark = ("●" if pinned else " ") + ("★" if c.best_value else " ") + ("▼" if c.cheapest else " ")
-    unavailable = bool(c.available_from)
-    dim = "dim" if unavailable or (not c.rank and not c.cheapest) else ""
-    if unavailable:
-        monthly = Cell(launch_text(c.available_from), "dim italic")
-    elif c.kind == "api" and c.price is None:
-        monthly = Cell(PRICE_UNKNOWN, "dim italic")
+    why = no_cost(c)  # the row says why it has no cost: too long, too slow, no price, not yet
+    dim = "dim" if why is not None or (not c.rank and not c.cheapest) else ""
+    if why is not None:
+        monthly = Cell(why.short, "dim italic" if c.available_from else "yellow")
     else:
         monthly = Cell(money(c.monthly_cost, cur), "bold cyan" if c.cheapest else dim)
     if c.rank:
         per_qp = Cell(unit_price(c.cost_per_quality_point, cur), "bold green" if c.best_value else "")
-    elif unavailable:
+    elif why is not None:
         per_qp = Cell("-", "dim")
     else:
-        per_qp = Cell("unranked" if not _nan(c.monthly_cost) else "unknown", "dim")
+        per_qp = Cell("unranked", "dim")
     return {
         "mark": Cell(mark, "bold yellow"),
         "candidate": Cell(fit_name(c.label, name_width, keep_provider=True), "bold green" if c.best_value else dim),
         "monthly": monthly,
-        "per_mtok": Cell("-" if unavailable else unit_price(c.cost_per_mtok, cur), dim),
+        "per_mtok": Cell("-" if why is not None else unit_price(c.cost_per_mtok, cur), dim),
         "quality": Cell("n/a" if _nan(c.quality) else f"{c.quality:.1f}", dim),
         "coverage": Cell(f"{c.quality_coverage:.0%}" if not _nan(c.quality_coverage) else "n/a", dim),
         "per_qp": per_qp,
@@ -103,7 +106,7 @@ def cells_for(c: CandidateResult, cur: str, pinned: bool, name_width: int) -> di
     }
 
 
-class CandidateTable(DataTable[Text]):
+class CandidateTable(Guarded, DataTable[Text]):
     """Every candidate with its monthly cost, cost per 1M tokens, quality, coverage, cost per
     quality point and rank. ★ best value, ▼ cheapest, ● pinned for the charts."""
 
@@ -113,7 +116,11 @@ class CandidateTable(DataTable[Text]):
         Binding("space", "pin", "Pin", tooltip="Pin or unpin the highlighted candidate for the charts"),
         Binding("a", "app.add_candidate", "Add", tooltip="Add a candidate from the catalog"),
         Binding("x,delete", "app.remove_candidate", "Remove", tooltip="Remove the highlighted candidate (u undoes)"),
-        Binding("u", "app.undo_remove", "Undo", show=False, tooltip="Put the last removed candidate back"),
+        Binding("n", "app.rename", "Rename", show=False,
+                tooltip="Rename the highlighted candidate (saved as its name: or label:)"),
+        Binding("u", "app.undo", "Undo", show=False, tooltip="Undo the last change of any kind"),
+        Binding("home", "first_row", "First row", show=False, tooltip="Move to the first row"),
+        Binding("end", "last_row", "Last row", show=False, tooltip="Move to the last row"),
     ]
     """Keys of the table (shown in the footer while it has focus)."""
 
@@ -165,7 +172,12 @@ class CandidateTable(DataTable[Text]):
         width = self.size.width or (self.app.size.width if self.is_attached else 80)
         return max(width - 1, 20)
 
-    def _column_widths(self) -> dict[str, int]:
+    def natural_width(self) -> int:
+        """Cells the table needs to show every column and whole names (with the scrollbar's)."""
+        widths = self._column_widths(room=10_000)
+        return sum(widths.values()) + 1
+
+    def _column_widths(self, room: int | None = None) -> dict[str, int]:
         """Every column's width from what it shows now (header with its sort arrow, cells);
         the candidate column gets what the others leave, up to its longest name."""
         widths: dict[str, int] = {}
@@ -175,7 +187,7 @@ class CandidateTable(DataTable[Text]):
             head = self._header(key, label, align).cell_len
             widths[key] = max([head] + [1 + cell_len(cells[key].text) for cells in self._shown.values()])
         longest = max([1 + cell_len(c.label) for c in self._results.values()] + [len(" Candidate▲")])
-        room = self.available_width() - sum(widths.values())
+        room = (self.available_width() if room is None else room) - sum(widths.values())
         widths["candidate"] = max(MIN_NAME, min(longest, room))
         return widths
 
@@ -234,6 +246,19 @@ class CandidateTable(DataTable[Text]):
     def on_resize(self) -> None:
         if self._results:
             self._layout_columns()
+
+    def watch_hover_coordinate(self, old: Coordinate, value: Coordinate) -> None:
+        """The row under the mouse says, in its tooltip, why a number of it is unknown."""
+        super().watch_hover_coordinate(old, value)
+        text = None
+        if 0 <= value.row < self.row_count:
+            try:
+                key = self.coordinate_to_cell_key(Coordinate(value.row, 0)).row_key.value
+            except Exception:  # noqa: BLE001 - rows changing under the mouse
+                key = None
+            c = self._results.get(str(key)) if key is not None else None
+            text = explain(c) if c is not None else None
+        self.tooltip = text
 
     # ---- sorting ----
 
@@ -296,6 +321,14 @@ class CandidateTable(DataTable[Text]):
     def move_to(self, candidate_id: str) -> None:
         if candidate_id in self._shown:
             self.move_cursor(row=self.get_row_index(candidate_id), animate=False, scroll=True)
+
+    def action_first_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0, animate=False, scroll=True)
+
+    def action_last_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1, animate=False, scroll=True)
 
     def action_pin(self) -> None:
         cid = self.current_id()

@@ -11,6 +11,8 @@ from textual import events
 from textual.message import Message
 from textual.widget import Widget
 
+from ..guard import Guarded, safe_paint
+
 VIEWS: tuple[tuple[str, str, str], ...] = (
     ("detail", "Detail", "f2"),
     ("quality", "Cost×Quality", "f3"),
@@ -20,25 +22,28 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
 """(id, title, key) of each view of the lower panel."""
 
 
-class ChartView(Widget):
-    """A chart drawn by ``painter(width, height) -> Text``."""
+class ChartView(Guarded, Widget):
+    """A chart drawn by ``painter(width, height) -> Text``; a painter that fails draws a line
+    saying why (and the app reports it) instead of ending the app."""
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.painter: Callable[[int, int], Text] | None = None
+        self.what = "chart"
 
-    def set_painter(self, painter: Callable[[int, int], Text]) -> None:
+    def set_painter(self, painter: Callable[[int, int], Text], what: str = "chart") -> None:
         self.painter = painter
+        self.what = what
         self.refresh()
 
     def render(self) -> Text:
         if self.painter is None:
             return Text("")
         w, h = self.content_size
-        return self.painter(max(w, 10), max(h, 4))
+        return safe_paint(self.painter, max(w, 10), max(h, 4), self.what, getattr(self.app, "report_failure", None))
 
 
-class ViewBar(Widget):
+class ViewBar(Guarded, Widget):
     """One row naming the views; the current one highlighted; click or F2-F5 to switch."""
 
     @dataclass

@@ -14,16 +14,20 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...errors import launch_text
-from ...plan.result import CandidateResult
 from ...report.format import money, tokens, unit_price
-from ..charts import hbar, stacked_bar, waterfall
+from ..plot import hbar, stacked_bar, waterfall
+from ..guard import Guarded, safe_paint
+from ..reasons import no_cost, no_rank
+
+if TYPE_CHECKING:
+    from ...plan.result import CandidateResult
 
 
 @dataclass
@@ -95,11 +99,16 @@ def _head(c: CandidateResult, cur: str, width: int) -> list[Text]:
     if c.available_from:
         lines.append(Text(f"not launched yet on this date: {launch_text(c.available_from)}", "yellow"))
         return lines
+    for why, label in ((no_cost(c), "no cost"), (no_rank(c), "not ranked")):
+        if why is not None:  # the reason first, where the eye is, not only under Warnings
+            lines += _prose(f"{label}: {why.full}", width, indent="  ", style="bold yellow", first="")
     s = Text()
-    s.append(money(c.monthly_cost, cur), "bold")
-    s.append("/mo · ")
-    s.append(unit_price(c.cost_per_mtok, cur))
-    s.append("/1M tok · quality ")
+    if no_cost(c) is None:
+        s.append(money(c.monthly_cost, cur), "bold")
+        s.append("/mo · ")
+        s.append(unit_price(c.cost_per_mtok, cur))
+        s.append("/1M tok · ")
+    s.append("quality ")
     s.append("n/a" if _n(c.quality) else f"{c.quality:.1f}")
     s.append(f" ({c.quality_coverage:.0%}) · " if not _n(c.quality_coverage) else " · ")
     if c.rank:
@@ -351,7 +360,7 @@ def _int(v: Any) -> str:
     return str(v)
 
 
-class DetailPane(VerticalScroll):
+class DetailPane(Guarded, VerticalScroll):
     """Scrollable details of the highlighted candidate, rebuilt for its width on resize."""
 
     can_focus = True
@@ -361,6 +370,7 @@ class DetailPane(VerticalScroll):
         self.builder: Callable[[int], Text] | None = None
         self.subject: str | None = None
         """The candidate shown."""
+        self.report: Callable[[BaseException, str], None] | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static("", id="detail-body")
@@ -368,11 +378,18 @@ class DetailPane(VerticalScroll):
     def text_width(self) -> int:
         return max(self.size.width - 3, 40)
 
-    def show(self, builder: Callable[[int], Text], subject: str | None = None) -> None:
+    def _build(self) -> Text:
+        assert self.builder is not None
+        builder = self.builder
+        return safe_paint(lambda w, _h: builder(w), self.text_width(), 0, "detail of this candidate", self.report)
+
+    def show(self, builder: Callable[[int], Text], subject: str | None = None,
+             report: Callable[[BaseException, str], None] | None = None) -> None:
         """Show ``builder(width)``; called again with the new width when the pane is resized.
         A new ``subject`` (another candidate) starts at the top; the same one keeps the scroll."""
         self.builder = builder
-        self._update(builder(self.text_width()))
+        self.report = report
+        self._update(self._build())
         if subject != self.subject:
             self.subject = subject
             self.scroll_home(animate=False, immediate=True)
@@ -390,4 +407,4 @@ class DetailPane(VerticalScroll):
     def on_resize(self) -> None:
         if self.builder is not None:
             self._shown = None
-            self._update(self.builder(self.text_width()))
+            self._update(self._build())

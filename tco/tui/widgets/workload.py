@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static
 
 from ..fields import FIELDS
+from ..guard import Guarded
 
 ROWS = (
     ("volume", "input_tokens", "output_tokens", "cached", "peak"),
@@ -38,7 +39,7 @@ class FieldInput(Input):
         self.tooltip = spec.help
 
 
-class WorkloadPanel(Vertical):
+class WorkloadPanel(Guarded, Vertical):
     """Editable workload, date, currency, quality profile and latency targets."""
 
     @dataclass
@@ -81,10 +82,13 @@ class WorkloadPanel(Vertical):
     def input(self, key: str) -> FieldInput:
         return self.query_one(f"#f-{key}", FieldInput)
 
-    def set_values(self, values: dict[str, str], labels: dict[str, str]) -> None:
-        """Show these values without posting edits (after a load, save-as or revert)."""
+    def set_values(self, values: dict[str, str], labels: dict[str, str], clear_errors: bool = False) -> None:
+        """Show these values without posting edits (after an undo); a field holding an
+        invalid value keeps it unless ``clear_errors``."""
         for key, text in values.items():
             inp = self.input(key)
+            if clear_errors:
+                self.mark(key, None)
             if inp.value != text and key not in self.errors:
                 with inp.prevent(Input.Changed):
                     inp.value = text
@@ -113,6 +117,7 @@ class WorkloadPanel(Vertical):
             inp.remove_class("bad")
             inp.tooltip = FIELDS[key].help
         else:
+            reason = reason.removeprefix(f"{FIELDS[key].label}: ")  # said next to the field already
             self.errors[key] = reason
             inp.add_class("bad")
             inp.tooltip = reason

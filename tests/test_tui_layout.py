@@ -1,0 +1,151 @@
+"""The screen and the keyboard: the lower panel scrolls from the keyboard, Home/End move the
+table's cursor, wide screens are used (names whole, the volume chart wide), log axes have
+evenly spaced decades, legends say what they mean and whom, pins add to the charts."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("textual")
+
+from tco.tui.app import TcoApp  # noqa: E402
+from tco.tui.plot import Plot, linear_axis, log_axis, money_axis, si  # noqa: E402
+from tco.tui.state import Session  # noqa: E402
+from tests.tui_pilot import OPEN_VS_CLOSED, drive, screen  # noqa: E402
+
+
+def test_home_end_and_the_lower_panel_from_the_keyboard(catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        app.table.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        seen["end"] = (app.table.cursor_row, app.table.row_count)
+        await pilot.press("home")
+        await pilot.pause()
+        seen["home"] = app.table.cursor_row
+        pane = app.query_one("#detail")
+        top = pane.scroll_y
+        await pilot.press("shift+pagedown")
+        await pilot.pause()
+        seen["paged"] = (pane.scroll_y > top, app.focused is app.table)
+        await pilot.press("shift+up")
+        await pilot.pause()
+        seen["up"] = pane.scroll_y
+        await pilot.press("f4")
+        await pilot.press("shift+down")  # from a chart: back to the detail, scrolled
+        await pilot.pause()
+        seen["view"] = app.view
+
+    drive(Session.open(OPEN_VS_CLOSED, catalog), steps, size=(80, 24))
+    assert seen["end"] == (7, 8) and seen["home"] == 0
+    assert seen["paged"] == (True, True) and seen["up"] >= 0
+    assert seen["view"] == "detail"
+
+
+@pytest.mark.parametrize("size", [(160, 50), (200, 60)])
+def test_wide_screens_are_used(catalog: Any, size: tuple[int, int]) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        seen["table"] = screen(app)
+        app.table.move_to("openai/gpt-4o")  # the highlighted row is charted: self-hosting beats it at volume
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause(0.5)
+        seen["chart"] = screen(app)
+        seen["chart_width"] = app.query_one("#volume").size.width
+
+    drive(Session.open(OPEN_VS_CLOSED, catalog), steps, size=size)
+    for name in ("Llama 3.1 405B FP8, 8x H100 rented", "Llama 3.1 70B FP8, owned 8x H100",
+                 "aws-bedrock/llama-3.1-405b-instruct", "azure/llama-3.1-405b-instruct"):
+        assert name in seen["table"], name  # whole names when there is room
+    axis = next(line for line in seen["chart"].splitlines() if "└┬" in line)
+    plot_width = len(axis.strip())
+    assert seen["chart_width"] >= size[0] * 0.5 and plot_width >= size[0] / 3
+    assert "beats" in seen["chart"] and " < " not in seen["chart"]
+    assert "beats X = cheaper than X" in seen["chart"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(lo=st.floats(1e-3, 1e6), decades=st.floats(0.1, 14), width=st.integers(30, 200), height=st.integers(4, 60))
+def test_log_axes_have_evenly_spaced_decades(lo: float, decades: float, width: int, height: int) -> None:
+    x = log_axis(lo, lo * 10 ** decades, si)
+    y = log_axis(lo, lo * 10 ** decades, money_axis("$"))
+    plot = Plot(width, height, x, y)
+    lines = [line.plain for line in plot.lines()]
+    assert len(lines) == max(height - 2, 2) + 2
+    label_rows = [r for r, line in enumerate(lines) if "┤" in line]
+    steps = {b - a for a, b in zip(label_rows, label_rows[1:], strict=False)}
+    assert len(steps) <= 1, (label_rows, lines)  # the same rows between every two labels
+    ticks = [c for c, ch in enumerate(lines[-2]) if ch == "┬"]
+    gaps = {b - a for a, b in zip(ticks, ticks[1:], strict=False)}
+    assert len(gaps) <= 1, ticks
+    # a tick per decade, or per k decades when small: the labels are powers of ten
+    exps = [math.log10(t) for t in plot.y.ticks]
+    assert all(abs(e - round(e)) < 1e-9 for e in exps)
+
+
+def test_linear_axes_are_evenly_spaced_too() -> None:
+    plot = Plot(60, 12, log_axis(100, 1e5, si), linear_axis(61.3, 92.4, lambda v: f"{v:g}", n=5))
+    lines = [line.plain for line in plot.lines()]
+    rows = [r for r, line in enumerate(lines) if "┤" in line]
+    assert len({b - a for a, b in zip(rows, rows[1:], strict=False)}) == 1
+
+
+def test_the_quality_chart_names_every_candidate(catalog: Any) -> None:
+    seen: dict[str, str] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await pilot.press("f3")
+        await pilot.pause()
+        seen["chart"] = screen(app)
+
+    drive(Session.open(OPEN_VS_CLOSED, catalog), steps, size=(120, 36))
+    chart = seen["chart"].split("F2 Detail")[1]
+    assert "others" not in chart and "• gpt-4o" in chart.replace("openai/", "")
+    assert "aws" in chart and "azu" in chart and "∘ " in chart and "gpt-4o-mini" in chart
+
+
+def test_pinning_adds_to_the_default_chart_set(catalog: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        seen["before"] = app.chart_ids()
+        app.table.focus()
+        app.table.move_to("azure/llama-3.1-405b-instruct")
+        await pilot.pause()
+        await pilot.press("space")
+        await pilot.pause()
+        app.table.move_to("openai/gpt-4o")
+        await pilot.pause()
+        seen["after"] = app.chart_ids()
+
+    drive(Session.open(OPEN_VS_CLOSED, catalog), steps, size=(100, 32))
+    after = seen["after"]
+    assert after[0] == "azure/llama-3.1-405b-instruct" and "openai/gpt-4o" in after
+    best = "Llama 3.1 70B FP8, owned 8x H100"
+    assert best in seen["before"] and best in after and len(after) <= 6
+
+
+def test_side_by_side_only_on_wide_short_screens_and_after_resizes(catalog: Any) -> None:
+    seen: list[tuple[int, int, int]] = []
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        for size in ((200, 60), (200, 30), (200, 60), (120, 30), (200, 30)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            lower = app.query_one("#lower")
+            seen.append((size[0], app.table.size.width, lower.size.width))
+
+    drive(Session.open(OPEN_VS_CLOSED, catalog), steps, size=(200, 60))
+    stacked = [s for s in seen if s[1] == s[0] and s[2] == s[0]]
+    side = [s for s in seen if s[1] + s[2] + 1 >= s[0] - 1 and 0 < s[1] < s[0]]
+    assert len(stacked) == 3 and len(side) == 2, seen  # 200x60, 200x60, 120x30 stacked; 200x30 twice beside
