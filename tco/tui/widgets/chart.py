@@ -18,6 +18,7 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("quality", "Cost×Quality", "f3"),
     ("volume", "Volume", "f4"),
     ("prices", "Prices", "f5"),
+    ("uncertainty", "Uncertainty", "f6"),
 )
 """(id, title, key) of each view of the lower panel."""
 
@@ -44,7 +45,7 @@ class ChartView(Guarded, Widget):
 
 
 class ViewBar(Guarded, Widget):
-    """One row naming the views; the current one highlighted; click or F2-F5 to switch."""
+    """One row naming the views; the current one highlighted; click or F2-F6 to switch."""
 
     @dataclass
     class Selected(Message):
