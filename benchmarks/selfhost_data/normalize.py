@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Write tests/data/selfhost_measurements.csv from the two tables the builders in this folder
+produce (build/mlperf.csv from the MLPerf Inference results repositories, build/engines.csv
+from engine documentation and benchmark posts).
+
+    TCO_MIRROR_DIR=DIR python3 benchmarks/selfhost_data/build_mlperf.py
+    TCO_MIRROR_DIR=DIR python3 benchmarks/selfhost_data/build_engines.py
+    python3 benchmarks/selfhost_data/normalize.py
+
+DIR holds bare clones named ``owner+name/repo`` of mlcommons/inference_results_v4.1,
+mlcommons/inference_results_v5.1, dstackai/benchmarks and InternLM/lmdeploy. The output keeps
+facts only: the measured numbers, the run's layout and settings, and the public source of each
+row. Which rows are fitted, held out or external is decided by code
+(:func:`tco.engine.selfhost.measurements.role`), not stored here.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+OUT = ROOT / "tests" / "data" / "selfhost_measurements.csv"
+
+COLUMNS = ["id", "source_set", "split", "submitter", "system", "benchmark", "scenario", "model", "gpu", "gpus_total",
+           "tp", "pp", "replicas", "ep", "attention_dp", "precision", "kv_precision", "engine", "engine_version", "isl",
+           "osl", "tokens_per_s", "ttft_p99_limit_ms", "tpot_p99_limit_ms", "ttft_p99_ms", "tpot_p99_ms",
+           "ttft_mean_ms", "tpot_mean_ms", "concurrency", "requests", "max_batch", "power_setting", "harness",
+           "accuracy_target", "publication_date", "source", "note"]
+
+
+def _num(v: str) -> str:
+    v = (v or "").strip()
+    if not v:
+        return ""
+    f = float(v)
+    return str(int(f)) if f == int(f) and abs(f) < 1e15 else repr(f)
+
+
+def _mlperf(r: dict[str, str]) -> dict[str, str]:
+    return {
+        "source_set": r["round_or_source"], "split": r["split"], "submitter": r["submitter"], "system": r["system"],
+        "benchmark": r["benchmark"], "scenario": r["scenario"], "model": r["model"], "gpu": r["gpu"],
+        "gpus_total": _num(r["gpus_total"]), "tp": _num(r["tp"]), "pp": _num(r["pp"]), "replicas": _num(r["replicas"]),
+        "ep": _num(r["expert_parallel"]), "attention_dp": r["attention_dp"], "precision": r["precision"],
+        "kv_precision": r["kv_precision"], "engine": r["engine"], "engine_version": r["engine_version"],
+        "isl": _num(r["isl_mean"]), "osl": _num(r["osl_mean"]), "tokens_per_s": _num(r["tokens_per_s"]),
+        "ttft_p99_limit_ms": _num(r["ttft_p99_ms_limit"]), "tpot_p99_limit_ms": _num(r["tpot_p99_ms_limit"]),
+        "ttft_p99_ms": _num(r["measured_ttft_ms"]), "tpot_p99_ms": _num(r["measured_tpot_ms"]),
+        "ttft_mean_ms": _num(r["measured_ttft_mean_ms"]), "tpot_mean_ms": _num(r["measured_tpot_mean_ms"]),
+        "concurrency": "", "requests": "", "max_batch": _num(r["max_batch"]), "power_setting": r["power_setting"],
+        "harness": r["harness"], "accuracy_target": r["accuracy_target"], "publication_date": r["publication_date"],
+        "source": r["source"], "note": r["note"],
+    }
+
+
+def _engine(r: dict[str, str]) -> dict[str, str]:
+    online = r["scenario"] == "server"
+    return {
+        "source_set": r["round_or_source"], "split": r["split"], "submitter": r["submitter"], "system": r["system"],
+        "benchmark": r["benchmark"], "scenario": r["scenario"], "model": r["model"], "gpu": r["gpu"],
+        "gpus_total": _num(r["gpus_total"]), "tp": _num(r["tp"]), "pp": _num(r["pp"]), "replicas": _num(r["replicas"]),
+        "ep": _num(r["expert_parallel"]), "attention_dp": r["attention_dp"], "precision": r["precision"],
+        "kv_precision": r["kv_precision"], "engine": r["engine"], "engine_version": r["engine_version"],
+        "isl": _num(r["isl_mean"]), "osl": _num(r["osl_mean"]), "tokens_per_s": _num(r["tokens_per_s"]),
+        "ttft_p99_limit_ms": _num(r["ttft_p99_ms_limit"]), "tpot_p99_limit_ms": _num(r["tpot_p99_ms_limit"]),
+        "ttft_p99_ms": _num(r["measured_ttft_ms"]) if online else "",
+        "tpot_p99_ms": _num(r["measured_tpot_ms"]) if online else "",
+        "ttft_mean_ms": _num(r["measured_ttft_mean_ms"]), "tpot_mean_ms": _num(r["measured_tpot_mean_ms"]),
+        "concurrency": _num(r["concurrency"]), "requests": _num(r["num_requests"]), "max_batch": "",
+        "power_setting": "", "harness": "", "accuracy_target": "", "publication_date": r["publication_date"],
+        "source": r["source"], "note": r["note"],
+    }
+
+
+def main() -> int:
+    build = Path(os.environ.get("TCO_BUILD_DIR", HERE / "build"))
+    rows: list[dict[str, str]] = []
+    for name, conv in (("mlperf.csv", _mlperf), ("engines.csv", _engine)):
+        path = build / name
+        if not path.exists():
+            print(f"{path} not found: run build_mlperf.py and build_engines.py first", file=sys.stderr)
+            return 1
+        with path.open(newline="", encoding="utf-8") as f:
+            rows += [conv(r) for r in csv.DictReader(f)]
+    for i, r in enumerate(rows, start=1):
+        r["id"] = f"m{i:04d}"
+    with OUT.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows({k: r[k] for k in COLUMNS} for r in rows)
+    print(f"wrote {len(rows)} rows to {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
