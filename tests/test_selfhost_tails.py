@@ -90,7 +90,8 @@ def test_p50_keeps_the_means(dep) -> None:
 
 def test_p99_ttft_closed_form_for_fixed_lengths(dep) -> None:
     """Fixed prompts: P(TTFT <= t) = 1 - rho exp(-(t - S - step/2) / theta) with theta = the mean
-    M/D/1 wait / rho = S / (2 (1 - rho)), so t_p = S + step/2 + theta ln(rho / (1 - p))."""
+    M/D/1 wait / rho = S / (2 (1 - rho)) (times the engine's fitted ttft_tail), so
+    t_p = S + step/2 + theta ln(rho / (1 - p))."""
     b, i, o = 400, 2000, 300
     st = sh.step_time(dep, 2, b, i, o)
     s = float(sh.prefill_time(dep, 2, i))
@@ -98,7 +99,7 @@ def test_p99_ttft_closed_form_for_fixed_lengths(dep) -> None:
     rho = lam * s
     assert 0.01 < rho < 0.98
     theta = s / (2 * (1 - rho))
-    want = s + 0.5 * float(st.step) + theta * math.log(rho / 0.01)
+    want = s + 0.5 * float(st.step) + theta * dep.engine.ttft_tail * math.log(rho / 0.01)
     got = float(tails.tail_latency(dep, 2, b, i, o, 99).ttft_s)
     assert got == pytest.approx(want, rel=1e-6)
     # the mean is S + rho S / (2 (1 - rho)) + step/2 (Pollaczek-Khinchine, M/D/1)
@@ -107,17 +108,19 @@ def test_p99_ttft_closed_form_for_fixed_lengths(dep) -> None:
 
 def test_p99_tpot_closed_form_for_fixed_lengths(dep) -> None:
     """Each iteration gets the prefills arriving meanwhile: variance lam x step x S^2 (compound
-    Poisson); a request averages osl iterations, so p99 TPOT = TPOT + 2.3263 sigma / sqrt(osl)."""
+    Poisson), plus the engine's scheduling jitter (cv x step)^2; a request averages osl
+    iterations, so p99 TPOT = TPOT + 2.3263 sigma / sqrt(osl)."""
     b, i, o = 400, 2000, 300
     st = sh.step_time(dep, 2, b, i, o)
     s = float(sh.prefill_time(dep, 2, i))
     lam = b / (o * float(st.tpot))
-    sigma = math.sqrt(lam * float(st.step) * s * s)
+    jit = (dep.engine.tpot_jitter * float(st.step)) ** 2
+    sigma = math.sqrt(lam * float(st.step) * s * s + jit)
     want = float(st.tpot) + 2.326348 * sigma / math.sqrt(o)
     assert float(tails.tail_latency(dep, 2, b, i, o, 99).tpot_s) == pytest.approx(want, rel=1e-4)
     # chunked prefill spreads a prompt over iterations: each adds at most its chunk's share
     chunked = replace(dep, features=sh.Features(chunked_prefill=500))
-    sig_c = math.sqrt(lam * float(st.step) * s * s * 500 / i)
+    sig_c = math.sqrt(lam * float(st.step) * s * s * 500 / i + jit)
     got = float(tails.tail_latency(chunked, 2, b, i, o, 99).tpot_s)
     assert got == pytest.approx(float(st.tpot) + 2.326348 * sig_c / math.sqrt(o), rel=1e-3)
 

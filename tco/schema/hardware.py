@@ -229,6 +229,11 @@ class EngineProfileSpec(Strict):
     """Coefficient of variation of one iteration's time from scheduling alone (p90/p99 TPOT)."""
     chunked_prefill_tokens: int = Field(default=0, ge=0)
     """The engine's default prefill chunk in tokens per iteration (0: whole prompts)."""
+    moe_half_width: NonNeg = Field(default=0.0, le=1e6)
+    """Expert GEMMs this narrow (intermediate size over the tensor ranks slicing it) run at half the
+    expert efficiency: factor 1 / (1 + moe_half_width / width); 0 = off."""
+    tp_scaling_loss: NonNeg = Field(default=0.0, le=2)
+    """Efficiency lost per doubling of the tensor-parallel degree (stage times x 1 + loss x log2(tp))."""
     calibrated_on: str | None = None
     """What the factors were fitted to (file and rows), or why they are a prior."""
     provenance: Provenance

@@ -198,6 +198,14 @@ class EngineProfile:
     """Coefficient of variation of an iteration's time from scheduling alone (p90/p99 TPOT)."""
     chunked_prefill_tokens: int = 0
     """The engine's default prefill chunk (tokens per iteration; 0 = whole prompts)."""
+    tp_scaling_loss: float = 0.0
+    """Loss of efficiency per doubling of the tensor-parallel degree (thinner GEMMs, ranks waiting
+    for the slowest): stage times are multiplied by 1 + tp_scaling_loss x log2(tp)."""
+    moe_half_width: float = 0.0
+    """Expert GEMMs narrower than this (the expert's intermediate size over the tensor ranks that
+    slice it) run at half the expert efficiency: factor 1 / (1 + moe_half_width / width); 0 = off.
+    Fine-grained experts sliced by tensor parallelism (DeepSeek: 2,048 / 8 = 256) are slow;
+    expert parallelism keeps them whole."""
 
 
 @dataclass(frozen=True)
@@ -346,6 +354,9 @@ class _C:
     chunk: float  # prefill chunk, tokens (0 = whole prompts)
     ttft_tail: float
     tpot_jitter: float
+    tp_loss: float
+    ffn: float  # intermediate size of one expert (dense: of the FFN)
+    moe_half_width: float
 
 
 def _consts(dep: Deployment) -> _C:
@@ -419,6 +430,9 @@ def _consts(dep: Deployment) -> _C:
         chunk=float(chunk or 0),
         ttft_tail=e.ttft_tail,
         tpot_jitter=e.tpot_jitter,
+        tp_loss=e.tp_scaling_loss,
+        ffn=float(m.ffn_size),
+        moe_half_width=e.moe_half_width if m.is_moe else 0.0,
     )
 
 

@@ -81,6 +81,8 @@ def role(row: dict[str, str], gpus: Sequence[str] = (), models: Sequence[str] = 
         return "excluded", "decode pool of a disaggregated deployment (prefill on other nodes)"
     if row.get("engine") == "other":
         return "excluded", "closed engine (LLMBoost): no profile"
+    if s.startswith("dstack-bench") and row.get("gpus_total") == "8" and row.get("tp") == "4":
+        return "excluded", "2x TP4 on 8x MI300X: every figure equals the 4x MI300X run's (one replica's, not the node's)"
     if row.get("split") != "fit-eligible":
         return "external", "published after the fit cutoff (MLPerf v5.0+ or an engine document of 2025-04 or later)"
     # the named held-out split

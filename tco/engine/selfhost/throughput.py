@@ -55,9 +55,17 @@ def _comm(dep: Deployment, c: _C, g: np.ndarray, tp: np.ndarray, pp: np.ndarray,
     return c.layers * per_layer + hops
 
 
-def _linear_flops(c: _C) -> float:
-    """Linear-layer FLOPs per token, the routed experts' counted at their lower efficiency."""
-    return c.flops_linear - c.flops_expert + c.flops_expert / c.moe_eff
+def _linear_flops(c: _C, tp: Any = 1.0, ep: Any = 1.0) -> Any:
+    """Linear-layer FLOPs per token, the routed experts' counted at their lower efficiency: the
+    engine's expert factor, lower still for narrow expert GEMMs (an expert's intermediate size
+    sliced by the tensor ranks; expert parallelism keeps it whole)."""
+    if c.flops_expert == 0.0:
+        return c.flops_linear
+    eff = c.moe_eff
+    if c.moe_half_width > 0:
+        width = c.ffn / np.where(_arr(ep) > 1, 1.0, _arr(tp))
+        eff = eff / (1.0 + c.moe_half_width / width)
+    return c.flops_linear - c.flops_expert + c.flops_expert / eff
 
 
 def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: Any, tp: Any = None, ep: Any = None
@@ -80,10 +88,13 @@ def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: A
     else:
         wbytes = c.weight_bytes / g
     mem = (wbytes + mb * ctx * _kv_per_gpu_token(c, tp_, pp, ep_)) / c.bw
-    lin = _linear_flops(c)
+    lin = _linear_flops(c, tp_, ep_)
     attn_pre = c.attn_coef * 0.5 * i * i * c.m2_in * (1.0 - c.hit ** 2)  # new tokens attend to all before them
     flops = mb * c.spec_width * (lin + c.attn_coef * ctx) + new * (lin * pre + attn_pre)
     comp = flops / (g * c.peak * c.comp_eff)  # one stage: 1/pp of the layers on tp GPUs
+    if c.tp_loss:
+        slow = 1.0 + c.tp_loss * np.log2(tp_)
+        mem, comp = mem * slow, comp * slow
     return mem, comp, tokens, g, tp_, pp, ep_
 
 
@@ -111,9 +122,10 @@ def prefill_time(dep: Deployment, gpus: Any, isl: Any, *, tp: Any = None, ep: An
     i = np.maximum(_arr(isl), 1.0)
     tp_, pp, ep_ = layout_of(dep, g, tp, ep)
     pre = np.maximum(i * (1.0 - c.hit), 1.0)
-    flops = pre * _linear_flops(c) + c.attn_coef * 0.5 * i * i * (1.0 - c.hit ** 2)
-    comp = flops / (tp_ * c.peak * c.prefill_eff)
-    mem = c.weight_bytes / tp_ / c.bw
+    flops = pre * _linear_flops(c, tp_, ep_) + c.attn_coef * 0.5 * i * i * (1.0 - c.hit ** 2)
+    slow = 1.0 + c.tp_loss * np.log2(tp_)
+    comp = flops / (tp_ * c.peak * c.prefill_eff) * slow
+    mem = c.weight_bytes / tp_ / c.bw * slow
     comm = _comm(dep, c, g, tp_, pp, ep_, pre)
     return np.maximum(comp, mem) + comm + c.overhead
 
@@ -177,7 +189,7 @@ def roofline_tokens_per_s(dep: Deployment, gpus: Any, batch: Any, isl: Any, osl:
     least the max)."""
     ideal = replace(dep, engine=replace(dep.engine, bandwidth_efficiency=1.0, compute_efficiency=1.0,
                                         prefill_efficiency=1.0, fp8_compute_factor=1.0, fp4_compute_factor=1.0,
-                                        moe_efficiency=1.0),
+                                        moe_efficiency=1.0, tp_scaling_loss=0.0, moe_half_width=0.0),
                     gpu=replace(dep.gpu, compute_efficiency=1.0, bandwidth_efficiency=1.0))
     c = _consts(ideal)
     mem, comp, _, g, tp_, pp, ep_ = _stage_parts(dep, c, gpus, batch, isl, osl)
