@@ -40,52 +40,39 @@ def _num(v: str) -> str:
     return str(int(f)) if f == int(f) and abs(f) < 1e15 else repr(f)
 
 
-def _mlperf(r: dict[str, str]) -> dict[str, str]:
-    return {
-        "source_set": r["round_or_source"], "split": r["split"], "submitter": r["submitter"], "system": r["system"],
-        "benchmark": r["benchmark"], "scenario": r["scenario"], "model": r["model"], "gpu": r["gpu"],
-        "gpus_total": _num(r["gpus_total"]), "tp": _num(r["tp"]), "pp": _num(r["pp"]), "replicas": _num(r["replicas"]),
-        "ep": _num(r["expert_parallel"]), "attention_dp": r["attention_dp"], "precision": r["precision"],
-        "kv_precision": r["kv_precision"], "engine": r["engine"], "engine_version": r["engine_version"],
-        "isl": _num(r["isl_mean"]), "osl": _num(r["osl_mean"]), "tokens_per_s": _num(r["tokens_per_s"]),
-        "ttft_p99_limit_ms": _num(r["ttft_p99_ms_limit"]), "tpot_p99_limit_ms": _num(r["tpot_p99_ms_limit"]),
-        "ttft_p99_ms": _num(r["measured_ttft_ms"]), "tpot_p99_ms": _num(r["measured_tpot_ms"]),
-        "ttft_mean_ms": _num(r["measured_ttft_mean_ms"]), "tpot_mean_ms": _num(r["measured_tpot_mean_ms"]),
-        "concurrency": "", "requests": "", "max_batch": _num(r["max_batch"]), "power_setting": r["power_setting"],
-        "harness": r["harness"], "accuracy_target": r["accuracy_target"], "publication_date": r["publication_date"],
-        "source": r["source"], "note": r["note"],
-    }
-
-
-def _engine(r: dict[str, str]) -> dict[str, str]:
-    online = r["scenario"] == "server"
-    return {
-        "source_set": r["round_or_source"], "split": r["split"], "submitter": r["submitter"], "system": r["system"],
-        "benchmark": r["benchmark"], "scenario": r["scenario"], "model": r["model"], "gpu": r["gpu"],
-        "gpus_total": _num(r["gpus_total"]), "tp": _num(r["tp"]), "pp": _num(r["pp"]), "replicas": _num(r["replicas"]),
-        "ep": _num(r["expert_parallel"]), "attention_dp": r["attention_dp"], "precision": r["precision"],
-        "kv_precision": r["kv_precision"], "engine": r["engine"], "engine_version": r["engine_version"],
+def _row(r: dict[str, str], mlperf: bool) -> dict[str, str]:
+    """One normalized row: MLPerf's summaries carry p99s, max batch and run settings; the
+    engine posts carry concurrency and request counts (their p99s only for online runs)."""
+    online = mlperf or r["scenario"] == "server"
+    out = {k: r[k] for k in ("split", "submitter", "system", "benchmark", "scenario", "model", "gpu", "attention_dp",
+                             "precision", "kv_precision", "engine", "engine_version", "publication_date", "source",
+                             "note")}
+    out.update({
+        "source_set": r["round_or_source"], "gpus_total": _num(r["gpus_total"]), "tp": _num(r["tp"]),
+        "pp": _num(r["pp"]), "replicas": _num(r["replicas"]), "ep": _num(r["expert_parallel"]),
         "isl": _num(r["isl_mean"]), "osl": _num(r["osl_mean"]), "tokens_per_s": _num(r["tokens_per_s"]),
         "ttft_p99_limit_ms": _num(r["ttft_p99_ms_limit"]), "tpot_p99_limit_ms": _num(r["tpot_p99_ms_limit"]),
         "ttft_p99_ms": _num(r["measured_ttft_ms"]) if online else "",
         "tpot_p99_ms": _num(r["measured_tpot_ms"]) if online else "",
         "ttft_mean_ms": _num(r["measured_ttft_mean_ms"]), "tpot_mean_ms": _num(r["measured_tpot_mean_ms"]),
-        "concurrency": _num(r["concurrency"]), "requests": _num(r["num_requests"]), "max_batch": "",
-        "power_setting": "", "harness": "", "accuracy_target": "", "publication_date": r["publication_date"],
-        "source": r["source"], "note": r["note"],
-    }
+        "concurrency": "" if mlperf else _num(r["concurrency"]), "requests": "" if mlperf else _num(r["num_requests"]),
+        "max_batch": _num(r["max_batch"]) if mlperf else "",
+    })
+    for k in ("power_setting", "harness", "accuracy_target"):
+        out[k] = r[k] if mlperf else ""
+    return out
 
 
 def main() -> int:
     build = Path(os.environ.get("TCO_BUILD_DIR", HERE / "build"))
     rows: list[dict[str, str]] = []
-    for name, conv in (("mlperf.csv", _mlperf), ("engines.csv", _engine)):
+    for name, mlperf in (("mlperf.csv", True), ("engines.csv", False)):
         path = build / name
         if not path.exists():
             print(f"{path} not found: run build_mlperf.py and build_engines.py first", file=sys.stderr)
             return 1
         with path.open(newline="", encoding="utf-8") as f:
-            rows += [conv(r) for r in csv.DictReader(f)]
+            rows += [_row(r, mlperf) for r in csv.DictReader(f)]
     for i, r in enumerate(rows, start=1):
         r["id"] = f"m{i:04d}"
     with OUT.open("w", newline="", encoding="utf-8") as f:
