@@ -42,8 +42,10 @@ def test_show_rental_with_price_history_and_sources(catalog) -> None:
 def test_show_server_and_engine(catalog) -> None:
     assert show(catalog, "hgx-h100-8gpu").startswith("server hgx-h100-8gpu")
     assert "mid: 290000.0" in show(catalog, "hgx-h100-8gpu")
-    assert show(catalog, "trtllm").startswith("engine profile trtllm")
-    assert json.loads(show(catalog, "vllm", "json"))["engine"]["id"] == "vllm"
+    # profiles are dated (issue 11): a bare family name shows its latest profile, an alias its profile
+    assert show(catalog, "trtllm").startswith("engine profile trtllm@v1.0")
+    assert show(catalog, "trtllm@mlperf-v5.0").startswith("engine profile trtllm@v1.0")
+    assert json.loads(show(catalog, "vllm", "json"))["engine"]["id"] == "vllm@0.6"
 
 
 def test_unknown_hardware_id_suggests(catalog) -> None:
