@@ -19,7 +19,7 @@ squared log error. Data loading lives with the callers (tests, ``benchmarks/``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
