@@ -190,8 +190,10 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
             raise TcoError(f"no server price on record for {acc.id}", field="buy.server_price",
                            hint="give buy.server_price (USD per node)")
         if b.server_price is None:
-            assumptions.append(f"server price ${price:,.0f} per {spec.gpus_per_node}-GPU node: midpoint of "
-                               f"{server.id}'s {server.price_usd.year} range (servers.yaml)")
+            pr = server.price_usd
+            what = (f"midpoint of {server.id}'s {pr.year} range" if pr.low is not None and pr.high is not None
+                    else f"{server.id}'s {pr.year} price, one quote (no range on record)")
+            assumptions.append(f"server price ${price:,.0f} per {spec.gpus_per_node}-GPU node: {what} (servers.yaml)")
         lifetime = b.lifetime_years if b.lifetime_years is not None else (server.lifetime_years.default if server else None)
         if lifetime is None:
             raise TcoError("no lifetime on record for this server", field="buy.lifetime_years", hint="give buy.lifetime_years")
