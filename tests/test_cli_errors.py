@@ -60,7 +60,9 @@ CASES = [
     ("output_tokens: 500", "output_tokens: .nan",
      r"scenario.yaml:6:18: workload.output_tokens: must be a finite number \(not .nan or .inf\)"),
     ("output_tokens: 500", "output_tokens: true",
-     r"scenario.yaml:6:18: workload.output_tokens: must be a number \(got true\) \(mean output tokens per request, e.g. output_tokens: 500\)"),
+     # the hint names the forms a length may take since lengths can be distributions (issue 11)
+     r"scenario.yaml:6:18: workload.output_tokens: must be a number \(got true\) \(output tokens per request: a mean, "
+     r"a named mix or percentiles, e.g. output_tokens: 500, output_tokens: chat or output_tokens: \{p50: 200, p90: 600\}\)"),
     ("  requests_per_day: 10000\n", "",
      r"scenario.yaml:4:3: workload: .*give exactly one of requests_per_day or requests_per_month"),
     ("  - acme/flat\n", "  - acme/flatt\n",

@@ -42,8 +42,10 @@ def test_show_rental_with_price_history_and_sources(catalog) -> None:
 def test_show_server_and_engine(catalog) -> None:
     assert show(catalog, "hgx-h100-8gpu").startswith("server hgx-h100-8gpu")
     assert "mid: 290000.0" in show(catalog, "hgx-h100-8gpu")
-    assert show(catalog, "trtllm").startswith("engine profile trtllm")
-    assert json.loads(show(catalog, "vllm", "json"))["engine"]["id"] == "vllm"
+    # profiles are dated (issue 11): a bare family name shows its latest profile, an alias its profile
+    assert show(catalog, "trtllm").startswith("engine profile trtllm@v1.0")
+    assert show(catalog, "trtllm@mlperf-v5.0").startswith("engine profile trtllm@v1.0")
+    assert json.loads(show(catalog, "vllm", "json"))["engine"]["id"] == "vllm@0.6"
 
 
 def test_unknown_hardware_id_suggests(catalog) -> None:
@@ -81,3 +83,66 @@ def test_list_rentals_servers_engines(catalog) -> None:
     assert "trtllm" in list_catalog(catalog, "engine", date(2024, 9, 15))
     with pytest.raises(TcoError, match="unknown kind 'gpus'.*rental, server, engine"):
         list_catalog(catalog, "gpus", date(2024, 9, 15))
+
+
+# --- issue 9: the H200 NVL, its rental and the B200 server (each figure sourced and dated) ------------
+
+def test_h200_nvl_loads_with_sources(catalog) -> None:
+    hw = catalog.hardware
+    a = hw.accelerator("h200-nvl-141gb")
+    # NVIDIA's H200 page, NVL column: 141 GB, 4.8 TB/s, up to 600 W; sparse 1,671 BF16 / 3,341 FP8 halved to dense
+    assert (a.memory_gb, a.hbm_tb_s, a.tdp_w) == (141, 4.8, 600)
+    assert (a.bf16_tflops, a.fp8_tflops, a.int8_tops) == (835.5, 1670.5, 1670.5)
+    assert a.link_gb_s == 450  # NVLink bridge 900 GB/s per GPU bidirectional, one direction
+    assert a.memory_usable_gb is None and a.efficiency.compute is None  # unknown stays unknown
+    assert "nvidia.com/en-us/data-center/h200" in a.provenance.source and "@744d01e1" in a.provenance.source
+    assert a.provenance.checked == date(2026, 11, 30) and "DERIVED" in a.provenance.note
+    rent = hw.default_rental("h200-nvl-141gb")
+    assert rent is not None and rent.id == "runpod-h200-nvl" and rent.gpus_per_instance == 1
+    p = hw.rental_price(rent.id, date(2026, 11, 1))
+    assert (p.effective_from, p.usd_per_gpu_hour, p.provenance.status) == (date(2026, 7, 24), 3.79, "single-source")
+    assert "@81df5752" in p.provenance.source  # the first snapshot listing the card, not an earlier date
+    with pytest.raises(TcoError, match="earliest recorded price is from 2026-07-24"):
+        hw.rental_price(rent.id, date(2026, 6, 1))
+    assert hw.server_for("h200-nvl-141gb") is None  # no public server price found: none invented
+
+
+def test_b200_server_loads_with_sources(catalog) -> None:
+    hw = catalog.hardware
+    s = hw.server_for("b200")
+    assert s is not None and s.id == "hgx-b200-8gpu" and s.gpus == 8
+    assert s.power_kw == 14.3  # DGX B200 user guide: 14.3 kW max (6 x 3.3 kW PSUs, 5+1)
+    assert (s.price_usd.low, s.price_usd.mid, s.price_usd.high, s.price_usd.year) == (None, 515_000, None, 2025)
+    assert "docs.nvidia.com/dgx/dgxb200-user-guide" in s.provenance.source and s.provenance.status == "single-source"
+    pts = {p.usd: p for p in s.price_points}
+    assert pts[515_000].date == date(2025, 3, 16) and "vengineer.hatenablog.com" in pts[515_000].source
+    assert "GPUs only" in pts[320_000].what  # an estimate of the GPUs is never passed off as a server
+    assert all(p.date <= s.provenance.checked and p.source for p in s.price_points)
+    text = list_catalog(catalog, "server", date(2026, 11, 1))
+    row = next(ln for ln in text.splitlines() if ln.startswith("hgx-b200-8gpu "))
+    assert "- / 515,000 / -" in row and "14.3" in row and "2025" in row
+
+
+def test_b200_buy_monthly_cost_by_hand(capsys) -> None:
+    """`tco selfhost --buy` prices one 8x B200 node from servers.yaml:
+    capex    515,000 x CRF(8 %, 4 y) / 12 = 515,000 x 0.08 / (1 - 1.08^-4) / 12 = 515,000 x 0.3019208 / 12 = $12,957.43
+    energy   14.3 kW x 0.75 load x PUE 1.56 x $0.0771/kWh x 730 h                                      = $941.67
+    hosting  14.3 kW x $200 per kW-month                                                               = $2,860.00
+    total                                                                                              = $16,759.11
+    (405B BF16 needs all 8 GPUs; 100,000 requests/day fit on one replica, so one node.)"""
+    assert main(["selfhost", "llama-3.1-405b-instruct", "--gpu", "b200", "--buy", "--cost-of-capital", "0.08",
+                 "--as-of", "2026-06-01", "--requests-per-day", "100000", "-f", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    cap = out["capacity"]
+    assert out["gpus"] == 8 and cap["nodes"] == 1
+    assert out["price"].startswith("buy: $515,000 per node over 4 y at 8.0%, 14.3 kW")
+    c = cap["cost_components"]
+    assert c["capex"] == pytest.approx(12_957.43, abs=0.01)
+    assert c["energy"] == pytest.approx(941.67, abs=0.01)
+    assert c["hosting"] == pytest.approx(2_860.00)
+    assert cap["monthly_cost_usd"] == pytest.approx(16_759.11, abs=0.01)
+    assert out["cost_per_replica_hour_usd"] == pytest.approx(16_759.11 / 730, abs=1e-3)
+    assert any("hgx-b200-8gpu" in a for a in out["assumptions"])
+    # the H200 NVL has no server on record: the buy path says so instead of guessing
+    assert main(["selfhost", "llama-3.1-405b-instruct", "--gpu", "h200-nvl-141gb", "--buy"]) == 2
+    assert "no server price on record for h200-nvl-141gb" in capsys.readouterr().err

@@ -94,7 +94,7 @@ def test_no_internal_note_named_anywhere_in_shipped_text(path: Path) -> None:
     (Plain words such as "seeded" are fine; "seed" alone is what the internal notes were called.)"""
     text = path.read_text(encoding="utf-8")
     hits = [f"{n}: {line.strip()[:120]}" for n, line in enumerate(text.splitlines(), start=1)
-            if INTERNAL.search(re.sub(r"\bseed(ed|ing)\b|--seed\b", "", line)) or LOCAL.search(line)]
+            if INTERNAL.search(re.sub(r"\bseed(ed|ing)\b|--seed\b|`?\bseed:|\b(same|a|the|random) seed\b", "", line)) or LOCAL.search(line)]
     assert not hits, "\n".join(hits)
 
 

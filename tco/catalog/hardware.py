@@ -117,7 +117,16 @@ class Hardware:
         return rows
 
     def engine(self, engine_id: str) -> EngineProfileSpec:
-        return lookup(self.engines, engine_id, "serving engine")  # type: ignore[return-value]
+        """A profile by id, by one of its aliases, or by family name (``trtllm``: the family's
+        latest profile)."""
+        if engine_id in self.engines:
+            return self.engines[engine_id]
+        for e in self.engines.values():
+            if engine_id in e.aliases or (e.latest and e.id.split("@")[0] == engine_id):
+                return e
+        names = sorted({*self.engines, *(a for e in self.engines.values() for a in e.aliases),
+                        *(e.id.split("@")[0] for e in self.engines.values() if e.latest)})
+        return lookup(dict.fromkeys(names), engine_id, "serving engine")  # type: ignore[return-value]
 
 
 def _load(path: Path, schema: type) -> tuple[Any, yamlio.Document]:
@@ -172,6 +181,15 @@ def load_hardware(root: Path) -> Hardware:
             defaults_seen[r.gpu] = r.id
     eng_f, eng_doc = _load(root / "engines.yaml", EnginesFile)
     engines = _unique(eng_f.engines, eng_doc, "engines", "engine")
+    latest: dict[str, str] = {}
+    for i, e in enumerate(eng_f.engines):
+        family = e.id.split("@")[0]
+        if e.latest and family in latest:
+            line, col = eng_doc.locate(("engines", i, "latest"))
+            raise TcoError(f"two latest profiles of {family}: {latest[family]} and {e.id}", file=eng_doc.path,
+                           line=line, col=col, field=f"engines.{i}.latest")
+        if e.latest:
+            latest[family] = e.id
     defaults, _ = _load(root / "defaults.yaml", DefaultsFile)
     return Hardware(root, accelerators, servers, rentals, engines, defaults)
 
@@ -204,7 +222,7 @@ def accelerator_params(a: Accelerator) -> Any:
 
     return eng.Accelerator(
         id=a.id, name=a.name, memory_gb=a.memory_usable_gb or a.memory_gb, hbm_tb_s=a.hbm_tb_s,
-        bf16_tflops=a.bf16_tflops, fp8_tflops=a.fp8_tflops, link_gb_s=a.link_gb_s,
+        bf16_tflops=a.bf16_tflops, fp8_tflops=a.fp8_tflops, fp4_tflops=a.fp4_tflops, link_gb_s=a.link_gb_s,
         link_latency_us=a.link_latency_us or 0.0, scale_out_gb_s=a.scale_out_gb_s or 50.0,
         compute_efficiency=a.efficiency.compute if a.efficiency.compute is not None else 1.0,
         bandwidth_efficiency=a.efficiency.bandwidth if a.efficiency.bandwidth is not None else 1.0)
@@ -219,7 +237,10 @@ def engine_params(e: EngineProfileSpec) -> Any:
         allreduce_latency_us=e.allreduce_latency_us, link_efficiency=e.link_efficiency,
         step_overhead_ms=e.step_overhead_ms, runtime_reserved_gb=e.runtime_reserved_gb,
         activation_gb=e.activation_gb, kv_memory_fraction=e.kv_memory_fraction, max_batch=e.max_batch,
-        kv_reservation=e.kv_reservation, unquantized_embeddings=e.unquantized_embeddings)
+        kv_reservation=e.kv_reservation, unquantized_embeddings=e.unquantized_embeddings,
+        fp4_compute_factor=e.fp4_compute_factor, moe_efficiency=e.moe_efficiency, ttft_tail=e.ttft_tail,
+        tpot_jitter=e.tpot_jitter, chunked_prefill_tokens=e.chunked_prefill_tokens, tp_scaling_loss=e.tp_scaling_loss,
+        moe_half_width=e.moe_half_width)
 
 
 def load_model_file(path: str | Path, base_dir: str | Path | None = None) -> Model:

@@ -28,7 +28,58 @@ FLAG = {
     "buy.power_kw": "--power-kw", "buy.pue": "--pue", "buy.electricity_per_kwh": "--electricity-per-kwh",
     "latency.ttft_ms": "--ttft-ms", "latency.tpot_ms": "--tpot-ms", "utilization": "--utilization",
     "precision": "--precision", "kv_precision": "--kv-precision", "model": "MODEL", "gpu": "--gpu",
+    "total_gpus": "--total-gpus", "layout": "--layout", "slo_percentile": "--slo-percentile", "engine": "--engine",
+    "chunked_prefill": "--chunked-prefill", "speculative.draft_tokens": "--speculative-tokens",
+    "speculative.acceptance": "--speculative-acceptance", "speculative.draft_cost": "--speculative-draft-cost",
 }
+
+LENGTH_HELP = ("a mean (1000), a named mix (chat, code, long-context), percentiles (p50=800,p90=3000,p99=12000) "
+               "or a histogram (hist:0-256=0.5,256-1024=0.4,1024-4096=0.1)")
+
+
+def _length(text: str) -> Any:
+    """An --input-tokens/--output-tokens value as the workload's length spec (validated later)."""
+    t = text.strip()
+    if t.startswith("hist:"):
+        edges: list[float] = []
+        weights: list[float] = []
+        for part in t[5:].split(","):
+            rng, _, w = part.partition("=")
+            lo, _, hi = rng.partition("-")
+            try:
+                lo_f, hi_f, w_f = float(lo), float(hi), float(w)
+            except ValueError:
+                raise argparse.ArgumentTypeError(f"histogram bin {part!r} is not LO-HI=WEIGHT (e.g. 0-256=0.5)") from None
+            if edges and lo_f != edges[-1]:
+                raise argparse.ArgumentTypeError(f"histogram bins must touch: {part!r} starts at {lo_f:g}, the previous "
+                                                 f"bin ends at {edges[-1]:g}")
+            edges += [lo_f, hi_f] if not edges else [hi_f]
+            weights.append(w_f)
+        return {"histogram": {"edges": edges, "weights": weights}}
+    if "=" in t:
+        out: dict[str, float] = {}
+        for part in t.split(","):
+            k, _, v = part.partition("=")
+            try:
+                out[k.strip().lower()] = float(v)
+            except ValueError:
+                raise argparse.ArgumentTypeError(f"{part!r} is not pNN=TOKENS (e.g. p50=800,p90=3000)") from None
+        return out
+    try:
+        return float(t)
+    except ValueError:
+        return t
+
+
+def _percentile(text: str) -> int:
+    try:
+        v = float(text)
+    except ValueError:
+        v = float("nan")
+    if v not in (50.0, 90.0, 99.0):
+        raise argparse.ArgumentTypeError(f"must be 50, 90 or 99 (got {text}): 50 sizes for the means, 90 and 99 for "
+                                         "the tails")
+    return int(v)
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -39,20 +90,40 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                     "targets), and what does a million tokens cost? See docs/selfhost-model.md.")
     p.add_argument("model", nargs="?", metavar="MODEL", help="model id from the catalog (or give --model-file)")
     p.add_argument("--gpu", required=True, help="accelerator id, e.g. h100-sxm-80gb (tco catalog list --kind gpu)")
-    p.add_argument("--gpus", type=int, help="GPUs per replica (default: the smallest count that fits well)")
+    p.add_argument("--gpus", type=int, help="GPUs per replica, split tensor-parallel per node (default: --layout auto)")
+    p.add_argument("--total-gpus", type=int, metavar="N",
+                   help="every GPU of the deployment, split into replicas by --layout (default: one node)")
+    p.add_argument("--layout", default="auto", metavar="auto|tpXppY",
+                   help="replica layout: auto (default) searches tensor x pipeline x data-parallel splits of "
+                        "--total-gpus for the most tokens/s within the targets (with a price, the lowest cost per "
+                        "token); tp2pp1 fixes one (tp8pp1ep8: expert parallelism for MoE models)")
     p.add_argument("--gpus-per-node", type=int, default=8, help="GPUs per server node (default: 8)")
-    p.add_argument("--precision", choices=("bf16", "fp8", "int8", "int4"), default="bf16",
-                   help="weight precision (default: bf16)")
+    p.add_argument("--precision", choices=("bf16", "fp8", "int8", "int4", "fp4"), default="bf16",
+                   help="weight precision (default: bf16; fp4 computes in FP4 on Blackwell)")
     p.add_argument("--kv-precision", choices=("bf16", "fp8"), help="KV-cache precision (default: fp8 with fp8 weights)")
-    p.add_argument("--input-tokens", type=int, default=DEFAULT_INPUT, help=f"input tokens per request (default: {DEFAULT_INPUT})")
-    p.add_argument("--output-tokens", type=int, default=DEFAULT_OUTPUT,
-                   help=f"output tokens per request (default: {DEFAULT_OUTPUT})")
+    p.add_argument("--input-tokens", type=_length, default=float(DEFAULT_INPUT), metavar="TOKENS",
+                   help=f"input tokens per request: {LENGTH_HELP} (default: {DEFAULT_INPUT})")
+    p.add_argument("--output-tokens", type=_length, default=float(DEFAULT_OUTPUT), metavar="TOKENS",
+                   help=f"output tokens per request, as --input-tokens (default: {DEFAULT_OUTPUT})")
     p.add_argument("--ttft-ms", type=float, help="time-to-first-token target, ms")
     p.add_argument("--tpot-ms", type=float, help="time-per-output-token target, ms")
+    p.add_argument("--slo-percentile", type=_percentile, default=50, metavar="50|90|99",
+                   help="the targets are on this percentile: 50 (means, default), 90 or 99 (MLPerf's)")
+    p.add_argument("--cached-input-share", type=float, default=0.0, metavar="SHARE",
+                   help="share of input tokens found in the prefix cache (skip prefill; as the API's cached input)")
+    p.add_argument("--speculative-tokens", type=int, metavar="K", help="speculative decoding: draft tokens per step")
+    p.add_argument("--speculative-acceptance", type=float, metavar="A",
+                   help="speculative decoding: probability each draft token is accepted")
+    p.add_argument("--speculative-draft-cost", type=float, metavar="C",
+                   help="speculative decoding: one draft token's time as a share of a decode step (default 0.05)")
+    p.add_argument("--chunked-prefill", type=int, metavar="TOKENS",
+                   help="prefill chunk in tokens per iteration (0: whole prompts; default: the engine's)")
     p.add_argument("--no-latency-targets", action="store_true",
                    help="size at the maximum throughput, whatever the latency (default without --ttft-ms/--tpot-ms: "
                         "the default targets of pricing/hardware/defaults.yaml)")
-    p.add_argument("--engine", default="trtllm", help="serving-engine profile (default: trtllm)")
+    p.add_argument("--engine", default="trtllm",
+                   help="serving-engine profile: trtllm, vllm, sglang, lmdeploy (their latest fitted profile) or a "
+                        "dated one, e.g. trtllm@mlperf-v4.1 (tco catalog list --kind engine; default: trtllm)")
     p.add_argument("--model-file", metavar="FILE", help="YAML file describing a custom model (same fields as the catalog)")
     price = p.add_argument_group("price (default: the GPU's default rental offer)")
     price.add_argument("--rent-per-gpu-hour", type=float, metavar="USD", help="rental price per GPU-hour")
@@ -87,14 +158,22 @@ def _spec(args: argparse.Namespace) -> Any:
     if args.model is None and args.model_file is None:
         raise TcoError("give a MODEL id or --model-file FILE", hint="e.g. tco selfhost llama-3.1-70b-instruct --gpu h100-sxm-80gb")
     data: dict[str, Any] = {"gpu": args.gpu, "precision": args.precision, "gpus_per_node": args.gpus_per_node,
-                            "engine": args.engine}
+                            "engine": args.engine, "layout": args.layout, "slo_percentile": args.slo_percentile}
     if args.model_file:
         data["model_file"] = args.model_file
     else:
         data["model"] = args.model
-    for k in ("kv_precision", "gpus", "rent_per_gpu_hour", "rental", "utilization"):
+    for k in ("kv_precision", "gpus", "rent_per_gpu_hour", "rental", "utilization", "total_gpus", "chunked_prefill"):
         if getattr(args, k) is not None:
             data[k] = getattr(args, k)
+    spec = {k: getattr(args, f"speculative_{a}") for k, a in (("draft_tokens", "tokens"), ("acceptance", "acceptance"),
+                                                              ("draft_cost", "draft_cost"))
+            if getattr(args, f"speculative_{a}") is not None}
+    if spec:
+        if "draft_tokens" not in spec or "acceptance" not in spec:
+            raise TcoError("speculative decoding needs --speculative-tokens and --speculative-acceptance",
+                           hint="e.g. --speculative-tokens 3 --speculative-acceptance 0.7")
+        data["speculative"] = spec
     buy_fields = {k: getattr(args, k) for k in ("server_price", "lifetime_years", "cost_of_capital", "staff_per_month")
                   if getattr(args, k) is not None}
     if buy_fields and not args.buy:
@@ -117,6 +196,29 @@ def _spec(args: argparse.Namespace) -> Any:
         raise TcoError(f"{flag}: {msg}{got}") from None
 
 
+def _mean_and_shape(value: Any, flag: str, side: str) -> tuple[int, Any]:
+    """(mean tokens, length shape) of an --input-tokens/--output-tokens value; a located
+    one-line error naming the flag otherwise."""
+    from pydantic import ValidationError
+
+    from ..errors import TcoError
+    from ..schema.lengths import LengthDistribution, parse
+
+    if isinstance(value, float) and not (value > 0 and math.isfinite(value)):
+        raise TcoError(f"{flag} must be a positive number of tokens (got {value:g})", hint=LENGTH_HELP)
+    try:
+        spec = LengthDistribution.model_validate(value) if isinstance(value, dict) else value
+        mean, shape = parse(spec, side)
+    except ValidationError as err:
+        e = err.errors(include_url=False)[0]
+        where = ".".join(str(x) for x in e["loc"])
+        raise TcoError(f"{flag}: {(where + ': ') if where else ''}{e['msg'].replace('Value error, ', '')}",
+                       hint=LENGTH_HELP) from None
+    except ValueError as err:
+        raise TcoError(f"{flag}: {err}", hint=LENGTH_HELP) from None
+    return max(int(round(mean)), 1), shape
+
+
 def run(args: argparse.Namespace) -> int:
     """Answer for one model on one GPU type; print a report (table) or JSON."""
     import numpy as np  # noqa: F401 - the engine needs it; imported here so `tco --help` stays light
@@ -127,9 +229,12 @@ def run(args: argparse.Namespace) -> int:
     from ..plan.selfhost import describe_deployment
     from ..report.selfhost import render_table
 
-    for name in ("input_tokens", "output_tokens"):
-        if getattr(args, name) <= 0:
-            raise TcoError(f"--{name.replace('_', '-')} must be a positive number of tokens (got {getattr(args, name)})")
+    shapes = {}
+    for name, side in (("input_tokens", "input"), ("output_tokens", "output")):
+        mean, shapes[side] = _mean_and_shape(getattr(args, name), f"--{name.replace('_', '-')}", side)
+        setattr(args, name, mean)
+    if not (0 <= args.cached_input_share <= 1):
+        raise TcoError(f"--cached-input-share must be between 0 and 1 (got {args.cached_input_share:g})")
     if args.gpus is not None and args.gpus <= 0:
         raise TcoError(f"--gpus must be at least 1 (got {args.gpus})")
     if args.gpus_per_node <= 0:
@@ -148,8 +253,14 @@ def run(args: argparse.Namespace) -> int:
                        hint="default 365/12 = 30.42")
     spec = _spec(args)
     cat = load_catalog(args.catalog)
-    r = resolve(spec, cat, input_tokens=args.input_tokens, output_tokens=args.output_tokens, as_of=args.as_of or date.today(),
-                rent_label="--rent-per-gpu-hour")
+    try:
+        r = resolve(spec, cat, input_tokens=args.input_tokens, output_tokens=args.output_tokens,
+                    as_of=args.as_of or date.today(), rent_label="--rent-per-gpu-hour", input_shape=shapes["input"],
+                    output_shape=shapes["output"], cached_input_share=args.cached_input_share)
+    except TcoError as e:
+        if e.field in FLAG:  # name the flag, not the scenario field
+            e.field = FLAG[e.field]
+        raise
     window = r.model.context_window
     if window and args.input_tokens + args.output_tokens > window:
         raise TcoError(f"a request of {args.input_tokens + args.output_tokens:,} tokens ({args.input_tokens:,} input + "

@@ -31,12 +31,15 @@ from ..catalog.hardware import (
     model_shape,
 )
 from ..engine.selfhost import (
+    FIXED,
     GPU_COUNTS,
     CostInputs,
     Deployment,
+    Features,
     check_parallelism,
     memory_fit,
 )
+from ..engine.selfhost.layout import Layout, LayoutResult, candidate_layouts, evaluate_layouts, parse_layout
 from ..errors import NotAvailable, TcoError, did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,6 +66,16 @@ class ResolvedSelfhost:
     warnings: list[str] = field(default_factory=list)
     quality_delta: float = 0.0
     quality_note: str = ""
+    total_gpus: int = 8
+    """Every GPU of the deployment (``total_gpus``, default one node)."""
+    layouts: list[LayoutResult] = field(default_factory=list)
+    """The layouts evaluated on ``total_gpus``, best first (the chosen one is ``deployment``'s)."""
+
+    @property
+    def layout(self) -> Layout:
+        d = self.deployment
+        tp = d.tp or min(d.gpus, d.gpus_per_node)
+        return Layout(tp, d.gpus // tp, d.ep)
 
     @property
     def label(self) -> str:
@@ -102,12 +115,17 @@ DEFAULT_SHAPE = (1000, 1000)
 
 def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = None, output_tokens: float | None = None,
             as_of: date | None = None, base_dir: str | Path | None = None,
-            rent_label: str = "scenario") -> ResolvedSelfhost:
+            rent_label: str = "scenario", input_shape: Any = None, output_shape: Any = None,
+            cached_input_share: float = 0.0) -> ResolvedSelfhost:
     """Look up everything a ``selfhost:`` candidate names and build the engine's inputs.
 
     ``as_of`` (None: no date check, the latest rental prices): a model released after it
     raises :class:`NotAvailable`. ``rent_label`` names where ``rent_per_gpu_hour`` came
-    from in the price line ("scenario", or "--rent-per-gpu-hour" on the command line)."""
+    from in the price line ("scenario", or "--rent-per-gpu-hour" on the command line).
+    ``input_shape``/``output_shape`` are the length mixes (default: fixed lengths);
+    ``cached_input_share`` is the prefix-cache hit share of input tokens (they skip prefill).
+    The replica layout is ``spec.layout`` on ``spec.total_gpus`` (default one node): ``auto``
+    picks the best of every valid split (:mod:`tco.engine.selfhost.layout`)."""
     hw: Hardware = catalog.hardware
     assumptions: list[str] = []
     warnings: list[str] = []
@@ -139,6 +157,9 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     if spec.precision == "fp8" and acc.fp8_tflops is None:
         warnings.append(f"{acc.id} has no FP8 tensor cores (or none on record): FP8 weights are modelled as "
                         "weight-only, computing at the BF16 peak")
+    if spec.precision == "fp4" and acc.fp4_tflops is None:
+        warnings.append(f"{acc.id} has no FP4 tensor cores (or none on record): FP4 weights are modelled as "
+                        + ("W4A8, computing at the FP8 peak" if acc.fp8_tflops else "weight-only, at the BF16 peak"))
     if acc.link_gb_s is None:
         assumptions.append(f"{acc.id} interconnect bandwidth unknown: multi-GPU all-reduce modelled at PCIe Gen4 speed "
                            "(32 GB/s)")
@@ -169,8 +190,10 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
             raise TcoError(f"no server price on record for {acc.id}", field="buy.server_price",
                            hint="give buy.server_price (USD per node)")
         if b.server_price is None:
-            assumptions.append(f"server price ${price:,.0f} per {spec.gpus_per_node}-GPU node: midpoint of "
-                               f"{server.id}'s {server.price_usd.year} range (servers.yaml)")
+            pr = server.price_usd
+            what = (f"midpoint of {server.id}'s {pr.year} range" if pr.low is not None and pr.high is not None
+                    else f"{server.id}'s {pr.year} price, one quote (no range on record)")
+            assumptions.append(f"server price ${price:,.0f} per {spec.gpus_per_node}-GPU node: {what} (servers.yaml)")
         lifetime = b.lifetime_years if b.lifetime_years is not None else (server.lifetime_years.default if server else None)
         if lifetime is None:
             raise TcoError("no lifetime on record for this server", field="buy.lifetime_years", hint="give buy.lifetime_years")
@@ -246,21 +269,25 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                         f"TPOT <= {tpot:g} ms (MLPerf Inference's server constraints; "
                         + ("give --ttft-ms and --tpot-ms, or --no-latency-targets for none)" if rent_label.startswith("--")
                            else "give latency: {ttft_ms: ..., tpot_ms: ...}, or latency: {} for none)"))
+    sd = spec.speculative
+    features = Features(prefix_cache_hit=float(cached_input_share or 0.0),
+                        spec_tokens=sd.draft_tokens if sd else 0, spec_acceptance=sd.acceptance if sd else 0.0,
+                        spec_draft_cost=sd.draft_cost if sd else 0.0, chunked_prefill=spec.chunked_prefill)
     dep = Deployment(model=shape, gpu=gpu, engine=engine_params(eng), precision=spec.precision,
                      kv_precision=spec.kv_precision, gpus=spec.gpus or spec.gpus_per_node,
                      gpus_per_node=spec.gpus_per_node, cost=cost, ttft_ms=ttft, tpot_ms=tpot,
-                     default_targets=lat is None, alternatives=alternatives)
-    if spec.gpus is None:
-        isl = input_tokens if input_tokens is not None else DEFAULT_SHAPE[0]
-        osl = output_tokens if output_tokens is not None else DEFAULT_SHAPE[1]
-        if shape.context_window and isl + osl > shape.context_window:
-            isl, osl = DEFAULT_SHAPE  # the request cannot be served at all (the plan says so): size a usual one
-        dep = replace(dep, gpus=default_gpu_count(dep, float(isl), float(osl)))
-        assumptions.append(f"{dep.gpus} GPU(s) per replica: the smallest count that fits with room for a batch")
-    problem = check_parallelism(shape, dep.gpus, dep.gpus_per_node)
-    if problem:
-        raise TcoError(problem, field="gpus", hint="use a GPU count that divides the heads, e.g. "
-                       + ", ".join(str(n) for n in (1, 2, 4, 8, 16) if check_parallelism(shape, n, dep.gpus_per_node) is None))
+                     default_targets=lat is None, alternatives=alternatives, features=features,
+                     input_shape=input_shape or FIXED, output_shape=output_shape or FIXED,
+                     slo_percentile=float(spec.slo_percentile))
+    isl = input_tokens if input_tokens is not None else DEFAULT_SHAPE[0]
+    osl = output_tokens if output_tokens is not None else DEFAULT_SHAPE[1]
+    if shape.context_window and isl + osl > shape.context_window:
+        isl, osl = DEFAULT_SHAPE  # the request cannot be served at all (the plan says so): size a usual one
+    total = spec.total_gpus or spec.gpus_per_node
+    dep, layouts = _choose_layout(spec, dep, total, float(isl), float(osl), assumptions)
+    if spec.slo_percentile != 50:
+        assumptions.append(f"latency targets on the {spec.slo_percentile}th percentile: TTFT from an M/G/1 prefill "
+                           "queue, TPOT from the spread of iteration times (docs: Percentile latency)")
     if spec.quality_delta is None:
         qd, qnote = 0.0, ("FP8 quality taken as equal to BF16 (no quality_delta given)" if spec.precision == "fp8"
                           else f"{spec.precision} quality taken as the published BF16 scores (no quality_delta given)"
@@ -272,4 +299,61 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     assumptions.append(f"engine profile {eng.id}: {eng.calibrated_on or eng.name}")
     return ResolvedSelfhost(deployment=dep, spec=spec, model=model, accelerator=acc, engine=eng,
                             price_source=price_source, rental=rental, server=server, assumptions=assumptions,
-                            warnings=warnings, quality_delta=qd, quality_note=qnote)
+                            warnings=warnings, quality_delta=qd, quality_note=qnote, total_gpus=total,
+                            layouts=layouts)
+
+
+def _layout_hint(dep: Deployment, total: int) -> str:
+    valid = sorted(candidate_layouts(dep.model, total, dep.gpus_per_node, intra_node_pipeline=True),
+                   key=lambda lay: (lay.pp, lay.ep, lay.tp))
+    return ("layouts that work on " + f"{total} GPUs: " + ", ".join(lay.label for lay in valid[:6])) if valid \
+        else f"no layout of {dep.model.id} fits {total} GPUs: raise total_gpus"
+
+
+def _choose_layout(spec: SelfhostSpec, dep: Deployment, total: int, isl: float, osl: float,
+                   assumptions: list[str]) -> tuple[Deployment, list[LayoutResult]]:
+    """The replica layout: fixed (``layout: tpXppY``), the default split of ``gpus``, or the
+    best of every valid split of ``total`` GPUs (``auto``); and the layouts evaluated."""
+    tt = dep.ttft_ms / 1e3 if dep.ttft_ms else np.inf
+    tq = dep.tpot_ms / 1e3 if dep.tpot_ms else np.inf
+    rate = dep.cost.rent_per_gpu_hour if dep.cost.mode == "rent" else None
+    kw = dict(rent_per_gpu_hour=rate, gpus_per_instance=dep.cost.gpus_per_instance, utilization=dep.cost.utilization)
+    if spec.layout != "auto":
+        lay = parse_layout(spec.layout)
+        if spec.gpus is not None and spec.gpus != lay.gpus:
+            raise TcoError(f"layout {spec.layout} has {lay.gpus} GPUs per replica but gpus is {spec.gpus}",
+                           field="layout", hint="give one of layout or gpus")
+        if lay.gpus > total:
+            raise TcoError(f"layout {spec.layout} needs {lay.gpus} GPUs per replica, more than the {total} GPUs of "
+                           "the deployment", field="layout",
+                           hint=f"give total_gpus (--total-gpus) {lay.gpus} or more, or a layout of at most {total} GPUs")
+        problem = check_parallelism(dep.model, lay.gpus, dep.gpus_per_node, tp=lay.tp, ep=lay.ep)
+        if problem:
+            raise TcoError(f"layout {spec.layout}: {problem}", field="layout", hint=_layout_hint(dep, total))
+        dep = replace(dep, gpus=lay.gpus, tp=lay.tp, ep=lay.ep)
+        return dep, evaluate_layouts(dep, [lay], total, isl, osl, tt, tq, **kw)
+    if spec.gpus is not None:
+        if spec.total_gpus is not None and spec.gpus > spec.total_gpus:
+            raise TcoError(f"{spec.gpus} GPUs per replica are more than the {spec.total_gpus} GPUs of the deployment",
+                           field="total_gpus", hint=f"give total_gpus (--total-gpus) {spec.gpus} or more, or fewer GPUs per replica")
+        problem = check_parallelism(dep.model, dep.gpus, dep.gpus_per_node)
+        if problem:
+            raise TcoError(problem, field="gpus", hint="use a GPU count that divides the heads, e.g. " + ", ".join(
+                str(n) for n in (1, 2, 4, 8, 16) if check_parallelism(dep.model, n, dep.gpus_per_node) is None))
+        tp = min(dep.gpus, dep.gpus_per_node)
+        lay = Layout(tp, dep.gpus // tp)
+        return dep, evaluate_layouts(dep, [lay], max(total, dep.gpus), isl, osl, tt, tq, **kw)
+    from ..engine.selfhost.layout import search
+
+    results = search(dep, total, isl, osl, tt, tq, **kw)
+    best = next((r for r in results if r.feasible), None) or next((r for r in results if r.fits), None)
+    if best is None:  # nothing fits the deployment: size the smallest count that fits, to say what would
+        dep = replace(dep, gpus=default_gpu_count(dep, isl, osl))
+        assumptions.append(f"{dep.gpus} GPU(s) per replica: no layout of the {total} GPUs fits")
+        return dep, results
+    lay = best.layout
+    dep = replace(dep, gpus=lay.gpus, tp=lay.tp, ep=lay.ep)
+    assumptions.append(f"layout {lay.label} x {best.replicas} replica(s): the best of {len(results)} splits of "
+                       f"{total} GPUs " + ("(lowest cost per token within the targets)" if kw["rent_per_gpu_hour"]
+                                           else "(most tokens/s within the targets)"))
+    return dep, results

@@ -42,7 +42,8 @@ def resolve_candidate(scenario: Scenario, catalog: Catalog, cand: SelfhostCandid
     base_dir = Path(doc.path).parent if doc is not None and doc.path and not doc.path.startswith("<") else None
     w = scenario.workload
     rs = resolve(spec, catalog, input_tokens=w.input_tokens, output_tokens=w.output_tokens, as_of=as_of,
-                 base_dir=base_dir)
+                 base_dir=base_dir, input_shape=w.input_shape, output_shape=w.output_shape,
+                 cached_input_share=w.cached_input_share)
     return rs
 
 
@@ -98,6 +99,24 @@ def _num(x: Any) -> Any:
         return bool(v)
     f = float(v)
     return None if not math.isfinite(f) else f
+
+
+def _deployment(r: ResolvedSelfhost, d: dict[str, Any]) -> dict[str, Any]:
+    """The whole deployment of ``total_gpus`` GPUs: its layout, replicas and throughput (the
+    replica's figures times the replicas that fit), and the GPUs billed for it."""
+    dep = r.deployment
+    lay = r.layout
+    replicas = r.total_gpus // lay.gpus if lay.gpus <= r.total_gpus else 0
+    inst = max(int(dep.cost.gpus_per_instance), 1) if dep.cost.mode == "rent" else dep.gpus_per_node
+    billed = math.ceil(r.total_gpus / inst - 1e-9) * inst
+
+    def times(v: Any) -> Any:
+        return None if v is None else v * replicas
+
+    return {"total_gpus": r.total_gpus, "layout": lay.label, "tp": lay.tp, "pp": lay.pp, "ep": lay.ep,
+            "replicas": replicas, "output_tokens_per_s": times(d["output_tokens_per_s"]),
+            "slo_output_tokens_per_s": times(d["slo_output_tokens_per_s"]) if (dep.ttft_ms or dep.tpot_ms)
+            else times(d["output_tokens_per_s"]), "billed_gpus": billed}
 
 
 def describe_deployment(r: ResolvedSelfhost, isl: int, osl: int, requests_per_day: float | None = None,
@@ -160,6 +179,12 @@ def describe_deployment(r: ResolvedSelfhost, isl: int, osl: int, requests_per_da
         "assumptions": list(r.assumptions),
         "warnings": list(d["warnings"]),
     }
+    out["slo_percentile"] = int(dep.slo_percentile)
+    for side, mean, shp in (("input", isl, dep.input_shape), ("output", osl, dep.output_shape)):
+        out[f"{side}_distribution"] = None if shp.fixed else {
+            f"p{q}": round(shp.quantile(q / 100) * mean) for q in (50, 90, 99)}
+    out["deployment"] = _deployment(r, d)
+    out["layouts"] = [x.to_dict() for x in r.layouts[:3]]
     if not d["fits"]:
         out["fits_on"] = [{"gpu": a.gpu, "gpus": a.gpus, "precision": a.precision} for a in fit_alternatives(dep, isl, osl)]
     if requests_per_day is not None:

@@ -57,21 +57,21 @@ class DefaultRange:
 def default_throughput_range(rs: Any) -> DefaultRange:
     """The self-hosted throughput's default spread: lognormal around the model, P10/P90 from
     the engine profile's median held-out error m (sigma = ln(1 + m) / 0.6745, the median of
-    |log error| of a normal), widened on a GPU the profile was not fitted on."""
-    text = getattr(rs.engine, "calibrated_on", None) or ""
-    m = re.search(r"held-out points median ([0-9.]+) ?%", text) or re.search(r"median error ([0-9.]+) ?%", text)
-    fitted_gpu = re.search(r"fitted to \d+ (\w+) measurements", text)
-    if m:
-        err = float(m.group(1)) / 100.0
-        why = f"engine {rs.engine.id}'s median held-out error {err:.1%}"
+    |log error| of a normal), doubled on a GPU the profile was not fitted on; an unmeasured
+    profile takes :data:`UNCALIBRATED_ERROR`."""
+    eng = rs.engine
+    err = getattr(eng, "held_out_error", None)
+    if err is not None:
+        why = f"engine {eng.id}'s median held-out error {err:.0%}"
     else:
         err = UNCALIBRATED_ERROR
-        why = f"engine {rs.engine.id} is not fitted to measurements: {err:.0%} median error assumed"
+        why = f"engine {eng.id}'s error is not measured: {err:.0%} median error assumed"
     sigma = math.log1p(err) / 0.6745
     gpu = rs.accelerator.id
-    if fitted_gpu and fitted_gpu.group(1).lower() not in gpu.lower():
+    fitted = tuple(getattr(eng, "fitted_gpus", ()) or ())
+    if fitted and gpu not in fitted:
         sigma *= OTHER_GPU_WIDENING
-        why += f", doubled on {gpu} (fitted on {fitted_gpu.group(1)})"
+        why += f", doubled on {gpu} (fitted on {', '.join(fitted)})"
     z90 = 1.2815515655446004
     return DefaultRange(math.exp(-z90 * sigma), math.exp(z90 * sigma), f"default: {why}")
 

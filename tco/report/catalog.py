@@ -195,6 +195,11 @@ def show(cat: Catalog, item: str, fmt: str = "table", width: int | None = None) 
     hw = cat.hardware
     if item in hw.rentals:
         return _show_rental(cat, item, fmt, width)
+    if item not in hw.engines:  # a family name (trtllm: its latest profile) or an alias (trtllm@mlperf-v5.0)
+        for e in hw.engines.values():
+            if item in e.aliases or (e.latest and e.id.split("@")[0] == item):
+                item = e.id
+                break
     for kind, coll in (("gpu", hw.accelerators), ("server", hw.servers), ("engine", hw.engines)):
         if item in coll:
             data = coll[item].model_dump(mode="json")

@@ -156,20 +156,27 @@ def _breakeven(est: Estimate) -> str:
 
 
 def _candidates(est: Estimate) -> str:
+    """The candidate table; the note (best value, cheapest, why unranked) under the name, so
+    the table fits a page; spread columns only when ranges were drawn."""
     rows = summary_rows(est)
+    spread = bool(est.uncertainty and est.uncertainty.get("inputs"))
     headers = [("Rank", True), ("Candidate", False), ("Kind", False), ("Monthly cost", True)]
     keys = ["rank", "candidate", "kind", "monthly"]
-    if est.uncertainty:
+    if spread:
         headers.append(("P10-P90 monthly", True))
         keys.append("p10_p90")
     headers += [("Per 1M tokens", True), ("Quality", True), ("Coverage", True), ("Per quality point", True)]
     keys += ["per_mtok", "quality", "coverage", "per_quality"]
-    if est.uncertainty:
+    if spread:
         headers.append(("P(best value)", True))
         keys.append("p_best")
-    headers.append(("Note", False))
-    keys.append("marks")
-    return _table(headers, [[escape(r.get(k, "")) for k in keys] for r in rows])
+    cells = []
+    for r in rows:
+        row = [escape(r.get(k, "")) for k in keys]
+        if r.get("marks"):
+            row[1] += f'<br><span class="note">{escape(r["marks"])}</span>'
+        cells.append(row)
+    return _table(headers, cells)
 
 
 def _chart_quality(est: Estimate) -> str:

@@ -19,7 +19,15 @@ def render_table(res: dict[str, Any]) -> str:
     par = f"TP{res['tensor_parallel']}" + (f" x PP{res['pipeline_parallel']}" if res["pipeline_parallel"] > 1 else "")
     add(f"{res['model_name']} on {res['gpus']}x {res['gpu_name']} ({par}), {res['precision']} weights, "
         f"{res['kv_precision']} KV cache, engine {res['engine']}")
-    add(f"Workload: {res['input_tokens']:,} input + {res['output_tokens']:,} output tokens per request")
+    def dist(side: str) -> str:
+        d = res.get(f"{side}_distribution")
+        return f" (p50 {d['p50']:,} / p90 {d['p90']:,} / p99 {d['p99']:,})" if d else ""
+
+    add(f"Workload: {res['input_tokens']:,} input{dist('input')} + {res['output_tokens']:,} output{dist('output')} "
+        "tokens per request (means)" if res.get("input_distribution") or res.get("output_distribution") else
+        f"Workload: {res['input_tokens']:,} input + {res['output_tokens']:,} output tokens per request")
+    pct = res.get("slo_percentile", 50)
+    pl = f"p{pct} " if pct != 50 else ""
     add("")
     kib = res["kv_bytes_per_token"] / 1024
     add("Memory")
@@ -43,17 +51,26 @@ def render_table(res: dict[str, Any]) -> str:
         rows = [("max offline", f"{res['output_tokens_per_s']:,.0f}")]
         t = res["targets"]
         if res["slo_output_tokens_per_s"] is not None:
-            given = ", ".join(f"{k} <= {t[f]:g} ms" for k, f in (("TTFT", "ttft_ms"), ("TPOT", "tpot_ms")) if t[f] is not None)
+            given = ", ".join(f"{pl}{k} <= {t[f]:g} ms" for k, f in (("TTFT", "ttft_ms"), ("TPOT", "tpot_ms"))
+                              if t[f] is not None)
             rows.append(("within targets", f"{res['slo_output_tokens_per_s']:,.0f} at batch {res['operating_batch']:,.0f} "
                                            f"({given})"))
         lines += _rows(rows)
         add("")
-        add("Latency")
+        add("Latency" + (f" (p{pct})" if pct != 50 else ""))
         rows = [("at batch 1", f"TTFT {res['best_ttft_ms']:,.0f} ms, TPOT {res['best_tpot_ms']:.1f} ms")]
         if res["operating_batch"] != 1 and res["ttft_ms"] is not None:
             rows.append((f"at batch {res['operating_batch']:,.0f}",
                          f"TTFT {res['ttft_ms']:,.0f} ms, TPOT {res['tpot_ms']:.1f} ms"))
         lines += _rows(rows)
+    dp = res.get("deployment")
+    if dp and res["fits"]:
+        add("")
+        add(f"Deployment: {dp['total_gpus']} GPUs as {dp['replicas']} replica(s) of {dp['layout']}")
+        lines += _rows([("output tokens/s", f"{_fmt(dp['output_tokens_per_s'])} max offline, "
+                                            f"{_fmt(dp['slo_output_tokens_per_s'])} within targets"),
+                        ("GPUs billed", _fmt(dp["billed_gpus"]))])
+        lines += _layouts(res.get("layouts") or [])
     add("")
     add("Cost")
     rows = [("price", res["price"]),
@@ -85,6 +102,20 @@ def render_table(res: dict[str, Any]) -> str:
         add("Warnings")
         lines += [f"  ! {w}" for w in warnings]
     return "\n".join(lines) + "\n"
+
+
+def _layouts(rows: list[dict[str, Any]]) -> list[str]:
+    """The best layouts evaluated (at most three), one line each."""
+    if len(rows) < 2:
+        return []
+    out = ["  best layouts         replicas  tokens/s in targets  max offline  batch  TTFT ms  TPOT ms"]
+    for r in rows[:3]:
+        ok = r["feasible"]
+        out.append(f"    {r['layout']:<18} {r['replicas']:>8}  {_fmt(r['slo_output_tokens_per_s']) if ok else '-':>19}  "
+                   f"{_fmt(r['output_tokens_per_s']) if r['fits'] else 'no fit':>11}  "
+                   f"{_fmt(r['batch_per_replica']) if ok else '-':>5}  {_fmt(r['ttft_ms']) if ok else '-':>7}  "
+                   f"{_fmt(r['tpot_ms'], '.1f') if ok else '-':>7}")
+    return out
 
 
 def _money(v: float) -> str:

@@ -13,7 +13,7 @@ Unknown figures are ``null``, never 0. No numpy, no I/O.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -47,6 +47,8 @@ class Accelerator(Strict):
     """Dense BF16/FP16 tensor peak, TFLOPS."""
     fp8_tflops: Pos | None = None
     """Dense FP8 tensor peak, TFLOPS (None: no FP8 or unknown)."""
+    fp4_tflops: Pos | None = None
+    """Dense FP4 tensor peak (NVFP4/MXFP4, Blackwell), TFLOPS (None: no FP4 tensor cores or unknown)."""
     int8_tops: Pos | None = None
     """Dense INT8 tensor peak, TOPS."""
     tdp_w: Pos | None = None
@@ -176,11 +178,19 @@ class RentalsFile(Strict):
     rentals: tuple[RentalOffer, ...] = Field(min_length=1)
 
 
+EngineId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*(@[a-z0-9][a-z0-9._-]*)?$", max_length=100)]
+
+
 class EngineProfileSpec(Strict):
     """A serving engine's efficiency profile (see ``docs/selfhost-model.md``)."""
 
-    id: Slug
+    id: EngineId
+    """``family@version`` (e.g. ``trtllm@v1.0``, ``trtllm@mlperf-v4.1``)."""
     name: str
+    latest: bool = False
+    """The profile the bare family name (``trtllm``) means; one per family."""
+    aliases: tuple[EngineId, ...] = ()
+    """Other ids that mean this profile (e.g. ``trtllm@mlperf-v5.0``)."""
     bandwidth_efficiency: Share = Field(gt=0)
     """Fraction of peak HBM bandwidth reached streaming weights and KV cache in decode."""
     compute_efficiency: Share = Field(gt=0)
@@ -209,8 +219,29 @@ class EngineProfileSpec(Strict):
     """full: each sequence reserves input+output KV up front; average: paged on demand (input + output/2)."""
     unquantized_embeddings: bool = True
     """Quantized checkpoints keep the embedding table and output head in BF16."""
+    fp4_compute_factor: Share | None = Field(default=None, gt=0)
+    """FP4 GEMMs reach this fraction of the BF16 efficiency against the FP4 peak (None: as FP8)."""
+    moe_efficiency: Share = Field(default=1.0, gt=0)
+    """Grouped expert GEMMs reach this fraction of the dense GEMMs' efficiency (expert-kernel penalty)."""
+    ttft_tail: Pos = Field(default=1.0, le=20)
+    """Scale of the exponential tail of the prefill queue's wait (p90/p99 TTFT; 1 = the M/G/1 model)."""
+    tpot_jitter: NonNeg = Field(default=0.0, le=2)
+    """Coefficient of variation of one iteration's time from scheduling alone (p90/p99 TPOT)."""
+    chunked_prefill_tokens: int = Field(default=0, ge=0)
+    """The engine's default prefill chunk in tokens per iteration (0: whole prompts)."""
+    moe_half_width: NonNeg = Field(default=0.0, le=1e6)
+    """Expert GEMMs this narrow (intermediate size over the tensor ranks slicing it) run at half the
+    expert efficiency: factor 1 / (1 + moe_half_width / width); 0 = off."""
+    tp_scaling_loss: NonNeg = Field(default=0.0, le=2)
+    """Efficiency lost per doubling of the tensor-parallel degree (stage times x 1 + loss x log2(tp))."""
     calibrated_on: str | None = None
     """What the factors were fitted to (file and rows), or why they are a prior."""
+    held_out_error: Share | None = None
+    """Median relative throughput error on measurements not used in the fit: the default spread
+    of a self-hosted throughput under ``--samples`` (docs/uncertainty.md). None: not measured."""
+    fitted_gpus: tuple[Slug, ...] = ()
+    """Accelerators the profile was fitted on (elsewhere its error is not measured: the spread
+    is doubled)."""
     provenance: Provenance
 
 

@@ -9,6 +9,8 @@ from pydantic import BeforeValidator, Discriminator, Field, PrivateAttr, Tag, fi
 
 from .base import Slug, Strict, number
 from .currency import currency_or_text, normalize_currency
+from .lengths import length_field
+from .lengths import parse as parse_length
 from .ranges import central, is_range, number_or_range
 from .selfhost import SelfhostSpec
 
@@ -39,10 +41,13 @@ class Workload(Strict):
     """Requests per day; give this or ``requests_per_month``. A number or a range."""
     requests_per_month: number_or_range("MonthlyVolumeRange", gt=0, le=3.1e12) | None = None  # type: ignore[valid-type]
     """Requests per month; give this or ``requests_per_day``."""
-    input_tokens: number_or_range("InputTokensRange", gt=0, le=1e8)  # type: ignore[valid-type]
-    """Mean prompt tokens per request (cached ones included)."""
-    output_tokens: number_or_range("OutputTokensRange", gt=0, le=1e7)  # type: ignore[valid-type]
-    """Mean generated tokens per request."""
+    input_tokens: length_field(1e8, "InputTokensRange")  # type: ignore[valid-type]
+    """Prompt tokens per request (cached ones included): a mean, a range of it ({low, likely,
+    high}), a named mix (chat, code, long-context) or a distribution ({p50: 800, p90: 3000},
+    {histogram: ...}, {shape: chat, mean: 2000}). After validation this field holds the mean;
+    the spread between requests is ``input_shape``."""
+    output_tokens: length_field(1e7, "OutputTokensRange")  # type: ignore[valid-type]
+    """Generated tokens per request: a mean, a range, a named mix or a distribution (as input_tokens)."""
     days_per_month: _num(ge=1, le=31) = DEFAULT_DAYS_PER_MONTH  # type: ignore[valid-type]
     """Days in a billing month (default 365/12 = 30.4167)."""
     cached_input_share: number_or_range("ShareRange", ge=0, le=1, share=True) = 0.0  # type: ignore[valid-type]
@@ -57,6 +62,29 @@ class Workload(Strict):
     prices). Default: traffic spread evenly, i.e. the off-peak windows' share of the week."""
     peak_to_average: number_or_range("PeakRange", ge=1, le=100) = 2.0  # type: ignore[valid-type]
     """Peak load over average load; self-hosted capacity is sized for the peak."""
+
+    _input_shape: Any = PrivateAttr(default=None)
+    _output_shape: Any = PrivateAttr(default=None)
+
+    @property
+    def input_shape(self) -> Any:
+        """Distribution of input tokens over their mean (:class:`tco.engine.selfhost.LengthShape`)."""
+        return self._input_shape
+
+    @property
+    def output_shape(self) -> Any:
+        return self._output_shape
+
+    @model_validator(mode="after")
+    def _lengths(self) -> Workload:
+        for name, side in (("input_tokens", "input"), ("output_tokens", "output")):
+            if is_range(getattr(self, name)):  # a range of the mean (the scenario centres it); no spread
+                setattr(self, f"_{side}_shape", parse_length(1.0, side)[1])
+                continue
+            mean, shape = parse_length(getattr(self, name), side)
+            object.__setattr__(self, name, float(mean))  # consumers read the mean
+            setattr(self, f"_{side}_shape", shape)
+        return self
 
     @model_validator(mode="after")
     def _one_volume(self) -> Workload:

@@ -7,10 +7,15 @@
     kv_precision: fp8                # optional; default: fp8 for fp8 weights, else bf16
     gpu: h100-sxm-80gb
     gpus_per_node: 8
-    gpus: 8                          # optional; GPUs per replica, default: smallest count that fits well
+    total_gpus: 16                   # optional; every GPU of the deployment (default: one node)
+    layout: auto                     # auto (default) or tpXppY, e.g. tp2pp1, tp8pp1ep8 (expert parallel)
+    gpus: 8                          # optional; GPUs per replica (fixes the replica size, tensor parallel per node)
     rent_per_gpu_hour: 2.99          # or rental: lambda-h100-sxm, or buy: {...}
     latency: {ttft_ms: 2000, tpot_ms: 100}
-    engine: trtllm
+    slo_percentile: 99               # 50 (means, default), 90 or 99: the targets are on this percentile
+    engine: trtllm                   # trtllm, vllm, sglang, lmdeploy (latest), or dated: trtllm@mlperf-v4.1
+    speculative: {draft_tokens: 3, acceptance: 0.7, draft_cost: 0.05}
+    chunked_prefill: 2048            # prefill chunk in tokens (0: whole prompts; default: the engine's)
     utilization: 0.6                 # or a range: {low: 0.5, likely: 0.7, high: 0.85}
     throughput_factor: 1.0           # measured / modelled throughput; or a range
     quality_delta: 0.0
@@ -21,14 +26,30 @@ No numpy, no I/O: :func:`tco.catalog.hardware.resolve` turns this into engine in
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from .base import Slug, Strict, number
 from .ranges import number_or_range
 
-Precision = Literal["bf16", "fp8", "int8", "int4"]
+Precision = Literal["bf16", "fp8", "int8", "int4", "fp4"]
+EngineId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*(@[a-z0-9][a-z0-9._-]*)?$", max_length=100)]
+"""An engine profile: a family (``trtllm``: its latest profile) or a dated one (``trtllm@mlperf-v4.1``)."""
+LAYOUT_RE = r"^(auto|tp[1-9][0-9]*pp[1-9][0-9]*(ep[1-9][0-9]*)?)$"
+
+
+def _layout(v: object) -> object:
+    import re
+
+    if isinstance(v, str) and not re.fullmatch(LAYOUT_RE, v.strip().lower()):
+        raise ValueError(f"layout {v!r} is not auto or tpXppY (e.g. tp2pp1, tp4pp2, or tp8pp1ep8 for expert "
+                         "parallelism)")
+    return v.strip().lower() if isinstance(v, str) else v
+
+
+LayoutText = Annotated[str, BeforeValidator(_layout), Field(max_length=40)]
+"""``auto`` or a replica layout ``tpXppY`` (``epZ`` adds expert parallelism over the tensor ranks)."""
 
 
 class LatencyTargets(Strict):
@@ -66,6 +87,18 @@ class BuySpec(Strict):
     """Staff and operations for the deployment per month, USD (not per node)."""
 
 
+class Speculative(Strict):
+    """Speculative decoding: a draft proposes tokens that the model verifies in one step."""
+
+    draft_tokens: int = Field(ge=1, le=16)
+    """Tokens the draft proposes per step."""
+    acceptance: number(ge=0, le=1, share=True)  # type: ignore[valid-type]
+    """Probability that each proposed token is accepted (0.6-0.8 is typical for chat)."""
+    draft_cost: number(ge=0, le=1) = 0.05  # type: ignore[valid-type]
+    """Time of one draft token as a share of one decode step of the model (small draft model
+    ~0.05; multi-token-prediction heads ~0.1)."""
+
+
 class SelfhostSpec(Strict):
     """A self-hosted candidate: an open model on rented or owned accelerators."""
 
@@ -83,7 +116,20 @@ class SelfhostSpec(Strict):
     gpus_per_node: int = Field(default=8, ge=1, le=16)
     """GPUs per server node; tensor parallelism stays inside a node."""
     gpus: int | None = Field(default=None, ge=1, le=1024)
-    """GPUs per replica (default: the smallest of 1, 2, 4, 8, 16, ... that fits with room for a batch)."""
+    """GPUs per replica with the default split (tensor parallel inside a node, pipeline stages
+    across nodes); fixes the replica size."""
+    total_gpus: int | None = Field(default=None, ge=1, le=4096)
+    """Every GPU of the deployment, split into replicas by ``layout`` (default: one node)."""
+    layout: LayoutText = "auto"
+    """``auto``: the tensor x pipeline x data-parallel split of ``total_gpus`` that serves the
+    most within the targets (with a price, the lowest cost per token); or one layout,
+    ``tp2pp1`` (``tp8pp1ep8``: experts spread over the 8 tensor ranks, attention data-parallel)."""
+    slo_percentile: Literal[50, 90, 99] = 50
+    """The latency targets are on this percentile: 50 (the means, as before), 90 or 99 (MLPerf's)."""
+    speculative: Speculative | None = None
+    """Speculative decoding (off by default)."""
+    chunked_prefill: int | None = Field(default=None, ge=0, le=1_000_000)
+    """Prefill chunk in tokens per iteration (0: whole prompts; default: the engine profile's)."""
     rent_per_gpu_hour: number(ge=0.01, le=1000) | None = None  # type: ignore[valid-type]
     """Rental price, USD per GPU-hour."""
     rental: Slug | None = None
@@ -91,8 +137,9 @@ class SelfhostSpec(Strict):
     buy: BuySpec | None = None
     """Own the servers instead of renting."""
     latency: LatencyTargets | None = None
-    engine: Slug = "trtllm"
-    """Serving-engine efficiency profile in ``pricing/hardware/engines.yaml``."""
+    engine: EngineId = "trtllm"
+    """Serving-engine profile in ``pricing/hardware/engines.yaml``: trtllm, vllm, sglang or
+    lmdeploy (their latest profile), or a dated one such as ``trtllm@mlperf-v4.1``."""
     utilization: number_or_range("UtilizationRange", gt=0, le=1, share=True) | None = None  # type: ignore[valid-type]
     """Share of a replica's SLO throughput planned at peak load (default from defaults.yaml); a range
     (``{low: 0.6, high: 0.9}``) when unsure."""

@@ -15,6 +15,7 @@ import yaml
 
 from ..errors import TcoError, did_you_mean, shorten
 from ..yamlio import Document
+from .lengths import LENGTH_TAGS
 from .scenario import CANDIDATE_TAGS
 
 T = TypeVar("T")
@@ -45,7 +46,7 @@ def _clean_loc(loc: tuple[Any, ...], node: yaml.Node | None) -> tuple[Any, ...]:
                 out.append(p)
                 cur = nxt
                 continue
-        if key in _TYPE_TAGS or key in CANDIDATE_TAGS or "[" in key or key[:1].isupper():
+        if key in _TYPE_TAGS or key in CANDIDATE_TAGS or key in LENGTH_TAGS or "[" in key or key[:1].isupper():
             continue  # a union member's tag (a type, a validator, a model class such as VolumeRange)
         out.append(p)
         cur = None
@@ -69,8 +70,13 @@ FIELD_HELP: dict[str, tuple[str, str]] = {
                  "output_tokens: 500}"),
     "requests_per_day": ("requests per day", "requests_per_day: 10000 or 10k"),
     "requests_per_month": ("requests per month", "requests_per_month: 300000 or 300k"),
-    "input_tokens": ("mean prompt tokens per request", "input_tokens: 1500"),
-    "output_tokens": ("mean output tokens per request", "output_tokens: 500"),
+    "input_tokens": ("prompt tokens per request: a mean, a named mix or percentiles",
+                     "input_tokens: 1500, input_tokens: chat or input_tokens: {p50: 800, p90: 3000, p99: 12000}"),
+    "output_tokens": ("output tokens per request: a mean, a named mix or percentiles",
+                      "output_tokens: 500, output_tokens: chat or output_tokens: {p50: 200, p90: 600}"),
+    "layout": ("replica layout", "layout: auto, or tp2pp1"),
+    "total_gpus": ("every GPU of the deployment", "total_gpus: 16"),
+    "slo_percentile": ("the percentile latency targets are on", "slo_percentile: 99 (50, 90 or 99)"),
     "days_per_month": ("days in a billing month", "days_per_month: 30"),
     "cached_input_share": ("share of input tokens served from the prompt cache", "cached_input_share: 0.3 or 30%"),
     "batch_share": ("share of requests sent through a batch API", "batch_share: 0.5 or 50%"),

@@ -39,7 +39,7 @@ LABELS: dict[tuple[str, ...], tuple[str, str]] = {
 }
 """Scenario path (``*`` for any key or index) -> (the label on screen, the unit after a number)."""
 
-_NOISE = {"api-id", "api-offer", "selfhost-spec"}
+_NOISE = {"api-id", "api-offer", "selfhost-spec", "length-mean", "length-named", "length-range", "length-distribution"}
 """Union tags pydantic puts into error locations."""
 
 _SHAPE = {"string_type", "dict_type", "model_type", "model_attributes_type", "union_tag_invalid", "list_type"}
@@ -47,7 +47,8 @@ _SHAPE = {"string_type", "dict_type", "model_type", "model_attributes_type", "un
 
 
 def _clean(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(p for p in loc if p not in _NOISE and not (isinstance(p, str) and ("[" in p or p.startswith("constrained"))))
+    return tuple(p for p in loc if p not in _NOISE and not (isinstance(p, str) and (
+        "[" in p or p.startswith("constrained") or p[:1].isupper())))  # a model class such as VolumeRange
 
 
 def label(path: tuple[Any, ...]) -> tuple[str, str]:

@@ -19,12 +19,13 @@ squared log error. Data loading lives with the callers (tests, ``benchmarks/``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from .inputs import Deployment, EngineProfile, _consts
+from .measured import METRICS, Point, Prediction, predict_closed, predict_server
 from .memory import max_batch
 from .throughput import MAX_PREFILL_LOAD, max_throughput, prefill_time, step_time
 
@@ -54,30 +55,6 @@ CALIBRATION_ARCHITECTURES: dict[str, dict[str, Any]] = {
 }
 """Architectures of the calibration models. Mixtral parameter counts derived from the
 config (8x7B: 46.7 B total, 12.9 B active; 8x22B: 140.6 B / 39.2 B)."""
-
-
-@dataclass
-class Point:
-    """One measurement, with the deployment that produced it."""
-
-    dep: Deployment
-    gpus: int
-    isl: float
-    osl: float
-    kind: str  # offline | online
-    offered_qps: float = np.nan  # inf for 'all at once'
-    requests: float = np.nan
-    output_tok_s: float = np.nan
-    ttft_ms: float = np.nan
-    itl_ms: float = np.nan
-    row: dict[str, str] | None = None
-
-
-@dataclass
-class Prediction:
-    output_tok_s: float
-    ttft_ms: float = np.nan
-    itl_ms: float = np.nan
 
 
 def points_from_rows(rows: Sequence[dict[str, str]], accelerators: dict[str, Any], engine: EngineProfile,
@@ -115,7 +92,7 @@ def saturated(p: Point) -> bool:
 
 def predict_offline(p: Point) -> Prediction:
     thr, _ = max_throughput(p.dep, p.gpus, p.isl, p.osl)
-    return Prediction(float(thr))
+    return Prediction(float(thr) * p.replicas)
 
 
 def predict_online(p: Point, iterations: int = 40) -> Prediction:
@@ -175,11 +152,13 @@ def predict_online(p: Point, iterations: int = 40) -> Prediction:
         out = n * o / total
     else:
         out = lam * o
-    return Prediction(output_tok_s=out, ttft_ms=ttft * 1e3, itl_ms=tpot * 1e3)
+    return Prediction(output_tok_s=out * p.replicas, ttft_ms=ttft * 1e3, itl_ms=tpot * 1e3)
 
 
 def predict(p: Point) -> Prediction:
-    return predict_offline(p) if p.kind == "offline" else predict_online(p)
+    """The prediction for any kind of point (offline, online, server, closed)."""
+    return {"offline": predict_offline, "online": predict_online, "server": predict_server,
+            "closed": predict_closed}[p.kind](p)
 
 
 def comparisons(points: Sequence[Point], preds: Sequence[Prediction] | None = None) -> list[tuple[Point, str, float, float]]:
@@ -187,7 +166,7 @@ def comparisons(points: Sequence[Point], preds: Sequence[Prediction] | None = No
     preds = preds if preds is not None else [predict(p) for p in points]
     out = []
     for p, q in zip(points, preds):
-        for metric in ("output_tok_s", "ttft_ms", "itl_ms"):
+        for metric in METRICS:
             meas = getattr(p, metric)
             if meas is not None and np.isfinite(meas):
                 out.append((p, metric, float(meas), float(getattr(q, metric))))
@@ -199,8 +178,12 @@ def errors(comps: Sequence[tuple[Point, str, float, float]]) -> np.ndarray:
     return np.array([pred / meas - 1.0 for _, _, meas, pred in comps])
 
 
+FLOOR = 0.01
+"""A prediction of zero (no batch meets the limits the run met) counts as 1/FLOOR = 100x off."""
+
+
 def summary(comps: Sequence[tuple[Point, str, float, float]]) -> dict[str, float]:
-    e = errors(comps)
+    e = np.maximum(errors(comps), FLOOR - 1.0)
     ratio = e + 1.0
     worst = np.maximum(ratio, 1.0 / np.maximum(ratio, 1e-12))
     return {
@@ -276,6 +259,51 @@ def loss(points: Sequence[Point], engine: EngineProfile) -> float:
     comps = comparisons(_with_engine(points, engine))
     e = errors(comps)
     return float(np.mean(np.log1p(e) ** 2))
+
+
+METRIC_WEIGHT = {"output_tok_s": 1.0, "ttft_ms": 0.5, "itl_ms": 0.5, "ttft_p99_ms": 0.5, "tpot_p99_ms": 0.5}
+"""Throughput weighs twice each latency in a fit (it is what capacity plans are made of)."""
+
+
+def weighted_loss(points: Sequence[Point]) -> float:
+    """Mean squared log error over every measured quantity, each point's quantities weighted
+    by the point's ``weight`` (non-finite predictions count as a factor of 10)."""
+    comps = comparisons(points)
+    if not comps:
+        return 0.0
+    w = np.array([c[0].weight * METRIC_WEIGHT.get(c[1], 1.0) for c in comps])
+    r = np.array([c[3] / c[2] for c in comps])
+    le = np.where(np.isfinite(r) & (r > 0), np.log(np.where(r > 0, r, 1.0)), np.log(10.0))
+    return float(np.sum(w * le ** 2) / np.sum(w))
+
+
+def fit_values(points: Sequence[Point], names: Sequence[str], bounds: dict[str, tuple[float, float]],
+               start: dict[str, float], apply: Callable[[Sequence[Point], dict[str, float]], list[Point]],
+               restarts: int = 2, iters: int = 600) -> tuple[dict[str, float], float]:
+    """Values of ``names`` (each within its bounds, searched in a logit of log space) that
+    minimize :func:`weighted_loss` of ``apply(points, values)``; and that loss."""
+    lo = np.array([bounds[k][0] for k in names])
+    hi = np.array([bounds[k][1] for k in names])
+
+    def to_x(v: dict[str, float]) -> np.ndarray:
+        a = np.array([v[k] for k in names], dtype=float)
+        u = np.clip((np.log(a) - np.log(lo)) / (np.log(hi) - np.log(lo)), 1e-4, 1 - 1e-4)
+        return np.log(u / (1 - u))
+
+    def to_v(x: np.ndarray) -> dict[str, float]:
+        u = 1.0 / (1.0 + np.exp(-x))
+        return {k: float(val) for k, val in zip(names, np.exp(np.log(lo) + u * (np.log(hi) - np.log(lo))))}
+
+    def f(x: np.ndarray) -> float:
+        return weighted_loss(apply(points, to_v(x)))
+
+    best_x = to_x(start)
+    best_v = f(best_x)
+    for _ in range(restarts):
+        x, v = nelder_mead(f, best_x, step=0.4, iters=iters)
+        if v < best_v:
+            best_x, best_v = x, v
+    return to_v(best_x), best_v
 
 
 def fit(points: Sequence[Point], start: EngineProfile, params: Sequence[str] | None = None,

@@ -12,7 +12,8 @@ import numpy as np
 from .cost import monthly_costs
 from .inputs import DEFAULT_TARGET_SLACK, SECONDS_PER_MONTH, Deployment, _arr, _consts
 from .memory import fit_alternatives, memory_fit
-from .throughput import max_throughput, slo_throughput, ttft_tpot
+from .tails import slo_throughput, tail_latency
+from .throughput import max_throughput
 
 
 @dataclass
@@ -139,7 +140,7 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
         gu, iu, ou = flat
     mf = _spread(memory_fit(dep, gu, iu, ou, _c=c), inv, shape)
     if dep.default_targets:  # default targets batch 1 cannot meet are relaxed to a multiple of batch 1
-        one = ttft_tpot(dep, gu, 1.0, iu, ou, _c=c)
+        one = tail_latency(dep, gu, 1.0, iu, ou, _c=c)
         tt_u = np.maximum(tt, DEFAULT_TARGET_SLACK * one.ttft_s)
         tp_u = np.maximum(tp_, DEFAULT_TARGET_SLACK * one.tpot_s)
         relaxed = (tt_u > tt) | (tp_u > tp_)
@@ -195,8 +196,9 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
     bad = fits & ~slo.feasible
     if bad.any():
         idx = int(np.argmax(bad.reshape(-1)))
+        pct = "" if dep.slo_percentile <= 50 else f"p{dep.slo_percentile:g} "
         warnings.append(
-            f"no batch meets the latency targets (ttft {dep.ttft_ms} ms, tpot {dep.tpot_ms} ms): the best TPOT "
+            f"no batch meets the latency targets ({pct}ttft {dep.ttft_ms} ms, {pct}tpot {dep.tpot_ms} ms): the best TPOT "
             f"achievable is {float(slo.best_tpot_s.reshape(-1)[idx]) * 1e3:.1f} ms and the best TTFT "
             f"{float(slo.best_ttft_s.reshape(-1)[idx]) * 1e3:.0f} ms at batch 1")
     idle = usable & (costs["billed_gpus"] > replicas * g)

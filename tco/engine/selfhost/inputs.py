@@ -10,16 +10,19 @@ from typing import Any
 
 import numpy as np
 
+from .mix import FIXED, LengthShape
+
 DAYS_PER_MONTH = 365 / 12
 """Days in the average month of a common year, as scenarios use by default (30.4167)."""
 
 SECONDS_PER_MONTH = DAYS_PER_MONTH * 86400
 """Average month: 2,628,000 s (730 h), the same month length scenarios use by default."""
 
-PRECISION_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5}
-"""Bytes per weight (or per KV-cache element) for each supported precision."""
+PRECISION_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5, "fp4": 0.5625}
+"""Bytes per weight (or per KV-cache element) for each supported precision. fp4 is NVFP4:
+4-bit values plus one FP8 scale per 16 = 4.5 bits (MXFP4, one 8-bit scale per 32, is 4.25)."""
 
-PRECISIONS = ("bf16", "fp8", "int8", "int4")
+PRECISIONS = ("bf16", "fp8", "int8", "int4", "fp4")
 """Weight precisions a user may ask for (fp16 is accepted as a synonym of bf16's size)."""
 
 GB = 1e9
@@ -114,6 +117,8 @@ class Accelerator:
     """Dense BF16/FP16 tensor peak, TFLOPS."""
     fp8_tflops: float | None = None
     """Dense FP8 tensor peak, TFLOPS; None when the accelerator has no FP8 (or it is unknown)."""
+    fp4_tflops: float | None = None
+    """Dense FP4 tensor peak (Blackwell NVFP4/MXFP4), TFLOPS; None when the chip has none."""
     link_gb_s: float | None = None
     """Scale-up link bandwidth per GPU, one direction, GB/s (NVLink4: 450). None = unknown."""
     link_latency_us: float = 0.0
@@ -127,11 +132,22 @@ class Accelerator:
     name: str = ""
 
     def peak_tflops(self, precision: str) -> float:
-        """Tensor peak used for a weight precision: FP8 peak for fp8 when the chip has it,
-        otherwise BF16 (int8/int4 are modelled as weight-only quantization, W8A16/W4A16)."""
-        if precision == "fp8" and self.fp8_tflops is not None:
+        """Tensor peak used for a weight precision: FP4 peak for fp4 on chips with FP4 tensor
+        cores, FP8 peak for fp8 (and for fp4 on chips with FP8 but no FP4: W4A8), otherwise
+        BF16 (int8/int4, and fp8/fp4 on older chips, are weight-only quantization, W8A16/W4A16)."""
+        if precision == "fp4" and self.fp4_tflops is not None:
+            return float(self.fp4_tflops)
+        if precision in ("fp8", "fp4") and self.fp8_tflops is not None:
             return float(self.fp8_tflops)
         return float(self.bf16_tflops)
+
+    def compute_precision(self, precision: str) -> str:
+        """The tensor-core format the GEMMs run in for weights of ``precision`` (fp4, fp8 or bf16)."""
+        if precision == "fp4" and self.fp4_tflops is not None:
+            return "fp4"
+        if precision in ("fp8", "fp4") and self.fp8_tflops is not None:
+            return "fp8"
+        return "bf16"
 
 
 @dataclass(frozen=True)
@@ -171,6 +187,51 @@ class EngineProfile:
     guaranteed-no-evict); 'average': paged allocation on demand (vLLM), input + output/2."""
     unquantized_embeddings: bool = True
     """Quantized checkpoints (ModelOpt FP8, AWQ) keep the embedding and output head in BF16."""
+    fp4_compute_factor: float | None = None
+    """FP4 GEMMs reach this fraction of the BF16 efficiency, against the FP4 peak (None: as FP8)."""
+    moe_efficiency: float = 1.0
+    """Grouped expert GEMMs reach this fraction of the dense GEMMs' efficiency (the expert-kernel
+    penalty of mixture-of-experts models; 1 = none)."""
+    ttft_tail: float = 1.0
+    """Scale of the exponential tail of the prefill queue's waiting time (1 = the M/G/1 model)."""
+    tpot_jitter: float = 0.0
+    """Coefficient of variation of an iteration's time from scheduling alone (p90/p99 TPOT)."""
+    chunked_prefill_tokens: int = 0
+    """The engine's default prefill chunk (tokens per iteration; 0 = whole prompts)."""
+    tp_scaling_loss: float = 0.0
+    """Loss of efficiency per doubling of the tensor-parallel degree (thinner GEMMs, ranks waiting
+    for the slowest): stage times are multiplied by 1 + tp_scaling_loss x log2(tp)."""
+    moe_half_width: float = 0.0
+    """Expert GEMMs narrower than this (the expert's intermediate size over the tensor ranks that
+    slice it) run at half the expert efficiency: factor 1 / (1 + moe_half_width / width); 0 = off.
+    Fine-grained experts sliced by tensor parallelism (DeepSeek: 2,048 / 8 = 256) are slow;
+    expert parallelism keeps them whole."""
+
+
+@dataclass(frozen=True)
+class Features:
+    """What a 2025 deployment switches on (all off by default)."""
+
+    prefix_cache_hit: float = 0.0
+    """Share of input tokens found in the prefix cache: they skip prefill (the same knob as
+    the API's ``cached_input_share``)."""
+    spec_tokens: int = 0
+    """Speculative decoding: draft tokens proposed per step (0 = off)."""
+    spec_acceptance: float = 0.0
+    """Probability that each draft token is accepted."""
+    spec_draft_cost: float = 0.0
+    """Time of one draft token as a share of one target decode step (a small draft model: ~0.05;
+    multi-token-prediction heads: ~0.1)."""
+    chunked_prefill: int | None = None
+    """Prefill chunk in tokens per iteration (None: the engine's default; 0: whole prompts)."""
+
+    @property
+    def tokens_per_step(self) -> float:
+        """Expected tokens each sequence emits per target step: (1 - a^(k+1)) / (1 - a)."""
+        k, a = self.spec_tokens, self.spec_acceptance
+        if k <= 0:
+            return 1.0
+        return float(k + 1) if a >= 1.0 else (1.0 - a ** (k + 1)) / (1.0 - a)
 
 
 @dataclass(frozen=True)
@@ -228,12 +289,24 @@ class Deployment:
     """Other accelerators to suggest when the model does not fit."""
     act_bytes: float = 2.0
     """Bytes per activation element exchanged in all-reduces (BF16)."""
+    tp: int | None = None
+    """Tensor-parallel degree of a replica (None: min(gpus, gpus_per_node)); pipeline stages =
+    gpus / tp. A tensor-parallel group larger than a node all-reduces over the scale-out network."""
+    ep: int = 1
+    """Expert parallelism over the tensor-parallel ranks (MoE): 1 = experts sliced by tensor
+    parallelism; ep = tp = experts spread whole over the ranks with data-parallel attention."""
+    features: Features = field(default_factory=Features)
+    input_shape: LengthShape = FIXED
+    """Distribution of input tokens divided by their mean (fixed length by default)."""
+    output_shape: LengthShape = FIXED
+    slo_percentile: float = 50.0
+    """Latency targets are on this percentile (50: means, today's behaviour; 90 or 99: tails)."""
 
     @property
     def kv_prec(self) -> str:
         if self.kv_precision:
             return self.kv_precision
-        return self.precision if self.precision in ("fp8", "bf16", "fp16") else "bf16"
+        return self.precision if self.precision in ("fp8", "bf16", "fp16") else ("fp8" if self.precision == "fp4" else "bf16")
 
 
 # ---------------------------------------------------------------------------------------
@@ -252,6 +325,7 @@ class _C:
     active_experts: float
     kv_bytes_per_token: float
     flops_linear: float  # per token
+    flops_expert: float  # per token, routed experts (part of flops_linear)
     attn_coef: float  # 4*L*h*hd: decode attention flops per token per context token
     layers: float
     hidden: float
@@ -261,7 +335,8 @@ class _C:
     bw: float  # bytes/s per GPU, effective
     comp_eff: float
     prefill_eff: float
-    link: float  # bytes/s effective, or nan
+    moe_eff: float
+    link: float  # bytes/s effective inside a node, or nan
     ar_latency: float  # s per all-reduce
     overhead: float  # s per iteration
     mem_per_gpu: float  # bytes
@@ -270,11 +345,24 @@ class _C:
     max_batch: float
     full_reservation: bool
     overlap: float
-    scale_out: float  # bytes/s
+    scale_out: float  # bytes/s between nodes
+    node: float  # GPUs per node
+    m2_in: float  # E[z^2] of the input and output length shapes
+    m2_out: float
+    hit: float  # prefix-cache hit share of input tokens
+    spec_width: float  # tokens verified per sequence per step (1 without speculative decoding)
+    spec_tokens: float  # expected tokens emitted per sequence per step
+    spec_cost: float  # draft time per step as a share of the target step
+    chunk: float  # prefill chunk, tokens (0 = whole prompts)
+    ttft_tail: float
+    tpot_jitter: float
+    tp_loss: float
+    ffn: float  # intermediate size of one expert (dense: of the FFN)
+    moe_half_width: float
 
 
 def _consts(dep: Deployment) -> _C:
-    m, g, e = dep.model, dep.gpu, dep.engine
+    m, g, e, f = dep.model, dep.gpu, dep.engine, dep.features
     wb = PRECISION_BYTES[dep.precision]
     kb = PRECISION_BYTES[dep.kv_prec]
     params = m.params_b * 1e9
@@ -288,8 +376,9 @@ def _consts(dep: Deployment) -> _C:
         expert_params = x * m.experts
         dense_bytes = weight_bytes - expert_params * wb
         expert_bytes = x * wb
+        flops_expert = 2.0 * x * k
     else:
-        dense_bytes, expert_bytes = weight_bytes, 0.0
+        dense_bytes, expert_bytes, flops_expert = weight_bytes, 0.0, 0.0
     flops_linear = 2.0 * (active - (m.vocab_size * m.hidden_size if not m.tied_embeddings else 0.0))
     if m.is_mla:
         qk = (m.kv_lora_rank or 0) * 2 + (m.rope_head_dim or 0)
@@ -297,10 +386,13 @@ def _consts(dep: Deployment) -> _C:
     else:
         attn_coef = 4.0 * m.layers * m.heads * m.head_dim
     peak = g.peak_tflops(dep.precision) * 1e12
-    fp8 = dep.precision == "fp8" and g.fp8_tflops is not None
-    comp_eff = e.compute_efficiency * g.compute_efficiency * (e.fp8_compute_factor if fp8 else 1.0)
-    prefill_eff = e.prefill_efficiency * g.compute_efficiency * (e.fp8_compute_factor if fp8 else 1.0)
+    cp = g.compute_precision(dep.precision)
+    factor = {"fp8": e.fp8_compute_factor, "bf16": 1.0,
+              "fp4": e.fp4_compute_factor if e.fp4_compute_factor is not None else e.fp8_compute_factor}[cp]
+    comp_eff = e.compute_efficiency * g.compute_efficiency * factor
+    prefill_eff = e.prefill_efficiency * g.compute_efficiency * factor
     link = (g.link_gb_s * GB * e.link_efficiency) if g.link_gb_s else float("nan")
+    chunk = f.chunked_prefill if f.chunked_prefill is not None else e.chunked_prefill_tokens
     return _C(
         weight_bytes=weight_bytes,
         dense_bytes=dense_bytes,
@@ -309,6 +401,7 @@ def _consts(dep: Deployment) -> _C:
         active_experts=float(m.active_experts if m.is_moe else 0),
         kv_bytes_per_token=m.kv_elements_per_token() * kb,
         flops_linear=flops_linear,
+        flops_expert=flops_expert,
         attn_coef=attn_coef,
         layers=float(m.layers),
         hidden=float(m.hidden_size),
@@ -318,6 +411,7 @@ def _consts(dep: Deployment) -> _C:
         bw=g.hbm_tb_s * 1e12 * e.bandwidth_efficiency * g.bandwidth_efficiency,
         comp_eff=comp_eff,
         prefill_eff=prefill_eff,
+        moe_eff=e.moe_efficiency if m.is_moe else 1.0,
         link=link,
         ar_latency=(e.allreduce_latency_us + g.link_latency_us) * 1e-6,
         overhead=e.step_overhead_ms * 1e-3,
@@ -328,6 +422,19 @@ def _consts(dep: Deployment) -> _C:
         full_reservation=e.kv_reservation == "full",
         overlap=e.overlap,
         scale_out=g.scale_out_gb_s * GB,
+        node=float(dep.gpus_per_node),
+        m2_in=dep.input_shape.m2,
+        m2_out=dep.output_shape.m2,
+        hit=float(f.prefix_cache_hit),
+        spec_width=float(f.spec_tokens + 1),
+        spec_tokens=f.tokens_per_step,
+        spec_cost=float(f.spec_tokens * f.spec_draft_cost),
+        chunk=float(chunk or 0),
+        ttft_tail=e.ttft_tail,
+        tpot_jitter=e.tpot_jitter,
+        tp_loss=e.tp_scaling_loss,
+        ffn=float(m.ffn_size),
+        moe_half_width=e.moe_half_width if m.is_moe else 0.0,
     )
 
 
@@ -335,9 +442,20 @@ def _arr(x: Any) -> np.ndarray:
     return np.asarray(x, dtype=np.float64)
 
 
-def split(gpus: Any, gpus_per_node: int) -> tuple[np.ndarray, np.ndarray]:
-    """(tp, pp) for GPU counts: tensor parallel inside a node, pipeline stages across nodes."""
+def split(gpus: Any, gpus_per_node: int, tp: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """(tp, pp) for GPU counts: tensor parallel inside a node, pipeline stages across nodes,
+    unless ``tp`` is given (then pp = gpus / tp)."""
     g = _arr(gpus)
-    tp = np.minimum(g, gpus_per_node)
-    pp = np.maximum(g / tp, 1.0)
-    return tp, pp
+    t = np.minimum(g, gpus_per_node) if tp is None else np.broadcast_to(_arr(tp), np.broadcast(g, _arr(tp)).shape)
+    pp = np.maximum(g / t, 1.0)
+    return t, pp
+
+
+def layout_of(dep: Deployment, gpus: Any, tp: Any = None, ep: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(tp, pp, ep) arrays of a replica: explicit arguments first, then the deployment's, then
+    the default split (tensor parallel inside a node)."""
+    tp_ = tp if tp is not None else dep.tp
+    t, p = split(gpus, dep.gpus_per_node, tp_)
+    e = _arr(ep if ep is not None else dep.ep)
+    e = np.where(e > 1, t, 1.0) + np.zeros_like(t)
+    return t, p, e

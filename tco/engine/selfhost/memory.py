@@ -17,7 +17,7 @@ from .inputs import (
     ModelShape,
     _arr,
     _consts,
-    split,
+    layout_of,
 )
 
 
@@ -48,23 +48,35 @@ NEAR_LIMIT_MIN_BATCH = 16
 """...or fewer than this many sequences of the workload fit at once."""
 
 
-def _kv_per_gpu_token(c: _C, tp: np.ndarray, pp: np.ndarray) -> np.ndarray:
+def _kv_per_gpu_token(c: _C, tp: np.ndarray, pp: np.ndarray, ep: Any = 1.0) -> np.ndarray:
     # GQA: KV heads split across tensor-parallel ranks, replicated when tp > kv_heads;
-    # MLA: the latent is shared by all heads, so every TP rank holds it whole.
+    # MLA: the latent is shared by all heads, so every TP rank holds it whole. With expert
+    # parallelism attention is data-parallel: each rank holds whole KV of its own sequences.
     shards = np.ones_like(tp) if c.mla else np.minimum(tp, c.kv_heads)
+    shards = np.where(_arr(ep) > 1, tp, shards)
     return c.kv_bytes_per_token / (shards * pp)
 
 
-def memory_fit(dep: Deployment, gpus: Any, isl: Any, osl: Any, *, _c: _C | None = None) -> MemoryFit:
+def weights_per_gpu(c: _C, g: np.ndarray, tp: np.ndarray, pp: np.ndarray, ep: np.ndarray) -> np.ndarray:
+    """Weight bytes per GPU: every tensor split over the replica's GPUs, except with expert
+    parallelism, where the dense part (attention, shared experts, embeddings) is replicated on
+    each rank of a stage and only the routed experts are spread."""
+    split_all = c.weight_bytes / g
+    ep_split = c.dense_bytes / pp + (c.weight_bytes - c.dense_bytes) / (tp * pp)
+    return np.where(ep > 1, ep_split, split_all)
+
+
+def memory_fit(dep: Deployment, gpus: Any, isl: Any, osl: Any, *, tp: Any = None, ep: Any = None,
+               _c: _C | None = None) -> MemoryFit:
     """Does the model fit on ``gpus`` GPUs, and how much KV cache is left for ``isl + osl``
     token sequences? Vectorized over arrays."""
     c = _c or _consts(dep)
     g = _arr(gpus)
-    tp, pp = split(g, dep.gpus_per_node)
+    tp_, pp, ep_ = layout_of(dep, g, tp, ep)
     seq = _arr(isl) + _arr(osl)
-    w_gpu = c.weight_bytes / g
+    w_gpu = weights_per_gpu(c, g, tp_, pp, ep_)
     free = c.mem_per_gpu - w_gpu - c.reserved_per_gpu
-    kv_gpu = _kv_per_gpu_token(c, tp, pp)
+    kv_gpu = _kv_per_gpu_token(c, tp_, pp, ep_)
     cap = np.floor(np.maximum(free, 0.0) * c.kv_fraction / kv_gpu)
     conc = np.floor(cap / np.maximum(seq, 1.0))
     fits = (free > 0) & (conc >= 1)
@@ -86,15 +98,20 @@ def memory_fit(dep: Deployment, gpus: Any, isl: Any, osl: Any, *, _c: _C | None 
     )
 
 
-def max_batch(dep: Deployment, gpus: Any, isl: Any, osl: Any, *, _c: _C | None = None) -> np.ndarray:
-    """Largest batch the engine runs: KV capacity over the tokens each sequence reserves
-    (input+output, or input+output/2 with on-demand paging), capped by the engine's max."""
+def max_batch(dep: Deployment, gpus: Any, isl: Any, osl: Any, *, tp: Any = None, ep: Any = None,
+              _c: _C | None = None) -> np.ndarray:
+    """Largest batch the engine runs: KV capacity over the tokens each running sequence
+    reserves on average, capped by the engine's max. A sequence reserves input + output
+    (guaranteed no evict) or input + output/2 (paged on demand); running sequences are sampled
+    in proportion to their output length, so with a length mix the output term is
+    ``osl * m2_out`` (``E[osl^2] / E[osl]``)."""
     c = _c or _consts(dep)
     g = _arr(gpus)
-    tp, pp = split(g, dep.gpus_per_node)
-    free = c.mem_per_gpu - c.weight_bytes / g - c.reserved_per_gpu
-    cap = np.maximum(free, 0.0) * c.kv_fraction / _kv_per_gpu_token(c, tp, pp)
-    per_seq = _arr(isl) + (_arr(osl) if c.full_reservation else 0.5 * _arr(osl))
+    tp_, pp, ep_ = layout_of(dep, g, tp, ep)
+    free = c.mem_per_gpu - weights_per_gpu(c, g, tp_, pp, ep_) - c.reserved_per_gpu
+    cap = np.maximum(free, 0.0) * c.kv_fraction / _kv_per_gpu_token(c, tp_, pp, ep_)
+    o_run = _arr(osl) * c.m2_out
+    per_seq = _arr(isl) + (o_run if c.full_reservation else 0.5 * o_run)
     return np.minimum(np.floor(cap / np.maximum(per_seq, 1.0)), c.max_batch)
 
 
@@ -122,10 +139,10 @@ def fit_alternatives(dep: Deployment, isl: float, osl: float, *, min_concurrency
     candidates = [(dep.gpu, p) for p in order] + [(a, dep.precision) for a in dep.alternatives if a.id != dep.gpu.id]
     counts = np.array(GPU_COUNTS, dtype=np.float64)
     for acc, prec in candidates:
-        if (acc.id, prec) in tried:
-            continue
+        if (acc.id, prec) in tried or (prec == "fp4" and acc.fp4_tflops is None and dep.precision != "fp4"):
+            continue  # FP4 is suggested only where the chip computes in FP4 (Blackwell)
         tried.add((acc.id, prec))
-        d = replace(dep, gpu=acc, precision=prec, kv_precision=dep.kv_precision)
+        d = replace(dep, gpu=acc, precision=prec, kv_precision=dep.kv_precision, tp=None, ep=1)
         valid = np.array([_tp_ok(dep.model, int(n), dep.gpus_per_node) is None for n in GPU_COUNTS])
         mf = memory_fit(d, counts, isl, osl)
         good = mf.fits & valid & (mf.max_concurrency >= min_concurrency)
@@ -135,29 +152,43 @@ def fit_alternatives(dep: Deployment, isl: float, osl: float, *, min_concurrency
     return out
 
 
-def _tp_ok(model: ModelShape, gpus: int, gpus_per_node: int) -> str | None:
+def _tp_ok(model: ModelShape, gpus: int, gpus_per_node: int, tp: int | None = None, ep: int = 1) -> str | None:
     """None when ``gpus`` splits cleanly into tensor x pipeline parallel; else the reason.
 
     Tensor parallelism must divide the attention heads (and divide or be a multiple of
-    the KV heads); pipeline stages (one per node) must divide the layers, since the model
-    gives every stage ``layers / pp`` of them (so there are never more stages than layers)."""
+    the KV heads); pipeline stages must divide the layers, since the model gives every stage
+    ``layers / pp`` of them (so there are never more stages than layers). Without an explicit
+    ``tp`` the tensor-parallel group is one node and the stages are the nodes. Expert
+    parallelism (``ep`` > 1) spreads the experts over the tensor-parallel ranks: it needs a
+    mixture-of-experts model whose experts divide evenly over them."""
     if gpus < 1:
         return "GPU count must be at least 1"
-    if gpus > gpus_per_node and gpus % gpus_per_node:
-        return f"{gpus} GPUs is not a whole number of {gpus_per_node}-GPU nodes"
-    tp = min(gpus, gpus_per_node)
+    if tp is None:
+        if gpus > gpus_per_node and gpus % gpus_per_node:
+            return f"{gpus} GPUs is not a whole number of {gpus_per_node}-GPU nodes"
+        tp = min(gpus, gpus_per_node)
+    if tp < 1 or gpus % tp:
+        return f"tensor-parallel degree {tp} does not divide the replica's {gpus} GPUs"
     pp = gpus // tp
     if pp > 1 and (pp > model.layers or model.layers % pp):
         return (f"{gpus} GPUs make {pp} pipeline stages of {tp} GPUs, which do not divide the {model.layers} "
                 f"layers evenly")
     if model.heads % tp:
         return f"tensor-parallel degree {tp} does not divide the {model.heads} attention heads"
-    if not model.is_mla and model.kv_heads % tp and tp % model.kv_heads:
+    if not model.is_mla and ep <= 1 and model.kv_heads % tp and tp % model.kv_heads:
         return (f"tensor-parallel degree {tp} does not divide the {model.kv_heads} KV heads "
                 f"(and is not a multiple of them, so they cannot be replicated either)")
+    if ep > 1:
+        if not model.is_moe:
+            return f"expert parallelism needs a mixture-of-experts model; {model.id} is dense"
+        if ep != tp:
+            return f"expert parallelism spreads the experts over the tensor-parallel ranks: ep must equal tp ({tp})"
+        if model.experts % ep:
+            return f"expert-parallel degree {ep} does not divide the {model.experts} experts"
     return None
 
 
-def check_parallelism(model: ModelShape, gpus: int, gpus_per_node: int) -> str | None:
+def check_parallelism(model: ModelShape, gpus: int, gpus_per_node: int, tp: int | None = None,
+                      ep: int = 1) -> str | None:
     """Public alias of the tensor/pipeline split check: None when valid, else a message."""
-    return _tp_ok(model, gpus, gpus_per_node)
+    return _tp_ok(model, gpus, gpus_per_node, tp, ep)

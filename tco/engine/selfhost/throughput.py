@@ -1,6 +1,7 @@
-"""Time: one decode step (memory and compute rooflines, tensor-parallel all-reduce,
-pipeline stages), prefill, TTFT and TPOT at a batch, maximum throughput, and the largest
-batch that meets latency targets."""
+"""Time: one decode step (memory and compute rooflines, tensor-parallel all-reduce or
+expert-parallel all-to-all, pipeline stages), prefill, mean TTFT and TPOT at a batch, and
+maximum throughput. Percentile latencies and the search for the largest batch within
+targets are :mod:`.tails`."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from .inputs import _C, GB, Deployment, _arr, _consts, split
-from .memory import _kv_per_gpu_token, max_batch
+from .inputs import _C, GB, Deployment, _arr, _consts, layout_of
+from .memory import _kv_per_gpu_token, max_batch, weights_per_gpu
 
 
 @dataclass
@@ -23,65 +24,122 @@ class StepTime:
     compute: np.ndarray
     """Per pipeline stage: decode + folded-in prefill FLOPs."""
     comm: np.ndarray
-    """Whole step: tensor-parallel all-reduces (2 per layer) and pipeline hops."""
+    """Whole step: tensor-parallel all-reduces (2 per layer) or expert all-to-alls, and pipeline hops."""
     tpot: np.ndarray
-    """Whole step = time per output token of every running sequence."""
+    """Time per output token of every running sequence (the step over the tokens it emits)."""
+    step: np.ndarray
+    """One iteration (with speculative decoding: verification plus drafts)."""
 
 
-def _allreduce(c: _C, tp: np.ndarray, tokens: np.ndarray, act_bytes: float) -> np.ndarray:
-    msg = tokens * c.hidden * act_bytes
-    ring = 2.0 * (tp - 1.0) / tp * msg / c.link if not math.isnan(c.link) else 2.0 * (tp - 1.0) / tp * msg / (32 * GB)
-    return np.where(tp > 1, c.ar_latency + ring, 0.0)
+def _links(c: _C, tp: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(tensor-parallel link, pipeline-hop link) in bytes/s: NVLink inside a node (PCIe Gen4
+    when unknown), the scale-out network when the group or the pipeline spans nodes."""
+    intra = c.link if not math.isnan(c.link) else 32 * GB
+    tp_link = np.where(tp > c.node, min(intra, c.scale_out), intra)
+    hop_link = np.where(g > c.node, c.scale_out, intra)
+    return tp_link, hop_link
 
 
-def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: Any
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _comm(dep: Deployment, c: _C, g: np.ndarray, tp: np.ndarray, pp: np.ndarray, ep: np.ndarray,
+          tokens: np.ndarray) -> np.ndarray:
+    """Communication of one iteration of ``tokens`` tokens: two ring all-reduces per layer
+    (tensor parallel), or two all-to-alls per layer (expert parallel: dispatch and combine of
+    each rank's tokens to the ranks holding their experts), plus the pipeline hops."""
+    tp_link, hop_link = _links(c, tp, g)
+    msg = tokens * c.hidden * dep.act_bytes
+    ring = np.where(tp > 1, c.ar_latency + 2.0 * (tp - 1.0) / tp * msg / tp_link, 0.0)
+    k = max(c.active_experts, 1.0)
+    a2a = c.ar_latency + (msg / ep) * k * (ep - 1.0) / ep / tp_link
+    per_layer = np.where(ep > 1, 2.0 * a2a, 2.0 * ring)
+    hops = np.where(pp > 1, (pp - 1.0) * (20e-6 + msg / hop_link), 0.0)
+    return c.layers * per_layer + hops
+
+
+def _linear_flops(c: _C, tp: Any = 1.0, ep: Any = 1.0) -> Any:
+    """Linear-layer FLOPs per token, the routed experts' counted at their lower efficiency: the
+    engine's expert factor, lower still for narrow expert GEMMs (an expert's intermediate size
+    sliced by the tensor ranks; expert parallelism keeps it whole)."""
+    if c.flops_expert == 0.0:
+        return c.flops_linear
+    eff = c.moe_eff
+    if c.moe_half_width > 0:
+        width = c.ffn / np.where(_arr(ep) > 1, 1.0, _arr(tp))
+        eff = eff / (1.0 + c.moe_half_width / width)
+    return c.flops_linear - c.flops_expert + c.flops_expert / eff
+
+
+def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: Any, tp: Any = None, ep: Any = None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(memory time, compute time) of one pipeline stage for one micro-batch, the tokens of
-    that micro-batch iteration, tp and pp."""
+    that micro-batch iteration, and the layout (g, tp, pp, ep)."""
     g = _arr(gpus)
     b = np.maximum(_arr(batch), 1.0)
     i, o = _arr(isl), np.maximum(_arr(osl), 1.0)
-    tp, pp = split(g, dep.gpus_per_node)
-    ctx = i + 0.5 * o
+    tp_, pp, ep_ = layout_of(dep, g, tp, ep)
+    ctx = i + 0.5 * o * c.m2_out  # mean context of a running sequence (length-biased with a mix)
     mb = b / pp  # sequences per micro-batch (one micro-batch per pipeline stage in flight)
-    tokens = mb * (1.0 + i / o)  # decode + folded-in prefill tokens per micro-batch iteration
+    pre = i * (1.0 - c.hit)  # prefill tokens per request (prefix-cache hits skip prefill)
+    new = mb * c.spec_tokens / o  # requests finishing, and replaced, per micro-batch iteration
+    tokens = mb * c.spec_width + new * pre  # decode (and verified draft) tokens + folded-in prefill tokens
     if c.experts > 0:
         touched = c.experts * (1.0 - (1.0 - c.active_experts / c.experts) ** tokens)
-        wbytes = c.dense_bytes + c.expert_bytes_per_expert * touched
+        wbytes = np.where(ep_ > 1, c.dense_bytes / pp + c.expert_bytes_per_expert * touched / (tp_ * pp),
+                          (c.dense_bytes + c.expert_bytes_per_expert * touched) / g)
     else:
-        wbytes = c.weight_bytes
-    mem = (wbytes / g + mb * ctx * _kv_per_gpu_token(c, tp, pp)) / c.bw
-    flops = mb * (c.flops_linear * (1.0 + i / o) + c.attn_coef * ctx + c.attn_coef * 0.5 * i * i / o)
+        wbytes = c.weight_bytes / g
+    mem = (wbytes + mb * ctx * _kv_per_gpu_token(c, tp_, pp, ep_)) / c.bw
+    lin = _linear_flops(c, tp_, ep_)
+    attn_pre = c.attn_coef * 0.5 * i * i * c.m2_in * (1.0 - c.hit ** 2)  # new tokens attend to all before them
+    flops = mb * c.spec_width * (lin + c.attn_coef * ctx) + new * (lin * pre + attn_pre)
     comp = flops / (g * c.peak * c.comp_eff)  # one stage: 1/pp of the layers on tp GPUs
-    return mem, comp, tokens, tp, pp
+    if c.tp_loss:
+        slow = 1.0 + c.tp_loss * np.log2(tp_)
+        mem, comp = mem * slow, comp * slow
+    return mem, comp, tokens, g, tp_, pp, ep_
 
 
-def step_time(dep: Deployment, gpus: Any, batch: Any, isl: Any, osl: Any, *, _c: _C | None = None) -> StepTime:
+def step_time(dep: Deployment, gpus: Any, batch: Any, isl: Any, osl: Any, *, tp: Any = None, ep: Any = None,
+              _c: _C | None = None) -> StepTime:
     """Decode iteration time at ``batch`` concurrent sequences in steady state (continuous
-    batching: each iteration also carries ``batch * isl / osl`` prefill tokens)."""
+    batching: each iteration also carries the prefill tokens of the requests that replace
+    finished ones)."""
     c = _c or _consts(dep)
-    mem, comp, tokens, tp, pp = _stage_parts(dep, c, gpus, batch, isl, osl)
+    mem, comp, tokens, g, tp_, pp, ep_ = _stage_parts(dep, c, gpus, batch, isl, osl, tp, ep)
     k = c.overlap
     stage = (mem**k + comp**k) ** (1.0 / k)
-    comm = c.layers * 2.0 * _allreduce(c, tp, tokens, dep.act_bytes)
-    hops = np.where(pp > 1, (pp - 1.0) * (20e-6 + tokens * c.hidden * dep.act_bytes / c.scale_out), 0.0)
-    tpot = pp * stage + comm + hops + c.overhead
-    return StepTime(memory=mem, compute=comp, comm=comm + hops, tpot=tpot)
+    comm = _comm(dep, c, g, tp_, pp, ep_, tokens)
+    step = (pp * (stage + c.overhead) + comm) * (1.0 + c.spec_cost)  # each micro-batch pays the per-iteration overhead
+    return StepTime(memory=mem, compute=comp, comm=comm, tpot=step / c.spec_tokens, step=step)
 
 
-def prefill_time(dep: Deployment, gpus: Any, isl: Any, *, _c: _C | None = None) -> np.ndarray:
+def prefill_time(dep: Deployment, gpus: Any, isl: Any, *, tp: Any = None, ep: Any = None,
+                 _c: _C | None = None) -> np.ndarray:
     """Standalone prefill of one request of ``isl`` tokens (seconds): compute bound on the
-    tensor-parallel group (pipeline stages run one after another), at least one weight read."""
+    tensor-parallel group (pipeline stages run one after another), at least one weight read.
+    Prefix-cache hits skip their share of the prompt."""
     c = _c or _consts(dep)
     g = _arr(gpus)
     i = np.maximum(_arr(isl), 1.0)
-    tp, pp = split(g, dep.gpus_per_node)
-    flops = i * c.flops_linear + c.attn_coef * 0.5 * i * i
-    comp = flops / (tp * c.peak * c.prefill_eff)
-    mem = c.weight_bytes / tp / c.bw
-    comm = c.layers * 2.0 * _allreduce(c, tp, i, dep.act_bytes)
-    hops = np.where(pp > 1, (pp - 1.0) * (20e-6 + i * c.hidden * dep.act_bytes / c.scale_out), 0.0)
-    return np.maximum(comp, mem) + comm + hops + c.overhead
+    tp_, pp, ep_ = layout_of(dep, g, tp, ep)
+    pre = np.maximum(i * (1.0 - c.hit), 1.0)
+    flops = pre * _linear_flops(c, tp_, ep_) + c.attn_coef * 0.5 * i * i * (1.0 - c.hit ** 2)
+    slow = 1.0 + c.tp_loss * np.log2(tp_)
+    comp = flops / (tp_ * c.peak * c.prefill_eff) * slow
+    mem = c.weight_bytes / tp_ / c.bw * slow
+    comm = _comm(dep, c, g, tp_, pp, ep_, pre)
+    return np.maximum(comp, mem) + comm + c.overhead
+
+
+def prefill_moments(dep: Deployment, gpus: Any, isl: Any, *, tp: Any = None, ep: Any = None, _c: _C | None = None
+                    ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """(E[S], E[S^2], [S_j]) of the prefill time S over the input-length mix (mean ``isl``);
+    for a fixed length the one prefill time."""
+    c = _c or _consts(dep)
+    shape = dep.input_shape
+    times = [prefill_time(dep, gpus, _arr(isl) * z, tp=tp, ep=ep, _c=c) for z in shape.z]
+    es = sum(w * s for w, s in zip(shape.w, times))
+    es2 = sum(w * s * s for w, s in zip(shape.w, times))
+    return np.asarray(es), np.asarray(es2), times
 
 
 @dataclass
@@ -95,95 +153,49 @@ class Latency:
 MAX_PREFILL_LOAD = 0.98
 
 
-def ttft_tpot(dep: Deployment, gpus: Any, batch: Any, isl: Any, osl: Any, *, _c: _C | None = None) -> Latency:
-    """TTFT and TPOT when ``batch`` sequences are in flight in steady state.
+def ttft_tpot(dep: Deployment, gpus: Any, batch: Any, isl: Any, osl: Any, *, tp: Any = None, ep: Any = None,
+              _c: _C | None = None, _pf: tuple[np.ndarray, np.ndarray] | None = None) -> Latency:
+    """Mean TTFT and TPOT when ``batch`` sequences are in flight in steady state.
 
-    TPOT is the iteration time. TTFT = standalone prefill + an M/D/1 wait behind other
-    requests' prefills (load = arrival rate x prefill time) + half an iteration."""
+    TPOT is the iteration time per emitted token. TTFT = mean prefill + an M/G/1 wait behind
+    other requests' prefills (load = arrival rate x mean prefill time; mean wait
+    ``rho E[S^2] / E[S] / (2 (1 - rho))``, M/D/1 for a fixed length) + half an iteration."""
     c = _c or _consts(dep)
-    st = step_time(dep, gpus, batch, isl, osl, _c=c)
-    pf = prefill_time(dep, gpus, isl, _c=c)
+    st = step_time(dep, gpus, batch, isl, osl, tp=tp, ep=ep, _c=c)
+    es, es2 = _pf if _pf is not None else prefill_moments(dep, gpus, isl, tp=tp, ep=ep, _c=c)[:2]
     b = np.maximum(_arr(batch), 1.0)
     o = np.maximum(_arr(osl), 1.0)
     lam = b / (o * st.tpot)
-    rho = np.minimum(lam * pf, MAX_PREFILL_LOAD)
-    wait = rho * pf / (2.0 * (1.0 - rho))
-    ttft = pf + wait + 0.5 * st.tpot
+    rho = np.minimum(lam * es, MAX_PREFILL_LOAD)
+    wait = rho * (es2 / es) / (2.0 * (1.0 - rho))
+    ttft = es + wait + 0.5 * st.step
     return Latency(ttft_s=ttft, tpot_s=st.tpot, output_tokens_per_s=b / st.tpot, requests_per_s=lam)
 
 
-def max_throughput(dep: Deployment, gpus: Any, isl: Any, osl: Any, *, _c: _C | None = None) -> tuple[np.ndarray, np.ndarray]:
+def max_throughput(dep: Deployment, gpus: Any, isl: Any, osl: Any, *, tp: Any = None, ep: Any = None,
+                   _c: _C | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(maximum offline output tokens/s, the batch that reaches it); 0 where nothing fits."""
     c = _c or _consts(dep)
-    bmax = max_batch(dep, gpus, isl, osl, _c=c)
-    st = step_time(dep, gpus, np.maximum(bmax, 1.0), isl, osl, _c=c)
+    bmax = max_batch(dep, gpus, isl, osl, tp=tp, ep=ep, _c=c)
+    st = step_time(dep, gpus, np.maximum(bmax, 1.0), isl, osl, tp=tp, ep=ep, _c=c)
     thr = np.where(bmax >= 1, np.maximum(bmax, 1.0) / st.tpot, 0.0)
     return thr, bmax
 
 
-@dataclass
-class SloResult:
-    """Best throughput within latency targets (arrays)."""
-
-    output_tokens_per_s: np.ndarray
-    """Highest output tokens/s whose TTFT and TPOT meet the targets (0 when none does)."""
-    batch: np.ndarray
-    ttft_s: np.ndarray
-    tpot_s: np.ndarray
-    feasible: np.ndarray
-    best_tpot_s: np.ndarray
-    """TPOT at batch 1: the best any batch can do."""
-    best_ttft_s: np.ndarray
-
-
-def slo_throughput(dep: Deployment, gpus: Any, isl: Any, osl: Any, ttft_s: Any = np.inf, tpot_s: Any = np.inf,
-                   *, iterations: int = 24, _c: _C | None = None) -> SloResult:
-    """Largest batch whose TTFT and TPOT meet the targets (both grow with the batch, so a
-    vectorized bisection finds it), and the throughput it reaches."""
-    c = _c or _consts(dep)
-    g = _arr(gpus)
-    i, o = _arr(isl), _arr(osl)
-    bmax = max_batch(dep, g, i, o, _c=c)
-    shape = np.broadcast(g, i, o, _arr(ttft_s), _arr(tpot_s)).shape
-    tt = np.broadcast_to(_arr(ttft_s), shape)
-    tp_ = np.broadcast_to(_arr(tpot_s), shape)
-    bmax = np.broadcast_to(bmax, shape)
-
-    def ok(b: np.ndarray) -> tuple[np.ndarray, Latency]:
-        lat = ttft_tpot(dep, g, b, i, o, _c=c)
-        return (lat.ttft_s <= tt) & (lat.tpot_s <= tp_), lat
-
-    one = np.ones(shape)
-    ok1, lat1 = ok(one)
-    feasible = ok1 & (bmax >= 1)
-    okmax, _ = ok(np.maximum(bmax, 1.0))
-    lo = np.where(okmax, np.maximum(bmax, 1.0), 1.0)  # lo always satisfies where feasible
-    hi = np.where(okmax, lo, np.maximum(bmax, 1.0))
-    for _ in range(iterations):
-        active = hi - lo > 0.5
-        if not active.any():
-            break
-        mid = np.floor(0.5 * (lo + hi))
-        good, _ = ok(mid)
-        lo = np.where(active & good, mid, lo)
-        hi = np.where(active & ~good, mid, hi)
-    b = np.floor(lo)
-    lat = ttft_tpot(dep, g, b, i, o, _c=c)
-    thr = np.where(feasible, lat.output_tokens_per_s, 0.0)
-    return SloResult(output_tokens_per_s=thr, batch=np.where(feasible, b, 0.0), ttft_s=lat.ttft_s, tpot_s=lat.tpot_s,
-                     feasible=feasible, best_tpot_s=np.broadcast_to(lat1.tpot_s, shape).copy(),
-                     best_ttft_s=np.broadcast_to(lat1.ttft_s, shape).copy())
-
-
 def roofline_tokens_per_s(dep: Deployment, gpus: Any, batch: Any, isl: Any, osl: Any) -> np.ndarray:
     """Upper bound on output tokens/s at ``batch``: every efficiency at 100 %, no
-    communication, no overhead, perfect overlap of memory and compute. The model's
-    throughput never exceeds it (efficiencies are at most 1 and the smooth max is at least the max)."""
+    communication, no overhead, perfect overlap of memory and compute, no speculation. The
+    model's throughput never exceeds it (efficiencies are at most 1 and the smooth max is at
+    least the max)."""
     ideal = replace(dep, engine=replace(dep.engine, bandwidth_efficiency=1.0, compute_efficiency=1.0,
-                                        prefill_efficiency=1.0, fp8_compute_factor=1.0),
+                                        prefill_efficiency=1.0, fp8_compute_factor=1.0, fp4_compute_factor=1.0,
+                                        moe_efficiency=1.0, tp_scaling_loss=0.0, moe_half_width=0.0),
                     gpu=replace(dep.gpu, compute_efficiency=1.0, bandwidth_efficiency=1.0))
     c = _consts(ideal)
-    st = _stage_parts(dep, c, gpus, batch, isl, osl)
-    _, pp = split(_arr(gpus), dep.gpus_per_node)
+    mem, comp, _, g, tp_, pp, ep_ = _stage_parts(dep, c, gpus, batch, isl, osl)
     b = np.maximum(_arr(batch), 1.0)
-    return b / (pp * np.maximum(st[0], st[1]))
+    return b * c.spec_tokens / (pp * np.maximum(mem, comp))
+
+
+__all__ = ["MAX_PREFILL_LOAD", "Latency", "StepTime", "max_throughput", "prefill_moments", "prefill_time",
+           "roofline_tokens_per_s", "step_time", "ttft_tpot", "weights_per_gpu"]

@@ -1,0 +1,110 @@
+"""Which published measurement fits which engine profile, and which are held out.
+
+The rows are those of ``tests/data/selfhost_measurements.csv`` (MLPerf Inference v4.1 and v5.1,
+TensorRT-LLM performance tables, dstack, LMDeploy and blog figures) as ``dict[str, str]``.
+Loading the file is the caller's business; this module only decides, per row:
+
+* :func:`role`: ``fit`` (used to fit a profile), ``holdout`` (never fitted: the named split
+  :data:`HOLDOUT` below, chosen before any fit), ``external`` (published after the fit
+  cutoff: MLPerf v5.0 and later, TensorRT-LLM v0.20/v1.0 tables, 2025 posts; never fitted) or
+  ``excluded`` (not comparable: power-capped, preview, no layout, GPU not in the catalog,
+  a duplicate run), each with its reason;
+* :func:`profile_for`: the engine profile that predicts it.
+
+The held-out split is named and fixed here (``HOLDOUT_NAME``) so that every report says which
+rows were never seen by the fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+HOLDOUT_NAME = "partners-and-models"
+"""Name of the held-out split (fixed before the profiles were fitted)."""
+
+HOLDOUT = (
+    "MLPerf Inference v4.1: every submission by a submitter other than NVIDIA and AMD (partners' "
+    "reproductions on their own servers, including H100 NVL/PCIe, L40S and multi-node systems); "
+    "TensorRT-LLM performance tables v0.13/v0.14: Mistral 7B, Mixtral 8x22B and Llama 3.1 405B; "
+    "dstack vLLM 2024-12: the MI300X runs at TP4 and the older vLLM ROCm build 0.6.3.dev109; "
+    "dstack DeepSeek-R1 2025-03: every MI300X run"
+)
+"""The rows held out, in words."""
+
+CHIP_VENDORS = frozenset({"NVIDIA", "AMD"})
+HOLDOUT_TABLE_MODELS = frozenset({"mistral-7b-instruct", "mixtral-8x22b-instruct", "llama-3.1-405b-instruct"})
+
+FIT_CUTOFF = "2025-04-01"
+"""Engine documents and posts published on or after this date are external (never fitted);
+MLPerf: v4.1 (2024-08-28) is fit-eligible, v5.0 and later are external."""
+
+LATEST = {"trtllm": "trtllm@v1.0", "vllm": "vllm@0.6", "sglang": "sglang@0.4", "lmdeploy": "lmdeploy@0.2"}
+"""The profile a bare engine name means."""
+
+
+def _mlperf(row: dict[str, str]) -> bool:
+    return row.get("source_set", "").startswith("mlperf-")
+
+
+def duplicates(rows: Iterable[dict[str, str]]) -> set[str]:
+    """Ids of MLPerf rows that repeat another run: the 99.9 variant of a system whose 99 run
+    has the same throughput (the same engine passes both accuracy targets: one run, reported
+    twice). Only the 99 row is kept."""
+    rows = list(rows)
+    seen = {(r["source_set"], r["submitter"], r["system"], r["scenario"], r["benchmark"].removesuffix("-99"),
+             r["tokens_per_s"]) for r in rows if _mlperf(r) and r["benchmark"].endswith("-99")}
+    return {r["id"] for r in rows if _mlperf(r) and r["benchmark"].endswith("-99.9")
+            and (r["source_set"], r["submitter"], r["system"], r["scenario"], r["benchmark"].removesuffix("-99.9"),
+                 r["tokens_per_s"]) in seen}
+
+
+def role(row: dict[str, str], gpus: Sequence[str] = (), models: Sequence[str] = (),
+         dup: set[str] | frozenset[str] = frozenset()) -> tuple[str, str]:
+    """(role, reason) of one measurement row; ``gpus`` and ``models`` are the catalog's ids
+    (a row on anything else cannot be predicted), ``dup`` the ids :func:`duplicates` found."""
+    s = row.get("source_set", "")
+    if row.get("id") in dup:
+        return "excluded", "duplicate: the 99.9 row of the same run as the 99 row"
+    if row.get("power_setting", "").lower() == "maxq":
+        return "excluded", "power-capped (MaxQ): power limits are not modelled"
+    if "mixed" in row.get("precision", ""):
+        return "excluded", "preview system with mixed precision on selected layers"
+    if not row.get("tokens_per_s"):
+        return "excluded", "no whole-deployment throughput (per-GPU figure only)"
+    if not row.get("gpu") or (gpus and row["gpu"] not in gpus):
+        return "excluded", f"GPU {row.get('gpu') or 'not stated'} is not in the catalog"
+    if models and row.get("model") not in models:
+        return "excluded", f"model {row.get('model')} is not in the catalog"
+    if not row.get("tp"):
+        return "excluded", "layout (tensor/pipeline split) not published"
+    if s.startswith("lmsys-") or "decode-only" in row.get("benchmark", ""):
+        return "excluded", "decode pool of a disaggregated deployment (prefill on other nodes)"
+    if row.get("engine") == "other":
+        return "excluded", "closed engine (LLMBoost): no profile"
+    if s.startswith("dstack-bench") and row.get("gpus_total") == "8" and row.get("tp") == "4":
+        return "excluded", "2x TP4 on 8x MI300X: every figure equals the 4x MI300X run's (one replica's, not the node's)"
+    if row.get("split") != "fit-eligible":
+        return "external", "published after the fit cutoff (MLPerf v5.0+ or an engine document of 2025-04 or later)"
+    # the named held-out split
+    if _mlperf(row) and row.get("submitter") not in CHIP_VENDORS:
+        return "holdout", f"{HOLDOUT_NAME}: MLPerf partner submission ({row.get('submitter')})"
+    if s.startswith("trtllm-perf-overview") and row.get("model") in HOLDOUT_TABLE_MODELS:
+        return "holdout", f"{HOLDOUT_NAME}: model held out of the TensorRT-LLM table fit"
+    if s.startswith("dstack-bench") and row.get("gpu") == "mi300x" and (
+            row.get("tp") == "4" or "0.6.3.dev109" in row.get("engine_version", "")):
+        return "holdout", f"{HOLDOUT_NAME}: MI300X TP4 or older vLLM ROCm build"
+    if s.startswith("dstack-deepseek") and row.get("gpu") == "mi300x":
+        return "holdout", f"{HOLDOUT_NAME}: DeepSeek-R1 on MI300X"
+    return "fit", "fit-eligible, not held out"
+
+
+def profile_for(row: dict[str, str]) -> str:
+    """The engine profile id that predicts ``row`` (dated where the measurement is)."""
+    s, e = row.get("source_set", ""), row.get("engine", "")
+    if e == "trtllm":
+        if s == "mlperf-v4.1":
+            return "trtllm@mlperf-v4.1"
+        if s in ("trtllm-perf-overview-v0.13", "trtllm-perf-overview-v0.14"):
+            return "trtllm@v0.14"
+        return LATEST["trtllm"]
+    return LATEST.get(e, e)

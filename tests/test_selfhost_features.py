@@ -1,0 +1,136 @@
+"""What 2025 deployments switch on, in the self-hosting model: mixture-of-experts (expert
+kernels, expert parallelism, MLA), prefix caching, speculative decoding, chunked prefill, FP4
+on Blackwell, and tensor-parallel groups spanning nodes. Hand arithmetic in the docstrings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tco.catalog.hardware import accelerator_params, engine_params, load_hardware, model_shape
+from tco.cli import main
+from tco.engine import selfhost as sh
+from tco.engine.selfhost.inputs import _consts
+
+ROOT = Path(__file__).resolve().parent.parent
+HW = load_hardware(ROOT / "pricing" / "hardware")
+
+
+def dep(catalog, model: str, gpu: str = "h100-sxm-80gb", precision: str = "fp8", **kw) -> sh.Deployment:
+    return sh.Deployment(model=model_shape(catalog.model(model)), gpu=accelerator_params(HW.accelerator(gpu)),
+                         engine=engine_params(HW.engine("trtllm")), precision=precision, **kw)
+
+
+def test_deepseek_expert_parallel_memory_by_hand(catalog) -> None:
+    """DeepSeek-R1 FP8: 671 B parameters, 37 B active, 256 routed experts of which 8 per token:
+    one routed expert (all layers) = (671 - 37) / 248 = 2.5565 B; routed experts 654.45 B.
+    Weights: (671 B - 1.853 B embeddings) x 1 B + 1.853 B x 2 B (BF16 embeddings) = 672.85 GB,
+    of which dense (attention, shared expert, embeddings) 18.40 GB. TP8 splits everything:
+    672.85 / 8 = 84.11 GB per GPU; EP8 (attention data-parallel) replicates the dense part:
+    18.40 + 654.45 / 8 = 100.21 GB per GPU. MLA KV, FP8: 61 layers x 576 = 35,136 B per token,
+    held whole by every TP rank, split 8 ways with data-parallel attention."""
+    d = dep(catalog, "deepseek-r1", "h200-141gb", gpus=8)
+    tp8 = sh.memory_fit(d, 8, 1000, 1000)
+    ep8 = sh.memory_fit(d, 8, 1000, 1000, ep=8)
+    assert float(tp8.weights_per_gpu_gb) == pytest.approx(84.11, abs=0.01)
+    assert float(ep8.weights_per_gpu_gb) == pytest.approx(100.21, abs=0.01)
+    assert tp8.kv_bytes_per_token == 61 * 576 == 35_136
+    free8, free_ep = float(tp8.free_per_gpu_gb) * 1e9, float(ep8.free_per_gpu_gb) * 1e9
+    assert float(tp8.kv_capacity_tokens) == pytest.approx(free8 * 0.95 / 35_136, abs=1)
+    assert float(ep8.kv_capacity_tokens) == pytest.approx(free_ep * 0.95 / (35_136 / 8), abs=1)
+    # more room for KV: expert parallelism serves more at once
+    assert float(sh.max_throughput(d, 8, 1000, 1000, ep=8)[0]) > float(sh.max_throughput(d, 8, 1000, 1000)[0])
+
+
+def test_expert_kernel_penalty_only_touches_expert_flops(catalog) -> None:
+    """moe_efficiency e divides the routed experts' FLOPs: per token 2 x 8 x 2.5565 B = 40.9 GFLOP
+    of Deepseek's 2 x (37 B - 0.93 B) = 72.1 GFLOP become 40.9 / e."""
+    d = dep(catalog, "deepseek-r1", "h200-141gb", gpus=8)
+    c = _consts(d)
+    assert c.flops_expert == pytest.approx(2 * 8 * (671e9 - 37e9) / 248)
+    slow = replace(d, engine=replace(d.engine, moe_efficiency=0.5))
+    base, pen = sh.step_time(d, 8, 512, 1000, 1000), sh.step_time(slow, 8, 512, 1000, 1000)
+    assert float(pen.compute) > float(base.compute) and float(pen.memory) == float(base.memory)
+    dense = dep(catalog, "llama-3.1-70b-instruct", gpus=2)
+    assert float(sh.step_time(replace(dense, engine=replace(dense.engine, moe_efficiency=0.5)), 2, 64, 1000, 1000).tpot) \
+        == float(sh.step_time(dense, 2, 64, 1000, 1000).tpot)  # a dense model has no expert kernels
+
+
+def test_prefix_cache_skips_prefill(catalog) -> None:
+    """With 80 % of the prompt cached, prefill computes 20 % of the linear work and the new
+    tokens attend to everything before them: 1 - 0.8^2 = 36 % of the attention work; the TP2
+    all-reduces carry 800 instead of 4,000 tokens: 160 x 3,200 x 8,192 x 2 B x (2 x 1/2) /
+    (450 GB/s x 0.7) = 26.6 ms less."""
+    d = dep(catalog, "llama-3.1-70b-instruct", gpus=2)
+    hit = replace(d, features=sh.Features(prefix_cache_hit=0.8))
+    c = _consts(d)
+    i = 4000
+    full = i * c.flops_linear + c.attn_coef * 0.5 * i * i
+    cached = 0.2 * i * c.flops_linear + c.attn_coef * 0.5 * i * i * 0.36
+    t_full, t_hit = float(sh.prefill_time(d, 2, i)), float(sh.prefill_time(hit, 2, i))
+    assert t_hit < t_full
+    comp = lambda f: f / (2 * c.peak * c.prefill_eff)  # noqa: E731 - compute-bound prefill on the TP2 group
+    ring = 160 * 3200 * 8192 * 2 / (450e9 * 0.7)
+    assert ring == pytest.approx(0.0266, abs=1e-4)
+    assert t_full - t_hit == pytest.approx(comp(full) - comp(cached) + ring, rel=1e-6)
+
+
+def test_speculative_decoding_tokens_per_step_by_hand(catalog) -> None:
+    """k = 3 draft tokens accepted with a = 0.7: (1 - 0.7^4) / (1 - 0.7) = 0.7599 / 0.3 = 2.533
+    tokens per step; a step verifies 4 tokens per sequence and pays 3 x 0.05 for drafting."""
+    f = sh.Features(spec_tokens=3, spec_acceptance=0.7, spec_draft_cost=0.05)
+    assert f.tokens_per_step == pytest.approx(2.533, abs=1e-9)
+    d = dep(catalog, "llama-3.1-70b-instruct", gpus=2)
+    s = replace(d, features=f)
+    one = sh.step_time(s, 2, 1, 1000, 1000)
+    assert float(one.tpot) == pytest.approx(float(one.step) / 2.533, rel=1e-9)
+    assert float(one.tpot) < float(sh.step_time(d, 2, 1, 1000, 1000).tpot)  # memory-bound batch 1: a gain
+    assert sh.roofline_tokens_per_s(s, 2, 1, 1000, 1000) >= float(1 / one.tpot)
+
+
+def test_fp4_on_blackwell_uses_the_fp4_peak(catalog) -> None:
+    """B200: 9,000 dense FP4 TFLOPS (NVIDIA's Blackwell datasheet via aiconfigurator); NVFP4
+    weights are 4.5 bits = 0.5625 B per parameter; a Hopper chip runs FP4 weights at its FP8 peak."""
+    b200 = accelerator_params(HW.accelerator("b200"))
+    assert b200.peak_tflops("fp4") == 9000 and b200.compute_precision("fp4") == "fp4"
+    h100 = accelerator_params(HW.accelerator("h100-sxm-80gb"))
+    assert h100.peak_tflops("fp4") == h100.fp8_tflops and h100.compute_precision("fp4") == "fp8"
+    d = dep(catalog, "llama-3.1-70b-instruct", "b200", precision="fp4", gpus=1)
+    c = _consts(d)
+    emb = 128_256 * 8192 * 2
+    assert c.weight_bytes == pytest.approx((70.55e9 - emb) * 0.5625 + emb * 2)
+    assert d.kv_prec == "fp8"
+
+
+def test_tensor_parallel_across_nodes_uses_the_network(catalog) -> None:
+    """TP16 on 8-GPU H100 nodes: the ring all-reduce runs at the slower link, min(450 x 0.7,
+    50 GB/s InfiniBand) = 50 GB/s per GPU; TP8 inside the node at 315 GB/s."""
+    d = dep(catalog, "llama-3.1-405b-instruct", gpus=16)
+    c = _consts(d)
+    tok = np.array(1.0)
+    from tco.engine.selfhost.throughput import _comm
+
+    def comm(tp: float) -> float:
+        t = np.array(tp)
+        return float(_comm(d, c, t, t, np.array(1.0), np.array(1.0), tok))
+
+    msg = 16384 * 2
+    assert comm(16) == pytest.approx(126 * 2 * (c.ar_latency + 2 * 15 / 16 * msg / 50e9))
+    assert comm(8) == pytest.approx(126 * 2 * (c.ar_latency + 2 * 7 / 8 * msg / (450e9 * 0.7)))
+
+
+def test_cli_switches_features_on(capsys) -> None:
+    base = ["selfhost", "llama-3.1-70b-instruct", "--gpu", "h100-sxm-80gb", "--precision", "fp8", "--as-of",
+            "2024-09-15", "--input-tokens", "4000", "--output-tokens", "300", "-f", "json"]
+    assert main(base) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert main([*base, "--cached-input-share", "0.8", "--speculative-tokens", "3", "--speculative-acceptance", "0.7",
+                 "--chunked-prefill", "2048"]) == 0
+    fast = json.loads(capsys.readouterr().out)
+    assert fast["best_ttft_ms"] < plain["best_ttft_ms"] and fast["best_tpot_ms"] < plain["best_tpot_ms"]
+    assert main([*base, "--speculative-tokens", "3"]) == 2
+    assert "needs --speculative-tokens and --speculative-acceptance" in capsys.readouterr().err
