@@ -367,8 +367,11 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
     # ---- actions ----
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While the scenario is being opened only help and quit do anything."""
+        """While the scenario is being opened only help and quit do anything; while a dialog is
+        open the view keys are its own (F6 is the export dialog's next format)."""
         if self.session is None and action not in ("help", "quit", "command_palette"):
+            return False
+        if action == "view" and self.screen is not self.screen_stack[0]:
             return False
         return True
 
