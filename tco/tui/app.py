@@ -33,6 +33,7 @@ from .editing import CandidateEditing
 from .fields import FIELDS, EditError
 from .guard import ChangeFailed, GuardedApp
 from .saving import FileActions
+from .uncertain import UncertaintyViews
 from .views import ChartViews
 
 if TYPE_CHECKING:  # the widgets are imported once the first frame is on screen (see _widgets)
@@ -50,7 +51,7 @@ by side; otherwise they are stacked, each the whole width (a tall screen gives t
 rows the table does not need)."""
 
 
-class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable, App[int]):
+class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileActions, Discoverable, App[int]):
     """Cost, quality and value of LLM candidates for an editable workload."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -72,6 +73,8 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
         Binding("f3", "view('quality')", "Cost×Quality", priority=True, show=False),
         Binding("f4", "view('volume')", "Volume", priority=True, show=False),
         Binding("f5", "view('prices')", "Prices", priority=True, show=False),
+        Binding("f6", "view('uncertainty')", "Uncertainty", priority=True, show=False,
+                tooltip="What moves the answer (tornado) and the highlighted row's sampled spread"),
         Binding("v", "next_view", "Next view", show=False, tooltip="Cycle the lower panel's views"),
         Binding("e", "edit_workload", "Edit", show=False, tooltip="Move to the workload fields"),
         Binding("escape", "focus_table", "Table", show=False, tooltip="Back to the table"),
@@ -126,7 +129,7 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
                               "scenario and computing it…", "dim"), id="loading")
         else:
             yield from self._main_widgets()
-        yield Footer()
+        yield Footer(compact=True)
 
     def _main_widgets(self) -> list[Any]:
         from textual.containers import Container, Vertical
@@ -145,7 +148,8 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
                 CandidateTable(id="table"),
                 Vertical(ViewBar(id="viewbar"),
                          ContentSwitcher(DetailPane(id="detail"), ChartView(id="quality"), ChartView(id="volume"),
-                                         ChartView(id="prices"), initial="detail", id="views"),
+                                         ChartView(id="prices"), ChartView(id="uncertainty"), initial="detail",
+                                         id="views"),
                          id="lower"),
                 id="body"),
         ]
@@ -199,6 +203,7 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
         self.query_one("#quality").set_painter(self._paint_quality, "cost × quality chart")  # type: ignore[attr-defined]
         self.query_one("#volume").set_painter(self._paint_volume, "volume chart")  # type: ignore[attr-defined]
         self.query_one("#prices").set_painter(self._paint_prices, "price history")  # type: ignore[attr-defined]
+        self.query_one("#uncertainty").set_painter(self._paint_uncertainty, "uncertainty view")  # type: ignore[attr-defined]
         self.push_results()
         self.sync_latency_fields()
         self.table.focus()
@@ -211,6 +216,7 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
         """Show the session's results everywhere (table in place, status, title, lower panel)."""
         est = self.session.estimate
         assert est is not None
+        self.uncertainty_changed()  # the samples shown dim until those of these results come
         self.table.update_results(self._file_order(), est.currency)
         if self.current_id is None or self.current_id not in self.session.candidate_ids:
             self.current_id = self.table.current_id()
@@ -244,6 +250,10 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
         assert est is not None
         w = est.workload
         t = Text(no_wrap=True, overflow="ellipsis")
+        note = self.uncertainty_status()
+        if note is not None:
+            t.append_text(note)
+        start = len(t)
         rpm = w.get("requests_per_month")
         if rpm is not None:
             t.append(f"= {rpm:,.0f} req/mo, {tokens(w['input_tokens_per_month'])} in + "
@@ -254,7 +264,7 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
         t.append(" cheapest ")
         t.append("●", "bold yellow")
         t.append(" pinned")
-        t.stylize("dim", 0, len(t))
+        t.stylize("dim", start, len(t))
         return t
 
     def update_title(self) -> None:
@@ -277,6 +287,8 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
             return self.current_id or ""
         if self.view == "quality":
             return "◆ Pareto frontier · ◉ highlighted row"
+        if self.view == "uncertainty":
+            return "what moves the answer; the highlighted row's samples (m)"
         return "highlighted, best value, cheapest" + (" + pinned rows" if self.table.pinned else "; space pins more")
 
     def fit_layout(self, size: Any = None) -> None:
@@ -355,8 +367,11 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
     # ---- actions ----
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While the scenario is being opened only help and quit do anything."""
+        """While the scenario is being opened only help and quit do anything; while a dialog is
+        open the view keys are its own (F6 is the export dialog's next format)."""
         if self.session is None and action not in ("help", "quit", "command_palette"):
+            return False
+        if action == "view" and self.screen is not self.screen_stack[0]:
             return False
         return True
 
@@ -366,6 +381,8 @@ class TcoApp(GuardedApp, ChartViews, CandidateEditing, FileActions, Discoverable
         self.view = view
         self.query_one("#views").current = view  # type: ignore[attr-defined]
         self.refresh_lower()
+        if view == "uncertainty":
+            self._want_uncertainty(0)
 
     def action_next_view(self) -> None:
         from .widgets.chart import VIEWS

@@ -103,6 +103,8 @@ class Discoverable:
         yield SystemCommand("Undo", "Undo the last change of any kind (ctrl+z, u)", app.action_undo)
         yield SystemCommand("Redo", "Do again what was undone (ctrl+y)", app.action_redo)
         yield SystemCommand("Pin / unpin highlighted candidate", "Add it to the charts (space)", app.action_pin)
+        yield SystemCommand("Ranges: samples on / off", "P10–P90 monthly and P(best) columns, Monte Carlo over the "
+                            "scenario's ranges (m)", app.action_toggle_uncertainty)
         yield SystemCommand("Sort: next column", "Sort by the next column (s)", self.table.action_next_sort)
         yield SystemCommand("Sort: reverse", "Reverse the sort order (r)", self.table.action_reverse_sort)
         for key, _, _ in COLUMNS[1:]:

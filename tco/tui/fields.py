@@ -72,7 +72,7 @@ def _date(text: str) -> date | None:
 def _currency(text: str) -> tuple[str | None, float | None]:
     """``EUR`` -> ("EUR", None); ``EUR 0.92`` -> ("EUR", 0.92): the code and, optionally, its
     rate in units per USD (the scenario's ``fx:`` entry for it)."""
-    parts = text.strip().upper().replace("=", " ").replace(":", " ").split()
+    parts = text.strip().upper().replace("=", " ").replace(":", " ").split(None, 1)
     if not parts:
         return None, None
     code = parts[0]
@@ -82,10 +82,15 @@ def _currency(text: str) -> tuple[str | None, float | None]:
         return code, None
     if code == "USD":
         raise ValueError("USD is the base: it takes no rate")
-    rate = parse_number(parts[1])
+    rate = ranged(_rate)(parts[1])
+    return code, rate
+
+
+def _rate(text: str) -> float:
+    rate = parse_number(text)
     if not 1e-4 <= rate <= 1e6:
         raise ValueError("the rate (units per USD) must be between 0.0001 and 1,000,000")
-    return code, rate
+    return rate
 
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -148,9 +153,68 @@ def _latency(text: str) -> float | None:
 def format_value(v: Any) -> str:
     if v is None:
         return ""
+    if is_range_data(v):
+        return format_range(v)
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
         v = int(v)
     return str(v)
+
+
+# ---- ranges: an uncertain value written in place of a number ---------------------------------
+
+RANGE_HELP = "a range: low..high or low..likely..high (30k..100k..300k; add 'log' for a lognormal P10..P90)"
+
+
+def is_range_data(v: Any) -> bool:
+    """Whether ``v`` is a range as the scenario writes it (``{low:, likely:, high:}``)."""
+    return isinstance(v, dict) and "low" in v and "high" in v
+
+
+def _short(v: Any) -> str:
+    """A range end as typed: ``30k``, ``1.5M``, ``800``."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() and abs(v) >= 10_000:
+        for suffix, unit in (("M", 1_000_000), ("k", 1_000)):
+            if v % unit == 0:
+                return f"{int(v) // unit}{suffix}"
+    return format_value(v)
+
+
+def format_range(r: dict[str, Any]) -> str:
+    """``{low: 30000, likely: 100000, high: 300000}`` -> ``30k..100k..300k`` (`` log`` for a
+    lognormal one): what :func:`ranged` reads back."""
+    ends = [r.get("low"), r.get("likely"), r.get("high")]
+    text = "..".join(_short(v) for v in ends if v is not None)
+    return text + (" log" if r.get("dist") == "lognormal" else "")
+
+
+def ranged(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """``parse``, also taking a range: ``low..high`` or ``low..likely..high``, each end read by
+    ``parse``, with `` log`` for a lognormal range (low and high its 10th and 90th percentiles)."""
+    def read(text: str) -> Any:
+        s = text.strip()
+        if ".." not in s:
+            return parse(s)
+        dist = None
+        m = re.fullmatch(r"(.*?)\s*\b(log|lognormal)$", s, re.IGNORECASE)
+        if m:
+            s, dist = m.group(1), "lognormal"
+        parts = s.split("..")
+        if len(parts) not in (2, 3) or not all(p.strip() for p in parts):
+            raise ValueError(RANGE_HELP)
+        vals = [parse(p) for p in parts]
+        out: dict[str, Any] = {"low": vals[0]}
+        if len(vals) == 3:
+            out["likely"] = vals[1]
+        out["high"] = vals[-1]
+        if not out["low"] < out["high"]:
+            raise ValueError("the low end of a range must be below its high end")
+        if "likely" in out and not out["low"] <= out["likely"] <= out["high"]:
+            raise ValueError("the likely value must lie between the low and the high end")
+        if dist:
+            out["dist"] = dist
+        return out
+
+    return read
 
 
 # ---- the editable fields ---------------------------------------------------------------------
@@ -170,11 +234,13 @@ class Field:
 
 
 FIELDS: dict[str, Field] = {f.key: f for f in (
-    Field("volume", "req/day", "requests per day (10000, 10k, 1.5M)", _positive, False),
-    Field("input_tokens", "in tok", "mean prompt tokens per request", _positive, False),
-    Field("output_tokens", "out tok", "mean output tokens per request", _positive, False),
-    Field("cached", "cached", "share of input tokens served from the prompt cache (0.3 or 30%)", _share, False),
-    Field("peak", "peak/avg", "peak load over average load (self-hosted capacity is sized for it)", _peak, False),
+    Field("volume", "req/day", f"requests per day (10000, 10k, 1.5M), or {RANGE_HELP}", ranged(_positive), False),
+    Field("input_tokens", "in tok", f"mean prompt tokens per request, or {RANGE_HELP}", ranged(_positive), False),
+    Field("output_tokens", "out tok", f"mean output tokens per request, or {RANGE_HELP}", ranged(_positive), False),
+    Field("cached", "cached", f"share of input tokens served from the prompt cache (0.3 or 30%), or {RANGE_HELP}",
+          ranged(_share), False),
+    Field("peak", "peak/avg", f"peak load over average load (self-hosted capacity is sized for it), or {RANGE_HELP}",
+          ranged(_peak), False),
     Field("as_of", "as of", "price date YYYY-MM-DD (empty: today)", _date, True, "today"),
     Field("currency", "cur", "report currency (USD, CNY, EUR, ...); with a rate per USD (EUR 0.92) it is also "
           "written to the scenario's fx: section", _currency, True, "USD"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -21,10 +21,12 @@ from textual.widgets import DataTable
 from textual.coordinate import Coordinate
 from textual.widgets.data_table import RowKey
 
-from ...report.format import money, unit_price
+from ...report.format import SYMBOLS, money, unit_price
 from ..charts import fit_name
+from ..plot import money_axis
 from ..guard import Guarded
 from ..reasons import explain, no_cost
+from ..tornado import pct
 
 if TYPE_CHECKING:
     from ...plan.result import CandidateResult
@@ -41,20 +43,46 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 """(key, header, alignment) of each column."""
 
+SPREAD_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("p10_p90", "P10–P90/mo", "right"),
+    ("p_best", "P(best)", "right"),
+)
+"""The columns the samples add (``m``): P10 to P90 of the monthly cost, after Monthly, and the
+share of samples in which the candidate is the best value, before Rank."""
+
+
+NARROW_DROPS = ("per_mtok", "coverage")
+"""With the sampled columns shown, these columns go (in this order) while the names would
+otherwise get fewer than :data:`ROOMY_NAME` cells (F2's detail shows them)."""
+ROOMY_NAME = 24
+
+
+def columns_with(spread: bool) -> tuple[tuple[str, str, str], ...]:
+    """The table's columns, with the sampled ones in their places when ``spread``."""
+    if not spread:
+        return COLUMNS
+    return COLUMNS[:3] + SPREAD_COLUMNS[:1] + COLUMNS[3:7] + SPREAD_COLUMNS[1:] + COLUMNS[7:]
+
 MIN_NAME = 14
 """The candidate column never gets narrower than this (the table scrolls sideways instead)."""
 
 SORT_NAMES = {"mark": "marks", "candidate": "candidate", "monthly": "monthly cost", "per_mtok": "cost per 1M tokens",
-              "quality": "quality", "coverage": "coverage", "per_qp": "cost per quality point", "rank": "rank"}
+              "quality": "quality", "coverage": "coverage", "per_qp": "cost per quality point", "rank": "rank",
+              "p10_p90": "sampled median monthly cost", "p_best": "chance of being the best value"}
+DESCENDING = ("quality", "coverage", "p_best")
+"""Columns sorted largest first at the first click."""
 
 
 def _nan(v: float | None) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
-def sort_value(c: CandidateResult, col: str, pinned: bool) -> tuple[int, object]:
+def sort_value(c: CandidateResult, col: str, pinned: bool, u: dict[str, Any] | None = None) -> tuple[int, object]:
     """Sort key of a candidate for a column: unknown values sort last in either direction
-    (the first element is handled outside the reversal)."""
+    (the first element is handled outside the reversal); ``u``: its samples."""
+    if col in ("p10_p90", "p_best"):
+        v = None if u is None else (u["monthly_cost"]["p50"] if col == "p10_p90" else u["p_best_value"])
+        return (1, 0.0) if _nan(v) else (0, float(v))  # type: ignore[arg-type]
     if col == "candidate":
         return 0, c.label.lower()
     if col == "mark":
@@ -77,6 +105,29 @@ class KeyedText(Text):
 class Cell:
     text: str
     style: str = ""
+
+
+def spread_cells(u: dict[str, Any] | None, cur: str, stale: bool, best: bool) -> dict[str, Cell]:
+    """The sampled cells of one candidate: P10–P90 of its monthly cost (compact: ``$1.1K–3.6K``;
+    ``no spread`` when every sample costs the same) and P(best value); ``…`` until it is
+    sampled, dim while new samples are drawn (``stale``); ``best``: the highest P(best)."""
+    if u is None:
+        return {"p10_p90": Cell("…", "dim"), "p_best": Cell("…", "dim")}
+    m = u["monthly_cost"]
+    dim = "dim" if stale else ""
+    lo, hi = m["p10"], m["p90"]
+    if lo is None or hi is None:
+        spread = Cell("-", "dim")
+    elif abs(hi - lo) <= 1e-9 * max(abs(hi), 1.0):
+        spread = Cell("no spread", "dim")
+    else:
+        sym = SYMBOLS.get(cur)
+        fmt = money_axis(sym or "")
+        text = f"{fmt(lo)}–{fmt(hi).removeprefix(sym or '')}" + ("" if sym else f" {cur}")
+        spread = Cell(text, dim)
+    p = float(u["p_best_value"])
+    style = dim or ("bold green" if best and p > 0 else "dim" if p == 0 else "")
+    return {"p10_p90": spread, "p_best": Cell(pct(p), style)}
 
 
 def cells_for(c: CandidateResult, cur: str, pinned: bool, name_width: int) -> dict[str, Cell]:
@@ -112,6 +163,8 @@ class CandidateTable(Guarded, DataTable[Text]):
 
     BINDINGS = [
         Binding("s", "next_sort", "Sort", tooltip="Sort by the next column"),
+        Binding("m", "app.toggle_uncertainty", "Ranges",
+                tooltip="Monte Carlo over the scenario's ranges: P10–P90 monthly and P(best) columns (again: off)"),
         Binding("r", "reverse_sort", "Reverse", show=False, tooltip="Reverse the sort order"),
         Binding("space", "pin", "Pin", tooltip="Pin or unpin the highlighted candidate for the charts"),
         Binding("a", "app.add_candidate", "Add", tooltip="Add a candidate from the catalog"),
@@ -145,10 +198,61 @@ class CandidateTable(Guarded, DataTable[Text]):
         self._name_width = 24
         """Cells the candidate names are fitted to (the column less its leading space)."""
         self._order: list[str] = []
+        self.spread: dict[str, dict[str, Any]] | None = None
+        """Candidate id -> its samples, while the sampled columns are shown (None: not shown)."""
+        self.spread_stale = False
+        """The samples shown are of an earlier version of the scenario (drawn dim)."""
+
+        self._cols = COLUMNS
+
+    @property
+    def shown_columns(self) -> tuple[tuple[str, str, str], ...]:
+        """The columns in the table now."""
+        return self._cols
+
+    def _wanted_columns(self) -> tuple[tuple[str, str, str], ...]:
+        cols = columns_with(self.spread is not None)
+        if self.spread is None:
+            return cols
+        longest = max([1 + cell_len(c.label) for c in self._results.values()] + [len(" Candidate▲")])
+        for drop in NARROW_DROPS:
+            others = sum(self._width(k, label, a) for k, label, a in cols if k != "candidate")
+            if others + min(longest, ROOMY_NAME) <= self.available_width():
+                break
+            cols = tuple(c for c in cols if c[0] != drop)
+        return cols
+
+    def _sync_columns(self) -> bool:
+        """Lay the columns out again when the wanted ones changed (the sampled columns came or
+        went, or the width changed which fit); the cursor stays on its candidate."""
+        want = self._wanted_columns()
+        if want == self._cols:
+            return False
+        cursor = self.current_id()
+        self._cols = want
+        self.clear(columns=True)
+        self._shown = {}
+        for key, label, align in self._cols:
+            self.add_column(self._header(key, label, align), key=key)
+        if self._results:
+            self.update_results(self._results.values(), self._currency)
+        if cursor is not None:
+            self.move_to(cursor)
+        return True
 
     def on_mount(self) -> None:
-        for key, label, align in COLUMNS:
+        for key, label, align in self.shown_columns:
             self.add_column(self._header(key, label, align), key=key)
+
+    def set_spread(self, spread: dict[str, dict[str, Any]] | None, stale: bool = False) -> None:
+        """Show the sampled columns with these samples (``stale``: of an earlier version, shown
+        dim), or hide them (None). Adding or removing the columns lays the table out again with
+        the cursor on the same candidate; the other cells are the plain estimate's, unchanged."""
+        self.spread, self.spread_stale = spread, stale
+        if spread is None and self.sort_column in {k for k, _, _ in SPREAD_COLUMNS}:
+            self.sort_column, self.sort_reverse = "rank", False
+        if not self._sync_columns() and spread is not None and self._results:
+            self.update_results(self._results.values(), self._currency)
 
     def _header(self, key: str, label: str, align: str) -> Text:
         arrow = ""
@@ -158,7 +262,7 @@ class CandidateTable(Guarded, DataTable[Text]):
         return Text(text, justify=align, style="bold" if arrow else "")  # type: ignore[arg-type]
 
     def _refresh_headers(self) -> None:
-        for key, label, align in COLUMNS:
+        for key, label, align in self.shown_columns:
             col = self.columns.get(key)  # type: ignore[call-overload]
             if col is not None:
                 col.label = self._header(key, label, align)
@@ -181,15 +285,18 @@ class CandidateTable(Guarded, DataTable[Text]):
         """Every column's width from what it shows now (header with its sort arrow, cells);
         the candidate column gets what the others leave, up to its longest name."""
         widths: dict[str, int] = {}
-        for key, label, align in COLUMNS:
-            if key == "candidate":
-                continue
-            head = self._header(key, label, align).cell_len
-            widths[key] = max([head] + [1 + cell_len(cells[key].text) for cells in self._shown.values()])
+        for key, label, align in self.shown_columns:
+            if key != "candidate":
+                widths[key] = self._width(key, label, align)
         longest = max([1 + cell_len(c.label) for c in self._results.values()] + [len(" Candidate▲")])
         room = (self.available_width() if room is None else room) - sum(widths.values())
         widths["candidate"] = max(MIN_NAME, min(longest, room))
         return widths
+
+    def _width(self, key: str, label: str, align: str) -> int:
+        """A column's width: its header (with the sort arrow) or its widest cell."""
+        head = self._header(key, label, align).cell_len
+        return max([head] + [1 + cell_len(cells[key].text) for cells in self._shown.values() if key in cells])
 
     def update_results(self, results: Iterable[CandidateResult], currency: str) -> None:
         """Show these results: add and remove rows by key, update changed cells in place,
@@ -202,6 +309,12 @@ class CandidateTable(Guarded, DataTable[Text]):
             del self._shown[key]
         self._results = wanted
         new_cells = {c.id: cells_for(c, currency, c.id in self.pinned, 10_000) for c in results}
+        if self.spread is not None:
+            top = max((float(u["p_best_value"]) for u in self.spread.values()), default=0.0)
+            for c in results:
+                u = self.spread.get(c.id)
+                best = u is not None and float(u["p_best_value"]) == top
+                new_cells[c.id].update(spread_cells(u, currency, self.spread_stale, best))
         old_shown, self._shown = self._shown, new_cells
         self._name_width = self._column_widths()["candidate"] - 1
         for c in results:
@@ -209,13 +322,14 @@ class CandidateTable(Guarded, DataTable[Text]):
             cells["candidate"] = Cell(fit_name(c.label, self._name_width, keep_provider=True), cells["candidate"].style)
             old = old_shown.get(c.id)
             if old is None:
-                self.add_row(*(self._text(k, cells[k], c.id) for k, _, _ in COLUMNS), key=c.id)
+                self.add_row(*(self._text(k, cells[k], c.id) for k, _, _ in self.shown_columns), key=c.id)
             else:
-                for key, _, _ in COLUMNS:
+                for key, _, _ in self.shown_columns:
                     if old[key] != cells[key]:
                         self.update_cell(c.id, key, self._text(key, cells[key], c.id))
         self._layout_columns()
         self.apply_sort()
+        self._sync_columns()
 
     def _layout_columns(self, force: bool = False) -> None:
         """Give every column its width (fixed widths: the table never keeps a transient one)."""
@@ -238,13 +352,13 @@ class CandidateTable(Guarded, DataTable[Text]):
             self.refresh()
 
     def _text(self, key: str, cell: Cell, candidate_id: str) -> Text:
-        align = next(a for k, _, a in COLUMNS if k == key)
+        align = next(a for k, _, a in self.shown_columns if k == key)
         text = KeyedText(" " + cell.text, style=cell.style, justify=align, no_wrap=True)  # type: ignore[arg-type]
         text.candidate_id = candidate_id
         return text
 
     def on_resize(self) -> None:
-        if self._results:
+        if self._results and not self._sync_columns():
             self._layout_columns()
 
     def watch_hover_coordinate(self, old: Coordinate, value: Coordinate) -> None:
@@ -266,10 +380,15 @@ class CandidateTable(Guarded, DataTable[Text]):
         """Candidate ids in the order the sort column asks for."""
         col, rev = self.sort_column, self.sort_reverse
         items = list(self._results.values())
-        known = [c for c in items if sort_value(c, col, c.id in self.pinned)[0] == 0]
-        unknown = [c for c in items if sort_value(c, col, c.id in self.pinned)[0] == 1]
+        spread = self.spread or {}
+
+        def key(c: CandidateResult) -> tuple[int, object]:
+            return sort_value(c, col, c.id in self.pinned, spread.get(c.id))
+
+        known = [c for c in items if key(c)[0] == 0]
+        unknown = [c for c in items if key(c)[0] == 1]
         # a stable sort on the value alone: ties keep the candidates' order in either direction
-        known.sort(key=lambda c: sort_value(c, col, c.id in self.pinned)[1], reverse=rev)  # type: ignore[arg-type,return-value]
+        known.sort(key=lambda c: key(c)[1], reverse=rev)  # type: ignore[arg-type,return-value]
         return [c.id for c in known + unknown]
 
     def apply_sort(self) -> None:
@@ -288,16 +407,16 @@ class CandidateTable(Guarded, DataTable[Text]):
 
     def set_sort(self, column: str, reverse: bool | None = None) -> None:
         if reverse is None:
-            reverse = (not self.sort_reverse) if column == self.sort_column else column in ("quality", "coverage")
+            reverse = (not self.sort_reverse) if column == self.sort_column else column in DESCENDING
         self.sort_column, self.sort_reverse = column, reverse
         self._refresh_headers()
         self.apply_sort()
         self.post_message(self.SortChanged(column, reverse))
 
     def action_next_sort(self) -> None:
-        keys = [k for k, _, _ in COLUMNS if k != "mark"]
+        keys = [k for k, _, _ in self.shown_columns if k != "mark"]
         nxt = keys[(keys.index(self.sort_column) + 1) % len(keys)] if self.sort_column in keys else keys[0]
-        self.set_sort(nxt, nxt in ("quality", "coverage"))
+        self.set_sort(nxt, nxt in DESCENDING)
 
     def action_reverse_sort(self) -> None:
         self.set_sort(self.sort_column, not self.sort_reverse)

@@ -18,8 +18,11 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("quality", "Cost×Quality", "f3"),
     ("volume", "Volume", "f4"),
     ("prices", "Prices", "f5"),
+    ("uncertainty", "Uncertainty", "f6"),
 )
 """(id, title, key) of each view of the lower panel."""
+SHORT = {"quality": "Cost×Q", "uncertainty": "Ranges"}
+"""Shorter titles for a bar too narrow for the full ones and the current view's legend."""
 
 
 class ChartView(Guarded, Widget):
@@ -44,7 +47,7 @@ class ChartView(Guarded, Widget):
 
 
 class ViewBar(Guarded, Widget):
-    """One row naming the views; the current one highlighted; click or F2-F5 to switch."""
+    """One row naming the views; the current one highlighted; click or F2-F6 to switch."""
 
     @dataclass
     class Selected(Message):
@@ -62,19 +65,34 @@ class ViewBar(Guarded, Widget):
         self.refresh()
 
     def render(self) -> Text:
+        width = self.content_size.width
+        # the legend of a chart view matters more than the other views' names (the detail
+        # view's subtitle only repeats the line below it): full titles when the legend fits
+        # beside them, then short ones, then only the keys of the views not shown
+        need = len(self.subtitle) + 2 if self.subtitle and self.current != "detail" else 0
+        for tier in range(3):
+            t = self._titles(tier)
+            if need == 0 or t.cell_len + need <= width:
+                break
+        if self.subtitle:
+            room = width - t.cell_len - 1
+            if room > 8:
+                sub = self.subtitle if len(self.subtitle) <= room else self.subtitle[: room - 1] + "…"
+                t.append(" " + sub, "dim italic")
+        return t
+
+    def _titles(self, tier: int) -> Text:
         t = Text()
         self._spans = []
         for vid, title, key in VIEWS:
             start = t.cell_len
-            label = f" {key.upper()} {title} "
+            if tier == 2 and vid != self.current:
+                label = f" {key.upper()} "
+            else:
+                label = f" {key.upper()} {SHORT.get(vid, title) if tier == 1 else title} "
             t.append(label, "bold reverse" if vid == self.current else "dim")
             self._spans.append((start, t.cell_len, vid))
             t.append(" ")
-        if self.subtitle:
-            room = self.content_size.width - t.cell_len - 1
-            if room > 8:
-                sub = self.subtitle if len(self.subtitle) <= room else self.subtitle[: room - 1] + "…"
-                t.append(" " + sub, "dim italic")
         return t
 
     def on_click(self, event: events.Click) -> None:

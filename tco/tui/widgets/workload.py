@@ -26,6 +26,10 @@ ROWS = (
 )
 """Field keys, row by row."""
 
+WIDE_RANGES = 110
+"""From this many columns a field holding a range (``30k..100k..300k``) is widened to show it
+whole; narrower, it keeps its width and scrolls."""
+
 
 class FieldInput(Input):
     """A compact input bound to one scenario field."""
@@ -57,6 +61,7 @@ class WorkloadPanel(Guarded, Vertical):
         self._blink = blink
         self.errors: dict[str, str] = {}
         """Field key -> why its current text was refused."""
+        self._widened: set[str] = set()
 
     def compose(self) -> ComposeResult:
         for r, row in enumerate(ROWS):
@@ -67,10 +72,28 @@ class WorkloadPanel(Guarded, Vertical):
                         yield FieldInput(key, self._values[key], self._blink)
         yield Static("", id="status")
 
+    def on_mount(self) -> None:
+        self.fit_ranges()
+
+    def on_resize(self) -> None:
+        self.fit_ranges()
+
+    def fit_ranges(self) -> None:
+        """On a wide screen, a field holding a range is as wide as its text (else the CSS width)."""
+        wide = self.app.size.width >= WIDE_RANGES
+        for inp in self.query(FieldInput):
+            if wide and ".." in inp.value:
+                inp.styles.width = min(len(inp.value) + 1, 20)
+                self._widened.add(inp.field_key)
+            elif inp.field_key in self._widened:
+                inp.styles.width = None  # the CSS width again
+                self._widened.discard(inp.field_key)
+
     @on(Input.Changed, "FieldInput")
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
         assert isinstance(event.input, FieldInput)
+        self.fit_ranges()
         self.post_message(self.Edited(event.input.field_key, event.value))
 
     @on(Input.Submitted, "FieldInput")
@@ -94,6 +117,7 @@ class WorkloadPanel(Guarded, Vertical):
                     inp.value = text
         for key, text in labels.items():
             self.query_one(f"#l-{key}", Label).update(text)
+        self.fit_ranges()
 
     def set_field(self, key: str, text: str, placeholder: str, enabled: bool) -> None:
         """Show a field's value, placeholder and whether it takes input, without posting an
