@@ -185,6 +185,13 @@ def test_trends_use_only_what_was_known(catalog) -> None:
 
     early = api_trends(catalog, date(2024, 9, 15))
     late = api_trends(catalog, date(2026, 11, 29))
-    assert all(t.points == 0 or "2024-09-15" in t.source or t.method.startswith("cheapest") for t in early.values())
+    assert all(t.points == 0 or "2024-09-15" in t.source or t.method.startswith("cheapest")
+               or t.source == "none" and t.annual == 1.0 for t in early.values())
+    # a flat trend says what history there was and why it was too little, not "no history"
+    import re
+
+    flat = [t for t in early.values() if t.source == "none"]
+    assert flat and all(re.search(r"\d+ price points over \d+ months known on 2024-09-15: too few or too short",
+                                  t.method) for t in flat if t.points)
     assert any(t.points > 0 for t in late.values())
     assert all(0 < t.annual_low <= t.annual <= t.annual_high for t in late.values())

@@ -63,6 +63,19 @@ class Trend:
 FLAT = Trend("flat", 1.0, 1.0, 1.0, "assumed flat (no history to fit)", 0, "none")
 
 
+def flat(name: str, points: int, span_months: float, as_of: date) -> Trend:
+    """Flat, saying why: no price change known by ``as_of``, or too few or too short to fit."""
+    if points == 0:
+        return Trend(name, 1.0, 1.0, 1.0, FLAT.method, 0, "none")
+    return Trend(name, 1.0, 1.0, 1.0, f"assumed flat ({points} price points over {span_months:.0f} months known "
+                 f"on {as_of}: too few or too short to fit: it takes {MIN_MONTHS} points spanning {MIN_MONTHS} months)",
+                 points, "none")
+
+
+def _is_flat(t: Trend) -> bool:
+    return t.source == "none"
+
+
 def _months(d: date) -> float:
     return (d.year - START.year) * 12 + (d.month - START.month) + (d.day - 1) / 30.4
 
@@ -116,7 +129,8 @@ def within_offer(catalog: Catalog, providers: tuple[str, ...] | None, name: str,
         ys.extend(y - y.mean())
         seen.extend(t)
     if len(ts) < MIN_MONTHS or not seen or max(seen) - min(seen) < MIN_MONTHS:
-        return FLAT  # too little history to fit: the caller falls back to the pooled trend
+        # too little history to fit: the caller falls back to the pooled trend
+        return flat(name, len(ts), max(seen) - min(seen) if seen else 0.0, as_of)
     slope, se = _fit(np.array(ts), np.array(ys))
     return _trend(name, slope, se, "within-offer list-price changes", len(ts),
                   f"the catalog's curated price histories from 2023-01 to {as_of}")
@@ -178,11 +192,11 @@ def api_trends(catalog: Catalog, as_of: date, level: float = 75.0) -> dict[str, 
             out[cls] = within_offer(catalog, providers, cls, as_of)
     pooled = None
     for cls, trend in out.items():
-        if trend is FLAT:  # a class with too little history of its own takes every class's pooled trend
+        if _is_flat(trend):  # a class with too little history of its own takes every class's pooled trend
             pooled = pooled or within_offer(catalog, None, "all providers", as_of)
             out[cls] = Trend(cls, pooled.annual, pooled.annual_low, pooled.annual_high,
                              f"{pooled.method}, all providers pooled ({cls} has too little history of its own)"
-                             if pooled is not FLAT else FLAT.method, pooled.points, pooled.source)
+                             if pooled.points else pooled.method, pooled.points, pooled.source)
     return out
 
 
@@ -198,6 +212,7 @@ def rental_trend(catalog: Catalog, as_of: date) -> Trend:
     hw = catalog.hardware
     ts: list[float] = []
     ys: list[float] = []
+    seen: list[float] = []
     for r in hw.rentals.values():
         series = [(_months(p.effective_from), math.log(p.usd_per_gpu_hour)) for p in r.prices
                   if p.usd_per_gpu_hour and START <= p.effective_from <= as_of]
@@ -207,8 +222,9 @@ def rental_trend(catalog: Catalog, as_of: date) -> Trend:
         y = np.array([b for _, b in series])
         ts.extend(t - t.mean())
         ys.extend(y - y.mean())
+        seen.extend(t)
     if len(ts) < MIN_MONTHS:
-        return Trend("rentals", 1.0, 1.0, 1.0, FLAT.method, 0, "none")
+        return flat("rentals", len(ts), max(seen) - min(seen) if seen else 0.0, as_of)
     slope, se = _fit(np.array(ts), np.array(ys))
     return _trend("rentals", slope, se, "within-offer rental price changes", len(ts),
                   f"the catalog's rental price histories from 2023-01 to {as_of}")
