@@ -104,11 +104,30 @@ def test_a_range_on_a_field_that_is_not_a_number(capsys, write) -> None:
 
 
 @pytest.mark.parametrize(("flag", "message"), [("0", "samples must be at least 1"),
-                                               ("100000000000", "GiB of results")])
+                                               # the flag is checked before the scenario is read: per candidate
+                                               # 1e11 samples x 16 bytes = 1,490.1 GiB
+                                               ("100000000000", "1,490.1 GiB of results per candidate")])
 def test_bad_sample_counts(capsys, flag: str, message: str) -> None:
     assert main(["estimate", "--samples", flag]) == 2
     err = capsys.readouterr().err
     assert err.startswith("tco: error: --samples: ") and message in err
+
+
+@pytest.mark.parametrize("command", ["estimate", "report", "sensitivity"])
+def test_a_negative_seed_is_a_usage_error(capsys, command: str) -> None:
+    argv = [command, str(ROOT / "scenarios" / "405b-under-uncertainty.yaml"), "--seed", "-1"]
+    if command == "report":
+        argv += ["-o", "-"]
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2 and "internal error" not in err
+    assert "--seed" in err and ("at least 0" in err or "unrecognized" in err)
+
+
+def test_chances_are_never_rounded_to_certainty() -> None:
+    from tco.report.format import chance
+
+    assert [chance(p) for p in (1.0, 0.9991, 0.995, 0.37, 0.004, 0.0)] == ["100%", ">99%", ">99%", "37%", "<1%", "0%"]
 
 
 def test_sensitivity_sorts_by_swing_and_says_where_the_winner_changes(capsys, write) -> None:
@@ -168,6 +187,30 @@ def test_horizon_buy_pays_up_front_and_resells(catalog) -> None:
     assert m == 1 or cum[owned.id]["cumulative"][m - 2] > cum["openai/gpt-4o"]["cumulative"][m - 2]
     wait = est.horizon["buy_rent_wait"][0]
     assert wait["selfhost"] == owned.id and "0" in {str(k) for k in wait["net_present_cost_by_wait_months"]}
+    # the answer is the lowest net present cost of buying (now or later), renting and the API throughout
+    costs = [wait["api_only"], *wait["net_present_cost_by_wait_months"].values(), *wait["rent_now"].values()]
+    assert wait["answer"]["net_present_cost"] == pytest.approx(min(costs), abs=0.01)
+
+
+def test_payback_month_does_not_depend_on_the_horizon(catalog) -> None:
+    # the resale value only comes back at the horizon's end: counting it would make a 12-month
+    # horizon "pay back" in month 12 what a 36-month one pays back in month 17
+    path = ROOT / "scenarios" / "405b-under-uncertainty.yaml"
+    months = {}
+    for h in (12, 24, 36):
+        text = path.read_text().replace("horizon_months: 36", f"horizon_months: {h}").replace("samples: 20000", "")
+        est = tco.estimate(tco.parse_scenario(text, str(path), catalog), catalog)
+        months[h] = next(p["pays_back_in_month"] for p in est.horizon["payback"]
+                         if "owned" in p["selfhost"] and p["api"] == "openai/gpt-4o")
+    assert months[12] is None and months[24] == months[36] is not None and 12 < months[36] <= 24
+
+
+def test_the_buy_answer_says_when_the_api_throughout_costs_least(catalog, capsys) -> None:
+    # on the 405B example GPT-4o mini costs $51,169 over 36 months; buying costs $278,719 at best
+    assert main(["estimate", str(ROOT / "scenarios" / "405b-under-uncertainty.yaml"), "--samples", "1000"]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.strip().startswith("buy Llama 3.1 405B FP8, owned"))
+    assert "openai/gpt-4o-mini throughout costs least over 36 months" in line and "best in" not in line
 
 
 @pytest.mark.parametrize(("argv", "message"), [(["--horizon", "0"], "the horizon must be 1 to 240 months"),

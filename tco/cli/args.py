@@ -85,3 +85,6 @@ def check_plan_flags(args: argparse.Namespace) -> None:
         from ..plan.uncertainty import check_samples
 
         check_samples(args.samples, 0, {"field": "--samples"})
+    if getattr(args, "seed", None) is not None and args.seed < 0:
+        raise TcoError(f"the seed must be at least 0 (got {args.seed:,})", field="--seed",
+                       hint="any whole number from 0, e.g. --seed 7")

@@ -84,7 +84,7 @@ def horizon(compiled: Compiled, est: Estimate, months: int) -> dict[str, Any]:
         cumulative = upfront + np.cumsum(cost)
         cumulative[-1] -= resale
         npv = upfront + float((cost * disc).sum()) - resale * float(disc[-1])
-        curves[c.id] = cumulative
+        curves[c.id] = upfront + np.cumsum(cost)  # payback: without the resale (see _payback)
         out["candidates"][c.id] = {
             "kind": c.kind, "net_present_cost": round(npv, 2), "upfront": round(upfront, 2),
             "resale": round(resale, 2), "total": round(float(cumulative[-1]), 2),
@@ -106,7 +106,9 @@ def _rental(compiled: Compiled) -> Trend:
 
 def _payback(est: Estimate, curves: dict[str, np.ndarray]) -> list[dict[str, Any]]:
     """For each self-hosted vs each API candidate: the first month from which the self-hosted
-    cumulative cost stays at or below the API's (None: not within the horizon)."""
+    cumulative cost stays at or below the API's (None: not within the horizon). The servers'
+    resale value is left out (the usual, conservative convention): counting it only at the
+    horizon's end would make the payback month depend on the horizon chosen."""
     out = []
     for s in est.candidates:
         if s.kind != "selfhost" or s.id not in curves:
@@ -154,8 +156,16 @@ def _wait(compiled: Compiled, est: Estimate, out: dict[str, Any], months: int, d
             options[k] = round(float(pay), 2)
         rent_like = [o for o, v in out["candidates"].items() if v["kind"] == "selfhost" and not v["upfront"]]
         best_k = min(options, key=options.get) if options else None
+        rent_now = {o: out["candidates"][o]["net_present_cost"] for o in rent_like}
+        # the answer: whichever of buying (now or after a wait), renting now, or the API
+        # throughout has the lowest net present cost
+        choices = [("api", None, api_id, float(api["net_present_cost"]))]
+        if best_k is not None:
+            choices.append(("buy", best_k, cid, options[best_k]))
+        choices += [("rent", None, o, float(v)) for o, v in rent_now.items()]
+        kind, wait, who, npv = min(choices, key=lambda x: x[3])
         answers.append({"selfhost": cid, "api_meanwhile": api_id, "net_present_cost_by_wait_months": options,
-                        "best_wait_months": best_k,
-                        "rent_now": {o: out["candidates"][o]["net_present_cost"] for o in rent_like},
-                        "api_only": api["net_present_cost"]})
+                        "best_wait_months": best_k, "rent_now": rent_now, "api_only": api["net_present_cost"],
+                        "answer": {"choice": kind, "wait_months": wait, "candidate": who,
+                                   "net_present_cost": round(npv, 2)}})
     return answers

@@ -118,10 +118,11 @@ def check_samples(samples: int, candidates: int, where: dict[str, Any] | None = 
     if samples < 1:
         raise TcoError(f"samples must be at least 1 (got {samples:,})", hint="e.g. --samples 10000", **where)
     if samples > MAX_SAMPLES:
-        need = samples * max(candidates, 60) * BYTES_PER_CELL
-        raise TcoError(f"{samples:,} samples would hold about {need / 2**30:,.1f} GiB of results for "
-                       f"{max(candidates, 60)} candidates; at most {MAX_SAMPLES:,}", hint="100,000 samples pin P10/P90 to a fraction of a "
-                       "percent", **where)
+        per = samples * BYTES_PER_CELL / 2**30
+        size = (f"{per * candidates:,.1f} GiB of results for {candidates} candidate{'s' if candidates != 1 else ''}"
+                if candidates else f"{per:,.1f} GiB of results per candidate")
+        raise TcoError(f"{samples:,} samples would hold about {size}; at most {MAX_SAMPLES:,}",
+                       hint="100,000 samples pin P10/P90 to a fraction of a percent", **where)
 
 
 def monte_carlo(compiled: Compiled, samples: int, seed: int | None = None,

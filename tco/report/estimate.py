@@ -10,7 +10,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ..errors import PRICE_UNKNOWN, launch_text
-from .format import _count, _num, money, tokens, unit_price
+from .format import _count, _num, chance, money, tokens, unit_price
 from .text import display_width, fit_table, hidden_note, markdown_table, pad, wrap_lines
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def _uncertain_cells(c: CandidateResult, cur: str) -> dict[str, str]:
         return {}
     m = u["monthly_cost"]
     spread = "-" if m["p10"] is None else f"{money(m['p10'], cur, 0)}-{money(m['p90'], cur, 0)}"
-    return {"p10_p90": spread, "p_best": f"{u['p_best_value']:.0%}"}
+    return {"p10_p90": spread, "p_best": chance(u["p_best_value"])}
 
 
 UNCERTAIN_COLUMNS = [("p10_p90", "P10-P90 monthly", ">"), ("p_best", "P(best)", ">")]
@@ -275,15 +275,30 @@ def _horizon_lines(est: Estimate) -> list[str]:
     for w in h["buy_rent_wait"]:
         opts = ", ".join(f"{'now' if int(k) == 0 else f'in {k} months'} {money(v, cur, 0)}"
                          for k, v in w["net_present_cost_by_wait_months"].items())
-        best = int(w["best_wait_months"]) if w["best_wait_months"] is not None else None
-        lines.append(f"  buy {w['selfhost']}: " + ("best now" if best == 0 else f"best in {best} months")
-                     + f" (net present cost when bought {opts}; {w['api_meanwhile']} until then; "
-                     f"{w['api_meanwhile']} throughout {money(w['api_only'], cur, 0)})")
+        lines.append(f"  buy {w['selfhost']}, rent, or stay on {w['api_meanwhile']}? {buy_answer(w, months, cur)}")
+        rent = "".join(f"; renting {o} {money(v, cur, 0)}" for o, v in w["rent_now"].items())
+        lines.append(f"    net present cost: buying {opts} ({w['api_meanwhile']} until then); "
+                     f"{w['api_meanwhile']} throughout {money(w['api_only'], cur, 0)}{rent}")
     for t in h["trends"].values():
         lo, hi = t["annual_factor_range"]
         lines.append(f"  price trend {t['name']}: x{t['annual_factor']:.2f} a year (±1 s.e. x{lo:.2f}-x{hi:.2f}; "
                      f"{t['method']}; {t['points']} points)")
     return lines
+
+
+def buy_answer(w: dict[str, Any], months: int, cur: str) -> str:
+    """"Buy now, rent now, or wait" in words, from the lowest net present cost."""
+    a = w.get("answer") or {}
+    cost = money(a.get("net_present_cost"), cur, 0)
+    if a.get("choice") == "api":
+        return (f"{w['api_meanwhile']} throughout costs least over {months} months ({cost}): "
+                f"buying {w['selfhost']} does not pay within the horizon, now or after a wait")
+    if a.get("choice") == "rent":
+        return f"renting {a['candidate']} now costs least over {months} months ({cost})"
+    k = a.get("wait_months")
+    return (f"buying {w['selfhost']} now costs least over {months} months ({cost})" if not k else
+            f"waiting {k} months on {w['api_meanwhile']}, then buying {w['selfhost']}, costs least over "
+            f"{months} months ({cost})")
 
 
 def _uncertainty_lines(est: Estimate) -> list[str]:
@@ -302,7 +317,7 @@ def _uncertainty_lines(est: Estimate) -> list[str]:
         lines.append("  no input is a range: every sample is the same estimate")
     for c in est.candidates:
         for api, p in (c.uncertainty or {}).get("p_cheaper", {}).items():
-            lines.append(f"  {c.label} cheaper than {api} in {p:.0%} of samples")
+            lines.append(f"  {c.label} cheaper than {api} in {chance(p)} of samples")
     return lines
 
 

@@ -44,3 +44,17 @@ def _num(v: float | None, fmt: str, na: str = "n/a") -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return na
     return format(v, fmt)
+
+
+def chance(p: float) -> str:
+    """A probability from samples: ``37%``; never ``100%`` or ``0%`` unless it is exactly so
+    (0.9991 of 20,000 samples is ``>99%``, not certainty)."""
+    if p >= 1.0:
+        return "100%"
+    if p <= 0.0:
+        return "0%"
+    if p > 0.99:
+        return ">99%"
+    if p < 0.01:
+        return "<1%"
+    return f"{p:.0%}"
