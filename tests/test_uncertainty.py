@@ -238,3 +238,25 @@ def test_trends_use_only_what_was_known(catalog) -> None:
                                   t.method) for t in flat if t.points)
     assert any(t.points > 0 for t in late.values())
     assert all(0 < t.annual_low <= t.annual <= t.annual_high for t in late.values())
+
+
+def test_sensitivity_rows_stay_distinguishable_when_cut(capsys) -> None:
+    # two self-hosted candidates share their first 30 characters ("Llama 3.1 405B FP8, ..."): cut at
+    # the end, both throughput rows read "throughput factor of Llama 3.1 40..."
+    from tco.report.text import cut_label
+
+    assert cut_label("throughput factor of Llama 3.1 405B FP8, owned 8x H100", 34) == "throughput factor of …wned 8x H100"
+    assert main(["sensitivity", str(ROOT / "scenarios" / "405b-under-uncertainty.yaml")]) == 0
+    names = [line[:34] for line in capsys.readouterr().out.splitlines()[4:] if line[:1].strip()]
+    assert len(names) == len(set(names)) >= 8
+
+
+def test_a_utilization_from_the_file_is_an_assumption_too(catalog) -> None:
+    path = ROOT / "scenarios" / "405b-under-uncertainty.yaml"
+    text = path.read_text().replace("samples: 20000", "").replace(
+        "      rent_per_gpu_hour: 2.99", "      utilization: 0.7\n      rent_per_gpu_hour: 2.99")
+    est = tco.estimate(tco.parse_scenario(text, str(path), catalog), catalog)
+    rented = next(c for c in est.candidates if c.kind == "selfhost" and "rented" in c.id)
+    owned = next(c for c in est.candidates if c.kind == "selfhost" and "owned" in c.id)
+    assert any("utilization 0.7" in a and "in the scenario" in a for a in rented.selfhost["assumptions"])
+    assert any("utilization 0.8" in a and "defaults.yaml" in a for a in owned.selfhost["assumptions"])

@@ -168,9 +168,9 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
 
     d = hw.defaults
     utilization = spec.utilization if spec.utilization is not None else d.utilization.value
-    if spec.utilization is None:
-        assumptions.append(f"utilization {utilization:g}: replicas planned at {utilization:.0%} of their SLO "
-                           "throughput at peak (defaults.yaml)")
+    assumptions.append(f"utilization {utilization:g}: replicas planned at {utilization:.0%} of their SLO "
+                       "throughput at peak " + ("(defaults.yaml)" if spec.utilization is None
+                                                else "(utilization in the scenario)"))
     factor = float(spec.throughput_factor)
     if factor != 1.0:
         assumptions.append(f"throughput x{factor:g} of the modelled one (throughput_factor in the scenario)")

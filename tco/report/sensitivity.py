@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from .format import money
-from .text import cut, display_width, pad
+from .text import cut, cut_label, display_width, pad
 
 
 def render_sensitivity(data: dict[str, Any], fmt: str = "table", width: int | None = None) -> str:
@@ -34,7 +34,7 @@ def render_sensitivity(data: dict[str, Any], fmt: str = "table", width: int | No
         bar = _bar(b["low"], b["high"], c["best_cost_per_quality_point"], lo_all, hi_all, bar_w)
         vals = f"{_m(b['low'], cur)} .. {_m(b['high'], cur)}"
         win = (f"{r['winner_low']} -> {r['winner_high']}" if r["winner_changes"] else "unchanged")
-        lines.append(f"{pad(cut(r.get('label') or r['name'], name_w), name_w)}  {bar}  {pad(vals, 26)}  {win}")
+        lines.append(f"{pad(cut_label(r.get('label') or r['name'], name_w), name_w)}  {bar}  {pad(vals, 26)}  {win}")
         gap = r["selfhost_minus_api"]
         if gap["low"] is not None or gap["high"] is not None:
             lines.append(f"{'':{name_w}}  {'':{bar_w}}  self-hosted minus API {_signed(gap['low'], cur)} .. "

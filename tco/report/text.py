@@ -27,6 +27,24 @@ def pad(text: str, width: int, align: str = "<") -> str:
     return (" " * gap + text) if align == ">" else (text + " " * gap)
 
 
+def cut_label(text: str, width: int) -> str:
+    """``throughput factor of Llama 3.1 405B FP8, owned 8x H100`` cut to ``width`` keeping
+    what tells two labels apart: the input's name and the end of whose it is
+    (``throughput factor of …owned 8x H100``); other text is cut at its end."""
+    if display_width(text) <= width or " of " not in text:
+        return cut(text, width)
+    what, whose = text.split(" of ", 1)
+    room = width - display_width(what) - 4 - 1  # " of " and the ellipsis
+    if room < 6:
+        return cut(text, width)
+    tail = ""
+    for ch in reversed(whose):
+        if display_width(tail) + display_width(ch) > room:
+            break
+        tail = ch + tail
+    return f"{what} of {ELLIPSIS}{tail}"
+
+
 def cut(text: str, width: int) -> str:
     """``text`` cut to at most ``width`` display columns, ending in an ellipsis when cut."""
     if display_width(text) <= width:
