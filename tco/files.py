@@ -29,6 +29,9 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
         raise TcoError(f"cannot write: {e.strerror}", file=path) from None
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise TcoError("is a directory", file=path, hint="give a file name")
+    if st is not None and stat.S_ISREG(st.st_mode) and (not st.st_mode & 0o222 or not os.access(target, os.W_OK)):
+        # a rename would replace it regardless: a write-protected file stays as it is
+        raise TcoError("read-only file", file=path, hint=f"make it writable (chmod u+w {path}) or choose another file")
     try:
         if st is not None and not stat.S_ISREG(st.st_mode):
             with open(target, "w", encoding="utf-8") as fh:  # a device or a pipe: write through

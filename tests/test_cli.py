@@ -78,6 +78,17 @@ def test_out_file_is_written_atomically(capsys, tmp_path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temp file left
 
 
+@pytest.mark.parametrize("command", [["estimate", EXAMPLE, "-f", "json"], ["report", EXAMPLE]])
+def test_a_read_only_output_file_is_left_alone(capsys, tmp_path, command) -> None:
+    # a rename over the target would replace it whatever its mode: refused, one line, file untouched
+    target = tmp_path / "kept.out"
+    target.write_text("old")
+    target.chmod(0o444)
+    rc, _, err = run(capsys, *command, "-o", str(target))
+    assert rc == 2 and "read-only file" in err and "chmod u+w" in err and len(err.strip().splitlines()) == 1
+    assert target.read_text() == "old"
+
+
 def test_init_writes_a_template_that_estimates(capsys, tmp_path) -> None:
     path = tmp_path / "new.yaml"
     rc, _, err = run(capsys, "init", str(path))
