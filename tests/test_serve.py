@@ -140,6 +140,14 @@ def test_bad_serve_arguments(capsys, argv: list[str], message: str) -> None:
     assert len(err) == 1 and message in err[0]
 
 
+def test_a_scenario_with_errors_is_refused_before_serving(capsys, tmp_path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("workload:\n  requests_per_day: -5\n  input_tokens: 1000\n  output_tokens: 200\ncandidates:\n  - openai/gpt-4o\n")
+    assert main(["serve", str(bad), "--port", "1"]) == 2  # refused before the port is even tried
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "bad.yaml:2" in err[0] and "requests_per_day" in err[0]
+
+
 def test_the_app_accepts_a_browser_tab_instead_of_a_terminal(monkeypatch, capsys) -> None:
     """Without a terminal `tco tui` refuses; with textual-serve's web driver it is a browser tab."""
     from tco.cli import tui

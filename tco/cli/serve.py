@@ -30,6 +30,11 @@ def run(args: argparse.Namespace) -> int:
         raise TcoError("file not found", file=args.file, hint="give a scenario file, or none for the built-in example")
     file = os.path.abspath(args.file) if args.file else None
     catalog = os.path.abspath(args.catalog) if args.catalog else None
+    if args.file is not None:  # each tab would open it and show the error: said once, here, before serving
+        from ..catalog import load_catalog
+        from ..plan.scenario import load_scenario
+
+        load_scenario(args.file, load_catalog(args.catalog))
     try:
         from ..tui.serve import serve
     except ImportError as e:
