@@ -606,13 +606,16 @@ def test_volume_chart_marks_the_exact_breakeven_ranges(catalog: Any, monkeypatch
     assert "48K–88K, 96K+" in seen["screen"] and "× break-even" in seen["screen"]
 
 
-@pytest.mark.parametrize("fmt", ["json", "table"])
-def test_export_equals_the_cli(tmp_path: Path, catalog: Any, capsys: Any, fmt: str) -> None:
-    """ctrl+e on a saved file writes what ``tco estimate FILE -f FMT`` prints, break-even included."""
+@pytest.mark.parametrize(("fmt", "name"), [("json", OPEN_VS_CLOSED.name), ("table", OPEN_VS_CLOSED.name),
+                                           ("json", "405b-under-uncertainty.yaml"),
+                                           ("table", "405b-under-uncertainty.yaml")])
+def test_export_equals_the_cli(tmp_path: Path, catalog: Any, capsys: Any, fmt: str, name: str) -> None:
+    """ctrl+e on a saved file writes what ``tco estimate FILE -f FMT`` prints, break-even included,
+    and the scenario's samples and horizon when it has them."""
     from tco.cli import main
 
-    p = tmp_path / OPEN_VS_CLOSED.name
-    shutil.copy(OPEN_VS_CLOSED, p)
+    p = tmp_path / name
+    shutil.copy(OPEN_VS_CLOSED.with_name(name), p)
     out = tmp_path / f"out.{fmt}"
 
     async def steps(app: TcoApp, pilot: Any) -> None:
@@ -630,6 +633,8 @@ def test_export_equals_the_cli(tmp_path: Path, catalog: Any, capsys: Any, fmt: s
     assert main(["estimate", str(p), "-f", fmt]) == 0
     cli = capsys.readouterr().out
     assert "break" in cli.lower()
+    if "uncertainty" in name:
+        assert "P10-P90" in cli or '"p_best_value"' in cli
     assert out.read_text() == cli
 
 

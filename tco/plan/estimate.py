@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .. import yamlio
 from ..catalog import Catalog, load_catalog
 from ..errors import TcoError
-from .compile import compile_scenario
+from .compile import Compiled, compile_scenario
 from .evaluate import WorkloadPoints, evaluate
 from .locate import candidate_kind
 from .result import Estimate, build_estimate
@@ -79,6 +79,15 @@ def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *,
         from .breakeven import breakeven  # loaded only for scenarios that self-host
 
         est.breakeven = breakeven(compiled, result, points)
+    return plan_beyond(compiled, est, samples=samples, seed=seed, progress=progress, horizon_months=horizon_months)
+
+
+def plan_beyond(compiled: Compiled, est: Estimate, *, samples: int | None = None, seed: int | None = None,
+                progress: Callable[[int, int], None] | None = None, horizon_months: int | None = None) -> Estimate:
+    """Add to ``est`` (the plain estimate of ``compiled``) what the scenario asks beyond one
+    month's point estimate: the Monte Carlo over its ranges and the multi-month horizon
+    (None: as the scenario says). The app's export calls it on a copy of its estimate."""
+    scenario = compiled.scenario
     n = samples if samples is not None else getattr(scenario, "samples", None)
     if n:
         from .uncertainty import monte_carlo  # loaded only when samples are asked for

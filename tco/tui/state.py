@@ -419,11 +419,19 @@ class Session:
 
     def export(self, fmt: str, path: str | Path) -> Path:
         """Write the current results with the CLI's renderers (table/json/csv/markdown): the
-        estimate ``tco estimate`` builds, break-even ranges included."""
+        estimate ``tco estimate`` builds, break-even ranges included, and the scenario's
+        samples and horizon when it asks for them (drawn on a copy: the app's estimate stays
+        the plain one)."""
         from ..files import atomic_write
+        from ..plan.estimate import plan_beyond
         from ..report import render
 
-        atomic_write(path, render(self.full_estimate(), fmt))
+        est = self.full_estimate()
+        sc = self.scenario
+        if getattr(sc, "samples", None) or (getattr(sc, "horizon_months", 1) or 1) > 1:
+            assert self.compiled is not None
+            est = plan_beyond(self.compiled, copy.deepcopy(est))
+        atomic_write(path, render(est, fmt))
         return Path(path)
 
     # ---- break-even (exact ranges; computed on demand, ~0.1 s) ----
