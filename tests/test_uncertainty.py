@@ -260,3 +260,24 @@ def test_a_utilization_from_the_file_is_an_assumption_too(catalog) -> None:
     owned = next(c for c in est.candidates if c.kind == "selfhost" and "owned" in c.id)
     assert any("utilization 0.7" in a and "in the scenario" in a for a in rented.selfhost["assumptions"])
     assert any("utilization 0.8" in a and "defaults.yaml" in a for a in owned.selfhost["assumptions"])
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "csv"])
+def test_markdown_and_csv_keep_the_samples_and_the_horizon(capsys, fmt: str) -> None:
+    path = str(ROOT / "scenarios" / "405b-under-uncertainty.yaml")
+    assert main(["estimate", path, "-f", fmt, "--samples", "2000"]) == 0
+    out = capsys.readouterr().out
+    if fmt == "markdown":
+        assert "P10-P90 monthly" in out and "## Uncertainty" in out and "## Horizon" in out
+        assert "pays back in month 17" in out
+    else:
+        import csv
+        import io
+
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert {"p_best_value", "monthly_cost_p90", "net_present_cost"} <= set(rows[0])
+        assert sum(float(r["p_best_value"]) for r in rows if r["rank"]) == pytest.approx(1.0, abs=1e-3)
+    # a plain estimate of the same file: none of it
+    assert main(["estimate", path, "-f", fmt, "--horizon", "1", "--samples", "1"]) == 0
+    plain = capsys.readouterr().out
+    assert "## Horizon" not in plain and "net_present_cost" not in plain

@@ -187,6 +187,12 @@ def _breakdown(c: CandidateResult, est: Estimate) -> list[str]:
     return out
 
 
+def columns_for(est: Estimate) -> list[tuple[str, str, str]]:
+    """The candidate table's columns: with samples, P10-P90 and P(best) join them."""
+    return COLUMNS[:4] + UNCERTAIN_COLUMNS[:1] + COLUMNS[4:8] + UNCERTAIN_COLUMNS[1:] + COLUMNS[8:] \
+        if est.uncertainty else COLUMNS
+
+
 def render_table(est: Estimate, width: int | None = None) -> str:
     """The bill-like report; the candidate table fits ``width`` display columns (None: any)."""
     cur = est.currency
@@ -194,9 +200,7 @@ def render_table(est: Estimate, width: int | None = None) -> str:
     lines += _workload_lines(est)
     lines.append(f"  quality: {_profile_text(est)}")
     lines.append("")
-    columns = COLUMNS[:4] + UNCERTAIN_COLUMNS[:1] + COLUMNS[4:8] + UNCERTAIN_COLUMNS[1:] + COLUMNS[8:] \
-        if est.uncertainty else COLUMNS
-    lines += _grid(summary_rows(est), columns, width)
+    lines += _grid(summary_rows(est), columns_for(est), width)
     lines.append("")
     ch, bv = est.cheapest, est.best_value
     if ch:
@@ -330,6 +334,11 @@ def breakeven_text(b: dict[str, Any]) -> str:
 CSV_FIELDS = ["rank", "id", "offer", "kind", "model", "provider", "discount", "monthly_cost", "cost_per_mtok", "quality",
               "quality_coverage", "cost_per_quality_point", "cheapest", "best_value", "currency",
               "price_effective_from", "price_status", "reason", "warnings"]
+CSV_SAMPLED = ["monthly_cost_p10", "monthly_cost_p50", "monthly_cost_p90", "cost_per_quality_point_p10",
+               "cost_per_quality_point_p50", "cost_per_quality_point_p90", "p_best_value", "p_cheapest"]
+"""Columns added when the estimate has samples."""
+CSV_HORIZON = ["horizon_months", "net_present_cost", "horizon_total"]
+"""Columns added when the estimate has a horizon."""
 
 
 def render_csv(est: Estimate) -> str:
@@ -337,11 +346,25 @@ def render_csv(est: Estimate) -> str:
     import io
 
     buf = io.StringIO()
-    wr = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    fields = CSV_FIELDS + (CSV_SAMPLED if est.uncertainty else []) + (CSV_HORIZON if est.horizon else [])
+    wr = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     wr.writeheader()
     for c in est.candidates:
         d = c.to_dict()
-        wr.writerow({
+        extra: dict[str, Any] = {}
+        if est.uncertainty:
+            u = c.uncertainty or {}
+            for what in ("monthly_cost", "cost_per_quality_point"):
+                for p in ("p10", "p50", "p90"):
+                    v = (u.get(what) or {}).get(p)
+                    extra[f"{what}_{p}"] = "" if v is None else v
+            extra["p_best_value"] = u.get("p_best_value", "")
+            extra["p_cheapest"] = u.get("p_cheapest", "")
+        if est.horizon:
+            h = est.horizon["candidates"].get(c.id) or {}
+            extra.update({"horizon_months": est.horizon["months"], "net_present_cost": h.get("net_present_cost", ""),
+                          "horizon_total": h.get("total", "")})
+        wr.writerow(extra | {
             "rank": c.rank or "", "id": c.id, "offer": c.price["offer"] if c.price else "", "kind": c.kind,
             "model": c.model, "provider": c.provider, "discount": c.price["discount"] if c.price else "",
             "monthly_cost": "" if d["monthly_cost"] is None else f"{d['monthly_cost']:.2f}",
@@ -361,7 +384,7 @@ def render_csv(est: Estimate) -> str:
 def render_markdown(est: Estimate) -> str:
     cur = est.currency
     rows = summary_rows(est)
-    cols = COLUMNS
+    cols = columns_for(est)
     out = [f"# {est.scenario}", "",
            f"As of {est.as_of}; amounts in {cur} per month. Quality: {_profile_text(est)}.", ""]
     out += [ln.strip() for ln in _workload_lines(est)]
@@ -380,6 +403,9 @@ def render_markdown(est: Estimate) -> str:
         out += _breakdown(c, est)
     out.append("```")
     out.append("")
+    for title, more in (("Uncertainty", _uncertainty_lines(est)), ("Horizon", _horizon_lines(est))):
+        if more:  # the table's own lines, in a block that keeps them aligned
+            out += [f"## {title}", "", "```", *[ln for ln in more if ln], "```", ""]
     out.append("## Assumptions")
     out.append("")
     for f in est.fx.values():
