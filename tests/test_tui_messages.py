@@ -68,6 +68,7 @@ def test_not_launched_and_unranked_rows_explain_themselves(catalog: Any) -> None
     ("tpot", "99999", "tpot ms: at most 60,000 ms"),
     ("input_tokens", "2e8", "in tok: at most 100,000,000 tokens"),
     ("volume", "2e11", "req/day: at most 100,000,000,000"),
+    ("volume", "10k..2e11", "req/day: high end at most 100,000,000,000"),  # not "a number"
 ])
 def test_errors_are_said_in_the_fields_own_words(key: str, text: str, said: str, catalog: Any) -> None:
     session = Session.open(OPEN_VS_CLOSED, catalog)

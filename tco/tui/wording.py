@@ -99,9 +99,15 @@ def validation_reason(errors: list[dict[str, Any]]) -> str:
     """The first real error of a pydantic validation, in the screen's words."""
     if not errors:
         return "not valid"
-    err = next((e for e in errors if e.get("type") not in _SHAPE), errors[0])
+    # a range typed where a number may go fails both branches of the union: the number branch
+    # only says "not a number" (float_type), the range branch why (its high end too large)
+    real = [e for e in errors if e.get("type") not in _SHAPE]
+    err = next((e for e in real if e.get("type") not in ("float_type", "int_type")), real[0] if real else errors[0])
     path = _clean(tuple(err.get("loc", ())))
     if not path:
         return rule(err)
+    end = ""
+    if len(path) > 1 and path[-1] in ("low", "likely", "high"):  # an end of a range
+        end, path = f"{path[-1]} end ", path[:-1]
     text, unit = label(path)
-    return f"{text}: {rule(err, unit)}"
+    return f"{text}: {end}{rule(err, unit)}"
