@@ -91,6 +91,23 @@ def test_saved_estimates_and_a_mix(pair, tmp_path: Path, capsys) -> None:
     assert {c["input"] for c in from_saved["inputs"]} >= {"workload.requests_per_day"}
 
 
+def test_saved_estimates_name_a_changed_price_and_cost_basis(write, tmp_path: Path, capsys) -> None:
+    # the rented node's rent from $2.99 to $2.49 and DeepSeek's 10 % discount: a saved estimate keeps
+    # no scenario, but its result records each candidate's price and cost basis
+    src = (ROOT / "scenarios" / "open-vs-closed-405b.yaml").read_text(encoding="utf-8")
+    assert "rent_per_gpu_hour: 2.99" in src
+    old = write(src, "old.yaml")
+    new = write(src.replace("rent_per_gpu_hour: 2.99", "rent_per_gpu_hour: 2.49"), "new.yaml")
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    assert main(["estimate", str(old), "-f", "json", "-o", str(a)]) == 0
+    assert main(["estimate", str(new), "-f", "json", "-o", str(b)]) == 0
+    saved = _json(capsys, str(a), str(b))
+    basis = [i for i in saved["inputs"] if i["input"].endswith(".cost basis")]
+    assert len(basis) == 1 and "$2.99" in basis[0]["old"] and "$2.49" in basis[0]["new"]
+    files = _json(capsys, str(old), str(new))  # two scenarios: said once, in the scenario's own key
+    assert [i["input"].rsplit(".", 1)[-1] for i in files["inputs"]] == ["rent_per_gpu_hour"]
+
+
 def test_two_scenarios_in_different_currencies_are_compared_in_the_old_one_s(write, capsys) -> None:
     cny = write(CHINA, "cny.yaml")
     usd = write(CHINA.replace("currency: CNY", "currency: USD"), "usd.yaml")

@@ -36,6 +36,10 @@ class Side:
     """The estimate as its JSON dict."""
     inputs: dict[str, Any]
     """Flattened inputs: ``workload.requests_per_day`` -> value."""
+    derived: dict[str, Any] = field(default_factory=dict)
+    """What the result records of each candidate's inputs (its price and source, a self-hosted
+    deployment and its cost basis): compared when a side is a saved estimate, which keeps no
+    scenario to compare."""
 
 
 @dataclass
@@ -115,6 +119,23 @@ def _estimate_inputs(d: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _result_inputs(d: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for c in d.get("candidates") or []:
+        key = f"candidates[{c.get('id')}]"
+        p, sh = c.get("price"), c.get("selfhost")
+        if p:
+            unit = "per 1K" if p.get("unit") == "per_1k_tokens" else "per 1M"
+            out[f"{key}.price"] = (f"{p.get('input')} / {p.get('output')} {p.get('currency')} {unit} tokens from "
+                                   f"{p.get('effective_from')}" + (f", {p['discount']:.0%} off" if p.get("discount")
+                                                                   else ""))
+        if sh:
+            out[f"{key}.deployment"] = (f"{sh.get('total_gpus')}x {sh.get('gpu')} ({sh.get('gpus_per_node')} per node), "
+                                        f"{sh.get('precision')}, {sh.get('engine')}")
+            out[f"{key}.cost basis"] = sh.get("price_source")
+    return out
+
+
 def _read_estimate(path: str) -> dict[str, Any]:
     from .. import yamlio
 
@@ -149,13 +170,14 @@ def load_side(path: str, catalog: Catalog, *, as_of: date | None = None, currenc
         if currency and d.get("currency") != currency:
             raise TcoError(f"a saved estimate in {d.get('currency')} cannot be shown in {currency}", file=path,
                            field="--currency", hint="diff the scenario files instead, which are estimated again")
-        return Side(path, "estimate", d, _estimate_inputs(d))
+        return Side(path, "estimate", d, _estimate_inputs(d), _result_inputs(d))
     from .estimate import estimate
     from .scenario import load_scenario
 
     scenario = load_scenario(path, catalog)
     est = estimate(scenario, catalog, as_of=as_of, currency=currency)
-    return Side(path, "scenario", est.to_dict(), _scenario_inputs(scenario))
+    d = est.to_dict()
+    return Side(path, "scenario", d, _scenario_inputs(scenario), _result_inputs(d))
 
 
 def _num(v: Any) -> float | None:
@@ -182,8 +204,11 @@ def compare(old: Side, new: Side) -> Diff:
     added = [{k: c.get(k) for k in keep} for cid, c in n.items() if cid not in o]
     removed = [{k: c.get(k) for k in keep} for cid, c in o.items() if cid not in n]
     inputs = []
-    for key in sorted(set(old.inputs) | set(new.inputs)):
-        va, vb = old.inputs.get(key), new.inputs.get(key)
+    both = (old.inputs, new.inputs)
+    if "estimate" in (old.kind, new.kind):  # two scenarios say it in their own keys already
+        both = ({**old.inputs, **old.derived}, {**new.inputs, **new.derived})
+    for key in sorted(set(both[0]) | set(both[1])):
+        va, vb = both[0].get(key), both[1].get(key)
         if va != vb:
             inputs.append({"input": key, "old": va, "new": vb})
     return Diff(old, new, new.result["currency"], rows, added, removed, inputs)
