@@ -664,3 +664,17 @@ def test_a_stale_import_never_continues_another_currency(catalog_copy, capsys):
     assert main(["catalog", "list", "--catalog", str(catalog_copy)]) == 2
     err = capsys.readouterr().err
     assert "imported offer 'moonshot/kimi-k2' is priced in USD" in err and "tco catalog update" in err
+
+
+def test_hosts_names_of_known_models_reach_our_model_ids(catalog) -> None:
+    # Bedrock sells Anthropic's dated API names (claude-sonnet-4-20250514, an offer of claude-sonnet-4) under
+    # its own prefix; hosts spell Llama 4 Scout with its size and experts (map.yaml models:)
+    offers = catalog.offers
+    assert offers["aws-bedrock/regional.anthropic.claude-sonnet-4-20250514-v1-0"].model == "claude-sonnet-4"
+    assert offers["aws-bedrock/regional.anthropic.claude-3-5-sonnet-20240620-v1-0"].model == "claude-3.5-sonnet"
+    assert offers["aws-bedrock/regional.anthropic.claude-3-5-sonnet-20241022-v2-0"].model == "claude-3.5-sonnet-20241022"
+    for oid in ("groq/meta-llama-llama-4-scout-17b-16e-instruct", "together/meta-llama-llama-4-scout-17b-16e-instruct"):
+        assert offers[oid].model == "llama-4-scout"
+    assert offers["together/meta-llama-llama-4-maverick-17b-128e-instruct-fp8"].model == "llama-4-maverick"
+    # quality follows: the scores on record for the model rank the host's offer
+    assert ("llama-4-scout", "mmlu-pro") in catalog.scores

@@ -136,7 +136,9 @@ def test_general_2025_coverage_floor(catalog: Any) -> None:
     # with the genai-prices import: 974 offers on sale (877 of them imported, most from hosts of open
     # models and clouds reselling the makers' models under their own names, linked to our model ids)
     assert total == 974
-    assert n >= 128 and mean >= 0.104  # 128 of 974 offers (13 %), mean coverage 10.4 % (was 102, 8.5 %)
+    # 147 of 974 offers (15 %), mean coverage 12.2 % (was 102, 8.5 %; 128 with the 2026-11-30 score
+    # tables; 147 once hosts' longer names of Llama 4 and Bedrock's dated Claude ids reach our models)
+    assert n >= 147 and mean >= 0.122
 
 
 @pytest.mark.xfail(strict=True, reason=(

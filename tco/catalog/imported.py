@@ -396,19 +396,31 @@ def name_key(model_id: str) -> str:
 
 
 def _same_model(mid: str, curated: Any) -> str | None:
-    """The one curated model whose name is the same words (None: none, or more than one)."""
+    """The one curated model whose name is the same words (None: none, or more than one); else
+    the one model that curated offers sell under that API name (a host's
+    ``regional.anthropic.claude-sonnet-4-20250514-v1:0`` is Anthropic's
+    ``claude-sonnet-4-20250514``, an offer of ``claude-sonnet-4``)."""
     key = name_key(mid)
     index = getattr(curated, "_name_keys", None)
     if index is None:
         index = {}
         for cid in curated.models:
             index.setdefault(name_key(cid), []).append(cid)
+        by_api: dict[str, set[str]] = {}
+        for o in curated.offers.values():
+            for n in _names(o):
+                by_api.setdefault(name_key(n), set()).add(o.model)
+        index = (index, by_api)
         try:
             curated._name_keys = index
         except AttributeError:
             pass
-    found = index.get(key, [])
-    return found[0] if len(found) == 1 else None
+    models, by_api = index
+    found = models.get(key, [])
+    if len(found) == 1:
+        return found[0]
+    served = by_api.get(key, set())
+    return next(iter(served)) if not found and len(served) == 1 else None
 
 
 def _model_id(gp: Any, m: Any, curated: Any, new_models: dict[str, dict[str, Any]], version: str,
