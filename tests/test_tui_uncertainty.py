@@ -64,6 +64,26 @@ def test_a_scenario_with_ranges_opens_without_field_errors(catalog: Any, tmp_pat
     assert "workload.requests_per_day" not in session.scenario.ranges
 
 
+def test_at_80_columns_ranges_show_whole_and_look_alike_names_stay_apart(catalog: Any) -> None:
+    # the fields of the first row share 80 - 27 columns: 30k..100k..300k, 800..1500..3000 and
+    # 250..500..1000 each need at most 16; cut, "800..15" read as a range of its own
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await pilot.press("m")
+        await settle(app, pilot)
+        seen["screen"] = app.export_screenshot()
+        seen["fields"] = {k: (app.panel.input(k).value, app.panel.input(k).size.width)
+                          for k in ("volume", "input_tokens", "output_tokens")}
+        seen["names"] = [str(app.table.get_cell(row.key, "candidate")).strip() for row in app.table.ordered_rows]
+
+    drive(Session.open(UNCERTAIN, catalog), steps, size=(80, 24))
+    for value, width in seen["fields"].values():
+        assert ".." in value and width > len(value)
+    assert len(seen["names"]) == len(set(seen["names"]))  # owned and rented 8x H100 no longer both "Llama 3.1 405B FP8,…"
+    assert any("owned" in n or n.endswith("H100") for n in seen["names"])
+
+
 # ---- the samples in the table (m) -------------------------------------------------------------
 
 

@@ -160,6 +160,11 @@ def fit_name(cid: str, n: int, keep_provider: bool = False, shown: Sequence[str]
         if n - len(head) >= 8:
             return head + _cut(model, n - len(head))
         return _cut(model, n)
+    if n >= 12 and any(o != cid and _cut(o, n) == _cut(cid, n) for o in shown):
+        # two names that would read the same once cut ("Llama 3.1 405B FP8, owned 8x H100" and
+        # "..., 8x H100 rented"): keep their start and their end, where they differ
+        tail = (n - 1) // 2
+        return cid[: n - 1 - tail].rstrip() + "…" + cid[-tail:].lstrip()
     return _cut(cid, n)
 
 

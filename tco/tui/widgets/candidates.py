@@ -317,9 +317,11 @@ class CandidateTable(Guarded, DataTable[Text]):
                 new_cells[c.id].update(spread_cells(u, currency, self.spread_stale, best))
         old_shown, self._shown = self._shown, new_cells
         self._name_width = self._column_widths()["candidate"] - 1
+        labels = [c.label for c in results]
         for c in results:
             cells = new_cells[c.id]
-            cells["candidate"] = Cell(fit_name(c.label, self._name_width, keep_provider=True), cells["candidate"].style)
+            cells["candidate"] = Cell(fit_name(c.label, self._name_width, keep_provider=True, shown=labels),
+                                      cells["candidate"].style)
             old = old_shown.get(c.id)
             if old is None:
                 self.add_row(*(self._text(k, cells[k], c.id) for k, _, _ in self.shown_columns), key=c.id)

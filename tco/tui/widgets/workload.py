@@ -20,15 +20,15 @@ from ..fields import FIELDS
 from ..guard import Guarded
 
 ROWS = (
-    ("volume", "input_tokens", "output_tokens", "cached", "peak"),
+    ("volume", "input_tokens", "output_tokens"),
     ("as_of", "currency", "ttft", "tpot"),
-    ("profile",),
+    ("cached", "peak", "profile"),
 )
 """Field keys, row by row."""
 
-WIDE_RANGES = 110
-"""From this many columns a field holding a range (``30k..100k..300k``) is widened to show it
-whole; narrower, it keeps its width and scrolls."""
+RANGE_WIDTH = 20
+"""The most a field holding a range (``30k..100k..300k``) is widened to, to show it whole (the
+volume and token fields have a row of their own: three ranges fit in 80 columns)."""
 
 
 class FieldInput(Input):
@@ -79,11 +79,13 @@ class WorkloadPanel(Guarded, Vertical):
         self.fit_ranges()
 
     def fit_ranges(self) -> None:
-        """On a wide screen, a field holding a range is as wide as its text (else the CSS width)."""
-        wide = self.app.size.width >= WIDE_RANGES
+        """A field holding a range is as wide as its text (at most :data:`RANGE_WIDTH`; else
+        the CSS width)."""
+        # the first row's three fields share what its labels leave (27 columns of labels and gaps)
+        first = min(RANGE_WIDTH, max(8, (self.app.size.width - 27) // 3))
         for inp in self.query(FieldInput):
-            if wide and ".." in inp.value:
-                inp.styles.width = min(len(inp.value) + 1, 20)
+            if ".." in inp.value:
+                inp.styles.width = min(len(inp.value) + 1, first if inp.field_key in ROWS[0] else RANGE_WIDTH)
                 self._widened.add(inp.field_key)
             elif inp.field_key in self._widened:
                 inp.styles.width = None  # the CSS width again
