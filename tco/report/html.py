@@ -112,7 +112,7 @@ def percent(p: float) -> str:
         return ">99%"
     if p < 0.005:
         return "<1%"
-    return f"{p:.0%}"
+    return f"{min(max(round(p * 100), 1), 99)}%"
 
 
 def colours(est: Estimate) -> dict[str, str]:
@@ -143,7 +143,7 @@ def _answer(est: Estimate) -> str:
         out.append(f"<p><strong>Best value:</strong> {escape(bv.label)} at "
                    f"{escape(unit_price(bv.cost_per_quality_point, cur))} per quality point "
                    f"({bv.quality:.1f} quality, {escape(money(bv.monthly_cost, cur))} a month)"
-                   + (f"; the best value in {percent(bv.uncertainty['p_best_value'])} of "
+                   + (f"; the best value in {escape(percent(bv.uncertainty['p_best_value']))} of "
                       f"{est.uncertainty['samples']:,} samples" if bv.uncertainty and est.uncertainty else "") + "</p>")
     if ch:
         out.append(f"<p><strong>Cheapest:</strong> {escape(ch.label)} at {escape(money(ch.monthly_cost, cur))} a month</p>")
@@ -157,7 +157,7 @@ def _answer(est: Estimate) -> str:
                            f"{escape(ref.label)}: {escape(b.get('note', 'never cheaper'))}"
                            + ("; cheaper at this volume" if b.get("cheaper_at_current_volume") else
                               "; dearer at this volume")
-                           + (f"; cheaper in {percent(p_ch)} of samples" if p_ch is not None else "") + "</p>")
+                           + (f"; cheaper in {escape(percent(p_ch))} of samples" if p_ch is not None else "") + "</p>")
     if not out:
         out.append("<p>No candidate has both a known cost and a known quality: see the warnings.</p>")
     return '<section class="answer">' + "".join(out) + "</section>"
@@ -178,7 +178,7 @@ def _breakeven(est: Estimate) -> str:
                "cheaper" if b.get("cheaper_at_current_volume") else "dearer"]
         if sampled:
             p = unc.get(b["selfhost"], {}).get(b["api"])
-            row.append("" if p is None else percent(p))
+            row.append("" if p is None else escape(percent(p)))
         rows.append(row)
     return "<h2>Break-even</h2>" + _table(headers, rows)
 

@@ -373,23 +373,27 @@ def text_width(text: str, size: float) -> float:
 
 
 def _short(text: str, n: int) -> str:
-    """At most ``n`` characters, cut in the middle so both ends survive: two candidates that differ
-    only at the end ("... owned 8x H100", "... 8x H100 rented") stay apart. Cuts at spaces when
-    one is near."""
+    """At most ``n`` characters, cut in the middle at spaces so both ends survive: two candidates
+    that differ only at the end ("... owned 8x H100", "... 8x H100 rented") stay apart."""
     if len(text) <= n:
         return text
-    keep = n - 1
-    tail_n = keep // 2
-    head, tail = text[: keep - tail_n], text[len(text) - tail_n:]
-    sp = head.rfind(" ")
-    if sp >= len(head) - 6 and sp > 0:  # end the head at a word
-        tail = text[len(text) - (tail_n + len(head) - sp):]
-        head = head[:sp]
-    sp = tail.find(" ")
-    if 0 <= sp <= 6 and sp < len(tail) - 1:  # start the tail at a word (the freed room goes to the head)
-        head = text[: len(head) + sp]
-        tail = tail[sp + 1:]
-    return head.rstrip(" ,.-/") + "…" + (" " if text[len(text) - len(tail) - 1] == " " else "") + tail
+    budget = n - 1  # the ellipsis takes one
+    words = text.split(" ")
+    tail: list[str] = []
+    while len(words) > 1 and len(" ".join([words[-1], *tail])) <= budget // 2 + 2:
+        tail.insert(0, words.pop())
+    back = " ".join(tail)
+    if not back:  # one long word at the end: cut by characters
+        return text[: budget - budget // 2].rstrip(" ,.-/") + "…" + text[len(text) - budget // 2:]
+    room = budget - len(back) - 1
+    head = ""
+    for w in words:
+        if len(f"{head} {w}" if head else w) > room:
+            break
+        head = f"{head} {w}" if head else w
+    if not head:
+        head = text[:room]
+    return head.rstrip(" ,.-/") + "… " + back
 
 
 def _wrap(text: str, n: int, lines: int = 2) -> list[str]:
