@@ -6,6 +6,7 @@ import math
 import os
 import re
 import xml.etree.ElementTree as ET
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,7 @@ def test_the_report_says_what_the_estimate_says(uncertain_report: Path, catalog)
     html = uncertain_report.read_text(encoding="utf-8")
     est = tco.estimate(UNCERTAIN, catalog)
     from tco.report.format import money
+    from tco.report.html import percent
 
     for c in est.candidates:
         assert money(c.monthly_cost, "USD") in html  # the table and the bill carry the estimate's numbers
@@ -62,7 +64,7 @@ def test_the_report_says_what_the_estimate_says(uncertain_report: Path, catalog)
         assert f"<h2>{section}</h2>" in html
     # the samples' answer in words (the file asks for 20,000 draws with a seed: the same numbers every run)
     p = est.best_value.uncertainty["p_best_value"]
-    assert 0 < p <= 1 and f"the best value in {p:.0%} of 20,000 samples" in html
+    assert 0 < p <= 1 and f"the best value in {escape(percent(p))} of 20,000 samples" in html
     assert "throughput factor of Llama 3.1 405B FP8, owned 8x H100" in html  # the model's own error, drawn
     assert "discount of azure/llama-3.1-405b-instruct" in html  # inputs named as a reader knows them
 
@@ -196,3 +198,197 @@ def test_chromium_opens_the_report_offline_without_errors(uncertain_report: Path
     assert page.print_overflow_px <= 0, "wider than an A4 page's printable width"
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", page.pdf))
     assert page.pdf.startswith(b"%PDF") and pages >= 3, pages  # printed on A4 pages
+
+
+# -- the review's findings (F7-F11) -----------------------------------------------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _caption(html: str, title: str) -> str:
+    fig = re.search(rf"<h3>{re.escape(title)}</h3>.*?<figcaption>(.*?)</figcaption>", html, flags=re.S)
+    return fig.group(1).replace("&#x27;", "'")
+
+
+def _chart(html: str, title: str) -> ET.Element:
+    return next(ET.fromstring(s) for s in _svgs(html) if f"<title>{title}</title>" in s.replace("&#x27;", "'"))
+
+
+def _text_of(t: ET.Element) -> str:
+    return "".join(t.itertext()) if t.find(f"{SVG}tspan") is None else " ".join(
+        (s.text or "") for s in t.iter(f"{SVG}tspan"))
+
+
+def test_the_volume_caption_names_the_api_it_compares_with_and_the_pairs_that_do_cross(uncertain_report: Path) -> None:
+    """F7: the rented 405B is cheaper than GPT-4o from 38,272 requests/day (the break-even table),
+    so the caption may not say it is never cheaper than 'an API'."""
+    cap = _caption(uncertain_report.read_text(encoding="utf-8"), "Monthly cost versus request volume")
+    assert "cheaper than an API" not in cap
+    assert "No self-hosted candidate is cheaper than the best-value API, openai/gpt-4o-mini" in cap
+    assert "Llama 3.1 405B FP8, 8x H100 rented gets cheaper than openai/gpt-4o" in cap and "break-even table" in cap
+
+
+def test_an_open_ended_break_even_is_n_or_more_not_up_to_the_chart_s_edge(write, tmp_path: Path, catalog) -> None:
+    """F7: without gpt-4o-mini the best-value API is azure's, which both 405Bs beat from some volume
+    on: the caption says "at 39,879 or more", never the chart's right edge (10,000,000)."""
+    text = "\n".join(line for line in UNCERTAIN.read_text(encoding="utf-8").splitlines()
+                     if not re.match(r"\s*- openai/gpt-4o-mini|samples:|seed:|horizon_months:", line))
+    sc = write(text, "nomini.yaml")
+    vc = volume_curves(compile_scenario(tco.load_scenario(sc, catalog), catalog), tco.estimate(sc, catalog))
+    assert all(t == math.inf for f, t, s, a in vc.cheaper_bands if f == pytest.approx(39_879, abs=1))
+    out = tmp_path / "nomini.html"
+    assert main(["report", str(sc), "-o", str(out)]) == 0
+    cap = _caption(out.read_text(encoding="utf-8"), "Monthly cost versus request volume")
+    assert ("Shaded: where self-hosting is cheaper than the best-value API, azure/llama-3.1-405b-instruct "
+            "(Llama 3.1 405B FP8, 8x H100 rented at 39,879 or more requests/day;") in cap
+    assert f"{max(vc.volumes):,.0f}" not in cap and " to " not in cap.split("Shaded:")[1].split(")")[0]
+
+
+def test_probabilities_read_the_right_way_round_and_never_round_to_certainty(uncertain_report: Path) -> None:
+    """F8: after "dearer" a P(cheaper) of 0% read as the opposite; 0.9991 printed as "100%"."""
+    from tco.report.html import percent
+
+    assert [percent(p) for p in (0.0, 0.0004, 0.005, 0.5, 0.994, 0.995, 0.9991, 1.0)] == [
+        "0%", "<1%", "1%", "50%", "99%", ">99%", ">99%", "100%"]
+    html = uncertain_report.read_text(encoding="utf-8")
+    answer = re.search(r'<section class="answer">(.*?)</section>', html, flags=re.S).group(1)
+    assert "(in 0% of samples)" not in answer and "dearer at this volume; cheaper in 0% of samples" in answer
+    # the owned 405B is cheaper than GPT-4o in 99.91% of the 20,000 samples: not certain
+    table = html[html.index("<h2>Break-even</h2>"):html.index("<h2>Breakdown</h2>")]
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td>.*?<td class=\"num\">(.*?)</td></tr>", table)
+    assert ("Llama 3.1 405B FP8, owned 8x H100", "openai/gpt-4o", "&gt;99%") in rows
+    assert all(p != "100%" for *_, p in rows)
+
+
+def test_one_colour_per_candidate_in_every_chart(uncertain_report: Path, catalog) -> None:
+    """F9: gpt-4o was yellow in one chart, dark blue in another and light blue in a third."""
+    html = uncertain_report.read_text(encoding="utf-8")
+    est = tco.estimate(UNCERTAIN, catalog)
+    names = {c.label for c in est.candidates} | {c.id for c in est.candidates}
+    seen: dict[str, set[str]] = {}
+    for s in _svgs(html):
+        for el in ET.fromstring(s).iter():
+            tip = el.find(f"{SVG}title")
+            colour = el.get("stroke") if el.tag in (f"{SVG}polyline", f"{SVG}circle", f"{SVG}rect") else el.get("fill")
+            if tip is None or not colour or el.tag == f"{SVG}svg":
+                continue
+            name = next((n for n in sorted(names, key=len, reverse=True) if (tip.text or "").startswith(n)), None)
+            if name is not None and el.get("fill") != "#000" and "at its" not in (tip.text or ""):  # not tornado bars
+                seen.setdefault(name, set()).add(colour)
+    drawn = {n: c for n, c in seen.items()}
+    assert len(drawn) >= 6 and all(len(c) == 1 for c in drawn.values()), drawn
+    by_candidate = {c.label: next(iter(drawn.get(c.label) or drawn.get(c.id))) for c in est.candidates}
+    assert len(set(by_candidate.values())) == len(est.candidates), "two candidates share a colour"
+
+
+def test_the_y_axis_title_has_room_of_its_own() -> None:
+    """F10: '$1,000,000' ran into the rotated 'paid so far (USD)' in the cumulative chart."""
+    from tco.report.svg import Series, Y_TITLE_CLEAR, line_chart, text_width
+
+    chart = ET.fromstring(line_chart([Series("a", [1, 36], [1_000.0, 1_500_000.0])], "t", "month", "paid so far (USD)",
+                                     y_fmt=lambda v: f"${v:,.0f}"))
+    ticks = [t for t in chart.iter(f"{SVG}text") if t.get("text-anchor") == "end" and (t.text or "").startswith("$")]
+    assert ticks and all(float(t.get("x")) - text_width(t.text, 11) >= Y_TITLE_CLEAR for t in ticks)
+
+
+def _boxes(chart: ET.Element) -> list[tuple[str, tuple[float, float, float, float]]]:
+    from tco.report.svg import text_width
+
+    out = []
+    for t in chart.iter(f"{SVG}text"):
+        if not t.get("fill") or t.get("fill") == "#555":
+            continue
+        w, x, y = text_width(t.text or "", float(t.get("font-size"))), float(t.get("x")), float(t.get("y"))
+        x0 = {"end": x - w, "middle": x - w / 2}.get(t.get("text-anchor") or "start", x)
+        out.append((t.text or "", (x0, y - 10, x0 + w, y + 2)))
+    return out
+
+
+def test_scatter_labels_never_overlap_and_the_ones_left_out_are_in_a_legend() -> None:
+    """F10: four points near (80, $25k-$46k) had their labels stacked into each other."""
+    from tco.report.svg import scatter
+
+    pts = [(f"Llama 3.1 405B FP8, deployment {k}", 25_000.0 + 1_000 * k, 80.0 + 0.1 * k, True) for k in range(6)]
+    pts.append(("openai/gpt-4o-mini", 1_600.0, 66.0, True))
+    chart = ET.fromstring(scatter(pts, [], "t", "x", "y"))
+    labels = [(n, b) for n, b in _boxes(chart) if b[1] < 400]  # in the plot, not the legend under it
+    for i, (a, ba) in enumerate(labels):
+        for b, bb in labels[i + 1:]:
+            assert ba[2] <= bb[0] or bb[2] <= ba[0] or ba[3] <= bb[1] or bb[3] <= ba[1], (a, b)
+    legend = [t.text for t in chart.iter(f"{SVG}text") if float(t.get("y", 0)) > 400 and t.get("fill") != "#555"]
+    placed = [t.find(f"{SVG}title").text for t in chart.iter(f"{SVG}text") if t.find(f"{SVG}title") is not None]
+    assert legend and sorted(placed + legend) == sorted(n for n, *_ in pts)  # every point named once
+    assert float(chart.get("viewBox").split()[3]) > 400, "the legend gets room of its own"
+
+
+def test_labels_keep_the_part_that_tells_candidates_apart(uncertain_report: Path) -> None:
+    """F10: two tornado rows both read "throughput factor of Llama 3.1 405B FP8…"."""
+    from tco.report.svg import _short
+
+    assert _short("Llama 3.1 405B FP8, owned 8x H100", 28).endswith("owned 8x H100")
+    assert _short("Llama 3.1 405B FP8, 8x H100 rented", 28).endswith("8x H100 rented")
+    html = uncertain_report.read_text(encoding="utf-8")
+    for title in ("Best self-hosted minus best API, per quality point", "Monthly cost, P10 to P90"):
+        rows = [_text_of(t) for t in _chart(html, title).iter(f"{SVG}text") if t.get("text-anchor") == "end"]
+        assert len(rows) == len(set(rows)), rows
+    rows = [_text_of(t) for t in _chart(html, "Best self-hosted minus best API, per quality point").iter(f"{SVG}text")]
+    assert {"owned", "rented"} <= {w for r in rows if r.startswith("throughput") for w in r.split()}
+    for title in ("Monthly cost versus request volume", "Cumulative cost over 36 months"):
+        ends = [t.text for t in _chart(html, title).iter(f"{SVG}text") if t.get("fill", "").startswith("#")]
+        assert len(ends) == len(set(ends)) and any("owned" in e for e in ends) and any("rented" in e for e in ends)
+
+
+def test_the_payback_marker_says_against_which_api(uncertain_report: Path) -> None:
+    """F10: "Llama 3.1 405B FP8, owned 8x H100 pays back" did not say against what."""
+    html = uncertain_report.read_text(encoding="utf-8")
+    marker = [_text_of(t) for t in _chart(html, "Cumulative cost over 36 months").iter(f"{SVG}text")
+              if "pays back" in _text_of(t)]
+    assert marker == ["Llama 3.1 405B FP8, owned 8x H100 pays back against openai/gpt-4o"]
+    assert "pays back against openai/gpt-4o in month 17" in _caption(html, "Cumulative cost over 36 months")
+
+
+def test_charts_scroll_sideways_on_a_phone_rather_than_shrink(uncertain_report: Path) -> None:
+    """F11: at 400 px every chart was scaled to 380 px wide and its text to ~5 px."""
+    html = uncertain_report.read_text(encoding="utf-8")
+    assert html.count('<div class="chart"><svg') == len(_svgs(html))
+    css = re.search(r"<style>(.*?)</style>", html, flags=re.S).group(1)
+    assert re.search(r"\.chart \{[^}]*overflow-x: auto", css) and re.search(r"figure svg \{[^}]*min-width: 640px", css)
+    assert re.search(r"@media print \{.*figure svg \{ min-width: 0; \}", css, flags=re.S)
+
+
+def _measure(path: Path, width: int, expression: str, media: str = "") -> object:
+    """``expression`` evaluated in the report at a viewport ``width`` px wide (a phone below 500)."""
+    import tempfile
+
+    from tests.browser import _Pipe, find_chromium
+
+    with tempfile.TemporaryDirectory() as profile:
+        b = _Pipe(find_chromium(), profile)
+        try:
+            target = b.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+            s = b.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            b.send("Page.enable", session=s)
+            b.send("Emulation.setDeviceMetricsOverride",
+                   {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500}, session=s)
+            if media:
+                b.send("Emulation.setEmulatedMedia", {"media": media}, session=s)
+            b.send("Page.navigate", {"url": path.resolve().as_uri()}, session=s)
+            b.wait_event("Page.loadEventFired")
+            return b.send("Runtime.evaluate", {"expression": expression, "returnByValue": True},
+                          session=s)["result"]["value"]
+        finally:
+            b.close()
+
+
+def test_charts_read_on_a_phone_and_the_candidates_table_fits_a_desktop(uncertain_report: Path) -> None:
+    """F11, in Chromium: at 400 px each chart keeps at least 640 of its 720 units (text >= 9.8 px)
+    and scrolls inside its box, the page itself does not; at 1200 px the candidates table shows
+    every column (P(best value) was hidden behind a scrollbar); printed, charts fit A4."""
+    _browser()
+    widths = "[...document.querySelectorAll('svg')].map(s => s.getBoundingClientRect().width)"
+    phone = _measure(uncertain_report, 400, f"[{widths}, document.documentElement.scrollWidth - innerWidth]")
+    assert len(phone[0]) == 6 and min(phone[0]) >= 640 and phone[1] <= 0, phone
+    table = _measure(uncertain_report, 1200, "(t => t.scrollWidth - t.clientWidth)(document.querySelector('.scroll'))")
+    assert table <= 0, f"the candidates table needs {table}px more at 1200px"
+    printed = _measure(uncertain_report, 703, f"[{widths}, document.documentElement.scrollWidth - innerWidth]", "print")
+    assert max(printed[0]) <= 703 and printed[1] <= 0, printed

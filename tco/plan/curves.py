@@ -41,7 +41,8 @@ class VolumeCurves:
     costs: dict[str, list[float]]
     """Monthly cost per candidate label at each volume (NaN: unknown)."""
     cheaper_bands: list[tuple[float, float, str, str]]
-    """(from, to, self-hosted label, API label): where self-hosting is cheaper, in ``unit``."""
+    """(from, to, self-hosted label, API label): where self-hosting is cheaper, in ``unit``; ``to``
+    is infinite where it stays cheaper up to the highest volume searched (not the chart's edge)."""
 
 
 def volume_curves(compiled: Compiled, est: Estimate, points: int = VOLUME_POINTS) -> VolumeCurves:
@@ -70,8 +71,8 @@ def volume_curves(compiled: Compiled, est: Estimate, points: int = VOLUME_POINTS
     bands = []
     for b in est.breakeven:
         for f, t in b["ranges"]:
-            bands.append((f * scale, (t if t is not None else hi) * scale, labels.get(b["selfhost"], b["selfhost"]),
-                          labels.get(b["api"], b["api"])))
+            end = math.inf if t is None else t * scale
+            bands.append((f * scale, end, labels.get(b["selfhost"], b["selfhost"]), labels.get(b["api"], b["api"])))
     return VolumeCurves(unit, [float(v) * scale for v in rpd], current_rpd * scale, costs, bands)
 
 

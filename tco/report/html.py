@@ -41,10 +41,12 @@ table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--rule); vertical-align: top; }
 th { text-align: left; background: #fafafa; font-weight: 600; }
 td:nth-child(2) { min-width: 11em; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 tr.total td { font-weight: 600; border-top: 2px solid var(--ink); }
 figure { margin: 16px 0 24px; break-inside: avoid; page-break-inside: avoid; }
-figure svg { width: 100%; height: auto; display: block; }
+.chart { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+figure svg { width: 100%; min-width: 640px; height: auto; display: block; }
 ul.warnings li { margin: 2px 0; } ol.sources li { margin: 3px 0; word-break: break-word; }
 .bill { margin: 12px 0; break-inside: avoid; page-break-inside: avoid; }
 .bill h3 { font-size: 0.95em; } .tag { color: var(--muted); font-weight: normal; }
@@ -56,7 +58,8 @@ ul.warnings li { margin: 2px 0; } ol.sources li { margin: 3px 0; word-break: bre
   @page { size: A4; margin: 14mm 12mm; }
   body { font-size: 10pt; } main { max-width: none; padding: 0; }
   h2 { break-after: avoid; page-break-after: avoid; }
-  .scroll { overflow: visible; } table { font-size: 7.5pt; }
+  .scroll, .chart { overflow: visible; } table { font-size: 7.5pt; }
+  figure svg { min-width: 0; }
   th, td { padding: 2px 3px; } td:nth-child(2) { min-width: 0; }
   th.num, td.num { white-space: normal; }
   a { color: inherit; text-decoration: none; }
@@ -92,9 +95,34 @@ def _table(headers: list[tuple[str, bool]], rows: list[list[str]], cls: list[str
 
 
 def _figure(svg_text: str, caption: str) -> str:
+    """A chart under its title, in a box that scrolls sideways on a phone rather than shrink the
+    chart's text below reading size."""
     m = re.search(r"<title>(.*?)</title>", svg_text)
     head = f"<h3>{m.group(1)}</h3>" if m else ""  # already escaped inside the SVG
-    return f"<figure>{head}{svg_text}<figcaption>{_text(caption)}</figcaption></figure>"
+    return f'<figure>{head}<div class="chart">{svg_text}</div><figcaption>{_text(caption)}</figcaption></figure>'
+
+
+
+def percent(p: float) -> str:
+    """A probability as a reader should take it: "97%"; never "100%" or "0%" unless it is exactly
+    that (0.9991 is ">99%", 0.0004 is "<1%")."""
+    if p >= 1 or p <= 0:
+        return f"{p:.0%}"
+    if p >= 0.995:
+        return ">99%"
+    if p < 0.005:
+        return "<1%"
+    return f"{min(max(round(p * 100), 1), 99)}%"
+
+
+def colours(est: Estimate) -> dict[str, str]:
+    """One colour per candidate for the whole report, in the estimate's order, by id and by label
+    (the charts name candidates by label, the horizon and the break-evens by id)."""
+    out: dict[str, str] = {}
+    for k, c in enumerate(est.candidates):
+        out.setdefault(c.id, PALETTE[k % len(PALETTE)])
+        out.setdefault(c.label, PALETTE[k % len(PALETTE)])
+    return out
 
 
 def _reference_api(est: Estimate) -> Any:
@@ -115,7 +143,7 @@ def _answer(est: Estimate) -> str:
         out.append(f"<p><strong>Best value:</strong> {escape(bv.label)} at "
                    f"{escape(unit_price(bv.cost_per_quality_point, cur))} per quality point "
                    f"({bv.quality:.1f} quality, {escape(money(bv.monthly_cost, cur))} a month)"
-                   + (f"; the best value in {bv.uncertainty['p_best_value']:.0%} of "
+                   + (f"; the best value in {escape(percent(bv.uncertainty['p_best_value']))} of "
                       f"{est.uncertainty['samples']:,} samples" if bv.uncertainty and est.uncertainty else "") + "</p>")
     if ch:
         out.append(f"<p><strong>Cheapest:</strong> {escape(ch.label)} at {escape(money(ch.monthly_cost, cur))} a month</p>")
@@ -129,7 +157,7 @@ def _answer(est: Estimate) -> str:
                            f"{escape(ref.label)}: {escape(b.get('note', 'never cheaper'))}"
                            + ("; cheaper at this volume" if b.get("cheaper_at_current_volume") else
                               "; dearer at this volume")
-                           + (f" (in {p_ch:.0%} of samples)" if p_ch is not None else "") + "</p>")
+                           + (f"; cheaper in {escape(percent(p_ch))} of samples" if p_ch is not None else "") + "</p>")
     if not out:
         out.append("<p>No candidate has both a known cost and a known quality: see the warnings.</p>")
     return '<section class="answer">' + "".join(out) + "</section>"
@@ -150,7 +178,7 @@ def _breakeven(est: Estimate) -> str:
                "cheaper" if b.get("cheaper_at_current_volume") else "dearer"]
         if sampled:
             p = unc.get(b["selfhost"], {}).get(b["api"])
-            row.append("" if p is None else f"{p:.0%}")
+            row.append("" if p is None else escape(percent(p)))
         rows.append(row)
     return "<h2>Break-even</h2>" + _table(headers, rows)
 
@@ -171,7 +199,9 @@ def _candidates(est: Estimate) -> str:
         headers.append(("P(best value)", True))
         keys.append("p_best")
     cells = []
-    for r in rows:
+    for c, r in zip(est.candidates, rows, strict=True):
+        if spread and c.uncertainty:
+            r = {**r, "p_best": percent(c.uncertainty["p_best_value"])}
         row = [escape(r.get(k, "")) for k in keys]
         if r.get("marks"):
             row[1] += f'<br><span class="note">{escape(r["marks"])}</span>'
@@ -187,30 +217,64 @@ def _chart_quality(est: Estimate) -> str:
     ranked = [(n, x, y) for n, x, y, r in pts if r and math.isfinite(x) and math.isfinite(y)]
     front = pareto_frontier(ranked)
     svg = scatter(pts, front, "Monthly cost versus quality", f"monthly cost ({cur}, log scale)",
-                  f"quality ({est.quality_profile['name']} profile, 0-100)", x_fmt=lambda v: money(v, cur, 0))
+                  f"quality ({est.quality_profile['name']} profile, 0-100)", x_fmt=lambda v: money(v, cur, 0),
+                  colours=colours(est))
     return _figure(svg, "Up and to the left is better. The Pareto frontier joins the candidates no other ranked "
                         f"candidate beats on both cost and quality: {', '.join(front) or 'none'}.")
+
+
+def _spans(ranges: list[tuple[float, float]], unit: str) -> str:
+    """Volume ranges in words: "from 1,000 to 5,000 requests/day", "at 84,450 or more
+    requests/day", "up to 5,000 requests/day" (``t`` is infinite where self-hosting stays cheaper
+    beyond every volume searched: the chart's right edge is not a break-even)."""
+    words = []
+    for f, t in ranges:
+        if not math.isfinite(t):
+            words.append("at every volume" if not f else f"at {f:,.0f} or more")
+        else:
+            words.append(f"up to {t:,.0f}" if not f else f"from {f:,.0f} to {t:,.0f}")
+    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return text if text == "at every volume" else f"{text} {unit}"
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _by_pair(bands: list[tuple[float, float, str, str]]) -> dict[tuple[str, str], list[tuple[float, float]]]:
+    out: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for f, t, s, a in bands:
+        out.setdefault((s, a), []).append((f, t))
+    return out
 
 
 def _chart_volume(est: Estimate, vc: VolumeCurves) -> str:
     cur = est.currency
     selfhosted = {c.label for c in est.candidates if c.kind == "selfhost"}
     drawn = [(name, ys) for name, ys in vc.costs.items() if any(math.isfinite(v) for v in ys)]
-    colour = {name: PALETTE[k % len(PALETTE)] for k, (name, _) in enumerate(drawn)}
-    series = [Series(name, vc.volumes, ys, colour=colour[name], dashed=name not in selfhosted) for name, ys in drawn]
+    colour = colours(est)
+    series = [Series(name, vc.volumes, ys, colour=colour.get(name, ""), dashed=name not in selfhosted)
+              for name, ys in drawn]
     ref = _reference_api(est)
     shown = [b for b in vc.cheaper_bands if ref is not None and b[3] == ref.label]
     bands = [(f, t, colour.get(s, PALETTE[2])) for f, t, s, _ in shown]
     svg = line_chart(series, "Monthly cost versus request volume", f"{vc.unit} (log scale)",
                      f"monthly cost ({cur}, log scale)", x_log=True, y_log=True,
                      y_fmt=lambda v: money(v, cur, 0), vlines=[(vc.current, "this scenario")], bands=bands)
-    where = "; ".join(f"{s} beats {a} from {f:,.0f} to {t:,.0f} {vc.unit}" for f, t, s, a in shown[:6])
-    return _figure(svg, "At this scenario's request shape. APIs (dashed) cost in proportion to volume; self-hosted "
-                        "deployments (solid) rise in steps of whole replicas. "
-                        + (f"Shaded: where self-hosting is cheaper than the best-value API ({where}); every pair is in the "
-                           "break-even table." if where else
-                           "No self-hosted candidate is cheaper than an API anywhere on this range."
-                           if any(c.kind == "selfhost" for c in est.candidates) else "") + _free(vc.costs))
+    caption = ("At this scenario's request shape. APIs (dashed) cost in proportion to volume; self-hosted "
+               "deployments (solid) rise in steps of whole replicas.")
+    if ref is not None and selfhosted:
+        where = "; ".join(f"{s} {_spans(r, vc.unit)}" for (s, _), r in list(_by_pair(shown).items())[:6])
+        caption += (f" Shaded: where self-hosting is cheaper than the best-value API, {ref.label} ({where})." if where
+                    else f" No self-hosted candidate is cheaper than the best-value API, {ref.label}, anywhere on "
+                         "this range.")
+        others: dict[str, list[str]] = {}  # self-hosted -> the other APIs it beats somewhere on the range
+        for s, a in _by_pair([b for b in vc.cheaper_bands if b[3] != ref.label]):
+            others.setdefault(s, []).append(a)
+        if others:
+            caption += (" Other pairs do cross, at the volumes in the break-even table: "
+                        + "; ".join(f"{s} gets cheaper than {_and(a)}" for s, a in others.items()) + ".")
+    return _figure(svg, caption + _free(vc.costs))
 
 
 def _days(iso: str) -> float:
@@ -238,7 +302,9 @@ def _chart_history(est: Estimate, h: CostHistory) -> str:
     if len(h.dates) < 2:
         return ""
     xs = [_days(d) for d in h.dates]
-    series = [Series(name, xs, ys, steps=True) for name, ys in h.costs.items() if any(math.isfinite(v) for v in ys)]
+    colour = colours(est)
+    series = [Series(name, xs, ys, colour=colour.get(name, ""), steps=True) for name, ys in h.costs.items()
+              if any(math.isfinite(v) for v in ys)]
     if not series:
         return ""
     lo, hi = date.fromordinal(int(xs[0])), date.fromordinal(int(xs[-1]))
@@ -268,7 +334,7 @@ def _chart_spread(est: Estimate) -> str:
     if not rows:
         return ""
     svg = range_bars(rows, "Monthly cost, P10 to P90", f"monthly cost ({cur}, log scale)",
-                     x_fmt=lambda v: money(v, cur, 0))
+                     x_fmt=lambda v: money(v, cur, 0), colours=colours(est))
     u = est.uncertainty or {}
     labels = u.get("labels") or {}
     return _figure(svg, f"{u.get('samples', 0):,} samples of the scenario's ranges "
@@ -293,23 +359,49 @@ def _chart_tornado(est: Estimate, sens: dict[str, Any]) -> str:
                         + (" Below zero, self-hosting is cheaper per quality point." if gap else ""))
 
 
+def _payback_marker(est: Estimate) -> tuple[list[tuple[float, str]], str]:
+    """The month one purchase pays back, marked on the chart with the API it is measured against
+    (the best-value API when it pays back against it, else the earliest payback after month 1,
+    when a purchase has been made to pay back), and every payback in words for the caption."""
+    h = est.horizon or {}
+    ref = _reference_api(est)
+    paid = [p for p in h.get("payback", []) if p.get("pays_back_in_month")]
+    real = [p for p in paid if p["pays_back_in_month"] > 1]
+    pick = (next((p for p in real if ref is not None and p["api"] == ref.id), None)
+            or min(real, key=lambda p: p["pays_back_in_month"], default=None))
+    marker = ([(float(pick["pays_back_in_month"]), f"{pick['selfhost']}\npays back against {pick['api']}")]
+              if pick else [])
+    words = []
+    by_selfhost: dict[str, list[dict[str, Any]]] = {}
+    for p in h.get("payback", []):
+        by_selfhost.setdefault(p["selfhost"], []).append(p)
+    for sh, ps in by_selfhost.items():
+        if not any(p.get("pays_back_in_month", 0) and p["pays_back_in_month"] > 1 for p in ps):
+            continue  # nothing bought up front to pay back (a rental is cheaper or dearer from month 1)
+        got = sorted((p for p in ps if p.get("pays_back_in_month")), key=lambda p: p["pays_back_in_month"])
+        never = [p["api"] for p in ps if not p.get("pays_back_in_month")]
+        words.append(f"{sh} pays back against " + ", ".join(f"{p['api']} in month {p['pays_back_in_month']}"
+                                                            for p in got)
+                     + (f" and never against {', '.join(never)} within {h['months']} months" if never else ""))
+    return marker, ("; ".join(words) + ".") if words else ""
+
+
 def _chart_horizon(est: Estimate) -> str:
     h = est.horizon
     if not h:
         return ""
     cur = est.currency
     months = list(range(1, h["months"] + 1))
-    series = [Series(cid, months, c["cumulative"], dashed=c.get("kind") == "api")
+    colour = colours(est)
+    series = [Series(cid, months, c["cumulative"], colour=colour.get(cid, ""), dashed=c.get("kind") == "api")
               for cid, c in sorted(h["candidates"].items(), key=lambda kv: kv[1]["net_present_cost"])]
-    payback = []
-    for p in h.get("payback", []):
-        if p.get("pays_back_in_month"):
-            payback.append((float(p["pays_back_in_month"]), f"{p['selfhost']} pays back"))
+    marker, paybacks = _payback_marker(est)
     svg = line_chart(series, f"Cumulative cost over {h['months']} months", "month", f"paid so far ({cur})",
-                     y_fmt=lambda v: money(v, cur, 0), vlines=payback[:1])
+                     y_fmt=lambda v: money(v, cur, 0), vlines=marker)
     return _figure(svg, f"Price trends fitted on the catalog's own history; purchases paid up front, resold at "
                         f"{h['resale_value']:.0%} after their lifetime; the last month is net of resale. Net present "
-                        f"costs at {h['discount_rate']:.0%} a year are in the table above the breakdown.")
+                        f"costs at {h['discount_rate']:.0%} a year are in the table above the breakdown."
+                        + (f" {paybacks}" if paybacks else ""))
 
 
 def _horizon_table(est: Estimate) -> str:

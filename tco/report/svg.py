@@ -10,7 +10,7 @@ palette readable in grey print and by the common colour-vision deficiencies.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
@@ -20,7 +20,12 @@ W, H = 720, 400
 LEFT, RIGHT, TOP, BOTTOM = 78, 190, 24, 56
 BAR_LEFT = 250
 """Left margin of the bar charts, room for a candidate's name."""
+Y_TITLE_CLEAR = 24
+"""Where the y-axis title (rotated, centred on x = 16) ends: tick labels start right of it."""
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"'
+
+Box = tuple[float, float, float, float]
+"""A label's extent: x0, y0, x1, y1."""
 
 
 @dataclass
@@ -99,6 +104,16 @@ class Frame:
              if self.y_log else (v - self.y_lo) / (self.y_hi - self.y_lo))
         return self.height - BOTTOM - t * (self.height - TOP - BOTTOM)
 
+    def y_ticks(self) -> list[float]:
+        return _log_ticks(self.y_lo, self.y_hi) if self.y_log else _nice_ticks(self.y_lo, self.y_hi)
+
+    def fit_left(self, y_fmt: Callable[[float], str]) -> Frame:
+        """Widen the left margin so the widest y tick label ends clear of the rotated y-axis title
+        (the title's glyphs reach x = 20; a label is right-aligned 6 px left of the axis)."""
+        widest = max((text_width(y_fmt(v), 11) for v in self.y_ticks()), default=0.0)
+        self.left = max(self.left, math.ceil(Y_TITLE_CLEAR + 6 + widest))
+        return self
+
     def inside(self, x: float, y: float) -> bool:
         ok_x = x > 0 if self.x_log else True
         ok_y = y > 0 if self.y_log else True
@@ -111,7 +126,7 @@ class Frame:
         y0, y1 = self.height - BOTTOM, TOP
         xt = x_ticks if x_ticks is not None else (
             _log_ticks(self.x_lo, self.x_hi) if self.x_log else _nice_ticks(self.x_lo, self.x_hi))
-        yt = _log_ticks(self.y_lo, self.y_hi) if self.y_log else _nice_ticks(self.y_lo, self.y_hi)
+        yt = self.y_ticks()
         for v in yt:
             py = self.y(v)
             parts.append(f'<line x1="{x0}" y1="{py:.1f}" x2="{x1}" y2="{py:.1f}" stroke="#e5e5e5"/>')
@@ -161,7 +176,7 @@ def line_chart(series: list[Series], title: str, x_title: str, y_title: str, *, 
         return svg(f'<text x="{W / 2}" y="{H / 2}" text-anchor="middle">no data to draw</text>', title)
     xs, ys = [p[0] for p in pts], [p[1] for p in pts]
     y_lo = min(ys) * (0.8 if y_log else 1.0) if y_log else min(0.0, min(ys))
-    fr = Frame(min(xs), max(xs), y_lo, max(ys) * (1.25 if y_log else 1.08), x_log, y_log)
+    fr = Frame(min(xs), max(xs), y_lo, max(ys) * (1.25 if y_log else 1.08), x_log, y_log).fit_left(y_fmt)
     parts = [fr.axes(x_title, y_title, x_fmt, y_fmt, x_ticks)]
     for a, b, colour in bands:
         xa, xb = fr.x(max(a, fr.x_lo)), fr.x(min(b, fr.x_hi))
@@ -170,9 +185,15 @@ def line_chart(series: list[Series], title: str, x_title: str, y_title: str, *, 
     for v, label in vlines:
         if fr.x_lo <= v <= fr.x_hi:
             px = fr.x(v)
+            lines = label.split("\n")
+            wide = max(text_width(t, 11) for t in lines)
+            # to the right of the line when it fits before the end labels, else to its left
+            tx, anchor = (px + 4, "start") if px + 4 + wide <= W - RIGHT or px - 4 - wide < fr.left else (px - 4, "end")
+            spans = "".join(f'<tspan x="{tx:.1f}" dy="{0 if i == 0 else 13}">{escape(t)}</tspan>'
+                            for i, t in enumerate(lines))
             parts.append(f'<line x1="{px:.1f}" y1="{TOP}" x2="{px:.1f}" y2="{H - BOTTOM}" stroke="#444" '
-                         f'stroke-dasharray="3 3"/><text x="{px + 4:.1f}" y="{TOP + 12}" font-size="11">'
-                         f'{escape(label)}</text>')
+                         f'stroke-dasharray="3 3"/><text x="{tx:.1f}" y="{TOP + 12}" font-size="11" '
+                         f'text-anchor="{anchor}">{spans}</text>')
     ends = []
     for k, s in enumerate(series):
         colour = s.colour or PALETTE[k % len(PALETTE)]
@@ -199,9 +220,12 @@ def line_chart(series: list[Series], title: str, x_title: str, y_title: str, *, 
 
 
 def scatter(points: list[tuple[str, float, float, bool]], frontier: list[str], title: str, x_title: str,
-            y_title: str, x_fmt: Callable[[float], str] = fmt_number) -> str:
+            y_title: str, x_fmt: Callable[[float], str] = fmt_number,
+            colours: Mapping[str, str] | None = None) -> str:
     """Candidates as points (x = monthly cost on a log scale, y = quality); the Pareto frontier
-    joins the ranked ones no other beats on both; labels next to the points, nudged apart."""
+    joins the ranked ones no other beats on both. Each point gets a label beside it where one fits
+    clear of the other labels and points, in the points' order (put the most important first);
+    the points left without one are named in a legend under the chart. ``colours``: by name."""
     good = [(n, x, y, r) for n, x, y, r in points if x > 0 and math.isfinite(x) and math.isfinite(y)]
     if not good:
         return svg(f'<text x="{W / 2}" y="{H / 2}" text-anchor="middle">no candidate has both a cost and a '
@@ -212,30 +236,64 @@ def scatter(points: list[tuple[str, float, float, bool]], frontier: list[str], t
     front = sorted((p for p in good if p[0] in frontier), key=lambda p: p[1])
     if len(front) > 1:
         parts.append('<polyline points="' + " ".join(f"{fr.x(x):.1f},{fr.y(y):.1f}" for _, x, y, _ in front)
-                     + '" fill="none" stroke="#009e73" stroke-width="2" stroke-dasharray="5 3">'
+                     + '" fill="none" stroke="#444" stroke-width="1.5" stroke-dasharray="5 3">'
                      '<title>Pareto frontier: no other ranked candidate is both cheaper and better</title></polyline>')
-    labels = []
+    dots = [(fr.x(x), fr.y(y)) for _, x, y, _ in good]
+    taken: list[Box] = [(px - 6, py - 6, px + 6, py + 6) for px, py in dots]
+    unlabelled = []
     for k, (name, x, y, ranked) in enumerate(good):
-        colour = PALETTE[k % len(PALETTE)]
+        colour = (colours or {}).get(name) or PALETTE[k % len(PALETTE)]
         fill = colour if ranked else "white"
-        parts.append(f'<circle cx="{fr.x(x):.1f}" cy="{fr.y(y):.1f}" r="5" fill="{fill}" stroke="{colour}" '
+        px, py = dots[k]
+        parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="5" fill="{fill}" stroke="{colour}" '
                      f'stroke-width="2"><title>{escape(name)}: {escape(x_fmt(x))}, quality {y:.1f}'
                      f'{"" if ranked else " (not ranked)"}</title></circle>')
-        labels.append((fr.y(y), name, colour, fr.x(x)))
-    placed = _place_labels([(y, n, c) for y, n, c, _ in labels], TOP, H - BOTTOM, gap=12)
-    xs_by_name = {n: px for _, n, _, px in labels}
-    for y, name, colour in placed:
-        px = xs_by_name[name]
-        parts.append(f'<text x="{px + 8:.1f}" y="{y + 4:.1f}" font-size="10.5" fill="{colour}">'
-                     f'{escape(_short(name, 30))}</text>')
-    parts.append(f'<text x="{LEFT}" y="{TOP - 8}" font-size="11" fill="#555">filled: ranked by value; hollow: '
-                 f'not ranked; dashed green: Pareto frontier</text>')
-    return svg("\n".join(parts), title)
+        text = _short(name, 30)
+        spot = _free_spot(px, py, text_width(text, 10.5), taken, (fr.left, TOP, W - 4, H - BOTTOM))
+        if spot is None:
+            unlabelled.append((name, colour, fill))
+            continue
+        tx, ty, anchor, box = spot
+        taken.append(box)
+        parts.append(f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="10.5" fill="{colour}" text-anchor="{anchor}">'
+                     f'{escape(text)}<title>{escape(name)}</title></text>')
+    parts.append(f'<text x="{fr.left}" y="{TOP - 8}" font-size="11" fill="#555">filled: ranked by value; hollow: '
+                 f'not ranked; dashed: Pareto frontier</text>')
+    height = H
+    if unlabelled:  # a legend under the x-axis title for the points whose label would have overlapped
+        parts.append(f'<text x="{fr.left}" y="{H + 6}" font-size="11" fill="#555">'
+                     'also plotted (their labels would overlap):</text>')
+        for i, (name, colour, fill) in enumerate(unlabelled):
+            y = H + 22 + 16 * i
+            parts.append(f'<circle cx="{fr.left + 6}" cy="{y - 4}" r="5" fill="{fill}" stroke="{colour}" '
+                         f'stroke-width="2"/><text x="{fr.left + 16}" y="{y}" font-size="11" fill="{colour}">'
+                         f'{escape(name)}</text>')
+        height = H + 22 + 16 * len(unlabelled)
+    return svg("\n".join(parts), title, W, height)
+
+
+def _free_spot(px: float, py: float, width: float, taken: list[Box], bounds: Box) -> tuple[float, float, str, Box] | None:
+    """Where a label of ``width`` beside the point (px, py) overlaps no box in ``taken`` and stays
+    in ``bounds``: right, left, above, below, then diagonally; None when nowhere."""
+    h = 12.0
+    tries = [(px + 8, py + 4, "start"), (px - 8, py + 4, "end"), (px, py - 9, "middle"), (px, py + 17, "middle"),
+             (px + 6, py - 8, "start"), (px + 6, py + 16, "start"), (px - 6, py - 8, "end"), (px - 6, py + 16, "end")]
+    x_lo, y_lo, x_hi, y_hi = bounds
+    for tx, ty, anchor in tries:
+        left = tx if anchor == "start" else tx - width if anchor == "end" else tx - width / 2
+        box = (left, ty - h + 2, left + width, ty + 2)
+        if box[0] < x_lo or box[2] > x_hi or box[1] < y_lo - 4 or box[3] > y_hi:
+            continue
+        if all(box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3] for b in taken):
+            return tx, ty, anchor, box
+    return None
 
 
 def range_bars(rows: list[tuple[str, float, float, float]], title: str, x_title: str,
-               x_fmt: Callable[[float], str] = fmt_number, log: bool = True) -> str:
-    """One bar per row from P10 to P90 with the median marked (rows: label, p10, p50, p90)."""
+               x_fmt: Callable[[float], str] = fmt_number, log: bool = True,
+               colours: Mapping[str, str] | None = None) -> str:
+    """One bar per row from P10 to P90 with the median marked (rows: label, p10, p50, p90;
+    ``colours``: by label)."""
     good = [r for r in rows if all(math.isfinite(v) and (v > 0 or not log) for v in r[1:])]
     height = TOP + BOTTOM + 26 * max(len(good), 1)
     if not good:
@@ -246,9 +304,8 @@ def range_bars(rows: list[tuple[str, float, float, float]], title: str, x_title:
     parts = [_x_axis_only(fr, x_title, x_fmt, height)]
     for k, (label, p10, p50, p90) in enumerate(good):
         y = TOP + 13 + 26 * k
-        colour = PALETTE[k % len(PALETTE)]
-        parts.append(f'<text x="{BAR_LEFT - 6}" y="{y + 4}" text-anchor="end" font-size="11">{escape(_short(label, 40))}'
-                     f'<title>{escape(label)}</title></text>')
+        colour = (colours or {}).get(label) or PALETTE[k % len(PALETTE)]
+        parts.append(_bar_label(label, y))
         parts.append(f'<rect x="{fr.x(p10):.1f}" y="{y - 7}" width="{max(fr.x(p90) - fr.x(p10), 2):.1f}" height="14" '
                      f'fill="{colour}" fill-opacity="0.35" stroke="{colour}"><title>{escape(label)}: P10 '
                      f'{escape(x_fmt(p10))}, P50 {escape(x_fmt(p50))}, P90 {escape(x_fmt(p90))}</title></rect>')
@@ -272,8 +329,7 @@ def tornado(rows: list[tuple[str, float, float]], centre: float, title: str, x_t
     cx = fr.x(centre)
     for k, (label, a, b) in enumerate(good):
         y = TOP + 13 + 26 * k
-        parts.append(f'<text x="{BAR_LEFT - 6}" y="{y + 4}" text-anchor="end" font-size="11">{escape(_short(label, 40))}'
-                     f'<title>{escape(label)}</title></text>')
+        parts.append(_bar_label(label, y))
         for v, colour, end in ((a, PALETTE[0], "low end"), (b, PALETTE[1], "high end")):
             x0, x1 = sorted((cx, fr.x(v)))
             parts.append(f'<rect x="{x0:.1f}" y="{y - 7}" width="{max(x1 - x0, 1):.1f}" height="14" fill="{colour}" '
@@ -282,6 +338,19 @@ def tornado(rows: list[tuple[str, float, float]], centre: float, title: str, x_t
     parts.append(f'<text x="{W - 40}" y="{TOP - 8}" text-anchor="end" font-size="11" fill="#555">blue: input at its '
                  f'low end; orange: at its high end; line: central value</text>')
     return svg("\n".join(parts), title, W, height)
+
+
+def _bar_label(label: str, y: float) -> str:
+    """A bar's name left of it, on two lines when long (the end of the name kept: what tells two
+    candidates' rows apart is often there)."""
+    lines = _wrap(label, 40)
+    if len(lines) == 1:
+        return (f'<text x="{BAR_LEFT - 6}" y="{y + 4}" text-anchor="end" font-size="11">{escape(lines[0])}'
+                f'<title>{escape(label)}</title></text>')
+    spans = "".join(f'<tspan x="{BAR_LEFT - 6}" dy="{0 if i == 0 else 11}">{escape(t)}</tspan>'
+                    for i, t in enumerate(lines))
+    return (f'<text x="{BAR_LEFT - 6}" y="{y - 1.5}" text-anchor="end" font-size="10.5">{spans}'
+            f'<title>{escape(label)}</title></text>')
 
 
 def _x_axis_only(fr: Frame, x_title: str, x_fmt: Callable[[float], str], height: int) -> str:
@@ -298,5 +367,48 @@ def _x_axis_only(fr: Frame, x_title: str, x_fmt: Callable[[float], str], height:
     return "\n".join(parts)
 
 
+def text_width(text: str, size: float) -> float:
+    """A generous estimate of a label's width in user units (sans-serif digits are about 0.6 em)."""
+    return len(text) * size * 0.6
+
+
 def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+    """At most ``n`` characters, cut in the middle at spaces so both ends survive: two candidates
+    that differ only at the end ("... owned 8x H100", "... 8x H100 rented") stay apart."""
+    if len(text) <= n:
+        return text
+    budget = n - 1  # the ellipsis takes one
+    words = text.split(" ")
+    tail: list[str] = []
+    while len(words) > 1 and len(" ".join([words[-1], *tail])) <= budget // 2 + 2:
+        tail.insert(0, words.pop())
+    back = " ".join(tail)
+    if not back:  # one long word at the end: cut by characters
+        return text[: budget - budget // 2].rstrip(" ,.-/") + "…" + text[len(text) - budget // 2:]
+    room = budget - len(back) - 1
+    head = ""
+    for w in words:
+        if len(f"{head} {w}" if head else w) > room:
+            break
+        head = f"{head} {w}" if head else w
+    if not head:
+        head = text[:room]
+    return head.rstrip(" ,.-/") + "… " + back
+
+
+def _wrap(text: str, n: int, lines: int = 2) -> list[str]:
+    """Word-wrapped to ``lines`` lines of at most ``n`` characters; what does not fit is cut from
+    the middle of the last line (its end survives)."""
+    words, out, cur = text.split(" "), [], ""
+    for k, w in enumerate(words):
+        if len(out) == lines - 1:
+            rest = " ".join([cur, *words[k:]]).strip() if cur else " ".join(words[k:])
+            return [*out, _short(rest, n)]
+        if not cur:
+            cur = w
+        elif len(cur) + 1 + len(w) <= n:
+            cur += " " + w
+        else:
+            out.append(_short(cur, n))
+            cur = w
+    return [*out, _short(cur, n)] if cur else out
