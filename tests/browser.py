@@ -111,6 +111,18 @@ class _Pipe:
         raw, self._buf = self._buf.split(b"\0", 1)
         return json.loads(raw)
 
+    def open_tab(self, domains: tuple[str, ...] = ("Page",), width: int | None = None, height: int = 900,
+                 mobile: bool = False) -> str:
+        """A new tab with ``domains`` enabled (and a viewport ``width`` px wide): its session id."""
+        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        s = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for domain in domains:
+            self.send(f"{domain}.enable", session=s)
+        if width is not None:
+            self.send("Emulation.setDeviceMetricsOverride",
+                      {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}, session=s)
+        return s
+
     def close(self) -> None:
         try:
             self.send("Browser.close", timeout=5)
@@ -132,12 +144,7 @@ def load(path: Path, width: int = 1100, height: int = 1400) -> PageLoad:
     with tempfile.TemporaryDirectory() as profile:
         b = _Pipe(exe, profile)
         try:
-            target = b.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-            s = b.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-            for domain in ("Page", "Runtime", "Log", "Network"):
-                b.send(f"{domain}.enable", session=s)
-            b.send("Emulation.setDeviceMetricsOverride",
-                   {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=s)
+            s = b.open_tab(("Page", "Runtime", "Log", "Network"), width, height)
             blank = b.send("Page.captureScreenshot", {"format": "png"}, session=s)
             out.blank_screenshot = base64.b64decode(blank["data"])
             url = path.resolve().as_uri()

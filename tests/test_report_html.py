@@ -365,11 +365,7 @@ def _measure(path: Path, width: int, expression: str, media: str = "") -> object
     with tempfile.TemporaryDirectory() as profile:
         b = _Pipe(find_chromium(), profile)
         try:
-            target = b.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-            s = b.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-            b.send("Page.enable", session=s)
-            b.send("Emulation.setDeviceMetricsOverride",
-                   {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500}, session=s)
+            s = b.open_tab(width=width, mobile=width < 500)
             if media:
                 b.send("Emulation.setEmulatedMedia", {"media": media}, session=s)
             b.send("Page.navigate", {"url": path.resolve().as_uri()}, session=s)

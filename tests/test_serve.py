@@ -89,9 +89,7 @@ def test_a_browser_tab_starts_the_app_on_the_scenario(server) -> None:
     with tempfile.TemporaryDirectory() as profile:
         b = _Pipe(find_chromium(), profile)
         try:
-            target = b.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-            s = b.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-            b.send("Page.enable", session=s)
+            s = b.open_tab()
             b.send("Page.navigate", {"url": url}, session=s)
             b.wait_event("Page.loadEventFired")
             deadline = time.monotonic() + 30

@@ -47,14 +47,12 @@ def _num(v: float | None, fmt: str, na: str = "n/a") -> str:
 
 
 def chance(p: float) -> str:
-    """A probability from samples: ``37%``; never ``100%`` or ``0%`` unless it is exactly so
-    (0.9991 of 20,000 samples is ``>99%``, not certainty)."""
-    if p >= 1.0:
-        return "100%"
-    if p <= 0.0:
-        return "0%"
-    if p > 0.99:
+    """A probability from samples as a reader should take it: ``97%``; never ``100%`` or ``0%``
+    unless it is exactly that (0.9991 of 20,000 samples is ``>99%``, 0.0004 is ``<1%``)."""
+    if p >= 1 or p <= 0:
+        return f"{p:.0%}"
+    if p >= 0.995:
         return ">99%"
-    if p < 0.01:
+    if p < 0.005:
         return "<1%"
-    return f"{p:.0%}"
+    return f"{min(max(round(p * 100), 1), 99)}%"

@@ -18,7 +18,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from .estimate import bill, summary_rows
-from .format import money, unit_price
+from .format import chance, money, unit_price
 from .svg import PALETTE, Series, line_chart, range_bars, scatter, tornado
 
 if TYPE_CHECKING:
@@ -103,16 +103,8 @@ def _figure(svg_text: str, caption: str) -> str:
 
 
 
-def percent(p: float) -> str:
-    """A probability as a reader should take it: "97%"; never "100%" or "0%" unless it is exactly
-    that (0.9991 is ">99%", 0.0004 is "<1%")."""
-    if p >= 1 or p <= 0:
-        return f"{p:.0%}"
-    if p >= 0.995:
-        return ">99%"
-    if p < 0.005:
-        return "<1%"
-    return f"{min(max(round(p * 100), 1), 99)}%"
+percent = chance
+"""The report's name for :func:`tco.report.format.chance`."""
 
 
 def colours(est: Estimate) -> dict[str, str]:
