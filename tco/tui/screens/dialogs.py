@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from collections.abc import Callable
 
@@ -144,7 +145,7 @@ class PathScreen(Guarded, ModalScreen[str | None]):
 
 
 EXPORT_FORMATS = (("csv", "CSV", ".csv"), ("markdown", "Markdown", ".md"), ("json", "JSON", ".json"),
-                  ("table", "Text table", ".txt"))
+                  ("table", "Text", ".txt"))
 """(format, label, file extension) offered by the export dialog: the CLI's renderers."""
 
 
@@ -165,7 +166,7 @@ class ExportScreen(PathScreen):
             yield Label(title_line(self.title_text), id="title")
             with RadioSet(id="formats"):
                 for f, label, ext in EXPORT_FORMATS:
-                    yield RadioButton(f"{label} ({ext})", value=f == self.fmt, id=f"fmt-{f}")
+                    yield RadioButton(label, value=f == self.fmt, id=f"fmt-{f}")  # the path shows the extension
             inp = Input(value=self.initial, placeholder="path/to/file", id="path", compact=True)
             inp.cursor_blink = self.blink
             yield inp
@@ -204,18 +205,35 @@ class HelpScreen(Guarded, ModalScreen[None]):
         super().__init__()
         self.sections = sections
 
-    def compose(self) -> ComposeResult:
-        body = Text()
+    def _body(self) -> Any:
+        from rich.console import Group
+        from rich.table import Table
+
+        parts: list[Any] = []
         for title, rows in self.sections:
-            body.append(f"{title}\n", "bold underline")
+            parts.append(Text(title, "bold underline"))
+            grid = Table.grid(padding=(0, 1))  # a long description wraps under itself, not under the keys
+            grid.add_column(width=20, no_wrap=True, style="bold cyan")
+            grid.add_column(ratio=1)
             for key, what in rows:
-                body.append(f"  {key:<18}", "bold cyan")
-                body.append(f" {what}\n")
-            body.append("\n")
+                grid.add_row(f"  {key}", what)
+            parts += [grid, Text("")]
+        return Group(*parts)
+
+    def plain(self, width: int = 70) -> str:
+        """What the help shows, as plain text ``width`` columns wide."""
+        from rich.console import Console
+
+        with open(os.devnull, "w", encoding="utf-8") as sink:
+            console = Console(width=width, record=True, file=sink)
+            console.print(self._body())
+        return console.export_text()
+
+    def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(title_line("tco keys", "every action is also in the command palette, ctrl+p"), id="title")
             with VerticalScroll(id="help-body"):
-                yield Static(body)
+                yield Static(self._body())
             yield Label(hint_line("esc close"), id="hint")
 
     def action_close(self) -> None:
