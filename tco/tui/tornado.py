@@ -343,7 +343,7 @@ def spread_lines(s: Spread, width: int, money: Callable[[float], str], short: Ca
         for i, (api, p) in enumerate(sorted(s.cheaper, key=lambda x: -x[1])):
             if i:
                 t.append(", ", "dim")
-            t.append(f"{fit_name(api, 24)} ")
+            t.append(f"{fit_name(api, 24, keep_provider=True)} ")  # azure/ and openai/ offers of one model apart
             t.append(f"in {pct(p)}", "bold" if p >= 0.5 else "")
         t.append(" of samples", "dim")
         out.append(t)
@@ -375,16 +375,10 @@ def _spread_track(p10: float, p50: float, p90: float, now: float | None, lo: flo
 
 
 def pct(p: float) -> str:
-    """A probability: ``97%``, ``<1%`` (above 0 but under half a percent), ``>99%``."""
-    if p <= 0:
-        return "0%"
-    if p < 0.005:
-        return "<1%"
-    if p >= 1:
-        return "100%"
-    if p >= 0.995:
-        return ">99%"
-    return f"{p:.0%}"
+    """A probability: ``97%``, ``<1%``, ``>99%`` (:func:`tco.report.format.chance`)."""
+    from ..report.format import chance
+
+    return chance(p)
 
 
 __all__ = ["Bar", "Spread", "bars_from", "split_label", "span_text", "tornado", "spread_lines", "pct"]
