@@ -60,7 +60,7 @@ def cost_quality(points: Sequence[Point], width: int, height: int, symbol: str,
     x = log_axis(lo, hi, money_axis(symbol))
     qs = [p.quality for p in pts]
     y = linear_axis(max(min(qs) - 2, 0), min(max(qs) + 2, 100), lambda v: f"{v:g}", n=3 if height < 12 else 5)
-    plot = Plot(width - lw - (1 if lw else 0), height, x, y)
+    plot = Plot(width - lw - (1 if lw else 0), height - 1, x, y)  # and a line saying what the axes are
     cv = plot.canvas
 
     def xy(p: Point) -> tuple[float, float]:
@@ -83,6 +83,7 @@ def cost_quality(points: Sequence[Point], width: int, height: int, symbol: str,
         else:
             cv.text(c, r, "∘", "dim")
     left = plot.lines()
+    left.append(Text(" " * plot.lw + "monthly cost (log) → · quality (profile, 0-100) ↑", "dim"))
     if not lw:
         return _join(left, [], width)
     shown = [p.id for p in pts]
