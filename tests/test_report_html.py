@@ -347,6 +347,13 @@ def test_the_payback_marker_says_against_which_api(uncertain_report: Path) -> No
     assert "pays back against openai/gpt-4o in month 17" in _caption(html, "Cumulative cost over 36 months")
 
 
+def test_the_report_answers_buy_rent_or_wait(uncertain_report: Path) -> None:
+    # GPT-4o mini throughout: $51,169 over 36 months; buying at best (after 24 months) $278,719
+    html = uncertain_report.read_text(encoding="utf-8")
+    assert ("Buy Llama 3.1 405B FP8, owned 8x H100, rent, or stay on openai/gpt-4o-mini?</strong> "
+            "openai/gpt-4o-mini throughout costs least over 36 months ($51,169)") in html
+
+
 def test_charts_scroll_sideways_on_a_phone_rather_than_shrink(uncertain_report: Path) -> None:
     """F11: at 400 px every chart was scaled to 380 px wide and its text to ~5 px."""
     html = uncertain_report.read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from .estimate import bill, summary_rows
+from .estimate import bill, buy_answer, summary_rows
 from .format import chance, money, unit_price
 from .svg import PALETTE, Series, line_chart, range_bars, scatter, tornado
 
@@ -403,8 +403,10 @@ def _horizon_table(est: Estimate) -> str:
     cur = est.currency
     rows = [[escape(cid), escape(money(c["net_present_cost"], cur, 0)), escape(money(c["total"], cur, 0))]
             for cid, c in sorted(h["candidates"].items(), key=lambda kv: kv[1]["net_present_cost"])]
-    return "<h3>Over the horizon</h3>" + _table([("Candidate", False), ("Net present cost", True),
-                                                 (f"Paid over {h['months']} months", True)], rows)
+    answers = "".join(f"<p><strong>Buy {escape(w['selfhost'])}, rent, or stay on {escape(w['api_meanwhile'])}?"
+                      f"</strong> {escape(buy_answer(w, h['months'], cur))}.</p>" for w in h.get("buy_rent_wait", []))
+    return "<h3>Over the horizon</h3>" + answers + _table([("Candidate", False), ("Net present cost", True),
+                                                           (f"Paid over {h['months']} months", True)], rows)
 
 
 def _bills(est: Estimate) -> str:
