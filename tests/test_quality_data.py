@@ -153,8 +153,9 @@ def test_reasoning_2025_coverage_floor(catalog: Any) -> None:
     assert total == 974
     # 116 of 974 offers before the scores4 tables; 130 = 116 + 14 with GPQA Diamond and HLE (text-only)
     # for Kimi K2.6 (7 offers: kimi-k2.6-card.yaml), GLM-5.1 (5) and MiniMax M2.7 (2: glm-5.1-card*.yaml),
-    # 2 of 4 equal weights each; mean coverage 11.0 % -> 11.7 % (14 x 0.5 / 974 = +0.0072)
-    assert n >= 130 and mean >= 0.116
+    # 2 of 4 equal weights each; mean coverage 11.0 % -> 11.7 % (14 x 0.5 / 974 = +0.0072); 131 with
+    # Fireworks' kimi-k2p6 linked to kimi-k2.6 in map.yaml
+    assert n >= 131 and mean >= 0.117
 
 
 @pytest.mark.xfail(strict=True, reason=(
