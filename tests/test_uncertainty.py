@@ -210,7 +210,7 @@ def test_the_buy_answer_says_when_the_api_throughout_costs_least(catalog, capsys
     assert main(["estimate", str(ROOT / "scenarios" / "405b-under-uncertainty.yaml"), "--samples", "1000"]) == 0
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.strip().startswith("buy Llama 3.1 405B FP8, owned"))
-    assert "openai/gpt-4o-mini throughout costs least over 36 months" in line and "best in" not in line
+    assert "of these, over 36 months: openai/gpt-4o-mini throughout costs least" in line and "best in" not in line
 
 
 @pytest.mark.parametrize(("argv", "message"), [(["--horizon", "0"], "the horizon must be 1 to 240 months"),

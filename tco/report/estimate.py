@@ -272,6 +272,9 @@ def _horizon_lines(est: Estimate) -> list[str]:
         [(f"m{m}", f"Paid by month {m}" + (" (net of resale)" if m == months else ""), ">") for m in marks]
     table, _ = fit_table(rows, cols, None)
     lines += ["  " + x for x in table]
+    if h["payback"]:
+        lines.append("  Payback: the month from which cash paid so far stays below the API's (resale left out;"
+                     " it counts in the net present cost)")
     for p in h["payback"]:
         when = f"pays back in month {p['pays_back_in_month']}" if p["pays_back_in_month"] else \
             f"does not pay back within {months} months"
@@ -294,15 +297,15 @@ def buy_answer(w: dict[str, Any], months: int, cur: str) -> str:
     """"Buy now, rent now, or wait" in words, from the lowest net present cost."""
     a = w.get("answer") or {}
     cost = money(a.get("net_present_cost"), cur, 0)
+    of = f"of these, over {months} months: "  # the question's options only, not every candidate
     if a.get("choice") == "api":
-        return (f"{w['api_meanwhile']} throughout costs least over {months} months ({cost}): "
+        return (f"{of}{w['api_meanwhile']} throughout costs least ({cost}); "
                 f"buying {w['selfhost']} does not pay within the horizon, now or after a wait")
     if a.get("choice") == "rent":
-        return f"renting {a['candidate']} now costs least over {months} months ({cost})"
+        return f"{of}renting {a['candidate']} now costs least ({cost})"
     k = a.get("wait_months")
-    return (f"buying {w['selfhost']} now costs least over {months} months ({cost})" if not k else
-            f"waiting {k} months on {w['api_meanwhile']}, then buying {w['selfhost']}, costs least over "
-            f"{months} months ({cost})")
+    return (f"{of}buying {w['selfhost']} now costs least ({cost})" if not k else
+            f"{of}waiting {k} months on {w['api_meanwhile']}, then buying {w['selfhost']}, costs least ({cost})")
 
 
 def _uncertainty_lines(est: Estimate) -> list[str]:
@@ -413,7 +416,12 @@ def render_markdown(est: Estimate) -> str:
     for c in est.candidates:
         if c.price:
             p = c.price
-            out.append(f"- {c.label}: price from {p['effective_from']} ({p['status']}); source: {p['source']}")
+            out.append(f"- {c.label}: {p['input'] if p['input'] is not None else 'unknown'} / "
+                       f"{p['output'] if p['output'] is not None else 'unknown'} {p['currency']} "
+                       f"{'per 1K' if p['unit'] == 'per_1k_tokens' else 'per 1M'} tokens (in/out) from "
+                       f"{p['effective_from']} ({p['status']}); source: {p['source']}")
+        elif c.selfhost:  # what the text table lists too: rent or purchase, utilization, power, engine...
+            out += [f"- {c.label}: {a}" for a in c.selfhost.get("assumptions", [])]
     warn = [f"{c.label}: {w}" for c in est.candidates for w in c.warnings] + est.warnings
     if warn:
         out += ["", "## Warnings", ""] + [f"- {w}" for w in warn]

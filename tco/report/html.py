@@ -392,7 +392,8 @@ def _chart_horizon(est: Estimate) -> str:
                      y_fmt=lambda v: money(v, cur, 0), vlines=marker)
     return _figure(svg, f"Price trends fitted on the catalog's own history; purchases paid up front, resold at "
                         f"{h['resale_value']:.0%} after their lifetime; the last month is net of resale. Net present "
-                        f"costs at {h['discount_rate']:.0%} a year are in the table above the breakdown."
+                        f"costs at {h['discount_rate']:.0%} a year: see Over the horizon. A payback month counts "
+                        f"cash paid, resale left out."
                         + (f" {paybacks}" if paybacks else ""))
 
 
@@ -406,7 +407,7 @@ def _horizon_table(est: Estimate) -> str:
     answers = "".join(f"<p><strong>Buy {escape(w['selfhost'])}, rent, or stay on {escape(w['api_meanwhile'])}?"
                       f"</strong> {escape(buy_answer(w, h['months'], cur))}.</p>" for w in h.get("buy_rent_wait", []))
     return "<h3>Over the horizon</h3>" + answers + _table([("Candidate", False), ("Net present cost", True),
-                                                           (f"Paid over {h['months']} months", True)], rows)
+                                                           (f"Paid over {h['months']} months, net of resale", True)], rows)
 
 
 def _bills(est: Estimate) -> str:
