@@ -89,6 +89,23 @@ def test_a_read_only_output_file_is_left_alone(capsys, tmp_path, command) -> Non
     assert target.read_text() == "old"
 
 
+@pytest.mark.parametrize(("name", "starts"), [("x.json", "{"), ("x.csv", "rank,id,"), ("x.md", "# "),
+                                              ("x.txt", "Support assistant")])
+def test_the_out_file_s_extension_names_the_format(capsys, tmp_path, name: str, starts: str) -> None:
+    # -o x.json wrote a text table under a .json name
+    target = tmp_path / name
+    rc, _, _ = run(capsys, "estimate", EXAMPLE, "-o", str(target))
+    assert rc == 0 and target.read_text().startswith(starts)
+    rc, _, _ = run(capsys, "estimate", EXAMPLE, "-o", str(target), "-f", "table")  # an explicit -f wins
+    assert rc == 0 and target.read_text().startswith("Support assistant")
+
+
+def test_a_report_to_a_md_file_is_markdown(capsys, tmp_path) -> None:
+    target = tmp_path / "r.md"
+    rc, _, _ = run(capsys, "report", EXAMPLE, "-o", str(target))
+    assert rc == 0 and target.read_text().startswith("# ") and "<html" not in target.read_text()
+
+
 def test_init_writes_a_template_that_estimates(capsys, tmp_path) -> None:
     path = tmp_path / "new.yaml"
     rc, _, err = run(capsys, "init", str(path))

@@ -4,6 +4,7 @@ writing the output (stdout, or a file written atomically)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 
@@ -51,6 +52,23 @@ def add_wide(p: argparse.ArgumentParser) -> None:
     p.add_argument("--wide", action="store_true",
                    help="show every column, however wide (default: tables fit the terminal; output that is not "
                         "a terminal is never cut)")
+
+
+BY_EXTENSION = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table",
+                ".html": "html", ".htm": "html"}
+"""The format an output file's extension names (used when ``--format`` is not given)."""
+
+
+def format_for(given: str | None, out: str | None, default: str, allowed: tuple[str, ...]) -> str:
+    """``--format`` when given; else the one the ``--out`` file's extension names (``-o x.json``
+    writes JSON, not a text table under a .json name); else ``default``."""
+    if given is not None:
+        return given
+    if out and out != "-":
+        fmt = BY_EXTENSION.get(os.path.splitext(out)[1].lower())
+        if fmt in allowed:
+            return fmt
+    return default
 
 
 def table_width(args: argparse.Namespace) -> int | None:

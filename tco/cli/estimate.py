@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .args import CATALOG_ARG, check_plan_flags, add_wide, currency, iso_date, table_width, write_output
+from .args import CATALOG_ARG, add_wide, check_plan_flags, currency, format_for, iso_date, table_width, write_output
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -14,7 +14,8 @@ FORMATS = ("table", "json", "csv", "markdown")
 def add_parser(sub: Any) -> None:
     e = sub.add_parser("estimate", help="estimate a scenario file: cost, quality, value per candidate")
     e.add_argument("file", nargs="?", help="scenario YAML file (default: the built-in example)")
-    e.add_argument("--format", "-f", choices=FORMATS, default="table", help="output format (default: table)")
+    e.add_argument("--format", "-f", choices=FORMATS,
+                   help="output format (default: the --out file's extension names it, .json .csv .md .txt; else table)")
     e.add_argument("--as-of", type=iso_date, help="price date YYYY-MM-DD (default: the scenario's as_of, else today)")
     e.add_argument("--currency", type=currency, help="report currency (default: the scenario's)")
     e.add_argument("--out", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout")
@@ -61,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from ..report import render
 
     check_plan_flags(args)
+    args.format = format_for(args.format, args.out, "table", FORMATS)
     catalog = load_catalog(args.catalog)
     if args.file is None:
         from ..catalog import default_scenario_path

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Any
 
-from .args import CATALOG_ARG, check_plan_flags, currency, iso_date, write_output
+from .args import CATALOG_ARG, check_plan_flags, currency, format_for, iso_date, write_output
 
 
 def add_parser(sub: Any) -> None:
@@ -20,8 +20,9 @@ def add_parser(sub: Any) -> None:
     r.add_argument("--out", "-o", metavar="FILE",
                    help="where to write (atomically; default: the scenario's name with .html, in the current "
                         "directory; - for standard output)")
-    r.add_argument("--format", "-f", choices=("html", "markdown"), default="html",
-                   help="html (default), or markdown for text-only places (as tco estimate -f markdown)")
+    r.add_argument("--format", "-f", choices=("html", "markdown"),
+                   help="html (default; -o x.md means markdown), or markdown for text-only places (as tco estimate "
+                        "-f markdown)")
     r.add_argument("--as-of", type=iso_date, help="price date YYYY-MM-DD (default: the scenario's)")
     r.add_argument("--currency", type=currency, help="report currency (default: the scenario's)")
     r.add_argument("--impute", action="store_true", help="fill missing quality scores (as tco estimate --impute)")
@@ -35,6 +36,7 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..errors import TcoError
 
+    args.format = format_for(args.format, args.out, "html", ("html", "markdown"))
     out = args.out or os.path.splitext(os.path.basename(args.file))[0] + (".html" if args.format == "html" else ".md")
     if out != "-":  # a missing folder is said before minutes of work, not after
         folder = os.path.dirname(os.path.abspath(out))
