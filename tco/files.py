@@ -42,7 +42,12 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
             raise TcoError("directory does not exist", file=path, hint="create it first")
         fd, tmp = tempfile.mkstemp(prefix=".tco-", suffix=".tmp", dir=folder)
     except PermissionError:
-        raise TcoError("cannot write: permission denied", file=path) from None
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            raise TcoError("cannot write: permission denied", file=path) from None
+        where = os.path.dirname(target) or "."
+        # a new file goes into the folder first (then renamed): the folder must be writable
+        raise TcoError(f"cannot write in its folder {where}: permission denied", file=path,
+                       hint="choose a folder you can write to") from None
     except OSError as e:
         raise TcoError(f"cannot write: {e.strerror}", file=path) from None
     try:

@@ -248,3 +248,19 @@ def test_catalog_show_and_list_of_today(capsys) -> None:
     assert rows["deepseek/deepseek-chat"]["status"] == "retired 2026-07-24"
     assert rows["deepseek/deepseek-v4-flash"]["model"] == "deepseek-v4.1-flash"
     assert rows["openai/o3"]["input_per_mtok"] == 2.0
+
+
+def test_an_unwritable_folder_is_named(tmp_path, monkeypatch) -> None:
+    # the file may be writable; the temporary file beside it is what the folder refuses
+    import tempfile
+
+    import tco.files
+    from tco.errors import TcoError
+
+    def refuse(*a, **k):
+        raise PermissionError
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(TcoError) as e:
+        tco.files.atomic_write(tmp_path / "x.txt", "hi")
+    assert f"cannot write in its folder {tmp_path}: permission denied" in str(e.value)
