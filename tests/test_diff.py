@@ -108,6 +108,22 @@ def test_saved_estimates_name_a_changed_price_and_cost_basis(write, tmp_path: Pa
     assert [i["input"].rsplit(".", 1)[-1] for i in files["inputs"]] == ["rent_per_gpu_hour"]
 
 
+def test_a_changed_range_is_an_input_change(write, tmp_path: Path, capsys) -> None:
+    # the plain numbers stay (a range's central value did not move) but the spread did: not "no input changed"
+    src = (ROOT / "scenarios" / "405b-under-uncertainty.yaml").read_text(encoding="utf-8").replace(
+        "samples: 20000", "samples: 500")
+    old = write(src, "old.yaml")
+    new = write(src.replace("high: 300000}", "high: 3000000}"), "new.yaml")
+    files = _json(capsys, str(old), str(new))
+    assert [i["input"] for i in files["inputs"]] == ["range workload.requests_per_day"]
+    assert files["inputs"][0]["new"] == "triangular 30,000 / 100,000 / 3,000,000"
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    assert main(["estimate", str(old), "-f", "json", "-o", str(a)]) == 0
+    assert main(["estimate", str(new), "-f", "json", "-o", str(b)]) == 0
+    saved = _json(capsys, str(a), str(b))
+    assert [i["input"] for i in saved["inputs"]] == ["range drawn workload.requests_per_day"]
+
+
 def test_two_scenarios_in_different_currencies_are_compared_in_the_old_one_s(write, capsys) -> None:
     cny = write(CHINA, "cny.yaml")
     usd = write(CHINA.replace("currency: CNY", "currency: USD"), "usd.yaml")

@@ -92,6 +92,12 @@ def _scenario_inputs(scenario: Any) -> dict[str, Any]:
     data.pop("ranges", None)
     out: dict[str, Any] = {}
     _flatten(data, "", out)
+    ranges = getattr(scenario, "ranges", None) or {}
+    if ranges:  # a range written in place of a number: its ends (the number itself is its central value)
+        from .uncertainty import describe_range
+
+        for path, r in ranges.items():
+            out[f"range {path}"] = describe_range(r)
     for c in scenario.candidates:
         if isinstance(c, str):
             out[f"candidates[{c}]"] = "included"
@@ -121,6 +127,14 @@ def _estimate_inputs(d: dict[str, Any]) -> dict[str, Any]:
 
 def _result_inputs(d: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    u, h = d.get("uncertainty") or {}, d.get("horizon") or {}
+    if u:
+        out["samples"] = u.get("samples")
+        out["seed"] = u.get("seed")
+        for path, text in (u.get("ranges") or {}).items():
+            out[f"range drawn {(u.get('labels') or {}).get(path, path)}"] = text
+    if h:
+        out["horizon_months"] = h.get("months")
     for c in d.get("candidates") or []:
         key = f"candidates[{c.get('id')}]"
         p, sh = c.get("price"), c.get("selfhost")

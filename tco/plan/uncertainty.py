@@ -304,9 +304,9 @@ def input_label(path: str, compiled: Compiled) -> str:
 
 
 def describe_range(r: Any) -> str:
+    """'triangular 5,000 / 10,000 / 40,000' or 'lognormal P10 5,000, P90 40,000'."""
     if isinstance(r, DefaultRange):
         return f"lognormal P10 {r.low:.3g}, P90 {r.high:.3g} ({r.detail})"
-    """'triangular 5,000 / 10,000 / 40,000' or 'lognormal P10 5,000, P90 40,000'."""
     def n(v: float) -> str:
         return f"{v:,.0f}" if abs(v) >= 100 and float(v).is_integer() else f"{v:,.4g}"
 
