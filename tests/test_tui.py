@@ -491,6 +491,27 @@ def test_export_uses_the_cli_renderers(scenario_file: Path, tmp_path: Path, cata
     assert "9000" in out.read_text().replace(",", "")
 
 
+def test_an_export_with_an_invalid_field_says_what_it_holds(scenario_file: Path, tmp_path: Path, catalog: Any) -> None:
+    # a save refuses once; an export wrote the last valid numbers without a word
+    out = tmp_path / "out.csv"
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await type_into(pilot, "volume", "20000")
+        await type_into(pilot, "volume", "20x")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        app.screen.query_one("#path").value = str(out)
+        await pilot.press("enter")
+        await pilot.pause()
+        seen["toasts"] = [str(n.message) for n in app._notifications]
+
+    drive(Session.open(scenario_file, catalog), steps)
+    assert out.exists()
+    said = [t for t in seen["toasts"] if t.startswith("exported")]
+    assert said and "not valid" in said[-1] and "'20x'" in said[-1]
+
+
 # ---- panes, charts, help -----------------------------------------------------------------
 
 

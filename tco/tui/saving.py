@@ -113,6 +113,10 @@ class FileActions:
                 app.notify(f"not exported: {e}", severity="error", kind="export")
                 return
             app.push_results()  # the export settled the warnings of workload edits
+            if self.panel.errors:  # said, as a save says it: the numbers are those of the last valid values
+                app.notify(f"exported {fmt} to {p} with {self.showing()}: {self.invalid_fields()} is not valid "
+                           "and not in it", severity="warning", timeout=10, kind="export")
+                return
             app.notify(f"exported {fmt} to {p}", timeout=4, kind="export")
 
         app.push_screen(ExportScreen(stem, self.blink), done)
