@@ -246,7 +246,8 @@ def check_save(source: str, session: Session, saved: str) -> None:
                 old_v, new_v = get(original, path), get(data, new_path)
             except KeyError:
                 ok = False
-                break
+                removed_lines.add(n)  # its key is gone (deleted, or its entry edited in place into
+                break  # another): a comment on that line goes with it
             if kind == "value" and not identical(old_v, new_v):
                 ok = False
             if kind == "key" and type(old_v) is not type(new_v):
@@ -256,7 +257,7 @@ def check_save(source: str, session: Session, saved: str) -> None:
     out_lines = iter(saved.splitlines())
     for text in kept:
         assert any(line == text for line in out_lines), f"line lost or changed: {text!r}\n---\n{saved}"
-    # 4. every comment, but those on a removed candidate's lines
+    # 4. every comment, but those on a removed candidate's lines or on a key that is gone
     want = Counter(c for n, t in enumerate(src_lines) if n not in removed_lines and (c := comment_of(t)))
     have = Counter(c for t in saved.splitlines() if (c := comment_of(t)))
     missing = want - have
