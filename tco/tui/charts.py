@@ -161,9 +161,15 @@ def fit_name(cid: str, n: int, keep_provider: bool = False, shown: Sequence[str]
         if n - len(head) >= 8:
             return head + _cut(model, n - len(head))
         return _cut(model, n)
-    if n >= 12 and any(o != cid and _cut(o, n) == _cut(cid, n) for o in shown):
-        # two names that would read the same once cut ("Llama 3.1 405B FP8, owned 8x H100" and
-        # "..., 8x H100 rented"): keep their start and their end, where they differ
+    twins = [o for o in shown if o != cid and _cut(o, n) == _cut(cid, n)]
+    if n >= 12 and twins:
+        # names that would read the same once cut ("Llama 3.1 405B FP8, owned 8x H100" and
+        # "..., 8x H100 rented"): what follows their common start is what tells them apart
+        import os.path
+
+        rest = cid[len(os.path.commonprefix([cid, *twins])):].lstrip()
+        if 0 < len(rest) <= n - 1:
+            return cid[: n - 1 - len(rest)].rstrip() + "…" + rest
         tail = (n - 1) // 2
         return cid[: n - 1 - tail].rstrip() + "…" + cid[-tail:].lstrip()
     return _cut(cid, n)
