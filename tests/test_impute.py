@@ -126,3 +126,19 @@ def test_catalog_coverage_and_impute_check_commands(capsys) -> None:
     assert inst["held_out"] > 50 and 0 < inst["median_abs_error"] < 10 and 0.5 < inst["inside"] <= 1
     assert main(["catalog", "coverage", "--profile", "nope"]) == 2
     assert "unknown quality profile 'nope'" in capsys.readouterr().err
+
+
+def test_impute_check_flags_benchmarks_whose_intervals_miss_beyond_chance() -> None:
+    # 80 % nominal: with 9 held out two standard errors are 2 x sqrt(0.8 x 0.2 / 9) = 0.267, so 44 % inside
+    # (0.36 below) is flagged and 67 % (0.13 below) is not; with none held out the interval is unchecked
+    from tco.report.quality import render_impute_check
+
+    def row(name, held, inside):
+        return {"benchmark": name, "models": 9, "held_out": held, "imputed": True, "inside": inside,
+                "median_abs_error": 3.0 if held else None, "half_width": 5.0}
+
+    data = {"rank": 2, "level": 0.8, "groups": {"instruct": {
+        "models": 9, "benchmarks": 3, "measured": 30, "held_out": 18, "median_abs_error": 3.0, "inside": 0.6,
+        "per_benchmark": [row("bad", 9, 0.44), row("fine", 9, 0.67), row("none", 0, None)]}}}
+    out = {line.split()[0]: line for line in render_impute_check(data).splitlines() if line.startswith("  ")}
+    assert "too narrow" in out["bad"] and "too narrow" not in out["fine"] and "unchecked" in out["none"]

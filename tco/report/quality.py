@@ -118,10 +118,18 @@ def render_impute_check(data: dict[str, Any], fmt: str = "table", width: int | N
         rows = []
         for r in g["per_benchmark"]:
             if r["imputed"]:
+                note = ""
+                if not r["held_out"]:
+                    note = "none held out: the interval is the group's, unchecked here"
+                elif r["inside"] is not None and abs(r["inside"] - data["level"]) > 2 * (
+                        data["level"] * (1 - data["level"]) / r["held_out"]) ** 0.5:
+                    # beyond chance (two binomial standard errors of the share inside at this count)
+                    note = ("intervals too narrow for this benchmark" if r["inside"] < data["level"]
+                            else "intervals wider than needed for this benchmark")
                 rows.append({"benchmark": r["benchmark"], "models": str(r["models"]), "held": str(r["held_out"]),
                              "median err": f"{r['median_abs_error']:.1f}" if r["median_abs_error"] is not None else "-",
                              "inside": f"{r['inside']:.0%}" if r["inside"] is not None else "-",
-                             "± (80%)": f"{r['half_width']:.1f}", "note": ""})
+                             "± (80%)": f"{r['half_width']:.1f}", "note": note})
             else:
                 rows.append({"benchmark": r["benchmark"], "models": str(r["models"]), "held": "-",
                              "median err": "-", "inside": "-", "± (80%)": "-", "note": "not imputed: " + r["why"]})
