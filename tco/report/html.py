@@ -253,8 +253,8 @@ def _chart_volume(est: Estimate, vc: VolumeCurves) -> str:
     svg = line_chart(series, "Monthly cost versus request volume", f"{vc.unit} (log scale)",
                      f"monthly cost ({cur}, log scale)", x_log=True, y_log=True,
                      y_fmt=lambda v: money(v, cur, 0), vlines=[(vc.current, "this scenario")], bands=bands)
-    caption = ("At this scenario's request shape. APIs (dashed) cost in proportion to volume; self-hosted "
-               "deployments (solid) rise in steps of whole replicas.")
+    caption = ("At this scenario's request shape. APIs (dashed) cost in proportion to volume"
+               + ("; self-hosted deployments (solid) rise in steps of whole replicas." if selfhosted else "."))
     if ref is not None and selfhosted:
         where = "; ".join(f"{s} {_spans(r, vc.unit)}" for (s, _), r in list(_by_pair(shown).items())[:6])
         caption += (f" Shaded: where self-hosting is cheaper than the best-value API, {ref.label} ({where})." if where
