@@ -122,6 +122,13 @@ def test_a_changed_range_is_an_input_change(write, tmp_path: Path, capsys) -> No
     assert main(["estimate", str(new), "-f", "json", "-o", str(b)]) == 0
     saved = _json(capsys, str(a), str(b))
     assert [i["input"] for i in saved["inputs"]] == ["range drawn workload.requests_per_day"]
+    # the rows: the same central cost, another spread (P90 up about tenfold with the high end)
+    mini = next(r for r in saved["candidates"] if r["id"] == "openai/gpt-4o-mini")
+    (lo0, hi0), (lo1, hi1) = mini["monthly_cost_p10_p90"]
+    assert mini["change"] == 0 and hi1 > 5 * hi0
+    assert main(["diff", str(old), str(new)]) == 0
+    out = capsys.readouterr().out
+    assert "with another P10-P90 spread" in out and "P10-P90 before -> after" in out
 
 
 def test_two_scenarios_in_different_currencies_are_compared_in_the_old_one_s(write, capsys) -> None:

@@ -209,10 +209,14 @@ def compare(old: Side, new: Side) -> Diff:
         pct = (None if change is None else 0.0 if change == 0 else math.inf if ma == 0
                else round(100.0 * (mb - ma) / ma, 4))
         qa, qb = _num(a.get("cost_per_quality_point")), _num(b.get("cost_per_quality_point"))
-        rows.append({"id": cid, "label": b.get("label") or cid, "monthly_cost": [ma, mb], "change": change,
-                     "change_pct": pct, "cost_per_quality_point": [qa, qb],
-                     "cost_per_quality_point_change": round(qb - qa, 4) if qa is not None and qb is not None else None,
-                     "rank": [a.get("rank"), b.get("rank")], "reason": [a.get("reason"), b.get("reason")]})
+        row = {"id": cid, "label": b.get("label") or cid, "monthly_cost": [ma, mb], "change": change,
+               "change_pct": pct, "cost_per_quality_point": [qa, qb],
+               "cost_per_quality_point_change": round(qb - qa, 4) if qa is not None and qb is not None else None,
+               "rank": [a.get("rank"), b.get("rank")], "reason": [a.get("reason"), b.get("reason")]}
+        ua, ub = ((x.get("uncertainty") or {}).get("monthly_cost") for x in (a, b))
+        if ua and ub:  # both sides sampled: the spread, which can move while the central value does not
+            row["monthly_cost_p10_p90"] = [[ua.get("p10"), ua.get("p90")], [ub.get("p10"), ub.get("p90")]]
+        rows.append(row)
     rows.sort(key=lambda r: (r["change_pct"] is None, -(r["change_pct"] or 0.0)))
     keep = ("id", "label", "monthly_cost", "cost_per_quality_point", "rank", "reason")
     added = [{k: c.get(k) for k in keep} for cid, c in n.items() if cid not in o]

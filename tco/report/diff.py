@@ -47,13 +47,34 @@ def _value(v: Any) -> str:
     return str(v)
 
 
+SPREAD = ("spread", "P10-P90 before -> after", ">")
+"""The column shown when both sides were sampled."""
+
+
+def columns(d: Diff) -> list[tuple[str, str, str]]:
+    return COLUMNS[:5] + [SPREAD] + COLUMNS[5:] if any("monthly_cost_p10_p90" in r for r in d.rows) else COLUMNS
+
+
+def _spread(r: dict[str, Any], cur: str) -> str:
+    pair = r.get("monthly_cost_p10_p90")
+    if not pair:
+        return "-"
+
+    def one(lo_hi: list[float | None]) -> str:
+        lo, hi = lo_hi
+        return "n/a" if lo is None or hi is None else f"{money(lo, cur, 0)}-{money(hi, cur, 0)}"
+
+    a, b = one(pair[0]), one(pair[1])
+    return a if a == b else f"{a} -> {b}"
+
+
 def rows(d: Diff) -> list[dict[str, str]]:
     cur = d.currency
     out = []
     for r in d.rows:
         (a, b), (qa, qb) = r["monthly_cost"], r["cost_per_quality_point"]
         why = r.get("reason") or [None, None]
-        out.append({"candidate": r["label"], "before": money(a, cur) if a is not None else why[0] or "unknown",
+        out.append({"spread": _spread(r, cur), "candidate": r["label"], "before": money(a, cur) if a is not None else why[0] or "unknown",
                     "after": money(b, cur) if b is not None else why[1] or "unknown",
                     "change": _signed(r["change"], cur), "pct": _pct(r["change_pct"]),
                     "q_before": unit_price(qa, cur) if qa is not None else "n/a",
@@ -67,6 +88,7 @@ def _summary(d: Diff) -> list[str]:
     rises = [r for r in d.rows if r["change"] is not None and r["change"] > 0]
     falls = [r for r in d.rows if r["change"] is not None and r["change"] < 0]
     same = [r for r in d.rows if r["change"] == 0]
+    spread_moved = [r for r in same if (p := r.get("monthly_cost_p10_p90")) and p[0] != p[1]]
     unknown = [r for r in d.rows if r["change"] is None]
     parts = [f"{len(d.rows)} candidate{'s' if len(d.rows) != 1 else ''} on both sides"]
     if rises:
@@ -76,7 +98,8 @@ def _summary(d: Diff) -> list[str]:
         top = min(falls, key=lambda r: r["change_pct"])
         parts.append(f"{len(falls)} cheaper (most: {top['label']} {_pct(top['change_pct'])})")
     if same:
-        parts.append(f"{len(same)} unchanged")
+        parts.append(f"{len(same)} unchanged" + (f" ({len(spread_moved)} of them with another P10-P90 spread)"
+                                                 if spread_moved else ""))
     if unknown:
         parts.append(f"{len(unknown)} not comparable (a cost unknown before or after)")
     lines.append("; ".join(parts) + f"; amounts in {cur} a month.")
@@ -94,7 +117,7 @@ def render_diff(d: Diff, fmt: str = "table", width: int | None = None) -> str:
     changes = [f"{c['input']}: {_value(c['old'])} -> {_value(c['new'])}" for c in d.inputs]
     if fmt == "markdown":
         out = [f"### tco diff: `{d.old.path}` → `{d.new.path}`", ""] + _summary(d)[:1] + [""]
-        out += markdown_table(table_rows, COLUMNS) if table_rows else ["No candidate is on both sides."]
+        out += markdown_table(table_rows, columns(d)) if table_rows else ["No candidate is on both sides."]
         extra = _summary(d)[1:]
         if extra:
             out += [""] + [f"- {x}" for x in extra]
@@ -105,9 +128,10 @@ def render_diff(d: Diff, fmt: str = "table", width: int | None = None) -> str:
         return "\n".join(out).rstrip() + "\n"
     out = [f"{d.old.path} -> {d.new.path}"] + ["  " + x for x in _summary(d)] + [""]
     if table_rows:
-        lines, hidden = fit_table(table_rows, COLUMNS, width, steps=(
-            ("drop", "q_before"), ("drop", "q_after"), ("shrink", "candidate", 24), ("drop", "rank"),
-            ("shrink", "candidate", 12)))
+        cols = columns(d)
+        lines, hidden = fit_table(table_rows, cols, width, steps=(
+            ("drop", "q_before"), ("drop", "q_after"), *((("drop", "spread"),) if SPREAD in cols else ()),
+            ("shrink", "candidate", 24), ("drop", "rank"), ("shrink", "candidate", 12)))
         out += lines + ([hidden_note(hidden)] if hidden else [])
     else:
         out.append("No candidate is on both sides.")
