@@ -343,7 +343,10 @@ def spread_lines(s: Spread, width: int, money: Callable[[float], str], short: Ca
         for i, (api, p) in enumerate(sorted(s.cheaper, key=lambda x: -x[1])):
             if i:
                 t.append(", ", "dim")
-            t.append(f"{fit_name(api, 24, keep_provider=True)} ")  # azure/ and openai/ offers of one model apart
+            # azure/ and openai/ offers of one model kept apart; whole names where the line has room
+            whole = sum(len(a) + 11 for a, _ in s.cheaper) + 28 <= width  # ", " "in >99%" and the words around
+            room = max(len(a) for a, _ in s.cheaper) if whole else 24
+            t.append(f"{fit_name(api, room, keep_provider=True)} ")
             t.append(f"in {pct(p)}", "bold" if p >= 0.5 else "")
         t.append(" of samples", "dim")
         out.append(t)
