@@ -323,7 +323,7 @@ def test_scatter_labels_never_overlap_and_the_ones_left_out_are_in_a_legend() ->
 
 def test_labels_keep_the_part_that_tells_candidates_apart(uncertain_report: Path) -> None:
     """F10: two tornado rows both read "throughput factor of Llama 3.1 405B FP8…"."""
-    from tco.report.svg import _short
+    from tco.report.text import middle_cut as _short
 
     assert _short("Llama 3.1 405B FP8, owned 8x H100", 28).endswith("owned 8x H100")
     assert _short("Llama 3.1 405B FP8, 8x H100 rented", 28).endswith("8x H100 rented")

@@ -152,11 +152,8 @@ def test_keys_faster_than_the_screen_still_leave_one_toast(catalog: Any) -> None
 def test_a_refused_value_shows_the_value_before_the_typing_not_a_half_typed_one(tmp_path: Path, catalog: Any) -> None:
     # typing 2e12 into req/day passes through 2e1 (20 a day, valid); 2e12 is refused: the results went
     # back to 20, and a second ctrl+s wrote it. They now go back to what the field held before (10000).
-    from tests.tui_pilot import drive, type_into
-    from tco.tui.app import TcoApp
-
     p = tmp_path / "s.yaml"
-    p.write_text((Path(__file__).resolve().parent.parent / "scenarios" / "support-assistant.yaml").read_text())
+    p.write_text(EXAMPLE.read_text())
     seen: dict[str, Any] = {}
 
     async def steps(app: TcoApp, pilot: Any) -> None:

@@ -316,7 +316,8 @@ def test_a_tornado_bar_goes_from_the_low_end_to_the_high_end_around_the_centre()
 
 
 def test_names_keep_what_tells_them_apart() -> None:
-    from tco.tui.tornado import distinct, middle_cut, pct
+    from tco.report.text import middle_cut
+    from tco.tui.tornado import distinct, pct
 
     owned, rented = "Llama 3.1 405B FP8, owned 8x H100", "Llama 3.1 405B FP8, 8x H100 rented"
     assert distinct(owned, [rented], 16) == "…owned 8x H100"

@@ -245,7 +245,10 @@ def test_sensitivity_rows_stay_distinguishable_when_cut(capsys) -> None:
     # the end, both throughput rows read "throughput factor of Llama 3.1 40..."
     from tco.report.text import cut_label
 
-    assert cut_label("throughput factor of Llama 3.1 405B FP8, owned 8x H100", 34) == "throughput factor of …wned 8x H100"
+    owned, rented = ("throughput factor of Llama 3.1 405B FP8, owned 8x H100",
+                     "throughput factor of Llama 3.1 405B FP8, 8x H100 rented")
+    assert cut_label(owned, 34, [owned, rented]) == "throughput factor of …owned … H100"
+    assert cut_label(rented, 34, [owned, rented]) == "throughput factor of …8x … rented"
     assert main(["sensitivity", str(ROOT / "scenarios" / "405b-under-uncertainty.yaml")]) == 0
     names = [line[:34] for line in capsys.readouterr().out.splitlines()[4:] if line[:1].strip()]
     assert len(names) == len(set(names)) >= 8

@@ -24,7 +24,8 @@ def render_sensitivity(data: dict[str, Any], fmt: str = "table", width: int | No
     rows = data["inputs"]
     span = [v for r in rows for v in (r["best_cost_per_quality_point"]["low"], r["best_cost_per_quality_point"]["high"])
             if v is not None] + ([c["best_cost_per_quality_point"]] if c["best_cost_per_quality_point"] else [])
-    name_w = min(max([display_width(r.get("label") or r["name"]) for r in rows] + [5]), 34)
+    labels = [r.get("label") or r["name"] for r in rows]
+    name_w = min(max([display_width(x) for x in labels] + [5]), 34)
     bar_w = 28 if width is None else max(10, min(28, width - name_w - 48))
     lo_all, hi_all = (min(span), max(span)) if span else (0.0, 1.0)
     lines.append(f"{pad('input', name_w)}  {pad('best value per quality point, low end .. high end', bar_w + 28)}"
@@ -34,7 +35,7 @@ def render_sensitivity(data: dict[str, Any], fmt: str = "table", width: int | No
         bar = _bar(b["low"], b["high"], c["best_cost_per_quality_point"], lo_all, hi_all, bar_w)
         vals = f"{_m(b['low'], cur)} .. {_m(b['high'], cur)}"
         win = (f"{r['winner_low']} -> {r['winner_high']}" if r["winner_changes"] else "unchanged")
-        lines.append(f"{pad(cut_label(r.get('label') or r['name'], name_w), name_w)}  {bar}  {pad(vals, 26)}  {win}")
+        lines.append(f"{pad(cut_label(r.get('label') or r['name'], name_w, labels), name_w)}  {bar}  {pad(vals, 26)}  {win}")
         gap = r["selfhost_minus_api"]
         if gap["low"] is not None or gap["high"] is not None:
             lines.append(f"{'':{name_w}}  {'':{bar_w}}  self-hosted minus API {_signed(gap['low'], cur)} .. "

@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from .text import middle_cut
+
 PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000", "#999999")
 """Okabe-Ito: distinguishable with colour-vision deficiencies, and in grey."""
 W, H = 720, 400
@@ -215,7 +217,7 @@ def line_chart(series: list[Series], title: str, x_title: str, y_title: str, *, 
         ends.append((fr.y(good[-1][1]), s.label, colour))
     for y, text, colour in _place_labels(ends, TOP, H - BOTTOM):
         parts.append(f'<text x="{W - RIGHT + 6}" y="{y + 4:.1f}" font-size="11" fill="{colour}">'
-                     f'{escape(_short(text, 28))}</text>')
+                     f'{escape(middle_cut(text, 28))}</text>')
     return svg("\n".join(parts), title)
 
 
@@ -248,7 +250,7 @@ def scatter(points: list[tuple[str, float, float, bool]], frontier: list[str], t
         parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="5" fill="{fill}" stroke="{colour}" '
                      f'stroke-width="2"><title>{escape(name)}: {escape(x_fmt(x))}, quality {y:.1f}'
                      f'{"" if ranked else " (not ranked)"}</title></circle>')
-        text = _short(name, 30)
+        text = middle_cut(name, 30)
         spot = _free_spot(px, py, text_width(text, 10.5), taken, (fr.left, TOP, W - 4, H - BOTTOM))
         if spot is None:
             unlabelled.append((name, colour, fill))
@@ -372,30 +374,6 @@ def text_width(text: str, size: float) -> float:
     return len(text) * size * 0.6
 
 
-def _short(text: str, n: int) -> str:
-    """At most ``n`` characters, cut in the middle at spaces so both ends survive: two candidates
-    that differ only at the end ("... owned 8x H100", "... 8x H100 rented") stay apart."""
-    if len(text) <= n:
-        return text
-    budget = n - 1  # the ellipsis takes one
-    words = text.split(" ")
-    tail: list[str] = []
-    while len(words) > 1 and len(" ".join([words[-1], *tail])) <= budget // 2 + 2:
-        tail.insert(0, words.pop())
-    back = " ".join(tail)
-    if not back:  # one long word at the end: cut by characters
-        return text[: budget - budget // 2].rstrip(" ,.-/") + "…" + text[len(text) - budget // 2:]
-    room = budget - len(back) - 1
-    head = ""
-    for w in words:
-        if len(f"{head} {w}" if head else w) > room:
-            break
-        head = f"{head} {w}" if head else w
-    if not head:
-        head = text[:room]
-    return head.rstrip(" ,.-/") + "… " + back
-
-
 def _wrap(text: str, n: int, lines: int = 2) -> list[str]:
     """Word-wrapped to ``lines`` lines of at most ``n`` characters; what does not fit is cut from
     the middle of the last line (its end survives)."""
@@ -403,12 +381,12 @@ def _wrap(text: str, n: int, lines: int = 2) -> list[str]:
     for k, w in enumerate(words):
         if len(out) == lines - 1:
             rest = " ".join([cur, *words[k:]]).strip() if cur else " ".join(words[k:])
-            return [*out, _short(rest, n)]
+            return [*out, middle_cut(rest, n)]
         if not cur:
             cur = w
         elif len(cur) + 1 + len(w) <= n:
             cur += " " + w
         else:
-            out.append(_short(cur, n))
+            out.append(middle_cut(cur, n))
             cur = w
-    return [*out, _short(cur, n)] if cur else out
+    return [*out, middle_cut(cur, n)] if cur else out

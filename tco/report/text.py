@@ -27,22 +27,64 @@ def pad(text: str, width: int, align: str = "<") -> str:
     return (" " * gap + text) if align == ">" else (text + " " * gap)
 
 
-def cut_label(text: str, width: int) -> str:
-    """``throughput factor of Llama 3.1 405B FP8, owned 8x H100`` cut to ``width`` keeping
-    what tells two labels apart: the input's name and the end of whose it is
-    (``throughput factor of …owned 8x H100``); other text is cut at its end."""
+def middle_cut(s: str, n: int) -> str:
+    """``s`` in ``n`` cells: the first word, as many words from the end as fit, then more from
+    the start, with … between (two names that differ at the end stay apart); cut inside words
+    when no two words fit."""
+    if len(s) <= n:
+        return s
+    if n <= 3:
+        return s[:n]
+    words = s.split(" ")
+
+    def fits(a: int, b: int) -> bool:
+        return a + b < len(words) and len(" ".join(words[:a])) + 3 + len(" ".join(words[-b:])) <= n
+
+    if fits(1, 1):
+        left, right = 1, 1
+        while True:
+            tries = [(left, right + 1), (left + 1, right)]  # the end first: names differ there most
+            step = next(((a, b) for a, b in tries if fits(a, b)), None)
+            if step is None:
+                break
+            left, right = step
+        return f"{' '.join(words[:left])} … {' '.join(words[-right:])}"
+    head = (n - 1) // 2
+    return s[:head].rstrip() + "…" + s[len(s) - (n - 1 - head):].lstrip()
+
+
+def distinct(name: str, others: Sequence[str], n: int) -> str:
+    """``name`` in ``n`` cells, keeping what tells it from ``others``: the words it shares with
+    them at the start go first (``Llama 3.1 405B FP8, owned 8x H100`` beside ``... 8x H100
+    rented``: ``…owned 8x H100``), then it is cut in the middle."""
+    if len(name) <= n:
+        return name
+    common = 0
+    for o in others:
+        if o == name:
+            continue
+        k = 0
+        while k < min(len(o), len(name)) and o[k] == name[k]:
+            k += 1
+        common = max(common, k)
+    cut = name.rfind(" ", 0, common + 1) if common else -1
+    if cut > 0:
+        name = "…" + name[cut + 1:]
+    return middle_cut(name, n)
+
+
+def cut_label(text: str, width: int, others: Sequence[str] = ()) -> str:
+    """``throughput factor of Llama 3.1 405B FP8, owned 8x H100`` in ``width`` columns: the
+    input's name kept, and of whose it is what tells it from the same input of ``others``
+    (:func:`distinct`); other text is cut at its end."""
     if display_width(text) <= width or " of " not in text:
         return cut(text, width)
     what, whose = text.split(" of ", 1)
-    room = width - display_width(what) - 4 - 1  # " of " and the ellipsis
+    room = width - display_width(what) - 4
     if room < 6:
         return cut(text, width)
-    tail = ""
-    for ch in reversed(whose):
-        if display_width(tail) + display_width(ch) > room:
-            break
-        tail = ch + tail
-    return f"{what} of {ELLIPSIS}{tail}"
+    theirs = [o.split(" of ", 1)[1] for o in others if o != text and o.startswith(what + " of ")]
+    return f"{what} of {distinct(whose, theirs, room)}"
 
 
 def cut(text: str, width: int) -> str:

@@ -162,16 +162,10 @@ def fit_name(cid: str, n: int, keep_provider: bool = False, shown: Sequence[str]
             return head + _cut(model, n - len(head))
         return _cut(model, n)
     twins = [o for o in shown if o != cid and _cut(o, n) == _cut(cid, n)]
-    if n >= 12 and twins:
-        # names that would read the same once cut ("Llama 3.1 405B FP8, owned 8x H100" and
-        # "..., 8x H100 rented"): what follows their common start is what tells them apart
-        import os.path
+    if n >= 12 and twins:  # names that would read the same once cut keep what tells them apart
+        from ..report.text import distinct
 
-        rest = cid[len(os.path.commonprefix([cid, *twins])):].lstrip()
-        if 0 < len(rest) <= n - 1:
-            return cid[: n - 1 - len(rest)].rstrip() + "…" + rest
-        tail = (n - 1) // 2
-        return cid[: n - 1 - tail].rstrip() + "…" + cid[-tail:].lstrip()
+        return distinct(cid, twins, n)
     return _cut(cid, n)
 
 

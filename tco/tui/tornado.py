@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from rich.text import Text
 
+from ..report.text import distinct as shared_distinct
 from .charts import fit_name
 from .plot import si
 
@@ -111,51 +112,12 @@ def span_text(path: str, lo: float | None, hi: float | None) -> str:
     return f"{_num(lo)}–{_num(hi)}"
 
 
-def middle_cut(s: str, n: int) -> str:
-    """``s`` in ``n`` cells, whole words from either end with … between (two names that differ
-    at the end stay apart); cut inside words when no two words fit."""
-    if len(s) <= n:
-        return s
-    if n <= 3:
-        return s[:n]
-    words = s.split(" ")
-
-    def fits(a: int, b: int) -> bool:
-        return a + b < len(words) and len(" ".join(words[:a])) + 3 + len(" ".join(words[-b:])) <= n
-
-    if fits(1, 1):
-        left, right = 1, 1
-        while True:
-            tries = [(left + 1, right), (left, right + 1)] if left <= right else [(left, right + 1), (left + 1, right)]
-            step = next(((a, b) for a, b in tries if fits(a, b)), None)
-            if step is None:
-                break
-            left, right = step
-        return f"{' '.join(words[:left])} … {' '.join(words[-right:])}"
-    head = (n - 1) // 2
-    return s[:head].rstrip() + "…" + s[len(s) - (n - 1 - head):].lstrip()
-
-
 def distinct(name: str, others: Sequence[str], n: int) -> str:
-    """``name`` in ``n`` cells, keeping what tells it from ``others``: the words it shares with
-    them at the start go first (``Llama 3.1 405B FP8, owned 8x H100`` beside ``... 8x H100
-    rented``: ``…owned 8x H100``), then it is cut in the middle."""
-    if len(name) <= n:
-        return name
-    if "/" in name and " " not in name:
+    """:func:`tco.report.text.distinct`, an offer id ``provider/model`` kept whole as
+    :func:`.charts.fit_name` keeps it."""
+    if len(name) > n and "/" in name and " " not in name:
         return fit_name(name, n, keep_provider=True)
-    common = 0
-    for o in others:
-        if o == name:
-            continue
-        k = 0
-        while k < min(len(o), len(name)) and o[k] == name[k]:
-            k += 1
-        common = max(common, k)
-    cut = name.rfind(" ", 0, common + 1) if common else -1
-    if cut > 0:
-        name = "…" + name[cut + 1:]
-    return middle_cut(name, n)
+    return shared_distinct(name, others, n)
 
 
 def bar_name(b: Bar, n: int, others: Sequence[str] = ()) -> str:
