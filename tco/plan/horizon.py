@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .trends import FLAT, Trend, api_trends, class_of, rental_trend
+from .trends import FLAT, Trend, api_trends, class_of, flat, rental_trend
 
 if TYPE_CHECKING:
     from .compile import Compiled
@@ -101,7 +101,7 @@ def _rental(compiled: Compiled) -> Trend:
     try:
         return rental_trend(compiled.catalog, compiled.as_of)
     except Exception:  # noqa: BLE001 - no hardware catalog: rentals stay flat
-        return Trend("rentals", 1.0, 1.0, 1.0, FLAT.method, 0, "none")
+        return flat("rentals", 0, 0.0, compiled.as_of)
 
 
 def _payback(est: Estimate, curves: dict[str, np.ndarray]) -> list[dict[str, Any]]:

@@ -108,6 +108,19 @@ def _blended(point: Any, catalog: Catalog, on: date) -> float | None:
     return (3 * point.per_mtok(point.input) + point.per_mtok(point.output)) / 4 * usd
 
 
+def _pool(series: list[tuple[float, float]], ts: list[float], ys: list[float], seen: list[float]) -> None:
+    """Add one history's (month, log price) points, each centred on the history's own means (a
+    fixed effect per offer), to the pooled ``ts``/``ys``; ``seen`` keeps the raw months. A
+    history of fewer than two points says nothing about a slope."""
+    if len(series) < 2:
+        return
+    t = np.array([a for a, _ in series])
+    y = np.array([b for _, b in series])
+    ts.extend(t - t.mean())
+    ys.extend(y - y.mean())
+    seen.extend(t)
+
+
 def within_offer(catalog: Catalog, providers: tuple[str, ...] | None, name: str, as_of: date) -> Trend:
     """Offer fixed effects: how fast the same offers' list prices fell (curated history)."""
     ts: list[float] = []
@@ -121,13 +134,7 @@ def within_offer(catalog: Catalog, providers: tuple[str, ...] | None, name: str,
         series = [(_months(p.effective_from), _blended(p, catalog, p.effective_from)) for p in offer.prices
                   if START <= p.effective_from <= as_of]  # only what was known on the as-of date
         series = [(t, v) for t, v in series if v is not None and v > 0]
-        if len(series) < 2:
-            continue
-        t = np.array([a for a, _ in series])
-        y = np.log([b for _, b in series])
-        ts.extend(t - t.mean())
-        ys.extend(y - y.mean())
-        seen.extend(t)
+        _pool([(a, math.log(b)) for a, b in series], ts, ys, seen)
     if len(ts) < MIN_MONTHS or not seen or max(seen) - min(seen) < MIN_MONTHS:
         # too little history to fit: the caller falls back to the pooled trend
         return flat(name, len(ts), max(seen) - min(seen) if seen else 0.0, as_of)
@@ -216,13 +223,7 @@ def rental_trend(catalog: Catalog, as_of: date) -> Trend:
     for r in hw.rentals.values():
         series = [(_months(p.effective_from), math.log(p.usd_per_gpu_hour)) for p in r.prices
                   if p.usd_per_gpu_hour and START <= p.effective_from <= as_of]
-        if len(series) < 2:
-            continue
-        t = np.array([a for a, _ in series])
-        y = np.array([b for _, b in series])
-        ts.extend(t - t.mean())
-        ys.extend(y - y.mean())
-        seen.extend(t)
+        _pool(series, ts, ys, seen)
     if len(ts) < MIN_MONTHS:
         return flat("rentals", len(ts), max(seen) - min(seen) if seen else 0.0, as_of)
     slope, se = _fit(np.array(ts), np.array(ys))
