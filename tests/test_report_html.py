@@ -53,7 +53,7 @@ def test_the_report_says_what_the_estimate_says(uncertain_report: Path, catalog)
     html = uncertain_report.read_text(encoding="utf-8")
     est = tco.estimate(UNCERTAIN, catalog)
     from tco.report.format import money
-    from tco.report.html import percent
+    from tco.report.format import chance as percent
 
     for c in est.candidates:
         assert money(c.monthly_cost, "USD") in html  # the table and the bill carry the estimate's numbers
@@ -246,7 +246,7 @@ def test_an_open_ended_break_even_is_n_or_more_not_up_to_the_chart_s_edge(write,
 
 def test_probabilities_read_the_right_way_round_and_never_round_to_certainty(uncertain_report: Path) -> None:
     """F8: after "dearer" a P(cheaper) of 0% read as the opposite; 0.9991 printed as "100%"."""
-    from tco.report.html import percent
+    from tco.report.format import chance as percent
 
     assert [percent(p) for p in (0.0, 0.0004, 0.005, 0.5, 0.994, 0.995, 0.9991, 1.0)] == [
         "0%", "<1%", "1%", "50%", "99%", ">99%", ">99%", "100%"]

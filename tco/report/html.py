@@ -103,10 +103,6 @@ def _figure(svg_text: str, caption: str) -> str:
 
 
 
-percent = chance
-"""The report's name for :func:`tco.report.format.chance`."""
-
-
 def colours(est: Estimate) -> dict[str, str]:
     """One colour per candidate for the whole report, in the estimate's order, by id and by label
     (the charts name candidates by label, the horizon and the break-evens by id)."""
@@ -135,7 +131,7 @@ def _answer(est: Estimate) -> str:
         out.append(f"<p><strong>Best value:</strong> {escape(bv.label)} at "
                    f"{escape(unit_price(bv.cost_per_quality_point, cur))} per quality point "
                    f"({bv.quality:.1f} quality, {escape(money(bv.monthly_cost, cur))} a month)"
-                   + (f"; the best value in {escape(percent(bv.uncertainty['p_best_value']))} of "
+                   + (f"; the best value in {escape(chance(bv.uncertainty['p_best_value']))} of "
                       f"{est.uncertainty['samples']:,} samples" if bv.uncertainty and est.uncertainty else "") + "</p>")
     if ch:
         out.append(f"<p><strong>Cheapest:</strong> {escape(ch.label)} at {escape(money(ch.monthly_cost, cur))} a month</p>")
@@ -149,7 +145,7 @@ def _answer(est: Estimate) -> str:
                            f"{escape(ref.label)}: {escape(b.get('note', 'never cheaper'))}"
                            + ("; cheaper at this volume" if b.get("cheaper_at_current_volume") else
                               "; dearer at this volume")
-                           + (f"; cheaper in {escape(percent(p_ch))} of samples" if p_ch is not None else "") + "</p>")
+                           + (f"; cheaper in {escape(chance(p_ch))} of samples" if p_ch is not None else "") + "</p>")
     if not out:
         out.append("<p>No candidate has both a known cost and a known quality: see the warnings.</p>")
     return '<section class="answer">' + "".join(out) + "</section>"
@@ -170,7 +166,7 @@ def _breakeven(est: Estimate) -> str:
                "cheaper" if b.get("cheaper_at_current_volume") else "dearer"]
         if sampled:
             p = unc.get(b["selfhost"], {}).get(b["api"])
-            row.append("" if p is None else escape(percent(p)))
+            row.append("" if p is None else escape(chance(p)))
         rows.append(row)
     return "<h2>Break-even</h2>" + _table(headers, rows)
 
@@ -191,9 +187,7 @@ def _candidates(est: Estimate) -> str:
         headers.append(("P(best value)", True))
         keys.append("p_best")
     cells = []
-    for c, r in zip(est.candidates, rows, strict=True):
-        if spread and c.uncertainty:
-            r = {**r, "p_best": percent(c.uncertainty["p_best_value"])}
+    for r in rows:
         row = [escape(r.get(k, "")) for k in keys]
         if r.get("marks"):
             row[1] += f'<br><span class="note">{escape(r["marks"])}</span>'

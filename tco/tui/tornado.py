@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from rich.text import Text
 
+from ..report.format import chance as pct  # a probability: 97%, <1%, >99%
 from ..report.text import distinct as shared_distinct
 from .charts import fit_name
 from .plot import si
@@ -337,13 +338,6 @@ def _spread_track(p10: float, p50: float, p90: float, now: float | None, lo: flo
     for ch, st in cells:
         t.append(ch, st)
     return t
-
-
-def pct(p: float) -> str:
-    """A probability: ``97%``, ``<1%``, ``>99%`` (:func:`tco.report.format.chance`)."""
-    from ..report.format import chance
-
-    return chance(p)
 
 
 __all__ = ["Bar", "Spread", "bars_from", "split_label", "span_text", "tornado", "spread_lines", "pct"]

@@ -222,11 +222,12 @@ class HelpScreen(Guarded, ModalScreen[None]):
 
     def plain(self, width: int = 70) -> str:
         """What the help shows, as plain text ``width`` columns wide."""
+        import io
+
         from rich.console import Console
 
-        with open(os.devnull, "w", encoding="utf-8") as sink:
-            console = Console(width=width, record=True, file=sink)
-            console.print(self._body())
+        console = Console(width=width, record=True, file=io.StringIO())
+        console.print(self._body())
         return console.export_text()
 
     def compose(self) -> ComposeResult:
