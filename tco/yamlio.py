@@ -8,30 +8,38 @@ pydantic error into a located one is :mod:`tco.schema.validate`, one layer up.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from .errors import TcoError
 
-try:
-    _Base = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Base = yaml.SafeLoader  # type: ignore[misc]
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML is imported on first parse, not with this module: a warm run reads cached, validated
+# data and never parses YAML, so it does not pay yaml's import (about 8 ms).
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
-    """Safe loader that also reads YAML 1.2 floats without a dot (``1e6``, ``2.5E+3``): YAML 1.1
-    (PyYAML's default) would leave them strings, while editors validating the JSON Schema
-    accept them as numbers."""
+@lru_cache(maxsize=1)
+def _loaders() -> tuple[type, type]:
+    """(the located safe loader, the plain safe base it extends)."""
+    import yaml
 
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader unless libyaml is missing
 
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
-)
+    class _Loader(base):  # type: ignore[misc, valid-type]
+        """Safe loader that also reads YAML 1.2 floats without a dot (``1e6``, ``2.5E+3``): YAML 1.1
+        (PyYAML's default) would leave them strings, while editors validating the JSON Schema
+        accept them as numbers."""
+
+    _Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+        list("-+0123456789"),
+    )
+    return _Loader, base
+
 
 class Document:
     """A parsed YAML file: its data and its node tree."""
@@ -45,6 +53,8 @@ class Document:
 
     def locate(self, loc: tuple[Any, ...], key: bool = False) -> tuple[int | None, int | None]:
         """1-based (line, col) of the value at ``loc`` (or of its key when ``key``)."""
+        import yaml
+
         node = self.node
         found: yaml.Node | None = node
         for part in loc:
@@ -94,7 +104,9 @@ def read_text(path: str | Path) -> str:
 
 def parse(text: str, path: str) -> Document:
     """Parse YAML text (safe loader, no timestamps coerced to datetime by accident)."""
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loaders()[0](text)
     try:
         node = loader.get_single_node()
         if node is not None:
@@ -153,6 +165,8 @@ def _syntax_in_words(text: str, mark: Any, problem: str) -> tuple[str, str]:
 
 def _check_duplicates(node: yaml.Node, path: str) -> None:
     """A key given twice in one mapping is an error (PyYAML would keep the last one silently)."""
+    import yaml
+
     stack = [node]
     while stack:
         n = stack.pop()
@@ -174,7 +188,9 @@ def _check_duplicates(node: yaml.Node, path: str) -> None:
 def _first_bad_scalar(node: yaml.Node) -> tuple[yaml.ScalarNode, str] | None:
     """The first scalar the safe constructor cannot build (e.g. the date 2024-13-01), with its
     dotted field path."""
-    probe = _Base("")
+    import yaml
+
+    probe = _loaders()[1]("")
     stack: list[tuple[yaml.Node, tuple[str, ...]]] = [(node, ())]
     try:
         while stack:

@@ -180,15 +180,18 @@ def test_python_dash_m_and_exit_codes(tmp_path) -> None:
 
 def test_warm_runs_skip_pydantic_and_print_the_same(tmp_path) -> None:
     """The second run of an unchanged scenario reads its validated form from the cache: same
-    bytes out, and pydantic is never imported."""
+    bytes out, and neither pydantic nor yaml (nothing is parsed) nor hashlib (OpenSSL) is imported."""
     env = {"TCO_CACHE_DIR": str(tmp_path / "cache")}
     code = ("import sys; from tco.cli import main; rc = main(['estimate', %r]);"
-            "print('PYDANTIC', 'pydantic' in sys.modules, file=sys.stderr); sys.exit(rc)") % EXAMPLE
+            "print('PYDANTIC', 'pydantic' in sys.modules, file=sys.stderr);"
+            "print('LOADED', sorted(m for m in ('yaml', 'hashlib') if m in sys.modules), file=sys.stderr);"
+            "sys.exit(rc)") % EXAMPLE
     cold = _subprocess("-c", code, env=env)
     warm = _subprocess("-c", code, env=env)
     assert cold.returncode == warm.returncode == 0, cold.stderr + warm.stderr
     assert cold.stdout == warm.stdout
     assert "PYDANTIC True" in cold.stderr and "PYDANTIC False" in warm.stderr
+    assert "'yaml'" in cold.stderr and "LOADED []" in warm.stderr
     # an edit invalidates the cache: the edited file is validated again and errors are located
     bad = tmp_path / "edited.yaml"
     bad.write_text(Path(EXAMPLE).read_text().replace("requests_per_day: 10000", "requests_per_day: -1"))

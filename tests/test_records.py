@@ -130,3 +130,22 @@ def test_a_cached_catalog_unpacks_only_what_a_run_reads(tmp_path, monkeypatch) -
     assert "openai/gpt-4o" in warm.offers and "nope/nope" not in warm.offers
     assert sorted(warm.offers) == sorted(cold.offers) and warm.offers.get("nope/nope") is None
     assert pickle.loads(pickle.dumps(warm.offers))["openai/gpt-4o"] == cold.offers["openai/gpt-4o"]
+
+
+def test_the_cache_keeps_the_newest_files_of_each_kind(tmp_path) -> None:
+    """Every catalog edit (or a new tco) writes another ~3.5 MB catalog pickle: older ones are
+    pruned on write, per kind, so the cache folder cannot grow without bound."""
+    import os
+
+    from tco.catalog import cache
+
+    for i in range(cache.KEEP["catalog"] + 3):
+        f = tmp_path / f"catalog-{i:02d}.pickle"
+        cache.write(f, {"n": i})
+        os.utime(f, ns=(i * 10**9, i * 10**9))  # written one second apart
+    cache.write(tmp_path / "scenario-aa.pickle", {"s": 1})
+    left = sorted(p.name for p in tmp_path.glob("catalog-*.pickle"))
+    # KEEP["catalog"] = 4 of the 7 written: 03..06, the newest (the last write never pruned itself)
+    assert left == [f"catalog-{i:02d}.pickle" for i in range(3, 7)]
+    assert cache.read(tmp_path / "scenario-aa.pickle") == {"s": 1}  # other kinds untouched
+    assert cache.key(b"a", b"b") == cache.key(b"ab") and len(cache.key(b"x")) == 24

@@ -106,19 +106,14 @@ def _packed(cat: Catalog) -> Catalog:
 def scenario_cache_file(catalog: Catalog, data: bytes) -> Path | None:
     """Where the validated form of a scenario file with these bytes is cached, for this
     catalog and this schema code (None when caching is off)."""
-    import hashlib
-
     from . import cache
 
     if not cache.enabled() or not catalog.fingerprint:
         return None
-    h = hashlib.sha256(data)
-    h.update(catalog.fingerprint.encode())
     code = code_fingerprint(PACKAGE_DIR, SCENARIO_CODE)
     if code is None:
         return None
-    h.update(code.encode())
-    return cache.cache_dir() / f"scenario-{h.hexdigest()[:24]}.pickle"
+    return cache.cache_dir() / f"scenario-{cache.key(data, catalog.fingerprint.encode(), code.encode())}.pickle"
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -149,7 +144,6 @@ def code_fingerprint(package: Path, folders: tuple[str, ...]) -> str | None:
 
 
 def _cache_file(path: Path) -> Path | None:
-    import hashlib
     import sys
 
     from .. import __version__
@@ -168,5 +162,4 @@ def _cache_file(path: Path) -> Path | None:
     if code is None:
         return None
     key = "\n".join([str(path), __version__, sys.version, *entries, code])
-    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-    return cache.cache_dir() / f"catalog-{digest}.pickle"
+    return cache.cache_dir() / f"catalog-{cache.key(key.encode())}.pickle"

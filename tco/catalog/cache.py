@@ -21,6 +21,19 @@ def cache_dir() -> Path:
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "tco"))
 
 
+def key(*parts: bytes) -> str:
+    """A 24-hex-digit cache key of ``parts`` (BLAKE2b, 96 bits): the built-in module, as
+    ``hashlib.blake2b`` is, without ``hashlib``'s load of OpenSSL (3-4 ms of every warm run)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+    h = blake2b(digest_size=12)
+    for part in parts:
+        h.update(part)
+    return h.hexdigest()
+
+
 def read(path: Path) -> Any:
     """The cached object, or None."""
     import pickle
@@ -43,5 +56,19 @@ def write(path: Path, obj: Any) -> None:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        _prune(path)
     except Exception:  # noqa: BLE001 - read-only home, full disk: run without a cache
         return
+
+
+KEEP = {"catalog": 4, "impute": 8, "scenario": 64}
+"""How many cached files of each kind stay (the newest written): a catalog is ~3.5 MB and every
+edit of a catalog file, or a new tco, writes another; one pruned is validated again, once."""
+
+
+def _prune(written: Path) -> None:
+    kind = written.name.partition("-")[0]
+    older = sorted((p for p in written.parent.glob(f"{kind}-*.pickle") if p != written),
+                   key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for stale in older[KEEP.get(kind, 16) - 1:]:
+        stale.unlink(missing_ok=True)

@@ -115,15 +115,12 @@ def imputation(catalog: Catalog, variant: str = "instruct") -> Imputation:
 
 
 def _cached_calibration(catalog: Catalog, matrix: ScoreMatrix) -> im.Calibration:
-    import hashlib
-
     from ..catalog import CATALOG_CODE, PACKAGE_DIR, cache, code_fingerprint
 
-    h = hashlib.sha256(matrix.values.tobytes())
-    h.update("|".join(matrix.models + ["#"] + matrix.benchmarks).encode())
-    h.update((code_fingerprint(PACKAGE_DIR, ("engine", *CATALOG_CODE)) or "").encode())
-    h.update(f"{im.DEFAULT_RANK}|{im.DEFAULT_RIDGE}|{im.DEFAULT_MIN_MODELS}|{im.DEFAULT_LEVEL}".encode())
-    path = cache.cache_dir() / f"impute-{matrix.variant}-{h.hexdigest()[:24]}.pickle" if cache.enabled() else None
+    digest = cache.key(matrix.values.tobytes(), "|".join(matrix.models + ["#"] + matrix.benchmarks).encode(),
+                       (code_fingerprint(PACKAGE_DIR, ("engine", *CATALOG_CODE)) or "").encode(),
+                       f"{im.DEFAULT_RANK}|{im.DEFAULT_RIDGE}|{im.DEFAULT_MIN_MODELS}|{im.DEFAULT_LEVEL}".encode())
+    path = cache.cache_dir() / f"impute-{matrix.variant}-{digest}.pickle" if cache.enabled() else None
     if path is not None:
         hit = cache.read(path)
         if isinstance(hit, im.Calibration):
