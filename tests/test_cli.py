@@ -267,3 +267,22 @@ def test_an_unwritable_folder_is_named(tmp_path, monkeypatch) -> None:
     with pytest.raises(TcoError) as e:
         tco.files.atomic_write(tmp_path / "x.txt", "hi")
     assert f"cannot write in its folder {tmp_path}: permission denied" in str(e.value)
+
+
+def test_catalog_list_takes_the_kind_as_a_word(capsys) -> None:
+    """`tco catalog list benchmarks` is what a newcomer types: singular or plural, positional or --kind."""
+    rc, plural, _ = run(capsys, "catalog", "list", "benchmarks")
+    assert rc == 0 and plural.splitlines()[0].split()[:3] == ["id", "category", "scale"]
+    rc, flag, _ = run(capsys, "catalog", "list", "--kind", "benchmark")
+    assert rc == 0 and flag == plural
+    rc, _, err = run(capsys, "catalog", "list", "gpus", "--kind", "model")
+    assert rc == 2 and "two kinds to list: gpu and --kind model" in err
+    rc, _, err = run(capsys, "catalog", "list", "prices")
+    assert rc == 2 and "cannot list 'prices' (one of: offer, model," in err
+
+
+def test_an_unknown_argument_points_at_its_commands_help(capsys) -> None:
+    rc, _, err = run(capsys, "catalog", "list", "offers", "extra")
+    assert rc == 2 and err.strip() == "tco: error: unrecognized arguments: extra (see `tco catalog list --help`)"
+    rc, _, err = run(capsys, "estimate", EXAMPLE, "--bogus")
+    assert rc == 2 and "(see `tco estimate --help`)" in err and err.count("\n") == 1

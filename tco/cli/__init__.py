@@ -65,9 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_command_in(argv))
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
     except SystemExit as e:  # argparse: --help (0) or usage error (2)
         return int(e.code or 0)
+    if extra:  # argparse would blame the top level; name the command whose help lists what it takes
+        where = " ".join(c for c in (getattr(args, "command", None), getattr(args, "catalog_command", None)) if c)
+        error(f"unrecognized arguments: {' '.join(extra)} (see `tco {where + ' ' if where else ''}--help`)")
+        return 2
     if args.command is None:
         args.file, args.catalog = None, None
         args.func = tui.run

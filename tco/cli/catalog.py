@@ -11,13 +11,26 @@ from typing import Any
 from .args import CATALOG_ARG, add_wide, iso_date, table_width, usage, write_output
 
 
+KINDS = ("offer", "model", "benchmark", "profile", "fx", "gpu", "rental", "server", "engine")
+"""What ``tco catalog list`` lists."""
+
+
+def list_kind(text: str) -> str:
+    """A kind to list, singular or plural (``benchmarks`` is ``benchmark``)."""
+    t = text.strip().lower()
+    for kind in (t, t.removesuffix("s")):
+        if kind in KINDS:
+            return kind
+    raise argparse.ArgumentTypeError(f"cannot list {text!r} (one of: {', '.join(KINDS)}; plurals work too)")
+
+
 def add_parser(sub: Any) -> None:
     c = sub.add_parser("catalog", help="browse the pricing catalog")
     csub = c.add_subparsers(dest="catalog_command", metavar="SUBCOMMAND")
     cl = csub.add_parser("list", help="list offers (with the price in force), models, benchmarks, profiles, fx")
-    cl.add_argument("--kind", choices=("offer", "model", "benchmark", "profile", "fx", "gpu", "rental", "server",
-                                       "engine"), default="offer",
-                    help="what to list (default: offer)")
+    cl.add_argument("what", nargs="?", type=list_kind, metavar="KIND",
+                    help=f"what to list, singular or plural: {', '.join(KINDS)} (default: offer)")
+    cl.add_argument("--kind", type=list_kind, default=None, help="the same as KIND")
     cl.add_argument("--as-of", type=iso_date, help="price date for offers (default: today)")
     cl.add_argument("--format", "-f", choices=("table", "json"), default="table", help="output format")
     add_wide(cl)
@@ -68,7 +81,13 @@ def run_list(args: argparse.Namespace) -> int:
     from ..catalog import load_catalog
     from ..report.catalog import list_catalog
 
-    write_output(list_catalog(load_catalog(args.catalog), args.kind, args.as_of or date.today(), args.format,
+    from .args import error
+
+    if args.what and args.kind and args.what != args.kind:
+        error(f"two kinds to list: {args.what} and --kind {args.kind} (give one)")
+        return 2
+    kind = args.what or args.kind or "offer"
+    write_output(list_catalog(load_catalog(args.catalog), kind, args.as_of or date.today(), args.format,
                               table_width(args)), None)
     return 0
 
