@@ -321,6 +321,22 @@ def test_scatter_labels_never_overlap_and_the_ones_left_out_are_in_a_legend() ->
     assert float(chart.get("viewBox").split()[3]) > 400, "the legend gets room of its own"
 
 
+def test_scatter_labels_keep_off_the_frontier_line() -> None:
+    """The cheapest point's label sat right of its dot, where the frontier line leaves it."""
+    from tco.report.svg import _crosses, scatter
+
+    pts = [("deepseek/deepseek-chat", 103.7, 79.7, True), ("openai/gpt-4o", 4_500.0, 89.1, True)]
+    chart = ET.fromstring(scatter(pts, ["deepseek/deepseek-chat", "openai/gpt-4o"], "t", "x", "y"))
+    line = next(e for e in chart.iter(f"{SVG}polyline"))
+    xy = [tuple(map(float, p.split(","))) for p in line.get("points").split()]
+    boxes = [b for _, b in _boxes(chart) if b[1] < 400]
+    assert len(boxes) == 2
+    for box in boxes:
+        assert not any(_crosses(box, a, b) for a, b in zip(xy, xy[1:])), box
+    # the check itself: a box on the segment crosses it, one beside it does not
+    assert _crosses((40, 40, 60, 60), (0, 0), (100, 100)) and not _crosses((70, 0, 90, 20), (0, 0), (100, 100))
+
+
 def test_labels_keep_the_part_that_tells_candidates_apart(uncertain_report: Path) -> None:
     """F10: two tornado rows both read "throughput factor of Llama 3.1 405B FP8…"."""
     from tco.report.text import middle_cut as _short

@@ -242,6 +242,8 @@ def scatter(points: list[tuple[str, float, float, bool]], frontier: list[str], t
                      '<title>Pareto frontier: no other ranked candidate is both cheaper and better</title></polyline>')
     dots = [(fr.x(x), fr.y(y)) for _, x, y, _ in good]
     taken: list[Box] = [(px - 6, py - 6, px + 6, py + 6) for px, py in dots]
+    path = [(fr.x(x), fr.y(y)) for _, x, y, _ in front] if len(front) > 1 else []
+    segments = list(zip(path, path[1:]))  # labels keep off the frontier line too
     unlabelled = []
     for k, (name, x, y, ranked) in enumerate(good):
         colour = (colours or {}).get(name) or PALETTE[k % len(PALETTE)]
@@ -251,7 +253,7 @@ def scatter(points: list[tuple[str, float, float, bool]], frontier: list[str], t
                      f'stroke-width="2"><title>{escape(name)}: {escape(x_fmt(x))}, quality {y:.1f}'
                      f'{"" if ranked else " (not ranked)"}</title></circle>')
         text = middle_cut(name, 30)
-        spot = _free_spot(px, py, text_width(text, 10.5), taken, (fr.left, TOP, W - 4, H - BOTTOM))
+        spot = _free_spot(px, py, text_width(text, 10.5), taken, (fr.left, TOP, W - 4, H - BOTTOM), segments)
         if spot is None:
             unlabelled.append((name, colour, fill))
             continue
@@ -274,9 +276,12 @@ def scatter(points: list[tuple[str, float, float, bool]], frontier: list[str], t
     return svg("\n".join(parts), title, W, height)
 
 
-def _free_spot(px: float, py: float, width: float, taken: list[Box], bounds: Box) -> tuple[float, float, str, Box] | None:
-    """Where a label of ``width`` beside the point (px, py) overlaps no box in ``taken`` and stays
-    in ``bounds``: right, left, above, below, then diagonally; None when nowhere."""
+def _free_spot(px: float, py: float, width: float, taken: list[Box], bounds: Box,
+               segments: Sequence[tuple[tuple[float, float], tuple[float, float]]] = ()
+               ) -> tuple[float, float, str, Box] | None:
+    """Where a label of ``width`` beside the point (px, py) overlaps no box in ``taken``, crosses
+    none of the line ``segments`` and stays in ``bounds``: right, left, above, below, then
+    diagonally; None when nowhere."""
     h = 12.0
     tries = [(px + 8, py + 4, "start"), (px - 8, py + 4, "end"), (px, py - 9, "middle"), (px, py + 17, "middle"),
              (px + 6, py - 8, "start"), (px + 6, py + 16, "start"), (px - 6, py - 8, "end"), (px - 6, py + 16, "end")]
@@ -286,9 +291,20 @@ def _free_spot(px: float, py: float, width: float, taken: list[Box], bounds: Box
         box = (left, ty - h + 2, left + width, ty + 2)
         if box[0] < x_lo or box[2] > x_hi or box[1] < y_lo - 4 or box[3] > y_hi:
             continue
-        if all(box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3] for b in taken):
+        if all(box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3] for b in taken) and \
+                not any(_crosses(box, a, b) for a, b in segments):
             return tx, ty, anchor, box
     return None
+
+
+def _crosses(box: Box, a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Whether the segment a-b passes through ``box`` (sampled every pixel: a chart's few segments)."""
+    n = max(2, int(math.hypot(b[0] - a[0], b[1] - a[1])))
+    for i in range(n + 1):
+        x, y = a[0] + (b[0] - a[0]) * i / n, a[1] + (b[1] - a[1]) * i / n
+        if box[0] <= x <= box[2] and box[1] <= y <= box[3]:
+            return True
+    return False
 
 
 def range_bars(rows: list[tuple[str, float, float, float]], title: str, x_title: str,
