@@ -53,6 +53,8 @@ ul.warnings li { margin: 2px 0; } ol.sources li { margin: 3px 0; word-break: bre
 @media (max-width: 640px) {
   body { font-size: 14px; } main { padding: 12px 10px 32px; }
   table { font-size: 0.82em; } th, td { padding: 3px 5px; }
+  td { min-width: 4.5em; } td:first-child { min-width: 8.5em; }  /* scroll sideways, not one word a line */
+  .prose { display: block; min-width: 13em; }
 }
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
@@ -162,7 +164,7 @@ def _breakeven(est: Estimate) -> str:
         headers.append(("P(cheaper)", True))
     rows = []
     for b in est.breakeven:
-        row = [escape(b["selfhost"]), escape(b["api"]), escape(b.get("note", "never")),
+        row = [escape(b["selfhost"]), escape(b["api"]), f'<span class="prose">{escape(b.get("note", "never"))}</span>',
                "cheaper" if b.get("cheaper_at_current_volume") else "dearer"]
         if sampled:
             p = unc.get(b["selfhost"], {}).get(b["api"])
