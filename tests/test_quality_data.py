@@ -118,7 +118,11 @@ def test_chinese_profile_weighs_alignbench_v1_and_v1_1(catalog: Any) -> None:
 def test_general_2024_coverage_floor(catalog: Any) -> None:
     n, total, mean = covered_share(catalog, "general", date(2024, 9, 1))
     assert total == 58
-    assert n >= 31 and mean >= 0.49  # 31 of 58 offers (53 %), mean coverage 50 %
+    # 31 of 58 offers (53 %), mean coverage 50 %; 34 (59 %), mean 53 % with Google's Gemini 1.5 report
+    # (5-shot MMLU, GPQA), HELM's 5-shot MMLU and Epoch's GPQA Diamond runs of the -001 models:
+    # gemini-1.5-pro and -flash 0.25 -> 0.625 (mmlu 1 + mmlu-pro 1 + gpqa-diamond 0.5 of 4),
+    # gpt-4-1106-preview 0.375 -> 0.625 (+ mmlu 1)
+    assert n >= 34 and mean >= 0.53
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -145,8 +149,9 @@ def test_general_2025_coverage_floor(catalog: Any) -> None:
     # Vertex 1, Mistral Small 3.1 2, Kimi K2.5 on Fireworks 1, Qwen3.5/3.6 FP8 2, Llama 4 on Databricks 1)
     # mean 14.5 % -> 14.8 % with the scores4 tables (GPQA Diamond for Kimi K2.6 7 offers, GLM-5.1 5,
     # MiniMax M2.7 2: 14 offers x 0.25 / 974 = +0.0036; none of them reaches half the weight here)
-    # 182 with Bedrock's and Fireworks' Llama 4 ids linked (3 offers)
-    assert n >= 182 and mean >= 0.150
+    # 182 with Bedrock's and Fireworks' Llama 4 ids linked (3 offers); 186 with the Gemini 1.5 report and
+    # HELM's MMLU (hosts' gpt-4-1106-preview and Gemini 1.5 offers)
+    assert n >= 186 and mean >= 0.151
 
 
 def test_reasoning_2025_coverage_floor(catalog: Any) -> None:
