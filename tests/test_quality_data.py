@@ -240,6 +240,15 @@ def test_deepseek_reasoner_serves_the_thinking_mode(catalog: Any) -> None:
     assert gpqa("deepseek-v3.1") == [(73.5, "artificial-analysis-2026-07-31"), (74.9, "deepseek-v3.1-card")]
     assert gpqa("deepseek-v3.1-thinking") == [(77.9, "artificial-analysis-2026-07-31"), (80.1, "deepseek-v3.1-card")]
     assert catalog.model("deepseek-v3.1-thinking").architecture == catalog.model("deepseek-v3.1").architecture
+    # V4-Flash preview (2026-04-24 until the two names were retired on 2026-07-24): deepseek-chat its
+    # non-thinking mode, deepseek-reasoner its thinking mode at DeepSeek's default effort (high)
+    for day in (date(2026, 4, 24), date(2026, 5, 1), date(2026, 7, 24)):
+        assert catalog.price_at("deepseek/deepseek-chat", day).model == "deepseek-v4-flash"
+        for reasoner in ("deepseek/deepseek-reasoner", "deepseek/deepseek-reasoner-usd"):
+            assert catalog.price_at(reasoner, day).model == "deepseek-v4-flash-thinking", (reasoner, day)
+    flash, thinking = catalog.model("deepseek-v4-flash"), catalog.model("deepseek-v4-flash-thinking")
+    assert (thinking.architecture, thinking.params_b, thinking.active_params_b, thinking.context_window) == (
+        flash.architecture, flash.params_b, flash.active_params_b, flash.context_window)
 
 
 def test_base_tables_score_only_base_models(catalog: Any) -> None:
