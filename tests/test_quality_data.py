@@ -190,7 +190,7 @@ def test_general_2025_covers_80_percent_of_todays_offers(catalog: Any) -> None:
 
 # --------------------------------------------------------------------------- the profiles of 2025-2026
 
-NEW_PROFILES = ["general-2025", "coding-agentic", "reasoning-2025", "chinese-2025"]
+NEW_PROFILES = ["general-2025", "coding-agentic", "reasoning-2025", "chinese-2025", "general-2026", "agentic-2026"]
 
 
 @pytest.mark.parametrize("name", NEW_PROFILES)
@@ -222,6 +222,29 @@ def test_current_frontier_models_are_scored_on_the_2025_profiles(catalog: Any) -
         assert cov["reasoning-2025"].get(oid, 1.0) >= 0.5, oid
     for oid in ("openai/gpt-5", "anthropic/claude-opus-4", "anthropic/claude-sonnet-4", "openai/o3"):
         assert cov["coding-agentic"][oid] >= 0.5, oid
+
+
+def test_todays_frontier_models_are_scored_on_the_2026_profiles(catalog: Any) -> None:
+    """Models of 2026 are no longer reported on MMLU-Pro, IFEval or SimpleQA (general-2025): the 2026
+    profiles use what they are measured on, so a buyer today can rank them."""
+    gen = coverage(catalog, "general-2026", TODAY)
+    agent = coverage(catalog, "agentic-2026", TODAY)
+    old = coverage(catalog, "general-2025", TODAY)
+    for oid in ("openai/gpt-5.5", "openai/gpt-5.4", "anthropic/claude-opus-4.7", "google/gemini-3.5-flash",
+                "deepseek/deepseek-v4-pro", "zhipu/glm-5.2", "xai/grok-4.3"):
+        assert gen[oid] == 1.0 and agent[oid] >= 0.75, oid  # SWE-bench bash-only is the one often missing
+        assert old[oid] < 0.5, oid  # what general-2025 could not do
+
+
+def test_2026_profiles_coverage_floor(catalog: Any) -> None:
+    n, total, mean = covered_share(catalog, "general-2026", TODAY)
+    assert total == 974
+    # 329 of 974 offers (34 %), mean coverage 35.3 %: GPQA Diamond alone is 1 of 3.5, so an offer needs
+    # a second benchmark; Artificial Analysis gives IFBench, AA-LCR and HLE for most models it maps
+    assert n >= 329 and mean >= 0.353
+    n, total, mean = covered_share(catalog, "agentic-2026", TODAY)
+    # 303 of 974 (31 %), mean 25.6 %: Terminal-Bench Hard, tau2 telecom and SciCode from AA are 3 of 4
+    assert n >= 303 and mean >= 0.255
 
 
 # --------------------------------------------------------------------------- ids: one per model, modes apart
