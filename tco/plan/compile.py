@@ -326,6 +326,12 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 r.warnings.append(f"price status {point.provenance.status} ({point.effective_from})"
                                   + (f": {point.provenance.note}" if point.provenance.note else ""))
             w = scenario.workload
+            if off is not None and w.offpeak_share is None and row["offpeak_share"] > 0:
+                r.warnings.append(
+                    f"off-peak prices applied to {row['offpeak_share']:.0%} of requests, the share of the week "
+                    "inside the off-peak hours, as if traffic were spread evenly over the week"
+                    + (f" (peak/average {w.peak_to_average:g} says it is not)" if w.peak_to_average > 1 else "")
+                    + ": set workload.offpeak_share to your share")
             if w.cached_input_share > 0 and point.cached_input is None:
                 r.warnings.append("no cached-input price on record: cached tokens billed at the input price")
             if w.batch_share > 0 and point.batch_discount is None:

@@ -353,7 +353,9 @@ def _choose_layout(spec: SelfhostSpec, dep: Deployment, total: int, isl: float, 
         return dep, results
     lay = best.layout
     dep = replace(dep, gpus=lay.gpus, tp=lay.tp, ep=lay.ep)
-    assumptions.append(f"layout {lay.label} x {best.replicas} replica(s): the best of {len(results)} splits of "
-                       f"{total} GPUs " + ("(lowest cost per token within the targets)" if kw["rent_per_gpu_hour"]
-                                           else "(most tokens/s within the targets)"))
+    # the split is chosen on all ``total`` GPUs; how many replicas the load needs is sized later
+    assumptions.append(f"layout {lay.label} ({lay.gpus} GPU(s) per replica): the best of {len(results)} splits of "
+                       f"{total} GPUs, as {best.replicas} replica(s) " + (
+                           "(lowest cost per token within the targets)" if kw["rent_per_gpu_hour"]
+                           else "(most tokens/s within the targets)"))
     return dep, results

@@ -129,7 +129,8 @@ def _cached_calibration(catalog: Catalog, matrix: ScoreMatrix) -> im.Calibration
 
     if sys.stderr.isatty():  # tens of seconds once per catalog: said rather than silent (not in pipes)
         print(f"tco: calibrating the imputed-score intervals on this catalog ({matrix.variant} models, leave-one-out "
-              f"over {int((~np.isnan(matrix.values)).sum()):,} scores; once, then cached)...", file=sys.stderr, flush=True)
+              f"over {int((~np.isnan(matrix.values)).sum()):,} scores: about a minute, once, then cached)...",
+              file=sys.stderr, flush=True)
     calibration = im.leave_one_out(matrix.values)
     if path is not None:
         cache.write(path, calibration)

@@ -15,11 +15,13 @@ workload:
   # days_per_month: 30       # default 365/12 = 30.42
   # cached_input_share: 0.0  # share of input tokens billed at the cached price
   # batch_share: 0.0         # share of requests sent through a batch API
+  # offpeak_share: 0.3       # share sent in an API's off-peak hours (default: share of the week they cover)
   # peak_to_average: 2.0     # self-hosting is sized for the peak
 
 quality:
   profile: {mmlu: 1, humaneval: 1}   # benchmark weights, or a built-in profile: general, code,
-                             # math, reasoning, tool-use, long-context, multilingual, chinese, support
+                             # math, reasoning, tool-use, long-context, multilingual, chinese, support;
+                             # for models of 2026: general-2026, agentic-2026 (tco catalog list profiles)
   min_coverage: 0.5          # share of profile weight a candidate needs scores for to be ranked
   # scores:                  # your own eval results override or add to the catalog's
   #   gpt-4o-mini: {mmlu: 80.1}
