@@ -37,7 +37,7 @@ from genai_prices.types import (  # noqa: E402
 from tco.catalog import load_catalog  # noqa: E402
 from tco.catalog import imported as imp  # noqa: E402
 from tco.catalog.check import check  # noqa: E402
-from tco.catalog.loader import read_curated, read_imported  # noqa: E402
+from tco.catalog.loader import _repeats, read_curated, read_imported  # noqa: E402
 from tco.catalog.imported_prices import Retirement  # noqa: E402
 from tco.catalog.update import read_map, render  # noqa: E402
 from tco.cli import main  # noqa: E402
@@ -128,7 +128,7 @@ def test_every_imported_price_is_what_calc_price_computes(layers, cat):
     refuses); at noon UTC of its first day and, with time-of-day prices, inside and outside the
     off-peak windows; four request shapes; the cost of one request to 1e-9."""
     curated, imported = layers
-    cases, after_retirement = [], 0
+    cases, after_retirement, repeats = [], 0, 0
     for oid, offer in imported.offers.items():
         last_curated = curated.offers[oid].prices[-1].effective_from if oid in curated.offers else date.min
         retired = curated.offers[oid].retired if oid in curated.offers else None
@@ -141,6 +141,10 @@ def test_every_imported_price_is_what_calc_price_computes(layers, cat):
                 point, after_retirement = p, after_retirement + 1
             else:
                 point = cat.price_at(oid, p.effective_from)  # the merged catalog, as an estimate reads it
+                if point.provenance.source != p.provenance.source:  # a repeat of the curated price: not added
+                    assert _repeats(p, curated.offers[oid].prices[-1]) and point == cat.offer(oid).prices[
+                        len(curated.offers[oid].prices) - 1], (oid, p.effective_from)
+                    point, repeats = p, repeats + 1
             assert point.provenance.source == p.provenance.source
             times = [time(12)]
             if point.offpeak is not None:
@@ -151,6 +155,7 @@ def test_every_imported_price_is_what_calc_price_computes(layers, cat):
                 cases.append((oid, offer.imported_from, point, datetime.combine(p.effective_from, t, UTC), share))
     assert len({c[0] for c in cases}) == len(imported.offers)  # every imported offer is compared
     assert after_retirement >= 2  # deepseek-chat and deepseek-reasoner (USD), retired 2026-07-24
+    assert repeats >= 1  # e.g. google/gemini-3.5-flash: the import's 2026-11-10 point repeats 1.5 / 9
     assert any(c[2].offpeak for c in cases) and any(c[2].tiers for c in cases) and any(c[4] for c in cases)
     rows = []
     for _oid, _src, point, _at, share in cases:
@@ -355,13 +360,16 @@ def test_tiers_with_several_thresholds():
                           {"above_input_tokens": 128_000, "input": 4.0, "output": 10.0, "cached_input": 0.1}]
 
 
-def test_batch_discount(cat):
-    """gpt-4o's batch prices are half its list prices (genai-prices from 2026-10-14): 0.5 off."""
+def test_batch_discount(layers, cat):
+    """gpt-4o's batch prices are half its list prices (genai-prices from 2026-10-14): 0.5 off. That
+    point repeats the curated one in force (2.5 / 10, batch 0.5), so the catalog keeps the curated one."""
+    imported = layers[1].offers["openai/gpt-4o"].prices[-1]
+    assert imported.batch_discount == 0.5
+    assert "cached input in batch at its standard price" in imported.provenance.note  # what tco cannot say exactly
     p = cat.price_at("openai/gpt-4o", date(2026, 11, 29))
-    assert p.batch_discount == 0.5
+    assert p.batch_discount == 0.5 and p.effective_from == date(2025, 1, 13) and _repeats(imported, p)
     # 1,000 in + 500 out = 1000 x 2.5 + 500 x 10 = 7,500 per 1M = 0.0075; all through batch: 0.00375
     assert one_request(p, 1000, 500, batch_share=1.0) == pytest.approx(0.00375, rel=1e-12)
-    assert "cached input in batch at its standard price" in p.provenance.note  # what tco cannot say exactly
 
 
 def test_batch_prices_that_do_not_scale_alike_are_not_a_discount():
@@ -399,16 +407,19 @@ def test_only_text_generation_is_imported():
 
 def test_gpt_4o_continues_the_curated_history(cat):
     o = cat.offer("openai/gpt-4o")
-    assert [p.effective_from for p in o.prices] == [date(2024, 5, 13), date(2024, 10, 2), date(2025, 1, 13), KNOWN]
+    # genai-prices' point of KNOWN repeats the curated one of 2025-01-13 (2.5 / 10, batch 0.5): not added,
+    # so the curated point stays in force with its status and sources
+    assert [p.effective_from for p in o.prices] == [date(2024, 5, 13), date(2024, 10, 2), date(2025, 1, 13)]
     assert o.prices[1].provenance.status == "verified"  # the curated points win for the dates they cover
-    assert o.prices[3].provenance.source.startswith("pydantic/genai-prices 0.2.3")
     assert o.imported_from.model == "gpt-4o" and o.imported_from.provider == "openai"
     assert o.name == "gpt-4o (moving alias)"  # curated facts stay
-    # the alias serves the 08-06 snapshot from 2024-10-02: the continued point serves the model the
-    # curated history last names, so quality follows it
-    assert o.prices[2].model == o.prices[3].model == "gpt-4o-2024-08-06"
+    assert o.prices[2].model == "gpt-4o-2024-08-06"  # the alias serves the 08-06 snapshot from 2024-10-02
     assert cat.price_at("openai/gpt-4o", date(2025, 1, 1)).effective_from == date(2024, 10, 2)
-    assert cat.price_at("openai/gpt-4o", date(2026, 11, 29)).effective_from == KNOWN
+    assert cat.price_at("openai/gpt-4o", date(2026, 11, 29)).effective_from == date(2025, 1, 13)
+    # a continuation that says something new is added, and serves the model the curated history last names
+    m = cat.offer("mistral/mistral-small-latest")
+    assert m.prices[-1].effective_from > m.prices[-2].effective_from and m.prices[-1].provenance.source.startswith(
+        "pydantic/genai-prices 0.2.3")
     assert cat.offer_id("gpt-4o") == "openai/gpt-4o"  # Azure's imported gpt-4o does not take the bare name
 
 

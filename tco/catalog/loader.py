@@ -320,6 +320,11 @@ def merge_imported(curated: Offer, imported: Offer) -> Offer:
     # nothing after the curated retirement: a maintained catalog may still list a name the vendor shut down
     later = tuple(p for p in imported.prices if p.effective_from > last
                   and (curated.retired is None or p.effective_from <= curated.retired))
+    # a continuation that repeats the curated price in force says nothing new, while it would end
+    # that point and with it what the import does not record (batch discount, tiers, off-peak
+    # hours: unknown there, not absent) and the curated status: it is not added
+    if later and _repeats(later[0], curated.prices[-1]):
+        later = later[1:]
     update: dict[str, Any] = {"prices": curated.prices + later, "imported_from": imported.imported_from}
     if curated.context_window is None and imported.context_window is not None:
         update["context_window"] = imported.context_window
@@ -327,6 +332,15 @@ def merge_imported(curated: Offer, imported: Offer) -> Offer:
     if extra:
         update["aliases"] = curated.aliases + extra
     return curated.model_copy(update=update)
+
+
+def _repeats(new: Any, old: Any) -> bool:
+    """Whether ``new`` states nothing ``old`` does not: the same currency, unit, prices and model,
+    and every other field either unknown in ``new`` or equal."""
+    same = ("currency", "unit", "input", "output")
+    optional = ("cached_input", "cache_write", "per_1k_requests", "batch_discount", "offpeak", "tiers", "model")
+    return all(getattr(new, f) == getattr(old, f) for f in same) and all(
+        getattr(new, f) in (None, ()) or getattr(new, f) == getattr(old, f) for f in optional)
 
 
 IMPORT_META = frozenset({"map.yaml", "check-notes.yaml"})
