@@ -328,3 +328,13 @@ def test_an_assumed_offpeak_share_is_said(catalog: Any) -> None:
     given = text.replace("  peak_to_average: 2.0", "  offpeak_share: 0.3\n  peak_to_average: 2.0", 1)
     est = estimate(parse_scenario(given, "s.yaml", catalog), catalog)
     assert not any("off-peak prices applied" in w for w in est.candidate("deepseek/deepseek-v4-pro").warnings)
+
+
+def test_an_unscored_candidate_is_told_where_scores_would_come_from(catalog: Any) -> None:
+    text = ("name: b\nas_of: 2026-11-29\nworkload: {requests_per_day: 1000, input_tokens: 100, output_tokens: 10}\n"
+            "quality: {profile: general-2026}\ncandidates: [openai/gpt-5.5, openai/gpt-5.4-mini]\n")
+    est = estimate(parse_scenario(text, "b.yaml", catalog), catalog)
+    (w,) = [w for w in est.candidate("openai/gpt-5.4-mini").warnings if "min_coverage" in w]
+    assert "none is on record for gpt-5.4-mini" in w and "`tco catalog show gpt-5.4-mini`" in w
+    assert "quality.scores" in w
+    assert not any("none is on record" in w for w in est.candidate("openai/gpt-5.5").warnings)
