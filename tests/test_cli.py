@@ -286,3 +286,18 @@ def test_an_unknown_argument_points_at_its_commands_help(capsys) -> None:
     assert rc == 2 and err.strip() == "tco: error: unrecognized arguments: extra (see `tco catalog list --help`)"
     rc, _, err = run(capsys, "estimate", EXAMPLE, "--bogus")
     assert rc == 2 and "(see `tco estimate --help`)" in err and err.count("\n") == 1
+
+
+def test_profiles_on_a_narrow_terminal_keep_the_description(capsys, monkeypatch) -> None:
+    """At 80 columns the description was cut to 'General ass…', the one column needed to pick a
+    profile. The description names the weights too, so the weights column goes first."""
+    from datetime import date
+
+    from tco.catalog import load_catalog
+    from tco.report.catalog import list_catalog
+
+    out = list_catalog(load_catalog(), "profile", date(2026, 11, 29), "table", 80)
+    lines = out.splitlines()
+    assert lines[0].split() == ["id", "description"] and max(len(x) for x in lines) <= 80
+    assert any(x.startswith("general-2026    General assistant of 2026: GPQA Diamond 1") for x in lines)
+    assert "weights" in lines[-1] and "--wide" in lines[-1]

@@ -87,7 +87,11 @@ def list_catalog(cat: Catalog, kind: str, as_of: date, fmt: str = "table", width
                  "description": p.description} for k, p in cat.profiles.items()]
         if fmt == "json":
             return json.dumps({"profiles": {k: p.model_dump() for k, p in cat.profiles.items()}}, indent=2) + "\n"
-        return _table(rows, ["id", "weights", "description"], width=width)
+        # the description names the weights too: on a narrow terminal the weights column goes first
+        lines, hidden = fit_table([{c: str(r[c]) for c in ("id", "description", "weights")} for r in rows],
+                                  [(c, c, "<") for c in ("id", "description", "weights")], width,
+                                  steps=(("drop", "weights"), ("shrink", "description", 12)))
+        return "\n".join(lines + ([hidden_note(hidden)] if hidden else [])) + "\n"
     if kind == "fx":
         rows = [{"currency": r.currency, "per_usd": f"{r.per_usd:g}", "period": r.period, "usable_from":
                  r.known_from.isoformat(), "type": r.rate_type, "default": "yes" if r.default else "no",
