@@ -337,6 +337,21 @@ def test_scatter_labels_keep_off_the_frontier_line() -> None:
     assert _crosses((40, 40, 60, 60), (0, 0), (100, 100)) and not _crosses((70, 0, 90, 20), (0, 0), (100, 100))
 
 
+def test_the_first_point_keeps_its_label_when_only_the_line_is_in_the_way() -> None:
+    """The 2026 scenario's best value sat at the chart's left edge with the frontier leaving it up and
+    to the right and another point below: every spot clear of the line was taken, and its label went
+    to the legend. A label may cross the line when nothing else is free."""
+    from tco.report.svg import scatter
+
+    pts = [("deepseek/deepseek-v4-pro", 7_422.0, 69.6, True), ("xai/grok-4.3", 9_505.0, 68.0, True),
+           ("zhipu/glm-5.2", 11_830.0, 72.6, True), ("moonshot/kimi-k3", 36_400.0, 76.1, True),
+           ("openai/gpt-5.4", 34_219.0, 50.2, True)]
+    chart = ET.fromstring(scatter(pts, ["deepseek/deepseek-v4-pro", "zhipu/glm-5.2", "moonshot/kimi-k3"],
+                                  "t", "x", "y"))
+    placed = [t.find(f"{SVG}title").text for t in chart.iter(f"{SVG}text") if t.find(f"{SVG}title") is not None]
+    assert placed[0] == "deepseek/deepseek-v4-pro" and "also plotted" not in ET.tostring(chart, "unicode")
+
+
 def test_labels_keep_the_part_that_tells_candidates_apart(uncertain_report: Path) -> None:
     """F10: two tornado rows both read "throughput factor of Llama 3.1 405B FP8…"."""
     from tco.report.text import middle_cut as _short
