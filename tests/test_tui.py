@@ -20,7 +20,7 @@ from tco.tui.app import TcoApp  # noqa: E402
 from tco.tui.screens.add_candidate import AddCandidateScreen  # noqa: E402
 from tco.tui.screens.dialogs import ExportScreen, HelpScreen, PathScreen, QuitScreen  # noqa: E402
 from tco.tui.state import Session  # noqa: E402
-from tests.tui_pilot import EXAMPLE, OPEN_VS_CLOSED, ROOT, SCENARIO, cell, drive, scenario_file, type_into  # noqa: E402, F401
+from tests.tui_pilot import EXAMPLE, OPEN_VS_CLOSED, ROOT, SCENARIO, cell, drive, scenario_file, submit_path, type_into  # noqa: E402, F401
 
 # ---- editing -----------------------------------------------------------------------------
 
@@ -452,9 +452,7 @@ def test_save_as_refuses_to_clobber_without_confirmation(scenario_file: Path, tm
         await type_into(pilot, "volume", "20000")
         await pilot.press("f12")
         await pilot.pause()
-        app.screen.query_one("#path").value = str(other)
-        await pilot.press("enter")
-        await pilot.pause()
+        await submit_path(pilot, other)
         seen["warned"] = "exists" in str(app.screen.query_one("#error").render())
         seen["kept"] = other.read_text()
         await pilot.press("enter")  # confirm
@@ -480,9 +478,7 @@ def test_export_uses_the_cli_renderers(scenario_file: Path, tmp_path: Path, cata
         while app.screen.fmt != fmt:
             await pilot.press("f6")
             await pilot.pause()
-        app.screen.query_one("#path").value = str(out)
-        await pilot.press("enter")
-        await pilot.pause()
+        await submit_path(pilot, out)
 
     app = drive(Session.open(scenario_file, catalog), steps)
     from tco.report import render
@@ -501,9 +497,7 @@ def test_an_export_with_an_invalid_field_says_what_it_holds(scenario_file: Path,
         await type_into(pilot, "volume", "20x")
         await pilot.press("ctrl+e")
         await pilot.pause()
-        app.screen.query_one("#path").value = str(out)
-        await pilot.press("enter")
-        await pilot.pause()
+        await submit_path(pilot, out)
         seen["toasts"] = [str(n.message) for n in app._notifications]
 
     drive(Session.open(scenario_file, catalog), steps)
@@ -645,9 +639,7 @@ def test_export_equals_the_cli(tmp_path: Path, catalog: Any, capsys: Any, fmt: s
         while app.screen.fmt != fmt:
             await pilot.press("f6")
             await pilot.pause()
-        app.screen.query_one("#path").value = str(out)
-        await pilot.press("enter")
-        await pilot.pause()
+        await submit_path(pilot, out)
 
     drive(Session.open(p, catalog), steps)
     capsys.readouterr()

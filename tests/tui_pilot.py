@@ -67,6 +67,13 @@ def cell(app: TcoApp, row: str, col: str) -> str:
     return str(app.table.get_cell(row, col)).strip()
 
 
+async def submit_path(pilot: Any, path: Any) -> None:
+    """In a save or export dialog: put ``path`` in its path field and press enter."""
+    pilot.app.screen.query_one("#path").value = str(path)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def type_into(pilot: Any, field: str, text: str, paste: bool = False) -> None:
     """Focus a field and type ``text`` key by key (every keystroke is an edit), or paste it."""
     app: TcoApp = pilot.app

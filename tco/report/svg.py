@@ -253,10 +253,9 @@ def scatter(points: list[tuple[str, float, float, bool]], frontier: list[str], t
                      f'stroke-width="2"><title>{escape(name)}: {escape(x_fmt(x))}, quality {y:.1f}'
                      f'{"" if ranked else " (not ranked)"}</title></circle>')
         text = middle_cut(name, 30)
-        bounds = (fr.left, TOP, W - 4, H - BOTTOM)
+        width, bounds = text_width(text, 10.5), (fr.left, TOP, W - 4, H - BOTTOM)
         # off the frontier line where a spot is free, else across it: a label is worth more than a clear line
-        spot = (_free_spot(px, py, text_width(text, 10.5), taken, bounds, segments)
-                or _free_spot(px, py, text_width(text, 10.5), taken, bounds))
+        spot = _free_spot(px, py, width, taken, bounds, segments) or _free_spot(px, py, width, taken, bounds)
         if spot is None:
             unlabelled.append((name, colour, fill))
             continue
