@@ -7,10 +7,11 @@ unknown), never a silent 0.
 One request of ``i`` input and ``o`` output tokens, of which the shares ``c`` hit the prompt
 cache and ``w`` are written to it, costs at one set of prices::
 
-    i x (1 - c - w) x p_in + i x c x p_cached + i x w x p_write + o x p_out    (per 1M)
-      + p_request                                                            (per 1,000)
+    i x (1 - c - w) x p_in + i x c x p_cached + i x w x p_write + (o + r) x p_out    (per 1M)
+      + p_request                                                                  (per 1,000)
 
-where the prices are those of the prompt-length tier the request falls in (the whole request
+where ``r`` is the candidate's hidden reasoning tokens per request (billed as output, counted
+in the context window, never returned), and the prices are those of the prompt-length tier the request falls in (the whole request
 at the tier's prices: the "cliff" rule). A share ``s`` of requests made off-peak pays the
 off-peak prices, a share ``b`` sent through the batch API pays the batch prices (off-peak
 discounts do not stack on batch ones; without a batch price on record, batch requests are
@@ -66,13 +67,15 @@ class ApiPrices:
     batch_input: np.ndarray = field(default=None)  # type: ignore[assignment]
     """Explicit batch prices where the vendor lists them; NaN: list price x (1 - batch_discount)."""
     batch_output: np.ndarray = field(default=None)  # type: ignore[assignment]
+    reasoning_tokens: np.ndarray = field(default=None)  # type: ignore[assignment]
+    """Hidden reasoning tokens per request per candidate, billed at the output price; 0 for none."""
 
     def __post_init__(self) -> None:
         c = len(self.input)
         nan = np.full(c, np.nan)
         defaults = {"cache_write": nan, "per_request": np.zeros(c), "offpeak_input": nan, "offpeak_output": nan,
                     "offpeak_cached_input": nan, "offpeak_share": np.zeros(c), "batch_input": nan,
-                    "batch_output": nan}
+                    "batch_output": nan, "reasoning_tokens": np.zeros(c)}
         for name, value in defaults.items():
             if getattr(self, name) is None:
                 object.__setattr__(self, name, value.copy())
@@ -92,7 +95,7 @@ class ApiPrices:
 @dataclass(frozen=True)
 class ApiCost:
     """Monthly cost split, shape (C, P) each. ``total`` = input + cached_input + cache_write +
-    output + request_fees - offpeak_savings - batch_savings - discount_savings."""
+    output + reasoning + request_fees - offpeak_savings - batch_savings - discount_savings."""
 
     input: np.ndarray
     cached_input: np.ndarray
@@ -105,6 +108,8 @@ class ApiCost:
     cache_write: np.ndarray
     request_fees: np.ndarray
     offpeak_savings: np.ndarray
+    reasoning: np.ndarray
+    """Cost of the hidden reasoning tokens (at the output price; part of ``total``)."""
 
 
 def _tier_prices(prices: ApiPrices, inp: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -142,10 +147,12 @@ def api_cost(
     cached_share: np.ndarray | float = 0.0,
     batch_share: np.ndarray | float = 0.0,
     cache_write_share: np.ndarray | float = 0.0,
+    reasoning_tokens: np.ndarray | None = None,
 ) -> ApiCost:
     """Monthly cost of every candidate at every workload point (see the module docstring).
 
-    Workload arguments broadcast to shape (P,). NaN where a request does not fit the offer's
+    Workload arguments broadcast to shape (P,). ``reasoning_tokens`` (C, P) replaces the
+    prices' per-candidate figure (drawn values). NaN where a request does not fit the offer's
     context window, or a price it needs is unknown.
     """
     rpm = np.asarray(requests_per_month, dtype=np.float64)[None, :]
@@ -171,8 +178,12 @@ def api_cost(
     c_cached = np.where(cached_tok > 0, scale * cached_tok * p_cached, 0.0)
     c_write = np.where(write_tok > 0, scale * write_tok * p_write, 0.0)
     c_out = scale * out * p_out
+    reason = (prices.reasoning_tokens[:, None] if reasoning_tokens is None
+              else np.asarray(reasoning_tokens, dtype=np.float64)) + np.zeros_like(out)
+    # no reasoning tokens -> no reasoning cost, even where the output price is unknown
+    c_reason = np.where(reason > 0, scale * reason * p_out, 0.0)
     fees = rpm * prices.per_request[:, None] + np.zeros_like(c_in)
-    gross = c_in + c_cached + c_write + c_out + fees
+    gross = c_in + c_cached + c_write + c_out + c_reason + fees
 
     # off-peak: the share made in the off-peak hours pays the off-peak prices (tiers scale them too)
     share = prices.offpeak_share[:, None]
@@ -182,7 +193,7 @@ def api_cost(
         f_cached = np.where(prices.cached_input[:, None] > 0,
                             prices.offpeak_cached_input[:, None] / prices.cached_input[:, None], f_in)
     f_in, f_out, f_cached = (np.where(np.isnan(f), 1.0, f) for f in (f_in, f_out, f_cached))
-    offpeak_gross = c_in * f_in + c_cached * f_cached + c_write * f_in + c_out * f_out + fees
+    offpeak_gross = c_in * f_in + c_cached * f_cached + c_write * f_in + (c_out + c_reason) * f_out + fees
     has_offpeak = ~np.isnan(prices.offpeak_input[:, None]) & (share > 0)
     offpeak_savings = np.where(has_offpeak, (gross - offpeak_gross) * share, 0.0)
     timed = gross - offpeak_savings
@@ -195,20 +206,20 @@ def api_cost(
         bf_out = np.where(np.isnan(prices.batch_output)[:, None], 1.0 - disc,
                           prices.batch_output[:, None] / prices.output[:, None])
     bf_in, bf_out = (np.where(np.isfinite(f), f, 1.0 - disc) for f in (bf_in, bf_out))
-    batch_gross = (c_in + c_cached + c_write) * bf_in + c_out * bf_out + fees
+    batch_gross = (c_in + c_cached + c_write) * bf_in + (c_out + c_reason) * bf_out + fees
     # no batch price on record: batch traffic is billed like the rest (its off-peak share included)
     priced = ~(np.isnan(prices.batch_discount) & np.isnan(prices.batch_input) & np.isnan(prices.batch_output))
     batch_savings = np.where((bshare > 0) & priced[:, None], (timed - batch_gross) * bshare, 0.0)
     after_batch = timed - batch_savings
     discount_savings = after_batch * prices.discount[:, None]
     total = after_batch - discount_savings
-    too_long = (inp + out) > prices.context_window[:, None]
-    parts = (c_in, c_cached, c_write, c_out, fees, offpeak_savings, batch_savings, discount_savings, total)
+    too_long = (inp + out + reason) > prices.context_window[:, None]
+    parts = (c_in, c_cached, c_write, c_out, fees, offpeak_savings, batch_savings, discount_savings, total, c_reason)
     if too_long.any():
         parts = tuple(np.where(too_long, np.nan, a) for a in parts)
-    c_in, c_cached, c_write, c_out, fees, offpeak_savings, batch_savings, discount_savings, total = parts
+    c_in, c_cached, c_write, c_out, fees, offpeak_savings, batch_savings, discount_savings, total, c_reason = parts
     return ApiCost(c_in, c_cached, c_out, batch_savings, discount_savings, total,
-                   np.broadcast_to(long, total.shape), c_write, fees, offpeak_savings)
+                   np.broadcast_to(long, total.shape), c_write, fees, offpeak_savings, c_reason)
 
 
 def api_cost_loop(prices: ApiPrices, requests_per_month, input_tokens, output_tokens,  # type: ignore[no-untyped-def]

@@ -184,6 +184,7 @@ def price_arrays(rows: list[dict[str, Any]]) -> ApiPrices:
             "per_request", "offpeak_input", "offpeak_output", "offpeak_cached_input", "offpeak_share", "discount",
             "context_window")
     return ApiPrices(**{k: np.array([r[k] for r in rows], dtype=np.float64) for k in flat},
+                     reasoning_tokens=np.array([r.get("reasoning_tokens", 0.0) for r in rows], dtype=np.float64),
                      tier_threshold=tiers("above", math.inf), tier_input=tiers("input", math.nan),
                      tier_output=tiers("output", math.nan), tier_cached_input=tiers("cached_input", math.nan),
                      tier_cache_write=tiers("cache_write", math.nan))
@@ -288,7 +289,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             off = point.offpeak
             w = scenario.workload
             row = price_row(point, conv, w.offpeak_share)
-            row.update(discount=discount, context_window=float(window) if window else math.inf)
+            reasoning = float(getattr(cand, "reasoning_tokens", 0.0)) if kind == "api-offer" else 0.0
+            row.update(discount=discount, context_window=float(window) if window else math.inf,
+                       reasoning_tokens=reasoning)
             api_rows.append(row)
             api_index.append(i)
             r.price = {
@@ -313,7 +316,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                              "weekends": off.weekends, "share": round(row["offpeak_share"], 6)} if off else None),
                 "model": point.model or offer.model,
                 "status": point.provenance.status, "source": point.provenance.source,
-                "note": point.provenance.note, "discount": discount,
+                "note": point.provenance.note, "discount": discount, "reasoning_tokens": reasoning,
             }
             if point.input is None or point.output is None:
                 missing = " and ".join(n for n, v in (("input", point.input), ("output", point.output)) if v is None)
@@ -339,7 +342,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             if tier and w.input_tokens > tier.above_input_tokens:
                 r.warnings.append(f"prompts of {w.input_tokens:,.0f} tokens are above {tier.above_input_tokens:,}: "
                                   "long-context prices apply to the whole request")
-            request = w.input_tokens + w.output_tokens
+            request = w.input_tokens + w.output_tokens + reasoning
             if window and request > window:
                 r.warnings.append(f"cannot serve this workload: a request of {request:,.0f} tokens exceeds the "
                                   f"{window:,}-token context window{window_from} (no cost, not ranked)")

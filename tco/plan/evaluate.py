@@ -50,7 +50,7 @@ CHUNK_CELLS = 1 << 21
 """Candidate x point cells evaluated at a time (16 MB per float64 temporary): a sweep's
 working memory stays bounded whatever its size; only its results grow with it."""
 
-COMPONENTS = ("input", "cached_input", "cache_write", "output", "request_fees", "offpeak_savings", "batch_savings",
+COMPONENTS = ("input", "cached_input", "cache_write", "output", "reasoning", "request_fees", "offpeak_savings", "batch_savings",
               "discount_savings")
 """The parts of an API candidate's monthly cost (self-hosted candidates have NaN here)."""
 

@@ -41,10 +41,14 @@ def resolve_candidate(scenario: Scenario, catalog: Catalog, cand: SelfhostCandid
     doc = getattr(scenario, "_source", None)
     base_dir = Path(doc.path).parent if doc is not None and doc.path and not doc.path.startswith("<") else None
     w = scenario.workload
-    rs = resolve(spec, catalog, input_tokens=w.input_tokens, output_tokens=w.output_tokens, as_of=as_of,
-                 base_dir=base_dir, input_shape=w.input_shape, output_shape=w.output_shape,
-                 cached_input_share=w.cached_input_share)
+    generated = w.output_tokens + float(spec.reasoning_tokens)  # hidden reasoning is decoded like output
+    rs = resolve(spec, catalog, input_tokens=w.input_tokens, output_tokens=generated, as_of=as_of, base_dir=base_dir,
+                 input_shape=w.input_shape, output_shape=w.output_shape, cached_input_share=w.cached_input_share)
     return rs
+
+
+def _reasoning(spec: Any) -> float:
+    return float(getattr(spec, "reasoning_tokens", 0.0) or 0.0)
 
 
 def _per_usd(compiled: Compiled) -> float:
@@ -54,7 +58,9 @@ def _per_usd(compiled: Compiled) -> float:
 def evaluate_selfhost(compiled: Compiled, r: Resolved, points: WorkloadPoints) -> tuple[Any, np.ndarray]:
     """The deployment plan at every workload point, and its monthly cost in the report currency."""
     seconds = points.days_per_month * 86400.0
-    plan = r.selfhost.plan(points.input_tokens, points.output_tokens, points.requests_per_month,
+    # hidden reasoning tokens are decoded like output: they take GPU time and KV cache
+    generated = points.output_tokens + _reasoning(r.selfhost.spec)
+    plan = r.selfhost.plan(points.input_tokens, generated, points.requests_per_month,
                            points.peak_to_average, seconds_per_month=seconds)
     return plan, np.asarray(plan.monthly_cost_usd, dtype=np.float64) * _per_usd(compiled)
 
@@ -82,11 +88,14 @@ def selfhost_summary(compiled: Compiled, r: Resolved, plan: Any, point: int) -> 
         "engine": rs.engine.id,
         "memory_gb": memory_gb,
         "kv_gb": kv_gb,
+        "reasoning_tokens": _reasoning(rs.spec),
         "free_gb": max(memory_gb - weights - kv_gb, 0.0),
         "cost_split": cost_split,
         "price_source": rs.price_source,
         "quality_note": rs.quality_note,
-        "assumptions": list(rs.assumptions) + [rs.price_source] + ([rs.quality_note] if rs.quality_note else []),
+        "assumptions": list(rs.assumptions) + [rs.price_source] + ([rs.quality_note] if rs.quality_note else [])
+        + ([f"{_reasoning(rs.spec):,.0f} hidden reasoning tokens per request decoded with the output "
+            "(sizing and cost)"] if _reasoning(rs.spec) else []),
     }
     breakdown = dict(cost_split)
     return summary, breakdown, [w for w in plan.warnings if w not in r.warnings]

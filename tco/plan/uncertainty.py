@@ -22,11 +22,12 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.api import api_cost
 from ..engine.quality import rank
 from ..engine.sampling import draw, normal_from_interval, percentiles
 from ..errors import TcoError
 from .compile import Compiled
-from .evaluate import WorkloadPoints, evaluate
+from .evaluate import WorkloadPoints, _point_slice, evaluate
 
 MAX_SAMPLES = 10_000_000
 """More samples than this are refused (the percentiles move by far less than the inputs' spread)."""
@@ -215,11 +216,24 @@ def evaluate_draws(compiled: Compiled, drawn: dict[str, np.ndarray], n: int,
                             np.maximum(column("peak_to_average", w.peak_to_average), 1.0), w.days_per_month, write)
     sw = evaluate(compiled, points)
     monthly = sw.monthly_cost
-    for i, k in _capacity_factors(compiled, drawn, n).items():
+    reasoning = _reasoning_draws(compiled, drawn, n)
+    api_drawn = [i for i in compiled.api_index if i in reasoning]
+    if api_drawn:  # drawn hidden-reasoning tokens: the API rows again, each with its own draws
+        r_tok = np.repeat(compiled.prices.reasoning_tokens[:, None], n, axis=1)
+        for j, i in enumerate(compiled.api_index):
+            if i in reasoning:
+                r_tok[j] = reasoning[i]
+        monthly = monthly.copy()
+        monthly[compiled.api_index] = api_cost(compiled.prices, *_point_slice(points, slice(0, n)),
+                                               reasoning_tokens=r_tok).total
+    capacity = _capacity_factors(compiled, drawn, n)
+    for i in sorted(set(capacity) | {i for i in reasoning if compiled.candidates[i].kind == "selfhost"}):
         from .selfhost import evaluate_selfhost  # loaded only when a self-hosted capacity is drawn
 
         r = compiled.candidates[i]
-        scaled = WorkloadPoints(rpm / k, points.input_tokens, points.output_tokens, points.cached_share,
+        k = capacity.get(i, 1.0)
+        extra = reasoning[i] - float(r.selfhost.spec.reasoning_tokens) if i in reasoning else 0.0
+        scaled = WorkloadPoints(rpm / k, points.input_tokens, points.output_tokens + extra, points.cached_share,
                                 points.batch_share, points.peak_to_average, points.days_per_month,
                                 points.cache_write_share)
         if monthly is sw.monthly_cost:
@@ -228,6 +242,17 @@ def evaluate_draws(compiled: Compiled, drawn: dict[str, np.ndarray], n: int,
         # those replicas is what it costs (usage-priced parts scale with the load they carry)
         monthly[i] = evaluate_selfhost(compiled, r, scaled)[1]
     return monthly * _multipliers(compiled, drawn, slice(0, n), n, currency_of), sw
+
+
+def _reasoning_draws(compiled: Compiled, drawn: dict[str, np.ndarray], n: int) -> dict[int, np.ndarray]:
+    """Per candidate with a drawn ``reasoning_tokens``: its n values."""
+    out: dict[int, np.ndarray] = {}
+    for i, r in enumerate(compiled.candidates):
+        path = (f"candidates.{i}.selfhost.reasoning_tokens" if r.kind == "selfhost"
+                else f"candidates.{i}.reasoning_tokens")
+        if path in drawn and (r.kind != "selfhost" or r.selfhost is not None):
+            out[i] = np.asarray(drawn[path], dtype=np.float64)[:n]
+    return out
 
 
 def _capacity_factors(compiled: Compiled, drawn: dict[str, np.ndarray], n: int) -> dict[int, np.ndarray]:

@@ -156,6 +156,9 @@ def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, f
                           b["cache_write"]))
         items.append(("output", f"{tokens(w['output_tokens_per_month'])} tok x {unit_price(pout, cur)}/1M",
                       b.get("output")))
+        if b.get("reasoning") and w.get("requests_per_month"):
+            items.append(("reasoning (hidden)", f"{tokens(w['requests_per_month'] * p['reasoning_tokens'])} tok x "
+                          f"{unit_price(pout, cur)}/1M", b["reasoning"]))
         if b.get("request_fees"):
             items.append(("request fees", f"{p['per_1k_requests']:g} {cur} per 1,000" if p.get("per_1k_requests")
                           else "", b["request_fees"]))

@@ -165,6 +165,11 @@ class OfferCandidate(Strict):
     price_factor: number_or_range("FactorRange", gt=0, le=100) = 1.0  # type: ignore[valid-type]
     """Multiplier on every list price, for a price you expect to change (0.7 = 30 % cheaper):
     a number, or a range such as {low: 0.5, likely: 0.8, high: 1.0}."""
+    reasoning_tokens: number_or_range("ReasoningRange", ge=0, le=1e6) = 0.0  # type: ignore[valid-type]
+    """Hidden reasoning (thinking) tokens per request: billed as output at the output price and
+    counted against the context window, never returned. ``workload.output_tokens`` is what the
+    user sees; reasoning models add these on top (measure them: the API's usage field reports
+    them, e.g. ``reasoning_tokens``). A number or a range. Default 0: none added."""
 
 
 class SelfhostCandidate(Strict):
@@ -261,9 +266,11 @@ class Scenario(Strict):
             if isinstance(cand, OfferCandidate):
                 take(cand, "discount", f"candidates.{i}.discount")
                 take(cand, "price_factor", f"candidates.{i}.price_factor")
+                take(cand, "reasoning_tokens", f"candidates.{i}.reasoning_tokens")
             elif isinstance(cand, SelfhostCandidate):
                 take(cand.selfhost, "utilization", f"candidates.{i}.selfhost.utilization")
                 take(cand.selfhost, "throughput_factor", f"candidates.{i}.selfhost.throughput_factor")
+                take(cand.selfhost, "reasoning_tokens", f"candidates.{i}.selfhost.reasoning_tokens")
         for code, value in list(self.fx.items()):
             if is_range(value):
                 found[f"fx.{code}"] = value

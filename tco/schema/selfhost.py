@@ -18,6 +18,7 @@
     chunked_prefill: 2048            # prefill chunk in tokens (0: whole prompts; default: the engine's)
     utilization: 0.6                 # or a range: {low: 0.5, likely: 0.7, high: 0.85}
     throughput_factor: 1.0           # measured / modelled throughput; or a range
+    reasoning_tokens: 0              # hidden reasoning tokens generated per request (decoded, not returned)
     quality_delta: 0.0
 ```
 
@@ -146,6 +147,9 @@ class SelfhostSpec(Strict):
     throughput_factor: number_or_range("ThroughputFactorRange", gt=0, le=10) = 1.0  # type: ignore[valid-type]
     """Your throughput over the modelled one (1.2: measured 20 % faster than the model says); a range
     when unsure. With ``--samples`` and no range here, the engine profile's measured error is drawn."""
+    reasoning_tokens: number_or_range("ReasoningRange", ge=0, le=1e6) = 0.0  # type: ignore[valid-type]
+    """Hidden reasoning tokens per request the model generates before its answer: decoded like
+    output (they take GPU time and KV cache) but not returned; a number or a range. Default 0."""
     quality_delta: number(ge=-100, le=100) | None = None  # type: ignore[valid-type]
     """Quality change versus the model's published scores, points on the 0-100 scale.
     None: FP8 and BF16 are taken as equal quality (the report says so)."""

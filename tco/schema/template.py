@@ -34,6 +34,7 @@ candidates:                  # `tco catalog list` shows every offer id
   # - offer: openai/gpt-4o   # an offer with a negotiated discount
   #   label: gpt-4o (enterprise)
   #   discount: 0.15
+  #   reasoning_tokens: 1000 # hidden reasoning tokens per request, billed as output (reasoning models)
   # - selfhost:              # an open model on rented or owned GPUs (`tco catalog list --kind gpu`)
   #     name: Llama 3.1 70B on 2x H100
   #     model: llama-3.1-70b-instruct

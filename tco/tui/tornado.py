@@ -22,7 +22,7 @@ LOW, HIGH = "cyan", "magenta"
 """Colours of the part of a bar at the input's low end and at its high end."""
 
 _FIELD_WORDS = {"throughput_factor": "throughput", "utilization": "utilization", "discount": "discount",
-                "price_factor": "price factor"}
+                "price_factor": "price factor", "reasoning_tokens": "reasoning tokens"}
 
 
 @dataclass

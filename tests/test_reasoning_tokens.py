@@ -1,0 +1,114 @@
+"""Hidden reasoning tokens per candidate: billed as output by an API, decoded like output when
+self-hosted, drawn when given as a range."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tco
+from tco.cli import main
+from tco.engine.api import ApiPrices, api_cost
+
+ROOT = Path(__file__).resolve().parent.parent
+SUPPORT = (ROOT / "scenarios" / "support-assistant.yaml").read_text(encoding="utf-8")
+THINKING = SUPPORT.replace("  - openai/gpt-4o\n", "  - openai/gpt-4o\n  - {offer: openai/gpt-4o, label: thinking, "
+                                                  "reasoning_tokens: 1000}\n")
+
+
+def _prices(**kw: object) -> ApiPrices:
+    cols = dict(input=[5.0], output=[15.0], cached_input=[np.nan], tier_threshold=[np.inf], tier_input=[np.nan],
+                tier_output=[np.nan], batch_discount=[0.5], discount=[0.0], context_window=[np.inf],
+                reasoning_tokens=[2000.0])
+    cols.update(kw)
+    return ApiPrices.from_columns(**cols)
+
+
+def test_reasoning_tokens_are_billed_at_the_output_price() -> None:
+    # 1M requests of 1,000 in + 500 out + 2,000 reasoning at $5 / $15 per 1M tokens:
+    # input 1M x 1,000 / 1M x 5 = $5,000; output 500 x 15 = $7,500; reasoning 2,000 x 15 = $30,000; total $42,500
+    cost = api_cost(_prices(), np.array([1e6]), np.array([1000.0]), np.array([500.0]))
+    assert cost.reasoning[0, 0] == pytest.approx(30_000.0)
+    assert cost.output[0, 0] == pytest.approx(7_500.0)
+    assert cost.total[0, 0] == pytest.approx(42_500.0)
+    # all of it through the batch API at -50 %: $21,250 (reasoning discounted like output)
+    batch = api_cost(_prices(), np.array([1e6]), np.array([1000.0]), np.array([500.0]), batch_share=1.0)
+    assert batch.total[0, 0] == pytest.approx(21_250.0)
+    # off-peak output at $7.50 for every request: reasoning 2,000 x 7.5 = $15,000 less -> $42,500 - 3,750 - 15,000
+    # (input off-peak $5: unchanged) = $23,750
+    off = api_cost(_prices(offpeak_input=[5.0], offpeak_output=[7.5], offpeak_cached_input=[np.nan],
+                           offpeak_share=[1.0]), np.array([1e6]), np.array([1000.0]), np.array([500.0]))
+    assert off.total[0, 0] == pytest.approx(23_750.0)
+
+
+def test_reasoning_tokens_count_against_the_context_window() -> None:
+    # 1,000 + 500 + 2,000 = 3,500 tokens > a 3,000-token window: cannot be served (NaN), never a price
+    pts = (np.array([1e6]), np.array([1000.0]), np.array([500.0]))
+    assert math.isnan(api_cost(_prices(context_window=[3000.0]), *pts).total[0, 0])
+    assert api_cost(_prices(context_window=[3000.0], reasoning_tokens=[0.0]), *pts).total[0, 0] == pytest.approx(12_500.0)
+
+
+def test_drawn_reasoning_tokens_replace_the_central_figure() -> None:
+    # per-draw (C, P) figures: 0 and 4,000 reasoning tokens -> $12,500 and $72,500
+    cost = api_cost(_prices(), np.array([1e6, 1e6]), np.array([1000.0, 1000.0]), np.array([500.0, 500.0]),
+                    reasoning_tokens=np.array([[0.0, 4000.0]]))
+    assert cost.total[0].tolist() == pytest.approx([12_500.0, 72_500.0])
+
+
+def test_a_scenario_bills_them_and_says_so(catalog, capsys, write) -> None:
+    est = tco.estimate(tco.parse_scenario(THINKING, "t.yaml", catalog), catalog)
+    plain, thinking = est.candidate("openai/gpt-4o"), est.candidate("thinking")
+    # 300,000 requests/month (10,000 x 30 days) x 1,000 reasoning tokens x $15 per 1M = $4,500 on top of $4,500
+    assert plain.monthly_cost == pytest.approx(4500.0)
+    assert thinking.monthly_cost == pytest.approx(9000.0)
+    assert thinking.cost_breakdown["reasoning"] == pytest.approx(4500.0)
+    assert "reasoning" not in plain.cost_breakdown
+    d = est.to_dict()
+    row = next(c for c in d["candidates"] if c["label"] == "thinking")
+    assert row["price"]["reasoning_tokens"] == 1000.0 and row["cost_breakdown"]["reasoning"] == 4500.0
+    assert row["cost_per_mtok"] == pytest.approx(9000.0 / (300_000 * 2000) * 1e6)  # per token sent and received
+    assert main(["estimate", str(write(THINKING))]) == 0
+    out = capsys.readouterr().out
+    assert "reasoning (hidden)" in out and "300.0M tok x $15.00/1M" in out
+
+
+def test_a_range_of_reasoning_tokens_is_drawn_and_ranked_by_sensitivity(catalog, capsys, write) -> None:
+    text = THINKING.replace("reasoning_tokens: 1000", "reasoning_tokens: {low: 0, likely: 1000, high: 4000}")
+    est = tco.estimate(tco.parse_scenario(text, "t.yaml", catalog), catalog, samples=20_000, seed=4)
+    m = est.candidate("thinking").uncertainty["monthly_cost"]
+    # cost = $4,500 + $4.50 per reasoning token; triangular(0, 1,000, 4,000): P10 = sqrt(0.1 x 4,000 x 1,000) = 632
+    # -> $7,346; P90 = 4,000 - sqrt(0.1 x 4,000 x 3,000) = 2,905 -> $17,573
+    assert m["p10"] == pytest.approx(7346.0, rel=0.02) and m["p90"] == pytest.approx(17573.0, rel=0.02)
+    assert est.uncertainty["inputs"] == ["candidates.1.reasoning_tokens"]
+    assert main(["sensitivity", str(write(text)), "-f", "json"]) == 0
+    names = [i["name"] for i in json.loads(capsys.readouterr().out)["inputs"]]
+    assert "candidates.1.reasoning_tokens" in names
+    assert main(["sensitivity", str(write(text))]) == 0
+    assert "reasoning tokens of thinking" in capsys.readouterr().out
+
+
+def test_a_self_hosted_model_decodes_them(catalog) -> None:
+    base = (ROOT / "scenarios" / "open-vs-closed-2026.yaml").read_text(encoding="utf-8")
+    base = base.replace("requests_per_day: 100000", "requests_per_day: 2000000")
+    more = base.replace("      model: deepseek-v3.1\n", "      model: deepseek-v3.1\n      reasoning_tokens: 2000\n")
+    name = "DeepSeek V3.1 FP8, 8x H200 rented"
+    a = tco.estimate(tco.parse_scenario(base, "a.yaml", catalog), catalog).candidate(name)
+    b = tco.estimate(tco.parse_scenario(more, "b.yaml", catalog), catalog).candidate(name)
+    # 500 visible + 2,000 hidden tokens decoded per request: 5x the decode work, more replicas at this volume
+    assert b.monthly_cost > 2 * a.monthly_cost
+    assert b.selfhost["reasoning_tokens"] == 2000.0 and a.selfhost["reasoning_tokens"] == 0.0
+    assert any("2,000 hidden reasoning tokens per request" in x for x in b.selfhost["assumptions"])
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("-5", "candidates.1.reasoning_tokens: must be at least 0 (got -5)"),
+    ("lots", "candidates.1.reasoning_tokens: not a number: 'lots'"),
+])
+def test_bad_reasoning_tokens_are_located_one_line_errors(capsys, write, value: str, message: str) -> None:
+    assert main(["estimate", str(write(THINKING.replace("reasoning_tokens: 1000", f"reasoning_tokens: {value}")))]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "scenario.yaml:18:" in err and message in err, err
