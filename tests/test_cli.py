@@ -27,7 +27,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def test_table_reads_like_a_bill(capsys) -> None:
     rc, out, err = run(capsys, "estimate", EXAMPLE)
     assert rc == 0, err
-    assert "450.0M input + 150.0M output tokens/month" in out
+    assert "450M input + 150M output tokens/month" in out
     assert "$4,500.00" in out and "$103.70" in out
     assert "Cheapest:" in out and "Best value:" in out
     assert "Assumptions" in out and "1 USD = 7.2327 CNY" in out

@@ -73,7 +73,7 @@ def test_a_scenario_bills_them_and_says_so(catalog, capsys, write) -> None:
     assert row["cost_per_mtok"] == pytest.approx(9000.0 / (300_000 * 2000) * 1e6)  # per token sent and received
     assert main(["estimate", str(write(THINKING))]) == 0
     out = capsys.readouterr().out
-    assert "reasoning (hidden)" in out and "300.0M tok x $15.00/1M" in out
+    assert "reasoning (hidden)" in out and "300M tok x $15.00/1M" in out
 
 
 def test_a_range_of_reasoning_tokens_is_drawn_and_ranked_by_sensitivity(catalog, capsys, write) -> None:

@@ -29,9 +29,11 @@ def unit_price(v: float | None, cur: str) -> str:
 def tokens(n: float | None) -> str:
     if n is None:
         return "-"
+    r = float(f"{n:.3g}")  # three significant digits: 4.56B (not 4.6B for 4,562,500,000), 30.4M, 152M
     for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(n) >= div:
-            return f"{n / div:,.1f}{suffix}"
+        if abs(r) >= div:
+            v = r / div
+            return (f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}") + suffix
     return f"{n:,.0f}"
 
 

@@ -188,12 +188,15 @@ def api_detail(c: CandidateResult, ctx: DetailContext, width: int = 80) -> Text:
         bars = waterfall(signed, 16)
         for (k, v), s_v, bar in zip(items, signed, bars, strict=True):
             label = {"input": "input", "cached_input": "cached input", "output": "output",
-                     "batch_savings": "batch discount", "discount_savings": "negotiated discount"}.get(k, k)
+                     "batch_savings": "batch discount", "discount_savings": "negotiated discount",
+                     "reasoning": "reasoning (hidden)"}.get(k, k)
             qty = ""
             if k == "input" and w.get("input_tokens_per_month"):
                 qty = f"{tokens(w['input_tokens_per_month'] * (1 - w.get('cached_input_share', 0)))} tok"
             elif k == "output" and w.get("output_tokens_per_month"):
                 qty = f"{tokens(w['output_tokens_per_month'])} tok"
+            elif k == "reasoning" and w.get("requests_per_month") and c.price:
+                qty = f"{tokens(w['requests_per_month'] * (c.price.get('reasoning_tokens') or 0))} tok"
             row = Text(f"   {label:<20}{qty:>10} {money(s_v, cur):>14} ")
             row.append_text(bar)
             lines.append(row)
