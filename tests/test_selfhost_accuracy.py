@@ -93,6 +93,10 @@ def _group(p) -> str:
     (dict(profile="trtllm@v1.0", role="holdout", group="offline"), 0.20, 2.3),
     (dict(profile="trtllm@v1.0", role="external", group="offline"), 0.40, 5.0),
     (dict(profile="vllm@0.6", role="fit", group="offline"), 0.40, 3.0),
+    # SGLang dense (DataCrunch, H200): 70B fitted, 405B held out (6 % / 1.14x today)
+    (dict(profile="sglang@0.4", source_set="datacrunch-h200-sglang-2024-12", role="holdout"), 0.12, 1.5),
+    (dict(profile="sglang@0.4", source_set="datacrunch-h200-sglang-2024-12", role="fit"), 0.15, 1.5),
+    (dict(profile="sglang@0.4", role="holdout", group="offline"), 0.30, 2.6),
 ])
 def test_throughput_errors_stay_within_guards(comps, want: dict, median: float, worst: float) -> None:
     s = _stats(comps, **want)
