@@ -257,11 +257,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--fit", action="store_true", help="re-fit every profile (writes pricing/hardware and the "
                                                        "fitted MLPerf input lengths)")
+    ap.add_argument("--only", action="append", metavar="PROFILE", help="with --fit: re-fit only this profile "
+                    "(repeatable; the others keep their values)")
     ap.add_argument("--points", action="store_true", help="also print every point")
     ap.add_argument("--write-docs", action="store_true", help="refresh the generated sections of docs/selfhost-model.md")
     args = ap.parse_args(argv)
     if args.fit:
-        sc.fit_all()
+        sc.fit_all(only=args.only)
     data = sc.load()
     text = report(data, args.points)
     print(text)

@@ -196,9 +196,10 @@ FIT_PLAN: dict[str, list[tuple[str, Callable[[cal.Point], bool] | None, list[str
                                     "step_overhead_ms", "allreduce_latency_us", "tpot_jitter", "ttft_tail",
                                     "gpu:mi300x.compute", "gpu:mi300x.bandwidth"]),
                  ("moe-throughput", _moe, ["moe_half_width"])],
-    # SGLang: only DeepSeek-R1 runs are fit-eligible: vLLM's values times one scale (SGLang versus
-    # vLLM on the same runs), and its own expert width factor
-    "sglang@0.4": [("moe-throughput", _moe, ["scale", "moe_half_width"])],
+    # SGLang: vLLM's values times one scale and its own step overhead on its dense runs (DataCrunch's
+    # Llama 3.3 70B on 4x H200, Dec 2024), then its own expert-kernel factors on the DeepSeek-R1 runs
+    "sglang@0.4": [("dense", _dense, ["scale", "step_overhead_ms"]),
+                   ("moe-throughput", _moe, ["moe_efficiency", "moe_half_width"])],
     # LMDeploy: one run (Llama 2 70B, 4x A100): one scale on the TensorRT-LLM v0.14 efficiencies
     "lmdeploy@0.2": [("all", None, ["scale"])],
 }

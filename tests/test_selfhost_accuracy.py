@@ -32,7 +32,7 @@ def comps(data) -> list:
 
 def test_every_row_is_a_sourced_fact() -> None:
     rows = sc.read_csv(sc.MEASUREMENTS)
-    assert len(rows) == 2280
+    assert len(rows) == 2318
     assert all(r["source"] and r["split"] in ("fit-eligible", "external-test") for r in rows)
     assert all(r["tokens_per_s"] or "per-GPU" in r["note"] or "blank" in r["note"] for r in rows)
     # MLPerf v4.1 is fit-eligible, v5.1 external; engine posts from 2025-04 on are external
@@ -50,6 +50,12 @@ def test_the_named_holdout_split(data) -> None:
     assert all(p.row["role"] == "external" for p in data.points if p.row.get("source_set") == "mlperf-v5.1")
     assert all(p.row["role"] == "holdout" for p in data.points if p.row.get("model") == "mixtral-8x22b-instruct"
                and p.row.get("source_set", "").startswith("trtllm-perf-overview-v0.1"))
+    # added 2026-12 (split named before the refit): dstack's TGI-vs-vLLM runs held out whole, DataCrunch's
+    # SGLang 405B rows held out and its 70B rows fitted
+    assert {p.row["role"] for p in data.points if p.row.get("source_set") == "dstack-tgi-vs-vllm-2024-10"} == {"holdout"}
+    dc = [p for p in data.points if p.row.get("source_set") == "datacrunch-h200-sglang-2024-12"]
+    assert {p.row["role"] for p in dc if p.row["model"] == "llama-3.1-405b-instruct"} == {"holdout"}
+    assert {p.row["role"] for p in dc if p.row["model"] == "llama-3.3-70b-instruct"} == {"fit"}
     # the 99.9 run that repeats a 99 run is one run: scored once
     skipped = {r["id"] for r, why in data.skipped if why.startswith("duplicate")}
     assert len(skipped) >= 100
@@ -87,6 +93,10 @@ def _group(p) -> str:
     (dict(profile="trtllm@v1.0", role="holdout", group="offline"), 0.20, 2.3),
     (dict(profile="trtllm@v1.0", role="external", group="offline"), 0.40, 5.0),
     (dict(profile="vllm@0.6", role="fit", group="offline"), 0.40, 3.0),
+    # SGLang dense (DataCrunch, H200): 70B fitted, 405B held out (6 % / 1.14x today)
+    (dict(profile="sglang@0.4", source_set="datacrunch-h200-sglang-2024-12", role="holdout"), 0.12, 1.5),
+    (dict(profile="sglang@0.4", source_set="datacrunch-h200-sglang-2024-12", role="fit"), 0.15, 1.5),
+    (dict(profile="sglang@0.4", role="holdout", group="offline"), 0.30, 2.6),
 ])
 def test_throughput_errors_stay_within_guards(comps, want: dict, median: float, worst: float) -> None:
     s = _stats(comps, **want)

@@ -4,6 +4,8 @@
    NVIDIA TensorRT-LLM docs/source/performance/perf-overview.md versions (read from the public repository)
  - raw/trtllm_v1.0_selected.csv: v1.0 rows (Blackwell, RTX Pro 6000, MoE models) transcribed likewise
  - local mirrors: dstackai/benchmarks (CSV raw data), InternLM/lmdeploy (docs), fetched with `fetch`
+ - raw/dstack_mi300x_vllm_405b_bf16.csv: the vLLM rows of dstackai/benchmarks amd/tgi_vs_vllm (2024-10)
+ - raw/datacrunch_h200_sglang.csv: datacrunch-research/h200-benchmarks sglang/outputs/*.jsonl (SGLang, 2024-12)
  - a few figures stated in text (lmsys SGLang large-scale EP post, vLLM large-scale serving post)
 Usage: python3 build_engines.py  (writes ../engines.csv)
 """
@@ -234,6 +236,54 @@ for r in csv.DictReader(io.StringIO(git(DB, 'show', f'{BR}:Deepseek-R1/raw_data/
         measured_ttft_mean_ms=round(float(r['mean_ttft_ms']), 1), measured_tpot_mean_ms=round(float(r['mean_tpot_ms']), 1),
         concurrency=r['max_concurrency'], num_requests=n, publication_date='2025-03-18',
         source=f'dstackai/benchmarks Deepseek-R1/raw_data/online_results.csv @{bh} (branch deepseek-r1-benchmark)', note=note)
+
+# ---------------- dstack: Llama 3.1 405B BF16, vLLM 0.6.3.dev116 (ROCm), 8xMI300X, batch sweeps ----------------
+# raw/dstack_mi300x_vllm_405b_bf16.csv: the vLLM rows of dstack's TGI-vs-vLLM comparison, transcribed from the CSVs
+SRC_TV = ('dstackai/benchmarks amd/tgi_vs_vllm/vllm/data/result_vllm_{sw}.csv @06c957ab (added as amd/inference/vllm/data/'
+          'result_vllm_{sw}.csv in 9ece9436, 2024-10-08; setup in amd/inference/README.md @7f5bb44a, 2024-10-09)')
+for r in csv.DictReader(open(os.path.join(RAW, 'dstack_mi300x_vllm_405b_bf16.csv'))):
+    n = int(r['successful_requests'])
+    isl, osl = int(r['total_input_tokens']) / n, int(r['total_generated_tokens']) / n
+    add(round_or_source='dstack-tgi-vs-vllm-2024-10', submitter='dstack', system='8x mi300x',
+        benchmark=f'sonnet {r["sweep"]} ~{isl:.0f}/{osl:.0f} (measured means) batch {n}', scenario='offline',
+        model='llama-3.1-405b-instruct', gpu='mi300x', gpus_total=8, tp=8, pp=1, replicas=1, precision='bf16',
+        engine='vllm', engine_version='vLLM 0.6.3.dev116+g151ef4ef (ROCm 6.1, built from source in the TGI image)',
+        isl_mean=round(isl, 1), osl_mean=round(osl, 1), tokens_per_s=float(r['output_tok_s']), num_requests=n,
+        measured_ttft_mean_ms=float(r['mean_ttft_ms']), measured_tpot_mean_ms=float(r['mean_tpot_ms']),
+        publication_date='2024-10-08', source=SRC_TV.format(sw=r['sweep']),
+        note=f'vLLM benchmark_serving, sonnet dataset, {n} prompts sent at once (rate inf); checkpoint '
+             'meta-llama/Llama-3.1-405B-Instruct (BF16); server: vllm serve --tensor-parallel-size=8 '
+             '--disable-log-requests --disable-frontend-multiprocessing (defaults otherwise); output lengths not '
+             'forced (means from the CSV totals); p99 TTFT ' + r['p99_ttft_ms'] + ' ms, p99 TPOT ' + r['p99_tpot_ms'] + ' ms')
+
+# ---------------- DataCrunch: SGLang (Dec 2024) on H200, Llama 3.3 70B (TP4) and Llama 3.1 405B (TP8), BF16 ----------------
+# raw/datacrunch_h200_sglang.csv: every line of the three bench_serving output files, transcribed
+SRC_DC = ('datacrunch-research/h200-benchmarks {f} @c091ef53 (line {l}; committed 2024-12-14); launch commands '
+          'sglang/experiments/docker_dev_commands.txt @c091ef53')
+MODEL_DC = {'meta-llama/Llama-3.3-70B-Instruct': 'llama-3.3-70b-instruct', 'meta-llama/Llama-3.1-405B-Instruct': 'llama-3.1-405b-instruct'}
+seen_dc = set()
+for r in csv.DictReader(open(os.path.join(RAW, 'datacrunch_h200_sglang.csv'))):
+    n, tp = int(r['completed']), int(r['tp'])
+    isl, osl = int(r['total_input_tokens']) / n, int(r['total_output_tokens']) / n
+    key = (r['checkpoint'], r['dataset'], r['random_input_len'], r['random_output_len'], r['request_rate'], n)
+    if key in seen_dc:  # the 4096/1024 offline command ran twice (lines 4 and 5, within 0.2 %): one run kept
+        continue
+    seen_dc.add(key)
+    ds = (f'random {r["random_input_len"]}/{r["random_output_len"]} (uniform lengths, range ratio 0)'
+          if r['dataset'] == 'random' else 'sharegpt')
+    offline = r['request_rate'] == 'inf'
+    add(round_or_source='datacrunch-h200-sglang-2024-12', submitter='DataCrunch', system=f'{tp}x h200-141gb',
+        benchmark=(f'{ds} ~{isl:.0f}/{osl:.0f} (measured means) batch {n}' if offline
+                   else f'{ds} ~{isl:.0f}/{osl:.0f} (measured means) online {n} prompts at {float(r["request_rate"]):g} req/s'),
+        scenario='offline' if offline else 'server', model=MODEL_DC[r['checkpoint']], gpu='h200-141gb',
+        gpus_total=tp, tp=tp, pp=1, replicas=1, precision='bf16', engine='sglang',
+        engine_version='SGLang lmsysorg/sglang:dev image of Dec 2024 (about 0.4.0; version not pinned)',
+        isl_mean=round(isl, 1), osl_mean=round(osl, 1), tokens_per_s=float(r['output_throughput']), num_requests=n,
+        publication_date='2024-12-14', source=SRC_DC.format(f=r['file'], l=r['line']),
+        note=f'sglang.bench_serving, {n} requests ' + ('sent at once' if offline else f'at {float(r["request_rate"]):g} req/s (Poisson)')
+             + f'; checkpoint {r["checkpoint"]} (BF16); server --tp-size {tp} --disable-radix-cache --enable-torch-compile'
+             + (' --mem-frac 0.87' if tp == 8 else '') + '; output lengths not forced (means from the totals); '
+             f'medians only: TTFT {r["median_ttft_ms"]} ms, ITL {r["median_itl_ms"]} ms, mean end-to-end {r["mean_e2e_latency_ms"]} ms')
 
 # ---------------- LMDeploy ----------------
 LM = f'{MIRROR}/InternLM+lmdeploy/repo'

@@ -27,7 +27,9 @@ HOLDOUT = (
     "reproductions on their own servers, including H100 NVL/PCIe, L40S and multi-node systems); "
     "TensorRT-LLM performance tables v0.13/v0.14: Mistral 7B, Mixtral 8x22B and Llama 3.1 405B; "
     "dstack vLLM 2024-12: the MI300X runs at TP4 and the older vLLM ROCm build 0.6.3.dev109; "
-    "dstack DeepSeek-R1 2025-03: every MI300X run"
+    "dstack DeepSeek-R1 2025-03: every MI300X run; "
+    "dstack TGI-vs-vLLM 2024-10 (vLLM 0.6.3.dev116 ROCm, Llama 3.1 405B BF16 on 8x MI300X): the whole source; "
+    "DataCrunch SGLang 2024-12 on H200: every Llama 3.1 405B row (the Llama 3.3 70B rows are fitted)"
 )
 """The rows held out, in words."""
 
@@ -95,6 +97,10 @@ def role(row: dict[str, str], gpus: Sequence[str] = (), models: Sequence[str] = 
         return "holdout", f"{HOLDOUT_NAME}: MI300X TP4 or older vLLM ROCm build"
     if s.startswith("dstack-deepseek") and row.get("gpu") == "mi300x":
         return "holdout", f"{HOLDOUT_NAME}: DeepSeek-R1 on MI300X"
+    if s.startswith("dstack-tgi-vs-vllm"):
+        return "holdout", f"{HOLDOUT_NAME}: dstack TGI-vs-vLLM source held out whole"
+    if s.startswith("datacrunch-") and row.get("model") == "llama-3.1-405b-instruct":
+        return "holdout", f"{HOLDOUT_NAME}: DataCrunch SGLang Llama 3.1 405B rows"
     return "fit", "fit-eligible, not held out"
 
 
