@@ -112,3 +112,59 @@ def test_bad_reasoning_tokens_are_located_one_line_errors(capsys, write, value: 
     assert main(["estimate", str(write(THINKING.replace("reasoning_tokens: 1000", f"reasoning_tokens: {value}")))]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "scenario.yaml:18:" in err and message in err, err
+
+
+def test_a_model_that_reasons_by_default_is_warned_until_its_tokens_are_given(catalog) -> None:
+    text = (ROOT / "scenarios" / "open-vs-closed-2026.yaml").read_text(encoding="utf-8")
+    est = tco.estimate(tco.parse_scenario(text, "a.yaml", catalog), catalog)
+    warned = {c.id for c in est.candidates if any("reasons by default" in w for w in c.warnings)}
+    # pricing/reasoning-defaults.yaml: GPT-5.5 effort medium, Gemini 3.5 Flash thinking level medium, Grok 4.3
+    # effort low, DeepSeek V4 Pro, GLM-5.2 and Kimi K3 think by default; GPT-5.4 (effort none) and Claude Opus 4.7 /
+    # Sonnet 4.6 (thinking off) do not
+    assert warned == {"openai/gpt-5.5", "google/gemini-3.5-flash", "xai/grok-4.3", "deepseek/deepseek-v4-pro",
+                      "zhipu/glm-5.2", "moonshot/kimi-k3"}
+    given = text.replace("  - openai/gpt-5.5\n", "  - {offer: openai/gpt-5.5, reasoning_tokens: 800}\n")
+    est = tco.estimate(tco.parse_scenario(given, "b.yaml", catalog), catalog)
+    assert not any("reasons by default" in w for w in est.candidate("openai/gpt-5.5").warnings)
+    assert catalog.reasoning_defaults["gpt-5.4"].reasons is False
+
+
+def test_catalog_show_names_the_api_default_mode(capsys) -> None:
+    assert main(["catalog", "show", "claude-opus-5"]) == 0
+    assert "API default: adaptive thinking, effort high (hidden reasoning tokens billed as output); scores are for " \
+           "this mode" in capsys.readouterr().out
+    assert main(["catalog", "show", "claude-sonnet-5", "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["model"]["reasoning_default"]["reasons"] is True
+
+
+def test_draws_that_do_not_fit_the_window_are_counted(catalog) -> None:
+    # GPT-4o on 2024-09-01 (128,000-token window): 125,000 + 500 + reasoning fits while reasoning <= 2,500;
+    # triangular(100, 500, 5,000): P(reasoning > 2,500) = (5,000 - 2,500)^2 / (4,900 x 4,500) = 0.2834
+    text = ("as_of: 2024-09-01\nworkload: {requests_per_day: 1000, input_tokens: 125000, output_tokens: 500}\n"
+            "candidates:\n  - {offer: openai/gpt-4o, reasoning_tokens: {low: 100, likely: 500, high: 5000}}\n"
+            "  - openai/gpt-4o-mini\n")
+    est = tco.estimate(tco.parse_scenario(text, "w.yaml", catalog), catalog, samples=40_000, seed=2)
+    g = est.candidate("openai/gpt-4o")
+    assert g.uncertainty["p_no_cost"] == pytest.approx(0.2834, abs=0.01)
+    assert any("no cost in 28% of the samples" in w for w in g.warnings)
+    assert est.candidate("openai/gpt-4o-mini").uncertainty["p_no_cost"] == 0.0
+
+
+def test_bill_quantities_multiply_out() -> None:
+    from tco.report.format import list_price, tokens
+
+    assert [tokens(n) for n in (4_562_500_000, 1_005_000_000, 3.8e9, 30_416_667, 450e6, 1500)] == \
+        ["4.56B", "1.00B", "3.80B", "30.4M", "450M", "1.50K"]
+    # CNY 9.8 per 1M at 7.2794 per USD = $1.3463: "$1.35" would not multiply out to the line's amount
+    assert list_price(9.8 / 7.2794, "USD") == "$1.346" and list_price(5.0, "USD") == "$5.00"
+    assert list_price(0.1383, "USD") == "$0.1383"
+
+
+def test_o1_models_have_their_2024_prices(catalog) -> None:
+    # tokencost @74a4d56 (2024-10-13) and simonw/llm-prices @ba733d9 (2024-10-25): o1-preview 15/60, o1-mini 3/12
+    from datetime import date
+
+    p = catalog.price_at("openai/o1-preview", date(2024, 11, 1))
+    assert (p.input, p.output, p.provenance.status) == (15.0, 60.0, "verified")
+    m = catalog.price_at("openai/o1-mini", date(2024, 11, 1))
+    assert (m.input, m.output, m.cached_input) == (3.0, 12.0, None)

@@ -54,6 +54,8 @@ class Catalog:
     provider prefix) -> offer id."""
     widest: int = 0
     """The longest context window of any offer or model on record (0: none)."""
+    reasoning_defaults: dict[str, Any] = field(default_factory=dict)
+    """Model id -> what its API does about reasoning by default (``reasoning-defaults.yaml``)."""
     _hardware: Any = field(default=None, repr=False)
     fingerprint: str = ""
     """Identifies the catalog files' content (set when loaded through the cache)."""
@@ -233,11 +235,23 @@ def load_catalog_dir(root: Path) -> Catalog:
                 line, col = prof_doc.locate(("profiles", name, "weights", b), key=True)
                 raise TcoError(f"unknown benchmark {b!r}", file=prof_doc.path, line=line, col=col,
                                field=f"profiles.{name}.weights.{b}", hint=did_you_mean(b, benchmarks))
+    reasoning: dict[str, Any] = {}
+    if (root / "reasoning-defaults.yaml").is_file():
+        from ..schema.catalog import ReasoningDefaultsFile
+
+        rd_file, rd_doc = _load_file(root / "reasoning-defaults.yaml", ReasoningDefaultsFile, root)
+        for model_id, rd in rd_file.models.items():
+            if model_id not in models:
+                line, col = rd_doc.locate(("models", model_id), key=True)
+                raise TcoError(f"unknown model {model_id!r}", file=rd_doc.path, line=line, col=col,
+                               field=f"models.{model_id}", hint=did_you_mean(model_id, models) or "add it to models.yaml")
+            reasoning[model_id] = rd
     slim = {k: pf.model_copy(update={"offers": tuple(o.id for o in pf.offers)}) for k, pf in providers.items()}
     widest = max([o.context_window for o in offers.values() if o.context_window]
                  + [m.context_window for m in models.values() if m.context_window], default=0)
     return Catalog(root, freeze(slim), freeze(offers), offer_provider, freeze(models), freeze(benchmarks),
-                   scores, freeze(fx_file.rates), freeze(dict(prof_file.profiles)), aliases, widest=widest)
+                   scores, freeze(fx_file.rates), freeze(dict(prof_file.profiles)), aliases, widest=widest,
+                   reasoning_defaults=freeze(reasoning))
 
 
 class Layer:

@@ -335,6 +335,12 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                     "inside the off-peak hours, as if traffic were spread evenly over the week"
                     + (f" (peak/average {w.peak_to_average:g} says it is not)" if w.peak_to_average > 1 else "")
                     + ": set workload.offpeak_share to your share")
+            default = catalog.reasoning_defaults.get(r.model)
+            if default is not None and default.reasons and not reasoning \
+                    and f"candidates.{i}.reasoning_tokens" not in scenario.ranges:
+                r.warnings.append(f"{r.model} reasons by default ({default.setting}): its hidden reasoning tokens are "
+                                  "billed as output and are not in this cost; give reasoning_tokens for this "
+                                  "candidate (the API's usage field reports them)")
             if w.cached_input_share > 0 and point.cached_input is None:
                 r.warnings.append("no cached-input price on record: cached tokens billed at the input price")
             if w.batch_share > 0 and point.batch_discount is None:

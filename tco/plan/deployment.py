@@ -355,7 +355,7 @@ def _choose_layout(spec: SelfhostSpec, dep: Deployment, total: int, isl: float, 
     dep = replace(dep, gpus=lay.gpus, tp=lay.tp, ep=lay.ep)
     # the split is chosen on all ``total`` GPUs; how many replicas the load needs is sized later
     assumptions.append(f"layout {lay.label} ({lay.gpus} GPU(s) per replica): the best of {len(results)} splits of "
-                       f"{total} GPUs, as {best.replicas} replica(s) " + (
+                       f"{total} GPUs, which hold {best.replicas} such replica(s) " + (
                            "(lowest cost per token within the targets)" if kw["rent_per_gpu_hour"]
-                           else "(most tokens/s within the targets)"))
+                           else "(most tokens/s within the targets)") + "; the replicas in use follow the load")
     return dep, results

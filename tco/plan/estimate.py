@@ -4,6 +4,7 @@ self-hosted candidates)."""
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from collections.abc import Callable
 from pathlib import Path
@@ -98,6 +99,11 @@ def plan_beyond(compiled: Compiled, est: Estimate, *, samples: int | None = None
         by_id = {c.id: c for c in est.candidates}
         for ci, cid in enumerate(ids):
             by_id[cid].uncertainty = unc.for_candidate(ci, ids)
+            share = by_id[cid].uncertainty.get("p_no_cost") or 0.0
+            if 0 < share < 1 and math.isfinite(by_id[cid].monthly_cost):
+                by_id[cid].warnings.append(
+                    f"no cost in {_share(share)} of the samples (a drawn request does not fit the context window, "
+                    "or the latency targets cannot be met): its percentiles and chances are over the other samples")
         est.uncertainty = {"samples": unc.samples, "seed": unc.seed, "inputs": unc.inputs,
                            "ranges": unc.described, "labels": unc.labels}
     months = horizon_months if horizon_months is not None else getattr(scenario, "horizon_months", 1)
@@ -106,3 +112,8 @@ def plan_beyond(compiled: Compiled, est: Estimate, *, samples: int | None = None
 
         est.horizon = horizon(compiled, est, int(months))
     return est
+
+
+def _share(p: float) -> str:
+    """A share never rounded to 0 % or 100 % (it is neither)."""
+    return "<1%" if p < 0.005 else ">99%" if p > 0.995 else f"{p:.0%}"

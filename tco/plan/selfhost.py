@@ -95,7 +95,11 @@ def selfhost_summary(compiled: Compiled, r: Resolved, plan: Any, point: int) -> 
         "quality_note": rs.quality_note,
         "assumptions": list(rs.assumptions) + [rs.price_source] + ([rs.quality_note] if rs.quality_note else [])
         + ([f"{_reasoning(rs.spec):,.0f} hidden reasoning tokens per request decoded with the output "
-            "(sizing and cost)"] if _reasoning(rs.spec) else []),
+            "(sizing and cost)" + (f"; the first visible token comes after them, about "
+                                   f"{(d['ttft_ms'] + _reasoning(rs.spec) * d['tpot_ms']) / 1000:,.1f} s "
+                                   f"(TTFT + {_reasoning(rs.spec):,.0f} x TPOT), not at the TTFT"
+                                   if d.get("ttft_ms") is not None and d.get("tpot_ms") is not None else "")]
+           if _reasoning(rs.spec) else []),
     }
     breakdown = dict(cost_split)
     return summary, breakdown, [w for w in plan.warnings if w not in r.warnings]

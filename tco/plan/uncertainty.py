@@ -99,6 +99,9 @@ class Uncertainty:
     """Each range drawn (written, or tco's default) in words, by path."""
     labels: dict[str, str] = field(default_factory=dict)
     """Each range's path as a reader knows it (``discount of azure/...``)."""
+    p_no_cost: np.ndarray | None = None
+    """(C,) share of samples with no cost (a drawn request over the context window, latency
+    targets unreachable...): the percentiles are over the other samples."""
 
     def for_candidate(self, ci: int, ids: list[str]) -> dict[str, Any]:
         def trio(a: np.ndarray) -> dict[str, float | None]:
@@ -107,7 +110,9 @@ class Uncertainty:
 
         out: dict[str, Any] = {"monthly_cost": trio(self.monthly[ci]), "cost_per_quality_point": trio(self.per_point[ci]),
                                "p_best_value": round(float(self.p_best_value[ci]), 4),
-                               "p_cheapest": round(float(self.p_cheapest[ci]), 4)}
+                               "p_cheapest": round(float(self.p_cheapest[ci]), 4),
+                               "p_no_cost": (round(float(self.p_no_cost[ci]), 4) if self.p_no_cost is not None
+                                             else None)}
         if ci in self.p_cheaper:
             out["p_cheaper"] = {ids[j]: round(p, 4) for j, p in self.p_cheaper[ci].items()}
         return out
@@ -140,6 +145,7 @@ def monte_carlo(compiled: Compiled, samples: int, seed: int | None = None,
     per_point = np.empty((C, samples))
     best = np.zeros(C)
     cheapest = np.zeros(C)
+    no_cost = np.zeros(C)
     selfhost_idx = [i for i, r in enumerate(compiled.candidates) if r.kind == "selfhost"]
     api_idx = [i for i, r in enumerate(compiled.candidates) if r.kind == "api"]
     cheaper = {i: np.zeros(len(api_idx)) for i in selfhost_idx}
@@ -171,6 +177,7 @@ def monte_carlo(compiled: Compiled, samples: int, seed: int | None = None,
         ranks = rank(cpq, eligible)
         monthly[:, sl] = cost
         per_point[:, sl] = cpq
+        no_cost += (~np.isfinite(cost)).sum(axis=1)
         best += (ranks == 1).sum(axis=1)
         finite = np.where(np.isfinite(cost), cost, np.inf)
         low = finite.min(axis=0)
@@ -186,7 +193,7 @@ def monte_carlo(compiled: Compiled, samples: int, seed: int | None = None,
                        cheapest / samples,
                        {i: {api_idx[k]: float(v / samples) for k, v in enumerate(c)} for i, c in cheaper.items()},
                        {path: describe_range(r) for path, r in sorted(ranges.items())},
-                       {path: input_label(path, compiled) for path in sorted(ranges)})
+                       {path: input_label(path, compiled) for path in sorted(ranges)}, no_cost / samples)
 
 
 def evaluate_draws(compiled: Compiled, drawn: dict[str, np.ndarray], n: int,

@@ -10,7 +10,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ..errors import PRICE_UNKNOWN, launch_text
-from .format import _count, _num, chance, money, tokens, unit_price
+from .format import _count, _num, chance, list_price, money, tokens, unit_price
 from .text import display_width, fit_table, hidden_note, markdown_table, pad, wrap_lines
 
 if TYPE_CHECKING:
@@ -146,19 +146,19 @@ def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, f
         pout = p["long_context_tier"]["output_per_mtok"] if long else p["output_per_mtok"]
         pc = p["cached_input_per_mtok"] if p["cached_input_per_mtok"] is not None else pin
         b = c.cost_breakdown
-        items.append(("input", f"{tokens(unc_tok)} tok x {unit_price(pin, cur)}/1M", b.get("input")))
+        items.append(("input", f"{tokens(unc_tok)} tok x {list_price(pin, cur)}/1M", b.get("input")))
         if cached_tok:
-            items.append(("cached input", f"{tokens(cached_tok)} tok x {unit_price(pc, cur)}/1M", b.get("cached_input")))
+            items.append(("cached input", f"{tokens(cached_tok)} tok x {list_price(pc, cur)}/1M", b.get("cached_input")))
         if b.get("cache_write"):
             write_tok = w["input_tokens_per_month"] * (w.get("cache_write_share") or 0.0)
             pw = p.get("cache_write_per_mtok")
-            items.append(("cache writes", f"{tokens(write_tok)} tok x {unit_price(pw if pw is not None else pin, cur)}/1M",
+            items.append(("cache writes", f"{tokens(write_tok)} tok x {list_price(pw if pw is not None else pin, cur)}/1M",
                           b["cache_write"]))
-        items.append(("output", f"{tokens(w['output_tokens_per_month'])} tok x {unit_price(pout, cur)}/1M",
+        items.append(("output", f"{tokens(w['output_tokens_per_month'])} tok x {list_price(pout, cur)}/1M",
                       b.get("output")))
         if b.get("reasoning") and w.get("requests_per_month"):
             items.append(("reasoning (hidden)", f"{tokens(w['requests_per_month'] * p['reasoning_tokens'])} tok x "
-                          f"{unit_price(pout, cur)}/1M", b["reasoning"]))
+                          f"{list_price(pout, cur)}/1M", b["reasoning"]))
         if b.get("request_fees"):
             items.append(("request fees", f"{p['per_1k_requests']:g} {cur} per 1,000" if p.get("per_1k_requests")
                           else "", b["request_fees"]))
@@ -337,7 +337,7 @@ def breakeven_text(b: dict[str, Any]) -> str:
     return f"{b['selfhost']} vs {b['api']}: {b.get('note', 'never cheaper')}{now}"
 
 
-CSV_FIELDS = ["rank", "id", "offer", "kind", "model", "provider", "discount", "monthly_cost", "cost_per_mtok", "quality",
+CSV_FIELDS = ["rank", "id", "offer", "kind", "model", "provider", "discount", "reasoning_tokens", "monthly_cost", "cost_per_mtok", "quality",
               "quality_coverage", "cost_per_quality_point", "cheapest", "best_value", "currency",
               "price_effective_from", "price_status", "reason", "warnings"]
 CSV_SAMPLED = ["monthly_cost_p10", "monthly_cost_p50", "monthly_cost_p90", "cost_per_quality_point_p10",
@@ -373,6 +373,8 @@ def render_csv(est: Estimate) -> str:
         wr.writerow(extra | {
             "rank": c.rank or "", "id": c.id, "offer": c.price["offer"] if c.price else "", "kind": c.kind,
             "model": c.model, "provider": c.provider, "discount": c.price["discount"] if c.price else "",
+            "reasoning_tokens": (c.price or {}).get("reasoning_tokens", "") if c.kind == "api"
+            else (c.selfhost or {}).get("reasoning_tokens", ""),
             "monthly_cost": "" if d["monthly_cost"] is None else f"{d['monthly_cost']:.2f}",
             "cost_per_mtok": "" if d["cost_per_mtok"] is None else d["cost_per_mtok"],
             "quality": "" if d["quality"] is None else d["quality"],

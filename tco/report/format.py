@@ -26,14 +26,22 @@ def unit_price(v: float | None, cur: str) -> str:
     return money(v, cur, digits)
 
 
+def list_price(v: float | None, cur: str) -> str:
+    """A price a bill line multiplies by: as :func:`unit_price`, but a converted price keeps four
+    significant digits (CNY 9.8 at 7.28 per USD = $1.346, not $1.35), so the line multiplies out."""
+    if v is None or (isinstance(v, float) and math.isnan(v)) or not 1 <= v < 1000 or round(v, 2) == round(v, 4):
+        return unit_price(v, cur)
+    return money(v, cur, max(4 - len(str(int(v))), 2))
+
+
 def tokens(n: float | None) -> str:
     if n is None:
         return "-"
-    r = float(f"{n:.3g}")  # three significant digits: 4.56B (not 4.6B for 4,562,500,000), 30.4M, 152M
+    r = float(f"{n:.3g}")  # three significant digits, zeros kept: 4.56B (not 4.6B), 1.00B, 30.4M, 152M
     for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(r) >= div:
             v = r / div
-            return (f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}") + suffix
+            return f"{v:,.{2 if abs(v) < 10 else 1 if abs(v) < 100 else 0}f}{suffix}"
     return f"{n:,.0f}"
 
 

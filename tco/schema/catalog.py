@@ -391,6 +391,24 @@ class Profile(Strict):
     """Benchmark id -> weight; a candidate's quality is the weighted mean of the scores it has."""
 
 
+class ReasoningDefault(Strict):
+    """What a model's API does when a request says nothing about reasoning."""
+
+    reasons: bool
+    """True: it generates hidden reasoning tokens by default (billed as output)."""
+    setting: str = Field(min_length=1, max_length=200)
+    """The default in the vendor's words, e.g. ``reasoning effort medium``, ``thinking off``."""
+    source: str = Field(min_length=1)
+    """Where the default is stated."""
+
+
+class ReasoningDefaultsFile(Strict):
+    """``pricing/reasoning-defaults.yaml``."""
+
+    checked: date
+    models: dict[Slug, ReasoningDefault]
+
+
 class ProfilesFile(Strict):
     """``pricing/profiles.yaml``."""
 

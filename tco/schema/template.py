@@ -34,7 +34,8 @@ candidates:                  # `tco catalog list` shows every offer id
   # - offer: openai/gpt-4o   # an offer with a negotiated discount
   #   label: gpt-4o (enterprise)
   #   discount: 0.15
-  #   reasoning_tokens: 1000 # hidden reasoning tokens per request, billed as output (reasoning models)
+  # - offer: openai/o1-mini  # a model that reasons by default bills hidden reasoning tokens as
+  #   reasoning_tokens: {low: 500, likely: 1500, high: 6000}   # output: per request, yours measured
   # - selfhost:              # an open model on rented or owned GPUs (`tco catalog list --kind gpu`)
   #     name: Llama 3.1 70B on 2x H100
   #     model: llama-3.1-70b-instruct
@@ -42,4 +43,5 @@ candidates:                  # `tco catalog list` shows every offer id
   #     gpu: h100-sxm-80gb
   #     rent_per_gpu_hour: 2.99
   #     latency: {ttft_ms: 1000, tpot_ms: 50}
+  #     # reasoning_tokens: 1500  # a reasoning model's hidden tokens, decoded like output
 """
