@@ -6,6 +6,7 @@
  - local mirrors: dstackai/benchmarks (CSV raw data), InternLM/lmdeploy (docs), fetched with `fetch`
  - raw/dstack_mi300x_vllm_405b_bf16.csv: the vLLM rows of dstackai/benchmarks amd/tgi_vs_vllm (2024-10)
  - raw/datacrunch_h200_sglang.csv: datacrunch-research/h200-benchmarks sglang/outputs/*.jsonl (SGLang, 2024-12)
+ - raw/augmxnt_mi300x_vllm_405b.csv: AUGMXNT/MI300-testing inference-vllm-llama3-405b*.ipynb cell outputs (vLLM, 8x MI300X, 2024-10/11)
  - a few figures stated in text (lmsys SGLang large-scale EP post, vLLM large-scale serving post)
 Usage: python3 build_engines.py  (writes ../engines.csv)
 """
@@ -19,7 +20,7 @@ COLS = ['round_or_source', 'split', 'submitter', 'system', 'benchmark', 'scenari
         'tokens_per_s', 'ttft_p99_ms_limit', 'tpot_p99_ms_limit', 'measured_ttft_ms', 'measured_tpot_ms',
         'publication_date', 'source', 'note',
         'measured_ttft_mean_ms', 'measured_tpot_mean_ms', 'concurrency', 'num_requests', 'expert_parallel',
-        'attention_dp', 'nodes']
+        'attention_dp', 'nodes', 'max_batch']
 rows = []
 
 
@@ -284,6 +285,46 @@ for r in csv.DictReader(open(os.path.join(RAW, 'datacrunch_h200_sglang.csv'))):
              + f'; checkpoint {r["checkpoint"]} (BF16); server --tp-size {tp} --disable-radix-cache --enable-torch-compile'
              + (' --mem-frac 0.87' if tp == 8 else '') + '; output lengths not forced (means from the totals); '
              f'medians only: TTFT {r["median_ttft_ms"]} ms, ITL {r["median_itl_ms"]} ms, mean end-to-end {r["mean_e2e_latency_ms"]} ms')
+
+# ---------------- AUGMXNT (Hot Aisle node): vLLM 0.6.4.dev (ROCm), Llama 3.1 405B BF16 on 8x MI300X, batch sweeps ----------------
+# raw/augmxnt_mi300x_vllm_405b.csv: every benchmark_serving result block printed in cell 4 of the four
+# inference-vllm-llama3-405b*.ipynb notebooks, transcribed from the text outputs (charts not read)
+SRC_AX = ('AUGMXNT/MI300-testing {f} @032bd4da (cell {c} text output, num_prompts={n}; notebook added in {a}, {d}); '
+          'engine version from the notebook kernel (conda env "{env}") and that env\'s engine log in the same repository: {vsrc}')
+VER_AX = {'vllm': ('vLLM 0.6.4.dev9+g5d264f4a (upstream, built from source for ROCm 6.2; PyTorch 2.6.0.dev20241015+rocm6.2)',
+                   'inference-vllm-fa.ipynb (2024-10-16) and inference-vllm-gemm-tuning.ipynb (2024-10-28..30) log '
+                   '"Initializing an LLM engine (v0.6.4.dev9+g5d264f4a)"'),
+          'vllm-rocm': ('vLLM 0.6.4.dev5+g4bba0922 (ROCm/vllm fork, ROCm 6.2)',
+                        'inference-vllm-vs-vllm-rocm.ipynb (2024-10-30) logs "Initializing an LLM engine (v0.6.4.dev5+g4bba0922)"')}
+DATE_AX = {'1c878bd2': '2024-10-17', 'a933325d': '2024-10-19', '40e63e8b': '2024-11-03'}
+MODEL_AX = {'meta-llama/Llama-3.1-405B-Instruct': 'llama-3.1-405b-instruct',
+            'NousResearch/Hermes-3-Llama-3.1-405B': 'hermes-3-llama-3.1-405b'}
+for r in csv.DictReader(open(os.path.join(RAW, 'augmxnt_mi300x_vllm_405b.csv'))):
+    n = int(r['successful_requests'])
+    isl, osl = int(r['total_input_tokens']) / n, int(r['total_generated_tokens']) / n
+    ver, vsrc = VER_AX[r['kernel_env']]
+    mns = r['max_num_seqs']
+    flags = f'{r["checkpoint"]} --tensor-parallel-size=8 --disable-log-requests' + (f' --max-num-seqs {mns}' if mns else '') + \
+        (f' --max_num_batched_tokens {r["max_num_batched_tokens"]}' if r['max_num_batched_tokens'] else '') + \
+        (f' {r["other_flags"]}' if r['other_flags'] else '')
+    note = (f'vLLM benchmark_serving (dstack\'s copy of the script), sonnet dataset (--sonnet-input-len 80 --sonnet-prefix-len 50, '
+            f'output up to 150 tokens, not forced), {n} prompts sent at once (rate inf); checkpoint {r["checkpoint"]} (BF16); '
+            f'server: VLLM_USE_TRITON_FLASH_ATTN=0 vllm serve {flags} (CK flash attention, hipBLASLt; prefix caching not enabled on the '
+            f'command line); run {r["log_time"]} UTC per the benchmark log; mean lengths from the totals; median TTFT {r["median_ttft_ms"]} ms, '
+            f'p99 TTFT {r["p99_ttft_ms"]} ms, median TPOT {r["median_tpot_ms"]} ms, p99 TPOT {r["p99_tpot_ms"]} ms')
+    if r['kernel_env'] == 'vllm-rocm':
+        note += ('; Hermes 3 is a fine-tune of Llama 3.1 405B (same architecture); the serve cell\'s output is stale (log file and '
+                 'PID of the 2048 notebook) and its command was edited after the run (5c58a218: the earlier text named the Meta '
+                 'checkpoint and also set --max_num_batched_tokens 2048), so the flags as run are uncertain')
+    add(round_or_source='augmxnt-mi300x-vllm-2024-10', submitter='AUGMXNT (Hot Aisle node)', system='8x mi300x',
+        benchmark=f'sonnet 80/150 ~{isl:.0f}/{osl:.0f} (measured means) batch {n}, ' + (f'max-num-seqs {mns}' if mns else 'default max-num-seqs'),
+        scenario='offline', model=MODEL_AX[r['checkpoint']], gpu='mi300x', gpus_total=8, tp=8, pp=1, replicas=1, precision='bf16',
+        engine='vllm', engine_version=ver, isl_mean=round(isl, 1), osl_mean=round(osl, 1), tokens_per_s=float(r['output_tok_s']),
+        num_requests=n, measured_ttft_mean_ms=float(r['mean_ttft_ms']), measured_tpot_mean_ms=float(r['mean_tpot_ms']),
+        max_batch=mns, publication_date=DATE_AX[r['added_in']],
+        source=SRC_AX.format(f=r['file'], c=r['cell'], n=r['num_prompts'], a=r['added_in'], d=DATE_AX[r['added_in']],
+                             env=r['kernel_env'], vsrc=vsrc),
+        note=note)
 
 # ---------------- LMDeploy ----------------
 LM = f'{MIRROR}/InternLM+lmdeploy/repo'

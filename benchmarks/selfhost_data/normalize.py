@@ -56,7 +56,7 @@ def _row(r: dict[str, str], mlperf: bool) -> dict[str, str]:
         "tpot_p99_ms": _num(r["measured_tpot_ms"]) if online else "",
         "ttft_mean_ms": _num(r["measured_ttft_mean_ms"]), "tpot_mean_ms": _num(r["measured_tpot_mean_ms"]),
         "concurrency": "" if mlperf else _num(r["concurrency"]), "requests": "" if mlperf else _num(r["num_requests"]),
-        "max_batch": _num(r["max_batch"]) if mlperf else "",
+        "max_batch": _num(r.get("max_batch", "")),  # MLPerf's runtime batch; an engine post's stated --max-num-seqs
     })
     for k in ("power_setting", "harness", "accuracy_target"):
         out[k] = r[k] if mlperf else ""
