@@ -29,7 +29,9 @@ HOLDOUT = (
     "dstack vLLM 2024-12: the MI300X runs at TP4 and the older vLLM ROCm build 0.6.3.dev109; "
     "dstack DeepSeek-R1 2025-03: every MI300X run; "
     "dstack TGI-vs-vLLM 2024-10 (vLLM 0.6.3.dev116 ROCm, Llama 3.1 405B BF16 on 8x MI300X): the whole source; "
-    "DataCrunch SGLang 2024-12 on H200: every Llama 3.1 405B row (the Llama 3.3 70B rows are fitted)"
+    "DataCrunch SGLang 2024-12 on H200: every Llama 3.1 405B row (the Llama 3.3 70B rows are fitted); "
+    "AUGMXNT vLLM 2024-10 (Llama 3.1 405B BF16 on 8x MI300X): the whole --max-num-seqs 1024 sweep (the default "
+    "and --max-num-seqs 2048 sweeps are fitted)"
 )
 """The rows held out, in words."""
 
@@ -101,6 +103,8 @@ def role(row: dict[str, str], gpus: Sequence[str] = (), models: Sequence[str] = 
         return "holdout", f"{HOLDOUT_NAME}: dstack TGI-vs-vLLM source held out whole"
     if s.startswith("datacrunch-") and row.get("model") == "llama-3.1-405b-instruct":
         return "holdout", f"{HOLDOUT_NAME}: DataCrunch SGLang Llama 3.1 405B rows"
+    if s.startswith("augmxnt-") and row.get("max_batch") == "1024":
+        return "holdout", f"{HOLDOUT_NAME}: AUGMXNT vLLM --max-num-seqs 1024 sweep"
     return "fit", "fit-eligible, not held out"
 
 
