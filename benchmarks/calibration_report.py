@@ -188,7 +188,8 @@ def report(data: sc.Data, points_tables: bool = False) -> str:
            f"Held-out split **{meas.HOLDOUT_NAME}** (fixed before fitting): {meas.HOLDOUT}. External test rows: "
            "MLPerf Inference v5.1, TensorRT-LLM v0.20 and v1.0 tables (Blackwell, MoE), posts of 2025-04 and later; "
            "never fitted. *Unfitted*: fit-eligible rows their profile's fit does not use (the DeepSeek-R1 "
-           "TensorRT-LLM runs of 2025-03; trtllm@v1.0 is fitted on its own tables).", "",
+           "TensorRT-LLM runs of 2025-03; trtllm@v1.0 is fitted on its own tables; AUGMXNT's vLLM MI300X sweeps, "
+           "whose refit was not adopted).", "",
            "### Fitted MLPerf dataset input lengths (nuisance parameters)", "",
            "| benchmark | mean input tokens | mean output tokens | source |", "|---|---|---|---|",
            *[f"| {k} | {measured.mlperf_isl(k) or 'unknown'}{' (fitted)' if k in measured.FITTED_ISL else ''} | "
