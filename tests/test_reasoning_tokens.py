@@ -168,3 +168,23 @@ def test_o1_models_have_their_2024_prices(catalog) -> None:
     assert (p.input, p.output, p.provenance.status) == (15.0, 60.0, "verified")
     m = catalog.price_at("openai/o1-mini", date(2024, 11, 1))
     assert (m.input, m.output, m.cached_input) == (3.0, 12.0, None)
+
+
+def test_a_fixed_figure_gets_a_default_spread_in_sensitivity(capsys, write) -> None:
+    assert main(["sensitivity", str(write(THINKING)), "-f", "json"]) == 0
+    row = next(i for i in json.loads(capsys.readouterr().out)["inputs"] if i["name"] == "candidates.1.reasoning_tokens")
+    assert (row["low"], row["high"]) == (500.0, 2000.0)  # 1,000 x0.5 and x2
+    assert main(["sensitivity", str(write(SUPPORT)), "-f", "json"]) == 0  # no reasoning given: no such input
+    assert not any("reasoning" in i["name"] for i in json.loads(capsys.readouterr().out)["inputs"])
+
+
+def test_selfhost_command_takes_reasoning_tokens(capsys) -> None:
+    # 500 visible + 1,500 hidden tokens are sized like 2,000 output tokens
+    base = ["selfhost", "llama-3.1-8b-instruct", "--gpu", "h100-sxm-80gb", "-f", "json"]
+    assert main(base + ["--output-tokens", "500", "--reasoning-tokens", "1500"]) == 0
+    a = json.loads(capsys.readouterr().out)["deployment"]
+    assert main(base + ["--output-tokens", "2000"]) == 0
+    b = json.loads(capsys.readouterr().out)["deployment"]
+    assert a == b
+    assert main(base + ["--reasoning-tokens", "-3"]) == 2
+    assert "--reasoning-tokens must be zero or more (got -3)" in capsys.readouterr().err

@@ -105,6 +105,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help=f"input tokens per request: {LENGTH_HELP} (default: {DEFAULT_INPUT})")
     p.add_argument("--output-tokens", type=_length, default=float(DEFAULT_OUTPUT), metavar="TOKENS",
                    help=f"output tokens per request, as --input-tokens (default: {DEFAULT_OUTPUT})")
+    p.add_argument("--reasoning-tokens", type=float, default=0.0, metavar="TOKENS",
+                   help="hidden reasoning tokens per request (a reasoning model's thinking): decoded like output, "
+                        "so added to --output-tokens for sizing (default: 0)")
     p.add_argument("--ttft-ms", type=float, help="time-to-first-token target, ms")
     p.add_argument("--tpot-ms", type=float, help="time-per-output-token target, ms")
     p.add_argument("--slo-percentile", type=_percentile, default=50, metavar="50|90|99",
@@ -233,6 +236,11 @@ def run(args: argparse.Namespace) -> int:
     for name, side in (("input_tokens", "input"), ("output_tokens", "output")):
         mean, shapes[side] = _mean_and_shape(getattr(args, name), f"--{name.replace('_', '-')}", side)
         setattr(args, name, mean)
+    if not (args.reasoning_tokens >= 0 and math.isfinite(args.reasoning_tokens)):
+        raise TcoError(f"--reasoning-tokens must be zero or more (got {args.reasoning_tokens:g})")
+    if args.reasoning_tokens:  # generated like output; not returned to the user
+        r = args.reasoning_tokens
+        args.output_tokens += int(r) if float(r).is_integer() else r
     if not (0 <= args.cached_input_share <= 1):
         raise TcoError(f"--cached-input-share must be between 0 and 1 (got {args.cached_input_share:g})")
     if args.gpus is not None and args.gpus <= 0:

@@ -29,6 +29,8 @@ DEFAULT_SPREADS: tuple[tuple[str, str, float, float], ...] = (
                              "at the default 0.8)", 0.75, 1.125),
     ("selfhost.throughput_factor", "each self-hosted throughput, P10 to P90 of its engine profile's measured error",
      0.0, 0.0),
+    ("reasoning_tokens", "hidden reasoning tokens per request of each candidate that gives them, x0.5 to x2 "
+                         "(reasoning length varies with the prompt and the model's version)", 0.5, 2.0),
 )
 """(input, what it means, low factor, high factor) for inputs the scenario gives no range."""
 
@@ -142,6 +144,18 @@ def sensitivity(compiled: Compiled) -> dict[str, Any]:
                     lo, hi = t * d.low, t * d.high
                     text = f"default spread: throughput x{lo:.2f} to x{hi:.2f} ({d.detail.removeprefix('default: ')})"
                 inputs.append((path, text, {path: np.array([lo, hi])}, lo, hi))
+        elif name == "reasoning_tokens":
+            for i, r in enumerate(compiled.candidates):
+                path = (f"candidates.{i}.selfhost.reasoning_tokens" if r.kind == "selfhost"
+                        else f"candidates.{i}.reasoning_tokens")
+                if path in ranges or (r.kind == "selfhost" and r.selfhost is None):
+                    continue
+                cand = sc.candidates[i] if i < len(sc.candidates) else None
+                spec = getattr(cand, "selfhost", cand)
+                v = float(getattr(spec, "reasoning_tokens", 0.0) or 0.0)
+                if v > 0:
+                    inputs.append((path, f"default spread: {detail}", {path: np.array([v * lo_f, v * hi_f])},
+                                   v * lo_f, v * hi_f))
         elif name.startswith("workload."):
             if name in ranges:
                 continue
