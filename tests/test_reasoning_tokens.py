@@ -188,3 +188,13 @@ def test_selfhost_command_takes_reasoning_tokens(capsys) -> None:
     assert a == b
     assert main(base + ["--reasoning-tokens", "-3"]) == 2
     assert "--reasoning-tokens must be zero or more (got -3)" in capsys.readouterr().err
+
+
+def test_reasoning_tokens_beside_selfhost_says_where_it_goes(capsys, write) -> None:
+    text = ("workload: {requests_per_day: 1000, input_tokens: 1500, output_tokens: 500}\ncandidates:\n"
+            "  - openai/gpt-4o\n  - selfhost: {model: llama-3.1-8b-instruct, gpu: h100-sxm-80gb}\n"
+            "    reasoning_tokens: 1500\n")
+    assert main(["estimate", str(write(text))]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "scenario.yaml:5:5: candidates.1.reasoning_tokens: unknown field (on a " \
+        "self-hosted candidate, reasoning_tokens goes inside selfhost: {...})" in err, err

@@ -209,6 +209,8 @@ def _one(doc: Document, e: dict[str, Any], allowed: dict[tuple[Any, ...], list[s
                 hint = f"did you mean {alias!r}?"
             if word in choices:
                 hint = "not allowed in this kind of entry" + (f"; {hint}" if hint else "")
+            if "selfhost-spec" in e["loc"] and loc[-2:-1] != ("selfhost",) and _selfhost_field(word):
+                hint = f"on a self-hosted candidate, {word} goes inside selfhost: {{...}}"
             if hint is None and choices:
                 hint = "allowed: " + ", ".join(choices)
         return TcoError(msg, file=doc.path, line=line, col=col, field=_field(full), hint=hint)
@@ -309,3 +311,10 @@ def validate(doc: Document, model: type[T], context: dict[str, Any] | None = Non
         return model.model_validate(doc.data, context=context)  # type: ignore[attr-defined, no-any-return]
     except ValidationError as err:
         raise validation_error(doc, err, allowed_fields(model)) from None
+
+
+def _selfhost_field(name: str) -> bool:
+    """Whether ``name`` is a field of a self-hosted candidate's ``selfhost:`` spec."""
+    from .selfhost import SelfhostSpec
+
+    return name in SelfhostSpec.model_fields
