@@ -231,7 +231,9 @@ def _quality(c: CandidateResult) -> list[Text]:
         if d.get("normalized") is not None and d.get("normalized") != d.get("score"):
             row.append(f" (={d['normalized']:.1f}/100)")
         row.append(f"  weight {d.get('weight', 0):g}  ", "dim")
-        row.append(str(d.get("source", "")), "dim")
+        note = ((d.get("setting") or {}).get("note") or "") if isinstance(d.get("setting"), dict) else ""
+        # the setting first (which mode, shots...: what the score measures), then where it comes from
+        row.append((f"{note}; " if note else "") + str(d.get("source", "")), "dim")
         out.append(row)
     for b in c.missing_benchmarks:
         out.append(Text(f"   {b:<16}      - missing (not counted as 0)", "yellow"))
