@@ -332,7 +332,11 @@ def test_an_assumed_offpeak_share_is_said(catalog: Any) -> None:
     est = estimate(parse_scenario(text, "s.yaml", catalog), catalog)
     ds = est.candidate("deepseek/deepseek-v4-pro")
     said = [w for w in ds.warnings if w.startswith("off-peak prices applied to 79% of requests")]
-    assert said and "peak/average 2 says it is not" in said[0] and "workload.offpeak_share" in said[0]
+    assert said and "your peak/average 2 says it is not" in said[0] and "workload.offpeak_share" in said[0]
+    # peak/average left at its default: the warning does not argue from a setting the user never made
+    est = estimate(parse_scenario(text.replace("  peak_to_average: 2.0", "", 1), "d.yaml", catalog), catalog)
+    said = [w for w in est.candidate("deepseek/deepseek-v4-pro").warnings if w.startswith("off-peak prices applied")]
+    assert said and "peak/average" not in said[0]
     assert not any("off-peak" in w for w in est.candidate("openai/gpt-5.5").warnings)
     given = text.replace("  peak_to_average: 2.0", "  offpeak_share: 0.3\n  peak_to_average: 2.0", 1)
     est = estimate(parse_scenario(given, "s.yaml", catalog), catalog)

@@ -198,3 +198,19 @@ def test_reasoning_tokens_beside_selfhost_says_where_it_goes(capsys, write) -> N
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "scenario.yaml:5:5: candidates.1.reasoning_tokens: unknown field (on a " \
         "self-hosted candidate, reasoning_tokens goes inside selfhost: {...})" in err, err
+
+
+def test_a_self_hosted_model_that_thinks_by_default_is_warned(catalog) -> None:
+    text = (ROOT / "scenarios" / "open-vs-closed-2026.yaml").read_text(encoding="utf-8")
+    est = tco.estimate(tco.parse_scenario(text, "a.yaml", catalog), catalog)
+    # GLM-4.5-Air thinks by default (reasoning-defaults.yaml); DeepSeek V3.1's plain id is its non-thinking mode
+    assert any("thinks by default" in w for w in est.candidate("GLM-4.5-Air FP8, rented H100 node").warnings)
+    assert not any("thinks by default" in w for w in est.candidate("DeepSeek V3.1 FP8, 8x H200 rented").warnings)
+
+
+def test_reasoning_shifts_a_length_mix_instead_of_stretching_it() -> None:
+    from tco.engine.selfhost.mix import LengthShape, shifted
+
+    # lengths 250 and 750 (mean 500) plus 1,500 hidden tokens each: 1,750 and 2,250 around a mean of 2,000
+    s = shifted(LengthShape((0.5, 1.5), (0.5, 0.5)), 500.0, 1500.0)
+    assert [z * 2000 for z in s.z] == pytest.approx([1750.0, 2250.0]) and s.w == (0.5, 0.5)

@@ -239,7 +239,10 @@ def run(args: argparse.Namespace) -> int:
     if not (args.reasoning_tokens >= 0 and math.isfinite(args.reasoning_tokens)):
         raise TcoError(f"--reasoning-tokens must be zero or more (got {args.reasoning_tokens:g})")
     if args.reasoning_tokens:  # generated like output; not returned to the user
+        from ..engine.selfhost.mix import shifted
+
         r = args.reasoning_tokens
+        shapes["output"] = shifted(shapes["output"], float(args.output_tokens), float(r))
         args.output_tokens += int(r) if float(r).is_integer() else r
     if not (0 <= args.cached_input_share <= 1):
         raise TcoError(f"--cached-input-share must be between 0 and 1 (got {args.cached_input_share:g})")
@@ -273,12 +276,18 @@ def run(args: argparse.Namespace) -> int:
     if window and args.input_tokens + args.output_tokens > window:
         raise TcoError(f"a request of {args.input_tokens + args.output_tokens:,} tokens ({args.input_tokens:,} input + "
                        f"{args.output_tokens:,} output) exceeds {r.model.id}'s {window:,}-token context window",
-                       hint="lower --input-tokens or --output-tokens")
+                       hint="lower --input-tokens, --output-tokens" + (" or --reasoning-tokens" if args.reasoning_tokens
+                                                                          else ""))
+    if args.reasoning_tokens:
+        r.assumptions.append(f"{args.reasoning_tokens:,.0f} of the {args.output_tokens:,.0f} output tokens per request are "
+                             "hidden reasoning (--reasoning-tokens): decoded like output, not returned; the first "
+                             "visible token comes after them")
     if args.requests_per_day is not None and args.peak_to_average is None:
         r.assumptions.append(f"capacity sized for a peak of {peak:g}x the average load (default, as in scenarios; "
                              "--peak-to-average)")
     result = describe_deployment(r, args.input_tokens, args.output_tokens, args.requests_per_day, peak,
                       days_per_month=args.days_per_month)
+    result["reasoning_tokens"] = args.reasoning_tokens
     if result["fits"] and not result["slo_feasible"]:
         targets = ", ".join(f"{k} <= {v:g} ms" for k, v in (("TTFT", args.ttft_ms), ("TPOT", args.tpot_ms)) if v is not None)
         raise TcoError(

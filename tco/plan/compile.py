@@ -232,6 +232,12 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 r.warnings.append(f"not launched yet on {as_of}: {launch_text(e.available_from)} ({e.message}); "
                                   "excluded from the comparison")
                 unavailable.append(e)
+            default = catalog.reasoning_defaults.get(cand.selfhost.model or "")
+            if default is not None and default.reasons and not cand.selfhost.reasoning_tokens \
+                    and f"candidates.{i}.selfhost.reasoning_tokens" not in scenario.ranges:
+                r.warnings.append(f"{cand.selfhost.model} thinks by default on its maker's API ({default.setting}), the "
+                                  "mode its scores are for: its hidden reasoning tokens are decoded like output and are "
+                                  "not in this sizing; give selfhost.reasoning_tokens")
             if currency != "USD":
                 _fx(scenario, catalog, currency, as_of, fx, currency_loc)
         else:
@@ -333,7 +339,8 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 r.warnings.append(
                     f"off-peak prices applied to {row['offpeak_share']:.0%} of requests, the share of the week "
                     "inside the off-peak hours, as if traffic were spread evenly over the week"
-                    + (f" (peak/average {w.peak_to_average:g} says it is not)" if w.peak_to_average > 1 else "")
+                    + (f" (your peak/average {w.peak_to_average:g} says it is not)"
+                       if w.peak_to_average > 1 and "peak_to_average" in w.model_fields_set else "")
                     + ": set workload.offpeak_share to your share")
             default = catalog.reasoning_defaults.get(r.model)
             if default is not None and default.reasons and not reasoning \

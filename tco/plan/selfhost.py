@@ -41,9 +41,14 @@ def resolve_candidate(scenario: Scenario, catalog: Catalog, cand: SelfhostCandid
     doc = getattr(scenario, "_source", None)
     base_dir = Path(doc.path).parent if doc is not None and doc.path and not doc.path.startswith("<") else None
     w = scenario.workload
-    generated = w.output_tokens + float(spec.reasoning_tokens)  # hidden reasoning is decoded like output
+    from ..engine.selfhost.mix import shifted
+
+    # hidden reasoning is decoded like output: the same extra tokens on every request
+    generated = w.output_tokens + float(spec.reasoning_tokens)
+    shape = shifted(w.output_shape, float(w.output_tokens), float(spec.reasoning_tokens)) \
+        if w.output_shape is not None else None
     rs = resolve(spec, catalog, input_tokens=w.input_tokens, output_tokens=generated, as_of=as_of, base_dir=base_dir,
-                 input_shape=w.input_shape, output_shape=w.output_shape, cached_input_share=w.cached_input_share)
+                 input_shape=w.input_shape, output_shape=shape, cached_input_share=w.cached_input_share)
     return rs
 
 

@@ -55,6 +55,14 @@ class LengthShape:
 FIXED = LengthShape()
 
 
+def shifted(shape: LengthShape, mean: float, extra: float) -> LengthShape:
+    """The shape of ``X + extra`` where X has ``shape`` around ``mean``: every length gets the same
+    ``extra`` tokens (hidden reasoning before each answer), so the spread is not stretched."""
+    if extra <= 0 or shape.fixed or mean + extra <= 0:
+        return shape
+    return LengthShape(tuple((z * mean + extra) / (mean + extra) for z in shape.z), shape.w)
+
+
 def point() -> LengthShape:
     return FIXED
 
