@@ -12,7 +12,9 @@ MAX_ECHO = 60
 """Characters of a user's value a message repeats; longer values are cut (a 5,000-character
 id is not echoed whole)."""
 
-_QUOTED = re.compile(r"'([^'\n]{%d,})'" % (MAX_ECHO + 1))
+_QUOTED = re.compile(r"(?<!\w)'([^'\n]{%d,})'" % (MAX_ECHO + 1))
+"""A quoted value: its opening quote follows no letter or digit (the closing quote of 'XYZ' and the
+apostrophe of "scenario's" do not open one)."""
 
 
 def shorten(text: str, limit: int = MAX_ECHO) -> str:

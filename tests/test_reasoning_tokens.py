@@ -214,3 +214,12 @@ def test_reasoning_shifts_a_length_mix_instead_of_stretching_it() -> None:
     # lengths 250 and 750 (mean 500) plus 1,500 hidden tokens each: 1,750 and 2,250 around a mean of 2,000
     s = shifted(LengthShape((0.5, 1.5), (0.5, 0.5)), 500.0, 1500.0)
     assert [z * 2000 for z in s.z] == pytest.approx([1750.0, 2250.0]) and s.w == (0.5, 0.5)
+
+
+def test_an_unknown_currency_error_keeps_its_hint(capsys, write) -> None:
+    # the span between the closing quote of 'XYZ' and the apostrophe of "scenario's" is not a quoted value
+    text = "currency: XYZ\nworkload: {requests_per_day: 1000, input_tokens: 1500, output_tokens: 500}\n" \
+           "candidates: [openai/gpt-4o]\n"
+    assert main(["estimate", str(write(text))]) == 2
+    err = capsys.readouterr().err
+    assert "the catalog has rates for AUD, CAD" in err and "give one in the scenario's fx: section)" in err, err
