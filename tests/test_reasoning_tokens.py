@@ -223,3 +223,9 @@ def test_an_unknown_currency_error_keeps_its_hint(capsys, write) -> None:
     assert main(["estimate", str(write(text))]) == 2
     err = capsys.readouterr().err
     assert "the catalog has rates for AUD, CAD" in err and "give one in the scenario's fx: section)" in err, err
+
+
+def test_an_empty_value_says_so(capsys, write) -> None:
+    assert main(["estimate", str(write(THINKING.replace("reasoning_tokens: 1000", "reasoning_tokens: ~")))]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "candidates.1.reasoning_tokens: must be a number (got null: an empty value)" in err, err

@@ -228,6 +228,8 @@ def _one(doc: Document, e: dict[str, Any], allowed: dict[tuple[Any, ...], list[s
             msg += f" (got {got})"
     elif isinstance(inp, bool):
         msg += f" (got {str(inp).lower()})"
+    elif inp is None and "input" in e:  # YAML null, ~ or an empty value
+        msg += " (got null: an empty value)"
     help_ = FIELD_HELP.get(word)
     if help_ is not None:
         hint = f"{help_[0]}, e.g. {help_[1]}"
