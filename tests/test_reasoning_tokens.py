@@ -229,3 +229,10 @@ def test_an_empty_value_says_so(capsys, write) -> None:
     assert main(["estimate", str(write(THINKING.replace("reasoning_tokens: 1000", "reasoning_tokens: ~")))]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "candidates.1.reasoning_tokens: must be a number (got null: an empty value)" in err, err
+
+
+def test_reasoning_tokens_in_the_workload_says_it_is_per_candidate(capsys, write) -> None:
+    text = SUPPORT.replace("  output_tokens: 500\n", "  output_tokens: 500\n  reasoning_tokens: 800\n")
+    assert main(["estimate", str(write(text))]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "workload.reasoning_tokens: unknown field (reasoning_tokens is per candidate" in err

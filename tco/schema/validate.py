@@ -57,6 +57,13 @@ _ALIASES = {"label": "name", "name": "label", "date": "as_of", "price_date": "as
 """Fields that play the same part in different kinds of entry (an offer's label, a deployment's name)."""
 
 
+_PER_CANDIDATE = {
+    "reasoning_tokens": "reasoning_tokens is per candidate: - {offer: openai/gpt-5.5, reasoning_tokens: 1200}",
+    "discount": "discount is per candidate: - {offer: openai/gpt-4o, discount: 0.15}",
+    "price_factor": "price_factor is per candidate: - {offer: openai/gpt-4o, price_factor: 0.8}",
+}
+"""Candidate fields a user may write in the workload or at the top: where they go."""
+
 MAX_ERRORS = 20
 """Independent errors of one file reported at once; more are counted, not listed."""
 
@@ -209,6 +216,8 @@ def _one(doc: Document, e: dict[str, Any], allowed: dict[tuple[Any, ...], list[s
                 hint = f"did you mean {alias!r}?"
             if word in choices:
                 hint = "not allowed in this kind of entry" + (f"; {hint}" if hint else "")
+            if word in _PER_CANDIDATE and "candidates" not in loc:
+                hint = _PER_CANDIDATE[word]
             if "selfhost-spec" in e["loc"] and loc[-2:-1] != ("selfhost",) and _selfhost_field(word):
                 hint = f"on a self-hosted candidate, {word} goes inside selfhost: {{...}}"
             if hint is None and choices:
