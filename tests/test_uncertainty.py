@@ -249,9 +249,16 @@ def test_sensitivity_rows_stay_distinguishable_when_cut(capsys) -> None:
                      "throughput factor of Llama 3.1 405B FP8, 8x H100 rented")
     assert cut_label(owned, 34, [owned, rented]) == "throughput factor of …owned … H100"
     assert cut_label(rented, 34, [owned, rented]) == "throughput factor of …8x … rented"
-    assert main(["sensitivity", str(ROOT / "scenarios" / "405b-under-uncertainty.yaml")]) == 0
-    names = [line[:34] for line in capsys.readouterr().out.splitlines()[4:] if line[:1].strip()]
+    from tco.report.sensitivity import render_sensitivity
+
+    assert main(["sensitivity", str(ROOT / "scenarios" / "405b-under-uncertainty.yaml"), "-f", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    # a terminal of 100 columns: labels cut to 34, still told apart; a pipe or file (no width): never cut
+    names = [line[:34] for line in render_sensitivity(data, "table", 100).splitlines()[4:] if line[:1].strip()]
     assert len(names) == len(set(names)) >= 8
+    whole = [line.split("  ")[0] for line in render_sensitivity(data, "table", None).splitlines()[4:]
+             if line[:1].strip()]
+    assert owned in whole and rented in whole
 
 
 def test_a_utilization_from_the_file_is_an_assumption_too(catalog) -> None:
