@@ -82,10 +82,6 @@ def load(catalog: Any = None) -> Data:
             r["role"], r["role_reason"] = "unfitted", (
                 "fit-eligible, not fitted: trtllm@v1.0 is fitted on its own tables (calibration_trtllm.csv); "
                 "the DeepSeek-R1 TensorRT-LLM 0.17 runs of 2025-03 are reported apart")
-        elif r.get("source_set") == "augmxnt-mi300x-vllm-2024-10" and r["role"] == "fit":
-            r["role"], r["role_reason"] = "unfitted", (
-                "fit-eligible, not fitted: a vllm@0.6 refit with these rows (2026-11-30) was reviewed and not "
-                "adopted (held-out throughput 40 % -> 37 %, but p99 TTFT on external rows 17 % -> 45 %)")
     pts, skipped = measured.points_from_measurements(keep, accs, shapes, engines, lambda r: r["profile"])
     data.points += pts
     data.skipped += skipped

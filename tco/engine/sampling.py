@@ -56,3 +56,15 @@ def percentiles(values: np.ndarray, qs: tuple[float, ...] = (10, 50, 90)) -> np.
         if len(row):
             out[ci] = np.percentile(row, qs)
     return out
+
+
+def chance(p: float) -> str:
+    """A probability from samples as a reader should take it: ``97%``; never ``100%`` or ``0%``
+    unless it is exactly that (0.9991 of 20,000 samples is ``>99%``, 0.0004 is ``<1%``)."""
+    if p >= 1 or p <= 0:
+        return f"{p:.0%}"
+    if p >= 0.995:
+        return ">99%"
+    if p < 0.005:
+        return "<1%"
+    return f"{min(max(round(p * 100), 1), 99)}%"

@@ -14,7 +14,7 @@ import numpy as np
 from ..engine.api import ApiPrices
 from ..engine.quality import normalize
 from ..errors import NotAvailable, Retired, TcoError, UnknownPrice, did_you_mean, launch_text
-from .locate import candidate_kind, locate, relocate
+from .locate import candidate_kind, locate, reasoning_of, relocate
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -190,6 +190,21 @@ def price_arrays(rows: list[dict[str, Any]]) -> ApiPrices:
                      tier_cache_write=tiers("cache_write", math.nan))
 
 
+def _reasoning_unsaid(scenario: Scenario, catalog: Catalog, cand: Any, i: int, model: str | None) -> list[str]:
+    """The warning for a candidate whose model reasons by default (``reasoning-defaults.yaml``) and
+    that gives no hidden reasoning tokens: its cost (or sizing) leaves them out."""
+    default = catalog.reasoning_defaults.get(model or "")
+    path, given = reasoning_of(cand, i)
+    if default is None or not default.reasons or given or path in scenario.ranges:
+        return []
+    if path.endswith("selfhost.reasoning_tokens"):
+        return [f"{model} thinks by default on its maker's API ({default.setting}), the mode its scores are for: its "
+                "hidden reasoning tokens are decoded like output and are not in this sizing; give "
+                "selfhost.reasoning_tokens"]
+    return [f"{model} reasons by default ({default.setting}): its hidden reasoning tokens are billed as output and are "
+            "not in this cost; give reasoning_tokens for this candidate (the API's usage field reports them)"]
+
+
 def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = None,
                      currency: str | None = None, strict: bool = False, impute: bool | None = None) -> Compiled:
     """Resolve a scenario at ``as_of`` in ``currency``.
@@ -232,12 +247,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 r.warnings.append(f"not launched yet on {as_of}: {launch_text(e.available_from)} ({e.message}); "
                                   "excluded from the comparison")
                 unavailable.append(e)
-            default = catalog.reasoning_defaults.get(cand.selfhost.model or "")
-            if default is not None and default.reasons and not cand.selfhost.reasoning_tokens \
-                    and f"candidates.{i}.selfhost.reasoning_tokens" not in scenario.ranges:
-                r.warnings.append(f"{cand.selfhost.model} thinks by default on its maker's API ({default.setting}), the "
-                                  "mode its scores are for: its hidden reasoning tokens are decoded like output and are "
-                                  "not in this sizing; give selfhost.reasoning_tokens")
+            r.warnings += _reasoning_unsaid(scenario, catalog, cand, i, cand.selfhost.model)
             if currency != "USD":
                 _fx(scenario, catalog, currency, as_of, fx, currency_loc)
         else:
@@ -295,7 +305,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             off = point.offpeak
             w = scenario.workload
             row = price_row(point, conv, w.offpeak_share)
-            reasoning = float(getattr(cand, "reasoning_tokens", 0.0)) if kind == "api-offer" else 0.0
+            reasoning = reasoning_of(cand, i)[1]
             row.update(discount=discount, context_window=float(window) if window else math.inf,
                        reasoning_tokens=reasoning)
             api_rows.append(row)
@@ -342,12 +352,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                     + (f" (your peak/average {w.peak_to_average:g} says it is not)"
                        if w.peak_to_average > 1 and "peak_to_average" in w.model_fields_set else "")
                     + ": set workload.offpeak_share to your share")
-            default = catalog.reasoning_defaults.get(r.model)
-            if default is not None and default.reasons and not reasoning \
-                    and f"candidates.{i}.reasoning_tokens" not in scenario.ranges:
-                r.warnings.append(f"{r.model} reasons by default ({default.setting}): its hidden reasoning tokens are "
-                                  "billed as output and are not in this cost; give reasoning_tokens for this "
-                                  "candidate (the API's usage field reports them)")
+            r.warnings += _reasoning_unsaid(scenario, catalog, cand, i, r.model)
             if w.cached_input_share > 0 and point.cached_input is None:
                 r.warnings.append("no cached-input price on record: cached tokens billed at the input price")
             if w.batch_share > 0 and point.batch_discount is None:

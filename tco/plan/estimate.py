@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .. import yamlio
 from ..catalog import Catalog, load_catalog
+from ..engine.sampling import chance
 from ..errors import TcoError
 from .compile import Compiled, compile_scenario
 from .evaluate import WorkloadPoints, evaluate
@@ -102,7 +103,7 @@ def plan_beyond(compiled: Compiled, est: Estimate, *, samples: int | None = None
             share = by_id[cid].uncertainty.get("p_no_cost") or 0.0
             if 0 < share < 1 and math.isfinite(by_id[cid].monthly_cost):
                 by_id[cid].warnings.append(
-                    f"no cost in {_share(share)} of the samples (a drawn request does not fit the context window, "
+                    f"no cost in {chance(share)} of the samples (a drawn request does not fit the context window, "
                     "or the latency targets cannot be met): its percentiles and chances are over the other samples")
         est.uncertainty = {"samples": unc.samples, "seed": unc.seed, "inputs": unc.inputs,
                            "ranges": unc.described, "labels": unc.labels}
@@ -112,8 +113,3 @@ def plan_beyond(compiled: Compiled, est: Estimate, *, samples: int | None = None
 
         est.horizon = horizon(compiled, est, int(months))
     return est
-
-
-def _share(p: float) -> str:
-    """A share never rounded to 0 % or 100 % (it is neither)."""
-    return "<1%" if p < 0.005 else ">99%" if p > 0.995 else f"{p:.0%}"

@@ -18,6 +18,14 @@ def candidate_kind(cand: Any) -> str:
     return "selfhost-spec" if hasattr(cand, "selfhost") else "api-offer"
 
 
+def reasoning_of(cand: Any, i: int) -> tuple[str, float]:
+    """Candidate ``i``'s hidden reasoning tokens: the path a range of them has in ``Scenario.ranges``
+    and their (central) value, 0 for an offer id written plainly."""
+    if candidate_kind(cand) == "selfhost-spec":
+        return f"candidates.{i}.selfhost.reasoning_tokens", float(cand.selfhost.reasoning_tokens)
+    return f"candidates.{i}.reasoning_tokens", float(getattr(cand, "reasoning_tokens", 0.0))
+
+
 def locate(scenario: Scenario, loc: tuple[Any, ...], key: bool = False) -> dict[str, Any]:
     doc = getattr(scenario, "_source", None)
     field_path = ".".join(str(p) for p in loc)

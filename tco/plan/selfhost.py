@@ -52,8 +52,15 @@ def resolve_candidate(scenario: Scenario, catalog: Catalog, cand: SelfhostCandid
     return rs
 
 
-def _reasoning(spec: Any) -> float:
-    return float(getattr(spec, "reasoning_tokens", 0.0) or 0.0)
+def _reasoning_note(tokens: float, d: dict[str, Any]) -> list[str]:
+    """The assumption a self-hosted candidate with hidden reasoning states (none without)."""
+    if not tokens:
+        return []
+    note = f"{tokens:,.0f} hidden reasoning tokens per request decoded with the output (sizing and cost)"
+    if d.get("ttft_ms") is not None and d.get("tpot_ms") is not None:
+        note += (f"; the first visible token comes after them, about {(d['ttft_ms'] + tokens * d['tpot_ms']) / 1000:,.1f}"
+                 f" s (TTFT + {tokens:,.0f} x TPOT), not at the TTFT")
+    return [note]
 
 
 def _per_usd(compiled: Compiled) -> float:
@@ -64,7 +71,7 @@ def evaluate_selfhost(compiled: Compiled, r: Resolved, points: WorkloadPoints) -
     """The deployment plan at every workload point, and its monthly cost in the report currency."""
     seconds = points.days_per_month * 86400.0
     # hidden reasoning tokens are decoded like output: they take GPU time and KV cache
-    generated = points.output_tokens + _reasoning(r.selfhost.spec)
+    generated = points.output_tokens + float(r.selfhost.spec.reasoning_tokens)
     plan = r.selfhost.plan(points.input_tokens, generated, points.requests_per_month,
                            points.peak_to_average, seconds_per_month=seconds)
     return plan, np.asarray(plan.monthly_cost_usd, dtype=np.float64) * _per_usd(compiled)
@@ -93,18 +100,13 @@ def selfhost_summary(compiled: Compiled, r: Resolved, plan: Any, point: int) -> 
         "engine": rs.engine.id,
         "memory_gb": memory_gb,
         "kv_gb": kv_gb,
-        "reasoning_tokens": _reasoning(rs.spec),
+        "reasoning_tokens": float(rs.spec.reasoning_tokens),
         "free_gb": max(memory_gb - weights - kv_gb, 0.0),
         "cost_split": cost_split,
         "price_source": rs.price_source,
         "quality_note": rs.quality_note,
         "assumptions": list(rs.assumptions) + [rs.price_source] + ([rs.quality_note] if rs.quality_note else [])
-        + ([f"{_reasoning(rs.spec):,.0f} hidden reasoning tokens per request decoded with the output "
-            "(sizing and cost)" + (f"; the first visible token comes after them, about "
-                                   f"{(d['ttft_ms'] + _reasoning(rs.spec) * d['tpot_ms']) / 1000:,.1f} s "
-                                   f"(TTFT + {_reasoning(rs.spec):,.0f} x TPOT), not at the TTFT"
-                                   if d.get("ttft_ms") is not None and d.get("tpot_ms") is not None else "")]
-           if _reasoning(rs.spec) else []),
+        + _reasoning_note(float(rs.spec.reasoning_tokens), d),
     }
     breakdown = dict(cost_split)
     return summary, breakdown, [w for w in plan.warnings if w not in r.warnings]

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .compile import Compiled
+from .locate import reasoning_of
 from .uncertainty import default_throughput_range, describe_range, evaluate_draws, input_label
 
 DEFAULT_SPREADS: tuple[tuple[str, str, float, float], ...] = (
@@ -146,13 +147,9 @@ def sensitivity(compiled: Compiled) -> dict[str, Any]:
                 inputs.append((path, text, {path: np.array([lo, hi])}, lo, hi))
         elif name == "reasoning_tokens":
             for i, r in enumerate(compiled.candidates):
-                path = (f"candidates.{i}.selfhost.reasoning_tokens" if r.kind == "selfhost"
-                        else f"candidates.{i}.reasoning_tokens")
+                path, v = reasoning_of(sc.candidates[i], i)
                 if path in ranges or (r.kind == "selfhost" and r.selfhost is None):
                     continue
-                cand = sc.candidates[i] if i < len(sc.candidates) else None
-                spec = getattr(cand, "selfhost", cand)
-                v = float(getattr(spec, "reasoning_tokens", 0.0) or 0.0)
                 if v > 0:
                     inputs.append((path, f"default spread: {detail}", {path: np.array([v * lo_f, v * hi_f])},
                                    v * lo_f, v * hi_f))

@@ -28,6 +28,7 @@ from ..engine.sampling import draw, normal_from_interval, percentiles
 from ..errors import TcoError
 from .compile import Compiled
 from .evaluate import WorkloadPoints, _point_slice, evaluate
+from .locate import reasoning_of
 
 MAX_SAMPLES = 10_000_000
 """More samples than this are refused (the percentiles move by far less than the inputs' spread)."""
@@ -93,15 +94,15 @@ class Uncertainty:
     """(C,) share of samples in which the candidate ranks first by value."""
     p_cheapest: np.ndarray
     """(C,) share of samples in which it is the cheapest (ties shared)."""
+    p_no_cost: np.ndarray
+    """(C,) share of samples with no cost (a drawn request over the context window, latency
+    targets unreachable...): the percentiles are over the other samples."""
     p_cheaper: dict[int, dict[int, float]] = field(default_factory=dict)
     """Self-hosted candidate -> API candidate -> share of samples in which it costs less."""
     described: dict[str, str] = field(default_factory=dict)
     """Each range drawn (written, or tco's default) in words, by path."""
     labels: dict[str, str] = field(default_factory=dict)
     """Each range's path as a reader knows it (``discount of azure/...``)."""
-    p_no_cost: np.ndarray | None = None
-    """(C,) share of samples with no cost (a drawn request over the context window, latency
-    targets unreachable...): the percentiles are over the other samples."""
 
     def for_candidate(self, ci: int, ids: list[str]) -> dict[str, Any]:
         def trio(a: np.ndarray) -> dict[str, float | None]:
@@ -111,8 +112,7 @@ class Uncertainty:
         out: dict[str, Any] = {"monthly_cost": trio(self.monthly[ci]), "cost_per_quality_point": trio(self.per_point[ci]),
                                "p_best_value": round(float(self.p_best_value[ci]), 4),
                                "p_cheapest": round(float(self.p_cheapest[ci]), 4),
-                               "p_no_cost": (round(float(self.p_no_cost[ci]), 4) if self.p_no_cost is not None
-                                             else None)}
+                               "p_no_cost": round(float(self.p_no_cost[ci]), 4)}
         if ci in self.p_cheaper:
             out["p_cheaper"] = {ids[j]: round(p, 4) for j, p in self.p_cheaper[ci].items()}
         return out
@@ -190,10 +190,10 @@ def monte_carlo(compiled: Compiled, samples: int, seed: int | None = None,
         if progress is not None:
             progress(done, samples)
     return Uncertainty(samples, seed, sorted(ranges), percentiles(monthly), percentiles(per_point), best / samples,
-                       cheapest / samples,
+                       cheapest / samples, no_cost / samples,
                        {i: {api_idx[k]: float(v / samples) for k, v in enumerate(c)} for i, c in cheaper.items()},
                        {path: describe_range(r) for path, r in sorted(ranges.items())},
-                       {path: input_label(path, compiled) for path in sorted(ranges)}, no_cost / samples)
+                       {path: input_label(path, compiled) for path in sorted(ranges)})
 
 
 def evaluate_draws(compiled: Compiled, drawn: dict[str, np.ndarray], n: int,
@@ -255,8 +255,7 @@ def _reasoning_draws(compiled: Compiled, drawn: dict[str, np.ndarray], n: int) -
     """Per candidate with a drawn ``reasoning_tokens``: its n values."""
     out: dict[int, np.ndarray] = {}
     for i, r in enumerate(compiled.candidates):
-        path = (f"candidates.{i}.selfhost.reasoning_tokens" if r.kind == "selfhost"
-                else f"candidates.{i}.reasoning_tokens")
+        path = reasoning_of(compiled.scenario.candidates[i], i)[0]
         if path in drawn and (r.kind != "selfhost" or r.selfhost is not None):
             out[i] = np.asarray(drawn[path], dtype=np.float64)[:n]
     return out

@@ -31,7 +31,7 @@ def model_data(cat: Catalog, model_id: str) -> dict[str, Any]:
     data["scores"] = {b: [{"score": s.value, "source": s.source, "setting": _setting(s.setting) or None}
                           for s in lst] for b, lst in cat.scores_for(model_id).items()}
     data["offers"] = sorted(o for o, off in cat.offers.items() if off.model == model_id)
-    rd = getattr(cat, "reasoning_defaults", {}).get(model_id)
+    rd = cat.reasoning_defaults.get(model_id)
     data["reasoning_default"] = ({"reasons": rd.reasons, "setting": rd.setting, "source": rd.source}
                                  if rd is not None else None)
     return data
@@ -61,7 +61,7 @@ def show_model(cat: Catalog, model_id: str, width: int | None = None) -> str:
     lines.append(f"  source: {pv.source} [{pv.status}, checked {pv.checked}]")
     if pv.note:
         lines.append(f"  note: {pv.note}")
-    rd = getattr(cat, "reasoning_defaults", {}).get(model_id)
+    rd = cat.reasoning_defaults.get(model_id)
     if rd is not None:  # the mode its API serves when a request says nothing: the mode its scores are for
         lines.append(f"  API default: {rd.setting} ({'hidden reasoning tokens billed as output' if rd.reasons else 'no hidden reasoning'}); "
                      + ("scores are for this mode" if cat.scores_for(model_id) else "no score on record in this mode"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from ..engine.sampling import chance  # noqa: F401 - re-exported: the report and the app format chances with it
+
 SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£", "JPY": "JP¥", "KRW": "₩", "INR": "₹"}
 """Currency signs for amounts; ¥ is the yuan here (the CNY story of the catalog), the yen is JP¥."""
 
@@ -54,15 +56,3 @@ def _num(v: float | None, fmt: str, na: str = "n/a") -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return na
     return format(v, fmt)
-
-
-def chance(p: float) -> str:
-    """A probability from samples as a reader should take it: ``97%``; never ``100%`` or ``0%``
-    unless it is exactly that (0.9991 of 20,000 samples is ``>99%``, 0.0004 is ``<1%``)."""
-    if p >= 1 or p <= 0:
-        return f"{p:.0%}"
-    if p >= 0.995:
-        return ">99%"
-    if p < 0.005:
-        return "<1%"
-    return f"{min(max(round(p * 100), 1), 99)}%"

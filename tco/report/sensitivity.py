@@ -25,9 +25,9 @@ def render_sensitivity(data: dict[str, Any], fmt: str = "table", width: int | No
     span = [v for r in rows for v in (r["best_cost_per_quality_point"]["low"], r["best_cost_per_quality_point"]["high"])
             if v is not None] + ([c["best_cost_per_quality_point"]] if c["best_cost_per_quality_point"] else [])
     labels = [r.get("label") or r["name"] for r in rows]
-    # not a terminal (width None): nothing is cut; a terminal: 34 columns, more when it is wide
-    cap = 10_000 if width is None else 34 if width < 144 else min(60, width - 110)
-    name_w = min(max([display_width(x) for x in labels] + [5]), cap)
+    name_w = max([display_width(x) for x in labels] + [5])
+    if width is not None:  # not a terminal: nothing is cut; a terminal: 34 columns, more when it is wide
+        name_w = min(name_w, 34 if width < 144 else min(60, width - 110))
     bar_w = 28 if width is None else max(10, min(28, width - name_w - 48))
     lo_all, hi_all = (min(span), max(span)) if span else (0.0, 1.0)
     lines.append(f"{pad('input', name_w)}  {pad('best value per quality point, low end .. high end', bar_w + 28)}"

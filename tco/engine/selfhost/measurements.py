@@ -35,6 +35,13 @@ HOLDOUT = (
 )
 """The rows held out, in words."""
 
+NOT_ADOPTED = {
+    "augmxnt-mi300x-vllm-2024-10": "fit-eligible, not fitted: a vllm@0.6 refit with these rows (2026-11-30) was "
+                                   "reviewed and not adopted (held-out throughput 40 % -> 37 %, but p99 TTFT on "
+                                   "external rows 17 % -> 45 %)",
+}
+"""Fit-eligible sources whose refit was reviewed and not adopted: reported as unfitted, with why."""
+
 CHIP_VENDORS = frozenset({"NVIDIA", "AMD"})
 HOLDOUT_TABLE_MODELS = frozenset({"mistral-7b-instruct", "mixtral-8x22b-instruct", "llama-3.1-405b-instruct"})
 
@@ -105,6 +112,8 @@ def role(row: dict[str, str], gpus: Sequence[str] = (), models: Sequence[str] = 
         return "holdout", f"{HOLDOUT_NAME}: DataCrunch SGLang Llama 3.1 405B rows"
     if s.startswith("augmxnt-") and row.get("max_batch") == "1024":
         return "holdout", f"{HOLDOUT_NAME}: AUGMXNT vLLM --max-num-seqs 1024 sweep"
+    if s in NOT_ADOPTED:
+        return "unfitted", NOT_ADOPTED[s]
     return "fit", "fit-eligible, not held out"
 
 
