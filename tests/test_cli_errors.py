@@ -100,6 +100,11 @@ CASES = [
     ("{mmlu: 1, humaneval: 1}", "[mmlu, humaneval]",
      r"scenario.yaml:8:12: quality.profile: give a built-in profile name .* or benchmark weights"),
     ("as_of: 2024-06-01", "as_of: 20240601", r"scenario.yaml:2:8: as_of: must be a date YYYY-MM-DD \(got 20240601\)"),
+    # a misspelt key of a range is one mistake: the missing 'high' is not reported beside it
+    ("requests_per_day: 10000", "requests_per_day: {low: 5000, likely: 10000, hihg: 20000}",
+     r"scenario.yaml:4:\d+: workload.requests_per_day.hihg: unknown field \(did you mean 'high'\?\)"),
+    ("requests_per_day: 10000", "requests_per_day: {lo: 5000, likely: 10000, high: 20000}",
+     r"scenario.yaml:4:\d+: workload.requests_per_day.lo: unknown field \(did you mean 'low'\?\)"),
     ("as_of: 2024-06-01", "as_of: June",
      r"scenario.yaml:2:8: as_of: must be a date YYYY-MM-DD \(got 'June'\) \(the price date, e.g. as_of: 2024-06-01\)"),
 ]

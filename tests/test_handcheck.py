@@ -72,3 +72,44 @@ def test_every_example_scenario_estimates(catalog, path: Path) -> None:
     est = estimate(load_scenario(path, catalog), catalog)
     assert est.candidates
     assert any(c.monthly_cost == c.monthly_cost for c in est.candidates)  # at least one priced
+
+
+def test_apportion_gives_the_lost_cent_to_the_line_rounding_moved_most() -> None:
+    from tco.report.format import apportion
+
+    # 152.083333 + 60.833333 = 212.916667 -> total 212.92; lines rounded alone: 152.08 + 60.83 = 212.91,
+    # one cent short; both remainders are 0.003333, the first in order of remainder takes it
+    assert sum(apportion([152.0833333, 60.8333333], 212.9166667)) == pytest.approx(212.92, abs=1e-9)
+    # 10.004 x 5 = 50.02, the lines 10.00 x 5 = 50.00: two cents go to two lines
+    assert sorted(apportion([10.004] * 5, 50.02)) == [10.0, 10.0, 10.0, 10.01, 10.01]
+    # the 405B scenario's Azure bill: 24,318.125 + 24,333.333 - 4,865.146 = 43,786.3125 -> 43,786.31;
+    # rounded alone (24,318.125 is a hair under it in binary: 24,318.12) 24,318.12 + 24,333.33 - 4,865.15
+    # = 43,786.30: the cent goes to the input line, whose remainder (0.005) is the largest
+    assert apportion([24318.125, 24333.3333, -4865.1458], 43786.3125) == [24318.13, 24333.33, -4865.15]
+    # too far apart to be rounding (lines that are not the total's parts): only rounded
+    assert apportion([1.004, 2.004], 10.0) == [1.0, 2.0]
+    assert apportion([None, 2.004], 2.004) == [None, 2.0]
+
+
+@pytest.mark.parametrize("as_of", ["2024-06-01", "2024-09-01", "2026-11-29"])
+def test_every_printed_bill_adds_up_to_its_printed_total(catalog, as_of: str) -> None:
+    # before: the China price-war scenario printed DeepSeek's 152M tok x 1 CNY = 152.08 and 30.4M x 2 CNY
+    # = 60.83 above a total of 212.92 (152.0833 + 60.8333 = 212.9167); an invoice's lines add up
+    from tco.report.estimate import bill
+
+    checked = 0
+    from tco.errors import NotAvailable
+
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        try:
+            est = estimate(load_scenario(path, catalog), catalog, as_of=date.fromisoformat(as_of))
+        except NotAvailable:  # the 2026 scenario's self-hosted models did not exist in 2024
+            continue
+        for c in est.candidates:
+            _, items, note = bill(c, est)
+            if note or not items or items[-1][2] is None:
+                continue
+            lines = [round(v, 2) for _, _, v in items[:-1] if v is not None]
+            assert round(sum(lines), 2) == round(items[-1][2], 2), (path.name, c.label, items)
+            checked += 1
+    assert checked > 15

@@ -10,7 +10,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ..errors import PRICE_UNKNOWN, launch_text
-from .format import _count, _num, chance, list_price, money, tokens, unit_price
+from .format import _count, _num, apportion, chance, list_price, money, tokens, unit_price
 from .text import display_width, fit_table, hidden_note, markdown_table, pad, wrap_lines
 
 if TYPE_CHECKING:
@@ -173,6 +173,9 @@ def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, f
     else:
         for k, v in c.cost_breakdown.items():
             items.append((k.replace("_", " "), "", v))
+    # the printed lines add up to the printed total (a cent of rounding goes where it was lost)
+    amounts = apportion([v for _, _, v in items], c.monthly_cost)
+    items = [(n, q, a) for (n, q, _), a in zip(items, amounts, strict=True)]
     items.append(("total", "", c.monthly_cost))
     return head, items, None
 

@@ -271,6 +271,12 @@ def validation_error(doc: Document, err: Any, allowed: dict[tuple[Any, ...], lis
             key = key + ("<key>",)
         if not any(key[:len(k)] == k or k[:len(key)] == key for k in best):  # one error per field path
             best[key] = e
+    # a misspelt required key ('hihg' for 'high') is one mistake, not two: its "unknown field ...
+    # did you mean 'high'?" says all, so the "high: required field is missing" beside it goes
+    unknown = [(k[:-2], str(k[-2])) for k in best if k[-1:] == ("<key>",) and len(k) >= 2]
+    for k in [k for k, e in best.items() if e["type"] == "missing" and k]:
+        if any(parent == k[:-1] and did_you_mean(word, [str(k[-1])]) for parent, word in unknown):
+            del best[k]
     found = [_one(doc, e, allowed, field_prefix) for e in best.values()]
     found.sort(key=lambda x: (x.line or 0, x.col or 0))
     return TcoError.collect(found, MAX_ERRORS)

@@ -21,7 +21,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...errors import launch_text
-from ...report.format import money, tokens, unit_price
+from ...report.format import apportion, money, tokens, unit_price
 from ..plot import hbar, stacked_bar, waterfall
 from ..guard import Guarded, safe_paint
 from ..reasons import no_cost, no_rank
@@ -186,7 +186,8 @@ def api_detail(c: CandidateResult, ctx: DetailContext, width: int = 80) -> Text:
         # a waterfall: costs add to the right, discounts (…_savings) take their share back off
         signed = [-v if k.endswith("_savings") else v for k, v in items]
         bars = waterfall(signed, 16)
-        for (k, v), s_v, bar in zip(items, signed, bars, strict=True):
+        shown = apportion(signed, c.monthly_cost)  # the lines add up to the monthly cost, to the cent
+        for (k, v), s_v, bar in zip(items, shown, bars, strict=True):
             label = {"input": "input", "cached_input": "cached input", "output": "output",
                      "batch_savings": "batch discount", "discount_savings": "negotiated discount",
                      "reasoning": "reasoning (hidden)"}.get(k, k)
