@@ -145,6 +145,36 @@ def test_sensitivity_sorts_by_swing_and_says_where_the_winner_changes(capsys, wr
     assert "what moves the answer" in capsys.readouterr().out
 
 
+def test_sensitivity_reads_the_moves_on_one_chosen_candidate(capsys, write) -> None:
+    # GPT-4o on 2024-09-01 (the gpt-4o alias: $5 / $15 per 1M) at 10,000 requests/day x 30 x (1,500 in, 500 out):
+    # 450M x 5 + 150M x 15 = $4,500 a month. Volume 5,000 .. 40,000 a day: x0.5 .. x4 = $2,250 .. $18,000;
+    # API prices -30 % .. +10 %: $3,150 .. $4,950; prompt tokens +-30 %: 450M x 5 x 0.3 = +-$675
+    path = write(RANGED)
+    assert main(["sensitivity", str(path), "--as-of", "2024-09-01", "--candidate", "OpenAI/GPT-4o", "-f", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["candidate"]["id"] == "openai/gpt-4o" and data["candidate"]["monthly_cost"] == pytest.approx(4500)
+    rows = {r["name"]: r["candidate"] for r in data["inputs"]}
+    assert (rows["workload.requests_per_day"]["monthly_cost"]["low"], rows["workload.requests_per_day"]["monthly_cost"]["high"]) \
+        == (pytest.approx(2250), pytest.approx(18000))
+    assert rows["prices.api"]["monthly_cost"] == {"low": pytest.approx(3150), "high": pytest.approx(4950)}
+    assert rows["workload.input_tokens"]["swing"] == pytest.approx(1350)
+    own = [r["candidate"]["swing"] for r in data["inputs"]]
+    assert own == sorted(own, reverse=True) and data["inputs"][0]["name"] == "workload.requests_per_day"
+    # cost per quality point moves with the cost (its quality is fixed): the ratio is the same at both ends
+    q = rows["prices.api"]["cost_per_quality_point"]
+    assert q["high"] / q["low"] == pytest.approx(4950 / 3150, rel=1e-4)  # JSON keeps 4 decimals
+    assert main(["sensitivity", str(path), "--as-of", "2024-09-01", "--candidate", "openai/gpt-4o"]) == 0
+    out = capsys.readouterr().out
+    assert "openai/gpt-4o: $4,500.00 a month" in out and "$2,250.00 .. $18,000.00" in out
+
+
+def test_sensitivity_names_the_candidates_when_one_is_not_there(capsys, write) -> None:
+    path = write(RANGED)
+    assert main(["sensitivity", str(path), "--candidate", "openai/gpt4o"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no candidate 'openai/gpt4o'" in err and "did you mean 'openai/gpt-4o'" in err
+
+
 def test_sampling_helpers_are_right() -> None:
     from tco.engine.sampling import Z90, _z, draw
 

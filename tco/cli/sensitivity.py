@@ -17,6 +17,10 @@ def add_parser(sub: Any) -> None:
     s.add_argument("--format", "-f", choices=("table", "json"), default="table", help="output format")
     s.add_argument("--as-of", type=iso_date, help="price date YYYY-MM-DD (default: the scenario's)")
     s.add_argument("--currency", type=currency, help="report currency (default: the scenario's)")
+    s.add_argument("--candidate", metavar="NAME",
+                   help="also read every move on this candidate (an offer id such as openai/gpt-4o, or a "
+                        "self-hosted candidate's name): its monthly cost and cost per quality point at each "
+                        "end, inputs sorted by how far they move its cost, whether it wins or not")
     s.add_argument("--catalog", **CATALOG_ARG)
     s.set_defaults(func=run)
 
@@ -25,11 +29,12 @@ def run(args: argparse.Namespace) -> int:
     from ..catalog import load_catalog
     from ..plan.compile import compile_scenario
     from ..plan.scenario import load_scenario
-    from ..plan.sensitivity import sensitivity
+    from ..plan.sensitivity import find_candidate, sensitivity
     from ..report.sensitivity import render_sensitivity
 
     catalog = load_catalog(args.catalog)
     scenario = load_scenario(args.file, catalog)
-    data = sensitivity(compile_scenario(scenario, catalog, as_of=args.as_of, currency=args.currency))
+    compiled = compile_scenario(scenario, catalog, as_of=args.as_of, currency=args.currency)
+    data = sensitivity(compiled, None if args.candidate is None else find_candidate(compiled, args.candidate))
     write_output(render_sensitivity(data, args.format, table_width(args)), None)
     return 0

@@ -6,6 +6,11 @@ its central value. For each end: (a) the best candidate's cost per quality point
 gap between the best self-hosted and the best API option (cost per quality point,
 self-hosted minus API: negative means self-hosting wins), and the best candidate. Inputs
 are sorted by the swing of (a), largest first.
+
+With ``candidate=`` (``tco sensitivity FILE --candidate NAME``) the same moves are also read on
+that one candidate, whatever wins: its monthly cost and its cost per quality point at each end,
+and the inputs are sorted by the swing of its monthly cost (what drives *my* self-hosting bill,
+even where the self-hosted option never wins).
 """
 
 from __future__ import annotations
@@ -50,6 +55,13 @@ class Swing:
     winner_high: str | None
     label: str = ""
     """The input as a reader knows it (``throughput factor of Llama 3.1 405B ...``)."""
+    own: tuple[float, float, float, float] | None = None
+    """With a chosen candidate: its monthly cost at the low and high end, then its cost per quality point."""
+
+    @property
+    def own_swing(self) -> float:
+        """How far the chosen candidate's monthly cost moves between the two ends (0 without one)."""
+        return _spread(self.own[0], self.own[1]) if self.own else 0.0
 
     @property
     def swing(self) -> float:
@@ -70,7 +82,10 @@ class Swing:
                                                                           "high": num(self.best_high)},
                 "selfhost_minus_api": {"low": num(self.gap_low), "high": num(self.gap_high)},
                 "winner_low": self.winner_low, "winner_high": self.winner_high,
-                "winner_changes": self.winner_low != self.winner_high}
+                "winner_changes": self.winner_low != self.winner_high} | (
+            {"candidate": {"monthly_cost": {"low": num(self.own[0]), "high": num(self.own[1])},
+                           "cost_per_quality_point": {"low": num(self.own[2]), "high": num(self.own[3])},
+                           "swing": num(self.own_swing)}} if self.own else {})
 
 
 def _spread(a: float, b: float) -> float:
@@ -79,13 +94,18 @@ def _spread(a: float, b: float) -> float:
     return abs(b - a)
 
 
-def _answer(compiled: Compiled, cost: np.ndarray, sw: Any) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
-    """Per column: best cost per quality point, self-hosted minus API gap, best id."""
+def _per_point(compiled: Compiled, cost: np.ndarray, sw: Any) -> np.ndarray:
+    """(C, n) cost per quality point, NaN where a candidate is not ranked."""
     q = sw.quality
     eligible = sw.coverage + (sw.imputed_share if sw.imputed_share is not None else 0.0) \
         >= compiled.scenario.quality.min_coverage - 1e-12
     with np.errstate(invalid="ignore", divide="ignore"):
-        cpq = np.where((q > 0)[:, None] & eligible[:, None], cost / q[:, None], np.nan)
+        return np.where((q > 0)[:, None] & eligible[:, None], cost / q[:, None], np.nan)
+
+
+def _answer(compiled: Compiled, cost: np.ndarray, sw: Any) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    """Per column: best cost per quality point, self-hosted minus API gap, best id."""
+    cpq = _per_point(compiled, cost, sw)
     kinds = np.array([r.kind for r in compiled.candidates])
     best = np.full(cost.shape[1], np.nan)
     gap = np.full(cost.shape[1], np.nan)
@@ -102,8 +122,23 @@ def _answer(compiled: Compiled, cost: np.ndarray, sw: Any) -> tuple[np.ndarray, 
     return best, gap, winners
 
 
-def sensitivity(compiled: Compiled) -> dict[str, Any]:
-    """The tornado of a compiled scenario (see the module docstring)."""
+def find_candidate(compiled: Compiled, name: str) -> int:
+    """The position of a candidate named by its id (``openai/gpt-4o``) or its name (a self-hosted
+    candidate's ``name:``), case aside; a ``TcoError`` with the names that exist otherwise."""
+    from ..errors import TcoError, did_you_mean
+
+    wanted = name.strip().casefold()
+    for i, r in enumerate(compiled.candidates):
+        if wanted in (r.id.casefold(), r.label.casefold()):
+            return i
+    names = [r.id for r in compiled.candidates]
+    raise TcoError(f"no candidate {name!r} in the scenario", field="--candidate",
+                   hint=did_you_mean(name, names) or "candidates: " + ", ".join(repr(n) for n in names))
+
+
+def sensitivity(compiled: Compiled, candidate: int | None = None) -> dict[str, Any]:
+    """The tornado of a compiled scenario (see the module docstring); ``candidate``: the position of
+    a candidate to read every move on as well (:func:`find_candidate`)."""
     sc = compiled.scenario
     w = sc.workload
     ranges = dict(getattr(sc, "ranges", {}) or {})
@@ -167,13 +202,27 @@ def sensitivity(compiled: Compiled) -> dict[str, Any]:
     for path, detail, drawn, lo, hi in inputs:
         cost, sw = evaluate_draws(compiled, drawn, 2)
         best, gap, winners = _answer(compiled, cost, sw)
+        own = None
+        if candidate is not None:
+            cpq = _per_point(compiled, cost, sw)[candidate]
+            own = (float(cost[candidate, 0]), float(cost[candidate, 1]), float(cpq[0]), float(cpq[1]))
         swings.append(Swing(path, detail, lo, hi, best[0], best[1], gap[0], gap[1], winners[0], winners[1],
-                            input_label(path, compiled)))
-    # largest swing of the best value first; ties (often 0: the best stays put) by the swing of the gap
-    swings.sort(key=lambda s: (-min(s.swing, 1e300), -min(s.gap_swing, 1e300), s.name))
-    return {"schema_version": 1, "scenario": sc.name, "as_of": compiled.as_of.isoformat(),
-            "currency": compiled.currency,
-            "central": {"best_cost_per_quality_point": round(float(base_best[0]), 4) if np.isfinite(base_best[0])
-                        else None, "selfhost_minus_api": round(float(base_gap[0]), 4) if np.isfinite(base_gap[0])
-                        else None, "winner": base_winner[0]},
-            "inputs": [s.to_dict() for s in swings]}
+                            input_label(path, compiled), own))
+    # largest swing of the best value first (of the chosen candidate's cost, when one is chosen);
+    # ties (often 0: the best stays put) by the swing of the gap
+    swings.sort(key=lambda s: (-min(s.own_swing, 1e300), -min(s.swing, 1e300), -min(s.gap_swing, 1e300), s.name))
+
+    def num(v: float) -> float | None:
+        return round(float(v), 4) if np.isfinite(v) else None
+
+    out = {"schema_version": 1, "scenario": sc.name, "as_of": compiled.as_of.isoformat(),
+           "currency": compiled.currency,
+           "central": {"best_cost_per_quality_point": num(base_best[0]), "selfhost_minus_api": num(base_gap[0]),
+                       "winner": base_winner[0]},
+           "inputs": [s.to_dict() for s in swings]}
+    if candidate is not None:
+        r = compiled.candidates[candidate]
+        out["candidate"] = {"id": r.id, "label": r.label, "kind": r.kind,
+                            "monthly_cost": num(base_cost[candidate, 0]),
+                            "cost_per_quality_point": num(_per_point(compiled, base_cost, base_sw)[candidate, 0])}
+    return out

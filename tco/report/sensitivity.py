@@ -22,13 +22,13 @@ def render_sensitivity(data: dict[str, Any], fmt: str = "table", width: int | No
              + (f"; best self-hosted minus best API: {_signed(c['selfhost_minus_api'], cur)} per point"
                 if c["selfhost_minus_api"] is not None else ""), ""]
     rows = data["inputs"]
+    own = data.get("candidate")
+    if own:
+        return _render_own(data, lines, width)
     span = [v for r in rows for v in (r["best_cost_per_quality_point"]["low"], r["best_cost_per_quality_point"]["high"])
             if v is not None] + ([c["best_cost_per_quality_point"]] if c["best_cost_per_quality_point"] else [])
     labels = [r.get("label") or r["name"] for r in rows]
-    name_w = max([display_width(x) for x in labels] + [5])
-    if width is not None:  # not a terminal: nothing is cut; a terminal: 34 columns, more when it is wide
-        name_w = min(name_w, 34 if width < 144 else min(60, width - 110))
-    bar_w = 28 if width is None else max(10, min(28, width - name_w - 48))
+    name_w, bar_w = _widths(labels, width)
     lo_all, hi_all = (min(span), max(span)) if span else (0.0, 1.0)
     lines.append(f"{pad('input', name_w)}  {pad('best value per quality point, low end .. high end', bar_w + 28)}"
                  "  winner")
@@ -42,6 +42,41 @@ def render_sensitivity(data: dict[str, Any], fmt: str = "table", width: int | No
         if gap["low"] is not None or gap["high"] is not None:
             lines.append(f"{'':{name_w}}  {'':{bar_w}}  self-hosted minus API {_signed(gap['low'], cur)} .. "
                          f"{_signed(gap['high'], cur)}")
+        lines.append(f"{'':{name_w}}  {r['detail'] if width is None else cut(r['detail'], width - name_w - 2)}")
+    return "\n".join(lines) + "\n"
+
+
+def _widths(labels: list[str], width: int | None) -> tuple[int, int]:
+    """The input column's and the bar's widths: not a terminal, nothing is cut; a terminal,
+    34 columns for the input, more when it is wide."""
+    name_w = max([display_width(x) for x in labels] + [5])
+    if width is not None:
+        name_w = min(name_w, 34 if width < 144 else min(60, width - 110))
+    return name_w, 28 if width is None else max(10, min(28, width - name_w - 48))
+
+
+def _render_own(data: dict[str, Any], lines: list[str], width: int | None) -> str:
+    """The tornado read on one candidate: its monthly cost at each end of every input, on one scale."""
+    cur, own, rows = data["currency"], data["candidate"], data["inputs"]
+    per_point = own["cost_per_quality_point"]
+    lines[-1:] = [f"  {own['label']}: {_m(own['monthly_cost'], cur)} a month"
+                  + (f", {money(per_point, cur)} per quality point" if per_point is not None else ", not ranked"),
+                  ""]
+    span = [v for r in rows for v in (r["candidate"]["monthly_cost"]["low"], r["candidate"]["monthly_cost"]["high"])
+            if v is not None] + ([own["monthly_cost"]] if own["monthly_cost"] is not None else [])
+    labels = [r.get("label") or r["name"] for r in rows]
+    name_w, bar_w = _widths(labels, width)
+    lo_all, hi_all = (min(span), max(span)) if span else (0.0, 1.0)
+    lines.append(f"{pad('input', name_w)}  {pad('its monthly cost, low end .. high end', bar_w + 28)}  best value")
+    for r in rows:
+        m = r["candidate"]["monthly_cost"]
+        bar = _bar(m["low"], m["high"], own["monthly_cost"], lo_all, hi_all, bar_w)
+        vals = f"{_m(m['low'], cur)} .. {_m(m['high'], cur)}"
+        win = (f"{r['winner_low']} -> {r['winner_high']}" if r["winner_changes"] else "unchanged")
+        lines.append(f"{pad(cut_label(r.get('label') or r['name'], name_w, labels), name_w)}  {bar}  {pad(vals, 26)}  {win}")
+        q = r["candidate"]["cost_per_quality_point"]
+        if q["low"] is not None or q["high"] is not None:
+            lines.append(f"{'':{name_w}}  {'':{bar_w}}  per quality point {_m(q['low'], cur)} .. {_m(q['high'], cur)}")
         lines.append(f"{'':{name_w}}  {r['detail'] if width is None else cut(r['detail'], width - name_w - 2)}")
     return "\n".join(lines) + "\n"
 
