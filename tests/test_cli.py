@@ -106,6 +106,18 @@ def test_a_report_to_a_md_file_is_markdown(capsys, tmp_path) -> None:
     assert rc == 0 and target.read_text().startswith("# ") and "<html" not in target.read_text()
 
 
+@pytest.mark.parametrize(("command", "name", "says"), [
+    (("report",), "r.pdf", "print it to PDF from a browser"),
+    (("estimate",), "x.html", "tco report FILE -o report.html"),
+    (("report",), "r.json", "this command writes html, markdown"),
+])
+def test_a_file_named_for_a_format_the_command_does_not_write_is_refused(capsys, tmp_path, command, name, says) -> None:
+    # tco report -o x.pdf wrote HTML into a .pdf file and said "wrote"
+    target = tmp_path / name
+    rc, out, err = run(capsys, *command, EXAMPLE, "-o", str(target))
+    assert rc == 2 and says in err and len(err.strip().splitlines()) == 1 and not target.exists()
+
+
 def test_init_writes_a_template_that_estimates(capsys, tmp_path) -> None:
     path = tmp_path / "new.yaml"
     rc, _, err = run(capsys, "init", str(path))

@@ -147,3 +147,15 @@ def test_yaml_mistakes_in_the_user_s_words(capsys, write) -> None:
                   "block.yaml")
     line = errors(run(capsys, "estimate", str(block))[2])[0]
     assert "candidate 'Team' is listed twice (the text after ' #' is a comment in YAML" in line
+
+
+def test_the_library_reads_a_currency_as_the_command_line_does(catalog) -> None:
+    # tco estimate --currency EURO meant EUR, while tco.estimate(s, currency="EURO") raised
+    import tco
+    from tco.errors import TcoError
+
+    s = tco.parse_scenario(SUPPORT, "s.yaml", catalog)
+    assert tco.estimate(s, catalog, currency="EURO").currency == "EUR"
+    assert tco.estimate(s, catalog, currency="rmb").currency == "CNY"
+    with pytest.raises(TcoError, match="not a currency: 'euros!'"):
+        tco.estimate(s, catalog, currency="euros!")

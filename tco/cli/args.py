@@ -65,9 +65,20 @@ def format_for(given: str | None, out: str | None, default: str, allowed: tuple[
     if given is not None:
         return given
     if out and out != "-":
-        fmt = BY_EXTENSION.get(os.path.splitext(out)[1].lower())
+        ext = os.path.splitext(out)[1].lower()
+        fmt = BY_EXTENSION.get(ext)
         if fmt in allowed:
             return fmt
+        if fmt is not None or ext == ".pdf":  # a file named for a format this command does not write
+            from ..errors import TcoError
+
+            if ext == ".pdf":
+                hint = "tco report writes HTML laid out for A4: write report.html and print it to PDF from a browser"
+            elif fmt == "html":
+                hint = "tco report FILE -o report.html writes the HTML report"
+            else:
+                hint = f"this command writes {', '.join(allowed)}: name the file for one of them, or give --format"
+            raise TcoError(f"cannot write {ext[1:].upper()} here", file=out, hint=hint)
     return default
 
 

@@ -217,7 +217,15 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
     """
     as_of = _as_date(as_of) or scenario.as_of or date.today()
     currency_loc: tuple[Any, ...] | None = ("currency",) if not currency else None
-    currency = currency.upper() if currency else scenario.currency
+    if currency:  # as typed by a library caller too: 'eur', 'EURO', 'RMB' (the command line's flag does the same)
+        from ..schema.currency import normalize_currency
+
+        try:
+            currency = normalize_currency(currency)
+        except ValueError as e:
+            raise TcoError(str(e), field="--currency") from None
+    else:
+        currency = scenario.currency
     fx: dict[str, FxUsed] = {}
     warnings: list[str] = []
     for cur in scenario.fx:
