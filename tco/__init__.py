@@ -8,6 +8,7 @@ The public API is loaded lazily (PEP 562) so ``import tco`` and ``tco --help`` s
     result.to_dict()                           # the JSON output of `tco estimate --format json`
     catalog = tco.load_catalog()               # offers, models, scores, fx rates
     grid = tco.sweep(scenario, requests_per_day=np.logspace(2, 7, 1000))  # arrays (C, P)
+    bigger = tco.vary(scenario, requests_per_day=50_000)   # a validated copy with one value changed
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "load_scenario": "tco.plan.scenario",
     "parse_scenario": "tco.plan.scenario",
+    "vary": "tco.plan.scenario",
     "estimate": "tco.plan.estimate",
     "sweep": "tco.plan.evaluate",
     "compile_scenario": "tco.plan.compile",

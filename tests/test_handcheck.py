@@ -113,3 +113,45 @@ def test_every_printed_bill_adds_up_to_its_printed_total(catalog, as_of: str) ->
             assert round(sum(lines), 2) == round(items[-1][2], 2), (path.name, c.label, items)
             checked += 1
     assert checked > 15
+
+
+def test_vary_changes_a_value_and_validates_it(catalog) -> None:
+    import tco
+    from tco.errors import TcoError
+
+    s = load_scenario(EXAMPLE, catalog)
+    # 50,000 requests/day x 30 x (1,500 x $5 + 500 x $15) / 1M = 1.5M x $15 / 1,000 = $22,500 for GPT-4o
+    assert estimate(tco.vary(s, requests_per_day=50_000), catalog).candidate("openai/gpt-4o").monthly_cost \
+        == pytest.approx(22_500)
+    # a path, and a value as a file writes it: on 2024-09-01 with 1k output tokens, 450M x $5 + 300M x $15 = $6,750
+    later = tco.vary(s, {"as_of": "2024-09-01"}, output_tokens="1k")
+    assert estimate(later, catalog).candidate("openai/gpt-4o").monthly_cost == pytest.approx(6_750)
+    assert s.workload.output_tokens == 500  # the original is untouched
+    for bad, says in [({"requests_per_day": -5}, "must be more than 0"), ({"requests_per_day": "lots"}, "not a number"),
+                      ({"outptu_tokens": 5}, "did you mean 'output_tokens'")]:
+        with pytest.raises(TcoError, match=says):
+            tco.vary(s, catalog=catalog, **bad)
+    with pytest.raises(TcoError, match="no candidates.9 in the scenario"):
+        tco.vary(s, {"candidates.9.selfhost.gpu": "h200"}, catalog=catalog)
+
+
+def test_a_scenario_changed_without_validation_is_refused_not_priced(catalog) -> None:
+    # pydantic's model_copy(update=...) checks nothing: a volume of -5 priced GPT-4o at -$2.25 a month
+    from tco.errors import TcoError
+
+    s = load_scenario(EXAMPLE, catalog)
+    for value, says in [(-5, r"must be finite and in \(0, 1e\+11\]: got -5"), ("lots", "not a number: 'lots'")]:
+        bad = s.model_copy(update={"workload": s.workload.model_copy(update={"requests_per_day": value})})
+        with pytest.raises(TcoError, match=says) as e:
+            estimate(bad, catalog)
+        assert "tco.vary" in str(e.value)
+
+
+def test_vary_keeps_the_ranges_of_a_scenario_built_in_code(catalog) -> None:
+    import yaml
+
+    import tco
+
+    data = yaml.safe_load((ROOT / "scenarios" / "405b-under-uncertainty.yaml").read_text())
+    s = tco.Scenario.model_validate(data)  # no source file: vary rebuilds it from the model, ranges included
+    assert set(tco.vary(s, catalog=catalog).ranges) == set(s.ranges)

@@ -3,6 +3,8 @@ millions (a sweep), the same vectorized call."""
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -37,6 +39,7 @@ class WorkloadPoints:
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> WorkloadPoints:
         w = scenario.workload
+        check_workload(scenario)
         a = lambda v: np.array([v], dtype=np.float64)  # noqa: E731
         return cls(a(w.monthly_requests), a(w.input_tokens), a(w.output_tokens), a(w.cached_input_share),
                    a(w.batch_share), a(w.peak_to_average), w.days_per_month,
@@ -211,6 +214,23 @@ def _check_points(arrays: dict[str, Any]) -> None:
                            field=name)
 
 
+def check_workload(scenario: Scenario) -> None:
+    """The scenario's own workload figures within the schema's bounds. A file is validated when it
+    is read; a scenario changed in code with pydantic's ``model_copy(update=...)`` is not, and a
+    volume of -5 would cost -$2.25: refused here, with the validated way to change one."""
+    w = scenario.workload
+    hint = "change a scenario with tco.vary(scenario, ...), which validates what it is given"
+    for name, (lo, hi, incl) in _POINT_BOUNDS.items():
+        value = getattr(w, name, None)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TcoError(f"not a number: {value!r}", field=f"workload.{name}", hint=hint)
+        if not (math.isfinite(value) and value <= hi and (value >= lo if incl else value > lo)):
+            raise TcoError(f"must be finite and in {'[' if incl else '('}{lo:g}, {hi:g}]: got {value!r}",
+                           field=f"workload.{name}", hint=hint)
+
+
 def workload_points(scenario: Scenario, **overrides: Any) -> WorkloadPoints:
     allowed = {"requests_per_day", "requests_per_month", "input_tokens", "output_tokens",
                "cached_input_share", "batch_share", "peak_to_average", "cache_write_share"}
@@ -218,6 +238,7 @@ def workload_points(scenario: Scenario, **overrides: Any) -> WorkloadPoints:
     if unknown:
         raise TypeError(f"unknown workload arrays: {', '.join(sorted(unknown))}")
     w = scenario.workload
+    check_workload(scenario)
     if "requests_per_day" in overrides and "requests_per_month" in overrides:
         raise TypeError("give requests_per_day or requests_per_month, not both")
     if "requests_per_day" in overrides:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import yamlio
 from ..catalog import Catalog, load_catalog
@@ -41,6 +41,51 @@ def scenario_from_document(doc: yamlio.Document, catalog: Catalog | None = None)
     scenario._source = doc
     check_scenario(scenario, catalog or load_catalog())
     return scenario
+
+
+def vary(scenario: Scenario, changes: dict[str, Any] | None = None, /, catalog: Catalog | None = None,
+         **workload: Any) -> Scenario:
+    """A copy of ``scenario`` with some values changed, validated as a file is (a ``Scenario`` is
+    frozen, and pydantic's ``model_copy(update=...)`` checks nothing: a negative volume would
+    give a negative cost). ``changes`` maps dotted paths to values (``{"as_of": "2024-09-01",
+    "candidates.4.selfhost.gpu": "h200"}``); keyword arguments are workload fields
+    (``requests_per_day=50_000``, ``output_tokens="1.2k"``). Values are read as in a file (10k,
+    30%, a range ``{"low": 5000, "high": 20000}``); a bad one raises a :class:`TcoError` naming it.
+
+        cheaper = tco.estimate(tco.vary(scenario, requests_per_day=50_000))
+    """
+    import copy
+
+    catalog = catalog or load_catalog()
+    source = getattr(scenario, "_source", None)
+    data = copy.deepcopy(source.data) if source is not None else scenario.model_dump(mode="json", exclude_unset=True)
+    edits = asked = dict(changes or {}) | {f"workload.{k}": v for k, v in workload.items()}
+    if source is None:  # built in code: the dump has each range's central value; the ranges go back first
+        ranges = {p: r.model_dump(mode="json", exclude_none=True) for p, r in (getattr(scenario, "ranges", {}) or {}).items()}
+        edits = ranges | edits
+    for path, value in edits.items():
+        parts: list[Any] = [int(p) if p.isdigit() else p for p in str(path).split(".")]
+        node: Any = data
+        for depth, part in enumerate(parts[:-1]):
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                where = ".".join(str(p) for p in parts[:depth + 1])
+                raise TcoError(f"no {where} in the scenario to change", field=str(path),
+                               hint="paths name a value the file has, e.g. workload.requests_per_day, as_of, "
+                                    "candidates.0.selfhost.gpu") from None
+        if isinstance(node, dict):
+            if parts[-1] == "requests_per_day":  # one volume: the new one replaces either form
+                node.pop("requests_per_month", None)
+            elif parts[-1] == "requests_per_month":
+                node.pop("requests_per_day", None)
+            node[parts[-1]] = value
+        elif isinstance(node, list) and isinstance(parts[-1], int) and 0 <= parts[-1] < len(node):
+            node[parts[-1]] = value
+        else:
+            raise TcoError(f"cannot change {path}", field=str(path), hint="name a mapping key or a list position")
+    name = f"{source.path if source is not None else '<scenario>'} (changed: {', '.join(asked) or 'nothing'})"
+    return scenario_from_document(yamlio.Document(name, data, None), catalog)
 
 
 def check_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = None,
