@@ -232,3 +232,14 @@ def test_model_file_errors_name_the_model_file(write, tmp_path, capsys, content,
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"tco: error: {tmp_path / where}"), err
     assert "scenario.yaml" not in err and "candidates.1" not in err
+
+
+def test_with_a_volume_the_billed_gpus_say_which_are_priced(capsys) -> None:
+    # 70B FP8 on one 8x H100 node: 4 replicas of TP2 fit, but 100,000 requests/day need one replica,
+    # and the month is priced for 2 GPUs: 2 x $2.99 x 730 h = $4,365.40. "GPUs billed 8" alone read as
+    # the GPUs behind that figure.
+    rc = main(["selfhost", "llama-3.1-70b-instruct", "--gpu", "h100-sxm-80gb", "--requests-per-day", "100000",
+               "--rent-per-gpu-hour", "2.99", "--precision", "fp8", "--input-tokens", "1500", "--output-tokens", "500"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "$4,365.40" in out
+    assert "GPUs billed      8 with every replica running; 2 at 100,000 requests/day (Cost)" in out

@@ -67,9 +67,15 @@ def render_table(res: dict[str, Any]) -> str:
     if dp and res["fits"]:
         add("")
         add(f"Deployment: {dp['total_gpus']} GPUs as {dp['replicas']} replica(s) of {dp['layout']}")
+        billed = _fmt(dp["billed_gpus"])
+        cap = res.get("capacity")
+        if cap and cap.get("billed_gpus") is not None and cap["billed_gpus"] != dp["billed_gpus"]:
+            # with a volume, what is priced is the replicas the load needs, not the whole deployment
+            billed += (f" with every replica running; {_fmt(cap['billed_gpus'])} at "
+                       f"{cap['requests_per_day']:,.0f} requests/day (Cost)")
         lines += _rows([("output tokens/s", f"{_fmt(dp['output_tokens_per_s'])} max offline, "
                                             f"{_fmt(dp['slo_output_tokens_per_s'])} within targets"),
-                        ("GPUs billed", _fmt(dp["billed_gpus"]))])
+                        ("GPUs billed", billed)])
         lines += _layouts(res.get("layouts") or [])
     add("")
     add("Cost")
