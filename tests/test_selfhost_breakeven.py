@@ -193,3 +193,14 @@ def test_breakeven_speaks_the_scenario_s_volume_unit(capsys, tmp_path) -> None:
     assert pair["volume_unit"] == "requests/month"
     listed = [f"{a:,.0f}" for a, _ in pair["volume_ranges"]]
     assert all(x in pair["note"] for x in listed)
+
+
+def test_breakeven_before_the_self_hosted_models_launched_says_so(capsys) -> None:
+    # on 2024-06-01 GPT-4o is priced but Llama 3.1 (2024-07-23) is not out: the report said "every API price
+    # or self-hosted cost is unknown" and exited 0
+    from tco.cli import main
+
+    rc = main(["breakeven", str(ROOT / "scenarios" / "open-vs-closed-405b.yaml"), "--as-of", "2024-06-01"])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and len(err.splitlines()) == 1
+    assert "no self-hosted candidate can be priced on 2024-06-01" in err and "not launched yet, from 2024-07-23" in err

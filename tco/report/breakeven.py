@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ..errors import TcoError
+from ..errors import TcoError, launch_text
 from ..plan.estimate import estimate
 from ..plan.locate import locate
 from .format import money
@@ -26,6 +27,12 @@ def breakeven_report(scenario: Scenario, catalog: Catalog, *, as_of: date | None
     if not any(c.kind == "api" for c in est.candidates):
         raise TcoError("no API candidate in the scenario to compare with", **where,
                        hint="add an offer id such as openai/gpt-4o")
+    for kind, words in (("selfhost", "self-hosted candidate"), ("api", "API candidate")):
+        side = [c for c in est.candidates if c.kind == kind]
+        if not any(math.isfinite(c.monthly_cost) for c in side):  # nothing to compare: say why, per candidate
+            why = "; ".join(f"{c.label}: {_no_cost(c, est.as_of)}" for c in side)
+            raise TcoError(f"no {words} can be priced on {est.as_of} ({why})", **where,
+                           hint="choose an as_of date when they are on sale (--as-of), or see tco estimate's warnings")
     if fmt == "json":
         import json
 
@@ -49,5 +56,14 @@ def breakeven_report(scenario: Scenario, catalog: Catalog, *, as_of: date | None
             if b["ranges_total"] > len(b["ranges"]):
                 lines.append(f"      ({b['ranges_total'] - len(b['ranges'])} more ranges not listed; -f json)")
     if not est.breakeven:
-        lines.append("  no pair to compare: every API price or self-hosted cost is unknown")
+        lines.append("  no pair to compare: no self-hosted candidate and API candidate both have a cost")
     return "\n".join(lines) + "\n"
+
+
+def _no_cost(c: object, as_of: str) -> str:
+    """Why a candidate has no cost, in the estimate table's words."""
+    reason = getattr(c, "reason", None)
+    launch = getattr(c, "available_from", None)
+    if launch:
+        return f"not launched yet, {launch_text(launch)}"
+    return reason or "cost unknown (see tco estimate's warnings)"
