@@ -144,9 +144,41 @@ def source_line(text: str, line: int | None) -> str:
 
 def comment_in_value(line_text: str) -> bool:
     """Whether a ``#`` on this line starts a comment inside what looks like one value
-    (``label: Team #2``), which YAML cuts off there."""
+    (``label: Team #2``), which YAML cuts off there. A ``# `` followed by a space is taken for
+    the comment it usually is (``input_tokens: 1500  # mean per request``)."""
     code = line_text.split(":", 1)[-1]
-    return bool(re.search(r"\S\s+#", code)) and not re.search(r"^\s*['\"]", code)
+    return bool(re.search(r"\S\s+#[^\s#]", code)) and not re.search(r"^\s*['\"]", code)
+
+
+def _misindented(text: str, line: int | None) -> str | None:
+    """A hint when line ``line`` (1-based) is indented unlike both lines around it, within one
+    mapping (the line above does not open a block): ``indented by 1 space, the lines around it by 2``."""
+    lines = text.splitlines()
+    if line is None or not 0 < line <= len(lines):
+        return None
+
+    def indent(s: str) -> int:
+        return len(s) - len(s.lstrip(" "))
+
+    def near(step: int) -> str | None:
+        i = line - 1 + step
+        while 0 <= i < len(lines):
+            if lines[i].strip() and not lines[i].lstrip().startswith("#"):
+                return lines[i]
+            i += step
+        return None
+
+    here, above, below = lines[line - 1], near(-1), near(1)
+    if not here.strip() or above is None or above.split("#", 1)[0].rstrip().endswith(":"):
+        return None
+    around = {indent(x) for x in (above, below) if x is not None}
+    if indent(here) in around or len(around) != 1:
+        return None
+    other = around.pop()
+    if other == 0 or abs(other - indent(here)) > 2:
+        return None
+    return (f"this line is indented by {indent(here)} space{'s' if indent(here) != 1 else ''}, the lines around it by "
+            f"{other}: keys of one mapping line up")
 
 
 def _syntax_in_words(text: str, mark: Any, problem: str) -> tuple[str, str]:
@@ -157,6 +189,9 @@ def _syntax_in_words(text: str, mark: Any, problem: str) -> tuple[str, str]:
     if ch == "\t" or (problem.startswith("found character") and "\t" in here[: (mark.column + 1) if mark else 0]):
         return ("YAML syntax error: a tab in the indentation",
                 "YAML indents with spaces only: replace the tab with spaces")
+    misindented = _misindented(text, line)
+    if misindented:
+        return f"YAML syntax error: {problem}", misindented
     if "#" in here and ("expected ','" in problem or "expected <block end>" in problem or comment_in_value(here)):
         return (f"YAML syntax error: {problem}",
                 "' #' starts a comment in YAML: quote a value that contains #, e.g. label: \"Team #2\"")

@@ -159,3 +159,16 @@ def test_the_library_reads_a_currency_as_the_command_line_does(catalog) -> None:
     assert tco.estimate(s, catalog, currency="rmb").currency == "CNY"
     with pytest.raises(TcoError, match="not a currency: 'euros!'"):
         tco.estimate(s, catalog, currency="euros!")
+
+
+@pytest.mark.parametrize(("old", "new", "says"), [
+    ("  input_tokens: 1500", " input_tokens: 1500", "indented by 1 space, the lines around it by 2"),
+    ("  output_tokens: 500", "   output_tokens: 500", "indented by 3 spaces, the lines around it by 2"),
+])
+def test_a_misindented_line_is_said_to_be_one(capsys, tmp_path, old: str, new: str, says: str) -> None:
+    # the line had a trailing "# mean per request" comment and the hint blamed '#' in values
+    path = tmp_path / "s.yaml"
+    assert old in SUPPORT
+    path.write_text(SUPPORT.replace(old, new, 1))
+    err = errors(run(capsys, "estimate", str(path))[2])
+    assert len(err) == 1 and says in err[0] and "comment" not in err[0]
