@@ -172,3 +172,21 @@ def test_a_misindented_line_is_said_to_be_one(capsys, tmp_path, old: str, new: s
     path.write_text(SUPPORT.replace(old, new, 1))
     err = errors(run(capsys, "estimate", str(path))[2])
     assert len(err) == 1 and says in err[0] and "comment" not in err[0]
+
+
+def test_a_word_beside_a_number_gets_the_right_hint(capsys, tmp_path) -> None:
+    # '1500 tokens' was told "thousands are grouped by three: 10,000"
+    from tco.schema.numbers import parse_number
+
+    with pytest.raises(ValueError, match=r"not a number: '1500 tokens' \(write the number alone"):
+        parse_number("1500 tokens")
+    with pytest.raises(ValueError, match=r"write e.g. 10000, 10,000, 10k or 1.5M"):
+        parse_number("lots")
+
+
+def test_selfhost_lengths_read_numbers_as_files_do(capsys) -> None:
+    # --input-tokens 1.5k was "unknown length mix '1.5k'" while input_tokens: 1.5k works in a scenario
+    rc, out, err = run(capsys, "selfhost", "llama-3.1-70b-instruct", "--gpu", "h100-sxm-80gb", "--input-tokens", "1.5k",
+                       "--output-tokens", "p50=200,p90=1k", "-f", "json")
+    data = json.loads(out)
+    assert rc == 0 and data["input_tokens"] == 1500 and data["output_distribution"]["p90"] == pytest.approx(1000, rel=0.05)

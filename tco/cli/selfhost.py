@@ -39,6 +39,8 @@ LENGTH_HELP = ("a mean (1000), a named mix (chat, code, long-context), percentil
 
 def _length(text: str) -> Any:
     """An --input-tokens/--output-tokens value as the workload's length spec (validated later)."""
+    from ..schema.numbers import parse_number
+
     t = text.strip()
     if t.startswith("hist:"):
         edges: list[float] = []
@@ -61,14 +63,14 @@ def _length(text: str) -> Any:
         for part in t.split(","):
             k, _, v = part.partition("=")
             try:
-                out[k.strip().lower()] = float(v)
+                out[k.strip().lower()] = float(parse_number(v))
             except ValueError:
                 raise argparse.ArgumentTypeError(f"{part!r} is not pNN=TOKENS (e.g. p50=800,p90=3000)") from None
         return out
     try:
-        return float(t)
+        return float(parse_number(t))  # 1500, 1,500, 1.5k as in a scenario file
     except ValueError:
-        return t
+        return t  # a named mix, or a mistake the workload's validation names
 
 
 def _percentile(text: str) -> int:

@@ -22,6 +22,8 @@ PATTERN = r"^\s*[+-]?[0-9][0-9,_ .]*(?:[eE][+-]?[0-9]+)?\s*[kKmMbB%]?\s*$"
 
 def _plain(text: str, original: str) -> float:
     s = text.strip()
+    if re.search(r"\d", s) and re.search(r"[^\W\deE_]", s):  # a word beside the number: '1500 tokens', '10 requests'
+        raise ValueError(f"not a number: {original.strip()!r} (write the number alone, e.g. 10000, 10k or 1.5M)")
     if _GROUPED.match(s):
         s = re.sub(r"[, _]", "", s)
     elif re.search(r"[, ]", s):
