@@ -155,3 +155,20 @@ def test_vary_keeps_the_ranges_of_a_scenario_built_in_code(catalog) -> None:
     data = yaml.safe_load((ROOT / "scenarios" / "405b-under-uncertainty.yaml").read_text())
     s = tco.Scenario.model_validate(data)  # no source file: vary rebuilds it from the model, ranges included
     assert set(tco.vary(s, catalog=catalog).ranges) == set(s.ranges)
+
+
+def test_self_hosted_bill_lines_show_their_arithmetic(catalog) -> None:
+    # the owned 405B node of the uncertainty scenario, two servers at the central volume:
+    # capex 290,000 x 0.08 / (1 - 1.08^-4) / 12 = $7,296.42 a server; energy 10.2 kW x 0.75 x PUE 1.56 x 730 h
+    # = 8,712 kWh a server at $0.0771; hosting 10.2 kW x $200; the rented node: 16 GPUs x 730 h x $2.99 = $34,923.20
+    from tco.report.estimate import bill
+
+    est = estimate(load_scenario(ROOT / "scenarios" / "405b-under-uncertainty.yaml", catalog), catalog, samples=0,
+                   horizon_months=1)
+    owned = {n: (q, v) for n, q, v in bill(est.candidate("Llama 3.1 405B FP8, owned 8x H100"), est)[1]}
+    assert owned["capex"] == ("2 servers x $7,296.42", pytest.approx(14_592.84, abs=0.005))
+    assert owned["energy"][0] == "2 servers x 8,712 kWh x $0.0771/kWh"
+    assert owned["energy"][1] == pytest.approx(2 * 10.2 * 0.75 * 1.56 * 730 * 0.0771, abs=0.01)
+    assert owned["hosting"] == ("2 servers x 10.2 kW x $200.00/kW-month", pytest.approx(4_080))
+    rented = {n: (q, v) for n, q, v in bill(est.candidate("Llama 3.1 405B FP8, 8x H100 rented"), est)[1]}
+    assert rented["rent"] == ("16 GPUs x 730 h x $2.99", pytest.approx(16 * 730 * 2.99))

@@ -108,8 +108,35 @@ def selfhost_summary(compiled: Compiled, r: Resolved, plan: Any, point: int) -> 
         "assumptions": list(rs.assumptions) + [rs.price_source] + ([rs.quality_note] if rs.quality_note else [])
         + _reasoning_note(float(rs.spec.reasoning_tokens), d),
     }
+    summary["cost_units"] = _cost_units(dep, d, compiled.scenario.workload.days_per_month * 24.0, fx)
     breakdown = dict(cost_split)
     return summary, breakdown, [w for w in plan.warnings if w not in r.warnings]
+
+
+def _cost_units(dep: Any, d: dict[str, Any], hours: float, fx: float) -> dict[str, dict[str, float]]:
+    """What each cost line multiplies, in the report currency, so a bill line can show its
+    arithmetic: rent = GPUs billed x hours x rate; bought servers x (capex per server a month,
+    kWh per server x price, kW x hosting per kW-month); staff is one monthly figure."""
+    from ..engine.selfhost.cost import server_monthly_cost
+
+    c = dep.cost
+    billed = d.get("billed_gpus")
+    if billed is None or not math.isfinite(billed):
+        return {}
+    if c.mode == "rent":
+        return {"rent": {"gpus": billed, "hours": hours, "per_gpu_hour": c.rent_per_gpu_hour * fx}} \
+            if c.rent_per_gpu_hour is not None else {}
+    servers = billed / dep.gpus_per_node
+    out: dict[str, dict[str, float]] = {"staff": {"per_month": (c.staff_per_month or 0.0) * fx}}
+    if c.server_price is not None:
+        per = server_monthly_cost(c, hours * 3600.0)
+        out["capex"] = {"servers": servers, "per_server_month": per["capex"] * fx, "server_price": c.server_price * fx,
+                        "years": c.lifetime_years, "rate": c.cost_of_capital}
+    if c.power_kw is not None:
+        out["energy"] = {"servers": servers, "kwh_per_server": c.power_kw * c.power_load_factor * c.pue * hours,
+                         "per_kwh": c.electricity_per_kwh * fx}
+        out["hosting"] = {"servers": servers, "kw": c.power_kw, "per_kw_month": c.hosting_per_kw_month * fx}
+    return out
 
 
 def _num(x: Any) -> Any:

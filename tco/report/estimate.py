@@ -171,13 +171,35 @@ def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, f
         if b.get("discount_savings"):
             items.append(("negotiated discount", f"{p['discount']:.0%}", -b["discount_savings"]))
     else:
+        units = (c.selfhost or {}).get("cost_units") or {}
         for k, v in c.cost_breakdown.items():
-            items.append((k.replace("_", " "), "", v))
+            items.append((k.replace("_", " "), _selfhost_quantity(k, units.get(k), cur), v))
     # the printed lines add up to the printed total (a cent of rounding goes where it was lost)
     amounts = apportion([v for _, _, v in items], c.monthly_cost)
     items = [(n, q, a) for (n, q, _), a in zip(items, amounts, strict=True)]
     items.append(("total", "", c.monthly_cost))
     return head, items, None
+
+
+def _selfhost_quantity(part: str, u: dict[str, float] | None, cur: str) -> str:
+    """A self-hosted bill line's arithmetic: ``16 GPUs x 730 h x $2.99``, ``2 servers x 8,712 kWh x $0.0771``."""
+    if not u:
+        return ""
+
+    def servers(n: float) -> str:
+        return f"{n:,.0f} server{'s' if n != 1 else ''}"
+
+    if part == "rent":
+        return f"{u['gpus']:,.0f} GPUs x {u['hours']:,.0f} h x {list_price(u['per_gpu_hour'], cur)}"
+    if part == "capex":
+        return f"{servers(u['servers'])} x {money(u['per_server_month'], cur)}"  # the annuity: see the assumptions
+    if part == "energy":
+        return f"{servers(u['servers'])} x {u['kwh_per_server']:,.0f} kWh x {list_price(u['per_kwh'], cur)}/kWh"
+    if part == "staff":
+        return "per deployment"
+    if part == "hosting":
+        return f"{servers(u['servers'])} x {u['kw']:g} kW x {money(u['per_kw_month'], cur)}/kW-month"
+    return ""
 
 
 def _breakdown(c: CandidateResult, est: Estimate) -> list[str]:
