@@ -173,6 +173,17 @@ def test_library_call_gives_the_estimate_and_the_chart_data(catalog) -> None:
     assert set(extras) >= {"volume", "history", "sensitivity"}
 
 
+def test_the_tornado_names_inputs_in_words_and_says_which_side_of_zero_it_is(catalog) -> None:
+    # the 405B question under uncertainty: the best self-hosted option is $167-$487 per quality point dearer than
+    # the best API at every end of every input, so "below zero, self-hosting is cheaper" did not apply
+    from tco.report.html import _chart_tornado
+
+    est, extras = report_file(str(UNCERTAIN), catalog)
+    fig = _chart_tornado(est, extras["sensitivity"])
+    assert "Above zero everywhere: the best API stays cheaper" in fig and "Below zero, self-hosting" not in fig
+    assert "requests per day" in fig and "workload.requests_per_day" not in fig
+
+
 # -- in a real browser -------------------------------------------------------------------------------------------
 
 def _browser():

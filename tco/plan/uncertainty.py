@@ -326,12 +326,27 @@ def _multipliers(compiled: Compiled, drawn: dict[str, np.ndarray], sl: slice, n:
     return m
 
 
+INPUT_WORDS = {"requests_per_day": "requests per day", "requests_per_month": "requests per month",
+               "input_tokens": "input tokens", "output_tokens": "output tokens",
+               "cached_input_share": "cached input share", "cache_write_share": "cache write share",
+               "batch_share": "batch share", "peak_to_average": "peak to average"}
+"""Workload fields in words, for every output that names an input (tornado, report, app)."""
+
+
 def input_label(path: str, compiled: Compiled) -> str:
-    """An input as a reader knows it: ``candidates.3.discount`` -> ``discount of azure/llama-3.1-405b-instruct``."""
+    """An input as a reader knows it: ``candidates.3.discount`` -> ``discount of azure/llama-3.1-405b-instruct``,
+    ``workload.requests_per_day`` -> ``requests per day``, ``prices.api`` -> ``API list prices``,
+    ``fx.EUR`` -> ``EUR exchange rate`` (JSON keeps the path as ``name`` beside it)."""
     m = re.fullmatch(r"candidates\.(\d+)\.(?:selfhost\.)?(.+)", path)
     if m and int(m.group(1)) < len(compiled.candidates):
         return f"{m.group(2).replace('_', ' ')} of {compiled.candidates[int(m.group(1))].label}"
-    return path
+    if path.startswith("workload."):
+        name = path.split(".", 1)[1]
+        return INPUT_WORDS.get(name, name.replace("_", " "))
+    if path == "prices.api":
+        return "API list prices"
+    m = re.fullmatch(r"fx\.([A-Z]{3})", path)
+    return f"{m.group(1)} exchange rate" if m else path
 
 
 def describe_range(r: Any) -> str:

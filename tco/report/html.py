@@ -342,9 +342,16 @@ def _chart_tornado(est: Estimate, sens: dict[str, Any]) -> str:
         return ""
     title = ("Best self-hosted minus best API, per quality point" if gap else "Best value, per quality point")
     svg = tornado(rows, centre, title, f"{cur} per quality point", x_fmt=lambda v: money(v, cur, 2))
+    ends = [centre] + [v for _, lo, hi in rows for v in (lo, hi)]
+    sign = ""
+    if gap and max(ends) <= 0:
+        sign = " Below zero everywhere: the best self-hosted option stays cheaper per quality point at both ends of every input."
+    elif gap and min(ends) > 0:
+        sign = " Above zero everywhere: the best API stays cheaper per quality point at both ends of every input."
+    elif gap:
+        sign = " Below zero, self-hosting is cheaper per quality point."
     return _figure(svg, "Each input moved alone to the low and the high end of its range (or of its documented default "
-                        "spread), the others held at their central values; the widest bars matter most."
-                        + (" Below zero, self-hosting is cheaper per quality point." if gap else ""))
+                        "spread), the others held at their central values; the widest bars matter most." + sign)
 
 
 def _payback_marker(est: Estimate) -> tuple[list[tuple[float, str]], str]:
