@@ -39,7 +39,7 @@ from ..engine.selfhost import (
     check_parallelism,
     memory_fit,
 )
-from ..engine.selfhost.layout import Layout, LayoutResult, candidate_layouts, evaluate_layouts, parse_layout
+from ..engine.selfhost.layout import NEAR_TIE, Layout, LayoutResult, candidate_layouts, evaluate_layouts, parse_layout
 from ..errors import NotAvailable, TcoError, did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -356,6 +356,7 @@ def _choose_layout(spec: SelfhostSpec, dep: Deployment, total: int, isl: float, 
     # the split is chosen on all ``total`` GPUs; how many replicas the load needs is sized later
     assumptions.append(f"layout {lay.label} ({lay.gpus} GPU(s) per replica): the best of {len(results)} splits of "
                        f"{total} GPUs, which hold {best.replicas} such replica(s) " + (
-                           "(lowest cost per token within the targets)" if kw["rent_per_gpu_hour"]
-                           else "(most tokens/s within the targets)") + "; the replicas in use follow the load")
+                           "(lowest cost per token within the targets" if kw["rent_per_gpu_hour"]
+                           else "(most tokens/s within the targets") + f"; within {NEAR_TIE:.0%} of the best, the smaller "
+                       "replica, as it needs fewer GPUs at low load); the replicas in use follow the load")
     return dep, results
