@@ -172,3 +172,10 @@ def test_self_hosted_bill_lines_show_their_arithmetic(catalog) -> None:
     assert owned["hosting"] == ("2 servers x 10.2 kW x $200.00/kW-month", pytest.approx(4_080))
     rented = {n: (q, v) for n, q, v in bill(est.candidate("Llama 3.1 405B FP8, 8x H100 rented"), est)[1]}
     assert rented["rent"] == ("16 GPUs x 730 h x $2.99", pytest.approx(16 * 730 * 2.99))
+
+
+def test_a_share_of_one_half_percent_rounds_up() -> None:
+    # coverage 2.5 of 4 weights printed 62% (format() rounds halves to even); 3.5 of 8 = 43.75 % -> 44%
+    from tco.report.format import share
+
+    assert [share(0.625), share(0.375), share(3.5 / 8), share(None)] == ["63%", "38%", "44%", "n/a"]

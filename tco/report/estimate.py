@@ -10,7 +10,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ..errors import PRICE_UNKNOWN, launch_text
-from .format import _count, _num, apportion, chance, list_price, money, tokens, unit_price
+from .format import _count, _num, apportion, chance, list_price, money, share, tokens, unit_price
 from .text import display_width, fit_table, hidden_note, markdown_table, pad, wrap_lines
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def summary_rows(est: Estimate) -> list[dict[str, str]]:
             "per_mtok": unit_price(c.cost_per_mtok, cur),
             "quality": (_num(c.quality, ".1f") if not c.quality_interval else
                         f"~{c.quality:.0f} ±{(c.quality_interval[1] - c.quality_interval[0]) / 2:.0f}"),
-            "coverage": _num(c.quality_coverage * 100 if c.quality_coverage is not None else None, ".0f") + "%",
+            "coverage": share(c.quality_coverage),
             "per_quality": unit_price(c.cost_per_quality_point, cur) if c.rank else (
                 "not ranked" if not math.isnan(c.monthly_cost) else "unknown"),
             "marks": _marks(c),

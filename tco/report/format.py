@@ -41,6 +41,14 @@ def apportion(values: list[float | None], total: float | None, digits: int = 2) 
     return rounded
 
 
+def share(v: float | None, na: str = "n/a") -> str:
+    """A share as a whole percent, halves rounded up as a reader expects: 2.5 of 4 = 62.5 % -> 63%
+    (Python's format rounds half to even: 62%)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return na
+    return f"{math.floor(v * 100 + 0.5 + 1e-9):.0f}%"
+
+
 def unit_price(v: float | None, cur: str) -> str:
     """A per-token price: enough digits for sub-cent prices (0.075, 0.0138...)."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
