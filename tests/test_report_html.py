@@ -348,6 +348,18 @@ def test_scatter_labels_keep_off_the_frontier_line() -> None:
     assert _crosses((40, 40, 60, 60), (0, 0), (100, 100)) and not _crosses((70, 0, 90, 20), (0, 0), (100, 100))
 
 
+def test_the_frontier_steps_as_in_the_app() -> None:
+    """A straight diagonal between two frontier candidates showed cost/quality pairs nobody sells; the app
+    draws a staircase (from a cheaper candidate, flat to the next one's cost, then up to its quality)."""
+    from tco.report.svg import scatter
+
+    pts = [("a", 100.0, 60.0, True), ("b", 1_000.0, 70.0, True), ("c", 10_000.0, 80.0, True)]
+    chart = ET.fromstring(scatter(pts, ["a", "b", "c"], "t", "x", "y"))
+    xy = [tuple(map(float, p.split(","))) for p in next(chart.iter(f"{SVG}polyline")).get("points").split()]
+    assert len(xy) == 5  # a, flat to b's cost, b, flat to c's cost, c
+    assert all(p[0] == q[0] or p[1] == q[1] for p, q in zip(xy, xy[1:]))  # only flat and upright segments
+
+
 def test_the_first_point_keeps_its_label_when_only_the_line_is_in_the_way() -> None:
     """The 2026 scenario's best value sat at the chart's left edge with the frontier leaving it up and
     to the right and another point below: every spot clear of the line was taken, and its label went

@@ -208,7 +208,8 @@ def _chart_quality(est: Estimate) -> str:
                   f"quality ({est.quality_profile['name']} profile, 0-100)", x_fmt=lambda v: money(v, cur, 0),
                   colours=colours(est))
     return _figure(svg, "Up and to the left is better. The Pareto frontier joins the candidates no other ranked "
-                        f"candidate beats on both cost and quality: {', '.join(front) or 'none'}.")
+                        f"candidate beats on both cost and quality: {', '.join(front) or 'none'}; it steps, since "
+                        "between two of them a budget buys the cheaper one's quality.")
 
 
 def _spans(ranges: list[tuple[float, float]], unit: str) -> str:

@@ -236,13 +236,19 @@ def scatter(points: list[tuple[str, float, float, bool]], frontier: list[str], t
     fr = Frame(min(xs) / 1.5, max(xs) * 1.5, max(min(ys) - 5, 0), min(max(ys) + 5, 100), x_log=True, right=200)
     parts = [fr.axes(x_title, y_title, x_fmt)]
     front = sorted((p for p in good if p[0] in frontier), key=lambda p: p[1])
-    if len(front) > 1:
-        parts.append('<polyline points="' + " ".join(f"{fr.x(x):.1f},{fr.y(y):.1f}" for _, x, y, _ in front)
+    # a staircase, as in the app: between two frontier candidates the best quality a budget buys is the
+    # cheaper one's (a straight diagonal would show cost/quality pairs no candidate offers)
+    path = []
+    for k, (_, x, y, _) in enumerate(front if len(front) > 1 else []):
+        if k:
+            path.append((fr.x(x), path[-1][1]))
+        path.append((fr.x(x), fr.y(y)))
+    if path:
+        parts.append('<polyline points="' + " ".join(f"{px:.1f},{py:.1f}" for px, py in path)
                      + '" fill="none" stroke="#444" stroke-width="1.5" stroke-dasharray="5 3">'
                      '<title>Pareto frontier: no other ranked candidate is both cheaper and better</title></polyline>')
     dots = [(fr.x(x), fr.y(y)) for _, x, y, _ in good]
     taken: list[Box] = [(px - 6, py - 6, px + 6, py + 6) for px, py in dots]
-    path = [(fr.x(x), fr.y(y)) for _, x, y, _ in front] if len(front) > 1 else []
     segments = list(zip(path, path[1:]))  # labels keep off the frontier line too
     unlabelled = []
     for k, (name, x, y, ranked) in enumerate(good):
