@@ -321,3 +321,11 @@ def test_markdown_and_csv_keep_the_samples_and_the_horizon(capsys, fmt: str) -> 
     assert main(["estimate", path, "-f", fmt, "--horizon", "1", "--samples", "1"]) == 0
     plain = capsys.readouterr().out
     assert "## Horizon" not in plain and "net_present_cost" not in plain
+
+
+def test_an_offer_not_launched_yet_has_no_chance_in_the_table(capsys) -> None:
+    # gpt-4o-mini (2024-07-18) on 2024-06-01 showed "P(best) 0%" beside "from 2024-07-18": it is not in the running
+    assert main(["estimate", str(ROOT / "scenarios" / "support-assistant.yaml"), "--samples", "200"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if "openai/gpt-4o-mini" in line and "from 2024-07-18" in line)
+    assert row.split()[-1] == "-" and " 0%" not in row

@@ -62,7 +62,8 @@ def _uncertain_cells(c: CandidateResult, cur: str) -> dict[str, str]:
         return {}
     m = u["monthly_cost"]
     spread = "-" if m["p10"] is None else f"{money(m['p10'], cur, 0)}-{money(m['p90'], cur, 0)}"
-    return {"p10_p90": spread, "p_best": chance(u["p_best_value"])}
+    # a candidate with no cost in any sample (not launched yet, retired) is not "0 %": it is not in the running
+    return {"p10_p90": spread, "p_best": "-" if m["p10"] is None else chance(u["p_best_value"])}
 
 
 UNCERTAIN_COLUMNS = [("p10_p90", "P10-P90 monthly", ">"), ("p_best", "P(best)", ">")]
