@@ -121,7 +121,7 @@ def test_a_changed_range_is_an_input_change(write, tmp_path: Path, capsys) -> No
     assert main(["estimate", str(old), "-f", "json", "-o", str(a)]) == 0
     assert main(["estimate", str(new), "-f", "json", "-o", str(b)]) == 0
     saved = _json(capsys, str(a), str(b))
-    assert [i["input"] for i in saved["inputs"]] == ["range drawn workload.requests_per_day"]
+    assert [i["input"] for i in saved["inputs"]] == ["range drawn requests per day"]  # the input in words, as the tornado names it
     # the rows: the same central cost, another spread (P90 up about tenfold with the high end)
     mini = next(r for r in saved["candidates"] if r["id"] == "openai/gpt-4o-mini")
     (lo0, hi0), (lo1, hi1) = mini["monthly_cost_p10_p90"]
