@@ -230,12 +230,13 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
         self.refresh_lower()
         self.recomputes += 1
 
-    def sync_latency_fields(self) -> None:
-        """Show what the ttft/tpot fields apply to after the candidates changed: the common
-        target, "mixed", or disabled when there is no self-hosted candidate."""
+    def sync_latency_fields(self, typing: str | None = None) -> None:
+        """Show what the ttft/tpot fields apply to after the candidates or their targets
+        changed: the common target, the default, "mixed", or disabled when there is no
+        self-hosted candidate (the field being typed in, ``typing``, keeps its text)."""
         for key in ("ttft", "tpot"):
             text, placeholder, enabled = self.session.latency_field(key)
-            self.panel.set_field(key, text, placeholder, enabled)
+            self.panel.set_field(key, None if key == typing else text, placeholder, enabled)
         self.show_status()
 
     def _file_order(self) -> list[Any]:
@@ -327,6 +328,8 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
             self._applied[key] = text
             self.panel.mark(key, None)
             self.push_results()
+            if key in ("ttft", "tpot"):  # the other one may have left the defaults
+                self.sync_latency_fields(typing=key)
 
         try:
             self.change(f"applying {self.session.field_label(key)} {text.strip()!r}", apply)
