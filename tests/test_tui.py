@@ -973,8 +973,6 @@ def test_save_with_an_invalid_field_is_refused_then_saves_the_shown_values(scena
     async def steps(app: TcoApp, pilot: Any) -> None:
         app.notify = lambda message, **k: notes.append(str(message))  # type: ignore[method-assign]
         await type_into(pilot, "volume", "1000")
-        app.table.focus()  # left the field with 1000; back to it (within one typing, a refused value
-        await pilot.pause()  # goes back to what the field held before it: see test_tui_messages)
         await type_into(pilot, "volume", "1000x", paste=True)
         seen["status"] = str(app.panel.query_one("#status").render())
         await pilot.press("ctrl+s")
