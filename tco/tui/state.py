@@ -416,7 +416,7 @@ class Session:
         self.generation += 1
         if change is not None:
             what, old, group = change
-            self.history.record(before, what, old, self.field_text(group) if group else "", group)
+            self.history.record(before, what, old, self.field_text(group) if group else "", group, after=new)
 
     # ---- saving and exporting ----
 
