@@ -149,3 +149,20 @@ def test_side_by_side_only_on_wide_short_screens_and_after_resizes(catalog: Any)
     stacked = [s for s in seen if s[1] == s[0] and s[2] == s[0]]
     side = [s for s in seen if s[1] + s[2] + 1 >= s[0] - 1 and 0 < s[1] < s[0]]
     assert len(stacked) == 3 and len(side) == 2, seen  # 200x60, 200x60, 120x30 stacked; 200x30 twice beside
+
+
+def test_quality_sources_wrap_in_a_wide_detail_pane_instead_of_being_cut(catalog: Any) -> None:
+    """At 200x50 the sources were cut at the pane's edge ("'The Llama 3 Her"); review 6, item 20."""
+    from rich.cells import cell_len
+
+    from tco.tui.widgets.detail import selfhost_detail
+
+    s = Session.open(OPEN_VS_CLOSED, catalog)
+    c = next(c for c in s.estimate.candidates if c.kind == "selfhost" and c.quality_detail)
+    lines = selfhost_detail(c, s.estimate.currency, (None, None), 120).plain.splitlines()
+    start = lines.index("Quality")
+    quality = lines[start + 1:lines.index("", start + 1) if "" in lines[start + 1:] else None]
+    assert all(cell_len(line) <= 119 for line in quality), max(quality, key=cell_len)
+    joined = " ".join(line.strip() for line in quality)
+    for d in c.quality_detail:
+        assert " ".join(str(d["source"]).split()) in joined

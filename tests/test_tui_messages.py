@@ -49,6 +49,32 @@ def test_a_row_without_a_cost_says_why_in_the_row_its_tooltip_and_its_detail(cat
     assert seen["slow"] == "too slow" and "latency targets" in seen["slow_tip"]
 
 
+def test_a_retired_offer_says_retired_in_its_row_as_tco_estimate_does(tmp_path: Path, catalog: Any) -> None:
+    """Not "unknown": the CLI's Note column says ``retired 2026-07-24``, the row ``retired``
+    (short, as ``not yet``: the names keep their room at 80 columns) and its tooltip the date
+    (review 6, item 11)."""
+    import tco
+
+    p = tmp_path / "future.yaml"
+    p.write_text(EXAMPLE.read_text().replace("as_of: 2024-06-01", "as_of: 2030-06-01"))
+    cli = {c.id: c.reason for c in tco.estimate(p, catalog).candidates}
+    assert cli["deepseek/deepseek-chat"] == "retired 2026-07-24"
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        seen["cells"] = {cid: cell(app, cid, "monthly") for cid in app.session.candidate_ids}
+        row = app.table.get_row_index("deepseek/deepseek-chat")
+        app.table.hover_coordinate = Coordinate(row, 2)
+        seen["tooltip"] = str(app.table.tooltip)
+        seen["screen"] = screen(app)
+
+    drive(Session.open(p, catalog), steps, size=(80, 24))
+    assert seen["cells"]["deepseek/deepseek-chat"] == "retired"
+    assert seen["cells"]["anthropic/claude-3.5-sonnet"] == "retired"
+    assert "retired on 2026-07-24" in seen["tooltip"]
+    assert "deepseek/deepseek-chat" in seen["screen"]  # the name whole at 80 columns
+
+
 def test_not_launched_and_unranked_rows_explain_themselves(catalog: Any) -> None:
     from tco.tui.reasons import explain, no_cost, no_rank
 
@@ -149,14 +175,41 @@ def test_keys_faster_than_the_screen_still_leave_one_toast(catalog: Any) -> None
     assert seen["toasts"] == ["nothing to undo"]
 
 
-def test_a_refused_value_shows_the_value_before_the_typing_not_a_half_typed_one(tmp_path: Path, catalog: Any) -> None:
-    # typing 2e12 into req/day passes through 2e1 (20 a day, valid); 2e12 is refused: the results went
-    # back to 20, and a second ctrl+s wrote it. They now go back to what the field held before (10000).
+def test_a_refused_keystroke_keeps_the_last_valid_value_in_every_field(tmp_path: Path, catalog: Any) -> None:
+    """As the help says: an invalid value is marked and the last valid results stay (they went
+    back to the value from before the typing, so the table jumped between the new numbers and
+    the old ones; review 6, item 4). The status line names the value shown, and a second ctrl+s
+    saves it: typing 2e12 passes through 2e1, 20 a day."""
     p = tmp_path / "s.yaml"
     p.write_text(EXAMPLE.read_text())
     seen: dict[str, Any] = {}
 
+    def status(app: TcoApp) -> str:
+        return str(app.panel.query_one("#status").render())
+
+    async def type_on(pilot: Any, field: str, keys: str) -> None:  # keys added to what the field holds
+        app: TcoApp = pilot.app
+        app.panel.input(field).focus()
+        await pilot.pause()
+        await pilot.press("end", *list(keys))
+        await pilot.pause()
+
     async def steps(app: TcoApp, pilot: Any) -> None:
+        await type_on(pilot, "volume", "0")  # 100000: valid
+        seen["100k"] = cell(app, "deepseek/deepseek-chat", "monthly")
+        await type_on(pilot, "volume", "x")
+        seen["100kx"] = (cell(app, "deepseek/deepseek-chat", "monthly"), status(app))
+        await type_into(pilot, "volume", "10000")
+        await type_into(pilot, "currency", "EUR")
+        seen["eur"] = cell(app, "deepseek/deepseek-chat", "monthly")
+        await type_on(pilot, "currency", "O")
+        seen["euro"] = (cell(app, "deepseek/deepseek-chat", "monthly"), status(app))
+        await type_into(pilot, "currency", "USD")
+        await type_into(pilot, "as_of", "2024-09-01")
+        seen["sep"] = cell(app, "openai/gpt-4o-mini", "monthly")
+        await type_on(pilot, "as_of", "5")
+        seen["sep5"] = (cell(app, "openai/gpt-4o-mini", "monthly"), status(app))
+        await type_into(pilot, "as_of", "2024-06-01")
         await type_into(pilot, "volume", "2e12")
         seen["showing"] = app.session.describe("volume")
         seen["error"] = dict(app.panel.errors)
@@ -166,6 +219,9 @@ def test_a_refused_value_shows_the_value_before_the_typing_not_a_half_typed_one(
         await pilot.pause()
 
     drive(Session.open(p, catalog), steps)
-    assert "volume" in seen["error"]
-    assert "10,000" in seen["showing"] or "10000" in seen["showing"], seen["showing"]
-    assert "requests_per_day: 10000" in p.read_text()
+    assert seen["100kx"][0] == seen["100k"] and "showing results for 100,000 req/day" in seen["100kx"][1]
+    assert seen["euro"][0] == seen["eur"] and seen["eur"].startswith("€")
+    assert "showing results for amounts in EUR" in seen["euro"][1]
+    assert seen["sep5"][0] == seen["sep"] != "not yet" and "showing results for as of 2024-09-01" in seen["sep5"][1]
+    assert "volume" in seen["error"] and seen["showing"] == "20 req/day"
+    assert "requests_per_day: 20" in p.read_text()

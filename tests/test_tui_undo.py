@@ -137,3 +137,27 @@ def test_rename_from_the_table_is_saved_as_a_label(scenario_file: Path, catalog:
     assert seen["refused"] == ("TextScreen", "another candidate is called 'openai/gpt-4o'")
     assert "DeepSeek [cheap]" in seen["ids"] and "deepseek/deepseek-chat" in seen["undone"]
     assert "  - {offer: deepseek/deepseek-chat, label: 'DeepSeek [cheap]'}\n" in scenario_file.read_text()
+
+
+def test_typing_that_ends_where_it_started_is_no_undo_step(scenario_file: Path, catalog: Any) -> None:
+    """in tok emptied and typed back to 1500: no step whose undo changes nothing (review 6, item 19)."""
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await type_into(pilot, "volume", "20000")
+        app.table.focus()
+        await pilot.pause()
+        seen["before"] = len(app.session.history.undo_steps)
+        await type_into(pilot, "input_tokens", "1500")  # emptied (refused), then 1, 15, 150, 1500
+        seen["after"] = len(app.session.history.undo_steps)
+        await type_into(pilot, "input_tokens", "15000")  # on from there: one step again
+        seen["on"] = [s.label for s in app.session.history.undo_steps]
+        await pilot.press("ctrl+z")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        seen["undone"] = (cell(app, "openai/gpt-4o", "monthly"), app.session.modified)
+
+    drive(Session.open(scenario_file, catalog), steps)
+    assert seen["before"] == seen["after"] == 1
+    assert seen["on"] == ["req/day 10000 → 20000", "in tok 1500 → 15000"]
+    assert seen["undone"] == ("$4,500.00", False)  # two undos: both changes, none wasted on a no-op

@@ -112,10 +112,6 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
         self._breakeven_timer: Timer | None = None
         self._save_anyway: tuple[tuple[str, str], ...] | None = None
         """The invalid fields a refused save named (a second save with them saves anyway)."""
-        self._typed_from: dict[str, str] = {}
-        """Field -> its text when it got the focus (before this typing)."""
-        self._applied: dict[str, str] = {}
-        """Field -> the text whose results are on screen, while it has the focus."""
 
     @classmethod
     def opening(cls, path: str | Path | None = None, catalog_dir: str | Path | None = None,
@@ -230,12 +226,13 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
         self.refresh_lower()
         self.recomputes += 1
 
-    def sync_latency_fields(self) -> None:
-        """Show what the ttft/tpot fields apply to after the candidates changed: the common
-        target, "mixed", or disabled when there is no self-hosted candidate."""
+    def sync_latency_fields(self, typing: str | None = None) -> None:
+        """Show what the ttft/tpot fields apply to after the candidates or their targets
+        changed: the common target, the default, "mixed", or disabled when there is no
+        self-hosted candidate (the field being typed in, ``typing``, keeps its text)."""
         for key in ("ttft", "tpot"):
             text, placeholder, enabled = self.session.latency_field(key)
-            self.panel.set_field(key, text, placeholder, enabled)
+            self.panel.set_field(key, None if key == typing else text, placeholder, enabled)
         self.show_status()
 
     def _file_order(self) -> list[Any]:
@@ -312,26 +309,19 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
     def on_input_blurred(self, message: Input.Blurred) -> None:
         if self.session is not None:
             self.session.history.seal()  # the next keystrokes in a field are a new undo step
-        self._typed_from.clear()
-        self._applied.clear()
-
-    def on_descendant_focus(self, event: Any) -> None:
-        key = getattr(event.widget, "field_key", None)
-        if key is not None and key not in self.panel.errors:
-            self._typed_from[key] = event.widget.value  # what the field held before this typing
 
     def apply_edit(self, key: str, text: str) -> bool:
         """Try an edit; on failure mark the field and keep the last valid results."""
         def apply() -> None:
             self.session.edit(key, text)
-            self._applied[key] = text
             self.panel.mark(key, None)
             self.push_results()
+            if key in ("ttft", "tpot"):  # the other one may have left the defaults
+                self.sync_latency_fields(typing=key)
 
         try:
             self.change(f"applying {self.session.field_label(key)} {text.strip()!r}", apply)
-        except EditError as e:
-            self._back_to_typed_from(key)
+        except EditError as e:  # the last valid value and its results stay; the status line names it
             self.panel.mark(key, str(e))
             self.show_status()
             return False
@@ -344,20 +334,6 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
                 self._settle_timer.stop()
             self._settle_timer = self.later(0.4, self._settle, "refreshing the warnings")
         return True
-
-    def _back_to_typed_from(self, key: str) -> None:
-        """The results go back to the value the field held before this typing, not to a value
-        half typed on the way (``2e1`` while typing ``2e12``: 20 requests a day), which a second
-        save would otherwise write."""
-        start = self._typed_from.get(key)
-        if start is None or self._applied.get(key, start) == start:
-            return
-        try:
-            self.session.edit(key, start)
-        except EditError:
-            return
-        self._applied[key] = start
-        self.push_results()
 
     def _settle(self) -> None:
         self._settle_timer = None

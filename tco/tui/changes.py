@@ -5,7 +5,7 @@ An edit builds new data from the current data. Before it is kept, :func:`rebase`
 the saved file's own objects wherever the new data says the same thing (``2`` typed where the
 file says ``2.0`` keeps ``2.0``; an entry's keys keep the file's order), and leaves out keys
 the file does not have when the new data gives them their default (``cached_input_share:
-0``, ``currency: USD``, an empty ``latency: {}``). So edits that end where they started leave
+0``, ``currency: USD``, an empty ``fx: {}``). So edits that end where they started leave
 data equal to the saved data, and the round-trip save (:mod:`tco.tui.yamlrt`) touches nothing.
 No textual, no ruamel here.
 """
@@ -29,9 +29,10 @@ DEFAULTS: dict[tuple[str, ...], Any] = {
 """Scenario keys whose absence means this value (``tco.schema.scenario``'s defaults). A key
 set to None means the same as its absence too."""
 
-EMPTY_IS_ABSENT = {("fx",), ("quality",), ("candidates", "*", "selfhost", "latency")}
+EMPTY_IS_ABSENT = {("fx",), ("quality",)}
 """Mappings whose emptiness means the same as their absence (``buy: {}`` does not: it says
-"buy, at the catalog's prices")."""
+"buy, at the catalog's prices"; nor does ``latency: {}``: no targets, where no ``latency:``
+means the default targets)."""
 
 
 def same(a: Any, b: Any) -> bool:

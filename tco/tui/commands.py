@@ -76,8 +76,8 @@ class Discoverable:
                 ("quality", "a profile name (general, code, ...) or weights: mmlu-cot:1, humaneval:1"),
                 ("cur", "a currency code (CNY), or a code and its rate per USD (EUR 0.92), saved under fx:"),
                 ("ttft / tpot", "latency targets (ms): typing sets them on every self-hosted candidate; "
-                                "none: no target; mixed: they differ (emptying the field gives each its own "
-                                "again)")]),
+                                "none: no target; empty: the default, shown greyed (2000 (default)); mixed: "
+                                "they differ (emptying the field gives each its own again)")]),
             ("Lower panel", [(k.upper(), t) for _, t, k in VIEWS] + [
                 ("v", "next view"), ("click a view name", "show it"),
                 ("shift+↑ ↓, shift+pgup pgdn", "scroll the lower panel (from the table too)")]),

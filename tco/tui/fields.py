@@ -140,13 +140,18 @@ def format_profile(profile: Any) -> str:
     return str(profile)
 
 
-def _latency(text: str) -> float | None:
+def _latency(text: str) -> Any:
+    """A target in ms; ``none``: no target (None); empty: the default (``latency.DEFAULT``)."""
+    from .latency import DEFAULT
+
     s = text.strip()
-    if not s or s.lower() in ("none", "-"):
+    if not s:
+        return DEFAULT
+    if s.lower() in ("none", "-"):
         return None
     v = parse_number(s.removesuffix("ms").removesuffix("MS"))
     if v <= 0:
-        raise ValueError("must be greater than 0 ms (empty: no target)")
+        raise ValueError("must be greater than 0 ms (none: no target; empty: the default)")
     return v
 
 
@@ -247,9 +252,11 @@ FIELDS: dict[str, Field] = {f.key: f for f in (
     Field("profile", "quality", "built-in profile name or weights like mmlu-cot:1, humaneval:1", parse_profile,
           True),
     Field("ttft", "ttft ms", "time-to-first-token target; typing sets it on every self-hosted candidate "
-          "(empty: none; 'mixed': their targets differ and are left alone until you type)", _latency, True, "none"),
+          "(none: no target; empty: the default, greyed; 'mixed': their targets differ and are left alone until "
+          "you type)", _latency, True),
     Field("tpot", "tpot ms", "time-per-output-token target; typing sets it on every self-hosted candidate "
-          "(empty: none; 'mixed': their targets differ and are left alone until you type)", _latency, True, "none"),
+          "(none: no target; empty: the default, greyed; 'mixed': their targets differ and are left alone until "
+          "you type)", _latency, True),
 )}
 
 

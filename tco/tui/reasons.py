@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ..plan.result import CandidateResult
 
 NO_COST = (
+    ("was retired on", "retired"),
     ("context window", "too long"),
     ("latency target", "too slow"),
     ("does not fit", "won't fit"),
@@ -26,7 +27,8 @@ NO_COST = (
 @dataclass(frozen=True)
 class Reason:
     short: str
-    """For the row's cell: ``too long``, ``too slow``, ``no price``, ``not yet``."""
+    """For the row's cell: ``too long``, ``too slow``, ``no price``, ``not yet``, ``retired``,
+    else the reason ``tco estimate`` gives in its Note column."""
     full: str
     """For the tooltip and the detail pane: the engine's own sentence."""
 
@@ -47,7 +49,8 @@ def no_cost(c: CandidateResult) -> Reason | None:
                 return Reason(short, w)
     if c.selfhost and c.selfhost.get("slo_feasible") is False:
         return Reason("too slow", "the latency targets cannot be met on this deployment")
-    return Reason("unknown", c.warnings[0] if c.warnings else "no cost could be computed for this workload")
+    full = c.warnings[0] if c.warnings else "no cost could be computed for this workload"
+    return Reason(c.reason or "unknown", full)  # the CLI's Note, else unknown
 
 
 def no_rank(c: CandidateResult) -> Reason | None:

@@ -42,7 +42,8 @@ DEFAULT_GPUS = ("h100-sxm-80gb", "h200-141gb", "a100-sxm-80gb", "l40s", "mi300x"
 from .changes import rebase, same
 from .charts import pareto  # noqa: F401 - the frontier, where the tests and scripts look for it
 from .fields import FIELDS, EditError, format_profile, format_value, parse_number
-from .latency import LATENCY_KEYS, MIXED, NO_SELFHOST, latency_of, restore_latency, set_latency
+from .latency import (DEFAULT, LATENCY_KEYS, MIXED, NO_SELFHOST, NONE, common, default_placeholder, latency_of,
+                      restore_latency, set_latency)
 from .undo import History, Step
 from .wording import validation_reason
 
@@ -105,19 +106,34 @@ class Session:
     # ---- latency targets: each self-hosted candidate keeps its own ----
 
     def _latency_values(self, key: str) -> list[Any]:
-        """The ``key`` (ttft/tpot) target of every self-hosted candidate, in file order."""
+        """The ``key`` (ttft/tpot) target of every self-hosted candidate, in file order: a
+        number, None (no target) or ``DEFAULT`` (no ``latency:`` key: the defaults)."""
         return latency_of(self.data, LATENCY_KEYS[key])
 
+    def latency_defaults(self) -> dict[str, float]:
+        """The targets a self-hosted candidate without ``latency:`` is sized for
+        (``pricing/hardware/defaults.yaml``), by ``ttft_ms``/``tpot_ms``."""
+        d = self.catalog.hardware.defaults
+        vals = {"ttft_ms": float(d.ttft_ms.value), "tpot_ms": float(d.tpot_ms.value)}
+        return {k: int(v) if v.is_integer() else v for k, v in vals.items()}
+
     def latency_field(self, key: str) -> tuple[str, str, bool]:
-        """(text, placeholder, enabled) of the ttft/tpot field: the common target of the
-        self-hosted candidates; empty with "mixed" when their targets differ; disabled with
-        "no self-hosted" when there is none to apply a target to."""
+        """(text, placeholder, enabled) of the ttft/tpot field: the self-hosted candidates'
+        common target (a number, or "none": no target); empty with "2000 (default)" when they
+        are on the defaults, with "mixed" when their targets differ; disabled with "no
+        self-hosted" when there is none to apply a target to. The placeholder says what an
+        emptied field means: the default, or "mixed" where the file's own targets differ."""
         vals = self._latency_values(key)
         if not vals:
             return "", NO_SELFHOST, False
-        if all(v == vals[0] for v in vals):
-            return format_value(vals[0]), "none", True
-        return "", MIXED, True
+        shared = common(vals)
+        if shared is MIXED:
+            return "", MIXED, True
+        empty = MIXED if self._file_latency_mixed(key) else \
+            default_placeholder(self.latency_defaults()[LATENCY_KEYS[key]])
+        if shared is DEFAULT:
+            return "", empty, True
+        return (NONE if shared is None else format_value(shared)), empty, True
 
     def latency_targets(self, candidate_id: str) -> tuple[float | None, float | None]:
         """The (ttft, tpot) targets of one self-hosted candidate, as its entry gives them."""
@@ -186,7 +202,9 @@ class Session:
                 return f"{text} {label}"
         if key in LATENCY_KEYS:
             _, placeholder, _ = self.latency_field(key)
-            return f"{key} {text} ms" if text else f"{key} {placeholder}"
+            if text == NONE:
+                return f"no {key} target"
+            return f"{key} {text} ms" if text else f"{key} {placeholder.replace(' (default)', ' ms (default)')}"
         if key == "as_of":
             return f"as of {text or 'today'}"
         if key == "currency":
@@ -248,17 +266,18 @@ class Session:
         elif key in LATENCY_KEYS:
             if not self._latency_values(key):
                 raise EditError("no self-hosted candidate to apply a latency target to")
-            if value is None and not text.strip() and self._file_latency_mixed(key):
-                restore_latency(new, self.saved_data, LATENCY_KEYS[key])  # empty: each its own again
+            defaults = self.latency_defaults()
+            if value is DEFAULT and self._file_latency_mixed(key):
+                restore_latency(new, self.saved_data, LATENCY_KEYS[key], defaults)  # empty: each its own again
             else:
-                set_latency(new, LATENCY_KEYS[key], value)
+                set_latency(new, LATENCY_KEYS[key], value, defaults)
         before = self.field_text(key)
         self._run(new, recompile=spec.recompile, change=(self.field_label(key), before, key))
 
     def _file_latency_mixed(self, key: str) -> bool:
         """Whether the self-hosted candidates' ``key`` targets differ in the file as saved."""
         vals = latency_of(self.saved_data, LATENCY_KEYS[key])
-        return any(not same(v, vals[0]) for v in vals)
+        return bool(vals) and common(vals) is MIXED
 
     def add_candidate(self, entry: str | dict[str, Any]) -> str:
         """Append a candidate (an offer id or a ``{selfhost: {...}}`` mapping); returns its id;
@@ -266,11 +285,12 @@ class Session:
         new = copy.deepcopy(self.data)
         entry = copy.deepcopy(entry)
         if isinstance(entry, dict) and isinstance(entry.get("selfhost"), dict) and "latency" not in entry["selfhost"]:
-            # the targets the fields show, when every self-hosted candidate shares them
-            for key, mk in LATENCY_KEYS.items():
-                vals = self._latency_values(key)
-                if vals and vals[0] is not None and all(v == vals[0] for v in vals):
-                    entry["selfhost"].setdefault("latency", {})[mk] = vals[0]
+            # the targets the fields show, when every self-hosted candidate shares one (else the default)
+            shown = {mk: common(v) if (v := self._latency_values(key)) else DEFAULT for key, mk in LATENCY_KEYS.items()}
+            if any(v is not DEFAULT and v is not MIXED for v in shown.values()):
+                defaults = self.latency_defaults()
+                entry["selfhost"]["latency"] = {mk: defaults[mk] if v is DEFAULT or v is MIXED else v
+                                                for mk, v in shown.items() if v is not None}
         new.setdefault("candidates", []).append(entry)
         before = set(self.candidate_ids)
         self._run(new, recompile=True, change=("add a candidate", "", None))
@@ -396,7 +416,7 @@ class Session:
         self.generation += 1
         if change is not None:
             what, old, group = change
-            self.history.record(before, what, old, self.field_text(group) if group else "", group)
+            self.history.record(before, what, old, self.field_text(group) if group else "", group, after=new)
 
     # ---- saving and exporting ----
 

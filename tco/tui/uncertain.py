@@ -108,7 +108,7 @@ class UncertaintyViews:
         t.append(f"≈ {self.sampled.plan.describe()}", "bold")
         if not self.sampled.written:
             t.append(" · no ranges: " + ("only self-hosted throughput varies" if self._has_selfhost()
-                                         else "nothing varies"), "yellow")
+                                         else "nothing varies") + " (F6: default spreads)", "yellow")
         t.append("  ")
         return t
 
@@ -251,6 +251,6 @@ class UncertaintyViews:
 
 def no_ranges_text(selfhost: bool) -> str:
     """What the samples vary when the scenario writes no range."""
-    what = ("only each self-hosted throughput varies (tco's default spread)" if selfhost
-            else "nothing varies: every sample is the plain estimate")
-    return f"This scenario writes no ranges, so {what}. Type one into a field: 20k..50k..200k."
+    what = "only self-hosted throughput varies" if selfhost else "nothing varies"
+    return (f"No ranges in this file: in the samples {what} (type one into a field: 20k..50k..200k); "
+            "the tornado (F6) uses tco's default spreads.")

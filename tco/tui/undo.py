@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .changes import same
+
 
 @dataclass
 class Step:
@@ -37,19 +39,24 @@ class History:
         self.limit = limit
         self.undo_steps: list[Step] = []
         self.redo_steps: list[Step] = []
-        self._open: str | None = None
+        self._open: Step | None = None
+        """The step still being typed into (its field has kept the focus)."""
 
     def record(self, before: dict[str, Any], what: str, old: str = "", new: str = "",
-               group: str | None = None) -> None:
-        """A change was made; ``before`` is the data it started from."""
+               group: str | None = None, after: dict[str, Any] | None = None) -> None:
+        """A change was made; ``before`` is the data it started from, ``after`` (when given)
+        the data it ended at: typing that ends where it started is no step."""
         self.redo_steps.clear()
         last = self.undo_steps[-1] if self.undo_steps else None
-        if group is not None and last is not None and last.group == group and self._open == group:
+        if group is not None and last is not None and last is self._open and last.group == group:
             last.new = new  # the same field, still being typed into: one step
+            if after is not None and same(after, last.data):
+                self.undo_steps.pop()  # back where the typing started: nothing to undo
+                self._open = None
             return
         self.undo_steps.append(Step(before, what, old, new, group))
         del self.undo_steps[:-self.limit]
-        self._open = group
+        self._open = self.undo_steps[-1] if group is not None else None
 
     def seal(self) -> None:
         """The next change starts a new step (the focus left the field)."""

@@ -116,8 +116,8 @@ def spread_cells(u: dict[str, Any] | None, cur: str, stale: bool, best: bool) ->
     m = u["monthly_cost"]
     dim = "dim" if stale else ""
     lo, hi = m["p10"], m["p90"]
-    if lo is None or hi is None:
-        spread = Cell("-", "dim")
+    if lo is None or hi is None:  # no cost (not launched yet, too long...): no chance either
+        return {"p10_p90": Cell("-", "dim"), "p_best": Cell("-", "dim")}
     elif abs(hi - lo) <= 1e-9 * max(abs(hi), 1.0):
         spread = Cell("no spread", "dim")
     else:

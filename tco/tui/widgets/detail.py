@@ -206,7 +206,7 @@ def api_detail(c: CandidateResult, ctx: DetailContext, width: int = 80) -> Text:
             row = Text(f"   {'total':<20}{'':>10} {money(net, cur):>14} ", "bold")
             row.append_text(hbar(net, sum(max(v, 0) for v in signed), 16, "cyan"))
             lines.append(row)
-    lines += _quality(c)
+    lines += _quality(c, width)
     lines += _warnings(c, width)
     return _finish(lines)
 
@@ -223,7 +223,25 @@ def fx_line(code: str, fx: dict[str, Any]) -> str:
     return f"{rate} ({details})" if details else rate
 
 
-def _quality(c: CandidateResult) -> list[Text]:
+def _wrap_cells(text: str, width: int) -> list[str]:
+    """Words into lines of at most ``width`` terminal cells (CJK counted double)."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        joined = f"{line} {word}" if line else word
+        if line and cell_len(joined) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = joined
+    return lines + ([line] if line else [])
+
+
+def _quality(c: CandidateResult, width: int = 80) -> list[Text]:
+    from rich.cells import cell_len
+
     if not c.quality_detail and not c.missing_benchmarks:
         return []
     out = [Text(""), Text("Quality", "bold underline")]
@@ -234,8 +252,16 @@ def _quality(c: CandidateResult) -> list[Text]:
         row.append(f"  weight {d.get('weight', 0):g}  ", "dim")
         note = ((d.get("setting") or {}).get("note") or "") if isinstance(d.get("setting"), dict) else ""
         # the setting first (which mode, shots...: what the score measures), then where it comes from
-        row.append((f"{note}; " if note else "") + str(d.get("source", "")), "dim")
-        out.append(row)
+        source = (f"{note}; " if note else "") + str(d.get("source", ""))
+        room = width - 1 - row.cell_len
+        if cell_len(source) <= room or room < 30:  # fits, or too narrow to hang: the pane's ellipsis
+            out.append(row.append(source, "dim"))
+            continue
+        # wrapped under its own start, not cut at the pane's edge
+        hang = " " * row.cell_len
+        first, *rest = _wrap_cells(source, room) or [""]
+        out.append(row.append(first, "dim"))
+        out += [Text(hang + r, "dim") for r in rest]
     for b in c.missing_benchmarks:
         out.append(Text(f"   {b:<16}      - missing (not counted as 0)", "yellow"))
     return out
@@ -355,7 +381,7 @@ def selfhost_detail(c: CandidateResult, currency: str, targets: tuple[float | No
         lines.append(Text("Assumptions", "bold underline"))
         for a in assumptions:
             lines += _prose(str(a), width, first=" · ")
-    lines += _quality(c)
+    lines += _quality(c, width)
     lines += _warnings(c, width)
     return _finish(lines)
 

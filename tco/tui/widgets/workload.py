@@ -121,17 +121,18 @@ class WorkloadPanel(Guarded, Vertical):
             self.query_one(f"#l-{key}", Label).update(text)
         self.fit_ranges()
 
-    def set_field(self, key: str, text: str, placeholder: str, enabled: bool) -> None:
-        """Show a field's value, placeholder and whether it takes input, without posting an
-        edit (a field holding an invalid value keeps it)."""
+    def set_field(self, key: str, text: str | None, placeholder: str, enabled: bool) -> None:
+        """Show a field's value (None: leave what is typed), placeholder and whether it takes
+        input, without posting an edit (a field holding an invalid value keeps it). A long
+        placeholder (``no self-hosted``, ``2000 (default)``) widens the field to show it whole."""
         inp = self.input(key)
         inp.placeholder = placeholder
         inp.disabled = not enabled
-        inp.set_class(not enabled, "nothing")
+        inp.set_class(len(placeholder) > 7, "wide")
         if not enabled:
             self.errors.pop(key, None)
             inp.remove_class("bad")
-        if inp.value != text and key not in self.errors:
+        if text is not None and inp.value != text and key not in self.errors:
             with inp.prevent(Input.Changed):
                 inp.value = text
 
