@@ -340,6 +340,12 @@ def input_label(path: str, compiled: Compiled) -> str:
     m = re.fullmatch(r"candidates\.(\d+)\.(?:selfhost\.)?(.+)", path)
     if m and int(m.group(1)) < len(compiled.candidates):
         return f"{m.group(2).replace('_', ' ')} of {compiled.candidates[int(m.group(1))].label}"
+    return path_words(path)
+
+
+def path_words(path: str) -> str:
+    """A workload, price or exchange-rate input in words (``prices.api`` -> ``API list prices``);
+    any other path as it is."""
     if path.startswith("workload."):
         name = path.split(".", 1)[1]
         return INPUT_WORDS.get(name, name.replace("_", " "))

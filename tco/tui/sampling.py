@@ -10,7 +10,6 @@ estimate, which stays the plain one: turning the samples off shows exactly what 
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,24 +102,10 @@ def run_samples(compiled: Any, generation: int) -> Sampled:
                    time.perf_counter() - start)
 
 
-_WORDS = {"requests_per_day": "requests per day", "requests_per_month": "requests per month",
-          "input_tokens": "input tokens", "output_tokens": "output tokens",
-          "cached_input_share": "cached input share", "cache_write_share": "cache write share",
-          "batch_share": "batch share", "peak_to_average": "peak to average"}
-
-
 def input_name(path: str, label: str = "") -> str:
     """An input as a person says it: ``workload.requests_per_day`` -> ``requests per day``,
-    ``prices.api`` -> ``API list prices``, ``fx.EUR`` -> ``EUR exchange rate``; a candidate's
-    input keeps its label (``discount of azure/...``)."""
-    if label and label != path:
-        return label
-    if path.startswith("workload."):
-        name = path.split(".", 1)[1]
-        return _WORDS.get(name, name.replace("_", " "))
-    if path == "prices.api":
-        return "API list prices"
-    m = re.fullmatch(r"fx\.([A-Z]{3})", path)
-    if m:
-        return f"{m.group(1)} exchange rate"
-    return path
+    ``prices.api`` -> ``API list prices``, ``fx.EUR`` -> ``EUR exchange rate`` (the words of
+    every other output); a candidate's input keeps its label (``discount of azure/...``)."""
+    from ..plan.uncertainty import path_words
+
+    return label if label and label != path else path_words(path)

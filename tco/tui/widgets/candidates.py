@@ -21,7 +21,7 @@ from textual.widgets import DataTable
 from textual.coordinate import Coordinate
 from textual.widgets.data_table import RowKey
 
-from ...report.format import SYMBOLS, money, unit_price
+from ...report.format import SYMBOLS, money, share, unit_price
 from ..charts import fit_name
 from ..plot import money_axis
 from ..guard import Guarded
@@ -151,7 +151,7 @@ def cells_for(c: CandidateResult, cur: str, pinned: bool, name_width: int) -> di
         "monthly": monthly,
         "per_mtok": Cell("-" if why is not None else unit_price(c.cost_per_mtok, cur), dim),
         "quality": Cell("n/a" if _nan(c.quality) else f"{c.quality:.1f}", dim),
-        "coverage": Cell(f"{c.quality_coverage:.0%}" if not _nan(c.quality_coverage) else "n/a", dim),
+        "coverage": Cell(share(c.quality_coverage), dim),
         "per_qp": per_qp,
         "rank": Cell(str(c.rank) if c.rank else "-", "bold" if c.rank == 1 else dim),
     }

@@ -21,7 +21,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...errors import launch_text
-from ...report.format import apportion, money, tokens, unit_price
+from ...report.format import apportion, money, share, tokens, unit_price
 from ..plot import hbar, stacked_bar, waterfall
 from ..guard import Guarded, safe_paint
 from ..reasons import no_cost, no_rank
@@ -110,7 +110,7 @@ def _head(c: CandidateResult, cur: str, width: int) -> list[Text]:
         s.append("/1M tok · ")
     s.append("quality ")
     s.append("n/a" if _n(c.quality) else f"{c.quality:.1f}")
-    s.append(f" ({c.quality_coverage:.0%}) · " if not _n(c.quality_coverage) else " · ")
+    s.append(f" ({share(c.quality_coverage)}) · " if not _n(c.quality_coverage) else " · ")
     if c.rank:
         s.append(unit_price(c.cost_per_quality_point, cur), "bold")
         s.append(f"/pt · rank {c.rank}")
