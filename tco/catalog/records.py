@@ -19,7 +19,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "PricePoint": ("factor",),
     "FxRate": ("known_from",),
     "OffPeak": ("week_share",),
-    "Workload": ("monthly_requests",),
+    "Workload": ("monthly_requests", "model_fields_set"),  # which fields the file wrote (a warning says so)
     **{name: ("central",) for name in ("VolumeRange", "MonthlyVolumeRange", "InputTokensRange", "OutputTokensRange",
                                        "ShareRange", "PeakRange", "FactorRange", "RateRange", "UtilizationRange",
                                        "ThroughputRange")},
@@ -99,7 +99,8 @@ def freeze(obj: Any) -> Any:
         extras = EXTRAS.get(kind, ())
         data = {name: freeze(getattr(obj, name)) for name in fields}
         for name in extras:
-            data[name] = getattr(obj, name)
+            value = getattr(obj, name)
+            data[name] = frozenset(value) if isinstance(value, set) else value
         return CLASSES.get(kind, Record)(kind, data, extras)
     if isinstance(obj, (list, tuple)):
         return tuple(freeze(x) for x in obj)

@@ -46,8 +46,8 @@ def estimate_file(path: str | Path, catalog: Catalog, *, as_of: date | None = No
             try:
                 return estimate(sc, catalog, as_of=as_of, currency=currency, strict=strict, impute=impute,
                                 samples=samples, seed=seed, progress=progress, horizon_months=horizon_months)
-            except TcoError:
-                pass  # fall through: the full path reports the error with its location
+            except Exception:  # noqa: BLE001 - fall through: the full path reports a user's error with its
+                pass  # location, and a record the cached form lacks (an older field) costs one cold run, not a crash
     scenario = load_scenario(path, catalog)
     est = estimate(scenario, catalog, as_of=as_of, currency=currency, strict=strict, impute=impute,
                    samples=samples, seed=seed, progress=progress, horizon_months=horizon_months)
