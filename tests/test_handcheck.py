@@ -179,3 +179,46 @@ def test_a_share_of_one_half_percent_rounds_up() -> None:
     from tco.report.format import share
 
     assert [share(0.625), share(0.375), share(3.5 / 8), share(None)] == ["63%", "38%", "44%", "n/a"]
+
+
+def test_vary_starts_from_the_scenario_as_it_is_and_reaches_every_value(catalog) -> None:
+    import datetime
+
+    import tco
+    from tco.errors import TcoError
+
+    s = load_scenario(EXAMPLE, catalog)
+    # a model_copy'd as_of is kept (vary rebuilt from the file and went back to 2024-06-01 prices)
+    moved = s.model_copy(update={"as_of": datetime.date(2024, 9, 1)})
+    assert tco.vary(moved, catalog=catalog, output_tokens=600).as_of == datetime.date(2024, 9, 1)
+    # a field of a candidate written as a bare offer id; a new candidate one past the end
+    v = tco.vary(s, {"candidates.1.discount": 0.1, "candidates.4": "anthropic/claude-3-haiku"}, catalog=catalog)
+    assert v.candidates[1].discount == 0.1 and v.candidates[4] == "anthropic/claude-3-haiku"
+    # GPT-4o mini with 10 % off on 2024-06-01 is not launched; on 2024-09-01: (450 x 0.15 + 150 x 0.6) x 0.9 = $141.75
+    later = estimate(tco.vary(v, {"as_of": "2024-09-01"}, catalog=catalog), catalog)
+    assert later.candidate("openai/gpt-4o-mini").monthly_cost == pytest.approx(141.75)
+    # a key with a dot in it, as a tuple; None removes a key
+    assert tco.vary(s, {("quality", "profile", "mmlu-cot"): 2}, catalog=catalog).quality.profile["mmlu-cot"] == 2
+    u = load_scenario(ROOT / "scenarios" / "405b-under-uncertainty.yaml", catalog)
+    assert tco.vary(u, {"samples": None}, catalog=catalog).samples is None
+    with pytest.raises(TcoError, match="requests_per_day and requests_per_month both given"):
+        tco.vary(s, catalog=catalog, requests_per_day=5, requests_per_month=5)
+    with pytest.raises(TcoError, match="a path to change must be text"):
+        tco.vary(s, {5: 1}, catalog=catalog)
+    with pytest.raises(TcoError, match="vary\\(\\) takes a scenario"):
+        tco.vary(42, catalog=catalog)
+
+
+def test_vary_keeps_a_file_s_length_mixes(catalog, tmp_path) -> None:
+    # a named mix and percentiles are shapes, not just means: a rebuilt scenario that kept only the means
+    # sized a self-hosted deployment on 4 GPUs instead of 8
+    import tco
+
+    path = tmp_path / "mix.yaml"
+    path.write_text("name: mix\nas_of: 2026-11-29\nworkload:\n  requests_per_day: 20k\n  input_tokens: chat\n"
+                    "  output_tokens: {p50: 200, p90: 600}\nquality: {profile: general-2026}\ncandidates:\n"
+                    "  - openai/gpt-5.4\n  - selfhost: {model: glm-4.5-air, precision: fp8, gpu: h100-sxm-80gb, "
+                    "total_gpus: 8, rent_per_gpu_hour: 3.49, slo_percentile: 99, latency: {ttft_ms: 3000, tpot_ms: 80}}\n")
+    s = load_scenario(path, catalog)
+    assert estimate(tco.vary(s, catalog=catalog), catalog).to_dict()["candidates"] == \
+        estimate(s, catalog).to_dict()["candidates"]
