@@ -329,3 +329,20 @@ def test_an_offer_not_launched_yet_has_no_chance_in_the_table(capsys) -> None:
     out = capsys.readouterr().out
     row = next(line for line in out.splitlines() if "openai/gpt-4o-mini" in line and "from 2024-07-18" in line)
     assert row.split()[-1] == "-" and " 0%" not in row
+
+
+def test_a_candidate_named_as_written_wins_over_one_differing_in_case(catalog) -> None:
+    # "--candidate 'a, B'" read the candidate named "A, b" (the first case-folded match)
+    from tco.errors import TcoError
+    from tco.plan.compile import compile_scenario
+    from tco.plan.sensitivity import find_candidate
+
+    text = SUPPORT.replace("  - openai/gpt-4o-mini\n", "  - {offer: openai/gpt-4o-mini, label: 'A, b'}\n"
+                                                       "  - {offer: openai/gpt-4o-mini, label: 'a, B'}\n")
+    assert text != SUPPORT
+    compiled = compile_scenario(tco.parse_scenario(text, "s.yaml", catalog), catalog)
+    labels = [r.label for r in compiled.candidates]
+    assert labels[find_candidate(compiled, "a, B")] == "a, B" and labels[find_candidate(compiled, "A, b")] == "A, b"
+    assert labels[find_candidate(compiled, "OPENAI/GPT-4O")] == "openai/gpt-4o"
+    with pytest.raises(TcoError, match="names 2 candidates when case is ignored"):
+        find_candidate(compiled, "a, b")

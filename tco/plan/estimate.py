@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from .. import yamlio
 from ..catalog import Catalog, load_catalog
 from ..engine.sampling import chance
-from ..errors import TcoError
 from .compile import Compiled, compile_scenario
 from .evaluate import WorkloadPoints, evaluate
 from .locate import candidate_kind

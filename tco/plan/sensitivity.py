@@ -127,11 +127,17 @@ def find_candidate(compiled: Compiled, name: str) -> int:
     candidate's ``name:``), case aside; a ``TcoError`` with the names that exist otherwise."""
     from ..errors import TcoError, did_you_mean
 
+    exact = [i for i, r in enumerate(compiled.candidates) if name.strip() in (r.id, r.label)]
+    if exact:  # a name as written wins over one that differs only in case
+        return exact[0]
     wanted = name.strip().casefold()
-    for i, r in enumerate(compiled.candidates):
-        if wanted in (r.id.casefold(), r.label.casefold()):
-            return i
+    folded = [i for i, r in enumerate(compiled.candidates) if wanted in (r.id.casefold(), r.label.casefold())]
     names = [r.id for r in compiled.candidates]
+    if len(folded) == 1:
+        return folded[0]
+    if folded:
+        raise TcoError(f"{name!r} names {len(folded)} candidates when case is ignored", field="--candidate",
+                       hint="write one as it is spelt: " + ", ".join(repr(names[i]) for i in folded))
     raise TcoError(f"no candidate {name!r} in the scenario", field="--candidate",
                    hint=did_you_mean(name, names) or "candidates: " + ", ".join(repr(n) for n in names))
 
