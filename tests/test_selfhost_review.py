@@ -243,3 +243,12 @@ def test_with_a_volume_the_billed_gpus_say_which_are_priced(capsys) -> None:
     out = capsys.readouterr().out
     assert rc == 0 and "$4,365.40" in out
     assert "GPUs billed      8 with every replica running; 2 at 100,000 requests/day (Cost)" in out
+
+
+def test_with_a_volume_the_cost_per_token_at_that_volume_is_given(capsys) -> None:
+    # the full-load $0.207 per 1M tokens stood alone beside the volume; at 100,000 requests/day of 2,000 tokens the
+    # month ($4,365.40) buys 100,000 x 30.4167 x 2,000 = 6.083B tokens: $0.718 per 1M, as tco estimate says
+    rc = main(["selfhost", "llama-3.1-70b-instruct", "--gpu", "h100-sxm-80gb", "--requests-per-day", "100000",
+               "--rent-per-gpu-hour", "2.99", "--precision", "fp8", "--input-tokens", "1500", "--output-tokens", "500"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "$0.718 at this volume" in out and "with the replicas fully loaded" in out

@@ -85,7 +85,8 @@ def render_table(res: dict[str, Any]) -> str:
         rows.append(("per 1M output tokens", (_money(res["cost_per_mtok_output"]) if res["cost_per_mtok_output"] is not None else "unknown")
                      + f" at {res['utilization']:.0%} of the {'within-target' if res['slo_output_tokens_per_s'] is not None else 'max'} throughput"))
         if res["cost_per_mtok_total"] is not None:
-            rows.append(("per 1M tokens, in + out", _money(res["cost_per_mtok_total"])))
+            rows.append(("per 1M tokens, in + out", _money(res["cost_per_mtok_total"])
+                         + (" with the replicas fully loaded" if res.get("capacity") else "")))
     cap = res.get("capacity")
     if cap and res["fits"]:
         rows.append(("volume", f"{cap['requests_per_day']:,.0f} requests/day, peak {cap['peak_to_average']:g}x average"))
@@ -98,6 +99,8 @@ def render_table(res: dict[str, Any]) -> str:
         comps = ", ".join(f"{k} ${v:,.0f}" for k, v in cap["cost_components"].items() if v)
         if comps:
             rows.append(("  of which", comps))
+        if cap.get("cost_per_mtok") is not None:  # what tco estimate shows for this deployment at this volume
+            rows.append(("per 1M tokens, in + out", f"{_money(cap['cost_per_mtok'])} at this volume"))
     lines += _rows(rows)
     add("")
     add("Assumptions")
