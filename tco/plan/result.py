@@ -13,6 +13,27 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
+def apportion(values: list[float | None], total: float | None, digits: int = 2) -> list[float | None]:
+    """Bill lines rounded to ``digits`` so that they add up to the rounded ``total``, as an invoice
+    does: each line is rounded, and the cent or two that rounding loses or gains goes to the lines
+    that rounding moved most (largest remainder). 152.0833 + 60.8333 = 212.9167 prints as
+    152.08 + 60.84 = 212.92, not 152.08 + 60.83 beside a total of 212.92. Unknown lines, an unknown
+    total, or lines that do not add up to the total within a cent per line are only rounded."""
+    rounded = [None if v is None or math.isnan(v) else round(v, digits) for v in values]
+    known = [i for i, r in enumerate(rounded) if r is not None]
+    if total is None or math.isnan(total) or not known:
+        return rounded
+    unit = 10.0 ** -digits
+    short = round((round(total, digits) - sum(rounded[i] for i in known)) / unit)  # in cents
+    if short == 0 or abs(short) > len(known):
+        return rounded
+    # a line rounded down most gets the missing cent first; a line rounded up most gives one back first
+    order = sorted(known, key=lambda i: (values[i] - rounded[i]) * (1 if short > 0 else -1), reverse=True)
+    for i in order[:abs(short)]:
+        rounded[i] = round(rounded[i] + math.copysign(unit, short), digits)
+    return rounded
+
+
 def _num(v: Any, digits: int | None = None) -> float | None:
     if v is None:
         return None
@@ -59,6 +80,15 @@ class CandidateResult:
     """With samples: P10/P50/P90 of the monthly cost and the cost per quality point, the
     probability of being the best value and the cheapest (and, self-hosted, of beating each API)."""
 
+    def _breakdown_to_the_cent(self) -> dict[str, float | None]:
+        """The breakdown in cents that add up to ``monthly_cost`` in cents (discounts, ``*_savings``,
+        subtracted), as the printed bill's lines do."""
+        keys = list(self.cost_breakdown)
+        signed = [None if _num(v) is None else (-float(v) if k.endswith("_savings") else float(v))
+                  for k, v in self.cost_breakdown.items()]
+        cents = apportion(signed, _num(self.monthly_cost))
+        return {k: (None if c is None else abs(c) if k.endswith("_savings") else c) for k, c in zip(keys, cents, strict=True)}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -67,7 +97,7 @@ class CandidateResult:
             "model": self.model,
             "provider": self.provider,
             "monthly_cost": _num(self.monthly_cost, 2),
-            "cost_breakdown": {k: _num(v, 2) for k, v in self.cost_breakdown.items()},
+            "cost_breakdown": self._breakdown_to_the_cent(),
             "cost_per_mtok": _num(self.cost_per_mtok, 6),
             "quality": _num(self.quality, 3),
             "quality_coverage": _num(self.quality_coverage, 4),

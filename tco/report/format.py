@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from ..engine.sampling import chance  # noqa: F401 - re-exported: the report and the app format chances with it
+from ..plan.result import apportion  # noqa: F401 - re-exported: the bills and the app's breakdown round with it
 
 SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£", "JPY": "JP¥", "KRW": "₩", "INR": "₹"}
 """Currency signs for amounts; ¥ is the yuan here (the CNY story of the catalog), the yen is JP¥."""
@@ -18,27 +19,6 @@ def money(v: float | None, cur: str, digits: int = 2) -> str:
     body = f"{abs(v):,.{digits}f}"
     sign = "-" if v < 0 else ""
     return f"{sign}{sym}{body}" if sym else f"{sign}{body} {cur}"
-
-
-def apportion(values: list[float | None], total: float | None, digits: int = 2) -> list[float | None]:
-    """Bill lines rounded to ``digits`` so that they add up to the rounded ``total``, as an invoice
-    does: each line is rounded, and the cent or two that rounding loses or gains goes to the lines
-    that rounding moved most (largest remainder). 152.0833 + 60.8333 = 212.9167 prints as
-    152.08 + 60.84 = 212.92, not 152.08 + 60.83 beside a total of 212.92. Unknown lines, an unknown
-    total, or lines that do not add up to the total within a cent per line are only rounded."""
-    rounded = [None if v is None or math.isnan(v) else round(v, digits) for v in values]
-    known = [i for i, r in enumerate(rounded) if r is not None]
-    if total is None or math.isnan(total) or not known:
-        return rounded
-    unit = 10.0 ** -digits
-    short = round((round(total, digits) - sum(rounded[i] for i in known)) / unit)  # in cents
-    if short == 0 or abs(short) > len(known):
-        return rounded
-    # a line rounded down most gets the missing cent first; a line rounded up most gives one back first
-    order = sorted(known, key=lambda i: (values[i] - rounded[i]) * (1 if short > 0 else -1), reverse=True)
-    for i in order[:abs(short)]:
-        rounded[i] = round(rounded[i] + math.copysign(unit, short), digits)
-    return rounded
 
 
 def share(v: float | None, na: str = "n/a") -> str:
