@@ -190,3 +190,13 @@ def test_selfhost_lengths_read_numbers_as_files_do(capsys) -> None:
                        "--output-tokens", "p50=200,p90=1k", "-f", "json")
     data = json.loads(out)
     assert rc == 0 and data["input_tokens"] == 1500 and data["output_distribution"]["p90"] == pytest.approx(1000, rel=0.05)
+
+
+def test_selfhost_volume_flags_read_numbers_as_files_do(capsys) -> None:
+    # --requests-per-day 100k was "invalid float value"; p90=1,500 in a percentile list was "'500' is not pNN=TOKENS"
+    rc, out, err = run(capsys, "selfhost", "llama-3.1-70b-instruct", "--gpu", "h100-sxm-80gb", "--requests-per-day",
+                       "100k", "--rent-per-gpu-hour", "2.99", "--precision", "fp8", "-f", "json")
+    assert rc == 0 and json.loads(out)["capacity"]["requests_per_day"] == 100_000
+    rc, out, err = run(capsys, "selfhost", "llama-3.1-70b-instruct", "--gpu", "h100-sxm-80gb",
+                       "--input-tokens", "p50=1.5k,p90=1,500")
+    assert rc == 2 and "without a thousands comma" in err and len(err.strip().splitlines()) == 1

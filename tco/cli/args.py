@@ -48,6 +48,16 @@ def currency(text: str) -> str:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+def number(text: str) -> float:
+    """A flag's number as a scenario file reads it: 100000, 100,000, 100k, 1.5M."""
+    from ..schema.numbers import parse_number
+
+    try:
+        return float(parse_number(text))
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def add_wide(p: argparse.ArgumentParser) -> None:
     p.add_argument("--wide", action="store_true",
                    help="show every column, however wide (default: tables fit the terminal; output that is not "

@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 from datetime import date
 from typing import Any
 
-from .args import CATALOG_ARG, iso_date
+from .args import CATALOG_ARG, iso_date, number
 
 DEFAULT_INPUT, DEFAULT_OUTPUT = 1000, 1000
 DEFAULT_PEAK_TO_AVERAGE = 2.0
@@ -65,7 +66,9 @@ def _length(text: str) -> Any:
             try:
                 out[k.strip().lower()] = float(parse_number(v))
             except ValueError:
-                raise argparse.ArgumentTypeError(f"{part!r} is not pNN=TOKENS (e.g. p50=800,p90=3000)") from None
+                hint = (" (commas separate the percentiles: write 1500 or 1.5k, without a thousands comma)"
+                        if re.fullmatch(r"\d{3}", part.strip()) else "")
+                raise argparse.ArgumentTypeError(f"{part!r} is not pNN=TOKENS (e.g. p50=800,p90=3000){hint}") from None
         return out
     try:
         return float(parse_number(t))  # 1500, 1,500, 1.5k as in a scenario file
@@ -107,7 +110,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help=f"input tokens per request: {LENGTH_HELP} (default: {DEFAULT_INPUT})")
     p.add_argument("--output-tokens", type=_length, default=float(DEFAULT_OUTPUT), metavar="TOKENS",
                    help=f"output tokens per request, as --input-tokens (default: {DEFAULT_OUTPUT})")
-    p.add_argument("--reasoning-tokens", type=float, default=0.0, metavar="TOKENS",
+    p.add_argument("--reasoning-tokens", type=number, default=0.0, metavar="TOKENS",
                    help="hidden reasoning tokens per request (a reasoning model's thinking): decoded like output, "
                         "so added to --output-tokens for sizing (default: 0)")
     p.add_argument("--ttft-ms", type=float, help="time-to-first-token target, ms")
@@ -134,7 +137,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     price.add_argument("--rent-per-gpu-hour", type=float, metavar="USD", help="rental price per GPU-hour")
     price.add_argument("--rental", metavar="ID", help="rental offer id from pricing/hardware/rentals.yaml")
     price.add_argument("--buy", action="store_true", help="own the servers (catalog price, power and defaults)")
-    price.add_argument("--server-price", type=float, metavar="USD", help="with --buy: price of one node")
+    price.add_argument("--server-price", type=number, metavar="USD", help="with --buy: price of one node")
     price.add_argument("--lifetime-years", type=float, help="with --buy: years to spread the price over")
     price.add_argument("--cost-of-capital", type=float, metavar="RATE", help="with --buy: annual rate, e.g. 0.08")
     price.add_argument("--staff-per-month", type=float, metavar="USD", help="with --buy: staff and operations per month")
@@ -143,7 +146,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                        help="date YYYY-MM-DD: rental price in force, and the model must be released by then "
                             "(default: today, as in scenarios without as_of)")
     vol = p.add_argument_group("capacity planning (optional)")
-    vol.add_argument("--requests-per-day", type=float, help="average volume: adds replicas, nodes and monthly cost")
+    vol.add_argument("--requests-per-day", type=number, help="average volume: adds replicas, nodes and monthly cost")
     vol.add_argument("--peak-to-average", type=float,
                      help=f"peak load over average load (default: {DEFAULT_PEAK_TO_AVERAGE:g}, as in scenarios)")
     vol.add_argument("--days-per-month", type=float, default=DEFAULT_DAYS_PER_MONTH,
