@@ -313,3 +313,18 @@ def test_profiles_on_a_narrow_terminal_keep_the_description(capsys, monkeypatch)
     assert lines[0].split() == ["id", "description"] and max(len(x) for x in lines) <= 80
     assert any(x.startswith("general-2026    General assistant of 2026: GPQA Diamond 1") for x in lines)
     assert "weights" in lines[-1] and "--wide" in lines[-1]
+
+
+def test_small_wording_of_review_7(capsys, tmp_path) -> None:
+    # -f wins over the file's extension, said on stderr; an explicit offpeak_share is in the workload header;
+    # a candidate with no cost in sensitivity --candidate says why
+    target = tmp_path / "x.json"
+    rc, _, err = run(capsys, "estimate", EXAMPLE, "-f", "csv", "-o", str(target))
+    assert rc == 0 and "writing csv to" in err and target.read_text().startswith("rank,")
+    text = Path(EXAMPLE).read_text().replace("  days_per_month: 30 ", "  offpeak_share: 0.3\n  days_per_month: 30 ")
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    rc, out, _ = run(capsys, "estimate", str(path))
+    assert rc == 0 and "30% of requests off-peak" in out
+    rc, out, _ = run(capsys, "sensitivity", EXAMPLE, "--candidate", "openai/gpt-4o-mini")
+    assert rc == 0 and "not launched yet on 2024-06-01 (from 2024-07-18)" in out

@@ -73,6 +73,9 @@ def format_for(given: str | None, out: str | None, default: str, allowed: tuple[
     """``--format`` when given; else the one the ``--out`` file's extension names (``-o x.json``
     writes JSON, not a text table under a .json name); else ``default``."""
     if given is not None:
+        named = BY_EXTENSION.get(os.path.splitext(out)[1].lower()) if out and out != "-" else None
+        if named is not None and named != given:  # said, not refused: -f is the explicit choice
+            print(f"tco: note: writing {given} to {out}, whose name says {named} (-f {given} given)", file=sys.stderr)
         return given
     if out and out != "-":
         ext = os.path.splitext(out)[1].lower()

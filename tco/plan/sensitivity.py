@@ -228,7 +228,8 @@ def sensitivity(compiled: Compiled, candidate: int | None = None) -> dict[str, A
            "inputs": [s.to_dict() for s in swings]}
     if candidate is not None:
         r = compiled.candidates[candidate]
-        out["candidate"] = {"id": r.id, "label": r.label, "kind": r.kind,
+        out["candidate"] = {"id": r.id, "label": r.label, "kind": r.kind, "available_from": r.available_from,
+                            "reason": r.reason,
                             "monthly_cost": num(base_cost[candidate, 0]),
                             "cost_per_quality_point": num(_per_point(compiled, base_cost, base_sw)[candidate, 0])}
     return out

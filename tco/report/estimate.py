@@ -98,6 +98,8 @@ def _workload_lines(est: Estimate) -> list[str]:
         extras.append(f"{w['cached_input_share']:.0%} of input cached")
     if w["batch_share"]:
         extras.append(f"{w['batch_share']:.0%} of requests via batch API")
+    if w.get("offpeak_share") is not None:
+        extras.append(f"{w['offpeak_share']:.0%} of requests off-peak")
     if any(c.kind == "selfhost" for c in est.candidates):
         extras.append(f"peak/average load {w['peak_to_average']:g}")
     if extras:
@@ -191,7 +193,8 @@ def _selfhost_quantity(part: str, u: dict[str, float] | None, cur: str) -> str:
         return f"{n:,.0f} server{'s' if n != 1 else ''}"
 
     if part == "rent":
-        return f"{u['gpus']:,.0f} GPUs x {u['hours']:,.0f} h x {list_price(u['per_gpu_hour'], cur)}"
+        return (f"{u['gpus']:,.0f} GPU{'s' if u['gpus'] != 1 else ''} x {u['hours']:,.0f} h x "
+                f"{list_price(u['per_gpu_hour'], cur)}")
     if part == "capex":
         return f"{servers(u['servers'])} x {money(u['per_server_month'], cur)}"  # the annuity: see the assumptions
     if part == "energy":

@@ -48,12 +48,22 @@ def list_price(v: float | None, cur: str) -> str:
 def tokens(n: float | None) -> str:
     if n is None:
         return "-"
-    r = float(f"{n:.3g}")  # three significant digits, zeros kept: 4.56B (not 4.6B), 1.00B, 30.4M, 152M
+    r = _three_digits(n)  # three significant digits, zeros kept: 4.56B (not 4.6B), 1.00B, 30.4M, 152M
     for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(r) >= div:
             v = r / div
             return f"{v:,.{2 if abs(v) < 10 else 1 if abs(v) < 100 else 0}f}{suffix}"
     return f"{n:,.0f}"
+
+
+def _three_digits(n: float) -> float:
+    """``n`` to three significant digits, halves up: 11.25B -> 11.3B (format's 3g gives 11.2B)."""
+    if n == 0 or not math.isfinite(n):
+        return n
+    from decimal import ROUND_HALF_UP, Decimal
+
+    d = Decimal(repr(n))
+    return float(d.quantize(Decimal(1).scaleb(d.adjusted() - 2), rounding=ROUND_HALF_UP))
 
 
 def _count(v: float) -> str:

@@ -9,7 +9,8 @@ from typing import Any
 def _fmt(v: Any, spec: str = ",.0f", unit: str = "") -> str:
     if v is None:
         return "unknown"
-    return f"{v:{spec}}{unit}"
+    text = f"{v:{spec}}"
+    return ("0" + text[2:] if text.startswith("-0") and not any(c in "123456789" for c in text) else text) + unit
 
 
 def render_table(res: dict[str, Any]) -> str:

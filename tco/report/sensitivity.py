@@ -59,6 +59,11 @@ def _render_own(data: dict[str, Any], lines: list[str], width: int | None) -> st
     """The tornado read on one candidate: its monthly cost at each end of every input, on one scale."""
     cur, own, rows = data["currency"], data["candidate"], data["inputs"]
     per_point = own["cost_per_quality_point"]
+    if own["monthly_cost"] is None:  # nothing moves a candidate with no cost: say why instead of rows of "unknown"
+        why = (f"not launched yet on {data['as_of']} (from {own['available_from']})" if own.get("available_from")
+               else own.get("reason") or "no cost (see tco estimate's warnings)")
+        lines[-1:] = [f"  {own['label']}: {why}; nothing to read on it"]
+        return "\n".join(lines) + "\n"
     lines[-1:] = [f"  {own['label']}: {_m(own['monthly_cost'], cur)} a month"
                   + (f", {money(per_point, cur)} per quality point" if per_point is not None else ", not ranked"),
                   ""]
