@@ -153,8 +153,9 @@ def test_draws_that_do_not_fit_the_window_are_counted(catalog) -> None:
 def test_bill_quantities_multiply_out() -> None:
     from tco.report.format import list_price, tokens
 
-    assert [tokens(n) for n in (4_562_500_000, 1_005_000_000, 3.8e9, 30_416_667, 450e6, 1500)] == \
-        ["4.56B", "1.00B", "3.80B", "30.4M", "450M", "1.50K"]
+    # three significant digits, halves up: 1,005,000,000 -> 1.01B, 11.25B -> 11.3B
+    assert [tokens(n) for n in (4_562_500_000, 1_005_000_000, 3.8e9, 30_416_667, 450e6, 1500, 11.25e9)] == \
+        ["4.56B", "1.01B", "3.80B", "30.4M", "450M", "1.50K", "11.3B"]
     # CNY 9.8 per 1M at 7.2794 per USD = $1.3463: "$1.35" would not multiply out to the line's amount
     assert list_price(9.8 / 7.2794, "USD") == "$1.346" and list_price(5.0, "USD") == "$5.00"
     assert list_price(0.1383, "USD") == "$0.1383"
