@@ -243,3 +243,17 @@ def test_the_json_breakdown_adds_up_to_the_monthly_cost_in_cents(catalog) -> Non
                 assert round(sum(-v if k.endswith("_savings") else v for k, v in b.items()), 2) == c["monthly_cost"], c["id"]
                 checked += 1
     assert checked > 40
+
+
+def test_a_converted_rent_line_multiplies_out(catalog) -> None:
+    # $2.99 an H100-hour at 7.1475 CNY per USD is ¥21.371025: "16 GPUs x 730 h x ¥21.37" multiplied to
+    # ¥249,601.60 beside the line's ¥249,613.57 (11,680 x 21.371025); the rate keeps the digits the line needs
+    from tco.report.format import exact_price
+
+    assert exact_price(2.99 * 7.1475, 11_680, "CNY") == "¥21.371025"
+    assert exact_price(2.99, 11_680, "USD") == "$2.99" and exact_price(5.408, 5_840, "USD") == "$5.408"
+    est = estimate(load_scenario(ROOT / "scenarios" / "open-vs-closed-405b.yaml", catalog), catalog, currency="CNY")
+    from tco.report.estimate import bill
+
+    line = next(q for n, q, v in bill(est.candidate("Llama 3.1 405B FP8, 8x H100 rented"), est)[1] if n == "rent")
+    assert line == "16 GPUs x 730 h x ¥21.371025"

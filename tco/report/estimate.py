@@ -10,7 +10,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ..errors import PRICE_UNKNOWN, launch_text
-from .format import _count, _num, apportion, chance, list_price, money, share, tokens, unit_price
+from .format import _count, _num, apportion, chance, exact_price, list_price, money, share, tokens, unit_price
 from .text import display_width, fit_table, hidden_note, markdown_table, pad, wrap_lines
 
 if TYPE_CHECKING:
@@ -192,9 +192,9 @@ def _selfhost_quantity(part: str, u: dict[str, float] | None, cur: str) -> str:
     def servers(n: float) -> str:
         return f"{n:,.0f} server{'s' if n != 1 else ''}"
 
-    if part == "rent":
+    if part == "rent":  # whole GPUs x whole hours: the rate gets the digits that make the line multiply out
         return (f"{u['gpus']:,.0f} GPU{'s' if u['gpus'] != 1 else ''} x {u['hours']:,.0f} h x "
-                f"{list_price(u['per_gpu_hour'], cur)}")
+                f"{exact_price(u['per_gpu_hour'], u['gpus'] * u['hours'], cur)}")
     if part == "capex":
         return f"{servers(u['servers'])} x {money(u['per_server_month'], cur)}"  # the annuity: see the assumptions
     if part == "energy":

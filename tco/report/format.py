@@ -45,6 +45,19 @@ def list_price(v: float | None, cur: str) -> str:
     return money(v, cur, max(4 - len(str(int(v))), 2))
 
 
+def exact_price(v: float | None, quantity: float, cur: str) -> str:
+    """A unit price with the fewest digits (cents at least, 8 significant at most) that make ``quantity`` x it round to the
+    line's amount: 11,680 GPU-hours x ¥21.371025 = ¥249,613.57, where ¥21.37 gives ¥249,601.60."""
+    if v is None or not math.isfinite(v) or v <= 0:
+        return list_price(v, cur)
+    target = round(quantity * v, 2)
+    most = max(8 - 1 - math.floor(math.log10(v)), 2)
+    for digits in range(2, most + 1):  # cents first ($2.99), more only where the line needs them
+        if round(quantity * round(v, digits), 2) == target:
+            return money(v, cur, digits)
+    return money(v, cur, most)
+
+
 def tokens(n: float | None) -> str:
     if n is None:
         return "-"
