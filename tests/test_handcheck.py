@@ -257,3 +257,14 @@ def test_a_converted_rent_line_multiplies_out(catalog) -> None:
 
     line = next(q for n, q, v in bill(est.candidate("Llama 3.1 405B FP8, 8x H100 rented"), est)[1] if n == "rent")
     assert line == "16 GPUs x 730 h x ¥21.371025"
+
+
+def test_the_cent_of_rounding_goes_to_a_line_whose_arithmetic_is_approximate_first() -> None:
+    # an owned server in EUR: capex 8,822.3449 + energy 430.8341 + hosting 1,851.18 = 11,104.359 -> 11,104.36; rounded
+    # alone the lines give 11,104.35. By remainder (0.0049 > 0.0041) the cent went to capex, printed
+    # "1 server x €8,822.34  €8,822.35"; energy's kWh are printed rounded, so energy takes it first
+    from tco.plan.result import apportion
+
+    assert apportion([8822.3449, 430.8341, 1851.18], 11104.359, names=["capex", "energy", "hosting"]) == \
+        [8822.34, 430.84, 1851.18]
+    assert apportion([8822.3449, 430.8341, 1851.18], 11104.359) == [8822.35, 430.83, 1851.18]  # no names: by remainder

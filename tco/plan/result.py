@@ -13,7 +13,14 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
-def apportion(values: list[float | None], total: float | None, digits: int = 2) -> list[float | None]:
+EXACT_LINES = frozenset({"rent", "staff", "hosting", "capex"})
+"""Bill lines whose printed arithmetic is exact (whole GPUs x whole hours x the rate, servers x a
+monthly figure): a cent of rounding goes to the other lines first (energy, whose kWh are printed
+rounded; the API's token lines, whose counts are), so these still multiply out."""
+
+
+def apportion(values: list[float | None], total: float | None, digits: int = 2,
+              names: list[str] | None = None) -> list[float | None]:
     """Bill lines rounded to ``digits`` so that they add up to the rounded ``total``, as an invoice
     does: each line is rounded, and the cent or two that rounding loses or gains goes to the lines
     that rounding moved most (largest remainder). 152.0833 + 60.8333 = 212.9167 prints as
@@ -27,8 +34,13 @@ def apportion(values: list[float | None], total: float | None, digits: int = 2) 
     short = round((round(total, digits) - sum(rounded[i] for i in known)) / unit)  # in cents
     if short == 0 or abs(short) > len(known):
         return rounded
-    # a line rounded down most gets the missing cent first; a line rounded up most gives one back first
-    order = sorted(known, key=lambda i: (values[i] - rounded[i]) * (1 if short > 0 else -1), reverse=True)
+    # a line rounded down most gets the missing cent first; a line rounded up most gives one back first;
+    # lines whose printed arithmetic is exact (``names`` in EXACT_LINES) last
+    def key(i: int) -> tuple[bool, float]:
+        exact = names is not None and names[i] in EXACT_LINES
+        return (not exact, (values[i] - rounded[i]) * (1 if short > 0 else -1))
+
+    order = sorted(known, key=key, reverse=True)
     for i in order[:abs(short)]:
         rounded[i] = round(rounded[i] + math.copysign(unit, short), digits)
     return rounded
@@ -86,7 +98,7 @@ class CandidateResult:
         keys = list(self.cost_breakdown)
         signed = [None if _num(v) is None else (-float(v) if k.endswith("_savings") else float(v))
                   for k, v in self.cost_breakdown.items()]
-        cents = apportion(signed, _num(self.monthly_cost))
+        cents = apportion(signed, _num(self.monthly_cost), names=keys)
         return {k: (None if c is None else abs(c) if k.endswith("_savings") else c) for k, c in zip(keys, cents, strict=True)}
 
     def to_dict(self) -> dict[str, Any]:

@@ -178,7 +178,7 @@ def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, f
         for k, v in c.cost_breakdown.items():
             items.append((k.replace("_", " "), _selfhost_quantity(k, units.get(k), cur), v))
     # the printed lines add up to the printed total (a cent of rounding goes where it was lost)
-    amounts = apportion([v for _, _, v in items], c.monthly_cost)
+    amounts = apportion([v for _, _, v in items], c.monthly_cost, names=[n for n, _, _ in items])
     items = [(n, q, a) for (n, q, _), a in zip(items, amounts, strict=True)]
     items.append(("total", "", c.monthly_cost))
     return head, items, None

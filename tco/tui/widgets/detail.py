@@ -186,7 +186,7 @@ def api_detail(c: CandidateResult, ctx: DetailContext, width: int = 80) -> Text:
         # a waterfall: costs add to the right, discounts (…_savings) take their share back off
         signed = [-v if k.endswith("_savings") else v for k, v in items]
         bars = waterfall(signed, 16)
-        shown = apportion(signed, c.monthly_cost)  # the lines add up to the monthly cost, to the cent
+        shown = apportion(signed, c.monthly_cost, names=[k for k, _ in items])  # add up to the cost, to the cent
         for (k, v), s_v, bar in zip(items, shown, bars, strict=True):
             label = {"input": "input", "cached_input": "cached input", "output": "output",
                      "batch_savings": "batch discount", "discount_savings": "negotiated discount",
