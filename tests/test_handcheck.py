@@ -268,3 +268,15 @@ def test_the_cent_of_rounding_goes_to_a_line_whose_arithmetic_is_approximate_fir
     assert apportion([8822.3449, 430.8341, 1851.18], 11104.359, names=["capex", "energy", "hosting"]) == \
         [8822.34, 430.84, 1851.18]
     assert apportion([8822.3449, 430.8341, 1851.18], 11104.359) == [8822.35, 430.83, 1851.18]  # no names: by remainder
+
+
+def test_vary_keeps_the_other_candidates_ranges_when_one_was_changed_in_code(catalog) -> None:
+    # a model_copy'd rent on one self-hosted candidate replaced the whole candidate list by a dump, which
+    # dropped the Azure candidate's discount range (0 / 0.1 / 0.25) to its central 0.1
+    import tco
+
+    s = load_scenario(ROOT / "scenarios" / "405b-under-uncertainty.yaml", catalog)
+    c = list(s.candidates)
+    c[4] = c[4].model_copy(update={"selfhost": c[4].selfhost.model_copy(update={"rent_per_gpu_hour": 1.99})})
+    v = tco.vary(s.model_copy(update={"candidates": c}), catalog=catalog)
+    assert v.candidates[4].selfhost.rent_per_gpu_hour == 1.99 and sorted(v.ranges) == sorted(s.ranges)

@@ -107,13 +107,23 @@ def _as_written(scenario: Scenario) -> dict[str, Any]:
 
 def _overlay(data: Any, was: Any, now: Any) -> None:
     """Write into ``data`` (a file's data) each value where ``now`` differs from ``was`` (what the
-    file validated to), mapping by mapping; an unchanged value keeps the file's form."""
+    file validated to), mapping by mapping and, in lists of the same length, entry by entry; an
+    unchanged value keeps the file's form (a candidate's discount range beside a changed one)."""
     for key in set(was) | set(now):
         a, b = was.get(key), now.get(key)
         if a == b:
             continue
-        if isinstance(a, dict) and isinstance(b, dict) and isinstance(data.get(key), dict):
-            _overlay(data[key], a, b)
+        here = data.get(key) if isinstance(data, dict) else None
+        if isinstance(a, dict) and isinstance(b, dict) and isinstance(here, dict):
+            _overlay(here, a, b)
+        elif isinstance(a, list) and isinstance(b, list) and isinstance(here, list) and len(a) == len(b) == len(here):
+            for k, (x, y) in enumerate(zip(a, b, strict=True)):
+                if x == y:
+                    continue
+                if isinstance(x, dict) and isinstance(y, dict) and isinstance(here[k], dict):
+                    _overlay(here[k], x, y)
+                else:
+                    here[k] = y
         elif b is None:
             data.pop(key, None)
         else:
