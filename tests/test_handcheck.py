@@ -75,7 +75,7 @@ def test_every_example_scenario_estimates(catalog, path: Path) -> None:
 
 
 def test_apportion_gives_the_lost_cent_to_the_line_rounding_moved_most() -> None:
-    from tco.report.format import apportion
+    from tco.plan.result import apportion
 
     # 152.083333 + 60.833333 = 212.916667 -> total 212.92; lines rounded alone: 152.08 + 60.83 = 212.91,
     # one cent short; both remainders are 0.003333, the first in order of remainder takes it

@@ -92,14 +92,15 @@ class CandidateResult:
     """With samples: P10/P50/P90 of the monthly cost and the cost per quality point, the
     probability of being the best value and the cheapest (and, self-hosted, of beating each API)."""
 
-    def _breakdown_to_the_cent(self) -> dict[str, float | None]:
-        """The breakdown in cents that add up to ``monthly_cost`` in cents (discounts, ``*_savings``,
-        subtracted), as the printed bill's lines do."""
+    def breakdown_cents(self) -> dict[str, float | None]:
+        """``cost_breakdown`` in cents that add up to ``monthly_cost`` in cents (discounts,
+        ``*_savings``, subtracted): the figures of the JSON, the printed bill and the app alike."""
         keys = list(self.cost_breakdown)
-        signed = [None if _num(v) is None else (-float(v) if k.endswith("_savings") else float(v))
-                  for k, v in self.cost_breakdown.items()]
+        signed = [None if _num(v) is None or v == 0 else (-float(v) if k.endswith("_savings") else float(v))
+                  for k, v in self.cost_breakdown.items()]  # a zero line takes no cent
         cents = apportion(signed, _num(self.monthly_cost), names=keys)
-        return {k: (None if c is None else abs(c) if k.endswith("_savings") else c) for k, c in zip(keys, cents, strict=True)}
+        return {k: (0.0 if _num(v) == 0 else None if c is None else abs(c) if k.endswith("_savings") else c)
+                for k, v, c in zip(keys, self.cost_breakdown.values(), cents, strict=True)}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -109,7 +110,7 @@ class CandidateResult:
             "model": self.model,
             "provider": self.provider,
             "monthly_cost": _num(self.monthly_cost, 2),
-            "cost_breakdown": self._breakdown_to_the_cent(),
+            "cost_breakdown": self.breakdown_cents(),
             "cost_per_mtok": _num(self.cost_per_mtok, 6),
             "quality": _num(self.quality, 3),
             "quality_coverage": _num(self.quality_coverage, 4),

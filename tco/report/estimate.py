@@ -10,7 +10,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ..errors import PRICE_UNKNOWN, launch_text
-from .format import _count, _num, apportion, chance, exact_price, list_price, money, share, tokens, unit_price
+from .format import _count, _num, chance, exact_price, list_price, money, share, tokens, unit_price
 from .text import display_width, fit_table, hidden_note, markdown_table, pad, wrap_lines
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, f
         pin = p["long_context_tier"]["input_per_mtok"] if long else p["input_per_mtok"]
         pout = p["long_context_tier"]["output_per_mtok"] if long else p["output_per_mtok"]
         pc = p["cached_input_per_mtok"] if p["cached_input_per_mtok"] is not None else pin
-        b = c.cost_breakdown
+        b = c.breakdown_cents()  # in cents that add up to the total, as the JSON gives them
         items.append(("input", f"{tokens(unc_tok)} tok x {list_price(pin, cur)}/1M", b.get("input")))
         if cached_tok:
             items.append(("cached input", f"{tokens(cached_tok)} tok x {list_price(pc, cur)}/1M", b.get("cached_input")))
@@ -175,11 +175,8 @@ def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, f
             items.append(("negotiated discount", f"{p['discount']:.0%}", -b["discount_savings"]))
     else:
         units = (c.selfhost or {}).get("cost_units") or {}
-        for k, v in c.cost_breakdown.items():
+        for k, v in c.breakdown_cents().items():
             items.append((k.replace("_", " "), _selfhost_quantity(k, units.get(k), cur), v))
-    # the printed lines add up to the printed total (a cent of rounding goes where it was lost)
-    amounts = apportion([v for _, _, v in items], c.monthly_cost, names=[n for n, _, _ in items])
-    items = [(n, q, a) for (n, q, _), a in zip(items, amounts, strict=True)]
     items.append(("total", "", c.monthly_cost))
     return head, items, None
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 
 from ..engine.sampling import chance  # noqa: F401 - re-exported: the report and the app format chances with it
-from ..plan.result import apportion  # noqa: F401 - re-exported: the bills and the app's breakdown round with it
 
 SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£", "JPY": "JP¥", "KRW": "₩", "INR": "₹"}
 """Currency signs for amounts; ¥ is the yuan here (the CNY story of the catalog), the yen is JP¥."""

@@ -21,7 +21,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...errors import launch_text
-from ...report.format import apportion, money, share, tokens, unit_price
+from ...report.format import money, share, tokens, unit_price
 from ..plot import hbar, stacked_bar, waterfall
 from ..guard import Guarded, safe_paint
 from ..reasons import no_cost, no_rank
@@ -182,12 +182,11 @@ def api_detail(c: CandidateResult, ctx: DetailContext, width: int = 80) -> Text:
         lines.append(Text(""))
         lines.append(Text("Monthly cost", "bold underline"))
         w = ctx.workload
-        items = [(k, v) for k, v in c.cost_breakdown.items() if not _n(v)]
+        items = [(k, v) for k, v in c.breakdown_cents().items() if not _n(v)]  # in cents adding up to the cost
         # a waterfall: costs add to the right, discounts (…_savings) take their share back off
         signed = [-v if k.endswith("_savings") else v for k, v in items]
         bars = waterfall(signed, 16)
-        shown = apportion(signed, c.monthly_cost, names=[k for k, _ in items])  # add up to the cost, to the cent
-        for (k, v), s_v, bar in zip(items, shown, bars, strict=True):
+        for (k, v), s_v, bar in zip(items, signed, bars, strict=True):
             label = {"input": "input", "cached_input": "cached input", "output": "output",
                      "batch_savings": "batch discount", "discount_savings": "negotiated discount",
                      "reasoning": "reasoning (hidden)"}.get(k, k)
