@@ -166,3 +166,37 @@ def test_quality_sources_wrap_in_a_wide_detail_pane_instead_of_being_cut(catalog
     joined = " ".join(line.strip() for line in quality)
     for d in c.quality_detail:
         assert " ".join(str(d["source"]).split()) in joined
+
+
+def _legend_names(text: str, ids: list[str]) -> tuple[set[str], set[str]]:
+    """The offer ids a chart's legend names whole, and those it names by their model alone."""
+    import re
+
+    whole, bare = set(), set()
+    for cid in ids:
+        provider, _, model = cid.partition("/")
+        if re.search(rf"[◆◉•∘━] {re.escape(cid)}\b", text):
+            whole.add(cid)
+        elif re.search(rf"[◆◉•∘━] {re.escape(model)}\b", text):
+            bare.add(cid)
+    return whole, bare
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (200, 50)])
+@pytest.mark.parametrize("view", ["f3", "f4", "f5"])
+def test_a_legend_keeps_every_provider_or_drops_every_one(catalog: Any, size: tuple[int, int], view: str) -> None:
+    """Never ``◉ deepseek-chat`` beside ``◆ openai/gpt-4o``: one decision per legend."""
+    from tests.test_tui_snapshot import HERE
+
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await pilot.press(view)
+        await pilot.pause()
+        seen["ids"] = list(app.session.candidate_ids)
+        seen["text"] = screen(app).split("\n", 11)[-1]  # the lower panel
+
+    drive(Session.open(HERE / "tui_scenario.yaml", catalog), steps, size=size)
+    whole, bare = _legend_names(seen["text"], [i for i in seen["ids"] if "/" in i])
+    assert whole or bare, seen["text"]
+    assert not (whole and bare), (whole, bare, seen["text"])
