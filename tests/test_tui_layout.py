@@ -16,7 +16,7 @@ pytest.importorskip("textual")
 from tco.tui.app import TcoApp  # noqa: E402
 from tco.tui.plot import Plot, linear_axis, log_axis, money_axis, si  # noqa: E402
 from tco.tui.state import Session  # noqa: E402
-from tests.tui_pilot import OPEN_VS_CLOSED, drive, screen  # noqa: E402
+from tests.tui_pilot import EXAMPLE, OPEN_VS_CLOSED, drive, screen  # noqa: E402
 
 
 def test_home_end_and_the_lower_panel_from_the_keyboard(catalog: Any) -> None:
@@ -200,3 +200,25 @@ def test_a_legend_keeps_every_provider_or_drops_every_one(catalog: Any, size: tu
     whole, bare = _legend_names(seen["text"], [i for i in seen["ids"] if "/" in i])
     assert whole or bare, seen["text"]
     assert not (whole and bare), (whole, bare, seen["text"])
+
+
+@pytest.mark.parametrize("keys", [("f2",), ("f3",), ("f4",), ("f5",), ("f6",), ("space", "f4")])
+def test_at_80_columns_the_view_bar_names_every_view_and_cuts_no_legend(catalog: Any, keys: tuple[str, ...]) -> None:
+    """Not ``F2   F3 Cost×Quality   F4   F5   F6`` nor a legend ending in ``…``."""
+    from tco.tui.widgets.chart import SHORT, VIEWS
+
+    seen: dict[str, str] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        for k in keys:
+            await pilot.press(k)
+            await pilot.pause()
+        seen["bar"] = next(line for line in screen(app).splitlines() if " F2 " in line).rstrip()
+
+    drive(Session.open(EXAMPLE, catalog), steps, size=(80, 24))
+    bar = seen["bar"]
+    for vid, title, key in VIEWS:
+        assert f"{key.upper()} {SHORT.get(vid, title)}" in bar or f"{key.upper()} {title}" in bar, bar
+    assert not bar.endswith("…"), bar
+    if keys[-1] != "f2":
+        assert len(bar.split("  ")[-1]) > 12, bar  # the view's legend, whole

@@ -276,21 +276,24 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
 
     def refresh_lower(self) -> None:
         bar: ViewBar = self.query_one("#viewbar")  # type: ignore[assignment]
-        bar.set_view(self.view, self._view_subtitle())
+        bar.set_view(self.view, *self._view_subtitle())
         if self.view == "detail":
             self.query_one("#detail").show(  # type: ignore[attr-defined]
                 partial(self.detail_text, self.current_id), self.current_id, self.report_failure)
         else:
             self.query_one(f"#{self.view}").refresh()
 
-    def _view_subtitle(self) -> str:
+    def _view_subtitle(self) -> tuple[str, str]:
+        """The lower panel's legend beside the views' names, and the same in fewer words."""
         if self.view == "detail":
-            return self.current_id or ""
+            return self.current_id or "", ""
         if self.view == "quality":
-            return "◆ Pareto frontier · ◉ highlighted row"
+            return "◆ Pareto frontier · ◉ highlighted row", "◆ frontier ◉ highlighted"
         if self.view == "uncertainty":
-            return "what moves the answer; the highlighted row's samples (m)"
-        return "highlighted, best value, cheapest" + (" + pinned rows" if self.table.pinned else "; space pins more")
+            return "what moves the answer; the highlighted row's samples (m)", "what moves the answer"
+        if self.table.pinned:
+            return "highlighted, best value, cheapest + pinned rows", "pinned rows too"
+        return "highlighted, best value, cheapest; space pins more", "space pins more rows"
 
     def fit_layout(self, size: Any = None) -> None:
         """Side by side, the table is as wide as its columns and names need (up to 60 % of
