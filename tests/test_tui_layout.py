@@ -222,3 +222,28 @@ def test_at_80_columns_the_view_bar_names_every_view_and_cuts_no_legend(catalog:
     assert not bar.endswith("…"), bar
     if keys[-1] != "f2":
         assert len(bar.split("  ")[-1]) > 12, bar  # the view's legend, whole
+
+
+@pytest.mark.parametrize(("volume", "keys"), [("100000", ()), ("12345678", ()), ("100000", ("m",))])
+def test_the_status_line_keeps_the_marks_legend_whole(catalog: Any, volume: str, keys: tuple[str, ...]) -> None:
+    """``● pinned`` is never cut to ``●`` by a volume with more digits, or by the sampling note."""
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        app.table.focus()
+        for k in keys:
+            await pilot.press(k)
+            await pilot.pause()
+        seen["status"] = screen(app).splitlines()[4].rstrip()
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        seen["wide"] = screen(app).splitlines()[4].rstrip()
+
+    session = Session.open(EXAMPLE, catalog)
+    session.edit("volume", volume)
+    drive(session, steps, size=(80, 24))
+    assert seen["status"].endswith("★ best ▼ cheapest ● pinned") or seen["status"].endswith(
+        "★ best value ▼ cheapest ● pinned"), seen["status"]
+    if not keys:
+        assert " req/mo, " in seen["status"], seen["status"]
+        assert f"= {int(volume) * 30:,} req/mo" in seen["wide"], seen["wide"]  # exact again when there is room
