@@ -252,3 +252,32 @@ def test_a_note_is_not_drawn_over_a_dialog_and_comes_back_after_it(catalog: Any)
     assert "Add a candidate" in seen["dialog"] and "No ranges" not in seen["dialog"]
     assert "an injected error" in seen["error"] and "No ranges" not in seen["error"]
     assert "No ranges" in seen["after"] and "Add a candidate" not in seen["after"]
+
+
+def test_the_selfhost_form_reads_at_80x24_without_colour(catalog: Any) -> None:
+    """Rent or buy: the chosen one is ``▐●▌``, the other ``▐ ▌`` (not both ``▐●▌``); the rent
+    default's source is whole, even a long one (wrapped), not cut in the field."""
+    seen: dict[str, str] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"llama-3.1-70b-instruct h100")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.screen
+        seen["rent"] = screen(app)
+        form.query_one("#sf-buy-mode").value = True
+        await pilot.pause()
+        seen["buy"] = screen(app)
+        form.query_one("#sf-gpu").value = "h100-pcie-80gb"
+        await pilot.pause()
+        seen["pcie"] = screen(app)
+
+    drive(Session.open(EXAMPLE, catalog), steps, size=(80, 24))
+    assert "▐●▌ rent" in seen["rent"] and "▐ ▌ buy" in seen["rent"]
+    assert "▐ ▌ rent" in seen["buy"] and "▐●▌ buy" in seen["buy"]
+    assert "(Lambda H100 SXM (8x instance))" in seen["rent"]
+    words = "(CoreWeave H100 PCIe 80GB, GPU-only price (CPU and RAM billed apart))".split()
+    assert all(w in seen["pcie"] for w in words), seen["pcie"]
