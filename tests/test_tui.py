@@ -235,6 +235,7 @@ def test_add_selfhosted_candidate_through_the_form(scenario_file: Path, catalog:
         form = app.screen
         seen["form"] = isinstance(form, SelfhostForm)
         seen["placeholders"] = {k: form.query_one(f"#sf-{k}").placeholder for k in ("gpus_per_node", "rent", "name")}
+        seen["rent_note"] = str(form.query_one("#sf-rent-note").render())
         form.query_one("#sf-gpus_per_node").value = "32"
         await pilot.press("enter")
         await pilot.pause()
@@ -253,7 +254,8 @@ def test_add_selfhosted_candidate_through_the_form(scenario_file: Path, catalog:
     first = seen["first"]
     assert first.kind == "selfhost" and seen["form"]
     assert first.entry == {"selfhost": {"model": "llama-3.1-70b-instruct", "precision": "fp8", "gpu": "h100-sxm-80gb"}}
-    assert seen["placeholders"]["gpus_per_node"] == "8" and "lambda" in seen["placeholders"]["rent"].lower()
+    assert seen["placeholders"]["gpus_per_node"] == "8" and seen["placeholders"]["rent"] == "3.49"
+    assert "lambda" in seen["rent_note"].lower()  # the default's source, beside the field
     assert seen["placeholders"]["name"] == "llama-3.1-70b-instruct fp8 on h100-sxm-80gb"
     assert "GPUs per node: a whole number from 1 to 16" in seen["bad"][0] and seen["bad"][1] == 3
     assert seen["screen"] == "Screen"  # form and search closed

@@ -16,7 +16,7 @@ pytest.importorskip("textual")
 from tco.tui.app import TcoApp  # noqa: E402
 from tco.tui.plot import Plot, linear_axis, log_axis, money_axis, si  # noqa: E402
 from tco.tui.state import Session  # noqa: E402
-from tests.tui_pilot import OPEN_VS_CLOSED, drive, screen  # noqa: E402
+from tests.tui_pilot import EXAMPLE, OPEN_VS_CLOSED, drive, screen  # noqa: E402
 
 
 def test_home_end_and_the_lower_panel_from_the_keyboard(catalog: Any) -> None:
@@ -166,3 +166,84 @@ def test_quality_sources_wrap_in_a_wide_detail_pane_instead_of_being_cut(catalog
     joined = " ".join(line.strip() for line in quality)
     for d in c.quality_detail:
         assert " ".join(str(d["source"]).split()) in joined
+
+
+def _legend_names(text: str, ids: list[str]) -> tuple[set[str], set[str]]:
+    """The offer ids a chart's legend names whole, and those it names by their model alone."""
+    import re
+
+    whole, bare = set(), set()
+    for cid in ids:
+        provider, _, model = cid.partition("/")
+        if re.search(rf"[◆◉•∘━] {re.escape(cid)}\b", text):
+            whole.add(cid)
+        elif re.search(rf"[◆◉•∘━] {re.escape(model)}\b", text):
+            bare.add(cid)
+    return whole, bare
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (200, 50)])
+@pytest.mark.parametrize("view", ["f3", "f4", "f5"])
+def test_a_legend_keeps_every_provider_or_drops_every_one(catalog: Any, size: tuple[int, int], view: str) -> None:
+    """Never ``◉ deepseek-chat`` beside ``◆ openai/gpt-4o``: one decision per legend."""
+    from tests.test_tui_snapshot import HERE
+
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await pilot.press(view)
+        await pilot.pause()
+        seen["ids"] = list(app.session.candidate_ids)
+        seen["text"] = screen(app).split("\n", 11)[-1]  # the lower panel
+
+    drive(Session.open(HERE / "tui_scenario.yaml", catalog), steps, size=size)
+    whole, bare = _legend_names(seen["text"], [i for i in seen["ids"] if "/" in i])
+    assert whole or bare, seen["text"]
+    assert not (whole and bare), (whole, bare, seen["text"])
+
+
+@pytest.mark.parametrize("keys", [("f2",), ("f3",), ("f4",), ("f5",), ("f6",), ("space", "f4")])
+def test_at_80_columns_the_view_bar_names_every_view_and_cuts_no_legend(catalog: Any, keys: tuple[str, ...]) -> None:
+    """Not ``F2   F3 Cost×Quality   F4   F5   F6`` nor a legend ending in ``…``."""
+    from tco.tui.widgets.chart import SHORT, VIEWS
+
+    seen: dict[str, str] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        for k in keys:
+            await pilot.press(k)
+            await pilot.pause()
+        seen["bar"] = next(line for line in screen(app).splitlines() if " F2 " in line).rstrip()
+
+    drive(Session.open(EXAMPLE, catalog), steps, size=(80, 24))
+    bar = seen["bar"]
+    for vid, title, key in VIEWS:
+        assert f"{key.upper()} {SHORT.get(vid, title)}" in bar or f"{key.upper()} {title}" in bar, bar
+    assert not bar.endswith("…"), bar
+    if keys[-1] != "f2":
+        assert len(bar.split("  ")[-1]) > 12, bar  # the view's legend, whole
+
+
+@pytest.mark.parametrize(("volume", "keys"), [("100000", ()), ("12345678", ()), ("100000", ("m",))])
+def test_the_status_line_keeps_the_marks_legend_whole(catalog: Any, volume: str, keys: tuple[str, ...]) -> None:
+    """``● pinned`` is never cut to ``●`` by a volume with more digits, or by the sampling note."""
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        app.table.focus()
+        for k in keys:
+            await pilot.press(k)
+            await pilot.pause()
+        seen["status"] = screen(app).splitlines()[4].rstrip()
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        seen["wide"] = screen(app).splitlines()[4].rstrip()
+
+    session = Session.open(EXAMPLE, catalog)
+    session.edit("volume", volume)
+    drive(session, steps, size=(80, 24))
+    assert seen["status"].endswith("★ best ▼ cheapest ● pinned") or seen["status"].endswith(
+        "★ best value ▼ cheapest ● pinned"), seen["status"]
+    if not keys:
+        assert " req/mo, " in seen["status"], seen["status"]
+        assert f"= {int(volume) * 30:,} req/mo" in seen["wide"], seen["wide"]  # exact again when there is room

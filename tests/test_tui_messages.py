@@ -225,3 +225,59 @@ def test_a_refused_keystroke_keeps_the_last_valid_value_in_every_field(tmp_path:
     assert seen["sep5"][0] == seen["sep"] != "not yet" and "showing results for as of 2024-09-01" in seen["sep5"][1]
     assert "volume" in seen["error"] and seen["showing"] == "20 req/day"
     assert "requests_per_day: 20" in p.read_text()
+
+
+def test_a_note_is_not_drawn_over_a_dialog_and_comes_back_after_it(catalog: Any) -> None:
+    """At 80x24 the add dialog fills the screen: the "No ranges" note waits under it; an
+    error is still drawn over it."""
+    seen: dict[str, str] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        app.table.focus()
+        await pilot.press("m")
+        await pilot.pause(0.2)
+        seen["before"] = screen(app)
+        await pilot.press("a")
+        await pilot.pause(0.2)
+        seen["dialog"] = screen(app)
+        app.notify("an injected error", severity="error", timeout=10)
+        await pilot.pause(0.2)
+        seen["error"] = screen(app)
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        seen["after"] = screen(app)
+
+    drive(Session.open(EXAMPLE, catalog), steps, size=(80, 24), toasts=True)
+    assert "No ranges" in seen["before"]
+    assert "Add a candidate" in seen["dialog"] and "No ranges" not in seen["dialog"]
+    assert "an injected error" in seen["error"] and "No ranges" not in seen["error"]
+    assert "No ranges" in seen["after"] and "Add a candidate" not in seen["after"]
+
+
+def test_the_selfhost_form_reads_at_80x24_without_colour(catalog: Any) -> None:
+    """Rent or buy: the chosen one is ``▐●▌``, the other ``▐ ▌`` (not both ``▐●▌``); the rent
+    default's source is whole, even a long one (wrapped), not cut in the field."""
+    seen: dict[str, str] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"llama-3.1-70b-instruct h100")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.screen
+        seen["rent"] = screen(app)
+        form.query_one("#sf-buy-mode").value = True
+        await pilot.pause()
+        seen["buy"] = screen(app)
+        form.query_one("#sf-gpu").value = "h100-pcie-80gb"
+        await pilot.pause()
+        seen["pcie"] = screen(app)
+
+    drive(Session.open(EXAMPLE, catalog), steps, size=(80, 24))
+    assert "▐●▌ rent" in seen["rent"] and "▐ ▌ buy" in seen["rent"]
+    assert "▐ ▌ rent" in seen["buy"] and "▐●▌ buy" in seen["buy"]
+    assert "(Lambda H100 SXM (8x instance))" in seen["rent"]
+    words = "(CoreWeave H100 PCIe 80GB, GPU-only price (CPU and RAM billed apart))".split()
+    assert all(w in seen["pcie"] for w in words), seen["pcie"]

@@ -47,13 +47,14 @@ def scenario_file(tmp_path: Path) -> Path:
 
 
 def drive(session: Session, steps: Callable[[TcoApp, Any], Awaitable[None]], size: tuple[int, int] = (100, 32),
-          failures_expected: bool = False) -> TcoApp:
+          failures_expected: bool = False, toasts: bool = False) -> TcoApp:
     """Run the app headless at ``size`` and let ``steps(app, pilot)`` drive it. Nothing may
-    have gone wrong inside (the guard turns an exception into a toast: tests must not miss it)."""
+    have gone wrong inside (the guard turns an exception into a toast: tests must not miss it).
+    Toasts are drawn only with ``toasts``."""
     app = TcoApp(session, blink=False)
 
     async def main() -> None:
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=toasts) as pilot:
             await pilot.pause()
             await steps(app, pilot)
 

@@ -242,31 +242,49 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
         return [by_id[i] for i in self.session.candidate_ids if i in by_id]
 
     def show_status(self) -> None:
-        self.panel.show_status(self._summary(), self.showing())
+        self.panel.show_status(self._summary, self.showing())
 
-    def _summary(self) -> Text:
+    def _summary(self, width: int) -> Text:
+        """The status line in ``width`` cells: the sampling note (``m``), the workload per month
+        and the legend of the table's marks (★ ▼ ●). What does not fit goes shorter, then goes,
+        in that order (the counts in fewer digits, the legend in fewer words, the workload),
+        so that the legend is never cut."""
         from ..report.format import tokens
 
         est = self.session.estimate
         assert est is not None
         w = est.workload
-        t = Text(no_wrap=True, overflow="ellipsis")
         note = self.uncertainty_status()
-        if note is not None:
-            t.append_text(note)
-        start = len(t)
         rpm = w.get("requests_per_month")
+        per_month = ["", ""]
         if rpm is not None:
-            t.append(f"= {rpm:,.0f} req/mo, {tokens(w['input_tokens_per_month'])} in + "
-                     f"{tokens(w['output_tokens_per_month'])} out tok/mo  ")
-        t.append("★", "bold yellow")
-        t.append(" best value ")
-        t.append("▼", "bold yellow")
-        t.append(" cheapest ")
-        t.append("●", "bold yellow")
-        t.append(" pinned")
-        t.stylize("dim", start, len(t))
-        return t
+            tok = f"{tokens(w['input_tokens_per_month'])} in + {tokens(w['output_tokens_per_month'])} out tok/mo  "
+            per_month = [f"= {rpm:,.0f} req/mo, {tok}", f"= {tokens(rpm)} req/mo, {tok}"]
+
+        def line(note: Text | None, work: str, words: tuple[str, str, str]) -> Text:
+            t = Text(no_wrap=True, overflow="ellipsis")
+            if note is not None:
+                t.append_text(note)
+            start = len(t)
+            t.append(work)
+            for mark, word in zip("★▼●", words, strict=True):
+                t.append(mark, "bold yellow")
+                t.append(word)
+            t.stylize("dim", start, len(t))
+            return t
+
+        long, short = (" best value ", " cheapest ", " pinned"), (" best ", " cheapest ", " pinned")
+        for work, words in ((per_month[0], long), (per_month[1], long), (per_month[1], short), ("", long),
+                            ("", short)):
+            t = line(note, work, words)
+            if t.cell_len <= width:
+                return t
+        legend = line(None, "", short)
+        if note is None:
+            return legend
+        cut = note.copy()
+        cut.truncate(max(width - legend.cell_len - 2, 1), overflow="ellipsis")
+        return cut + Text("  ") + legend
 
     def update_title(self) -> None:
         s = self.session
@@ -276,21 +294,24 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
 
     def refresh_lower(self) -> None:
         bar: ViewBar = self.query_one("#viewbar")  # type: ignore[assignment]
-        bar.set_view(self.view, self._view_subtitle())
+        bar.set_view(self.view, *self._view_subtitle())
         if self.view == "detail":
             self.query_one("#detail").show(  # type: ignore[attr-defined]
                 partial(self.detail_text, self.current_id), self.current_id, self.report_failure)
         else:
             self.query_one(f"#{self.view}").refresh()
 
-    def _view_subtitle(self) -> str:
+    def _view_subtitle(self) -> tuple[str, str]:
+        """The lower panel's legend beside the views' names, and the same in fewer words."""
         if self.view == "detail":
-            return self.current_id or ""
+            return self.current_id or "", ""
         if self.view == "quality":
-            return "◆ Pareto frontier · ◉ highlighted row"
+            return "◆ Pareto frontier · ◉ highlighted row", "◆ frontier ◉ highlighted"
         if self.view == "uncertainty":
-            return "what moves the answer; the highlighted row's samples (m)"
-        return "highlighted, best value, cheapest" + (" + pinned rows" if self.table.pinned else "; space pins more")
+            return "what moves the answer; the highlighted row's samples (m)", "what moves the answer"
+        if self.table.pinned:
+            return "highlighted, best value, cheapest + pinned rows", "pinned rows too"
+        return "highlighted, best value, cheapest; space pins more", "space pins more rows"
 
     def fit_layout(self, size: Any = None) -> None:
         """Side by side, the table is as wide as its columns and names need (up to 60 % of

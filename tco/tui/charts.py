@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +15,7 @@ from rich.text import Text
 
 from .plot import PALETTE, Axis, Plot, _join, _legend_width, linear_axis, log_axis, message, money_axis, si
 
-__all__ = ["PALETTE", "fit_name", "pareto", "cost_quality", "cost_volume", "price_history"]
+__all__ = ["PALETTE", "fit_name", "drops_provider", "pareto", "cost_quality", "cost_volume", "price_history"]
 
 
 # ---- cost versus quality ------------------------------------------------------------------
@@ -87,32 +87,37 @@ def cost_quality(points: Sequence[Point], width: int, height: int, symbol: str,
     if not lw:
         return _join(left, [], width)
     shown = [p.id for p in pts]
-    right = [Text("◆ Pareto frontier", "bold green")]
-    for p in front:
-        mark, style = ("◉", "bold") if p.current else ("◆", "green")
-        right.append(_legend_row(mark, style, p.id, f"{money(p.cost)} q{p.quality:.0f}", lw, shown))
+
+    def value(p: Point) -> str:
+        return f"{money(p.cost)} q{p.quality:.0f}"
+
+    rows = [("◉", "bold", p) if p.current else ("◆", "green", p) for p in front]
     cur = next((p for p in pts if p.current), None)
     if cur is not None and not cur.frontier:
-        right.append(_legend_row("◉", "bold", cur.id, f"{money(cur.cost)} q{cur.quality:.0f}", lw, shown))
+        rows.append(("◉", "bold", cur))
     # every other point by name (a row each while there is room, then a list)
     others = sorted((p for p in pts if p.ranked and not p.frontier and not p.current), key=lambda p: p.cost)
     unranked = sorted((p for p in pts if not p.ranked and not p.current), key=lambda p: p.cost)
     missing = [p.id for p in points if not (math.isfinite(p.cost) and math.isfinite(p.quality))]
-    tail = [Text(f"{len(missing)} without cost or score: " + ", ".join(fit_name(i, 16) for i in missing), "dim")] \
-        if missing else []
-    room = max(height, 1) - len(right) - len(tail)
     groups = [(others, "•", "cyan", ""), (unranked, "∘", "dim", " unranked")]
-    rows_needed = len(others) + len(unranked)
+    listed = len(others) + len(unranked) <= max(height, 1) - 1 - len(rows) - (1 if missing else 0)
+    # one decision on providers for the whole legend (every name that would be drawn)
+    drop = drops_provider([(p.id, _name_room(lw, value(p))) for _, _, p in rows]
+                          + [(p.id, _name_room(lw, value(p)) if listed else 18) for p in others + unranked]
+                          + [(i, 16) for i in missing])
+    right = [Text("◆ Pareto frontier", "bold green")]
+    right.extend(_legend_row(mark, style, p.id, value(p), lw, shown, drop) for mark, style, p in rows)
     for group, mark, style, note in groups:
         if not group:
             continue
-        if rows_needed <= room:
-            right.extend(_legend_row(mark, style, p.id, f"{money(p.cost)} q{p.quality:.0f}", lw, shown)
-                         for p in group)
+        if listed:
+            right.extend(_legend_row(mark, style, p.id, value(p), lw, shown, drop) for p in group)
         else:  # one line per group: who they are, as far as the width goes
-            right.append(Text(f"{mark} {len(group)}{note}: " + ", ".join(fit_name(p.id, 18, shown=shown)
-                                                                          for p in group), style))
-    right.extend(tail)
+            right.append(Text(f"{mark} {len(group)}{note}: " + ", ".join(
+                fit_name(p.id, 18, shown=shown, drop_provider=drop) for p in group), style))
+    if missing:
+        right.append(Text(f"{len(missing)} without cost or score: "
+                          + ", ".join(fit_name(i, 16, drop_provider=drop) for i in missing), "dim"))
     return _join(left, right[: max(height, 1)], width)
 
 
@@ -129,16 +134,40 @@ def _cut(s: str, n: int) -> str:
     return s[: n - 1].rstrip() + "…"
 
 
-def fit_name(cid: str, n: int, keep_provider: bool = False, shown: Sequence[str] = ()) -> str:
+def _offer_parts(cid: str) -> tuple[str, str] | None:
+    """(provider, model) of an offer id ``provider/model``; None for a name."""
+    provider, sep, model = cid.partition("/")
+    return (provider, model) if sep and provider and " " not in provider else None
+
+
+def _has_twin(cid: str, model: str, shown: Sequence[str]) -> bool:
+    """Another id in ``shown`` has the same model (azure/ and aws-bedrock/llama-3.1-405b-instruct)."""
+    return any(o != cid and o.partition("/")[2] == model for o in shown)
+
+
+def drops_provider(names: Iterable[tuple[str, int]]) -> bool:
+    """One decision for a whole legend: True when an offer id among ``names`` ((id, cells))
+    does not fit its cells whole, so that every offer id of the legend is named by its model
+    alone (``deepseek-chat`` beside ``gpt-4o``, never beside ``openai/gpt-4o``)."""
+    return any(len(cid) > n and _offer_parts(cid) is not None for cid, n in names)
+
+
+def fit_name(cid: str, n: int, keep_provider: bool = False, shown: Sequence[str] = (),
+             drop_provider: bool = False) -> str:
     """A candidate's id or name in ``n`` cells.
 
     A name (``Llama 3.1 70B FP8, owned 8x H100``): shortened from the right. An offer id
     ``provider/model``: whole, else the model alone (unless ``keep_provider``, or another id
     in ``shown`` has the same model, as azure/ and aws-bedrock/llama-3.1-405b-instruct do)
-    with the provider shortened (``anth…/claude-3.5-sonnet``) before the model is. A
-    self-hosted ``model fp8 on [2x ]h100-sxm-80gb``: ``model fp8 h100``, then the model
-    shortened, the hardware kept.
+    with the provider shortened (``anth…/claude-3.5-sonnet``) before the model is; with
+    ``drop_provider`` (a legend where another id lost its provider: :func:`drops_provider`),
+    the model alone even when the whole id fits (a twin still keeps it). A self-hosted
+    ``model fp8 on [2x ]h100-sxm-80gb``: ``model fp8 h100``, then the model shortened, the
+    hardware kept.
     """
+    parts = _offer_parts(cid)
+    if drop_provider and not keep_provider and parts is not None and not _has_twin(cid, parts[1], shown):
+        return _cut(parts[1], n)
     if len(cid) <= n:
         return cid
     m = _AUTO_SELFHOST.match(cid)
@@ -150,9 +179,9 @@ def fit_name(cid: str, n: int, keep_provider: bool = False, shown: Sequence[str]
                 return form
         room = n - len(hw) - 1
         return _cut(m["model"], room) + " " + hw if room >= 6 else _cut(f"{m['model']} {hw}", n)
-    provider, sep, model = cid.partition("/")
-    if sep and provider and " " not in provider:
-        if not keep_provider and not any(o != cid and o.partition("/")[2] == model for o in shown):
+    if parts is not None:
+        provider, model = parts
+        if not keep_provider and not _has_twin(cid, model, shown):
             return _cut(model, n)
         room = n - len(model) - 2
         if room >= 2:
@@ -169,10 +198,16 @@ def fit_name(cid: str, n: int, keep_provider: bool = False, shown: Sequence[str]
     return _cut(cid, n)
 
 
-def _legend_row(mark: str, style: str, name: str, value: str, width: int, shown: Sequence[str] = ()) -> Text:
-    room = max(width - len(value) - 3, 4)
+def _name_room(width: int, value: str) -> int:
+    """Cells for the name of a legend row ``mark name value`` in ``width``."""
+    return max(width - len(value) - 3, 4)
+
+
+def _legend_row(mark: str, style: str, name: str, value: str, width: int, shown: Sequence[str] = (),
+                drop: bool = False) -> Text:
+    room = _name_room(width, value)
     t = Text(mark + " ", style)
-    t.append(f"{fit_name(name, room, shown=shown):<{room}} ")
+    t.append(f"{fit_name(name, room, shown=shown, drop_provider=drop):<{room}} ")
     t.append(value, "dim")
     return t
 
@@ -205,16 +240,21 @@ BEATS = "beats"
 API at these requests/day (the chart's caption says so)."""
 
 
+def _beats_room(width: int, ranges: Sequence[Sequence[float | None]]) -> int:
+    """Cells for the API's name in a :func:`breakeven_row` (under 6: no name)."""
+    return width - len(BEATS) - 5 - len(ranges_text(ranges)) - 1
+
+
 def breakeven_row(api: str, api_style: str, ranges: Sequence[Sequence[float | None]], width: int,
-                  shown: Sequence[str] = ()) -> Text:
+                  shown: Sequence[str] = (), drop: bool = False) -> Text:
     """A legend row under a self-hosted series: ``  beats ━ gpt-4o 38K+``: it is cheaper than
     the API ``api`` in these ranges of requests/day."""
     rng = ranges_text(ranges)
     t = Text(f"  {BEATS} ", "bold")
     t.append("━", api_style)
-    room = width - len(BEATS) - 5 - len(rng) - 1
+    room = _beats_room(width, ranges)
     if room >= 6:
-        t.append(" " + fit_name(api, room, shown=shown))
+        t.append(" " + fit_name(api, room, shown=shown, drop_provider=drop))
     t.append(" " + rng, "dim")
     return t
 
@@ -259,11 +299,13 @@ def cost_volume(series: Sequence[Series], current: float, markers: Sequence[tupl
     if not lw:
         return _join(left, [], width)
     shown = [s.id for s in series]
+    nows = [s.now if s.now is not None else money(_interp_log(s.xs, s.ys, current)) for s in series]
+    drop = drops_provider([(s.id, _name_room(lw, now)) for s, now in zip(series, nows, strict=True)]
+                          + [(api, _beats_room(lw, ranges)) for s in series for api, _, ranges in s.cheaper])
     right = [Text(f"monthly cost at {si(current)}/day", "bold")]
-    for s in series:
-        now = s.now if s.now is not None else money(_interp_log(s.xs, s.ys, current))
-        right.append(_legend_row("━", s.style, s.id, now, lw, shown))
-        right.extend(breakeven_row(api, st, ranges, lw, shown) for api, st, ranges in s.cheaper)
+    for s, now in zip(series, nows, strict=True):
+        right.append(_legend_row("━", s.style, s.id, now, lw, shown, drop))
+        right.extend(breakeven_row(api, st, ranges, lw, shown, drop) for api, st, ranges in s.cheaper)
     right.extend(footer)
     return _join(left, right[: len(left) - 1], width)  # the caption line keeps the whole width
 
@@ -332,11 +374,15 @@ def price_history(series: Sequence[PriceSeries], as_of: date, width: int, height
     if not lw:
         return _join(left, [], width)
     shown = [s.id for s in series]
-    right = [Text(f"per 1M tokens on {as_of}", "bold")]
+    nows = []
     for s in series:
         now = next((v for d, v in reversed(s.points) if d <= as_of), math.nan)
+        nows.append(money(now) if math.isfinite(now) else s.absent)
+    drop = drops_provider([(s.id, _name_room(lw, now)) for s, now in zip(series, nows, strict=True)])
+    right = [Text(f"per 1M tokens on {as_of}", "bold")]
+    for s, now_text in zip(series, nows, strict=True):
         changes = sum(1 for a, b in zip(s.points, s.points[1:], strict=False) if abs(a[1] - b[1]) > 1e-12)
-        right.append(_legend_row("━", s.style, s.id, money(now) if math.isfinite(now) else s.absent, lw, shown))
+        right.append(_legend_row("━", s.style, s.id, now_text, lw, shown, drop))
         if changes:
             first, last = s.points[0][1], s.points[-1][1]
             right.append(Text(f"  {changes} change{'s' if changes > 1 else ''}: {money(first)} → {money(last)}",

@@ -179,6 +179,29 @@ class GuardedApp(Guarded):
         shown.add(note)
         self._refresh_notifications()  # type: ignore[attr-defined]
 
+    def _refresh_notifications(self) -> None:
+        """The toasts of the screen on top; on a dialog only warnings and errors: a note (No
+        ranges, saved, undone) is not drawn over a dialog, which fills an 80x24 screen; the
+        main screen shows it again when the dialog closes, if its time has not run out."""
+        from textual.notifications import Notifications
+        from textual.screen import ModalScreen
+        from textual.widgets._toast import ToastRack
+
+        try:
+            screen = self.screen  # type: ignore[attr-defined]
+            rack = screen.get_child_by_type(ToastRack)
+        except Exception:  # noqa: BLE001 - no screen or no rack yet: Textual's own way
+            super()._refresh_notifications()  # type: ignore[misc]
+            return
+        if not isinstance(screen, ModalScreen):
+            super()._refresh_notifications()  # type: ignore[misc]
+            return
+        shown = Notifications()
+        for note in self._notifications:  # type: ignore[attr-defined]
+            if note.severity != "information":
+                shown.add(note)
+        self.call_later(rack.show, shown)  # type: ignore[attr-defined]
+
     def later(self, delay: float, callback: Callable[[], Any], doing: str) -> Timer:
         """``set_timer`` with the callback guarded."""
         return self.set_timer(delay, self._guarded(callback, doing))  # type: ignore[attr-defined]

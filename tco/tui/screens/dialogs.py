@@ -33,6 +33,15 @@ def hint_line(text: str) -> Text:
     return Text(text, "dim")
 
 
+class MarkedRadioButton(RadioButton):
+    """A radio button whose choice reads without colour: ``▐●▌`` when chosen, ``▐ ▌`` when
+    not (Textual draws ``●`` in both and tells them apart by colour alone)."""
+
+    def render(self) -> Any:
+        self.BUTTON_INNER = RadioButton.BUTTON_INNER if self.value else " "
+        return super().render()
+
+
 class QuitScreen(Guarded, ModalScreen[str]):
     """Unsaved changes: save, discard or cancel. Dismisses with "save", "discard" or "cancel"."""
 
@@ -166,7 +175,7 @@ class ExportScreen(PathScreen):
             yield Label(title_line(self.title_text), id="title")
             with RadioSet(id="formats"):
                 for f, label, ext in EXPORT_FORMATS:
-                    yield RadioButton(label, value=f == self.fmt, id=f"fmt-{f}")  # the path shows the extension
+                    yield MarkedRadioButton(label, value=f == self.fmt, id=f"fmt-{f}")  # the path shows the extension
             inp = Input(value=self.initial, placeholder="path/to/file", id="path", compact=True)
             inp.cursor_blink = self.blink
             yield inp

@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Select, Static
 
 from ..fields import parse_number
 from ..guard import Guarded
-from .dialogs import hint_line, title_line
+from .dialogs import MarkedRadioButton, hint_line, title_line
 
 PRECISIONS = ("bf16", "fp8", "int8", "int4")
 
@@ -85,9 +85,12 @@ class SelfhostForm(Guarded, ModalScreen[str | None]):
             yield self._input("gpus", "GPUs per replica")
             yield self._input("gpus_per_node", "GPUs per node")
             with RadioSet(id="sf-mode"):
-                yield RadioButton("rent", value=True, id="sf-rent-mode")
-                yield RadioButton("buy", id="sf-buy-mode")
-            yield self._input("rent", "rent $/GPU-hour")
+                yield MarkedRadioButton("rent", value=True, id="sf-rent-mode")
+                yield MarkedRadioButton("buy", id="sf-buy-mode")
+            rent = self._input("rent", "rent $/GPU-hour", width=10)
+            rent.add_class("rent-row")
+            with rent:  # the default's source beside the field, whole (wrapped): not cut in the placeholder
+                yield Static("", id="sf-rent-note", classes="form-note")
             yield self._input("server_price", "server price $")
             yield self._input("lifetime", "lifetime years")
             yield self._input("name", "name", width=50)
@@ -117,7 +120,8 @@ class SelfhostForm(Guarded, ModalScreen[str | None]):
         rent = d.get("rent")
         self.query_one("#sf-gpus", Input).placeholder = "auto: the fewest that fit"
         self.query_one("#sf-gpus_per_node", Input).placeholder = str(d.get("gpus_per_node", 8))
-        self.query_one("#sf-rent", Input).placeholder = f"{rent[0]:g} ({rent[1]})" if rent else "none on record"
+        self.query_one("#sf-rent", Input).placeholder = f"{rent[0]:g}" if rent else ""
+        self.query_one("#sf-rent-note", Static).update(Text(f"({rent[1]})" if rent else "none on record", "dim"))
         sp, life = d.get("server_price"), d.get("lifetime_years")
         self.query_one("#sf-server_price", Input).placeholder = f"{sp:,.0f}" if sp else "none on record"
         self.query_one("#sf-lifetime", Input).placeholder = f"{life:g}" if life else "none on record"

@@ -22,7 +22,8 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
 )
 """(id, title, key) of each view of the lower panel."""
 SHORT = {"quality": "Cost×Q", "uncertainty": "Ranges"}
-"""Shorter titles for a bar too narrow for the full ones and the current view's legend."""
+"""Shorter titles for a bar too narrow for the full ones and the current view's legend (80
+columns: every view named, and the legend's short form beside them)."""
 
 
 class ChartView(Guarded, Widget):
@@ -57,42 +58,58 @@ class ViewBar(Guarded, Widget):
         super().__init__(id=id)
         self.current = "detail"
         self.subtitle = ""
+        self.short = ""
         self._spans: list[tuple[int, int, str]] = []
 
-    def set_view(self, view: str, subtitle: str = "") -> None:
+    def set_view(self, view: str, subtitle: str = "", short: str = "") -> None:
+        """Show ``view`` as the current one, with its legend ``subtitle`` (``short``: the same
+        in fewer words, for a narrow bar)."""
         self.current = view
         self.subtitle = subtitle
+        self.short = short or subtitle
         self.refresh()
 
     def render(self) -> Text:
         width = self.content_size.width
         # the legend of a chart view matters more than the other views' names (the detail
         # view's subtitle only repeats the line below it): full titles when the legend fits
-        # beside them, then short ones, then only the keys of the views not shown
-        need = len(self.subtitle) + 2 if self.subtitle and self.current != "detail" else 0
-        for tier in range(3):
-            t = self._titles(tier)
-            if need == 0 or t.cell_len + need <= width:
+        # beside them, then short ones, then short ones closer together, then the short
+        # legend; every view keeps a name while the short names fit at all
+        if self.subtitle and self.current != "detail":
+            for sub in (self.subtitle, self.short):
+                for tier in range(3):
+                    t = self._titles(tier)
+                    if t.cell_len + 1 + len(sub) <= width:
+                        t.append(" " + sub, "dim italic")
+                        return t
+            sub = self.short
+        else:
+            sub = self.subtitle
+        t = self._titles(0)
+        for tier in (1, 2, 3):
+            if t.cell_len <= width:
                 break
-        if self.subtitle:
-            room = width - t.cell_len - 1
-            if room > 8:
-                sub = self.subtitle if len(self.subtitle) <= room else self.subtitle[: room - 1] + "…"
-                t.append(" " + sub, "dim italic")
+            t = self._titles(tier)
+        room = width - t.cell_len - 1
+        if sub and room > 8:
+            t.append(" " + (sub if len(sub) <= room else sub[: room - 1] + "…"), "dim italic")
         return t
 
     def _titles(self, tier: int) -> Text:
+        """The views' tabs: 0 full titles, 1 short ones, 2 short ones closer together, 3 only
+        the keys of the views not shown."""
         t = Text()
         self._spans = []
         for vid, title, key in VIEWS:
             start = t.cell_len
-            if tier == 2 and vid != self.current:
+            if tier == 3 and vid != self.current:
                 label = f" {key.upper()} "
             else:
-                label = f" {key.upper()} {SHORT.get(vid, title) if tier == 1 else title} "
+                label = f" {key.upper()} {SHORT.get(vid, title) if tier else title} "
             t.append(label, "bold reverse" if vid == self.current else "dim")
             self._spans.append((start, t.cell_len, vid))
-            t.append(" ")
+            if tier < 2:
+                t.append(" ")
         return t
 
     def on_click(self, event: events.Click) -> None:

@@ -7,6 +7,7 @@ reason when it was refused (attributes down, messages up).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -62,6 +63,8 @@ class WorkloadPanel(Guarded, Vertical):
         self.errors: dict[str, str] = {}
         """Field key -> why its current text was refused."""
         self._widened: set[str] = set()
+        self._summary: Callable[[int], Text] | None = None
+        """The status line at a width (see :meth:`show_status`)."""
 
     def compose(self) -> ComposeResult:
         for r, row in enumerate(ROWS):
@@ -77,6 +80,8 @@ class WorkloadPanel(Guarded, Vertical):
 
     def on_resize(self) -> None:
         self.fit_ranges()
+        if self._summary is not None and not self.errors:
+            self.show_status(self._summary)
 
     def fit_ranges(self) -> None:
         """A field holding a range is as wide as its text (at most :data:`RANGE_WIDTH`; else
@@ -149,9 +154,10 @@ class WorkloadPanel(Guarded, Vertical):
             inp.add_class("bad")
             inp.tooltip = reason
 
-    def show_status(self, summary: Text, showing: str = "") -> None:
+    def show_status(self, summary: Callable[[int], Text], showing: str = "") -> None:
         """The status line: the reasons for invalid fields and which values the results on
-        screen belong to (``showing``), else ``summary``."""
+        screen belong to (``showing``), else ``summary(width)`` (drawn again at a new width)."""
+        self._summary = summary
         status = self.query_one("#status", Static)
         if self.errors:
             t = Text()
@@ -166,5 +172,6 @@ class WorkloadPanel(Guarded, Vertical):
             status.add_class("bad")
         else:
             # one line, fixed height: no relayout needed unless it was showing errors
-            status.update(summary, layout=status.has_class("bad"))
+            width = self.content_size.width or self.app.size.width - 2
+            status.update(summary(width), layout=status.has_class("bad"))
             status.remove_class("bad")
