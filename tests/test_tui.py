@@ -1052,6 +1052,8 @@ def test_fit_name() -> None:
     # the same model from two providers keeps the providers apart
     both = ["azure/llama-3.1-405b-instruct", "aws-bedrock/llama-3.1-405b-instruct"]
     assert fit_name(both[0], 20, shown=both) != fit_name(both[1], 20, shown=both)
+    # in 12 cells too (an 80-column legend read llama-3.1-4… twice): the provider is what tells them apart
+    assert [fit_name(b, 12, shown=both) for b in both] == ["azure/llama…", "aws-bedrock…"]
 
 
 def _table_lines(app: TcoApp) -> list[str]:

@@ -189,7 +189,7 @@ def fit_name(cid: str, n: int, keep_provider: bool = False, shown: Sequence[str]
         head = provider[:3] + "…/"
         if n - len(head) >= 8:
             return head + _cut(model, n - len(head))
-        return _cut(model, n)
+        return _cut(cid, n)  # the provider is what tells twins apart: azure/llam…, aws-bedrock…
     twins = [o for o in shown if o != cid and _cut(o, n) == _cut(cid, n)]
     if n >= 12 and twins:  # names that would read the same once cut keep what tells them apart
         from ..report.text import distinct
