@@ -160,14 +160,14 @@ def test_vary_keeps_the_ranges_of_a_scenario_built_in_code(catalog) -> None:
 def test_self_hosted_bill_lines_show_their_arithmetic(catalog) -> None:
     # the owned 405B node of the uncertainty scenario, two servers at the central volume:
     # capex 290,000 x 0.08 / (1 - 1.08^-4) / 12 = $7,296.42 a server; energy 10.2 kW x 0.75 x PUE 1.56 x 730 h
-    # = 8,712 kWh a server at $0.0771; hosting 10.2 kW x $200; the rented node: 16 GPUs x 730 h x $2.99 = $34,923.20
+    # = 8,711.82 kWh a server at $0.0771; hosting 10.2 kW x $200; the rented node: 16 GPUs x 730 h x $2.99 = $34,923.20
     from tco.report.estimate import bill
 
     est = estimate(load_scenario(ROOT / "scenarios" / "405b-under-uncertainty.yaml", catalog), catalog, samples=0,
                    horizon_months=1)
     owned = {n: (q, v) for n, q, v in bill(est.candidate("Llama 3.1 405B FP8, owned 8x H100"), est)[1]}
     assert owned["capex"] == ("2 servers x $7,296.42", pytest.approx(14_592.84, abs=0.005))
-    assert owned["energy"][0] == "2 servers x 8,712 kWh x $0.0771/kWh"
+    assert owned["energy"][0] == "2 servers x 8,711.82 kWh x $0.0771/kWh"  # 2 x 8,711.82 x 0.0771 = 1,343.36
     assert owned["energy"][1] == pytest.approx(2 * 10.2 * 0.75 * 1.56 * 730 * 0.0771, abs=0.01)
     assert owned["hosting"] == ("2 servers x 10.2 kW x $200.00/kW-month", pytest.approx(4_080))
     rented = {n: (q, v) for n, q, v in bill(est.candidate("Llama 3.1 405B FP8, 8x H100 rented"), est)[1]}
@@ -260,14 +260,14 @@ def test_a_converted_rent_line_multiplies_out(catalog) -> None:
 
 
 def test_the_cent_of_rounding_goes_to_a_line_whose_arithmetic_is_approximate_first() -> None:
-    # an owned server in EUR: capex 8,822.3449 + energy 430.8341 + hosting 1,851.18 = 11,104.359 -> 11,104.36; rounded
-    # alone the lines give 11,104.35. By remainder (0.0049 > 0.0041) the cent went to capex, printed
-    # "1 server x €8,822.34  €8,822.35"; energy's kWh are printed rounded, so energy takes it first
+    # an owned server in EUR: capex 8,822.3449 + energy 430.8341 + hosting 1,851.18 + staff 4,537.2041 = 15,641.5631
+    # -> 15,641.56; rounded alone the lines give 15,641.55. By remainder (0.0049 > 0.0041) the cent went to capex,
+    # printed "1 server x €8,822.34  €8,822.35"; staff is printed without arithmetic, so it takes it first
     from tco.plan.result import apportion
 
-    assert apportion([8822.3449, 430.8341, 1851.18], 11104.359, names=["capex", "energy", "hosting"]) == \
-        [8822.34, 430.84, 1851.18]
-    assert apportion([8822.3449, 430.8341, 1851.18], 11104.359) == [8822.35, 430.83, 1851.18]  # no names: by remainder
+    values, total = [8822.3449, 430.8341, 1851.18, 4537.2041], 15641.5631
+    assert apportion(values, total, names=["capex", "energy", "hosting", "staff"]) == [8822.34, 430.83, 1851.18, 4537.21]
+    assert apportion(values, total) == [8822.35, 430.83, 1851.18, 4537.20]  # no names: by remainder
 
 
 def test_vary_keeps_the_other_candidates_ranges_when_one_was_changed_in_code(catalog) -> None:

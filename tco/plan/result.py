@@ -13,10 +13,11 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
-EXACT_LINES = frozenset({"rent", "staff", "hosting", "capex"})
+EXACT_LINES = frozenset({"rent", "capex", "energy", "hosting"})
 """Bill lines whose printed arithmetic is exact (whole GPUs x whole hours x the rate, servers x a
-monthly figure): a cent of rounding goes to the other lines first (energy, whose kWh are printed
-rounded; the API's token lines, whose counts are), so these still multiply out."""
+monthly figure, servers x kWh x the rate): a cent of rounding goes to the other lines first (staff,
+printed without arithmetic; the API's token lines, whose counts are printed rounded), so these
+still multiply out."""
 
 
 def apportion(values: list[float | None], total: float | None, digits: int = 2,

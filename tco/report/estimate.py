@@ -194,8 +194,10 @@ def _selfhost_quantity(part: str, u: dict[str, float] | None, cur: str) -> str:
                 f"{exact_price(u['per_gpu_hour'], u['gpus'] * u['hours'], cur)}")
     if part == "capex":
         return f"{servers(u['servers'])} x {money(u['per_server_month'], cur)}"  # the annuity: see the assumptions
-    if part == "energy":
-        return f"{servers(u['servers'])} x {u['kwh_per_server']:,.0f} kWh x {list_price(u['per_kwh'], cur)}/kWh"
+    if part == "energy":  # kWh to the hundredth (10.2 kW x 0.75 x PUE 1.56 x 730 h = 8,711.82), so it multiplies out
+        kwh = f"{u['kwh_per_server']:,.2f}".rstrip("0").rstrip(".")
+        rate = exact_price(u["per_kwh"], u["servers"] * round(u["kwh_per_server"], 2), cur)
+        return f"{servers(u['servers'])} x {kwh} kWh x {rate}/kWh"
     if part == "staff":
         return "per deployment"
     if part == "hosting":
