@@ -328,4 +328,6 @@ def test_names_keep_what_tells_them_apart() -> None:
     assert distinct(rented, [owned], 16).endswith("rented")
     assert middle_cut(rented, 18) == "Llama 3.1 … rented"
     assert len(middle_cut("abcdefghijklmnopqrstuvwxyz", 10)) == 10
+    # too narrow for "… " with spaces: the first and last words whole around a bare ellipsis (was …owne…x H100)
+    assert distinct(owned, [rented], 12) == "…owned…H100"
     assert [pct(p) for p in (0, 0.001, 0.5, 0.996, 1)] == ["0%", "<1%", "50%", ">99%", "100%"]

@@ -49,6 +49,9 @@ def middle_cut(s: str, n: int) -> str:
                 break
             left, right = step
         return f"{' '.join(words[:left])} … {' '.join(words[-right:])}"
+    tight = f"{words[0].rstrip('…')}…{words[-1]}" if len(words) > 2 else ""
+    if tight and len(tight) <= n:  # the first and last words whole, the ellipsis without spaces: …owned…H100
+        return tight
     head = (n - 1) // 2
     return s[:head].rstrip() + "…" + s[len(s) - (n - 1 - head):].lstrip()
 
