@@ -327,4 +327,4 @@ def test_small_wording_of_review_7(capsys, tmp_path) -> None:
     rc, out, _ = run(capsys, "estimate", str(path))
     assert rc == 0 and "30% of requests off-peak" in out
     rc, out, _ = run(capsys, "sensitivity", EXAMPLE, "--candidate", "openai/gpt-4o-mini")
-    assert rc == 0 and "not launched yet on 2024-06-01 (from 2024-07-18)" in out
+    assert rc == 0 and "not launched yet on 2024-06-01: from 2024-07-18" in out

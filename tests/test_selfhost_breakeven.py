@@ -203,4 +203,4 @@ def test_breakeven_before_the_self_hosted_models_launched_says_so(capsys) -> Non
     rc = main(["breakeven", str(ROOT / "scenarios" / "open-vs-closed-405b.yaml"), "--as-of", "2024-06-01"])
     err = capsys.readouterr().err.strip()
     assert rc == 2 and len(err.splitlines()) == 1
-    assert "no self-hosted candidate can be priced on 2024-06-01" in err and "not launched yet, from 2024-07-23" in err
+    assert "no self-hosted candidate can be priced on 2024-06-01" in err and "not launched yet on 2024-06-01: from 2024-07-23" in err

@@ -3,8 +3,6 @@ millions (a sweep), the same vectorized call."""
 
 from __future__ import annotations
 
-import math
-
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -202,16 +200,23 @@ _POINT_BOUNDS = {
 """name -> (low, high, low inclusive): the scenario schema's bounds, applied to sweep arrays."""
 
 
+def _out_of_bounds(name: str, value: Any) -> tuple[str, int] | None:
+    """(what is wrong with the first bad value, how many are bad) of ``name``'s values against the
+    scenario schema's bounds; None when all are within them."""
+    a = np.asarray(value, dtype=np.float64)
+    lo, hi, incl = _POINT_BOUNDS[name]
+    bad = ~np.isfinite(a) | (a > hi) | ((a < lo) if incl else (a <= lo))
+    if not bad.any():
+        return None
+    first = float(a.reshape(-1)[int(np.argmax(bad.reshape(-1)))])
+    return f"must be finite and in {'[' if incl else '('}{lo:g}, {hi:g}]: got {first!r}", int(bad.sum())
+
+
 def _check_points(arrays: dict[str, Any]) -> None:
     for name, value in arrays.items():
-        a = np.asarray(value, dtype=np.float64)
-        lo, hi, incl = _POINT_BOUNDS[name]
-        bad = ~np.isfinite(a) | (a > hi) | ((a < lo) if incl else (a <= lo))
-        if bad.any():
-            first = float(a.reshape(-1)[int(np.argmax(bad.reshape(-1)))])
-            rng = f"{'[' if incl else '('}{lo:g}, {hi:g}]"
-            raise TcoError(f"must be finite and in {rng}: got {first!r} ({int(bad.sum())} bad points)",
-                           field=name)
+        wrong = _out_of_bounds(name, value)
+        if wrong:
+            raise TcoError(f"{wrong[0]} ({wrong[1]} bad points)", field=name)
 
 
 def check_workload(scenario: Scenario) -> None:
@@ -220,15 +225,15 @@ def check_workload(scenario: Scenario) -> None:
     volume of -5 would cost -$2.25: refused here, with the validated way to change one."""
     w = scenario.workload
     hint = "change a scenario with tco.vary(scenario, ...), which validates what it is given"
-    for name, (lo, hi, incl) in _POINT_BOUNDS.items():
+    for name in _POINT_BOUNDS:
         value = getattr(w, name, None)
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise TcoError(f"not a number: {value!r}", field=f"workload.{name}", hint=hint)
-        if not (math.isfinite(value) and value <= hi and (value >= lo if incl else value > lo)):
-            raise TcoError(f"must be finite and in {'[' if incl else '('}{lo:g}, {hi:g}]: got {value!r}",
-                           field=f"workload.{name}", hint=hint)
+        wrong = _out_of_bounds(name, value)
+        if wrong:
+            raise TcoError(wrong[0], field=f"workload.{name}", hint=hint)
 
 
 def workload_points(scenario: Scenario, **overrides: Any) -> WorkloadPoints:

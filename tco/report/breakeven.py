@@ -6,9 +6,10 @@ import math
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ..errors import TcoError, launch_text
+from ..errors import TcoError
 from ..plan.estimate import estimate
 from ..plan.locate import locate
+from .estimate import why_no_cost
 from .format import money
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def breakeven_report(scenario: Scenario, catalog: Catalog, *, as_of: date | None
     for kind, words in (("selfhost", "self-hosted candidate"), ("api", "API candidate")):
         side = [c for c in est.candidates if c.kind == kind]
         if not any(math.isfinite(c.monthly_cost) for c in side):  # nothing to compare: say why, per candidate
-            why = "; ".join(f"{c.label}: {_no_cost(c, est.as_of)}" for c in side)
+            why = "; ".join(f"{c.label}: {why_no_cost(est.as_of, c.available_from, c.reason)}" for c in side)
             raise TcoError(f"no {words} can be priced on {est.as_of} ({why})", **where,
                            hint="choose an as_of date when they are on sale (--as-of), or see tco estimate's warnings")
     if fmt == "json":
@@ -59,11 +60,3 @@ def breakeven_report(scenario: Scenario, catalog: Catalog, *, as_of: date | None
         lines.append("  no pair to compare: no self-hosted candidate and API candidate both have a cost")
     return "\n".join(lines) + "\n"
 
-
-def _no_cost(c: object, as_of: str) -> str:
-    """Why a candidate has no cost, in the estimate table's words."""
-    reason = getattr(c, "reason", None)
-    launch = getattr(c, "available_from", None)
-    if launch:
-        return f"not launched yet, {launch_text(launch)}"
-    return reason or "cost unknown (see tco estimate's warnings)"

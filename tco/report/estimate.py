@@ -113,6 +113,17 @@ def _profile_text(est: Estimate) -> str:
     return f"{p['name']} ({weights}), min coverage {p['min_coverage']:.0%}"
 
 
+def why_no_cost(as_of: str, available_from: str | None = None, reason: str | None = None,
+                unpriced: bool = False) -> str:
+    """Why a candidate has no cost, in one wording for the bill, ``tco breakeven`` and
+    ``tco sensitivity --candidate``: not launched yet, its price unknown, or the plan's reason."""
+    if available_from:
+        return f"not launched yet on {as_of}: {launch_text(available_from)}"
+    if unpriced:
+        return f"{PRICE_UNKNOWN} on {as_of} (see the warnings)"
+    return reason or "no cost (see tco estimate's warnings)"
+
+
 def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, float | None]], str | None]:
     """One candidate's bill: a head line (who, which price, how many GPUs), the lines
     (name, quantity x unit price, amount; the last is the total), or instead a note saying
@@ -134,10 +145,8 @@ def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, f
             if sh.get("billed_gpus") is not None:
                 head += f", {sh['billed_gpus']:,.0f} billed"
         head += "]"
-    if c.available_from:
-        return head, [], f"not launched yet on {est.as_of}: {launch_text(c.available_from)}"
-    if c.kind == "api" and c.price is None:
-        return head, [], f"{PRICE_UNKNOWN} on {est.as_of} (see the warnings)"
+    if c.available_from or (c.kind == "api" and c.price is None):
+        return head, [], why_no_cost(est.as_of, c.available_from, unpriced=True)
     items: list[tuple[str, str, float | None]] = []
     w = est.workload
     if c.price and w["input_tokens_per_month"] is not None:

@@ -6,6 +6,7 @@ import json
 import math
 from typing import Any
 
+from .estimate import why_no_cost
 from .format import money
 from .text import cut, cut_label, display_width, pad
 
@@ -60,8 +61,7 @@ def _render_own(data: dict[str, Any], lines: list[str], width: int | None) -> st
     cur, own, rows = data["currency"], data["candidate"], data["inputs"]
     per_point = own["cost_per_quality_point"]
     if own["monthly_cost"] is None:  # nothing moves a candidate with no cost: say why instead of rows of "unknown"
-        why = (f"not launched yet on {data['as_of']} (from {own['available_from']})" if own.get("available_from")
-               else own.get("reason") or "no cost (see tco estimate's warnings)")
+        why = why_no_cost(data["as_of"], own.get("available_from"), own.get("reason"))
         lines[-1:] = [f"  {own['label']}: {why}; nothing to read on it"]
         return "\n".join(lines) + "\n"
     lines[-1:] = [f"  {own['label']}: {_m(own['monthly_cost'], cur)} a month"
