@@ -185,12 +185,13 @@ class GuardedApp(Guarded):
         main screen shows it again when the dialog closes, if its time has not run out."""
         from textual.notifications import Notifications
         from textual.screen import ModalScreen
-        from textual.widgets._toast import ToastRack
 
         try:
+            from textual.widgets._toast import ToastRack  # private in Textual: a later version may move it
+
             screen = self.screen  # type: ignore[attr-defined]
             rack = screen.get_child_by_type(ToastRack)
-        except Exception:  # noqa: BLE001 - no screen or no rack yet: Textual's own way
+        except Exception:  # noqa: BLE001 - no screen, no rack yet, or no such module: Textual's own way
             super()._refresh_notifications()  # type: ignore[misc]
             return
         if not isinstance(screen, ModalScreen):
