@@ -46,7 +46,7 @@ from datetime import date
 from typing import Any
 
 from ..errors import TcoError
-from .imported_prices import KnownBy, Unrepresentable, not_text, price_points
+from .imported_prices import KnownBy, Retirement, Unrepresentable, not_text, price_points
 
 __all__ = ["CATALOG", "ImportResult", "KnownBy", "convert", "installed", "known_by", "not_text", "price_points"]
 
@@ -256,6 +256,48 @@ def _newest_snapshot(offers: list[Any]) -> str | None:
     return str(dated[-1][1])
 
 
+def _fresh_id(oid: str, curated: Any, used: set[str]) -> str:
+    """The id of an imported offer no curated one continues: its own, unless a curated offer of
+    that name is another price list (``-usd``) or the provider already has it (``-2``)."""
+    if oid in curated.offers:
+        oid += "-usd" if curated.offers[oid].prices[-1].currency != "USD" else "-imported"
+    n, base = 2, oid
+    while oid in used:
+        oid, n = f"{base}-{n}", n + 1
+    return oid
+
+
+def _shutdowns(providers: list[Any], imap: Any) -> dict[tuple[str, str], Retirement]:
+    """``map.yaml``'s shutdowns by (provider, model), each naming a model genai-prices lists."""
+    listed = {(p.id, m.id) for p in providers for m in p.models}
+    out = {}
+    for r in imap.retired:
+        if (r.provider, r.model) not in listed:
+            raise TcoError(f"map.yaml says {r.provider}/{r.model} was shut down on {r.day}, but genai-prices lists no "
+                           "such model", hint="fix pricing/imported/genai-prices/map.yaml (retired:)")
+        out[(r.provider, r.model)] = Retirement(r.day, r.why, f"{r.source}: {r.why}")
+    return out
+
+
+def _retired_source(r: Retirement, version: str) -> str:
+    return r.source if r.source is not None else f"pydantic/genai-prices {version}: {r.quote}"
+
+
+def _retired_offer(pf: dict[str, Any], oid: str, m: Any, r: Retirement, version: str, provider: str,
+                   curated: Any, res: ImportResult) -> None:
+    """A model shut down before any of its prices can be dated: kept as a retired offer (a scenario
+    naming it is told when it was shut down), unless a curated offer continues it (which says so)."""
+    if oid in curated.offers:
+        if curated.offers[oid].retired is None:
+            res.messages.append(f"{provider}/{m.id}: shut down on {r.day}, but the curated offer {oid} it continues "
+                                "has no retirement: add it there")
+        return
+    entry: dict[str, Any] = {"id": oid, "name": m.name or m.id, "api_name": m.id, "retired": r.day,
+                             "retired_source": _retired_source(r, version)}
+    entry["imported_from"] = {"catalog": CATALOG, "version": version, "provider": provider, "model": m.id}
+    pf.setdefault("retired_offers", []).append(entry)
+
+
 def _skip_reason(provider_id: str, imap: Any) -> str | None:
     for pattern, why in imap.skip.items():
         if fnmatch.fnmatchcase(provider_id, pattern):
@@ -298,6 +340,7 @@ def convert(providers: list[Any], version: str, known: KnownBy, imap: Any, curat
     order = sorted(providers, key=lambda p: (first.index(p.id) if p.id in first else len(first), p.id))
     makers = [p for p in order if p.id in first]
     model_links = {(ml.provider, ml.model): ml.our_model for ml in imap.models}
+    shut = _shutdowns(providers, imap)
     new_models: dict[str, dict[str, Any]] = {}
     serves = {(link.provider, link.model): link.serves for link in imap.links if link.serves}
     for gp in order:
@@ -334,25 +377,26 @@ def convert(providers: list[Any], version: str, known: KnownBy, imap: Any, curat
                     _model_id(gp, m, curated, new_models, version, known, gp.id in first, makers, served)
                 served = None if served == o.model else served
             try:
-                pts = price_points(m, known, source_text(version, gp.id, m.id), served)
+                pts = price_points(m, known, source_text(version, gp.id, m.id), served, shut.get((gp.id, m.id)))
             except Unrepresentable as e:
                 res.skipped.append(Skipped(gp.id, m.id, f"not representable: {e}"))
                 continue
             if not pts.points:
                 why = ("no price in force on or after the known-by date" if pts.retired is None else
-                       f"retired by the known-by date, in genai-prices' words: {pts.retired.quote!r}")
+                       f"retired by the known-by date, in genai-prices' words: {pts.retired.quote!r}"
+                       if pts.retired.source is None else
+                       f"shut down on {pts.retired.day}, before any of its prices can be dated ({pts.retired.source})")
                 res.skipped.append(Skipped(gp.id, m.id, why))
+                if pts.retired is not None and pts.retired.day is not None:
+                    rid = oid or _fresh_id(f"{ours}/{slug(m.id)}", curated, used)
+                    used.add(rid)
+                    _retired_offer(pf, rid, m, pts.retired, version, gp.id, curated, res)
                 continue
             if oid is not None:
                 model_id = curated.offers[oid].model
                 res.links[oid] = f"{gp.id}/{m.id}"
             else:
-                oid = f"{ours}/{slug(m.id)}"
-                if oid in curated.offers:  # the same name as a curated offer that is another price list
-                    oid += "-usd" if curated.offers[oid].prices[-1].currency != "USD" else "-imported"
-                n, base = 2, oid
-                while oid in used:
-                    oid, n = f"{base}-{n}", n + 1
+                oid = _fresh_id(f"{ours}/{slug(m.id)}", curated, used)
                 model_id = model_links.get((gp.id, m.id)) or _model_id(gp, m, curated, new_models, version,
                                                                      known, gp.id in first, makers, res=res)
             used.add(oid)
@@ -367,6 +411,7 @@ def convert(providers: list[Any], version: str, known: KnownBy, imap: Any, curat
                 offer["aliases"] = names
             if pts.retired is not None and pts.retired.day is not None:
                 offer["retired"] = pts.retired.day
+                offer["retired_source"] = _retired_source(pts.retired, version)
             offer["imported_from"] = {"catalog": CATALOG, "version": version, "provider": gp.id, "model": m.id}
             offer["prices"] = pts.points
             pf["offers"].append(offer)
@@ -375,6 +420,8 @@ def convert(providers: list[Any], version: str, known: KnownBy, imap: Any, curat
             del res.provider_files[slug_]
         else:
             pf["offers"].sort(key=lambda o: o["id"])
+            if pf.get("retired_offers"):
+                pf["retired_offers"].sort(key=lambda o: o["id"])
     res.models = [new_models[k] for k in sorted(new_models)]
     return res
 

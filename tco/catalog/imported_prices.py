@@ -283,6 +283,8 @@ class Retirement:
     day: date | None
     """When, where genai-prices says (None: retired, date not given)."""
     quote: str
+    source: str | None = None
+    """Where a retirement genai-prices does not state is stated (``map.yaml``); None: genai-prices."""
 
 
 def retirement(model: Any, known: KnownBy) -> Retirement | None:
@@ -311,8 +313,10 @@ class Points:
     (its undated price is not dated to the known-by day), the offer retired when the day is given."""
 
 
-def price_points(model: Any, known: KnownBy, source: str, served: str | None = None) -> Points:
-    """Our dated price points of one genai-prices model (see the module docstring for the rules)."""
+def price_points(model: Any, known: KnownBy, source: str, served: str | None = None,
+                 shut: Retirement | None = None) -> Points:
+    """Our dated price points of one genai-prices model (see the module docstring for the rules).
+    ``shut``: a shutdown genai-prices does not state (``map.yaml``); the earlier day wins."""
     from genai_prices.types import StartDateConstraint
 
     conds = _conditionals(model)
@@ -327,6 +331,8 @@ def price_points(model: Any, known: KnownBy, source: str, served: str | None = N
     days = sorted({d for d in (*starts, *batch_starts) if d >= known.day or dated(d)} | {known.day})
     days = [d for d in days if has_undated or dated(d)]
     retired = retirement(model, known)
+    if shut is not None and (retired is None or retired.day is None or shut.day is not None and shut.day < retired.day):
+        retired = shut
     if retired is not None:  # nothing was in force after it: not on the known-by day either
         days = [d for d in days if d < (retired.day or known.day)]
     ignored = _ignored(model)

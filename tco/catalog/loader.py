@@ -66,7 +66,26 @@ class Catalog:
         """An offer by id or by one of its aliases (``claude-sonnet-4-20250514``)."""
         if offer_id not in self.offers and offer_id in self.aliases:
             return self.offers[self.aliases[offer_id]]
+        if offer_id not in self.offers and (gone := self.retired_offer(offer_id)) is not None:
+            later = f"; its successor: {gone.successor}" if gone.successor else ""
+            raise Retired(f"{gone.id} was shut down on {gone.retired}, and no price of it from before that day is "
+                          f"on record (shutdown: {gone.retired_source})", gone.retired,
+                          hint=f"remove it, or name an offer on sale (tco catalog list){later}")
         return lookup(self.offers, offer_id, "offer", "tco catalog list")  # type: ignore[return-value]
+
+    def retired_offer(self, name: str) -> Any | None:
+        """A shut-down offer kept without prices (``retired_offers`` of an imported provider file),
+        by id or API name (with or without the provider), or None."""
+        head, _, rest = name.partition("/")
+        scoped = head in self.providers
+        for slug, pf in self.providers.items():
+            if scoped and slug != head:
+                continue
+            for gone in getattr(pf, "retired_offers", ()):
+                if name == gone.id or (gone.api_name is not None and (name == gone.api_name
+                                                                      or scoped and rest == gone.api_name)):
+                    return gone
+        return None
 
     def offer_id(self, name: str) -> str:
         """The canonical id of an offer named by its id or an alias."""

@@ -188,6 +188,8 @@ class Offer(Strict):
     """Other API names that mean this offer (dated snapshots such as ``claude-sonnet-4-20250514``)."""
     retired: date | None = None
     """Last day the offer could be called, where it was shut down."""
+    retired_source: str | None = None
+    """Where that shutdown date is stated (a vendor's deprecation page, with its words)."""
     imported_from: ImportedFrom | None = None
     """For an offer generated from a maintained catalog: which one, and where in it."""
     prices: tuple[PricePoint, ...] = Field(min_length=1)
@@ -199,6 +201,23 @@ class Offer(Strict):
         if dates != sorted(set(dates)):
             raise ValueError(f"{self.id}: prices must be in increasing effective_from order, one per date")
         return self
+
+
+class RetiredOffer(Strict):
+    """An offer shut down before any price of it can be dated: the maintained catalog still lists
+    it (undated, known only on its release day), so it is not on sale on any date on record. Kept
+    so that a scenario naming it is told when and why, not that it does not exist."""
+
+    id: OfferId
+    name: str
+    api_name: str | None = None
+    retired: date
+    """Last day it could be called, as the source states."""
+    retired_source: str = Field(min_length=1)
+    """Where that is stated, with its words."""
+    successor: str | None = None
+    """What the vendor names as the replacement, where it does."""
+    imported_from: ImportedFrom | None = None
 
 
 class ProviderFile(Strict):
@@ -213,13 +232,15 @@ class ProviderFile(Strict):
     pricing_urls: tuple[str, ...] = ()
     """Official pricing pages."""
     offers: tuple[Offer, ...] = Field(min_length=1)
+    retired_offers: tuple[RetiredOffer, ...] = ()
+    """Offers shut down before any of their prices can be dated (imported layers only)."""
 
     @model_validator(mode="after")
     def _offers_match_provider(self) -> ProviderFile:
-        for offer in self.offers:
+        for offer in (*self.offers, *self.retired_offers):
             if offer.id.split("/", 1)[0] != self.provider:
                 raise ValueError(f"offer {offer.id!r} does not start with provider {self.provider!r}/")
-        ids = [o.id for o in self.offers]
+        ids = [o.id for o in (*self.offers, *self.retired_offers)]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"duplicate offer ids: {', '.join(dupes)}")

@@ -50,6 +50,18 @@ class ModelLink(Entry):
     our_model: Slug
 
 
+class Retirement(Entry):
+    """A model of the maintained catalog its vendor shut down on a stated day, which that catalog
+    does not say (it keeps listing shut-down models so that old usage can still be priced)."""
+
+    day: date
+    """The shutdown date as the source states it: the last day the model could be called."""
+    source: str = Field(min_length=1)
+    """Where it is stated (a vendor's deprecation page; a copy read, by repository and commit)."""
+    successor: str | None = None
+    """The replacement the source names, if any."""
+
+
 class ImportMap(Strict):
     """``map.yaml``: how a maintained catalog maps onto this one."""
 
@@ -71,6 +83,8 @@ class ImportMap(Strict):
     """Automatic links refused."""
     models: tuple[ModelLink, ...] = ()
     """Imported offers whose model is one of ours under another name."""
+    retired: tuple[Retirement, ...] = ()
+    """Models shut down on a stated day that the maintained catalog still lists as if on sale."""
 
 
 class CheckNote(Strict):

@@ -1,0 +1,163 @@
+"""Shutdowns the imported catalog does not state: genai-prices keeps listing models their vendors
+shut down (so that old usage can still be priced), and its undated prices are dated to the day it
+knew them. ``map.yaml``'s ``retired:`` entries, each with the vendor's words, end an imported
+offer on its shutdown day; an offer shut down before any of its prices can be dated is kept
+without prices (``retired_offers``), so a scenario naming it is told when, not that it never existed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+genai_prices = pytest.importorskip("genai_prices")
+
+from genai_prices.types import ClauseEquals, ConditionalPrice, ModelInfo, ModelPrice, StartDateConstraint  # noqa: E402
+
+from tco.catalog import imported as imp  # noqa: E402
+from tco.catalog import load_catalog  # noqa: E402
+from tco.catalog.imported_prices import Retirement  # noqa: E402
+from tco.catalog.loader import read_curated  # noqa: E402
+from tco.catalog.update import read_map  # noqa: E402
+from tco.cli import main  # noqa: E402
+from tco.errors import Retired, TcoError  # noqa: E402
+from tco.schema.imported import Retirement as MapRetirement  # noqa: E402
+
+
+PRICING = Path(__file__).resolve().parent.parent / "pricing"
+KNOWN = date(2026, 11, 10)
+D = __import__("decimal").Decimal
+
+
+def _model(prices, comments=None):
+    return ModelInfo(id="m", match=ClauseEquals(equals="m"), price_comments=comments, prices=prices)
+
+
+def test_a_stated_shutdown_ends_the_points_before_it():
+    known = imp.KnownBy(KNOWN, "test")
+    old, new = ModelPrice(input_mtok=D("2"), output_mtok=D("6")), ModelPrice(input_mtok=D("1"), output_mtok=D("3"))
+    history = [ConditionalPrice(prices=old), ConditionalPrice(constraint=StartDateConstraint(date(2025, 2, 1)),
+                                                              prices=new)]
+    shut = Retirement(date(2025, 6, 16), "shut down 2025-06-16", "vendor page: shut down 2025-06-16")
+    # undated only: nothing was in force on the known-by day, so no point is left
+    pts = imp.price_points(_model(old), known, "src", shut=shut)
+    assert pts.points == [] and pts.retired is shut
+    # a dated point before the shutdown stays; the undated one (known 2026-11-10) goes
+    pts = imp.price_points(_model(history), known, "src", shut=shut)
+    assert [(p["effective_from"], p["input"]) for p in pts.points] == [(date(2025, 2, 1), 1.0)]
+    # a shutdown after the known-by day leaves the known-by point in force until then
+    later = Retirement(date(2027, 1, 15), "scheduled", "vendor page: 2027-01-15")
+    pts = imp.price_points(_model(old), known, "src", shut=later)
+    assert [p["effective_from"] for p in pts.points] == [KNOWN] and pts.retired is later
+    # genai-prices' own earlier statement wins over a later one of map.yaml
+    pts = imp.price_points(_model(history, "Retired on 2025-03-01; kept for history."), known, "src", shut=shut)
+    assert pts.retired.day == date(2025, 3, 1) and pts.retired.source is None
+    assert [p["effective_from"] for p in pts.points] == [date(2025, 2, 1)]
+
+
+@pytest.fixture(scope="module")
+def installed():
+    return imp.installed()
+
+
+def _convert(installed, *retired):
+    providers, version = installed
+    imap = read_map(PRICING)
+    imap = imap.model_copy(update={"retired": imap.retired + tuple(retired)})
+    return imp.convert(providers, version, imp.KnownBy(KNOWN, "test"), imap, read_curated(PRICING))
+
+
+def _pick(installed, provider, dated):
+    """A genai-prices model of ``provider`` with (or without) a start-dated price before 2026."""
+    providers, _ = installed
+    gp = next(p for p in providers if p.id == provider)
+    for m in gp.models:
+        prices = m.prices if isinstance(m.prices, list) else [ConditionalPrice(prices=m.prices)]
+        starts = [c.constraint.start_date for c in prices if isinstance(c.constraint, StartDateConstraint)]
+        if bool(starts) == dated and (not dated or min(starts) < date(2026, 1, 1)) and not m.deprecated:
+            return m
+    pytest.skip(f"no {'dated' if dated else 'undated'} {provider} model in this genai-prices")
+
+
+def test_convert_keeps_an_undated_shut_down_model_as_a_retired_offer(installed):
+    m = _pick(installed, "together", dated=False)
+    entry = MapRetirement(provider="together", model=m.id, day=date(2025, 3, 20), source="https://example.test/deps",
+                          why="'shut down on 2025-03-20'")
+    res = _convert(installed, entry)
+    pf = res.provider_files["together"]
+    assert m.id not in {o["api_name"] for o in pf["offers"]}
+    gone = next(o for o in pf["retired_offers"] if o["api_name"] == m.id)
+    assert gone["retired"] == date(2025, 3, 20)
+    assert gone["retired_source"] == "https://example.test/deps: 'shut down on 2025-03-20'"
+    assert any(s.model == m.id and s.reason.startswith("shut down on 2025-03-20") for s in res.skipped)
+
+
+def test_convert_retires_a_model_with_dated_prices_before_its_shutdown(installed):
+    for provider in ("openai", "anthropic", "google", "mistral", "x-ai"):
+        providers, _ = installed
+        try:
+            m = _pick(installed, provider, dated=True)
+        except pytest.skip.Exception:
+            continue
+        break
+    else:
+        pytest.skip("no model with a start-dated price before 2026")
+    res = _convert(installed, MapRetirement(provider=provider, model=m.id, day=date(2026, 1, 31), source="src",
+                                            why="'retired 2026-01-31'"))
+    offers = [o for pf in res.provider_files.values() for o in pf["offers"]
+              if o.get("imported_from", {}).get("model") == m.id and o["imported_from"]["provider"] == provider]
+    if not offers:  # it continues a curated offer: the curated file states the retirement
+        return
+    (o,) = offers
+    assert o["retired"] == date(2026, 1, 31) and o["retired_source"] == "src: 'retired 2026-01-31'"
+    assert all(p["effective_from"] < date(2026, 1, 31) for p in o["prices"])
+
+
+def test_a_shutdown_of_a_model_genai_prices_does_not_list_is_refused(installed):
+    with pytest.raises(TcoError, match="genai-prices lists no such model"):
+        _convert(installed, MapRetirement(provider="groq", model="no-such-model", day=date(2025, 1, 1), source="s",
+                                          why="w"))
+
+
+def test_map_yaml_names_only_listed_models_and_dates_in_the_past_or_scheduled():
+    imap = read_map(PRICING)
+    for r in imap.retired:
+        assert r.source.strip() and r.why.strip(), r.model
+    keys = [(r.provider, r.model) for r in imap.retired]
+    assert len(keys) == len(set(keys)), "one shutdown per model"
+
+
+# ------------------------------------------------------------------ what a user sees
+
+
+def test_naming_a_retired_offer_says_when_it_was_shut_down(capsys, tmp_path):
+    cat = load_catalog(PRICING)
+    gone = next(g for pf in cat.providers.values() for g in getattr(pf, "retired_offers", ()))
+    # by id, or by the provider and its API name (a bare API name may be another host's offer on sale)
+    for name in (gone.id, f"{gone.id.split('/')[0]}/{gone.api_name}"):
+        with pytest.raises(Retired, match=f"shut down on {gone.retired}"):
+            cat.offer(name)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: t\nas_of: 2026-11-30\nworkload:\n  requests_per_day: 1000\n"
+                        "  input_tokens: 500\n  output_tokens: 200\ncandidates:\n  - openai/gpt-4o-mini\n"
+                        f"  - {gone.id}\n")
+    assert main(["estimate", str(scenario)]) != 0
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err and len(err.splitlines()) <= 2, err
+    assert "s.yaml:9:5: candidates.1:" in err and f"shut down on {gone.retired}" in err, err
+    assert "remove it" in err
+
+
+def test_retired_offers_are_not_on_sale_today():
+    cat = load_catalog(PRICING)
+    on_sale = set(cat.offers)
+    for pf in cat.providers.values():
+        for gone in getattr(pf, "retired_offers", ()):
+            assert gone.id not in on_sale
+    today = date(2026, 11, 30)
+    for oid, o in cat.offers.items():
+        if o.retired is not None and o.retired < today:
+            with pytest.raises(Retired):
+                cat.price_at(oid, today)
