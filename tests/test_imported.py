@@ -687,5 +687,13 @@ def test_hosts_names_of_known_models_reach_our_model_ids(catalog) -> None:
     for oid in ("groq/meta-llama-llama-4-scout-17b-16e-instruct", "together/meta-llama-llama-4-scout-17b-16e-instruct"):
         assert offers[oid].model == "llama-4-scout"
     assert offers["together/meta-llama-llama-4-maverick-17b-128e-instruct-fp8"].model == "llama-4-maverick"
+    # the sixth session's links: a Bedrock routing prefix, a host's point-as-p spelling, a repository name
+    for oid, model in (("aws-bedrock/regional.amazon.nova-2-lite-v1-0", "global.amazon.nova-2-lite-v1-0"),
+                       ("fireworks/kimi-k2p7-code", "kimi-k2.7-code"),
+                       ("aws-bedrock/mistral.devstral-2-123b", "devstral-2512"),
+                       ("together/meta-llama-llama-3-70b-chat-hf", "llama-3-70b-instruct")):
+        assert offers[oid].model == model, oid
+    # and what stays apart: a name that does not fix the version
+    assert offers["aws-bedrock/deepseek.r1-v1-0"].model == "deepseek.r1-v1-0"
     # quality follows: the scores on record for the model rank the host's offer
     assert ("llama-4-scout", "mmlu-pro") in catalog.scores
