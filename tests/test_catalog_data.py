@@ -568,6 +568,14 @@ def test_issue_9_ids_resolve(cat, offer_id):
 
 @pytest.mark.parametrize("offer_id", [i for i in ISSUE_9_IDS if i != "deepseek/deepseek-chat"])
 def test_issue_9_ids_priced_today(cat, offer_id):
+    o = cat.offer(offer_id)
+    if o.retired is not None and o.retired < TODAY:  # shut down since (a stated day, with its source)
+        from tco.errors import Retired
+
+        assert o.retired_source or o.imported_from is None
+        with pytest.raises(Retired, match=f"retired on {o.retired}"):
+            cat.price_at(offer_id, TODAY)
+        return
     p = cat.price_at(offer_id, TODAY)
     assert p.input > 0 and p.output > 0 and p.provenance.checked >= date(2026, 11, 10)  # curated, or imported 0.2.3
 

@@ -91,7 +91,9 @@ def test_convert_keeps_an_undated_shut_down_model_as_a_retired_offer(installed):
     gone = next(o for o in pf["retired_offers"] if o["api_name"] == m.id)
     assert gone["retired"] == date(2025, 3, 20)
     assert gone["retired_source"] == "https://example.test/deps: 'shut down on 2025-03-20'"
-    assert any(s.model == m.id and s.reason.startswith("shut down on 2025-03-20") for s in res.skipped)
+    assert any(s.model == m.id and s.reason.startswith("shut down before any of its prices can be dated: on 2025-03-20")
+               for s in res.skipped)
+    assert gone["model"]  # the model stays on record (its scores, other hosts' offers of it)
 
 
 def test_convert_retires_a_model_with_dated_prices_before_its_shutdown(installed):
@@ -161,3 +163,13 @@ def test_retired_offers_are_not_on_sale_today():
         if o.retired is not None and o.retired < today:
             with pytest.raises(Retired):
                 cat.price_at(oid, today)
+
+
+def test_an_update_that_shuts_an_offer_down_says_so_apart_from_removals():
+    from tco.catalog.update import diff
+
+    point = {"effective_from": KNOWN, "currency": "USD", "input": 1.0, "output": 2.0}
+    old = {"groq.yaml": {"offers": [{"id": "groq/a", "prices": [point]}, {"id": "groq/b", "prices": [point]}]}}
+    new = {"groq.yaml": {"offers": [], "retired_offers": [{"id": "groq/a", "retired": date(2025, 3, 20)}]}}
+    d = diff(old, new)
+    assert d.shut_down == ["groq/a"] and d.removed == ["groq/b"]

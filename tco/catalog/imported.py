@@ -167,6 +167,16 @@ class ImportResult:
         return sum(len(pf["offers"]) for pf in self.provider_files.values())
 
     @property
+    def retired(self) -> int:
+        """Offers priced up to a stated shutdown day."""
+        return sum(1 for pf in self.provider_files.values() for o in pf["offers"] if o.get("retired"))
+
+    @property
+    def retired_unpriced(self) -> int:
+        """Offers shut down before any of their prices can be dated (kept without prices)."""
+        return sum(len(pf.get("retired_offers", ())) for pf in self.provider_files.values())
+
+    @property
     def points(self) -> int:
         return sum(len(o["prices"]) for pf in self.provider_files.values() for o in pf["offers"])
 
@@ -275,7 +285,7 @@ def _shutdowns(providers: list[Any], imap: Any) -> dict[tuple[str, str], Retirem
         if (r.provider, r.model) not in listed:
             raise TcoError(f"map.yaml says {r.provider}/{r.model} was shut down on {r.day}, but genai-prices lists no "
                            "such model", hint="fix pricing/imported/genai-prices/map.yaml (retired:)")
-        out[(r.provider, r.model)] = Retirement(r.day, r.why, f"{r.source}: {r.why}")
+        out[(r.provider, r.model)] = Retirement(r.day, r.why, f"{r.source}: {r.why}", r.successor)
     return out
 
 
@@ -283,17 +293,14 @@ def _retired_source(r: Retirement, version: str) -> str:
     return r.source if r.source is not None else f"pydantic/genai-prices {version}: {r.quote}"
 
 
-def _retired_offer(pf: dict[str, Any], oid: str, m: Any, r: Retirement, version: str, provider: str,
-                   curated: Any, res: ImportResult) -> None:
-    """A model shut down before any of its prices can be dated: kept as a retired offer (a scenario
-    naming it is told when it was shut down), unless a curated offer continues it (which says so)."""
-    if oid in curated.offers:
-        if curated.offers[oid].retired is None:
-            res.messages.append(f"{provider}/{m.id}: shut down on {r.day}, but the curated offer {oid} it continues "
-                                "has no retirement: add it there")
-        return
-    entry: dict[str, Any] = {"id": oid, "name": m.name or m.id, "api_name": m.id, "retired": r.day,
-                             "retired_source": _retired_source(r, version)}
+def _retired_offer(pf: dict[str, Any], oid: str, model_id: str, m: Any, r: Retirement, version: str,
+                   provider: str) -> None:
+    """A model shut down before any of its prices can be dated: kept as a retired offer, so that a
+    scenario naming it is told when it was shut down."""
+    entry: dict[str, Any] = {"id": oid, "name": m.name or m.id, "model": model_id, "api_name": m.id,
+                             "retired": r.day, "retired_source": _retired_source(r, version)}
+    if r.successor:
+        entry["successor"] = r.successor
     entry["imported_from"] = {"catalog": CATALOG, "version": version, "provider": provider, "model": m.id}
     pf.setdefault("retired_offers", []).append(entry)
 
@@ -385,12 +392,17 @@ def convert(providers: list[Any], version: str, known: KnownBy, imap: Any, curat
                 why = ("no price in force on or after the known-by date" if pts.retired is None else
                        f"retired by the known-by date, in genai-prices' words: {pts.retired.quote!r}"
                        if pts.retired.source is None else
-                       f"shut down on {pts.retired.day}, before any of its prices can be dated ({pts.retired.source})")
+                       f"shut down before any of its prices can be dated: on {pts.retired.day} ({pts.retired.source})")
                 res.skipped.append(Skipped(gp.id, m.id, why))
-                if pts.retired is not None and pts.retired.day is not None:
-                    rid = oid or _fresh_id(f"{ours}/{slug(m.id)}", curated, used)
-                    used.add(rid)
-                    _retired_offer(pf, rid, m, pts.retired, version, gp.id, curated, res)
+                if pts.retired is not None and pts.retired.day is not None and oid is None:
+                    oid = _fresh_id(f"{ours}/{slug(m.id)}", curated, used)
+                    used.add(oid)
+                    model_id = model_links.get((gp.id, m.id)) or _model_id(  # the model stays: scores, hosts
+                        gp, m, curated, new_models, version, known, gp.id in first, makers, res=res)
+                    _retired_offer(pf, oid, model_id, m, pts.retired, version, gp.id)
+                elif pts.retired is not None and pts.retired.day is not None and curated.offers[oid].retired is None:
+                    res.messages.append(f"{gp.id}/{m.id}: shut down on {pts.retired.day}, but the curated offer {oid} "
+                                        "it continues has no retirement: add it there")
                 continue
             if oid is not None:
                 model_id = curated.offers[oid].model

@@ -285,6 +285,8 @@ class Retirement:
     quote: str
     source: str | None = None
     """Where a retirement genai-prices does not state is stated (``map.yaml``); None: genai-prices."""
+    successor: str | None = None
+    """The replacement that source names, if any."""
 
 
 def retirement(model: Any, known: KnownBy) -> Retirement | None:

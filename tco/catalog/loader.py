@@ -204,6 +204,8 @@ def load_catalog_dir(root: Path) -> Catalog:
             offers[oid] = o
             offer_provider[oid] = imported.offer_provider[oid]
     for slug, pf in imported.providers.items():
+        if slug in providers and pf.retired_offers:  # a curated provider keeps the import's shut-down offers
+            providers[slug] = providers[slug].model_copy(update={"retired_offers": pf.retired_offers})
         providers.setdefault(slug, pf)
     own = {oid for oid, o in imported.offers.items()  # sold by the model's own vendor
            if o.model in models and models[o.model].vendor == imported.providers[imported.offer_provider[oid]].name}

@@ -99,6 +99,8 @@ class Diff:
 
     new: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    shut_down: list[str] = field(default_factory=list)
+    """Offers now kept without prices: shut down before any of their prices can be dated."""
     changed: dict[str, list[str]] = field(default_factory=dict)
     """Offer id -> one line per changed, added or removed price point."""
     unchanged: int = 0
@@ -124,7 +126,10 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> Diff:
     d = Diff()
     before, after = _offers_of(old), _offers_of(new)
     d.new = sorted(set(after) - set(before))
-    d.removed = sorted(set(before) - set(after))
+    gone = {o["id"] for rel, data in new.items() if rel != "models.yaml" and isinstance(data, dict)
+            for o in data.get("retired_offers") or () if isinstance(o, dict) and "id" in o}
+    d.removed = sorted(set(before) - set(after) - gone)
+    d.shut_down = sorted((set(before) - set(after)) & gone)
     for oid in sorted(set(before) & set(after)):
         a = {str(p.get("effective_from")): _price(p) for p in before[oid].get("prices") or ()}
         b = {str(p.get("effective_from")): _price(p) for p in after[oid].get("prices") or ()}

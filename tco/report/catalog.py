@@ -47,7 +47,13 @@ def offer_rows(cat: Catalog, as_of: date) -> list[dict[str, Any]]:
                      "input_per_mtok": p.per_mtok(p.input), "output_per_mtok": p.per_mtok(p.output),
                      "cached_per_mtok": p.per_mtok(p.cached_input), "from": p.effective_from.isoformat(),
                      "status": p.provenance.status, "imported_from": imported})
-    return rows
+    for pf in cat.providers.values():  # shut down before any of their prices can be dated
+        for gone in getattr(pf, "retired_offers", ()):
+            rows.append({"id": gone.id, "model": gone.model or "", "currency": "", "input_per_mtok": None,
+                         "output_per_mtok": None, "cached_per_mtok": None, "from": "",
+                         "status": f"shut down {gone.retired}, no price on record",
+                         "imported_from": gone.imported_from.model_dump() if gone.imported_from else None})
+    return sorted(rows, key=lambda r: r["id"])
 
 
 def list_catalog(cat: Catalog, kind: str, as_of: date, fmt: str = "table", width: int | None = None) -> str:
@@ -225,6 +231,16 @@ def show(cat: Catalog, item: str, fmt: str = "table", width: int | None = None) 
                 "  (rental sources: tco catalog show RENTAL-ID)\n" if kind == "gpu" and data["rentals"] else "")
     if item in cat.aliases:  # another API name of an offer ('claude-sonnet-4-20250514'), as scenarios accept
         return _show_offer(cat, cat.aliases[item], fmt, width)
+    gone = cat.retired_offer(item)
+    if gone is not None:  # shut down before any of its prices can be dated
+        data = gone.model_dump(mode="json")
+        if fmt == "json":
+            return json.dumps({"retired_offer": data}, indent=2, ensure_ascii=False) + "\n"
+        return (f"{gone.id}  ({gone.name}; model {gone.model or 'unknown'})\n"
+                f"  shut down: {gone.retired} is the last day it could be called ({gone.retired_source})\n"
+                "  no price of it from before that day is on record"
+                + (f" (genai-prices {gone.imported_from.version} lists it undated)" if gone.imported_from else "")
+                + (f"\n  successor: {gone.successor}" if gone.successor else "") + "\n")
     raise TcoError(f"unknown id {item!r}", hint=did_you_mean(item, list(cat.offers) + list(cat.models)
                                                              + list(cat.benchmarks) + list(cat.profiles)
                                                              + list(hw.accelerators) + list(hw.rentals)
@@ -323,13 +339,15 @@ def _show_offer(cat: Catalog, oid: str, fmt: str, width: int | None = None) -> s
         data["aliases"] = list(o.aliases)
     if o.retired:
         data["retired"] = o.retired.isoformat()
+        data["retired_source"] = o.retired_source
     if fmt == "json":
         return json.dumps({"offer": data}, indent=2, ensure_ascii=False) + "\n"
     lines = [f"{oid}  ({o.name}; model {o.model}; provider {cat.offer_provider[oid]})"]
     if o.launched:
         lines.append(f"  launched {o.launched}")
     if o.retired:
-        lines.append(f"  retired: {o.retired} is the last day it could be called")
+        lines.append(f"  retired: {o.retired} is the last day it could be called"
+                     + (f" ({o.retired_source})" if o.retired_source else ""))
     if o.aliases:
         lines.append(f"  also called: {', '.join(o.aliases)}")
     if o.alias_of:

@@ -25,12 +25,14 @@ def update_data(up: Update) -> dict[str, Any]:
         "written": up.written,
         "counts": {"offers": res.offers, "providers": len(res.provider_files), "points": res.points,
                    "models_added": len(res.models), "continues_curated": len(res.links),
-                   "undated_dropped": len(res.undated_dropped), "skipped_models": sum(
+                   "undated_dropped": len(res.undated_dropped), "retired": res.retired,
+                   "retired_unpriced": res.retired_unpriced, "skipped_models": sum(
                        1 for s in res.skipped if s.model is not None),
                    "skipped_providers": sum(1 for s in res.skipped if s.model is None),
-                   "new": len(d.new), "removed": len(d.removed), "changed": len(d.changed),
+                   "new": len(d.new), "removed": len(d.removed), "shut_down": len(d.shut_down),
+                   "changed": len(d.changed),
                    "unchanged": d.unchanged},
-        "new": d.new, "removed": d.removed, "changed": d.changed,
+        "new": d.new, "removed": d.removed, "shut_down": d.shut_down, "changed": d.changed,
         "models_new": d.models_new, "models_removed": d.models_removed,
         "continues": dict(sorted(res.links.items())),
         "undated_dropped": res.undated_dropped,
@@ -50,14 +52,18 @@ def render_update(up: Update, fmt: str = "table") -> str:
              f"  {c['offers']} offers from {c['providers']} providers, {c['points']} price points, {c['models_added']} "
              f"models added; {c['continues_curated']} continue a curated offer; {c['undated_dropped']} undated "
              "prices superseded by a start date left out",
+             f"  shut down: {c['retired']} offers priced up to their shutdown day, {c['retired_unpriced']} shut down "
+             "before any of their prices can be dated (kept without prices: naming one says when)",
              f"  changes: {c['new']} new offers, {c['changed']} with changed prices, {c['removed']} removed, "
+             f"{c['shut_down']} shut down, "
              f"{c['unchanged']} unchanged; models: {len(data['models_new'])} new, {len(data['models_removed'])} "
              "removed"]
     if data["changed"]:
         lines.append("changed prices:")
         for oid, changes in data["changed"].items():
             lines += [f"  {oid}: {line}" for line in changes]
-    for title, key in (("new offers", "new"), ("removed offers", "removed")):
+    for title, key in (("new offers", "new"), ("removed offers", "removed"),
+                       ("shut down (kept without prices: naming one says when)", "shut_down")):
         if data[key]:
             lines.append(f"{title}:")
             lines += [f"  {oid}" for oid in data[key]]

@@ -200,6 +200,9 @@ class Offer(Strict):
         dates = [p.effective_from for p in self.prices]
         if dates != sorted(set(dates)):
             raise ValueError(f"{self.id}: prices must be in increasing effective_from order, one per date")
+        if self.retired is not None and dates[-1] > self.retired:
+            raise ValueError(f"{self.id}: a price from {dates[-1]} after its retirement on {self.retired}: "
+                             "nothing is in force after an offer is shut down")
         return self
 
 
@@ -210,6 +213,8 @@ class RetiredOffer(Strict):
 
     id: OfferId
     name: str
+    model: Slug | None = None
+    """The model it served (its scores and other hosts' offers stay on record)."""
     api_name: str | None = None
     retired: date
     """Last day it could be called, as the source states."""
