@@ -144,12 +144,22 @@ def test_naming_a_retired_offer_says_when_it_was_shut_down(capsys, tmp_path):
     scenario = tmp_path / "s.yaml"
     scenario.write_text("name: t\nas_of: 2026-11-30\nworkload:\n  requests_per_day: 1000\n"
                         "  input_tokens: 500\n  output_tokens: 200\ncandidates:\n  - openai/gpt-4o-mini\n"
-                        f"  - {gone.id}\n")
-    assert main(["estimate", str(scenario)]) != 0
-    err = capsys.readouterr().err.strip()
-    assert "Traceback" not in err and len(err.splitlines()) <= 2, err
-    assert "s.yaml:9:5: candidates.1:" in err and f"shut down on {gone.retired}" in err, err
-    assert "remove it" in err
+                        f"  - {gone.id}\n  - groq/llama-3.1-70b-versatile\n")
+    # in the table, unpriced, like an offer retired before the as-of date (not an error for the file)
+    assert main(["estimate", str(scenario), "-f", "json"]) == 0
+    import json
+
+    rows = {c["id"]: c for c in json.loads(capsys.readouterr().out)["candidates"]}
+    for oid, day in ((gone.id, gone.retired), ("groq/llama-3.1-70b-versatile", date(2025, 1, 24))):
+        assert rows[oid]["reason"] == f"retired {day}" and rows[oid]["monthly_cost"] is None, oid
+        assert rows[oid]["rank"] is None
+    assert rows["openai/gpt-4o-mini"]["rank"] == 1
+    assert any(f"shut down on {gone.retired}" in w for w in rows[gone.id]["warnings"])
+    assert main(["estimate", str(scenario)]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.lstrip().startswith(f"-  {gone.id}"))
+    assert "retired" in line.split()[3] and "unknown" not in line, line  # not "price unknown": not on sale
+    assert f"retired {gone.retired}: not on sale on 2026-11-30" in out  # its bill says why there is none
 
 
 def test_retired_offers_are_not_on_sale_today():

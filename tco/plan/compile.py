@@ -261,12 +261,26 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
         else:
             offer_id = cand if kind == "api-id" else cand.offer
             loc: tuple[Any, ...] = ("candidates", i) if kind == "api-id" else ("candidates", i, "offer")
-            try:
-                offer = catalog.offer(offer_id)
-            except TcoError as e:
-                raise relocate(e, scenario, loc) from None
-            offer_id = catalog.offer_id(offer_id)  # an alias ('claude-sonnet-4-20250514') names its offer
+            # shut down before any of its prices can be dated (an imported offer kept without prices)
+            gone = None if offer_id in catalog.offers or offer_id in catalog.aliases else catalog.retired_offer(offer_id)
+            if gone is None:
+                try:
+                    offer = catalog.offer(offer_id)
+                except TcoError as e:
+                    raise relocate(e, scenario, loc) from None
             discount = cand.discount if kind == "api-offer" else 0.0
+            if gone is not None:  # in the table, unpriced, as an offer retired before the as-of date
+                label = cand.label if kind == "api-offer" and cand.label else gone.id
+                r = Resolved(label, label, "api", gone.model or gone.id, gone.id.split("/", 1)[0])
+                r.warnings.append(f"not available on {as_of} or before: {gone.id} was shut down on {gone.retired}, "
+                                  "and no price of it from before that day is on record (no cost, not ranked)")
+                r.reason = f"retired {gone.retired}"
+                api_rows.append(dict(_UNPRICED, discount=discount))
+                api_index.append(i)
+                resolved.append(r)
+                seen.add(r.id)
+                continue
+            offer_id = catalog.offer_id(offer_id)  # an alias ('claude-sonnet-4-20250514') names its offer
             label = (cand.label if kind == "api-offer" and cand.label else offer_id)
             r = Resolved(label, label, "api", offer.model, catalog.offer_provider[offer_id])
             try:
@@ -460,6 +474,9 @@ def _check_ids(scenario: Scenario, catalog: Catalog) -> None:
         offer_id = cand if kind == "api-id" else cand.offer
         try:
             catalog.offer(offer_id)
+        except Retired:  # shut down before any of its prices can be dated: a row that says so
+            if catalog.retired_offer(offer_id) is None:
+                raise
         except TcoError as e:
             errors.append(relocate(e, scenario, ("candidates", i) if kind == "api-id" else ("candidates", i, "offer")))
     if errors:

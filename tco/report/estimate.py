@@ -37,18 +37,20 @@ def summary_rows(est: Estimate) -> list[dict[str, str]]:
     cur = est.currency
     rows = []
     for c in est.candidates:
+        gone = _retired(c.reason) and c.price is None  # not on sale: nothing per token or point either
         rows.append({
             "rank": _rank(c),
             "candidate": c.label,
             "kind": c.kind,
             "monthly": (launch_text(c.available_from) if c.available_from
+                        else "retired" if gone
                         else PRICE_UNKNOWN if c.kind == "api" and c.price is None else money(c.monthly_cost, cur)),
-            "per_mtok": unit_price(c.cost_per_mtok, cur),
+            "per_mtok": "-" if gone else unit_price(c.cost_per_mtok, cur),
             "quality": (_num(c.quality, ".1f") if not c.quality_interval else
                         f"~{c.quality:.0f} ±{(c.quality_interval[1] - c.quality_interval[0]) / 2:.0f}"),
             "coverage": share(c.quality_coverage),
             "per_quality": unit_price(c.cost_per_quality_point, cur) if c.rank else (
-                "not ranked" if not math.isnan(c.monthly_cost) else "unknown"),
+                "not ranked" if not math.isnan(c.monthly_cost) else "-" if gone else "unknown"),
             "marks": _marks(c),
             **_uncertain_cells(c, cur),
         })
@@ -113,12 +115,18 @@ def _profile_text(est: Estimate) -> str:
     return f"{p['name']} ({weights}), min coverage {p['min_coverage']:.0%}"
 
 
+def _retired(reason: str | None) -> bool:
+    return bool(reason) and reason.startswith("retired ")  # type: ignore[union-attr]
+
+
 def why_no_cost(as_of: str, available_from: str | None = None, reason: str | None = None,
                 unpriced: bool = False) -> str:
     """Why a candidate has no cost, in one wording for the bill, ``tco breakeven`` and
     ``tco sensitivity --candidate``: not launched yet, its price unknown, or the plan's reason."""
     if available_from:
         return f"not launched yet on {as_of}: {launch_text(available_from)}"
+    if _retired(reason):
+        return f"{reason}: not on sale on {as_of} (see the warnings)"
     if unpriced:
         return f"{PRICE_UNKNOWN} on {as_of} (see the warnings)"
     return reason or "no cost (see tco estimate's warnings)"
@@ -146,7 +154,7 @@ def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, f
                 head += f", {sh['billed_gpus']:,.0f} billed"
         head += "]"
     if c.available_from or (c.kind == "api" and c.price is None):
-        return head, [], why_no_cost(est.as_of, c.available_from, unpriced=True)
+        return head, [], why_no_cost(est.as_of, c.available_from, c.reason, unpriced=True)
     items: list[tuple[str, str, float | None]] = []
     w = est.workload
     if c.price and w["input_tokens_per_month"] is not None:
