@@ -139,7 +139,7 @@ def test_naming_a_retired_offer_says_when_it_was_shut_down(capsys, tmp_path):
     gone = next(g for pf in cat.providers.values() for g in getattr(pf, "retired_offers", ()))
     # by id, or by the provider and its API name (a bare API name may be another host's offer on sale)
     for name in (gone.id, f"{gone.id.split('/')[0]}/{gone.api_name}"):
-        with pytest.raises(Retired, match=f"shut down on {gone.retired}"):
+        with pytest.raises(Retired, match=f"retired on {gone.retired}"):
             cat.offer(name)
     scenario = tmp_path / "s.yaml"
     scenario.write_text("name: t\nas_of: 2026-11-30\nworkload:\n  requests_per_day: 1000\n"
@@ -154,7 +154,7 @@ def test_naming_a_retired_offer_says_when_it_was_shut_down(capsys, tmp_path):
         assert rows[oid]["reason"] == f"retired {day}" and rows[oid]["monthly_cost"] is None, oid
         assert rows[oid]["rank"] is None
     assert rows["openai/gpt-4o-mini"]["rank"] == 1
-    assert any(f"shut down on {gone.retired}" in w for w in rows[gone.id]["warnings"])
+    assert any(f"was retired on {gone.retired}" in w for w in rows[gone.id]["warnings"])
     assert main(["estimate", str(scenario)]) == 0
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.lstrip().startswith(f"-  {gone.id}"))
@@ -183,3 +183,58 @@ def test_an_update_that_shuts_an_offer_down_says_so_apart_from_removals():
     new = {"groq.yaml": {"offers": [], "retired_offers": [{"id": "groq/a", "retired": date(2025, 3, 20)}]}}
     d = diff(old, new)
     assert d.shut_down == ["groq/a"] and d.removed == ["groq/b"]
+
+
+def _scenario(tmp_path, as_of, *candidates):
+    f = tmp_path / f"s-{as_of}.yaml"
+    f.write_text(f"name: t\nas_of: {as_of}\nworkload:\n  requests_per_day: 1000\n  input_tokens: 500\n"
+                 "  output_tokens: 200\ncandidates:\n" + "".join(f"  - {c}\n" for c in candidates))
+    return str(f)
+
+
+def test_before_its_retirement_an_offer_without_a_dated_price_is_price_unknown(capsys, tmp_path):
+    # groq/mixtral-8x7b-32768 was on sale until 2025-03-20; genai-prices' price is known only on 2026-11-10
+    import json
+
+    assert main(["estimate", _scenario(tmp_path, "2025-01-01", "openai/gpt-4o-mini", "groq/mixtral-8x7b-32768"),
+                 "-f", "json"]) == 0
+    row = {c["id"]: c for c in json.loads(capsys.readouterr().out)["candidates"]}["groq/mixtral-8x7b-32768"]
+    assert row["reason"] == "price unknown" and row["monthly_cost"] is None
+    assert any("on sale until its retirement on 2025-03-20" in w for w in row["warnings"])
+
+
+def test_an_announced_retirement_within_a_year_is_marked(capsys, tmp_path):
+    # openai/gpt-5-mini: OpenAI removes it on 2026-12-11 (deprecations page), 11 days after the as-of date
+    import json
+
+    path = _scenario(tmp_path, "2026-11-30", "openai/gpt-5-mini", "openai/gpt-5.5")
+    assert main(["estimate", path, "-f", "json"]) == 0
+    rows = {c["id"]: c for c in json.loads(capsys.readouterr().out)["candidates"]}
+    assert rows["openai/gpt-5-mini"]["retires"] == "2026-12-11" and rows["openai/gpt-5.5"]["retires"] is None
+    assert any(w.startswith("retires on 2026-12-11, 11 days after 2026-11-30") for w in rows["openai/gpt-5-mini"]["warnings"])
+    assert main(["estimate", path]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "openai/gpt-5-mini" in x)
+    assert "retires 2026-12-11" in line
+    # more than a year ahead: not marked (an estimate of 2026-01-01 is not told about December)
+    assert main(["estimate", _scenario(tmp_path, "2025-11-30", "openai/gpt-5-mini"), "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["candidates"][0]["retires"] is None
+
+
+def test_catalog_list_and_show_name_retired_offers_alike(capsys):
+    import json
+
+    assert main(["catalog", "list", "--as-of", "2026-11-30", "-f", "json"]) == 0
+    rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)["offers"]}
+    assert rows["groq/mixtral-8x7b-32768"]["status"] == "retired 2025-03-20, no price on record"
+    assert rows["groq/llama-3.1-70b-versatile"]["status"] == "retired 2025-01-24"  # a curated one: same word
+    assert rows["groq/mixtral-8x7b-32768"]["retired"] == "2025-03-20" and not rows["groq/mixtral-8x7b-32768"]["on_sale"]
+    assert main(["catalog", "list", "--as-of", "2026-11-30", "--on-sale", "-f", "json"]) == 0
+    on_sale = json.loads(capsys.readouterr().out)["offers"]
+    assert on_sale and all(r["on_sale"] for r in on_sale) and len(on_sale) < len(rows)
+    assert main(["catalog", "show", "groq/mixtral-8x7b-32768"]) == 0
+    out = capsys.readouterr().out
+    assert "retired: 2025-03-20 is the last day it could be called" in out and "\n  source: " in out
+    # another API name the retired offer answered to finds it (a dated alias)
+    cat = load_catalog(PRICING)
+    with_alias = next(g for pf in cat.providers.values() for g in pf.retired_offers if g.aliases)
+    assert cat.retired_offer(f"{with_alias.id.split('/')[0]}/{with_alias.aliases[0]}") is with_alias

@@ -294,11 +294,13 @@ def _retired_source(r: Retirement, version: str) -> str:
 
 
 def _retired_offer(pf: dict[str, Any], oid: str, model_id: str, m: Any, r: Retirement, version: str,
-                   provider: str) -> None:
+                   provider: str, names: list[str]) -> None:
     """A model shut down before any of its prices can be dated: kept as a retired offer, so that a
     scenario naming it is told when it was shut down."""
     entry: dict[str, Any] = {"id": oid, "name": m.name or m.id, "model": model_id, "api_name": m.id,
                              "retired": r.day, "retired_source": _retired_source(r, version)}
+    if names:
+        entry["aliases"] = names
     if r.successor:
         entry["successor"] = r.successor
     entry["imported_from"] = {"catalog": CATALOG, "version": version, "provider": provider, "model": m.id}
@@ -399,7 +401,7 @@ def convert(providers: list[Any], version: str, known: KnownBy, imap: Any, curat
                     used.add(oid)
                     model_id = model_links.get((gp.id, m.id)) or _model_id(  # the model stays: scores, hosts
                         gp, m, curated, new_models, version, known, gp.id in first, makers, res=res)
-                    _retired_offer(pf, oid, model_id, m, pts.retired, version, gp.id)
+                    _retired_offer(pf, oid, model_id, m, pts.retired, version, gp.id, aliases(gp, m, taken))
                 elif pts.retired is not None and pts.retired.day is not None and curated.offers[oid].retired is None:
                     res.messages.append(f"{gp.id}/{m.id}: shut down on {pts.retired.day}, but the curated offer {oid} "
                                         "it continues has no retirement: add it there")

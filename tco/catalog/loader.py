@@ -68,8 +68,8 @@ class Catalog:
             return self.offers[self.aliases[offer_id]]
         if offer_id not in self.offers and (gone := self.retired_offer(offer_id)) is not None:
             later = f"; its successor: {gone.successor}" if gone.successor else ""
-            raise Retired(f"{gone.id} was shut down on {gone.retired}, and no price of it from before that day is "
-                          f"on record (shutdown: {gone.retired_source})", gone.retired,
+            raise Retired(f"{gone.id} was retired on {gone.retired}, and no price of it from before that day is "
+                          f"on record (source: {gone.retired_source})", gone.retired,
                           hint=f"remove it, or name an offer on sale (tco catalog list){later}")
         return lookup(self.offers, offer_id, "offer", "tco catalog list")  # type: ignore[return-value]
 
@@ -82,8 +82,8 @@ class Catalog:
             if scoped and slug != head:
                 continue
             for gone in getattr(pf, "retired_offers", ()):
-                if name == gone.id or (gone.api_name is not None and (name == gone.api_name
-                                                                      or scoped and rest == gone.api_name)):
+                names = (gone.api_name, *gone.aliases) if gone.api_name else gone.aliases
+                if name == gone.id or name in names or (scoped and rest in names):
                     return gone
         return None
 

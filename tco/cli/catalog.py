@@ -32,6 +32,8 @@ def add_parser(sub: Any) -> None:
                     help=f"what to list, singular or plural: {', '.join(KINDS)} (default: offer)")
     cl.add_argument("--kind", type=list_kind, default=None, help="the same as KIND")
     cl.add_argument("--as-of", type=iso_date, help="price date for offers (default: today)")
+    cl.add_argument("--on-sale", action="store_true",
+                    help="offers: only those priced on that date (not retired, launched, price known)")
     cl.add_argument("--format", "-f", choices=("table", "json"), default="table", help="output format")
     add_wide(cl)
     cl.add_argument("--catalog", **CATALOG_ARG)
@@ -87,8 +89,11 @@ def run_list(args: argparse.Namespace) -> int:
         error(f"two kinds to list: {args.what} and --kind {args.kind} (give one)")
         return 2
     kind = args.what or args.kind or "offer"
+    if args.on_sale and kind != "offer":
+        error(f"--on-sale lists offers, not {kind}s")
+        return 2
     write_output(list_catalog(load_catalog(args.catalog), kind, args.as_of or date.today(), args.format,
-                              table_width(args)), None)
+                              table_width(args), on_sale=args.on_sale), None)
     return 0
 
 

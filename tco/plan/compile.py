@@ -13,7 +13,7 @@ import numpy as np
 
 from ..engine.api import ApiPrices
 from ..engine.quality import normalize
-from ..errors import NotAvailable, Retired, TcoError, UnknownPrice, did_you_mean, launch_text
+from ..errors import PRICE_UNKNOWN, NotAvailable, Retired, TcoError, UnknownPrice, did_you_mean, launch_text
 from .locate import candidate_kind, locate, reasoning_of, relocate
 
 if TYPE_CHECKING:
@@ -54,6 +54,8 @@ class Resolved:
     """Set when the offer did not exist yet on the as-of date."""
     reason: str | None = None
     """Why it has no cost, in a few words for a table cell (the warnings say it in full)."""
+    retires: str | None = None
+    """The offer's announced last day, when it is on sale on the as-of date and retires later."""
 
 
 @dataclass
@@ -137,6 +139,10 @@ def _as_date(value: Any) -> date | None:
             raise TcoError(f"invalid as-of date {value!r}", hint="use YYYY-MM-DD") from None
     raise TcoError(f"invalid as-of date {value!r}", hint="pass a datetime.date or 'YYYY-MM-DD'")
 
+
+RETIRES_SOON_DAYS = 365
+"""An offer on sale on the as-of date whose retirement is on record this many days ahead or fewer
+is marked ``retires D`` (a year: the span a monthly estimate is read for)."""
 
 _UNPRICED = {"input": math.nan, "output": math.nan, "cached_input": math.nan, "cache_write": math.nan,
              "tiers": (), "batch_discount": math.nan, "batch_input": math.nan, "batch_output": math.nan,
@@ -272,9 +278,15 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             if gone is not None:  # in the table, unpriced, as an offer retired before the as-of date
                 label = cand.label if kind == "api-offer" and cand.label else gone.id
                 r = Resolved(label, label, "api", gone.model or gone.id, gone.id.split("/", 1)[0])
-                r.warnings.append(f"not available on {as_of} or before: {gone.id} was shut down on {gone.retired}, "
-                                  "and no price of it from before that day is on record (no cost, not ranked)")
-                r.reason = f"retired {gone.retired}"
+                if as_of > gone.retired:
+                    r.warnings.append(f"not available on {as_of}: {gone.id} was retired on {gone.retired}, and no "
+                                      "price of it from before that day is on record (no cost, not ranked)")
+                    r.reason = f"retired {gone.retired}"
+                else:  # on sale then, at a price no source dates
+                    r.warnings.append(f"{PRICE_UNKNOWN} on {as_of}: {gone.id} was on sale until its retirement on "
+                                      f"{gone.retired}, but no price of it from before that day is on record "
+                                      "(no cost, not ranked)")
+                    r.reason = "price unknown"
                 api_rows.append(dict(_UNPRICED, discount=discount))
                 api_index.append(i)
                 resolved.append(r)
@@ -360,6 +372,11 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 missing = " and ".join(n for n, v in (("input", point.input), ("output", point.output)) if v is None)
                 r.warnings.append(f"{missing} price unknown for {offer_id} on {as_of}: cost cannot be computed")
                 r.reason = f"{missing} price unknown"
+            if offer.retired is not None and (offer.retired - as_of).days <= RETIRES_SOON_DAYS:  # an end in sight
+                r.retires = offer.retired.isoformat()
+                r.warnings.append(f"retires on {offer.retired}, {(offer.retired - as_of).days} days after {as_of}: "
+                                  "a cost over a longer period assumes a successor at its price (`tco catalog show "
+                                  f"{offer_id}` says who says so)")
             stale = stale_price(offer, point, as_of)
             if stale:
                 r.warnings.append(stale)

@@ -85,6 +85,8 @@ class CandidateResult:
     warnings: list[str] = field(default_factory=list)
     reason: str | None = None
     """Why it has no cost or no rank, in a few words (None when it is priced and ranked)."""
+    retires: str | None = None
+    """The offer's announced last day, when it is on sale on the as-of date and retires later."""
     quality_imputed_share: float = 0.0
     """Share of the profile's weight filled by imputation (``quality.impute``)."""
     quality_interval: tuple[float, float] | None = None
@@ -128,6 +130,7 @@ class CandidateResult:
             "selfhost": self.selfhost,
             "available_from": self.available_from,
             "reason": self.reason,
+            "retires": self.retires,
             **({"uncertainty": self.uncertainty} if self.uncertainty is not None else {}),
             "warnings": self.warnings,
         }
@@ -263,7 +266,7 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
             cost_per_quality_point=float(sweep.cost_per_quality_point[ci, point]),
             rank=int(rank_here) if ranked else None, ranked=ranked, price=r.price,
             quality_detail=detail, missing_benchmarks=missing, selfhost=sh, available_from=r.available_from,
-            warnings=warnings,
+            warnings=warnings, retires=r.retires,
         ))
     finite = [c for c in results if not math.isnan(c.monthly_cost)]
     if finite:

@@ -30,10 +30,13 @@ def _table(rows: list[dict[str, Any]], cols: list[str], width: int | None = None
 
 def offer_rows(cat: Catalog, as_of: date) -> list[dict[str, Any]]:
     """One row per offer with the price in force on ``as_of``; ``imported_from`` names the maintained
-    catalog an imported offer (or the continuation of a curated one) comes from (None: curated only)."""
+    catalog an imported offer (or the continuation of a curated one) comes from (None: curated only);
+    ``retired`` its last day where it was shut down (None: not on record), ``on_sale`` whether it is
+    priced on ``as_of``."""
     rows = []
     for oid, offer in sorted(cat.offers.items()):
         imported = offer.imported_from.model_dump() if offer.imported_from is not None else None
+        retired = offer.retired.isoformat() if offer.retired else None
         try:
             p = cat.price_at(oid, as_of)
         except NotAvailable as e:
@@ -41,25 +44,29 @@ def offer_rows(cat: Catalog, as_of: date) -> list[dict[str, Any]]:
                                               if isinstance(e, UnknownPrice) else "")
             rows.append({"id": oid, "model": offer.model, "currency": "", "input_per_mtok": None,
                          "output_per_mtok": None, "cached_per_mtok": None, "from": "", "status": status,
-                         "imported_from": imported})
+                         "on_sale": False, "retired": retired, "imported_from": imported})
             continue
         rows.append({"id": oid, "model": p.model or offer.model, "currency": p.currency,
                      "input_per_mtok": p.per_mtok(p.input), "output_per_mtok": p.per_mtok(p.output),
                      "cached_per_mtok": p.per_mtok(p.cached_input), "from": p.effective_from.isoformat(),
-                     "status": p.provenance.status, "imported_from": imported})
-    for pf in cat.providers.values():  # shut down before any of their prices can be dated
+                     "status": p.provenance.status, "on_sale": True, "retired": retired, "imported_from": imported})
+    for pf in cat.providers.values():  # retired before any of their prices can be dated
         for gone in getattr(pf, "retired_offers", ()):
+            status = (f"retired {gone.retired}, no price on record" if as_of > gone.retired
+                      else f"price unknown (retired {gone.retired})")
             rows.append({"id": gone.id, "model": gone.model or "", "currency": "", "input_per_mtok": None,
-                         "output_per_mtok": None, "cached_per_mtok": None, "from": "",
-                         "status": f"shut down {gone.retired}, no price on record",
+                         "output_per_mtok": None, "cached_per_mtok": None, "from": "", "status": status,
+                         "on_sale": False, "retired": gone.retired.isoformat(),
                          "imported_from": gone.imported_from.model_dump() if gone.imported_from else None})
     return sorted(rows, key=lambda r: r["id"])
 
 
-def list_catalog(cat: Catalog, kind: str, as_of: date, fmt: str = "table", width: int | None = None) -> str:
-    """A kind of catalog entry as a table fitting ``width`` display columns (None: any), or JSON."""
+def list_catalog(cat: Catalog, kind: str, as_of: date, fmt: str = "table", width: int | None = None,
+                 on_sale: bool = False) -> str:
+    """A kind of catalog entry as a table fitting ``width`` display columns (None: any), or JSON;
+    ``on_sale``: only the offers priced on ``as_of``."""
     if kind == "offer":
-        rows = offer_rows(cat, as_of)
+        rows = [r for r in offer_rows(cat, as_of) if r["on_sale"] or not on_sale]
         if fmt == "json":
             return json.dumps({"as_of": as_of.isoformat(), "offers": rows}, indent=2, ensure_ascii=False) + "\n"
         disp = [{**r, "input/1M": _fmt(r["input_per_mtok"]) if r["currency"] else "-",
@@ -237,10 +244,12 @@ def show(cat: Catalog, item: str, fmt: str = "table", width: int | None = None) 
         if fmt == "json":
             return json.dumps({"retired_offer": data}, indent=2, ensure_ascii=False) + "\n"
         return (f"{gone.id}  ({gone.name}; model {gone.model or 'unknown'})\n"
-                f"  shut down: {gone.retired} is the last day it could be called ({gone.retired_source})\n"
+                f"  retired: {gone.retired} is the last day it could be called\n"
+                f"  source: {gone.retired_source}\n"
                 "  no price of it from before that day is on record"
                 + (f" (genai-prices {gone.imported_from.version} lists it undated)" if gone.imported_from else "")
-                + (f"\n  successor: {gone.successor}" if gone.successor else "") + "\n")
+                + (f"\n  the vendor names as its replacement: {gone.successor}" if gone.successor else "")
+                + (f"\n  also called: {', '.join(gone.aliases)}" if gone.aliases else "") + "\n")
     raise TcoError(f"unknown id {item!r}", hint=did_you_mean(item, list(cat.offers) + list(cat.models)
                                                              + list(cat.benchmarks) + list(cat.profiles)
                                                              + list(hw.accelerators) + list(hw.rentals)
@@ -346,8 +355,9 @@ def _show_offer(cat: Catalog, oid: str, fmt: str, width: int | None = None) -> s
     if o.launched:
         lines.append(f"  launched {o.launched}")
     if o.retired:
-        lines.append(f"  retired: {o.retired} is the last day it could be called"
-                     + (f" ({o.retired_source})" if o.retired_source else ""))
+        lines.append(f"  retired: {o.retired} is the last day it could be called")
+        if o.retired_source:
+            lines.append(f"  source: {o.retired_source}")
     if o.aliases:
         lines.append(f"  also called: {', '.join(o.aliases)}")
     if o.alias_of:

@@ -29,6 +29,8 @@ def _marks(c: CandidateResult) -> str:
         m.append("cheapest")
     if c.reason and not c.available_from:
         m.append(c.reason)  # why a row says unknown or not ranked, where the reader looks
+    if c.retires:
+        m.append(f"retires {c.retires}")
     return ", ".join(m)
 
 

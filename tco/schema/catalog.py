@@ -216,6 +216,8 @@ class RetiredOffer(Strict):
     model: Slug | None = None
     """The model it served (its scores and other hosts' offers stay on record)."""
     api_name: str | None = None
+    aliases: tuple[str, ...] = ()
+    """Other API names it answered to."""
     retired: date
     """Last day it could be called, as the source states."""
     retired_source: str = Field(min_length=1)
