@@ -247,3 +247,19 @@ def test_the_status_line_keeps_the_marks_legend_whole(catalog: Any, volume: str,
     if not keys:
         assert " req/mo, " in seen["status"], seen["status"]
         assert f"= {int(volume) * 30:,} req/mo" in seen["wide"], seen["wide"]  # exact again when there is room
+
+
+def test_the_detail_pane_says_when_an_offer_retires(catalog: Any, tmp_path: Any) -> None:
+    """An offer on sale whose retirement is on record within a year says so under its name, where the
+    eye is (the table has no Note column); a retired one says it has no cost and why."""
+    from tco.tui.widgets.detail import DetailContext, api_detail
+
+    f = tmp_path / "mix.yaml"
+    f.write_text("name: mix\nas_of: 2026-11-30\nworkload:\n  requests_per_day: 1000\n  input_tokens: 500\n"
+                 "  output_tokens: 200\ncandidates:\n  - openai/gpt-5-mini\n  - groq/mixtral-8x7b-32768\n")
+    s = Session.open(f, catalog)
+    soon, gone = s.estimate.candidates
+    text = " ".join(api_detail(soon, DetailContext("2026-11-30", "USD"), 80).plain.split())
+    assert "retires on 2026-12-11, 11 days after 2026-11-30" in text
+    text = " ".join(api_detail(gone, DetailContext("2026-11-30", "USD"), 80).plain.split())
+    assert "no cost: not available on 2026-11-30: groq/mixtral-8x7b-32768 was retired on 2025-03-20" in text

@@ -102,6 +102,9 @@ def _head(c: CandidateResult, cur: str, width: int) -> list[Text]:
     for why, label in ((no_cost(c), "no cost"), (no_rank(c), "not ranked")):
         if why is not None:  # the reason first, where the eye is, not only under Warnings
             lines += _prose(f"{label}: {why.full}", width, indent="  ", style="bold yellow", first="")
+    if c.retires:  # an announced end within a year of the as-of date
+        said = next((w for w in c.warnings if w.startswith("retires on")), f"retires on {c.retires}")
+        lines += _prose(said, width, indent="  ", style="bold yellow", first="")
     s = Text()
     if no_cost(c) is None:
         s.append(money(c.monthly_cost, cur), "bold")
