@@ -376,6 +376,11 @@ def convert(providers: list[Any], version: str, known: KnownBy, imap: Any, curat
             "provider": ours, "name": gp.name, "kind": "first-party" if gp.id in first else "host",
             "pricing_urls": list(gp.pricing_urls or ()), "offers": []})
         used = {o["id"] for o in pf["offers"]}
+
+        def own_model(m: Any, gp: Any = gp) -> str:  # the model of an offer no curated one continues
+            return model_links.get((gp.id, m.id)) or _model_id(gp, m, curated, new_models, version, known,
+                                                               gp.id in first, makers, res=res)
+
         for m in models:
             oid = links.get(m.id)
             served = None
@@ -399,9 +404,8 @@ def convert(providers: list[Any], version: str, known: KnownBy, imap: Any, curat
                 if pts.retired is not None and pts.retired.day is not None and oid is None:
                     oid = _fresh_id(f"{ours}/{slug(m.id)}", curated, used)
                     used.add(oid)
-                    model_id = model_links.get((gp.id, m.id)) or _model_id(  # the model stays: scores, hosts
-                        gp, m, curated, new_models, version, known, gp.id in first, makers, res=res)
-                    _retired_offer(pf, oid, model_id, m, pts.retired, version, gp.id, aliases(gp, m, taken))
+                    _retired_offer(pf, oid, own_model(m), m, pts.retired, version, gp.id,  # the model stays
+                                   aliases(gp, m, taken))
                 elif pts.retired is not None and pts.retired.day is not None and curated.offers[oid].retired is None:
                     res.messages.append(f"{gp.id}/{m.id}: shut down on {pts.retired.day}, but the curated offer {oid} "
                                         "it continues has no retirement: add it there")
@@ -411,8 +415,7 @@ def convert(providers: list[Any], version: str, known: KnownBy, imap: Any, curat
                 res.links[oid] = f"{gp.id}/{m.id}"
             else:
                 oid = _fresh_id(f"{ours}/{slug(m.id)}", curated, used)
-                model_id = model_links.get((gp.id, m.id)) or _model_id(gp, m, curated, new_models, version,
-                                                                     known, gp.id in first, makers, res=res)
+                model_id = own_model(m)
             used.add(oid)
             if pts.undated_dropped:
                 res.undated_dropped.append(oid)
