@@ -374,7 +374,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 r.reason = f"{missing} price unknown"
             if offer.retired is not None and (offer.retired - as_of).days <= RETIRES_SOON_DAYS:  # an end in sight
                 r.retires = offer.retired.isoformat()
-                r.warnings.append(f"retires on {offer.retired}, {(offer.retired - as_of).days} days after {as_of}: "
+                days = (offer.retired - as_of).days
+                when = f"{days} days after {as_of}" if days else f"{as_of} is its last day"
+                r.warnings.append(f"retires on {offer.retired}, {when}: "
                                   "a cost over a longer period assumes a successor at its price (`tco catalog show "
                                   f"{offer_id}` says who says so)")
             stale = stale_price(offer, point, as_of)
