@@ -263,3 +263,19 @@ def test_the_detail_pane_says_when_an_offer_retires(catalog: Any, tmp_path: Any)
     assert "retires on 2026-12-11, 11 days after 2026-11-30" in text
     text = " ".join(api_detail(gone, DetailContext("2026-11-30", "USD"), 80).plain.split())
     assert "no cost: not available on 2026-11-30: groq/mixtral-8x7b-32768 was retired on 2025-03-20" in text
+
+
+def test_the_add_search_lists_retired_offers_last_and_says_so(catalog: Any, tmp_path: Any) -> None:
+    from types import SimpleNamespace
+
+    from tco.tui.editing import CandidateEditing
+
+    f = tmp_path / "one.yaml"
+    f.write_text("name: one\nas_of: 2026-11-30\nworkload:\n  requests_per_day: 1000\n  input_tokens: 500\n"
+                 "  output_tokens: 200\ncandidates:\n  - openai/gpt-4o-mini\n")
+    choices = CandidateEditing.add_choices(SimpleNamespace(session=Session.open(f, catalog)))  # type: ignore[arg-type]
+    api = [c for c in choices if c.kind == "api"]
+    gone = {c.entry: c for c in api if c.retired}
+    assert gone["groq/llama-3.1-70b-versatile"].detail.endswith("retired 2025-01-24")
+    assert not any(c.retired for c in api[: len(api) - len(gone)])  # on sale first, retired last
+    assert "openai/gpt-5-mini" not in gone  # retires 2026-12-11: still on sale

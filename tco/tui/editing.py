@@ -38,8 +38,12 @@ class CandidateEditing:
         present = {s.offer_id(i) for i in s.candidate_ids}
         as_of = date.fromisoformat(est.as_of)
         out: list[Choice] = []
+        gone: list[Choice] = []  # retired before the as-of date: listed last, and said so
         for oid, offer in s.catalog.offers.items():
             if oid in present:
+                continue
+            if offer.retired is not None and offer.retired < as_of:
+                gone.append(Choice(oid, oid, f"{offer.name} · retired {offer.retired}", "api", retired=True))
                 continue
             try:
                 p = s.catalog.price_at(oid, as_of)
@@ -50,6 +54,7 @@ class CandidateEditing:
                 first = offer.launched or offer.prices[0].effective_from
                 price = f"from {first}"
             out.append(Choice(oid, oid, f"{offer.name} · {price}", "api"))
+        out += gone
         gpus = s.gpu_options()
         for mid, name in s.selfhost_options():
             for gpu, precision in gpus:

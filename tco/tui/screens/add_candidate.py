@@ -29,6 +29,8 @@ class Choice:
     title: str
     detail: str = ""
     kind: str = "api"
+    retired: bool = False
+    """Shut down before the as-of date: shown after every match on sale."""
 
 
 class AddCandidateScreen(Guarded, ModalScreen[str | None]):
@@ -91,7 +93,7 @@ class AddCandidateScreen(Guarded, ModalScreen[str | None]):
                 scores = [m.match(hay) for m in matchers]
                 if all(scores):
                     ranked.append((-sum(scores), i, c))
-            ranked.sort(key=lambda r: (r[0], r[1]))
+            ranked.sort(key=lambda r: (r[2].retired, r[0], r[1]))
         self.shown = [c for _, _, c in ranked[: self.LIMIT]]
         ol.clear_options()
         opts = []
