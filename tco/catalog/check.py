@@ -67,7 +67,7 @@ class Check:
     """Notes that explain no difference any more."""
 
     def counts(self) -> dict[str, int]:
-        out = {"agree": 0, "differ": 0, "explained": 0, "curated only": 0, "imported only": 0}
+        out = {"agree": 0, "differ": 0, "explained": 0, "curated only": 0, "imported only": 0, "after retirement": 0}
         for r in self.rows:
             out[r.verdict] += 1
             if r.verdict == "differ" and r.note:
@@ -150,6 +150,9 @@ def compare_layers(curated: Layer, imported: Layer, notes: dict[tuple[str, date]
                       imported_source=ip.provenance.source if ip else None)
             if cp is None or ip is None:
                 row.verdict = "curated only" if ip is None else "imported only"
+            elif c.retired is not None and day > c.retired:  # the import still lists a shut-down model
+                row.verdict = "after retirement"
+                row.note = f"retired {c.retired}: the import's price is not continued"
             else:
                 row.differ, row.one_side = compare(cp, ip)
                 row.verdict = "differ" if row.differ else "agree"

@@ -96,7 +96,8 @@ def render_check(chk: Check, fmt: str = "table", width: int | None = None) -> st
                           indent=2, ensure_ascii=False) + "\n"
     head = (f"Curated versus imported prices: {counts['offers']} offers in both; per date: {counts['agree']} agree, "
             f"{counts['differ']} differ ({counts['explained']} explained), {counts['curated only']} curated only, "
-            f"{counts['imported only']} imported only\n")
+            f"{counts['imported only']} imported only, {counts['after retirement']} after the curated retirement "
+            "(not continued)\n")
     rows = []
     for r in chk.rows:
         what = "; ".join(f"{f.name} {_v(f.curated)} vs {_v(f.imported)}" for f in r.differ)
@@ -104,6 +105,8 @@ def render_check(chk: Check, fmt: str = "table", width: int | None = None) -> st
             what += ("; " if what else "") + "one side only: " + ", ".join(
                 f"{f.name} {_v(f.curated if f.curated is not None else f.imported)} "
                 f"({'curated' if f.curated is not None else 'imported'})" for f in r.one_side)
+        if r.verdict == "after retirement":
+            what = r.note or ""
         rows.append({"offer": r.offer, "date": r.date.isoformat(), "verdict": r.verdict, "curated vs imported": what})
     cols = ["offer", "date", "verdict", "curated vs imported"]
     lines, hidden = fit_table(rows, [(c, c, "<") for c in cols], width)
