@@ -9,7 +9,7 @@ point, "no 0 unless a documented free tier", and the two Meta MMLU figures for L
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -562,7 +562,7 @@ ISSUE_9_IDS = ["openai/o3", "openai/gpt-4.1", "anthropic/claude-sonnet-4", "goog
 def test_issue_9_ids_resolve(cat, offer_id):
     o = cat.offer(offer_id)
     assert o.id == offer_id and o.model in cat.models
-    p = cat.price_at(offer_id, min(TODAY, o.retired or TODAY))
+    p = cat.price_at(offer_id, min(TODAY, o.retired - timedelta(days=1) if o.retired else TODAY))  # its last day
     assert p.input is not None and p.output is not None
 
 
@@ -581,16 +581,18 @@ def test_issue_9_ids_priced_today(cat, offer_id):
 
 
 def test_deepseek_chat_retired_before_today(cat):
-    # DeepSeek retired the names deepseek-chat and deepseek-reasoner on 2026-07-24 15:59 UTC:
+    # DeepSeek retired the names deepseek-chat and deepseek-reasoner on 2026-07-24 15:59 UTC: they
+    # answered most of that day, so the catalog records 2026-07-25, the first day they no longer did;
     # the id resolves, its history is kept, and today's lookup says so instead of a price.
     from tco.errors import Retired
 
     o = cat.offer("deepseek/deepseek-chat")
-    assert o.retired == date(2026, 7, 24)
+    assert o.retired == date(2026, 7, 25)
     last = cat.price_at("deepseek/deepseek-chat", date(2026, 7, 24))
     assert (last.input, last.output, last.cached_input, last.model) == (1.0, 2.0, 0.02, "deepseek-v4-flash")
-    with pytest.raises(Retired, match="retired on 2026-07-24"):
-        cat.price_at("deepseek/deepseek-chat", TODAY)
+    for day in (date(2026, 7, 25), TODAY):
+        with pytest.raises(Retired, match="retired on 2026-07-25"):
+            cat.price_at("deepseek/deepseek-chat", day)
     assert "deepseek-v4-flash" in o.alias_of  # where to go instead
     for successor in ("deepseek/deepseek-v4-flash", "deepseek/deepseek-flash"):
         assert (cat.price_at(successor, TODAY).model or cat.offer(successor).model) == "deepseek-v4.1-flash"

@@ -246,12 +246,12 @@ def test_one_wording_for_offers_without_a_price(capsys, tmp_path) -> None:
 def test_catalog_show_and_list_of_today(capsys) -> None:
     # a retired alias: its last day, the model each point served, the off-peak window
     rc, out, _ = run(capsys, "catalog", "show", "deepseek/deepseek-chat")
-    assert rc == 0 and "retired: 2026-07-24 is the last day it could be called" in out
+    assert rc == 0 and "retired on 2026-07-25: it no longer answers from that day" in out
     row = next(ln for ln in out.splitlines() if ln.startswith("2025-02-26"))
     assert "deepseek-v3 " in row and "1/4 (cached 0.25) 16:30-00:30 UTC" in row
-    assert next(ln for ln in out.splitlines() if ln.startswith("2026-04-26")).split()[1:3] == ["2026-07-24", "(retired)"]
+    assert next(ln for ln in out.splitlines() if ln.startswith("2026-04-26")).split()[1:3] == ["2026-07-25", "(retired)"]
     d = json.loads(run(capsys, "catalog", "show", "deepseek/deepseek-chat", "-f", "json")[1])["offer"]
-    assert d["retired"] == "2026-07-24" and d["prices"][-1]["model"] == "deepseek-v4-flash"
+    assert d["retired"] == "2026-07-25" and d["prices"][-1]["model"] == "deepseek-v4-flash"
     assert d["prices"][5]["offpeak"]["start_utc"] == "16:30"
     # other API names, cache writes and batch discounts
     rc, out, _ = run(capsys, "catalog", "show", "claude-sonnet-4-20250514")
@@ -260,7 +260,7 @@ def test_catalog_show_and_list_of_today(capsys) -> None:
     # today's list: retired offers say so; an alias shows the model it serves today
     rc, out, _ = run(capsys, "catalog", "list", "--as-of", "2026-11-29", "-f", "json")
     rows = {r["id"]: r for r in json.loads(out)["offers"]}
-    assert rows["deepseek/deepseek-chat"]["status"] == "retired 2026-07-24"
+    assert rows["deepseek/deepseek-chat"]["status"] == "retired 2026-07-25"
     assert rows["deepseek/deepseek-v4-flash"]["model"] == "deepseek-v4.1-flash"
     assert rows["openai/o3"]["input_per_mtok"] == 2.0
 

@@ -154,7 +154,7 @@ def test_every_imported_price_is_what_calc_price_computes(layers, cat):
                 share = float(point.offpeak is not None and _inside(t.hour * 60 + t.minute, windows(point.offpeak)))
                 cases.append((oid, offer.imported_from, point, datetime.combine(p.effective_from, t, UTC), share))
     assert len({c[0] for c in cases}) == len(imported.offers)  # every imported offer is compared
-    assert after_retirement >= 2  # deepseek-chat and deepseek-reasoner (USD), retired 2026-07-24
+    assert after_retirement >= 2  # deepseek-chat and deepseek-reasoner (USD), retired on 2026-07-25
     assert repeats >= 1  # e.g. google/gemini-3.5-flash: the import's 2026-11-10 point repeats 1.5 / 9
     assert any(c[2].offpeak for c in cases) and any(c[2].tiers for c in cases) and any(c[4] for c in cases)
     rows = []
@@ -308,7 +308,7 @@ def test_known_by_date():
 def test_offpeak_from_time_of_day_prices(layers):
     """DeepSeek in genai-prices: the unconstrained price is the off-peak one, 00:30-16:30 UTC the
     standard one; tco: the standard price with the off-peak one in 16:30-00:30. (The imported layer's
-    point: deepseek-chat was retired on 2026-07-24, so the catalog never prices it.)"""
+    point: deepseek-chat was retired on 2026-07-25, so the catalog never prices it.)"""
     _curated, imported = layers
     p = imported.offers["deepseek/deepseek-chat-usd"].prices[-1]
     assert p.effective_from == KNOWN
@@ -382,7 +382,7 @@ def test_batch_prices_that_do_not_scale_alike_are_not_a_discount():
 
 
 def test_cache_writes_and_request_fees(cat):
-    p = cat.price_at("anthropic/claude-sonnet-4", date(2026, 6, 15))  # its last day (retired 2026-06-15)
+    p = cat.price_at("anthropic/claude-sonnet-4", date(2026, 6, 14))  # its last day (retired on 2026-06-15)
     assert (p.input, p.output, p.cached_input, p.cache_write) == (3.0, 15.0, 0.3, 3.75)
     # 20,000 in (10,000 read from cache, 5,000 written) + 200 out:
     # 5000 x 3 + 10000 x 0.3 + 5000 x 3.75 + 200 x 15 = 15000 + 3000 + 18750 + 3000 = 39,750 per 1M = 0.03975
@@ -434,9 +434,9 @@ def test_other_continuations(cat):
     # ... but deepseek-chat was retired on 2026-07-24: genai-prices still lists it (at 2025's V3 prices),
     # and the loader continues nothing after a curated retirement
     usd = cat.offer("deepseek/deepseek-chat-usd")
-    assert usd.retired == date(2026, 7, 24) and usd.prices[-1].effective_from == date(2026, 4, 26)
+    assert usd.retired == date(2026, 7, 25) and usd.prices[-1].effective_from == date(2026, 4, 26)
     assert cat.price_at("deepseek/deepseek-chat-usd", date(2026, 7, 24)).effective_from == date(2026, 4, 26)
-    with pytest.raises(Retired, match="retired on 2026-07-24"):
+    with pytest.raises(Retired, match="retired on 2026-07-25"):
         cat.price_at("deepseek/deepseek-chat-usd", date(2026, 11, 29))
     # same name, another price list: Moonshot's CNY offers stay, its USD list is imported apart
     assert cat.offer("moonshot/moonshot-v1-8k").prices[-1].currency == "CNY"

@@ -233,7 +233,7 @@ def test_catalog_list_and_show_name_retired_offers_alike(capsys):
     assert on_sale and all(r["on_sale"] for r in on_sale) and len(on_sale) < len(rows)
     assert main(["catalog", "show", "groq/mixtral-8x7b-32768"]) == 0
     out = capsys.readouterr().out
-    assert "retired: 2025-03-20 is the last day it could be called" in out and "\n  source: " in out
+    assert "retired on 2025-03-20: it no longer answers from that day" in out and "\n  source: " in out
     # another API name the retired offer answered to finds it (a dated alias)
     cat = load_catalog(PRICING)
     with_alias = next(g for pf in cat.providers.values() for g in pf.retired_offers if g.aliases)

@@ -50,7 +50,7 @@ def test_a_row_without_a_cost_says_why_in_the_row_its_tooltip_and_its_detail(cat
 
 
 def test_a_retired_offer_says_retired_in_its_row_as_tco_estimate_does(tmp_path: Path, catalog: Any) -> None:
-    """Not "unknown": the CLI's Note column says ``retired 2026-07-24``, the row ``retired``
+    """Not "unknown": the CLI's Note column says ``retired 2026-07-25``, the row ``retired``
     (short, as ``not yet``: the names keep their room at 80 columns) and its tooltip the date
     (review 6, item 11)."""
     import tco
@@ -58,7 +58,7 @@ def test_a_retired_offer_says_retired_in_its_row_as_tco_estimate_does(tmp_path: 
     p = tmp_path / "future.yaml"
     p.write_text(EXAMPLE.read_text().replace("as_of: 2024-06-01", "as_of: 2030-06-01"))
     cli = {c.id: c.reason for c in tco.estimate(p, catalog).candidates}
-    assert cli["deepseek/deepseek-chat"] == "retired 2026-07-24"
+    assert cli["deepseek/deepseek-chat"] == "retired 2026-07-25"
     seen: dict[str, Any] = {}
 
     async def steps(app: TcoApp, pilot: Any) -> None:
@@ -71,7 +71,7 @@ def test_a_retired_offer_says_retired_in_its_row_as_tco_estimate_does(tmp_path: 
     drive(Session.open(p, catalog), steps, size=(80, 24))
     assert seen["cells"]["deepseek/deepseek-chat"] == "retired"
     assert seen["cells"]["anthropic/claude-3.5-sonnet"] == "retired"
-    assert "retired on 2026-07-24" in seen["tooltip"]
+    assert "retired on 2026-07-25" in seen["tooltip"]
     assert "deepseek/deepseek-chat" in seen["screen"]  # the name whole at 80 columns
 
 

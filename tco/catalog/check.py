@@ -150,7 +150,7 @@ def compare_layers(curated: Layer, imported: Layer, notes: dict[tuple[str, date]
                       imported_source=ip.provenance.source if ip else None)
             if cp is None or ip is None:
                 row.verdict = "curated only" if ip is None else "imported only"
-            elif c.retired is not None and day > c.retired:  # the import still lists a shut-down model
+            elif c.retired is not None and day >= c.retired:  # the import still lists a shut-down model
                 row.verdict = "after retirement"
                 row.note = f"retired {c.retired}: the import's price is not continued"
             else:

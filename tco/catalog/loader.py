@@ -101,9 +101,9 @@ class Catalog:
     def price_at(self, offer_id: str, as_of: date) -> PricePoint:
         """The price point of an offer in force on ``as_of``."""
         offer = self.offer(offer_id)
-        if offer.retired is not None and as_of > offer.retired:
+        if offer.retired is not None and as_of >= offer.retired:
             raise Retired(f"{offer.id} was retired on {offer.retired}: it could not be called on {as_of}",
-                          offer.retired, hint=f"use an as_of date up to {offer.retired}, or its successor")
+                          offer.retired, hint=f"use an as_of date before {offer.retired}, or its successor")
         current = None
         for p in offer.prices:
             if p.effective_from <= as_of:
@@ -354,7 +354,7 @@ def merge_imported(curated: Offer, imported: Offer) -> Offer:
     last = curated.prices[-1].effective_from
     # nothing after the curated retirement: a maintained catalog may still list a name the vendor shut down
     later = tuple(p for p in imported.prices if p.effective_from > last
-                  and (curated.retired is None or p.effective_from <= curated.retired))
+                  and (curated.retired is None or p.effective_from < curated.retired))
     # a continuation that repeats the curated price in force says nothing new, while it would end
     # that point and with it what the import does not record (batch discount, tiers, off-peak
     # hours: unknown there, not absent) and the curated status: it is not added

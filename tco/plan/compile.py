@@ -278,7 +278,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             if gone is not None:  # in the table, unpriced, as an offer retired before the as-of date
                 label = cand.label if kind == "api-offer" and cand.label else gone.id
                 r = Resolved(label, label, "api", gone.model or gone.id, gone.id.split("/", 1)[0])
-                if as_of > gone.retired:
+                if as_of >= gone.retired:
                     r.warnings.append(f"not available on {as_of}: {gone.id} was retired on {gone.retired}, and no "
                                       "price of it from before that day is on record (no cost, not ranked)")
                     r.reason = f"retired {gone.retired}"
@@ -374,9 +374,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 r.reason = f"{missing} price unknown"
             if offer.retired is not None and (offer.retired - as_of).days <= RETIRES_SOON_DAYS:  # an end in sight
                 r.retires = offer.retired.isoformat()
-                days = (offer.retired - as_of).days
-                when = f"{days} days after {as_of}" if days else f"{as_of} is its last day"
-                r.warnings.append(f"retires on {offer.retired}, {when}: "
+                r.warnings.append(f"retires on {offer.retired}, {(offer.retired - as_of).days} days after {as_of}: "
                                   "a cost over a longer period assumes a successor at its price (`tco catalog show "
                                   f"{offer_id}` says who says so)")
             stale = stale_price(offer, point, as_of)

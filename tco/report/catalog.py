@@ -49,10 +49,11 @@ def offer_rows(cat: Catalog, as_of: date) -> list[dict[str, Any]]:
         rows.append({"id": oid, "model": p.model or offer.model, "currency": p.currency,
                      "input_per_mtok": p.per_mtok(p.input), "output_per_mtok": p.per_mtok(p.output),
                      "cached_per_mtok": p.per_mtok(p.cached_input), "from": p.effective_from.isoformat(),
-                     "status": p.provenance.status, "on_sale": True, "retired": retired, "imported_from": imported})
+                     "status": p.provenance.status + (f", retires {retired}" if retired else ""), "on_sale": True,
+                     "retired": retired, "imported_from": imported})
     for pf in cat.providers.values():  # retired before any of their prices can be dated
         for gone in getattr(pf, "retired_offers", ()):
-            status = (f"retired {gone.retired}, no price on record" if as_of > gone.retired
+            status = (f"retired {gone.retired}, no price on record" if as_of >= gone.retired
                       else f"price unknown (retired {gone.retired})")
             rows.append({"id": gone.id, "model": gone.model or "", "currency": "", "input_per_mtok": None,
                          "output_per_mtok": None, "cached_per_mtok": None, "from": "", "status": status,
@@ -244,7 +245,7 @@ def show(cat: Catalog, item: str, fmt: str = "table", width: int | None = None) 
         if fmt == "json":
             return json.dumps({"retired_offer": data}, indent=2, ensure_ascii=False) + "\n"
         return (f"{gone.id}  ({gone.name}; model {gone.model or 'unknown'})\n"
-                f"  retired: {gone.retired} is the last day it could be called\n"
+                f"  retired on {gone.retired}: it no longer answers from that day\n"
                 f"  source: {gone.retired_source}\n"
                 "  no price of it from before that day is on record"
                 + (f" (genai-prices {gone.imported_from.version} lists it undated)" if gone.imported_from else "")
@@ -355,7 +356,8 @@ def _show_offer(cat: Catalog, oid: str, fmt: str, width: int | None = None) -> s
     if o.launched:
         lines.append(f"  launched {o.launched}")
     if o.retired:
-        lines.append(f"  retired: {o.retired} is the last day it could be called")
+        lines.append(f"  {'retired' if o.retired <= date.today() else 'retires'} on {o.retired}: it no longer answers "
+                     "from that day")
         if o.retired_source:
             lines.append(f"  source: {o.retired_source}")
     if o.aliases:

@@ -117,6 +117,11 @@ def _profile_text(est: Estimate) -> str:
     return f"{p['name']} ({weights}), min coverage {p['min_coverage']:.0%}"
 
 
+def retiring(c: CandidateResult) -> str:
+    """``; retires D`` after a headline answer whose offer's retirement is on record within a year."""
+    return f"; retires {c.retires}" if c.retires else ""
+
+
 def _retired(reason: str | None) -> bool:
     return bool(reason) and reason.startswith("retired ")  # type: ignore[union-attr]
 
@@ -256,10 +261,10 @@ def render_table(est: Estimate, width: int | None = None) -> str:
     if ch:
         ties = [c.label for c in est.candidates if c.cheapest]
         more = f" (tied: {', '.join(ties[1:])})" if len(ties) > 1 else ""
-        lines.append(f"Cheapest:   {ch.label} at {money(ch.monthly_cost, cur)}/month{more}")
+        lines.append(f"Cheapest:   {ch.label} at {money(ch.monthly_cost, cur)}/month{more}{retiring(ch)}")
     if bv:
         lines.append(f"Best value: {bv.label} at {unit_price(bv.cost_per_quality_point, cur)} per quality point"
-                     f" ({bv.quality:.1f} quality, {money(bv.monthly_cost, cur)}/month)")
+                     f" ({bv.quality:.1f} quality, {money(bv.monthly_cost, cur)}/month){retiring(bv)}")
     if est.breakeven:
         lines.append("")
         lines.append("Break-even (request volumes at which each self-hosted candidate is cheaper than each API):")

@@ -17,7 +17,7 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from .estimate import bill, buy_answer, summary_rows
+from .estimate import bill, buy_answer, retiring, summary_rows
 from .format import chance, money, unit_price
 from .svg import PALETTE, Series, line_chart, range_bars, scatter, tornado
 
@@ -134,9 +134,11 @@ def _answer(est: Estimate) -> str:
                    f"{escape(unit_price(bv.cost_per_quality_point, cur))} per quality point "
                    f"({bv.quality:.1f} quality, {escape(money(bv.monthly_cost, cur))} a month)"
                    + (f"; the best value in {escape(chance(bv.uncertainty['p_best_value']))} of "
-                      f"{est.uncertainty['samples']:,} samples" if bv.uncertainty and est.uncertainty else "") + "</p>")
+                      f"{est.uncertainty['samples']:,} samples" if bv.uncertainty and est.uncertainty else "")
+                   + escape(retiring(bv)) + "</p>")
     if ch:
-        out.append(f"<p><strong>Cheapest:</strong> {escape(ch.label)} at {escape(money(ch.monthly_cost, cur))} a month</p>")
+        out.append(f"<p><strong>Cheapest:</strong> {escape(ch.label)} at {escape(money(ch.monthly_cost, cur))} a month"
+                   f"{escape(retiring(ch))}</p>")
     ref = _reference_api(est)
     if ref is not None:
         for b in est.breakeven:

@@ -187,7 +187,8 @@ class Offer(Strict):
     aliases: tuple[str, ...] = ()
     """Other API names that mean this offer (dated snapshots such as ``claude-sonnet-4-20250514``)."""
     retired: date | None = None
-    """Last day the offer could be called, where it was shut down."""
+    """The day it was shut down, where it was: it no longer answers from that day (the vendor's
+    stated retirement date; the next day where the source says access ends after it or during it)."""
     retired_source: str | None = None
     """Where that shutdown date is stated (a vendor's deprecation page, with its words)."""
     imported_from: ImportedFrom | None = None
@@ -200,7 +201,7 @@ class Offer(Strict):
         dates = [p.effective_from for p in self.prices]
         if dates != sorted(set(dates)):
             raise ValueError(f"{self.id}: prices must be in increasing effective_from order, one per date")
-        if self.retired is not None and dates[-1] > self.retired:
+        if self.retired is not None and dates[-1] >= self.retired:
             raise ValueError(f"{self.id}: a price from {dates[-1]} after its retirement on {self.retired}: "
                              "nothing is in force after an offer is shut down")
         return self
@@ -219,7 +220,7 @@ class RetiredOffer(Strict):
     aliases: tuple[str, ...] = ()
     """Other API names it answered to."""
     retired: date
-    """Last day it could be called, as the source states."""
+    """The day it was shut down: it no longer answers from that day."""
     retired_source: str = Field(min_length=1)
     """Where that is stated, with its words."""
     successor: str | None = None

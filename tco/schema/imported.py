@@ -55,7 +55,8 @@ class Retirement(Entry):
     does not say (it keeps listing shut-down models so that old usage can still be priced)."""
 
     day: date
-    """The shutdown date as the source states it: the last day the model could be called."""
+    """The shutdown day: the model no longer answers from it (the stated day; the next one where the
+    source says access ends after that day or during it)."""
     source: str = Field(min_length=1)
     """Where it is stated (a vendor's deprecation page; a copy read, by repository and commit)."""
     successor: str | None = None

@@ -42,7 +42,7 @@ class CandidateEditing:
         for oid, offer in s.catalog.offers.items():
             if oid in present:
                 continue
-            if offer.retired is not None and offer.retired < as_of:
+            if offer.retired is not None and offer.retired <= as_of:
                 gone.append(Choice(oid, oid, f"{offer.name} · retired {offer.retired}", "api", retired=True))
                 continue
             try:
