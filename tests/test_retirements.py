@@ -238,3 +238,28 @@ def test_catalog_list_and_show_name_retired_offers_alike(capsys):
     cat = load_catalog(PRICING)
     with_alias = next(g for pf in cat.providers.values() for g in pf.retired_offers if g.aliases)
     assert cat.retired_offer(f"{with_alias.id.split('/')[0]}/{with_alias.aliases[0]}") is with_alias
+
+
+def test_strict_makes_a_retired_offer_an_error_and_validate_warns(capsys, tmp_path):
+    path = _scenario(tmp_path, "2026-11-30", "openai/gpt-4o-mini", "groq/llama-3.1-70b-versatile",
+                     "groq/mixtral-8x7b-32768")
+    assert main(["estimate", path, "--strict"]) == 2
+    err = capsys.readouterr().err
+    assert "candidates.1: groq/llama-3.1-70b-versatile was retired on 2025-01-24" in err and "Traceback" not in err
+    assert main(["validate", path]) == 0
+    out = capsys.readouterr()
+    assert "groq/llama-3.1-70b-versatile: not available on 2026-11-30" in out.out + out.err
+    assert "groq/mixtral-8x7b-32768: not available on 2026-11-30" in out.out + out.err
+    assert main(["validate", path, "--strict"]) == 2
+
+
+def test_an_alias_says_when_the_snapshot_it_serves_retires(capsys, tmp_path):
+    # openai/gpt-4o serves gpt-4o-2024-08-06 (the catalog's model of both); OpenAI removes that snapshot
+    # on 2027-01-14: the alias's cost holds until then, after that it may name a successor
+    import json
+
+    assert main(["estimate", _scenario(tmp_path, "2026-11-30", "openai/gpt-4o"), "-f", "json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)["candidates"]
+    assert row["retires"] == "2027-01-14"
+    assert any(w.startswith("serves gpt-4o-2024-08-06, whose snapshot openai/gpt-4o-2024-08-06 retires on 2027-01-14")
+               for w in row["warnings"])

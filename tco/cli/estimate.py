@@ -20,7 +20,8 @@ def add_parser(sub: Any) -> None:
     e.add_argument("--currency", type=currency, help="report currency (default: the scenario's)")
     e.add_argument("--out", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     e.add_argument("--strict", action="store_true",
-                   help="an offer that did not exist yet on the as-of date is an error (default: a warning)")
+                   help="an offer not on sale on the as-of date (not launched yet, or retired) is an error "
+                        "(default: a row without a cost, and a warning)")
     e.add_argument("--impute", action="store_true",
                    help="fill missing quality scores from a low-rank model of the catalog's scores, with intervals "
                         "(as quality: {impute: true}; tco catalog impute-check shows how accurate it is)")

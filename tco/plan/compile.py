@@ -276,6 +276,10 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                     raise relocate(e, scenario, loc) from None
             discount = cand.discount if kind == "api-offer" else 0.0
             if gone is not None:  # in the table, unpriced, as an offer retired before the as-of date
+                if strict and as_of >= gone.retired:
+                    raise relocate(Retired(f"{gone.id} was retired on {gone.retired}: it could not be called on "
+                                           f"{as_of}", gone.retired, hint=f"use an as_of date before {gone.retired}, "
+                                           "or remove it"), scenario, loc) from None
                 label = cand.label if kind == "api-offer" and cand.label else gone.id
                 r = Resolved(label, label, "api", gone.model or gone.id, gone.id.split("/", 1)[0])
                 if as_of >= gone.retired:
@@ -298,6 +302,8 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             try:
                 point = catalog.price_at(offer_id, as_of)
             except Retired as e:  # shut down before the as-of date: in the table, unpriced
+                if strict:
+                    raise relocate(e, scenario, loc) from None
                 r.warnings.append(f"not available on {as_of}: {e.message} (no cost, not ranked)")
                 r.reason = f"retired {e.available_from}"
                 api_rows.append(dict(_UNPRICED, discount=discount))
@@ -377,6 +383,14 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 r.warnings.append(f"retires on {offer.retired}, {(offer.retired - as_of).days} days after {as_of}: "
                                   "a cost over a longer period assumes a successor at its price (`tco catalog show "
                                   f"{offer_id}` says who says so)")
+            served = point.model or offer.model  # an alias: the dated snapshot it serves may retire first
+            snap = catalog.offers.get(f"{r.provider}/{served}") if offer.retired is None else None
+            if (snap is not None and snap.id != offer_id and snap.retired is not None
+                    and 0 < (snap.retired - as_of).days <= RETIRES_SOON_DAYS):
+                r.retires = snap.retired.isoformat()
+                r.warnings.append(f"serves {served}, whose snapshot {snap.id} retires on {snap.retired}, "
+                                  f"{(snap.retired - as_of).days} days after {as_of}: the name may then move to a "
+                                  "successor, at a price not on record")
             stale = stale_price(offer, point, as_of)
             if stale:
                 r.warnings.append(stale)

@@ -86,7 +86,8 @@ class CandidateResult:
     reason: str | None = None
     """Why it has no cost or no rank, in a few words (None when it is priced and ranked)."""
     retires: str | None = None
-    """The offer's announced last day, when it is on sale on the as-of date and retires later."""
+    """The day the offer (or the dated snapshot an alias serves) retires, when that is on record within
+    a year of the as-of date: it no longer answers from that day."""
     quality_imputed_share: float = 0.0
     """Share of the profile's weight filled by imputation (``quality.impute``)."""
     quality_interval: tuple[float, float] | None = None

@@ -189,4 +189,5 @@ def check_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = No
     """Raise a located error for anything the catalog cannot resolve; return the warnings
     about offers not available on the as-of date."""
     compiled = compile_scenario(scenario, catalog, as_of=as_of, currency=currency, strict=strict)
-    return [f"{r.id}: {w}" for r in compiled.candidates if r.available_from for w in r.warnings[:1]]
+    return [f"{r.id}: {w}" for r in compiled.candidates
+            if r.available_from or (r.reason or "").startswith("retired ") for w in r.warnings[:1]]
