@@ -263,3 +263,13 @@ def test_an_alias_says_when_the_snapshot_it_serves_retires(capsys, tmp_path):
     assert row["retires"] == "2027-01-14"
     assert any(w.startswith("serves gpt-4o-2024-08-06, whose snapshot openai/gpt-4o-2024-08-06 retires on 2027-01-14")
                for w in row["warnings"])
+
+
+def test_a_diff_gate_fails_when_a_candidate_loses_its_cost(capsys, tmp_path):
+    # claude-sonnet-4 costs something on 2026-06-01 and is retired on 2026-06-15: a CI gate must not pass it
+    before = _scenario(tmp_path, "2026-06-01", "openai/gpt-4o-mini", "anthropic/claude-sonnet-4")
+    after = _scenario(tmp_path, "2026-11-30", "openai/gpt-4o-mini", "anthropic/claude-sonnet-4")
+    assert main(["diff", before, after, "--fail-above", "10"]) == 1
+    err = capsys.readouterr().err
+    assert "anthropic/claude-sonnet-4 had a monthly cost before and has none now (retired 2026-06-15)" in err
+    assert main(["diff", before, before, "--fail-above", "10"]) == 0

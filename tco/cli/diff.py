@@ -31,7 +31,8 @@ def add_parser(sub: Any) -> None:
     d.add_argument("--format", "-f", choices=("table", "json", "markdown"), default="table",
                    help="output format (markdown: for a pull-request comment)")
     d.add_argument("--fail-above", type=_pct, metavar="PCT",
-                   help="exit 1 when any candidate on both sides rises by more than PCT percent in monthly cost")
+                   help="exit 1 when any candidate on both sides rises by more than PCT percent in monthly cost, "
+                        "or had a cost before and has none now (retired, price unknown)")
     d.add_argument("--as-of", type=iso_date, help="price date for scenario files (default: each scenario's)")
     d.add_argument("--currency", type=currency, help="compare in this currency (scenario files are estimated in it)")
     d.add_argument("--out", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout")
@@ -53,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
         for r in over:
             pct = "from nothing" if r["change_pct"] == float("inf") else f"by {r['change_pct']:.1f}%"
             print(f"tco: {r['label']} rose {pct} (more than --fail-above {args.fail_above:g}%)", file=sys.stderr)
-        if over:
+        lost = d.lost_cost()
+        for r in lost:
+            print(f"tco: {r['label']} had a monthly cost before and has none now ({r['reason'][1] or 'no cost'}): "
+                  "it fails --fail-above too", file=sys.stderr)
+        if over or lost:
             return 1
     return 0

@@ -57,6 +57,11 @@ class Diff:
         """Candidates on both sides whose monthly cost rose by more than ``pct`` percent."""
         return [r for r in self.rows if r["change_pct"] is not None and r["change_pct"] > pct]
 
+    def lost_cost(self) -> list[dict[str, Any]]:
+        """Candidates on both sides with a monthly cost before and none after (retired, price unknown):
+        no percentage, but no gate should pass them."""
+        return [r for r in self.rows if r["monthly_cost"][0] is not None and r["monthly_cost"][1] is None]
+
     def to_dict(self) -> dict[str, Any]:
         rows = [{**r, "change_pct": None, "from_zero": True} if r["change_pct"] == math.inf else r for r in self.rows]
         return {"schema_version": 1, "old": self.old.path, "new": self.new.path, "currency": self.currency,
