@@ -273,3 +273,11 @@ def test_a_diff_gate_fails_when_a_candidate_loses_its_cost(capsys, tmp_path):
     err = capsys.readouterr().err
     assert "anthropic/claude-sonnet-4 had a monthly cost before and has none now (retired 2026-06-15)" in err
     assert main(["diff", before, before, "--fail-above", "10"]) == 0
+
+
+def test_a_models_page_lists_its_retired_offers_apart(capsys):
+    assert main(["catalog", "show", "claude-sonnet-4"]) == 0
+    out = capsys.readouterr().out
+    offered = next(x for x in out.splitlines() if x.startswith("Offered as: "))
+    retired = next(x for x in out.splitlines() if x.startswith("Retired offers: "))
+    assert "anthropic/claude-sonnet-4 (2026-06-15)" in retired and "anthropic/claude-sonnet-4," not in offered

@@ -53,7 +53,9 @@ def offer_rows(cat: Catalog, as_of: date) -> list[dict[str, Any]]:
                      "retired": retired, "imported_from": imported})
     for pf in cat.providers.values():  # retired before any of their prices can be dated
         for gone in getattr(pf, "retired_offers", ()):
+            released = cat.models[gone.model].released if gone.model in cat.models else None
             status = (f"retired {gone.retired}, no price on record" if as_of >= gone.retired
+                      else f"not released yet ({released}; retired {gone.retired})" if released and as_of < released
                       else f"price unknown (retired {gone.retired})")
             rows.append({"id": gone.id, "model": gone.model or "", "currency": "", "input_per_mtok": None,
                          "output_per_mtok": None, "cached_per_mtok": None, "from": "", "status": status,

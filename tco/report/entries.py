@@ -31,6 +31,7 @@ def model_data(cat: Catalog, model_id: str) -> dict[str, Any]:
     data["scores"] = {b: [{"score": s.value, "source": s.source, "setting": _setting(s.setting) or None}
                           for s in lst] for b, lst in cat.scores_for(model_id).items()}
     data["offers"] = sorted(o for o, off in cat.offers.items() if off.model == model_id)
+    data["retired_offers"] = {o: day.isoformat() for o, day in _retired_offers(cat, model_id).items()}
     rd = cat.reasoning_defaults.get(model_id)
     data["reasoning_default"] = ({"reasons": rd.reasons, "setting": rd.setting, "source": rd.source}
                                  if rd is not None else None)
@@ -80,10 +81,25 @@ def show_model(cat: Catalog, model_id: str, width: int | None = None) -> str:
         lines += ["  " + x for x in table]
     else:
         lines.append("Scores: none on record (quality cannot be computed for this model)")
-    offers = sorted(o for o, off in cat.offers.items() if off.model == model_id)
+    gone = _retired_offers(cat, model_id)
+    offers = sorted(o for o, off in cat.offers.items() if off.model == model_id and o not in gone)
     lines.append("")
-    lines.append("Offered as: " + (", ".join(offers) if offers else "no API offer in the catalog"))
+    lines.append("Offered as: " + (", ".join(offers) if offers else "no API offer on sale in the catalog"))
+    if gone:
+        lines.append("Retired offers: " + ", ".join(f"{o} ({day})" for o, day in sorted(gone.items())))
     return "\n".join(lines) + "\n"
+
+
+def _retired_offers(cat: Catalog, model_id: str) -> dict[str, Any]:
+    """Offers of the model retired by today (on record with prices or without), and the day."""
+    from datetime import date
+
+    today = date.today()
+    out = {o: off.retired for o, off in cat.offers.items()
+           if off.model == model_id and off.retired is not None and off.retired <= today}
+    for pf in cat.providers.values():
+        out.update({g.id: g.retired for g in getattr(pf, "retired_offers", ()) if g.model == model_id})
+    return out
 
 
 def benchmark_data(cat: Catalog, bench_id: str) -> dict[str, Any]:
