@@ -254,14 +254,14 @@ def test_strict_makes_a_retired_offer_an_error_and_validate_warns(capsys, tmp_pa
 
 
 def test_an_alias_says_when_the_snapshot_it_serves_retires(capsys, tmp_path):
-    # openai/gpt-4o serves gpt-4o-2024-08-06 (the catalog's model of both); OpenAI removes that snapshot
-    # on 2027-01-14: the alias's cost holds until then, after that it may name a successor
+    # xai/grok-3-fast serves grok-3, whose own offer xai/grok-3 xAI retired on 2026-05-15 at noon PT
+    # (recorded 2026-05-16): on 2026-03-01 the faster name's cost holds until then at best
     import json
 
-    assert main(["estimate", _scenario(tmp_path, "2026-11-30", "openai/gpt-4o"), "-f", "json"]) == 0
+    assert main(["estimate", _scenario(tmp_path, "2026-03-01", "xai/grok-3-fast"), "-f", "json"]) == 0
     (row,) = json.loads(capsys.readouterr().out)["candidates"]
-    assert row["retires"] == "2027-01-14"
-    assert any(w.startswith("serves gpt-4o-2024-08-06, whose snapshot openai/gpt-4o-2024-08-06 retires on 2027-01-14")
+    assert row["retires"] == "2026-05-16"
+    assert any(w.startswith("serves grok-3, whose own offer xai/grok-3 retires on 2026-05-16, 76 days after")
                for w in row["warnings"])
 
 

@@ -388,9 +388,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             if (snap is not None and snap.id != offer_id and snap.retired is not None
                     and 0 < (snap.retired - as_of).days <= RETIRES_SOON_DAYS):
                 r.retires = snap.retired.isoformat()
-                r.warnings.append(f"serves {served}, whose snapshot {snap.id} retires on {snap.retired}, "
-                                  f"{(snap.retired - as_of).days} days after {as_of}: the name may then move to a "
-                                  "successor, at a price not on record")
+                r.warnings.append(f"serves {served}, whose own offer {snap.id} retires on {snap.retired}, "
+                                  f"{(snap.retired - as_of).days} days after {as_of}: this name may then end too, or "
+                                  "move to a successor at a price not on record")
             stale = stale_price(offer, point, as_of)
             if stale:
                 r.warnings.append(stale)
