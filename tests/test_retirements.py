@@ -281,3 +281,16 @@ def test_a_models_page_lists_its_retired_offers_apart(capsys):
     offered = next(x for x in out.splitlines() if x.startswith("Offered as: "))
     retired = next(x for x in out.splitlines() if x.startswith("Retired offers: "))
     assert "anthropic/claude-sonnet-4 (2026-06-15)" in retired and "anthropic/claude-sonnet-4," not in offered
+
+
+def test_the_reports_price_history_runs_to_the_last_day_of_a_retired_offer(tmp_path):
+    import math
+
+    from tco.plan.curves import report_file
+
+    cat = load_catalog(PRICING)
+    parts = report_file(_scenario(tmp_path, "2026-11-30", "anthropic/claude-sonnet-4", "anthropic/claude-sonnet-4.6"), cat)
+    history = next(x["history"] for x in parts if isinstance(x, dict) and "history" in x)
+    dates, costs = history.dates, history.costs["anthropic/claude-sonnet-4"]
+    priced = [d for d, v in zip(dates, costs, strict=True) if not math.isnan(v)]
+    assert priced[-1] == "2026-06-14" and "2026-06-15" in dates  # retired on 2026-06-15: its line stops there

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -100,6 +100,9 @@ def cost_history(compiled: Compiled, est: Estimate, catalog: Catalog,
         for p in getattr(offer, "prices", ()) or ():
             if p.effective_from <= as_of:
                 changes.add(p.effective_from)
+        retired = getattr(offer, "retired", None)
+        if retired is not None and retired <= as_of:  # its line runs to its last day, then stops
+            changes |= {retired - timedelta(days=1), retired}
     dates = sorted(changes)[-max_dates:]
     labels = {c.id: c.label for c in est.candidates}
     costs: dict[str, list[float]] = {labels.get(r.id, r.id): [] for r in api}
