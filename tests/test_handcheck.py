@@ -123,6 +123,11 @@ def test_vary_changes_a_value_and_validates_it(catalog) -> None:
     # 50,000 requests/day x 30 x (1,500 x $5 + 500 x $15) / 1M = 1.5M x $15 / 1,000 = $22,500 for GPT-4o
     assert estimate(tco.vary(s, requests_per_day=50_000), catalog).candidate("openai/gpt-4o").monthly_cost \
         == pytest.approx(22_500)
+    # a scenario field as a keyword says how to give it (keywords are workload fields)
+    with pytest.raises(TcoError, match="as_of is a scenario field") as e:
+        tco.vary(s, as_of="2025-06-01")
+    assert "{'as_of': ...}" in str(e.value.hint)
+    assert tco.vary(s, {"as_of": "2025-06-01"}).as_of.isoformat() == "2025-06-01"
     # a path, and a value as a file writes it: on 2024-09-01 with 1k output tokens, 450M x $5 + 300M x $15 = $6,750
     later = tco.vary(s, {"as_of": "2024-09-01"}, output_tokens="1k")
     assert estimate(later, catalog).candidate("openai/gpt-4o").monthly_cost == pytest.approx(6_750)

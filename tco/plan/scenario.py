@@ -66,6 +66,10 @@ def vary(scenario: Scenario | str | Path, changes: dict[Any, Any] | None = None,
     if not isinstance(scenario, ScenarioModel):
         raise TcoError(f"vary() takes a scenario or a scenario file's path, not {type(scenario).__name__}",
                        hint="tco.vary(tco.load_scenario('my.yaml'), requests_per_day=50_000)")
+    top = sorted(k for k in workload if k in ScenarioModel.model_fields)
+    if top:  # a scenario field given as a keyword (as_of=...): keywords are workload fields
+        raise TcoError(f"{', '.join(top)} is a scenario field, not a workload one: keyword arguments of vary() "
+                       "set workload fields", hint=f"tco.vary(scenario, {{{top[0]!r}: ...}})")
     asked = dict(changes or {}) | {f"workload.{k}": v for k, v in workload.items()}
     paths = [_path_parts(p) for p in asked]
     volumes = {p[-1] for p in paths if p[:1] == ("workload",) and p[-1] in ("requests_per_day", "requests_per_month")}
