@@ -261,6 +261,9 @@ def test_the_detail_pane_says_when_an_offer_retires(catalog: Any, tmp_path: Any)
     soon, gone = s.estimate.candidates
     text = " ".join(api_detail(soon, DetailContext("2026-11-30", "USD"), 80).plain.split())
     assert "retires on 2026-12-11, 11 days after 2026-11-30" in text
+    from tco.tui.reasons import explain
+
+    assert "retires on 2026-12-11" in (explain(soon) or "")  # the row's tooltip says it too
     text = " ".join(api_detail(gone, DetailContext("2026-11-30", "USD"), 80).plain.split())
     assert "no cost: not available on 2026-11-30: groq/mixtral-8x7b-32768 was retired on 2025-03-20" in text
 

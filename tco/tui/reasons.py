@@ -66,6 +66,8 @@ def no_rank(c: CandidateResult) -> Reason | None:
 
 
 def explain(c: CandidateResult) -> str | None:
-    """Everything that keeps a number of this row unknown, for its tooltip."""
+    """Everything that keeps a number of this row unknown, and an announced retirement, for its tooltip."""
     parts = [r.full for r in (no_cost(c), no_rank(c)) if r is not None]
+    if c.retires:
+        parts.append(next((w for w in c.warnings if c.retires in w and "retires on" in w), f"retires on {c.retires}"))
     return "\n".join(parts) if parts else None
