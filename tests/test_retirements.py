@@ -294,3 +294,12 @@ def test_the_reports_price_history_runs_to_the_last_day_of_a_retired_offer(tmp_p
     dates, costs = history.dates, history.costs["anthropic/claude-sonnet-4"]
     priced = [d for d, v in zip(dates, costs, strict=True) if not math.isnan(v)]
     assert priced[-1] == "2026-06-14" and "2026-06-15" in dates  # retired on 2026-06-15: its line stops there
+
+
+def test_the_horizon_says_which_months_of_a_retiring_offer_are_a_successor(capsys, tmp_path):
+    # gpt-5-mini retires on 2026-12-11, 11 days after 2026-11-30: month 1 of a 12-month horizon
+    assert main(["estimate", _scenario(tmp_path, "2026-11-30", "openai/gpt-5-mini", "openai/gpt-5.5"),
+                 "--horizon", "12"]) == 0
+    out = capsys.readouterr().out
+    assert "openai/gpt-5-mini retires on 2026-12-11 (month 1): its months after that are a successor" in out
+    assert "openai/gpt-5.5 retires" not in out

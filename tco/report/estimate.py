@@ -7,6 +7,7 @@ through the same functions.
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..errors import PRICE_UNKNOWN, launch_text
@@ -327,6 +328,13 @@ def _horizon_lines(est: Estimate) -> list[str]:
         [(f"m{m}", f"Paid by month {m}" + (" (net of resale)" if m == months else ""), ">") for m in marks]
     table, _ = fit_table(rows, cols, None)
     lines += ["  " + x for x in table]
+    start = date.fromisoformat(est.as_of)
+    for c in est.candidates:  # an offer retiring within the horizon: what its later months stand for
+        if c.retires and (c.label in h["candidates"] or c.id in h["candidates"]):
+            month = (date.fromisoformat(c.retires) - start).days * 12 // 365 + 1
+            if month <= months:
+                lines.append(f"  {c.label} retires on {c.retires} (month {month}): its months after that are a "
+                             "successor at its price, moved by the trend below")
     if h["payback"]:
         lines.append("  Payback: the month from which cash paid so far stays below the API's (resale left out;"
                      " it counts in the net present cost)")
