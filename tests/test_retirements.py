@@ -303,3 +303,13 @@ def test_the_horizon_says_which_months_of_a_retiring_offer_are_a_successor(capsy
     out = capsys.readouterr().out
     assert "openai/gpt-5-mini retires on 2026-12-11 (month 1): its months after that are a successor" in out
     assert "openai/gpt-5.5 retires" not in out
+
+
+def test_a_retired_row_is_not_also_told_it_is_not_ranked_by_value(capsys, tmp_path):
+    import json
+
+    assert main(["estimate", _scenario(tmp_path, "2026-11-30", "openai/gpt-4o-mini", "groq/mixtral-8x7b-32768"),
+                 "-f", "json"]) == 0
+    row = {c["id"]: c for c in json.loads(capsys.readouterr().out)["candidates"]}["groq/mixtral-8x7b-32768"]
+    assert row["reason"] == "retired 2025-03-20"
+    assert not any("min_coverage" in w or "missing:" in w for w in row["warnings"]), row["warnings"]

@@ -235,14 +235,15 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
         rank_here = float(sweep.rank[ci, point])
         ranked = math.isfinite(rank_here)
         imputed_ids = [d["benchmark"] for d in detail if d.get("imputed")]
-        if cov + imp_share < min_cov - 1e-12:
+        gone = (r.reason or "").startswith("retired ")  # not on sale: its rank by value is moot
+        if not gone and cov + imp_share < min_cov - 1e-12:
             warnings.append(
                 f"quality coverage {cov:.0%}{f' (+{imp_share:.0%} imputed)' if imp_share else ''} is below "
                 f"min_coverage {min_cov:.0%}: not ranked by value; missing scores: {', '.join(missing)}"
                 + (f" (none is on record for {r.model} in the mode its API serves by default: `tco catalog "
                    f"show {r.model}` lists what is; give your own under quality.scores)"
                    if cov == 0 and not imp_share and r.model else ""))
-        elif missing:
+        elif missing and not gone:
             warnings.append(f"quality from {cov + imp_share:.0%} of the profile weight; missing: {', '.join(missing)}")
         if imputed_ids:
             warnings.append(f"quality includes imputed scores ({', '.join(imputed_ids)}): {imp_share:.0%} of the "
