@@ -313,3 +313,8 @@ def test_a_retired_row_is_not_also_told_it_is_not_ranked_by_value(capsys, tmp_pa
     row = {c["id"]: c for c in json.loads(capsys.readouterr().out)["candidates"]}["groq/mixtral-8x7b-32768"]
     assert row["reason"] == "retired 2025-03-20"
     assert not any("min_coverage" in w or "missing:" in w for w in row["warnings"]), row["warnings"]
+
+
+def test_a_misspelt_retired_offer_is_suggested(capsys, tmp_path):
+    assert main(["estimate", _scenario(tmp_path, "2026-11-30", "groq/mixtral-8x7b-3276")]) == 2
+    assert "did you mean 'groq/mixtral-8x7b-32768'" in capsys.readouterr().err

@@ -69,9 +69,12 @@ class Catalog:
         if offer_id not in self.offers and (gone := self.retired_offer(offer_id)) is not None:
             later = f"; its successor: {gone.successor}" if gone.successor else ""
             raise Retired(f"{gone.id} was retired on {gone.retired}, and no price of it from before that day is "
-                          f"on record (source: {gone.retired_source})", gone.retired,
+                          f"on record (`tco catalog show {gone.id}` says who says so)", gone.retired,
                           hint=f"remove it, or name an offer on sale (tco catalog list){later}")
-        return lookup(self.offers, offer_id, "offer", "tco catalog list")  # type: ignore[return-value]
+        if offer_id in self.offers:
+            return self.offers[offer_id]
+        known = dict.fromkeys([*self.offers, *(g.id for pf in self.providers.values() for g in pf.retired_offers)])
+        return lookup(known, offer_id, "offer", "tco catalog list")  # type: ignore[return-value]  # raises
 
     def retired_offer(self, name: str) -> Any | None:
         """A shut-down offer kept without prices (``retired_offers`` of an imported provider file),
@@ -81,7 +84,7 @@ class Catalog:
         for slug, pf in self.providers.items():
             if scoped and slug != head:
                 continue
-            for gone in getattr(pf, "retired_offers", ()):
+            for gone in pf.retired_offers:
                 names = (gone.api_name, *gone.aliases) if gone.api_name else gone.aliases
                 if name == gone.id or name in names or (scoped and rest in names):
                     return gone

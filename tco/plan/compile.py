@@ -246,6 +246,13 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
     unavailable: list[TcoError] = []
     _check_ids(scenario, catalog)
     unpriced: list[TcoError] = []
+
+    def unpriced_row(r: Resolved, discount: float, i: int) -> None:  # in the table, without a price
+        api_rows.append(dict(_UNPRICED, discount=discount))
+        api_index.append(i)
+        resolved.append(r)
+        seen.add(r.id)
+
     for i, cand in enumerate(scenario.candidates):
         kind = candidate_kind(cand)
         if kind == "selfhost-spec":
@@ -277,9 +284,10 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             discount = cand.discount if kind == "api-offer" else 0.0
             if gone is not None:  # in the table, unpriced, as an offer retired before the as-of date
                 if strict and as_of >= gone.retired:
-                    raise relocate(Retired(f"{gone.id} was retired on {gone.retired}: it could not be called on "
-                                           f"{as_of}", gone.retired, hint=f"use an as_of date before {gone.retired}, "
-                                           "or remove it"), scenario, loc) from None
+                    try:
+                        catalog.offer(offer_id)  # the catalog's own words for it
+                    except Retired as e:
+                        raise relocate(e, scenario, loc) from None
                 label = cand.label if kind == "api-offer" and cand.label else gone.id
                 r = Resolved(label, label, "api", gone.model or gone.id, gone.id.split("/", 1)[0])
                 if as_of >= gone.retired:
@@ -291,10 +299,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                                       f"{gone.retired}, but no price of it from before that day is on record "
                                       "(no cost, not ranked)")
                     r.reason = "price unknown"
-                api_rows.append(dict(_UNPRICED, discount=discount))
-                api_index.append(i)
-                resolved.append(r)
-                seen.add(r.id)
+                unpriced_row(r, discount, i)
                 continue
             offer_id = catalog.offer_id(offer_id)  # an alias ('claude-sonnet-4-20250514') names its offer
             label = (cand.label if kind == "api-offer" and cand.label else offer_id)
@@ -306,19 +311,13 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                     raise relocate(e, scenario, loc) from None
                 r.warnings.append(f"not available on {as_of}: {e.message} (no cost, not ranked)")
                 r.reason = f"retired {e.available_from}"
-                api_rows.append(dict(_UNPRICED, discount=discount))
-                api_index.append(i)
-                resolved.append(r)
-                seen.add(r.id)
+                unpriced_row(r, discount, i)
                 continue
             except UnknownPrice as e:  # it existed, its price then is unknown: in the table, unpriced
                 unpriced.append(relocate(e, scenario, loc))
                 r.warnings.append(f"{e.message} (no cost, not ranked)")
                 r.reason = "price unknown"
-                api_rows.append(dict(_UNPRICED, discount=discount))
-                api_index.append(i)
-                resolved.append(r)
-                seen.add(r.id)
+                unpriced_row(r, discount, i)
                 continue
             except NotAvailable as e:
                 located = relocate(e, scenario, loc)
@@ -328,10 +327,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 r.available_from = str(e.available_from)
                 r.warnings.append(f"not launched yet on {as_of}: {launch_text(e.available_from)}; excluded from the "
                                   "comparison")
-                api_rows.append(dict(_UNPRICED, discount=discount))
-                api_index.append(i)
-                resolved.append(r)
-                seen.add(r.id)
+                unpriced_row(r, discount, i)
                 continue
             if point.model:  # an alias serving another model from this date: quality follows it
                 r.model = point.model

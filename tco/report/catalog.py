@@ -52,7 +52,7 @@ def offer_rows(cat: Catalog, as_of: date) -> list[dict[str, Any]]:
                      "status": p.provenance.status + (f", retires {retired}" if retired else ""), "on_sale": True,
                      "retired": retired, "imported_from": imported})
     for pf in cat.providers.values():  # retired before any of their prices can be dated
-        for gone in getattr(pf, "retired_offers", ()):
+        for gone in pf.retired_offers:
             released = cat.models[gone.model].released if gone.model in cat.models else None
             status = (f"retired {gone.retired}, no price on record" if as_of >= gone.retired
                       else f"not released yet ({released}; retired {gone.retired})" if released and as_of < released

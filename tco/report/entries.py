@@ -98,7 +98,7 @@ def _retired_offers(cat: Catalog, model_id: str) -> dict[str, Any]:
     out = {o: off.retired for o, off in cat.offers.items()
            if off.model == model_id and off.retired is not None and off.retired <= today}
     for pf in cat.providers.values():
-        out.update({g.id: g.retired for g in getattr(pf, "retired_offers", ()) if g.model == model_id})
+        out.update({g.id: g.retired for g in pf.retired_offers if g.model == model_id})
     return out
 
 
