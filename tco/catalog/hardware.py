@@ -213,7 +213,17 @@ def model_shape(m: Model) -> Any:
         ffn_size=a.ffn_size, vocab_size=a.vocab_size, params_b=float(params), active_params_b=float(act),
         kv_lora_rank=a.kv_lora_rank, rope_head_dim=a.rope_head_dim,
         experts=moe.experts if moe else 0, active_experts=moe.active_experts if moe else 0,
-        shared_experts=moe.shared_experts if moe else 0, context_window=m.context_window)
+        shared_experts=moe.shared_experts if moe else 0, context_window=m.context_window,
+        **_layout_fields(a))
+
+
+def _layout_fields(a: Any) -> dict[str, Any]:
+    """ModelShape's attention-layout fields of an architecture (none when every layer is full attention)."""
+    lay = a.attention
+    if lay is None:
+        return {}
+    return {"full_layers": lay.full_layers, "window_layers": lay.window_layers, "window": lay.window or 0,
+            "linear_layers": lay.linear_layers, "linear_state_elements": lay.linear_state_elements or 0}
 
 
 def accelerator_params(a: Accelerator) -> Any:

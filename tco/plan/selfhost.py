@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..engine.selfhost import fit_alternatives, memory_fit, split
+from ..engine.selfhost import cache_layout, fit_alternatives, memory_fit, split
 from .deployment import ResolvedSelfhost, resolve
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def selfhost_summary(compiled: Compiled, r: Resolved, plan: Any, point: int) -> 
     fx = _per_usd(compiled)
     gpus = int(d["gpus"]) if d["gpus"] is not None else dep.gpus
     memory_gb = float(dep.gpu.memory_gb) * gpus
-    kv_gb = (d["kv_capacity_tokens"] or 0.0) * plan.kv_bytes_per_token / 1e9
+    kv_gb = float(np.asarray(plan.cache_gb).reshape(-1)[point]) if d["kv_capacity_tokens"] else 0.0
     weights = d["weights_gb"] or 0.0
     cost_split = {k: (v * fx if v is not None else None) for k, v in d["cost_components"].items()
                   if v is not None and v != 0.0}
@@ -227,6 +227,9 @@ def describe_deployment(r: ResolvedSelfhost, isl: int, osl: int, requests_per_da
         "warnings": list(d["warnings"]),
     }
     out["slo_percentile"] = int(dep.slo_percentile)
+    lay = cache_layout(dep, isl + osl)
+    if lay is not None:  # sliding-window or linear layers: per-token KV is not the whole cache
+        out["cache_layout"] = {k: (int(v) if k.endswith("layers") or k == "window" else v) for k, v in lay.items()}
     for side, mean, shp in (("input", isl, dep.input_shape), ("output", osl, dep.output_shape)):
         out[f"{side}_distribution"] = None if shp.fixed else {
             f"p{q}": round(shp.quantile(q / 100) * mean) for q in (50, 90, 99)}

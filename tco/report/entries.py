@@ -56,6 +56,14 @@ def show_model(cat: Catalog, model_id: str, width: int | None = None) -> str:
                                               + (f", {a.moe.shared_experts} shared" if a.moe.shared_experts else ""))
         lines.append(f"  architecture {a.layers} layers, hidden {a.hidden_size:,}, {attn}, FFN {a.ffn_size:,}, "
                      f"vocab {a.vocab_size:,} ({kind})")
+        lay = a.attention
+        if lay is not None:
+            kinds = [f"{lay.full_layers} full attention"]
+            if lay.window_layers:
+                kinds.append(f"{lay.window_layers} sliding window of {lay.window:,} tokens")
+            if lay.linear_layers:
+                kinds.append(f"{lay.linear_layers} linear with a state of {lay.linear_state_elements:,} values per sequence")
+            lines.append("  layers: " + ", ".join(kinds))
     elif m.open_weights:
         lines.append("  architecture unknown (not sourced): cannot be sized for self-hosting")
     pv = m.provenance

@@ -6,6 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 
+def _layout_note(lay: dict[str, Any] | None) -> str:
+    """What the per-token KV figure leaves out for a model with sliding-window or linear layers."""
+    if not lay:
+        return ""
+    parts = []
+    if lay["window_layers"]:
+        parts.append(f"{lay['window_layers']} sliding-window layers keep {lay['window']:,} tokens "
+                     f"({lay['window_kv_bytes_per_token'] / 1024:,.1f} KiB per token)")
+    if lay["linear_layers"]:
+        parts.append(f"{lay['linear_layers']} linear layers keep a state of "
+                     f"{lay['state_bytes_per_sequence'] / 2**20:,.1f} MiB per sequence")
+    return (f" in the {lay['full_layers']} full-attention layers; " + ", ".join(parts)
+            + f": {lay['bytes_per_sequence'] / 2**20:,.1f} MiB per sequence in all")
+
+
 def _fmt(v: Any, spec: str = ",.0f", unit: str = "") -> str:
     if v is None:
         return "unknown"
@@ -37,7 +52,7 @@ def render_table(res: dict[str, Any]) -> str:
         ("weights, whole model", f"{res['weights_gb']:,.1f} GB"),
         ("per GPU", f"{res['memory_per_gpu_gb']:.1f} GB device, {res['weights_per_gpu_gb']:.1f} GB weights, "
                     f"{res['reserved_per_gpu_gb']:.1f} GB runtime + activations, {res['free_per_gpu_gb']:.1f} GB left"),
-        ("KV cache per token", f"{kib:,.1f} KiB"),
+        ("KV cache per token", f"{kib:,.1f} KiB" + _layout_note(res.get("cache_layout"))),
         ("KV capacity", f"{res['kv_capacity_tokens']:,.0f} tokens = {res['max_concurrency']:,.0f} concurrent sequences "
                         f"of {res['input_tokens'] + res['output_tokens']:,} tokens"),
     ]

@@ -266,6 +266,39 @@ class MoE(Strict):
     """Always-active shared experts, if any."""
 
 
+class AttentionLayout(Strict):
+    """Which layers keep what, for a model whose layers are not all softmax attention over
+    every earlier token: sliding-window layers (Gemma, gpt-oss) keep at most ``window`` tokens,
+    linear-attention or state-space layers (Gated DeltaNet, Mamba-2) keep a fixed state per
+    sequence. ``heads``, ``kv_heads`` and ``head_dim`` of the architecture are those of the
+    softmax-attention layers (full and window)."""
+
+    full_layers: int = Field(gt=0)
+    """Layers whose KV cache grows with every token of the sequence."""
+    window_layers: int = Field(default=0, ge=0)
+    """Sliding-window softmax-attention layers."""
+    window: int | None = Field(default=None, gt=0)
+    """Tokens a sliding-window layer attends to (and keeps in its KV cache)."""
+    linear_layers: int = Field(default=0, ge=0)
+    """Linear-attention / state-space layers: a fixed-size state per sequence, no KV cache."""
+    linear_state_elements: int | None = Field(default=None, gt=0)
+    """Elements of one sequence's state in one linear layer (recurrent state + convolution state)."""
+
+    @model_validator(mode="after")
+    def _complete(self) -> AttentionLayout:
+        if self.window_layers and self.window is None:
+            raise ValueError("window_layers needs window (the tokens a sliding-window layer keeps)")
+        if self.window is not None and not self.window_layers:
+            raise ValueError("window is given but window_layers is 0")
+        if self.linear_layers and self.linear_state_elements is None:
+            raise ValueError("linear_layers needs linear_state_elements (the state one sequence keeps per layer)")
+        if self.linear_state_elements is not None and not self.linear_layers:
+            raise ValueError("linear_state_elements is given but linear_layers is 0")
+        if not (self.window_layers or self.linear_layers):
+            raise ValueError("every layer is full attention: leave the attention block out")
+        return self
+
+
 class Architecture(Strict):
     """Transformer shape numbers (from the model's config.json)."""
 
@@ -285,11 +318,17 @@ class Architecture(Strict):
     """Multi-head latent attention: decoupled RoPE key dimension cached per token per layer."""
     moe: MoE | None = None
     """Mixture-of-experts layout; None for a dense model."""
+    attention: AttentionLayout | None = None
+    """Layers that are not full attention (sliding window, linear); None: every layer is."""
 
     @model_validator(mode="after")
     def _gqa(self) -> Architecture:
         if self.heads % self.kv_heads:
             raise ValueError(f"heads ({self.heads}) must be a multiple of kv_heads ({self.kv_heads})")
+        a = self.attention
+        if a is not None and a.full_layers + a.window_layers + a.linear_layers != self.layers:
+            raise ValueError(f"attention: full_layers ({a.full_layers}) + window_layers ({a.window_layers}) + "
+                             f"linear_layers ({a.linear_layers}) must add up to layers ({self.layers})")
         return self
 
 

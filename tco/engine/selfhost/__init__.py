@@ -71,8 +71,8 @@ from .inputs import (
     layout_of,
     split,
 )
-from .memory import GPU_COUNTS, FitOption, MemoryFit, _kv_per_gpu_token, check_parallelism, fit_alternatives, \
-    max_batch, memory_fit
+from .memory import GPU_COUNTS, FitOption, MemoryFit, _kv_per_gpu_token, cache_layout, check_parallelism, \
+    fit_alternatives, max_batch, memory_fit
 from .mix import FIXED, LengthShape
 from .tails import PERCENTILES, SloResult, slo_throughput, tail_latency
 from .throughput import (
@@ -91,7 +91,7 @@ __all__ = [
     "BREAKEVEN_RANGE", "DAYS_PER_MONTH", "FIXED", "GB", "GPU_COUNTS", "MAX_PREFILL_LOAD", "PERCENTILES", "PRECISIONS",
     "PRECISION_BYTES", "SECONDS_PER_MONTH", "Accelerator", "CostInputs", "Deployment", "EngineProfile", "Features",
     "FitOption", "Latency", "LengthShape", "MemoryFit", "ModelShape", "SelfhostPlan", "SloResult", "StepTime", "_consts",
-    "_kv_per_gpu_token", "capital_recovery_factor", "cheaper_ranges", "check_parallelism", "fit_alternatives",
+    "_kv_per_gpu_token", "cache_layout", "capital_recovery_factor", "cheaper_ranges", "check_parallelism", "fit_alternatives",
     "layout_of", "max_batch", "max_throughput", "memory_fit", "monthly_costs", "plan", "prefill_moments",
     "prefill_time", "roofline_tokens_per_s", "slo_throughput", "split", "step_time", "tail_latency", "ttft_tpot",
 ]

@@ -54,6 +54,8 @@ class SelfhostPlan:
     kv_capacity_tokens: np.ndarray
     max_concurrency: np.ndarray
     near_memory_limit: np.ndarray
+    cache_gb: np.ndarray
+    """Cache the KV capacity holds (GB, whole replica): see :attr:`MemoryFit.cache_gb`."""
     requests_per_s_capacity: np.ndarray
     """Requests/s one unit serves at the planned utilization."""
     average_utilization: np.ndarray
@@ -226,7 +228,7 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
         best_ttft_ms=np.where(fits, slo.best_ttft_s * 1e3, np.nan), within_context=np.asarray(within).copy(),
         operating_batch=slo.batch, weights_gb=mf.weights_gb, kv_bytes_per_token=mf.kv_bytes_per_token,
         kv_capacity_tokens=mf.kv_capacity_tokens, max_concurrency=mf.max_concurrency,
-        near_memory_limit=mf.near_memory_limit, requests_per_s_capacity=unit_rps,
+        near_memory_limit=mf.near_memory_limit, cache_gb=mf.cache_gb, requests_per_s_capacity=unit_rps,
         average_utilization=avg_util, cost_per_mtok=cost_per_mtok, cost_per_mtok_output=cpm_out,
         unit_monthly_cost_usd=float(np.asarray(costs["unit_per_month"]).reshape(-1)[0]),
         fixed_monthly_cost_usd=float(dep.cost.staff_per_month or 0.0), warnings=warnings)

@@ -27,6 +27,11 @@ PRECISIONS = ("bf16", "fp8", "int8", "int4", "fp4")
 
 GB = 1e9
 
+STATE_BYTES = 2.0
+"""Bytes per element of a linear-attention / state-space layer's per-sequence state: engines
+keep it in the model's BF16 whatever the KV-cache precision (vLLM's and SGLang's default
+state dtype); an FP32 state would double it."""
+
 DEFAULT_TARGET_SLACK = 2.0
 """Default latency targets batch 1 cannot meet become this multiple of the batch-1 latency."""
 
@@ -62,6 +67,15 @@ class ModelShape:
     tied_embeddings: bool = False
     context_window: int | None = None
     """Longest request (input + output tokens) the model serves; None = unknown (not checked)."""
+    full_layers: int | None = None
+    """Layers whose KV cache grows with every token; None: all ``layers``."""
+    window_layers: int = 0
+    """Sliding-window attention layers (their KV cache holds at most ``window`` tokens)."""
+    window: int = 0
+    linear_layers: int = 0
+    """Linear-attention / state-space layers: a fixed state per sequence, no KV cache."""
+    linear_state_elements: int = 0
+    """State elements of one sequence in one linear layer."""
 
     @property
     def is_moe(self) -> bool:
@@ -76,12 +90,34 @@ class ModelShape:
         """Parameters of the input embedding and output head (counted once when tied)."""
         return float(self.vocab_size) * self.hidden_size * (1 if self.tied_embeddings else 2)
 
-    def kv_elements_per_token(self) -> float:
-        """KV-cache elements per token over all layers: GQA ``2 * kv_heads * head_dim``, MLA
-        ``kv_lora_rank + rope_head_dim`` per layer."""
+    @property
+    def kv_layers(self) -> int:
+        """Layers whose KV cache grows with the sequence (all of them unless a layout says)."""
+        return self.layers if self.full_layers is None else self.full_layers
+
+    @property
+    def has_layout(self) -> bool:
+        """Some layers are sliding-window or linear: per-sequence memory is not tokens x a constant."""
+        return bool(self.window_layers or self.linear_layers)
+
+    def kv_elements_per_layer_token(self) -> float:
+        """KV-cache elements of one token in one attention layer: GQA ``2 * kv_heads * head_dim``,
+        MLA ``kv_lora_rank + rope_head_dim``."""
         if self.is_mla:
-            return float(self.layers * (self.kv_lora_rank + (self.rope_head_dim or 0)))
-        return float(self.layers * 2 * self.kv_heads * self.head_dim)
+            return float(self.kv_lora_rank + (self.rope_head_dim or 0))
+        return float(2 * self.kv_heads * self.head_dim)
+
+    def kv_elements_per_token(self) -> float:
+        """KV-cache elements per token over the layers whose cache grows with the sequence."""
+        return self.kv_layers * self.kv_elements_per_layer_token()
+
+    def window_kv_elements_per_token(self) -> float:
+        """KV-cache elements per token of the sliding-window layers (kept for ``window`` tokens)."""
+        return self.window_layers * self.kv_elements_per_layer_token()
+
+    def state_elements(self) -> float:
+        """Fixed state of one sequence over the linear layers."""
+        return float(self.linear_layers * self.linear_state_elements)
 
     @staticmethod
     def derived_params_b(layers: int, hidden_size: int, heads: int, kv_heads: int, head_dim: int,
@@ -324,9 +360,14 @@ class _C:
     experts: float
     active_experts: float
     kv_bytes_per_token: float
+    win_bytes_per_token: float  # sliding-window layers' KV per token, kept for at most `window` tokens
+    window: float
+    state_bytes: float  # linear layers' state per sequence
+    layout: bool  # per-sequence memory is not tokens x kv_bytes_per_token
     flops_linear: float  # per token
     flops_expert: float  # per token, routed experts (part of flops_linear)
-    attn_coef: float  # 4*L*h*hd: decode attention flops per token per context token
+    attn_coef: float  # 4*L*h*hd: decode attention flops per token per context token (full-attention layers)
+    attn_win_coef: float  # the same for the sliding-window layers (per context token up to `window`)
     layers: float
     hidden: float
     kv_heads: float
@@ -382,9 +423,10 @@ def _consts(dep: Deployment) -> _C:
     flops_linear = 2.0 * (active - (m.vocab_size * m.hidden_size if not m.tied_embeddings else 0.0))
     if m.is_mla:
         qk = (m.kv_lora_rank or 0) * 2 + (m.rope_head_dim or 0)
-        attn_coef = 2.0 * m.layers * m.heads * qk
+        per_layer = 2.0 * m.heads * qk
     else:
-        attn_coef = 4.0 * m.layers * m.heads * m.head_dim
+        per_layer = 4.0 * m.heads * m.head_dim
+    attn_coef = per_layer * m.kv_layers
     peak = g.peak_tflops(dep.precision) * 1e12
     cp = g.compute_precision(dep.precision)
     factor = {"fp8": e.fp8_compute_factor, "bf16": 1.0,
@@ -400,9 +442,14 @@ def _consts(dep: Deployment) -> _C:
         experts=float(m.experts if m.is_moe else 0),
         active_experts=float(m.active_experts if m.is_moe else 0),
         kv_bytes_per_token=m.kv_elements_per_token() * kb,
+        win_bytes_per_token=m.window_kv_elements_per_token() * kb,
+        window=float(m.window),
+        state_bytes=m.state_elements() * STATE_BYTES,
+        layout=m.has_layout,
         flops_linear=flops_linear,
         flops_expert=flops_expert,
         attn_coef=attn_coef,
+        attn_win_coef=per_layer * m.window_layers,
         layers=float(m.layers),
         hidden=float(m.hidden_size),
         kv_heads=float(m.kv_heads),

@@ -37,6 +37,9 @@ class MemoryFit:
     """Sequences of (isl + osl) tokens whose KV fits at once."""
     fits: np.ndarray
     near_memory_limit: np.ndarray
+    cache_gb: np.ndarray
+    """Cache the capacity holds, whole model: KV of ``kv_capacity_tokens`` tokens (with sliding-window
+    or linear layers: the window KV and state of the ``max_concurrency`` sequences too)."""
     needed_gb: np.ndarray
     """Memory the deployment needs for weights + reservations + one sequence of KV (whole deployment)."""
     available_gb: np.ndarray
@@ -52,9 +55,39 @@ def _kv_per_gpu_token(c: _C, tp: np.ndarray, pp: np.ndarray, ep: Any = 1.0) -> n
     # GQA: KV heads split across tensor-parallel ranks, replicated when tp > kv_heads;
     # MLA: the latent is shared by all heads, so every TP rank holds it whole. With expert
     # parallelism attention is data-parallel: each rank holds whole KV of its own sequences.
+    return c.kv_bytes_per_token / (_kv_shards(c, tp, ep) * pp)
+
+
+def _kv_shards(c: _C, tp: np.ndarray, ep: Any = 1.0) -> np.ndarray:
     shards = np.ones_like(tp) if c.mla else np.minimum(tp, c.kv_heads)
-    shards = np.where(_arr(ep) > 1, tp, shards)
-    return c.kv_bytes_per_token / (shards * pp)
+    return np.where(_arr(ep) > 1, tp, shards)
+
+
+def seq_bytes_per_gpu(c: _C, tokens: Any, tp: np.ndarray, pp: np.ndarray, ep: Any = 1.0) -> np.ndarray:
+    """Cache bytes one sequence of ``tokens`` tokens holds per GPU: the full-attention layers'
+    KV for every token, the sliding-window layers' KV for at most ``window`` tokens, and the
+    linear layers' fixed state (split over the tensor-parallel ranks, whose heads it belongs to)."""
+    t = _arr(tokens)
+    kv = t * c.kv_bytes_per_token + np.minimum(t, c.window) * c.win_bytes_per_token
+    return kv / (_kv_shards(c, tp, ep) * pp) + c.state_bytes / (tp * pp)
+
+
+def seq_bytes(c: _C, tokens: Any) -> np.ndarray:
+    """Cache bytes of one sequence of ``tokens`` tokens over the whole model."""
+    t = _arr(tokens)
+    return t * c.kv_bytes_per_token + np.minimum(t, c.window) * c.win_bytes_per_token + c.state_bytes
+
+
+def cache_layout(dep: Deployment, tokens: float) -> dict[str, float] | None:
+    """How a model with sliding-window or linear layers holds a sequence of ``tokens`` tokens
+    (whole model, bytes), or None when every layer is full attention."""
+    m = dep.model
+    if not m.has_layout:
+        return None
+    c = _consts(dep)
+    return {"full_layers": float(m.kv_layers), "window_layers": float(m.window_layers), "window": float(m.window),
+            "linear_layers": float(m.linear_layers), "window_kv_bytes_per_token": c.win_bytes_per_token,
+            "state_bytes_per_sequence": c.state_bytes, "bytes_per_sequence": float(seq_bytes(c, tokens))}
 
 
 def weights_per_gpu(c: _C, g: np.ndarray, tp: np.ndarray, pp: np.ndarray, ep: np.ndarray) -> np.ndarray:
@@ -77,12 +110,18 @@ def memory_fit(dep: Deployment, gpus: Any, isl: Any, osl: Any, *, tp: Any = None
     w_gpu = weights_per_gpu(c, g, tp_, pp, ep_)
     free = c.mem_per_gpu - w_gpu - c.reserved_per_gpu
     kv_gpu = _kv_per_gpu_token(c, tp_, pp, ep_)
-    cap = np.floor(np.maximum(free, 0.0) * c.kv_fraction / kv_gpu)
-    conc = np.floor(cap / np.maximum(seq, 1.0))
+    if c.layout:  # sequences hold window KV and state besides per-token KV: count sequences first
+        conc = np.floor(np.maximum(free, 0.0) * c.kv_fraction / seq_bytes_per_gpu(c, np.maximum(seq, 1.0), tp_, pp, ep_))
+        cap = conc * np.maximum(seq, 1.0)  # tokens of such sequences that fit
+        cache = conc * seq_bytes(c, np.maximum(seq, 1.0))
+    else:
+        cap = np.floor(np.maximum(free, 0.0) * c.kv_fraction / kv_gpu)
+        conc = np.floor(cap / np.maximum(seq, 1.0))
+        cache = cap * c.kv_bytes_per_token
     fits = (free > 0) & (conc >= 1)
     kv_share = np.maximum(free, 0.0) * c.kv_fraction / c.mem_per_gpu
     near = fits & ((kv_share < NEAR_LIMIT_KV_SHARE) | (conc < NEAR_LIMIT_MIN_BATCH))
-    needed = c.weight_bytes + g * c.reserved_per_gpu + seq * c.kv_bytes_per_token / c.kv_fraction
+    needed = c.weight_bytes + g * c.reserved_per_gpu + (seq_bytes(c, seq) if c.layout else seq * c.kv_bytes_per_token) / c.kv_fraction
     shape = np.broadcast(g, seq).shape
     return MemoryFit(
         weights_gb=np.broadcast_to(c.weight_bytes / GB, shape).copy(),
@@ -93,6 +132,7 @@ def memory_fit(dep: Deployment, gpus: Any, isl: Any, osl: Any, *, tp: Any = None
         max_concurrency=np.broadcast_to(conc, shape).copy(),
         fits=np.broadcast_to(fits, shape).copy(),
         near_memory_limit=np.broadcast_to(near, shape).copy(),
+        cache_gb=np.broadcast_to(cache / GB, shape).copy(),
         needed_gb=np.broadcast_to(needed / GB, shape).copy(),
         available_gb=np.broadcast_to(g * c.mem_per_gpu / GB, shape).copy(),
     )
@@ -109,9 +149,12 @@ def max_batch(dep: Deployment, gpus: Any, isl: Any, osl: Any, *, tp: Any = None,
     g = _arr(gpus)
     tp_, pp, ep_ = layout_of(dep, g, tp, ep)
     free = c.mem_per_gpu - weights_per_gpu(c, g, tp_, pp, ep_) - c.reserved_per_gpu
-    cap = np.maximum(free, 0.0) * c.kv_fraction / _kv_per_gpu_token(c, tp_, pp, ep_)
     o_run = _arr(osl) * c.m2_out
     per_seq = _arr(isl) + (o_run if c.full_reservation else 0.5 * o_run)
+    if c.layout:
+        n = np.maximum(free, 0.0) * c.kv_fraction / seq_bytes_per_gpu(c, np.maximum(per_seq, 1.0), tp_, pp, ep_)
+        return np.minimum(np.floor(n), c.max_batch)
+    cap = np.maximum(free, 0.0) * c.kv_fraction / _kv_per_gpu_token(c, tp_, pp, ep_)
     return np.minimum(np.floor(cap / np.maximum(per_seq, 1.0)), c.max_batch)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .inputs import _C, GB, Deployment, _arr, _consts, layout_of
-from .memory import _kv_per_gpu_token, max_batch, weights_per_gpu
+from .memory import _kv_per_gpu_token, max_batch, seq_bytes_per_gpu, weights_per_gpu
 
 
 @dataclass
@@ -68,6 +68,13 @@ def _linear_flops(c: _C, tp: Any = 1.0, ep: Any = 1.0) -> Any:
     return c.flops_linear - c.flops_expert + c.flops_expert / eff
 
 
+def _window_pairs(i: Any, window: float) -> np.ndarray:
+    """(query, key) pairs a prompt of ``i`` tokens computes in a sliding-window layer: each
+    token attends to at most ``window`` earlier ones (``i^2 / 2`` while the prompt is shorter)."""
+    i = _arr(i)
+    return np.where(i <= window, 0.5 * i * i, window * i - 0.5 * window * window)
+
+
 def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: Any, tp: Any = None, ep: Any = None
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(memory time, compute time) of one pipeline stage for one micro-batch, the tokens of
@@ -87,10 +94,18 @@ def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: A
                           (c.dense_bytes + c.expert_bytes_per_expert * touched) / g)
     else:
         wbytes = c.weight_bytes / g
-    mem = (wbytes + mb * ctx * _kv_per_gpu_token(c, tp_, pp, ep_)) / c.bw
+    if c.layout:  # window KV read up to the window; linear state read and written back every step
+        cache = seq_bytes_per_gpu(c, ctx, tp_, pp, ep_) + c.state_bytes / (tp_ * pp)
+        mem = (wbytes + mb * cache) / c.bw
+    else:
+        mem = (wbytes + mb * ctx * _kv_per_gpu_token(c, tp_, pp, ep_)) / c.bw
     lin = _linear_flops(c, tp_, ep_)
     attn_pre = c.attn_coef * 0.5 * i * i * c.m2_in * (1.0 - c.hit ** 2)  # new tokens attend to all before them
-    flops = mb * c.spec_width * (lin + c.attn_coef * ctx) + new * (lin * pre + attn_pre)
+    attn_dec = c.attn_coef * ctx
+    if c.attn_win_coef:
+        attn_pre = attn_pre + c.attn_win_coef * _window_pairs(i, c.window) * (1.0 - c.hit)
+        attn_dec = attn_dec + c.attn_win_coef * np.minimum(ctx, c.window)
+    flops = mb * c.spec_width * (lin + attn_dec) + new * (lin * pre + attn_pre)
     comp = flops / (g * c.peak * c.comp_eff)  # one stage: 1/pp of the layers on tp GPUs
     if c.tp_loss:
         slow = 1.0 + c.tp_loss * np.log2(tp_)
@@ -123,6 +138,8 @@ def prefill_time(dep: Deployment, gpus: Any, isl: Any, *, tp: Any = None, ep: An
     tp_, pp, ep_ = layout_of(dep, g, tp, ep)
     pre = np.maximum(i * (1.0 - c.hit), 1.0)
     flops = pre * _linear_flops(c, tp_, ep_) + c.attn_coef * 0.5 * i * i * (1.0 - c.hit ** 2)
+    if c.attn_win_coef:
+        flops = flops + c.attn_win_coef * _window_pairs(i, c.window) * (1.0 - c.hit)
     slow = 1.0 + c.tp_loss * np.log2(tp_)
     comp = flops / (tp_ * c.peak * c.prefill_eff) * slow
     mem = c.weight_bytes / tp_ / c.bw * slow

@@ -1,0 +1,158 @@
+"""Models whose layers are not all full attention: sliding-window layers (Gemma, gpt-oss) keep
+at most ``window`` tokens of KV, linear-attention / state-space layers (Gated DeltaNet,
+Mamba-2) keep a fixed state per sequence. The per-sequence cache, and so the batch, the
+decode step and the prefill, follow the layout."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tco.catalog.hardware import accelerator_params, engine_params, load_hardware, load_model_file
+from tco.cli import main
+from tco.engine import selfhost as sh
+from tco.errors import TcoError
+
+ROOT = Path(__file__).resolve().parent.parent
+HW = load_hardware(ROOT / "pricing" / "hardware")
+ACC = {a.id: accelerator_params(a) for a in HW.accelerators.values()}
+TRT = engine_params(HW.engine("trtllm"))
+H100 = ACC["h100-sxm-80gb"]
+
+# A Qwen3-Next-80B-A3B-shaped hybrid: 48 layers, 12 gated-attention layers (2 KV heads x 256)
+# and 36 Gated DeltaNet layers. One DeltaNet layer's state per sequence: 32 value heads x 128
+# key dims x 128 value dims = 524,288, plus the convolution state (kernel 4 - 1) x (2 x 16 x 128
+# + 32 x 128 = 8,192 channels) = 24,576: 548,864 elements.
+STATE = 32 * 128 * 128 + 3 * 8192
+HYBRID = sh.ModelShape("hybrid-80b-a3b", 48, 2048, 16, 2, 256, 512, 151936, 80.0, 3.0, experts=512, active_experts=10,
+                       shared_experts=1, full_layers=12, linear_layers=36, linear_state_elements=STATE)
+FULL = replace(HYBRID, id="all-full", full_layers=None, linear_layers=0, linear_state_elements=0)
+
+
+def dep(model: sh.ModelShape, gpus: int = 1, kv: str = "fp8", **kw) -> sh.Deployment:
+    return sh.Deployment(model=model, gpu=H100, engine=TRT, precision="fp8", kv_precision=kv, gpus=gpus,
+                         alternatives=(), **kw)
+
+
+def test_cache_of_one_sequence_by_hand() -> None:
+    # full-attention layers: 12 layers x 2 (K and V) x 2 KV heads x 256 = 12,288 elements a token,
+    # 1 byte each at FP8: 12,288 B/token. Linear state: 36 x 548,864 elements x 2 B (BF16) =
+    # 39,518,208 B whatever the KV precision. 1,000 tokens: 12,288,000 + 39,518,208 = 51,806,208 B.
+    assert STATE == 548_864
+    lay = sh.cache_layout(dep(HYBRID), 1000)
+    assert lay["state_bytes_per_sequence"] == 39_518_208
+    assert lay["bytes_per_sequence"] == 51_806_208
+    assert sh._consts(dep(HYBRID)).kv_bytes_per_token == 12_288
+    assert sh.cache_layout(dep(FULL), 1000) is None  # every layer full attention: no layout
+    assert sh._consts(dep(FULL)).kv_bytes_per_token == 49_152  # 48 x 1,024
+
+
+def test_concurrency_counts_the_state_of_every_sequence() -> None:
+    # TP1: sequences that fit = floor(free x kv_fraction / (tokens x 12,288 + 39,518,208))
+    d = dep(HYBRID)
+    for tokens in (1_000, 32_000):
+        mf = sh.memory_fit(d, 1, tokens - 200, 200)
+        room = float(mf.free_per_gpu_gb) * 1e9 * TRT.kv_memory_fraction
+        assert float(mf.max_concurrency) == np.floor(room / (tokens * 12_288 + 39_518_208))
+        assert float(mf.kv_capacity_tokens) == float(mf.max_concurrency) * tokens
+        assert float(mf.cache_gb) == pytest.approx(float(mf.max_concurrency) * (tokens * 12_288 + 39_518_208) / 1e9)
+    # short sequences: the state outweighs the KV (48 full layers would hold 49,152,000 B < 51,806,208 B);
+    # long ones: a quarter of the KV plus the state is far less than all-full attention.
+    short_h, short_f = (sh.memory_fit(dep(m), 1, 800, 200).max_concurrency for m in (HYBRID, FULL))
+    long_h, long_f = (sh.memory_fit(dep(m), 1, 31_800, 200).max_concurrency for m in (HYBRID, FULL))
+    assert short_h < short_f and long_h > 3 * long_f
+
+
+def test_a_window_longer_than_every_sequence_changes_nothing() -> None:
+    # 24 of 48 layers with a sliding window of 1M tokens: for 4,000-token sequences the window
+    # never drops a token, so memory, step time and prefill equal the all-full model's.
+    win = replace(FULL, id="windowed", full_layers=24, window_layers=24, window=1_000_000)
+    a, b = dep(FULL, gpus=2), dep(win, gpus=2)
+    ma, mb = sh.memory_fit(a, 2, 3500, 500), sh.memory_fit(b, 2, 3500, 500)
+    assert ma.max_concurrency == mb.max_concurrency
+    # with a layout the capacity counts whole sequences: within one sequence of the token count
+    assert 0 <= float(ma.kv_capacity_tokens - mb.kv_capacity_tokens) < 4000
+    assert np.allclose(sh.max_throughput(a, 2, 3500, 500)[0], sh.max_throughput(b, 2, 3500, 500)[0])
+    assert np.allclose(sh.step_time(a, 2, 64, 3500, 500).step, sh.step_time(b, 2, 64, 3500, 500).step)
+    assert np.allclose(sh.prefill_time(a, 2, 3500), sh.prefill_time(b, 2, 3500))
+
+
+def test_a_short_window_holds_more_sequences_and_decodes_faster() -> None:
+    # gpt-oss-style: half the layers keep 128 tokens. At 8,000-token contexts the window layers'
+    # KV is 128/8000 of the full layers': about half the cache of the all-full model.
+    win = replace(FULL, id="windowed", full_layers=24, window_layers=24, window=128)
+    a, b = dep(FULL), dep(win)
+    # per sequence, FP8 KV, 24 x 1,024 elements a token per half: windowed 8,000 x 24,576 + 128 x 24,576
+    # = 199,753,728 B; all-full 8,000 x 49,152 = 393,216,000 B
+    mf = sh.memory_fit(b, 1, 7000, 1000)
+    room = float(mf.free_per_gpu_gb) * 1e9 * TRT.kv_memory_fraction
+    assert float(mf.max_concurrency) == np.floor(room / 199_753_728)
+    assert float(sh.memory_fit(a, 1, 7000, 1000).max_concurrency) == np.floor(room / 393_216_000)
+    assert sh.step_time(b, 1, 32, 7000, 1000).step < sh.step_time(a, 1, 32, 7000, 1000).step
+    assert sh.prefill_time(b, 1, 7000) < sh.prefill_time(a, 1, 7000)
+    assert sh.max_throughput(b, 1, 7000, 1000)[0] > sh.max_throughput(a, 1, 7000, 1000)[0]
+    # the window layers' prefill attention: each of the first 128 tokens sees all before it,
+    # every later one 128: 0.5 x 128^2 + 128 x (7000 - 128) = 8,192 + 879,616 = 887,808 pairs
+    assert float(sh.throughput._window_pairs(7000, 128)) == 887_808
+    assert float(sh.throughput._window_pairs(100, 128)) == 5_000
+
+
+MODEL = """id: hybrid-ft
+name: Hybrid fine-tune
+vendor: us
+open_weights: true
+license: internal
+variant: instruct
+params_b: 80
+active_params_b: 3
+architecture:
+  layers: 48
+  hidden_size: 2048
+  heads: 16
+  kv_heads: 2
+  head_dim: 256
+  ffn_size: 512
+  vocab_size: 151936
+  moe: {experts: 512, active_experts: 10, shared_experts: 1}
+  attention: {full_layers: 12, linear_layers: 36, linear_state_elements: 548864}
+provenance: {source: config.json, checked: 2026-11-30, status: verified}
+"""
+
+
+def test_selfhost_cli_shows_the_layout(tmp_path, capsys) -> None:
+    f = tmp_path / "m.yaml"
+    f.write_text(MODEL, encoding="utf-8")
+    assert main(["selfhost", "--model-file", str(f), "--gpu", "h100-sxm-80gb", "--precision", "fp8", "--input-tokens", "800",
+                 "--output-tokens", "200", "-f", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["cache_layout"] == {"full_layers": 12, "window_layers": 0, "window": 0, "linear_layers": 36,
+                                   "window_kv_bytes_per_token": 0.0, "state_bytes_per_sequence": 39_518_208.0,
+                                   "bytes_per_sequence": 51_806_208.0}
+    assert out["kv_bytes_per_token"] == 12_288  # FP8 weights: FP8 KV by default
+    assert main(["selfhost", "--model-file", str(f), "--gpu", "h100-sxm-80gb", "--precision", "fp8", "--input-tokens", "800",
+                 "--output-tokens", "200"]) == 0
+    text = capsys.readouterr().out
+    # 39,518,208 B = 37.7 MiB; 51,806,208 B = 49.4 MiB
+    assert ("KV cache per token" in text and "12.0 KiB in the 12 full-attention layers; 36 linear layers keep a state "
+            "of 37.7 MiB per sequence: 49.4 MiB per sequence in all") in " ".join(text.split())
+
+
+@pytest.mark.parametrize("attention, line, msg", [
+    # the sum is checked against layers, so it is located at the architecture block (its first line, 10)
+    ("{full_layers: 12, linear_layers: 30, linear_state_elements: 5}", 10,
+     r"full_layers \(12\) \+ window_layers \(0\) \+ linear_layers \(30\) must add up to layers \(48\)"),
+    ("{full_layers: 24, window_layers: 24}", 18, "window_layers needs window"),
+    ("{full_layers: 12, linear_layers: 36}", 18, "linear_layers needs linear_state_elements"),
+    ("{full_layers: 48}", 18, "every layer is full attention: leave the attention block out"),
+])
+def test_bad_layout_is_a_located_one_line_error(tmp_path, attention, line, msg) -> None:
+    f = tmp_path / "m.yaml"
+    f.write_text(MODEL.replace("{full_layers: 12, linear_layers: 36, linear_state_elements: 548864}", attention),
+                 encoding="utf-8")
+    with pytest.raises(TcoError, match=msg) as e:
+        load_model_file(f)
+    assert str(e.value).startswith(f"{f}:{line}:") and "\n" not in str(e.value)
