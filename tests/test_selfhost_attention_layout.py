@@ -156,3 +156,16 @@ def test_bad_layout_is_a_located_one_line_error(tmp_path, attention, line, msg) 
     with pytest.raises(TcoError, match=msg) as e:
         load_model_file(f)
     assert str(e.value).startswith(f"{f}:{line}:") and "\n" not in str(e.value)
+
+
+def test_gpt_oss_in_the_catalog_keeps_a_full_kv_cache_in_half_its_layers(capsys) -> None:
+    # gpt-oss-120b: 36 layers alternate full attention and a 128-token sliding window. Full layers'
+    # KV at FP8: 18 x 2 x 8 KV heads x 64 = 18,432 B a token; the window layers hold 128 tokens of
+    # the same: a 9,000-token sequence holds 9,000 x 18,432 + 128 x 18,432 = 168,247,296 B.
+    assert main(["selfhost", "gpt-oss-120b", "--gpu", "h100-sxm-80gb", "--precision", "fp8", "--gpus", "2",
+                 "--input-tokens", "8000", "--output-tokens", "1000", "-f", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["kv_bytes_per_token"] == 18_432
+    assert out["cache_layout"]["bytes_per_sequence"] == 168_247_296
+    assert main(["catalog", "show", "gpt-oss-20b"]) == 0
+    assert "layers: 12 full attention, 12 sliding window of 128 tokens" in capsys.readouterr().out
