@@ -268,6 +268,30 @@ def test_the_detail_pane_says_when_an_offer_retires(catalog: Any, tmp_path: Any)
     assert "no cost: not available on 2026-11-30: groq/mixtral-8x7b-32768 was retired on 2025-03-20" in text
 
 
+def test_the_table_marks_an_offer_that_retires_and_the_legend_says_so(catalog: Any, tmp_path: Any) -> None:
+    """A † next to ★ ▼ ● marks a row whose offer shuts down within a year (gpt-5-mini on 2026-12-11,
+    the cheapest here), so the table itself warns; the legend gains "† retires" only then, and
+    stays whole at 80 columns."""
+    f = tmp_path / "mix.yaml"
+    f.write_text("name: mix\nas_of: 2026-11-30\nworkload:\n  requests_per_day: 10000\n  input_tokens: 1500\n"
+                 "  output_tokens: 500\ncandidates:\n  - openai/gpt-5-mini\n  - anthropic/claude-sonnet-4.6\n")
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        seen["lines"] = screen(app).splitlines()
+
+    drive(Session.open(f, catalog), steps, size=(80, 24))
+    lines = seen["lines"]
+    assert lines[4].rstrip().endswith("★ best ▼ cheapest ● pinned † retires"), lines[4]
+    row = next(x for x in lines if "gpt-5-mini" in x)
+    assert row.split("openai/")[0].strip() == "▼†", row  # cheapest (unranked on general: no best value)
+    other = next(x for x in lines if "claude-sonnet-4.6" in x)
+    assert "†" not in other
+    seen.clear()
+    drive(Session.open(EXAMPLE, catalog), steps, size=(80, 24))  # nothing retires: no † at all
+    assert not any("†" in x for x in seen["lines"][:12])
+
+
 def test_the_add_search_lists_retired_offers_last_and_says_so(catalog: Any, tmp_path: Any) -> None:
     from types import SimpleNamespace
 

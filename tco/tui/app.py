@@ -246,7 +246,7 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
 
     def _summary(self, width: int) -> Text:
         """The status line in ``width`` cells: the sampling note (``m``), the workload per month
-        and the legend of the table's marks (★ ▼ ●). What does not fit goes shorter, then goes,
+        and the legend of the table's marks (★ ▼ ●, and † when a candidate retires within a year). What does not fit goes shorter, then goes,
         in that order (the counts in fewer digits, the legend in fewer words, the workload),
         so that the legend is never cut."""
         from ..report.format import tokens
@@ -261,19 +261,24 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
             tok = f"{tokens(w['input_tokens_per_month'])} in + {tokens(w['output_tokens_per_month'])} out tok/mo  "
             per_month = [f"= {rpm:,.0f} req/mo, {tok}", f"= {tokens(rpm)} req/mo, {tok}"]
 
-        def line(note: Text | None, work: str, words: tuple[str, str, str]) -> Text:
+        retiring = any(c.retires for c in est.candidates)
+        marks = "★▼●†" if retiring else "★▼●"
+
+        def line(note: Text | None, work: str, words: tuple[str, ...]) -> Text:
             t = Text(no_wrap=True, overflow="ellipsis")
             if note is not None:
                 t.append_text(note)
             start = len(t)
             t.append(work)
-            for mark, word in zip("★▼●", words, strict=True):
+            for mark, word in zip(marks, words, strict=True):
                 t.append(mark, "bold yellow")
                 t.append(word)
             t.stylize("dim", start, len(t))
             return t
 
         long, short = (" best value ", " cheapest ", " pinned"), (" best ", " cheapest ", " pinned")
+        if retiring:
+            long, short = (*long[:2], " pinned ", " retires"), (*short[:2], " pinned ", " retires")
         for work, words in ((per_month[0], long), (per_month[1], long), (per_month[1], short), ("", long),
                             ("", short)):
             t = line(note, work, words)

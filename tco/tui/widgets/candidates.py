@@ -133,6 +133,8 @@ def spread_cells(u: dict[str, Any] | None, cur: str, stale: bool, best: bool) ->
 def cells_for(c: CandidateResult, cur: str, pinned: bool, name_width: int) -> dict[str, Cell]:
     """Display cells of one candidate (strings plus a style)."""
     mark = ("●" if pinned else " ") + ("★" if c.best_value else " ") + ("▼" if c.cheapest else " ")
+    if c.retires:  # shut down within a year of the as-of date: the legend says "† retires"
+        mark += "†"
     why = no_cost(c)  # the row says why it has no cost: too long, too slow, no price, not yet
     dim = "dim" if why is not None or (not c.rank and not c.cheapest) else ""
     if why is not None:
@@ -159,7 +161,8 @@ def cells_for(c: CandidateResult, cur: str, pinned: bool, name_width: int) -> di
 
 class CandidateTable(Guarded, DataTable[Text]):
     """Every candidate with its monthly cost, cost per 1M tokens, quality, coverage, cost per
-    quality point and rank. ★ best value, ▼ cheapest, ● pinned for the charts."""
+    quality point and rank. ★ best value, ▼ cheapest, ● pinned for the charts, † retires within
+    a year of the as-of date (the detail and the tooltip say when)."""
 
     BINDINGS = [
         Binding("s", "next_sort", "Sort", tooltip="Sort by the next column"),
