@@ -169,3 +169,21 @@ def test_gpt_oss_in_the_catalog_keeps_a_full_kv_cache_in_half_its_layers(capsys)
     assert out["cache_layout"]["bytes_per_sequence"] == 168_247_296
     assert main(["catalog", "show", "gpt-oss-20b"]) == 0
     assert "layers: 12 full attention, 12 sliding window of 128 tokens" in capsys.readouterr().out
+
+
+def test_window_layers_with_their_own_heads_and_an_fp32_state() -> None:
+    # Gemma-4-26B-shaped: 5 full layers of 2 KV heads x 512, 25 window layers (1,024 tokens) of
+    # 8 KV heads x 256. At BF16 KV a 4,000-token sequence holds 4,000 x 5 x 2 x 2 x 512 x 2 B
+    # = 81,920,000 B in the full layers and 1,024 x 25 x 2 x 8 x 256 x 2 B = 209,715,200 B in the
+    # window layers: 291,635,200 B. On TP4 the full layers' 2 KV heads are replicated (split 2
+    # ways), the window layers' 8 split 4 ways: 40,960,000 + 52,428,800 = 93,388,800 B per GPU.
+    g4 = sh.ModelShape("g4", 30, 2816, 16, 2, 512, 704, 262144, 26.0, 4.0, experts=128, active_experts=8,
+                       full_layers=5, window_layers=25, window=1024, window_kv_heads=8, window_head_dim=256)
+    d = dep(g4, gpus=4, kv="bf16")
+    assert sh.cache_layout(d, 4000)["bytes_per_sequence"] == 291_635_200
+    c = sh._consts(d)
+    one = sh.memory.seq_bytes_per_gpu(c, 4000, np.array(4.0), np.array(1.0))
+    assert float(one) == 93_388_800
+    # an FP32 state (Qwen3.5's mamba_ssm_dtype) is twice a BF16 one: 36 x 548,864 x 4 = 79,036,416 B
+    fp32 = replace(HYBRID, state_bytes_per_element=4.0)
+    assert sh.cache_layout(dep(fp32), 1000)["state_bytes_per_sequence"] == 79_036_416

@@ -60,9 +60,12 @@ def show_model(cat: Catalog, model_id: str, width: int | None = None) -> str:
         if lay is not None:
             kinds = [f"{lay.full_layers} full attention"]
             if lay.window_layers:
-                kinds.append(f"{lay.window_layers} sliding window of {lay.window:,} tokens")
+                heads = (f" ({lay.window_kv_heads or a.kv_heads} KV heads x {lay.window_head_dim or a.head_dim})"
+                         if lay.window_kv_heads or lay.window_head_dim else "")
+                kinds.append(f"{lay.window_layers} sliding window of {lay.window:,} tokens{heads}")
             if lay.linear_layers:
-                kinds.append(f"{lay.linear_layers} linear with a state of {lay.linear_state_elements:,} values per sequence")
+                kinds.append(f"{lay.linear_layers} linear with a state of {lay.linear_state_elements:,} values per sequence"
+                             + (" (FP32)" if lay.linear_state_dtype == "fp32" else ""))
             lines.append("  layers: " + ", ".join(kinds))
     elif m.open_weights:
         lines.append("  architecture unknown (not sourced): cannot be sized for self-hosting")

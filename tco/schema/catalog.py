@@ -283,13 +283,19 @@ class AttentionLayout(Strict):
     """Linear-attention / state-space layers: a fixed-size state per sequence, no KV cache."""
     linear_state_elements: int | None = Field(default=None, gt=0)
     """Elements of one sequence's state in one linear layer (recurrent state + convolution state)."""
+    linear_state_dtype: Literal["bf16", "fp32"] = "bf16"
+    """What the engine keeps the state in (the config's ``mamba_ssm_dtype``; BF16 by default)."""
+    window_kv_heads: int | None = Field(default=None, gt=0)
+    """KV heads of a sliding-window layer when they differ from the architecture's (Gemma 4)."""
+    window_head_dim: int | None = Field(default=None, gt=0)
+    """Head dimension of a sliding-window layer when it differs from the architecture's."""
 
     @model_validator(mode="after")
     def _complete(self) -> AttentionLayout:
         if self.window_layers and self.window is None:
             raise ValueError("window_layers needs window (the tokens a sliding-window layer keeps)")
-        if self.window is not None and not self.window_layers:
-            raise ValueError("window is given but window_layers is 0")
+        if (self.window is not None or self.window_kv_heads or self.window_head_dim) and not self.window_layers:
+            raise ValueError("window, window_kv_heads or window_head_dim is given but window_layers is 0")
         if self.linear_layers and self.linear_state_elements is None:
             raise ValueError("linear_layers needs linear_state_elements (the state one sequence keeps per layer)")
         if self.linear_state_elements is not None and not self.linear_layers:

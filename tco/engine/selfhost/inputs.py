@@ -76,6 +76,12 @@ class ModelShape:
     """Linear-attention / state-space layers: a fixed state per sequence, no KV cache."""
     linear_state_elements: int = 0
     """State elements of one sequence in one linear layer."""
+    state_bytes_per_element: float = STATE_BYTES
+    """2 for a BF16 state (the default), 4 for FP32."""
+    window_kv_heads: int = 0
+    """KV heads of a sliding-window layer; 0: ``kv_heads``."""
+    window_head_dim: int = 0
+    """Head dimension of a sliding-window layer; 0: ``head_dim``."""
 
     @property
     def is_moe(self) -> bool:
@@ -111,9 +117,19 @@ class ModelShape:
         """KV-cache elements per token over the layers whose cache grows with the sequence."""
         return self.kv_layers * self.kv_elements_per_layer_token()
 
+    @property
+    def win_kv_heads(self) -> int:
+        return self.window_kv_heads or self.kv_heads
+
+    @property
+    def win_head_dim(self) -> int:
+        return self.window_head_dim or self.head_dim
+
     def window_kv_elements_per_token(self) -> float:
         """KV-cache elements per token of the sliding-window layers (kept for ``window`` tokens)."""
-        return self.window_layers * self.kv_elements_per_layer_token()
+        if self.is_mla and not (self.window_kv_heads or self.window_head_dim):
+            return self.window_layers * self.kv_elements_per_layer_token()
+        return float(self.window_layers * 2 * self.win_kv_heads * self.win_head_dim)
 
     def state_elements(self) -> float:
         """Fixed state of one sequence over the linear layers."""
@@ -363,6 +379,7 @@ class _C:
     win_bytes_per_token: float  # sliding-window layers' KV per token, kept for at most `window` tokens
     window: float
     state_bytes: float  # linear layers' state per sequence
+    win_kv_heads: float  # KV heads of a sliding-window layer (split over tensor ranks like kv_heads)
     layout: bool  # per-sequence memory is not tokens x kv_bytes_per_token
     flops_linear: float  # per token
     flops_expert: float  # per token, routed experts (part of flops_linear)
@@ -444,12 +461,13 @@ def _consts(dep: Deployment) -> _C:
         kv_bytes_per_token=m.kv_elements_per_token() * kb,
         win_bytes_per_token=m.window_kv_elements_per_token() * kb,
         window=float(m.window),
-        state_bytes=m.state_elements() * STATE_BYTES,
+        state_bytes=m.state_elements() * m.state_bytes_per_element,
+        win_kv_heads=float(m.win_kv_heads),
         layout=m.has_layout,
         flops_linear=flops_linear,
         flops_expert=flops_expert,
         attn_coef=attn_coef,
-        attn_win_coef=per_layer * m.window_layers,
+        attn_win_coef=(per_layer if m.is_mla and not m.window_head_dim else 4.0 * m.heads * m.win_head_dim) * m.window_layers,
         layers=float(m.layers),
         hidden=float(m.hidden_size),
         kv_heads=float(m.kv_heads),

@@ -68,8 +68,10 @@ def seq_bytes_per_gpu(c: _C, tokens: Any, tp: np.ndarray, pp: np.ndarray, ep: An
     KV for every token, the sliding-window layers' KV for at most ``window`` tokens, and the
     linear layers' fixed state (split over the tensor-parallel ranks, whose heads it belongs to)."""
     t = _arr(tokens)
-    kv = t * c.kv_bytes_per_token + np.minimum(t, c.window) * c.win_bytes_per_token
-    return kv / (_kv_shards(c, tp, ep) * pp) + c.state_bytes / (tp * pp)
+    shards = _kv_shards(c, tp, ep)
+    win_shards = np.where(_arr(ep) > 1, tp, np.minimum(tp, c.win_kv_heads)) if not c.mla else shards
+    return (t * c.kv_bytes_per_token / shards + np.minimum(t, c.window) * c.win_bytes_per_token / win_shards
+            + c.state_bytes / tp) / pp
 
 
 def seq_bytes(c: _C, tokens: Any) -> np.ndarray:
