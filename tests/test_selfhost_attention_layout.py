@@ -187,3 +187,26 @@ def test_window_layers_with_their_own_heads_and_an_fp32_state() -> None:
     # an FP32 state (Qwen3.5's mamba_ssm_dtype) is twice a BF16 one: 36 x 548,864 x 4 = 79,036,416 B
     fp32 = replace(HYBRID, state_bytes_per_element=4.0)
     assert sh.cache_layout(dep(fp32), 1000)["state_bytes_per_sequence"] == 79_036_416
+
+
+@pytest.mark.parametrize("model, kv_per_token, state", [
+    # Qwen3.5-397B-A17B: 15 full layers x 2 x 2 KV heads x 256 at FP8 = 15,360 B; 45 Gated DeltaNet
+    # layers x 1,085,440 values x 4 B (FP32 state) = 195,379,200 B per sequence
+    ("qwen3.5-397b-a17b", 15_360, 195_379_200),
+    # Kimi K3: 24 MLA layers x (512 + 64) = 13,824 B; 69 KDA layers x 1,683,456 x 2 B = 232,316,928 B
+    ("kimi-k3", 13_824, 232_316_928),
+    # GLM-5.2: MLA on all 78 layers, 78 x 576 = 44,928 B; MiniMax-M2.5: 62 x 2 x 8 x 128 = 126,976 B
+    ("glm-5.2", 44_928, None),
+    ("minimax-m2.5", 126_976, None),
+    # Gemma 4 31B: 10 full layers x 2 x 4 x 512 = 40,960 B (the window layers in cache_layout)
+    ("gemma-4-31b-it", 40_960, 0.0),
+])
+def test_todays_open_models_can_be_sized(capsys, model, kv_per_token, state) -> None:
+    assert main(["selfhost", model, "--gpu", "h200-141gb", "--precision", "fp8", "--total-gpus", "16",
+                 "--input-tokens", "4000", "--output-tokens", "800", "-f", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["fits"] and out["kv_bytes_per_token"] == kv_per_token
+    if state is None:
+        assert "cache_layout" not in out
+    else:
+        assert out["cache_layout"]["state_bytes_per_sequence"] == state

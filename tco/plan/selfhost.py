@@ -177,7 +177,7 @@ def describe_deployment(r: ResolvedSelfhost, isl: int, osl: int, requests_per_da
     per_month = (requests_per_day or 0.0) * days
     plan = r.plan(isl, osl, per_month, peak_to_average, seconds_per_month=seconds)
     mf = memory_fit(dep, dep.gpus, isl, osl)
-    tp, pp = split(dep.gpus, dep.gpus_per_node)
+    tp, pp = split(dep.gpus, dep.gpus_per_node, dep.tp)  # the chosen layout (tp1pp4 is not TP4)
     d = plan.to_dict()
     kvp = dep.kv_prec
     m = dep.model
