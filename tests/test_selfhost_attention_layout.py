@@ -210,3 +210,20 @@ def test_todays_open_models_can_be_sized(capsys, model, kv_per_token, state) -> 
         assert "cache_layout" not in out
     else:
         assert out["cache_layout"]["state_bytes_per_sequence"] == state
+
+
+def test_todays_scenario_weighs_glm_5_2_against_its_own_api() -> None:
+    """scenarios/open-vs-closed-2026.yaml self-hosts GLM-5.2, the model zhipu/glm-5.2 sells: the same
+    scores, so the question is only the volume from which the node pays."""
+    import tco
+
+    cat = tco.load_catalog()
+    est = tco.estimate(tco.load_scenario(ROOT / "scenarios" / "open-vs-closed-2026.yaml", cat), cat)
+    own, api = est.candidate("GLM-5.2 FP8, 8x H200 rented"), est.candidate("zhipu/glm-5.2")
+    assert own.quality == api.quality and own.selfhost["fits"]
+    be = next(b for b in est.breakeven if b["selfhost"] == own.label and b["api"] == "zhipu/glm-5.2")
+    # one node billed at any volume up to the break-even: V x 30.4167 days x the API's cost per request
+    # = the node's month, V = 31,582.72 / (30.4167 x 0.0038893) = 266,972 requests/day
+    assert be["requests_per_day"] == pytest.approx(own.monthly_cost / (365 / 12 * be["api_cost_per_request"]), rel=1e-6)
+    assert 200_000 < be["requests_per_day"] < 400_000 and not be["cheaper_at_current_volume"]
+    assert any("thinks by default" in w for w in own.warnings)  # GLM-5.2 reasons at effort max, self-hosted too
