@@ -148,6 +148,8 @@ def test_selfhost_cli_shows_the_layout(tmp_path, capsys) -> None:
     ("{full_layers: 24, window_layers: 24}", 18, "window_layers needs window"),
     ("{full_layers: 12, linear_layers: 36}", 18, "linear_layers needs linear_state_elements"),
     ("{full_layers: 48}", 18, "every layer is full attention: leave the attention block out"),
+    ("{full_layers: 6, linear_layers: 23, linear_state_elements: 5, ffn_only_layers: 20}", 10,
+     r"\+ linear_layers \(23\) \+ ffn_only_layers \(20\) must add up to layers \(48\)"),
 ])
 def test_bad_layout_is_a_located_one_line_error(tmp_path, attention, line, msg) -> None:
     f = tmp_path / "m.yaml"
@@ -200,6 +202,9 @@ def test_window_layers_with_their_own_heads_and_an_fp32_state() -> None:
     ("minimax-m2.5", 126_976, None),
     # Gemma 4 31B: 10 full layers x 2 x 4 x 512 = 40,960 B (the window layers in cache_layout)
     ("gemma-4-31b-it", 40_960, 0.0),
+    # Nemotron 3 Nano (Nemotron-H): 6 attention layers x 2 x 2 x 128 = 3,072 B; 23 Mamba-2 layers x
+    # 542,720 x 2 B = 24,965,120 B; its 23 MoE-only layers hold nothing
+    ("nemotron-3-nano-30b-a3b", 3_072, 24_965_120),
 ])
 def test_todays_open_models_can_be_sized(capsys, model, kv_per_token, state) -> None:
     assert main(["selfhost", model, "--gpu", "h200-141gb", "--precision", "fp8", "--total-gpus", "16",

@@ -66,6 +66,8 @@ def show_model(cat: Catalog, model_id: str, width: int | None = None) -> str:
             if lay.linear_layers:
                 kinds.append(f"{lay.linear_layers} linear with a state of {lay.linear_state_elements:,} values per sequence"
                              + (" (FP32)" if lay.linear_state_dtype == "fp32" else ""))
+            if lay.ffn_only_layers:
+                kinds.append(f"{lay.ffn_only_layers} MLP/MoE only")
             lines.append("  layers: " + ", ".join(kinds))
     elif m.open_weights:
         lines.append("  architecture unknown (not sourced): cannot be sized for self-hosting")

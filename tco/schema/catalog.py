@@ -283,6 +283,9 @@ class AttentionLayout(Strict):
     """Linear-attention / state-space layers: a fixed-size state per sequence, no KV cache."""
     linear_state_elements: int | None = Field(default=None, gt=0)
     """Elements of one sequence's state in one linear layer (recurrent state + convolution state)."""
+    ffn_only_layers: int = Field(default=0, ge=0)
+    """Layers with no attention or state of their own, only an MLP or MoE block (Nemotron-H counts its
+    mixers and its FFNs as separate layers)."""
     linear_state_dtype: Literal["bf16", "fp32"] = "bf16"
     """What the engine keeps the state in (the config's ``mamba_ssm_dtype``; BF16 by default)."""
     window_kv_heads: int | None = Field(default=None, gt=0)
@@ -300,7 +303,7 @@ class AttentionLayout(Strict):
             raise ValueError("linear_layers needs linear_state_elements (the state one sequence keeps per layer)")
         if self.linear_state_elements is not None and not self.linear_layers:
             raise ValueError("linear_state_elements is given but linear_layers is 0")
-        if not (self.window_layers or self.linear_layers):
+        if not (self.window_layers or self.linear_layers or self.ffn_only_layers):
             raise ValueError("every layer is full attention: leave the attention block out")
         return self
 
@@ -332,9 +335,10 @@ class Architecture(Strict):
         if self.heads % self.kv_heads:
             raise ValueError(f"heads ({self.heads}) must be a multiple of kv_heads ({self.kv_heads})")
         a = self.attention
-        if a is not None and a.full_layers + a.window_layers + a.linear_layers != self.layers:
+        if a is not None and a.full_layers + a.window_layers + a.linear_layers + a.ffn_only_layers != self.layers:
+            ffn = f" + ffn_only_layers ({a.ffn_only_layers})" if a.ffn_only_layers else ""
             raise ValueError(f"attention: full_layers ({a.full_layers}) + window_layers ({a.window_layers}) + "
-                             f"linear_layers ({a.linear_layers}) must add up to layers ({self.layers})")
+                             f"linear_layers ({a.linear_layers}){ffn} must add up to layers ({self.layers})")
         return self
 
 
