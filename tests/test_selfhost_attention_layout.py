@@ -148,6 +148,7 @@ def test_selfhost_cli_shows_the_layout(tmp_path, capsys) -> None:
     ("{full_layers: 24, window_layers: 24}", 18, "window_layers needs window"),
     ("{full_layers: 12, linear_layers: 36}", 18, "linear_layers needs linear_state_elements"),
     ("{full_layers: 48}", 18, "every layer is full attention: leave the attention block out"),
+    ("{full_layers: 0, compressed: [{layers: 48, ratio: 4}]}", 18, "compressed layers need window"),
     ("{full_layers: 6, linear_layers: 23, linear_state_elements: 5, ffn_only_layers: 20}", 10,
      r"\+ linear_layers \(23\) \+ ffn_only_layers \(20\) must add up to layers \(48\)"),
 ])
@@ -205,6 +206,8 @@ def test_window_layers_with_their_own_heads_and_an_fp32_state() -> None:
     # Nemotron 3 Nano (Nemotron-H): 6 attention layers x 2 x 2 x 128 = 3,072 B; 23 Mamba-2 layers x
     # 542,720 x 2 B = 24,965,120 B; its 23 MoE-only layers hold nothing
     ("nemotron-3-nano-30b-a3b", 3_072, 24_965_120),
+    # DeepSeek V4 Flash: 21 CSA layers x (512 + 128 indexer) / 4 + 20 HCA layers x 512 / 128 = 3,360 + 80
+    ("deepseek-v4-flash", 3_440, 0.0),
 ])
 def test_todays_open_models_can_be_sized(capsys, model, kv_per_token, state) -> None:
     assert main(["selfhost", model, "--gpu", "h200-141gb", "--precision", "fp8", "--total-gpus", "16",
@@ -232,3 +235,19 @@ def test_todays_scenario_weighs_glm_5_2_against_its_own_api() -> None:
     assert be["requests_per_day"] == pytest.approx(own.monthly_cost / (365 / 12 * be["api_cost_per_request"]), rel=1e-6)
     assert 200_000 < be["requests_per_day"] < 400_000 and not be["cheaper_at_current_volume"]
     assert any("thinks by default" in w for w in own.warnings)  # GLM-5.2 reasons at effort max, self-hosted too
+
+
+def test_deepseek_v4_compressed_attention_by_hand(capsys) -> None:
+    # DeepSeek V4 Pro: every one of its 61 layers keeps its last 128 tokens whole (one shared K=V
+    # entry of 512 values) and, before that, one entry per 4 tokens (30 CSA layers, with 128
+    # indexer values per entry) or per 128 (31 HCA layers). At FP8, per token: 30 x 640 / 4 +
+    # 31 x 512 / 128 = 4,800 + 124 = 4,924 B; the windows: 61 x 512 x 128 = 3,997,696 B. A sequence
+    # of 4,800 tokens: 4,800 x 4,924 + 3,997,696 = 27,632,896 B (26.4 MiB), where 61 full layers of
+    # 2 x 1 x 512 would hold 4,800 x 62,464 = 299.8 MB, 11x more.
+    assert main(["selfhost", "deepseek-v4-pro", "--gpu", "b200", "--precision", "fp4", "--input-tokens", "4000",
+                 "--output-tokens", "800", "-f", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["kv_bytes_per_token"] == 4_924
+    assert out["cache_layout"]["window_kv_bytes_per_token"] == 61 * 512
+    assert out["cache_layout"]["bytes_per_sequence"] == 27_632_896
+    assert out["cache_layout"]["compressed_layers"] == 61 and out["cache_layout"]["compression_ratios"] == [4, 128]

@@ -225,7 +225,9 @@ def _layout_fields(a: Any) -> dict[str, Any]:
     return {"full_layers": lay.full_layers, "window_layers": lay.window_layers, "window": lay.window or 0,
             "linear_layers": lay.linear_layers, "linear_state_elements": lay.linear_state_elements or 0,
             "state_bytes_per_element": 4.0 if lay.linear_state_dtype == "fp32" else 2.0,
-            "window_kv_heads": lay.window_kv_heads or 0, "window_head_dim": lay.window_head_dim or 0}
+            "window_kv_heads": lay.window_kv_heads or 0, "window_head_dim": lay.window_head_dim or 0,
+            "compressed": tuple((g.layers, g.ratio, g.index_elements) for g in lay.compressed),
+            "entry_elements": lay.entry_elements or 0}
 
 
 def accelerator_params(a: Accelerator) -> Any:

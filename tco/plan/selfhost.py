@@ -229,7 +229,8 @@ def describe_deployment(r: ResolvedSelfhost, isl: int, osl: int, requests_per_da
     out["slo_percentile"] = int(dep.slo_percentile)
     lay = cache_layout(dep, isl + osl)
     if lay is not None:  # sliding-window or linear layers: per-token KV is not the whole cache
-        out["cache_layout"] = {k: (int(v) if k.endswith("layers") or k == "window" else v) for k, v in lay.items()}
+        out["cache_layout"] = {k: (int(v) if k.endswith("layers") or k == "window" else
+                                   [int(r) for r in v] if k == "compression_ratios" else v) for k, v in lay.items()}
     for side, mean, shp in (("input", isl, dep.input_shape), ("output", osl, dep.output_shape)):
         out[f"{side}_distribution"] = None if shp.fixed else {
             f"p{q}": round(shp.quantile(q / 100) * mean) for q in (50, 90, 99)}

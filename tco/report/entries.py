@@ -58,7 +58,7 @@ def show_model(cat: Catalog, model_id: str, width: int | None = None) -> str:
                      f"vocab {a.vocab_size:,} ({kind})")
         lay = a.attention
         if lay is not None:
-            kinds = [f"{lay.full_layers} full attention"]
+            kinds = [f"{lay.full_layers} full attention"] if lay.full_layers else []
             if lay.window_layers:
                 heads = (f" ({lay.window_kv_heads or a.kv_heads} KV heads x {lay.window_head_dim or a.head_dim})"
                          if lay.window_kv_heads or lay.window_head_dim else "")
@@ -66,6 +66,11 @@ def show_model(cat: Catalog, model_id: str, width: int | None = None) -> str:
             if lay.linear_layers:
                 kinds.append(f"{lay.linear_layers} linear with a state of {lay.linear_state_elements:,} values per sequence"
                              + (" (FP32)" if lay.linear_state_dtype == "fp32" else ""))
+            for g in lay.compressed:
+                kinds.append(f"{g.layers} compressed 1:{g.ratio} beyond a window of {lay.window:,} tokens"
+                             + (f" (+{g.index_elements} indexer values per entry)" if g.index_elements else ""))
+            if lay.entry_elements:
+                kinds.append(f"{lay.entry_elements} values per cached token entry")
             if lay.ffn_only_layers:
                 kinds.append(f"{lay.ffn_only_layers} MLP/MoE only")
             lines.append("  layers: " + ", ".join(kinds))

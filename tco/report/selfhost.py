@@ -7,18 +7,28 @@ from typing import Any
 
 
 def _layout_note(lay: dict[str, Any] | None) -> str:
-    """What the per-token KV figure leaves out for a model with sliding-window or linear layers."""
+    """What the per-token KV figure leaves out for a model with sliding-window, compressed or linear layers."""
     if not lay:
         return ""
+    comp = int(lay.get("compressed_layers") or 0)
     parts = []
-    if lay["window_layers"]:
+    if lay["window_layers"] and not comp:
         parts.append(f"{lay['window_layers']} sliding-window layers keep {lay['window']:,} tokens "
                      f"({lay['window_kv_bytes_per_token'] / 1024:,.1f} KiB per token)")
+    elif comp:
+        ratios = " or ".join(f"{r:,}" for r in lay["compression_ratios"])
+        parts.append(f"{lay['window_layers'] + comp} layers keep the last {lay['window']:,} tokens whole "
+                     f"({lay['window_kv_bytes_per_token'] / 1024:,.1f} KiB per token), {comp} of them one entry "
+                     f"per {ratios} tokens before that")
     if lay["linear_layers"]:
         parts.append(f"{lay['linear_layers']} linear layers keep a state of "
                      f"{lay['state_bytes_per_sequence'] / 2**20:,.1f} MiB per sequence")
-    return (f" in the {lay['full_layers']} full-attention layers; " + ", ".join(parts)
-            + f": {lay['bytes_per_sequence'] / 2**20:,.1f} MiB per sequence in all")
+    if comp:
+        head = (" for the compressed entries" + (f" and the {lay['full_layers']} full-attention layers"
+                                                  if lay["full_layers"] else ""))
+    else:
+        head = f" in the {lay['full_layers']} full-attention layers"
+    return head + "; " + ", ".join(parts) + f": {lay['bytes_per_sequence'] / 2**20:,.1f} MiB per sequence in all"
 
 
 def _fmt(v: Any, spec: str = ",.0f", unit: str = "") -> str:

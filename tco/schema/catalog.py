@@ -266,6 +266,17 @@ class MoE(Strict):
     """Always-active shared experts, if any."""
 
 
+class CompressedLayers(Strict):
+    """Attention layers that keep a window of full entries and, beyond it, one compressed entry per
+    ``ratio`` tokens (DeepSeek V4's CSA and HCA layers)."""
+
+    layers: int = Field(gt=0)
+    ratio: int = Field(gt=1)
+    """Tokens per compressed cache entry."""
+    index_elements: int = Field(default=0, ge=0)
+    """Indexer key elements kept per compressed entry (a sparse-attention selector), if any."""
+
+
 class AttentionLayout(Strict):
     """Which layers keep what, for a model whose layers are not all softmax attention over
     every earlier token: sliding-window layers (Gemma, gpt-oss) keep at most ``window`` tokens,
@@ -273,8 +284,8 @@ class AttentionLayout(Strict):
     sequence. ``heads``, ``kv_heads`` and ``head_dim`` of the architecture are those of the
     softmax-attention layers (full and window)."""
 
-    full_layers: int = Field(gt=0)
-    """Layers whose KV cache grows with every token of the sequence."""
+    full_layers: int = Field(ge=0)
+    """Layers whose KV cache grows with every token of the sequence (a whole entry per token)."""
     window_layers: int = Field(default=0, ge=0)
     """Sliding-window softmax-attention layers."""
     window: int | None = Field(default=None, gt=0)
@@ -283,6 +294,11 @@ class AttentionLayout(Strict):
     """Linear-attention / state-space layers: a fixed-size state per sequence, no KV cache."""
     linear_state_elements: int | None = Field(default=None, gt=0)
     """Elements of one sequence's state in one linear layer (recurrent state + convolution state)."""
+    compressed: tuple[CompressedLayers, ...] = ()
+    """Groups of compressed-attention layers; they also keep the last ``window`` tokens whole."""
+    entry_elements: int | None = Field(default=None, gt=0)
+    """Elements of one token's cache entry in an attention layer when it is not ``2 x kv_heads x
+    head_dim`` (one shared K=V entry: ``kv_heads x head_dim``)."""
     ffn_only_layers: int = Field(default=0, ge=0)
     """Layers with no attention or state of their own, only an MLP or MoE block (Nemotron-H counts its
     mixers and its FFNs as separate layers)."""
@@ -297,13 +313,17 @@ class AttentionLayout(Strict):
     def _complete(self) -> AttentionLayout:
         if self.window_layers and self.window is None:
             raise ValueError("window_layers needs window (the tokens a sliding-window layer keeps)")
-        if (self.window is not None or self.window_kv_heads or self.window_head_dim) and not self.window_layers:
-            raise ValueError("window, window_kv_heads or window_head_dim is given but window_layers is 0")
+        if self.compressed and self.window is None:
+            raise ValueError("compressed layers need window (the tokens they keep whole)")
+        if (self.window_kv_heads or self.window_head_dim) and not self.window_layers:
+            raise ValueError("window_kv_heads or window_head_dim is given but window_layers is 0")
+        if self.window is not None and not (self.window_layers or self.compressed):
+            raise ValueError("window is given but window_layers is 0 and no layers are compressed")
         if self.linear_layers and self.linear_state_elements is None:
             raise ValueError("linear_layers needs linear_state_elements (the state one sequence keeps per layer)")
         if self.linear_state_elements is not None and not self.linear_layers:
             raise ValueError("linear_state_elements is given but linear_layers is 0")
-        if not (self.window_layers or self.linear_layers or self.ffn_only_layers):
+        if not (self.window_layers or self.linear_layers or self.ffn_only_layers or self.compressed or self.entry_elements):
             raise ValueError("every layer is full attention: leave the attention block out")
         return self
 
@@ -335,8 +355,10 @@ class Architecture(Strict):
         if self.heads % self.kv_heads:
             raise ValueError(f"heads ({self.heads}) must be a multiple of kv_heads ({self.kv_heads})")
         a = self.attention
-        if a is not None and a.full_layers + a.window_layers + a.linear_layers + a.ffn_only_layers != self.layers:
+        comp = sum(g.layers for g in a.compressed) if a is not None else 0
+        if a is not None and a.full_layers + a.window_layers + a.linear_layers + a.ffn_only_layers + comp != self.layers:
             ffn = f" + ffn_only_layers ({a.ffn_only_layers})" if a.ffn_only_layers else ""
+            ffn += f" + compressed layers ({comp})" if comp else ""
             raise ValueError(f"attention: full_layers ({a.full_layers}) + window_layers ({a.window_layers}) + "
                              f"linear_layers ({a.linear_layers}){ffn} must add up to layers ({self.layers})")
         return self

@@ -82,6 +82,11 @@ class ModelShape:
     """KV heads of a sliding-window layer; 0: ``kv_heads``."""
     window_head_dim: int = 0
     """Head dimension of a sliding-window layer; 0: ``head_dim``."""
+    compressed: tuple[tuple[int, int, int], ...] = ()
+    """(layers, ratio, indexer elements per entry) of compressed-attention layers: each keeps the last
+    ``window`` tokens whole and one entry per ``ratio`` tokens of the rest (DeepSeek V4)."""
+    entry_elements: int = 0
+    """Elements of one token's entry in an attention layer; 0: GQA ``2 x kv_heads x head_dim``."""
 
     @property
     def is_moe(self) -> bool:
@@ -104,18 +109,26 @@ class ModelShape:
     @property
     def has_layout(self) -> bool:
         """Some layers are sliding-window or linear: per-sequence memory is not tokens x a constant."""
-        return bool(self.window_layers or self.linear_layers)
+        return bool(self.window_layers or self.linear_layers or self.compressed)
 
     def kv_elements_per_layer_token(self) -> float:
         """KV-cache elements of one token in one attention layer: GQA ``2 * kv_heads * head_dim``,
         MLA ``kv_lora_rank + rope_head_dim``."""
+        if self.entry_elements:
+            return float(self.entry_elements)
         if self.is_mla:
             return float(self.kv_lora_rank + (self.rope_head_dim or 0))
         return float(2 * self.kv_heads * self.head_dim)
 
+    def compressed_layers_per_token(self) -> float:
+        """Compressed layers' share of a token: ``sum(layers / ratio)``."""
+        return float(sum(n / r for n, r, _ in self.compressed))
+
     def kv_elements_per_token(self) -> float:
-        """KV-cache elements per token over the layers whose cache grows with the sequence."""
-        return self.kv_layers * self.kv_elements_per_layer_token()
+        """KV-cache elements per token over the layers whose cache grows with the sequence (a
+        compressed layer: its entry and indexer keys once per ``ratio`` tokens)."""
+        per = self.kv_elements_per_layer_token()
+        return self.kv_layers * per + sum(n * (per + i) / r for n, r, i in self.compressed)
 
     @property
     def win_kv_heads(self) -> int:
@@ -126,10 +139,12 @@ class ModelShape:
         return self.window_head_dim or self.head_dim
 
     def window_kv_elements_per_token(self) -> float:
-        """KV-cache elements per token of the sliding-window layers (kept for ``window`` tokens)."""
-        if self.is_mla and not (self.window_kv_heads or self.window_head_dim):
-            return self.window_layers * self.kv_elements_per_layer_token()
-        return float(self.window_layers * 2 * self.win_kv_heads * self.win_head_dim)
+        """KV-cache elements per token of the sliding-window layers, and of the window compressed
+        layers keep whole (kept for ``window`` tokens)."""
+        comp = sum(n for n, _, _ in self.compressed) * self.kv_elements_per_layer_token()
+        if (self.is_mla or self.entry_elements) and not (self.window_kv_heads or self.window_head_dim):
+            return self.window_layers * self.kv_elements_per_layer_token() + comp
+        return float(self.window_layers * 2 * self.win_kv_heads * self.win_head_dim) + comp
 
     def state_elements(self) -> float:
         """Fixed state of one sequence over the linear layers."""
@@ -443,7 +458,7 @@ def _consts(dep: Deployment) -> _C:
         per_layer = 2.0 * m.heads * qk
     else:
         per_layer = 4.0 * m.heads * m.head_dim
-    attn_coef = per_layer * m.kv_layers
+    attn_coef = per_layer * (m.kv_layers + m.compressed_layers_per_token())  # compressed: dense over its entries
     peak = g.peak_tflops(dep.precision) * 1e12
     cp = g.compute_precision(dep.precision)
     factor = {"fp8": e.fp8_compute_factor, "bf16": 1.0,
@@ -467,7 +482,8 @@ def _consts(dep: Deployment) -> _C:
         flops_linear=flops_linear,
         flops_expert=flops_expert,
         attn_coef=attn_coef,
-        attn_win_coef=(per_layer if m.is_mla and not m.window_head_dim else 4.0 * m.heads * m.win_head_dim) * m.window_layers,
+        attn_win_coef=(per_layer if m.is_mla and not m.window_head_dim else 4.0 * m.heads * m.win_head_dim) * m.window_layers
+        + per_layer * sum(n for n, _, _ in m.compressed),
         layers=float(m.layers),
         hidden=float(m.hidden_size),
         kv_heads=float(m.kv_heads),

@@ -80,7 +80,7 @@ def seq_bytes(c: _C, tokens: Any) -> np.ndarray:
     return t * c.kv_bytes_per_token + np.minimum(t, c.window) * c.win_bytes_per_token + c.state_bytes
 
 
-def cache_layout(dep: Deployment, tokens: float) -> dict[str, float] | None:
+def cache_layout(dep: Deployment, tokens: float) -> dict[str, Any] | None:
     """How a model with sliding-window or linear layers holds a sequence of ``tokens`` tokens
     (whole model, bytes), or None when every layer is full attention."""
     m = dep.model
@@ -89,7 +89,9 @@ def cache_layout(dep: Deployment, tokens: float) -> dict[str, float] | None:
     c = _consts(dep)
     return {"full_layers": float(m.kv_layers), "window_layers": float(m.window_layers), "window": float(m.window),
             "linear_layers": float(m.linear_layers), "window_kv_bytes_per_token": c.win_bytes_per_token,
-            "state_bytes_per_sequence": c.state_bytes, "bytes_per_sequence": float(seq_bytes(c, tokens))}
+            "state_bytes_per_sequence": c.state_bytes, "bytes_per_sequence": float(seq_bytes(c, tokens)),
+            **({"compressed_layers": float(sum(n for n, _, _ in m.compressed)),
+                "compression_ratios": [float(r) for _, r, _ in m.compressed]} if m.compressed else {})}
 
 
 def weights_per_gpu(c: _C, g: np.ndarray, tp: np.ndarray, pp: np.ndarray, ep: np.ndarray) -> np.ndarray:
