@@ -251,3 +251,19 @@ def test_deepseek_v4_compressed_attention_by_hand(capsys) -> None:
     assert out["cache_layout"]["window_kv_bytes_per_token"] == 61 * 512
     assert out["cache_layout"]["bytes_per_sequence"] == 27_632_896
     assert out["cache_layout"]["compressed_layers"] == 61 and out["cache_layout"]["compression_ratios"] == [4, 128]
+
+
+def test_a_mode_of_a_model_has_its_architecture() -> None:
+    """deepseek-v3.2-thinking is deepseek-v3.2's weights served in another mode: it can be self-hosted
+    the same way (the base models' architectures were added on 2026-11-30; their modes must follow)."""
+    import tco
+
+    cat = tco.load_catalog()
+    pairs = [(mid, mid.removesuffix("-thinking").removesuffix("-non"))
+             for mid in cat.models if mid.endswith("-thinking")]  # x-thinking and x-non-thinking: x
+    checked = 0
+    for mode, base in pairs:
+        if base in cat.models and cat.models[base].architecture is not None:
+            assert cat.models[mode].architecture == cat.models[base].architecture, mode
+            checked += 1
+    assert checked >= 8
