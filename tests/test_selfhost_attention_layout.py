@@ -204,8 +204,8 @@ def test_window_layers_with_their_own_heads_and_an_fp32_state() -> None:
     # Gemma 4 31B: 10 full layers x 2 x 4 x 512 = 40,960 B (the window layers in cache_layout)
     ("gemma-4-31b-it", 40_960, 0.0),
     # Nemotron 3 Nano (Nemotron-H): 6 attention layers x 2 x 2 x 128 = 3,072 B; 23 Mamba-2 layers x
-    # 542,720 x 2 B = 24,965,120 B; its 23 MoE-only layers hold nothing
-    ("nemotron-3-nano-30b-a3b", 3_072, 24_965_120),
+    # 542,720 x 4 B (FP32: mamba_ssm_cache_dtype) = 49,930,240 B; its 23 MoE-only layers hold nothing
+    ("nemotron-3-nano-30b-a3b", 3_072, 49_930_240),
     # DeepSeek V4 Flash: 21 CSA layers x (512 + 128 indexer) / 4 + 20 HCA layers x 512 / 128 = 3,360 + 80
     ("deepseek-v4-flash", 3_440, 0.0),
 ])
