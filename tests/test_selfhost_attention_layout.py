@@ -267,3 +267,21 @@ def test_a_mode_of_a_model_has_its_architecture() -> None:
             assert cat.models[mode].architecture == cat.models[base].architecture, mode
             checked += 1
     assert checked >= 8
+
+
+def test_a_model_one_node_cannot_hold_gets_the_fewest_whole_nodes(capsys) -> None:
+    """Kimi K3 at FP8 (2.8 TB of weights) fits no layout of one 8x H200 node (1.2 TB): without
+    --total-gpus the deployment is the fewest whole nodes a replica fits on, and every figure says
+    the same (before: 24 GPUs in the header, '0 replicas' and 8 GPUs billed in the deployment)."""
+    args = ["selfhost", "kimi-k3", "--gpu", "h200-141gb", "--precision", "fp8", "--input-tokens", "500",
+            "--output-tokens", "500", "-f", "json"]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    dp = out["deployment"]
+    assert out["fits"] and out["gpus"] == 24 and dp["total_gpus"] == 24 and dp["replicas"] == 1
+    assert dp["billed_gpus"] == 24 and dp["output_tokens_per_s"] == pytest.approx(out["output_tokens_per_s"])
+    assert any("the fewest whole nodes" in a for a in out["assumptions"])
+    assert main(args + ["--total-gpus", "8"]) == 0  # a total that holds no replica: said, not hidden
+    out = json.loads(capsys.readouterr().out)
+    assert any("no layout of kimi-k3 fits the 8 GPUs of total_gpus" in w for w in out["warnings"])
+    assert out["deployment"]["replicas"] == 1 and out["deployment"]["billed_gpus"] == 24

@@ -97,7 +97,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--gpu", required=True, help="accelerator id, e.g. h100-sxm-80gb (tco catalog list --kind gpu)")
     p.add_argument("--gpus", type=int, help="GPUs per replica, split tensor-parallel per node (default: --layout auto)")
     p.add_argument("--total-gpus", type=int, metavar="N",
-                   help="every GPU of the deployment, split into replicas by --layout (default: one node)")
+                   help="every GPU of the deployment, split into replicas by --layout (default: one node, or the fewest whole nodes one replica fits on)")
     p.add_argument("--layout", default="auto", metavar="auto|tpXppY",
                    help="replica layout: auto (default) searches tensor x pipeline x data-parallel splits of "
                         "--total-gpus for the most tokens/s within the targets (with a price, the lowest cost per "

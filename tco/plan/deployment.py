@@ -284,7 +284,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     if shape.context_window and isl + osl > shape.context_window:
         isl, osl = DEFAULT_SHAPE  # the request cannot be served at all (the plan says so): size a usual one
     total = spec.total_gpus or spec.gpus_per_node
-    dep, layouts = _choose_layout(spec, dep, total, float(isl), float(osl), assumptions)
+    dep, layouts, total = _choose_layout(spec, dep, total, float(isl), float(osl), assumptions, warnings)
     if spec.slo_percentile != 50:
         assumptions.append(f"latency targets on the {spec.slo_percentile}th percentile: TTFT from an M/G/1 prefill "
                            "queue, TPOT from the spread of iteration times (docs: Percentile latency)")
@@ -310,10 +310,16 @@ def _layout_hint(dep: Deployment, total: int) -> str:
         else f"no layout of {dep.model.id} fits {total} GPUs: raise total_gpus"
 
 
+MAX_DEFAULT_NODES = 8
+"""Without total_gpus, a model no layout of one node holds is given the fewest whole nodes, up to this many."""
+
+
 def _choose_layout(spec: SelfhostSpec, dep: Deployment, total: int, isl: float, osl: float,
-                   assumptions: list[str]) -> tuple[Deployment, list[LayoutResult]]:
+                   assumptions: list[str], warnings: list[str]) -> tuple[Deployment, list[LayoutResult], int]:
     """The replica layout: fixed (``layout: tpXppY``), the default split of ``gpus``, or the
-    best of every valid split of ``total`` GPUs (``auto``); and the layouts evaluated."""
+    best of every valid split of ``total`` GPUs (``auto``); the layouts evaluated; and the GPUs
+    of the deployment (without ``total_gpus``: one node, or the fewest whole nodes a replica
+    fits on)."""
     tt = dep.ttft_ms / 1e3 if dep.ttft_ms else np.inf
     tq = dep.tpot_ms / 1e3 if dep.tpot_ms else np.inf
     rate = dep.cost.rent_per_gpu_hour if dep.cost.mode == "rent" else None
@@ -331,7 +337,7 @@ def _choose_layout(spec: SelfhostSpec, dep: Deployment, total: int, isl: float, 
         if problem:
             raise TcoError(f"layout {spec.layout}: {problem}", field="layout", hint=_layout_hint(dep, total))
         dep = replace(dep, gpus=lay.gpus, tp=lay.tp, ep=lay.ep)
-        return dep, evaluate_layouts(dep, [lay], total, isl, osl, tt, tq, **kw)
+        return dep, evaluate_layouts(dep, [lay], total, isl, osl, tt, tq, **kw), total
     if spec.gpus is not None:
         if spec.total_gpus is not None and spec.gpus > spec.total_gpus:
             raise TcoError(f"{spec.gpus} GPUs per replica are more than the {spec.total_gpus} GPUs of the deployment",
@@ -342,15 +348,31 @@ def _choose_layout(spec: SelfhostSpec, dep: Deployment, total: int, isl: float, 
                 str(n) for n in (1, 2, 4, 8, 16) if check_parallelism(dep.model, n, dep.gpus_per_node) is None))
         tp = min(dep.gpus, dep.gpus_per_node)
         lay = Layout(tp, dep.gpus // tp)
-        return dep, evaluate_layouts(dep, [lay], max(total, dep.gpus), isl, osl, tt, tq, **kw)
+        return dep, evaluate_layouts(dep, [lay], max(total, dep.gpus), isl, osl, tt, tq, **kw), max(total, dep.gpus)
     from ..engine.selfhost.layout import search
 
+    def best_of(results: list[LayoutResult]) -> LayoutResult | None:
+        return next((r for r in results if r.feasible), None) or next((r for r in results if r.fits), None)
+
     results = search(dep, total, isl, osl, tt, tq, **kw)
-    best = next((r for r in results if r.feasible), None) or next((r for r in results if r.fits), None)
+    best = best_of(results)
+    if best is None and spec.total_gpus is None:  # one node holds no replica: the fewest whole nodes that do
+        node = dep.gpus_per_node
+        for nodes in range(2, MAX_DEFAULT_NODES + 1):
+            more = search(dep, nodes * node, isl, osl, tt, tq, **kw)
+            if best_of(more) is not None:
+                assumptions.append(f"no layout of one {node}-GPU node holds a replica: the deployment is {nodes * node} "
+                                   f"GPUs ({nodes} nodes), the fewest whole nodes that do (give total_gpus, "
+                                   "--total-gpus, to choose)")
+                total, results, best = nodes * node, more, best_of(more)
+                break
     if best is None:  # nothing fits the deployment: size the smallest count that fits, to say what would
         dep = replace(dep, gpus=default_gpu_count(dep, isl, osl))
         assumptions.append(f"{dep.gpus} GPU(s) per replica: no layout of the {total} GPUs fits")
-        return dep, results
+        if spec.total_gpus is not None and dep.gpus > total:
+            warnings.append(f"no layout of {dep.model.id} fits the {total} GPUs of total_gpus: the figures are for one "
+                            f"replica of {dep.gpus} GPUs; give total_gpus (--total-gpus) {dep.gpus} or more")
+        return dep, results, max(total, dep.gpus)
     lay = best.layout
     dep = replace(dep, gpus=lay.gpus, tp=lay.tp, ep=lay.ep)
     # the split is chosen on all ``total`` GPUs; how many replicas the load needs is sized later
@@ -359,4 +381,4 @@ def _choose_layout(spec: SelfhostSpec, dep: Deployment, total: int, isl: float, 
                            "(lowest cost per token within the targets" if kw["rent_per_gpu_hour"]
                            else "(most tokens/s within the targets") + f"; within {NEAR_TIE:.0%} of the best, the smaller "
                        "replica, as it needs fewer GPUs at low load); the replicas in use follow the load")
-    return dep, results
+    return dep, results, total

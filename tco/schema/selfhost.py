@@ -7,7 +7,7 @@
     kv_precision: fp8                # optional; default: fp8 for fp8 weights, else bf16
     gpu: h100-sxm-80gb
     gpus_per_node: 8
-    total_gpus: 16                   # optional; every GPU of the deployment (default: one node)
+    total_gpus: 16                   # optional; every GPU of the deployment (default: one node, or the fewest whole nodes one replica fits on)
     layout: auto                     # auto (default) or tpXppY, e.g. tp2pp1, tp8pp1ep8 (expert parallel)
     gpus: 8                          # optional; GPUs per replica (fixes the replica size, tensor parallel per node)
     rent_per_gpu_hour: 2.99          # or rental: lambda-h100-sxm, or buy: {...}
@@ -120,7 +120,8 @@ class SelfhostSpec(Strict):
     """GPUs per replica with the default split (tensor parallel inside a node, pipeline stages
     across nodes); fixes the replica size."""
     total_gpus: int | None = Field(default=None, ge=1, le=4096)
-    """Every GPU of the deployment, split into replicas by ``layout`` (default: one node)."""
+    """Every GPU of the deployment, split into replicas by ``layout`` (default: one node, or the
+    fewest whole nodes, up to 8, one replica fits on)."""
     layout: LayoutText = "auto"
     """``auto``: the tensor x pipeline x data-parallel split of ``total_gpus`` that serves the
     most within the targets (with a price, the lowest cost per token); or one layout,
