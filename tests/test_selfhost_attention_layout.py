@@ -285,3 +285,19 @@ def test_a_model_one_node_cannot_hold_gets_the_fewest_whole_nodes(capsys) -> Non
     out = json.loads(capsys.readouterr().out)
     assert any("no layout of kimi-k3 fits the 8 GPUs of total_gpus" in w for w in out["warnings"])
     assert out["deployment"]["replicas"] == 1 and out["deployment"]["billed_gpus"] == 24
+
+
+def test_relaxed_default_targets_are_the_ones_shown(capsys) -> None:
+    """A 200,000-token prompt takes seconds to prefill: the default 2 s TTFT is relaxed to twice batch
+    1's and the answer says so where it prints the throughput 'within targets' (it printed the 2 s)."""
+    args = ["selfhost", "qwen3.5-397b-a17b", "--gpu", "h200-141gb", "--precision", "fp8", "--input-tokens", "200000",
+            "--output-tokens", "1000"]
+    assert main(args + ["-f", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    used = out["targets_used"]
+    assert out["targets"] == {"ttft_ms": 2000.0, "tpot_ms": 200.0} and used["relaxed"]
+    assert used["ttft_ms"] == pytest.approx(2 * out["best_ttft_ms"], rel=1e-6) and used["tpot_ms"] == 200.0
+    assert out["ttft_ms"] <= used["ttft_ms"]  # the operating batch meets the targets it was sized for
+    assert main(args) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "within targets" in x)
+    assert f"TTFT <= {used['ttft_ms']:,.0f} ms" in line and "the default TTFT 2,000 ms relaxed to twice batch 1's" in line

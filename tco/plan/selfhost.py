@@ -148,6 +148,17 @@ def _num(x: Any) -> Any:
     return None if not math.isfinite(f) else f
 
 
+def _targets_used(plan: Any, dep: Any) -> dict[str, float | None]:
+    """The latency targets the sizing used: the given ones, or defaults relaxed to twice batch 1's
+    latency when batch 1 cannot meet them (a long prompt); None where there is no target."""
+    def ms(a: Any) -> float | None:
+        v = float(np.asarray(a).reshape(-1)[0])
+        return v if math.isfinite(v) else None
+    return {"ttft_ms": ms(plan.ttft_target_ms), "tpot_ms": ms(plan.tpot_target_ms),
+            "relaxed": bool(dep.default_targets) and (
+                (ms(plan.ttft_target_ms) or 0) > (dep.ttft_ms or math.inf) or (ms(plan.tpot_target_ms) or 0) > (dep.tpot_ms or math.inf))}
+
+
 def _deployment(r: ResolvedSelfhost, d: dict[str, Any]) -> dict[str, Any]:
     """The whole deployment of ``total_gpus`` GPUs: its layout, replicas and throughput (the
     replica's figures times the replicas that fit), and the GPUs billed for it."""
@@ -217,6 +228,7 @@ def describe_deployment(r: ResolvedSelfhost, isl: int, osl: int, requests_per_da
         "best_tpot_ms": d["best_tpot_ms"],
         "best_ttft_ms": d["best_ttft_ms"],
         "targets": {"ttft_ms": dep.ttft_ms, "tpot_ms": dep.tpot_ms},
+        "targets_used": _targets_used(plan, dep),
         "cost_per_replica_hour_usd": hourly if math.isfinite(hourly) else None,
         "cost_per_mtok_output": d["cost_per_mtok_output"],
         "cost_per_mtok_total": (d["cost_per_mtok_output"] * osl / (isl + osl)) if d["cost_per_mtok_output"] is not None else None,

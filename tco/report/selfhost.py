@@ -76,9 +76,17 @@ def render_table(res: dict[str, Any]) -> str:
         add("Throughput (output tokens/s, whole replica)")
         rows = [("max offline", f"{res['output_tokens_per_s']:,.0f}")]
         t = res["targets"]
+        used = res.get("targets_used") or {}
+        if used.get("relaxed"):  # default targets batch 1 cannot meet: the ones the sizing used, and why
+            t = used
         if res["slo_output_tokens_per_s"] is not None:
-            given = ", ".join(f"{pl}{k} <= {t[f]:g} ms" for k, f in (("TTFT", "ttft_ms"), ("TPOT", "tpot_ms"))
-                              if t[f] is not None)
+            given = ", ".join(f"{pl}{k} <= {t[f]:,.0f} ms" if t[f] >= 100 else f"{pl}{k} <= {t[f]:g} ms"
+                              for k, f in (("TTFT", "ttft_ms"), ("TPOT", "tpot_ms")) if t[f] is not None)
+            if used.get("relaxed"):
+                asked = res["targets"]
+                gone = [f"{k} {asked[f]:,.0f} ms" for k, f in (("TTFT", "ttft_ms"), ("TPOT", "tpot_ms"))
+                        if asked[f] is not None and used[f] is not None and used[f] > asked[f]]
+                given += f": the default {' and '.join(gone)} relaxed to twice batch 1's, which cannot meet it"
             rows.append(("within targets", f"{res['slo_output_tokens_per_s']:,.0f} at batch {res['operating_batch']:,.0f} "
                                            f"({given})"))
         lines += _rows(rows)

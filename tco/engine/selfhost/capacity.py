@@ -56,6 +56,10 @@ class SelfhostPlan:
     near_memory_limit: np.ndarray
     cache_gb: np.ndarray
     """Cache the KV capacity holds (GB, whole replica): see :attr:`MemoryFit.cache_gb`."""
+    ttft_target_ms: np.ndarray
+    """The TTFT target the sizing used (ms; inf: none): the given one, or a default relaxed to
+    twice batch 1's when batch 1 cannot meet it."""
+    tpot_target_ms: np.ndarray
     requests_per_s_capacity: np.ndarray
     """Requests/s one unit serves at the planned utilization."""
     average_utilization: np.ndarray
@@ -153,6 +157,8 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
                 f"TPOT {float(one.tpot_s[k]) * 1e3:.1f} ms for {float(iu[k]):,.0f} input tokens): sized for TTFT <= "
                 f"{float(tt_u[k]) * 1e3:,.0f} ms and TPOT <= {float(tp_u[k]) * 1e3:.1f} ms ({DEFAULT_TARGET_SLACK:g}x batch 1)")
         tt, tp_ = tt_u, tp_u
+    targets = [np.broadcast_to(np.asarray(t, dtype=float), gu.shape)[inv.reshape(-1)].reshape(shape) * 1e3
+               for t in (tt, tp_)]  # the targets the sizing used, per point (ms; inf: none)
     thr = max_throughput(dep, gu, iu, ou, _c=c)[0][inv.reshape(-1)].reshape(shape)
     slo = _spread(slo_throughput(dep, gu, iu, ou, tt, tp_, _c=c), inv, shape)
     fits = mf.fits
@@ -228,7 +234,8 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
         best_ttft_ms=np.where(fits, slo.best_ttft_s * 1e3, np.nan), within_context=np.asarray(within).copy(),
         operating_batch=slo.batch, weights_gb=mf.weights_gb, kv_bytes_per_token=mf.kv_bytes_per_token,
         kv_capacity_tokens=mf.kv_capacity_tokens, max_concurrency=mf.max_concurrency,
-        near_memory_limit=mf.near_memory_limit, cache_gb=mf.cache_gb, requests_per_s_capacity=unit_rps,
+        near_memory_limit=mf.near_memory_limit, cache_gb=mf.cache_gb, ttft_target_ms=targets[0],
+        tpot_target_ms=targets[1], requests_per_s_capacity=unit_rps,
         average_utilization=avg_util, cost_per_mtok=cost_per_mtok, cost_per_mtok_output=cpm_out,
         unit_monthly_cost_usd=float(np.asarray(costs["unit_per_month"]).reshape(-1)[0]),
         fixed_monthly_cost_usd=float(dep.cost.staff_per_month or 0.0), warnings=warnings)
