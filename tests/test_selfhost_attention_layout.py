@@ -301,3 +301,20 @@ def test_relaxed_default_targets_are_the_ones_shown(capsys) -> None:
     assert main(args) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if "within targets" in x)
     assert f"TTFT <= {used['ttft_ms']:,.0f} ms" in line and "the default TTFT 2,000 ms relaxed to twice batch 1's" in line
+
+
+def test_the_memory_picture_places_the_dense_part_on_every_expert_parallel_rank() -> None:
+    """GLM-5.2 FP8 on 8x H200 as tp8pp1ep8: every rank holds the dense part (attention, shared expert,
+    embeddings), so the weights placed exceed the model's 754.9 GB; the app's memory bar and the
+    estimate's JSON add them up with the runtime reserve, and 'free' is what is left (it said 131.7 GB
+    free for Qwen3.5-397B where about 36 GB were)."""
+    import tco
+
+    cat = tco.load_catalog()
+    est = tco.estimate(tco.load_scenario(ROOT / "scenarios" / "open-vs-closed-2026.yaml", cat), cat)
+    sh_ = est.candidate("GLM-5.2 FP8, 8x H200 rented").selfhost
+    assert sh_["weights_placed_gb"] > sh_["weights_gb"] * 1.2
+    assert sh_["free_gb"] == pytest.approx(sh_["memory_gb"] - sh_["weights_placed_gb"] - sh_["reserved_gb"] - sh_["kv_gb"])
+    assert 0 <= sh_["free_gb"] < 0.05 * sh_["memory_gb"]  # the KV cache takes 95 % of what is left
+    # one request of 1,500 + 500 tokens: 2,000 x 78 layers x 576 B (MLA, FP8) = 89,856,000 B
+    assert sh_["bytes_per_request"] == 89_856_000

@@ -306,3 +306,21 @@ def test_the_add_search_lists_retired_offers_last_and_says_so(catalog: Any, tmp_
     assert gone["groq/llama-3.1-70b-versatile"].detail.endswith("retired 2025-01-24")
     assert not any(c.retired for c in api[: len(api) - len(gone)])  # on sale first, retired last
     assert "openai/gpt-5-mini" not in gone  # retires 2026-12-11: still on sale
+
+
+def test_the_self_hosted_memory_picture_fits_80_columns_and_says_what_a_request_holds(catalog: Any) -> None:
+    """F2 of a self-hosted MoE model with expert parallelism: weights as placed (the dense part on every
+    rank), the runtime reserve, the KV cache and what is free, in lines that fit 80 columns, and what one
+    request holds (KV per token; the request whole, windows and states included)."""
+    from tco.tui.widgets.detail import selfhost_detail
+
+    s = Session.open(OPEN_VS_CLOSED.parent / "open-vs-closed-2026.yaml", catalog)
+    c = next(x for x in s.estimate.candidates if x.label == "GLM-5.2 FP8, 8x H200 rented")
+    lines = selfhost_detail(c, "USD", width=80).plain.splitlines()
+    start = next(i for i, x in enumerate(lines) if x.startswith("Memory"))
+    memory = lines[start:lines.index("", start)]
+    assert all(len(x) <= 80 for x in memory), [x for x in memory if len(x) > 80]
+    text = "\n".join(memory)
+    assert "weights 974.5 GB" in text and "runtime 15.8 GB" in text and "free " in text
+    assert "weights include the dense part on every expert-parallel rank" in text
+    assert "KV 43.9 KiB/token, 85.7 MiB a request here" in text  # 89,856,000 B = 85.7 MiB

@@ -87,7 +87,7 @@ def selfhost_summary(compiled: Compiled, r: Resolved, plan: Any, point: int) -> 
     gpus = int(d["gpus"]) if d["gpus"] is not None else dep.gpus
     memory_gb = float(dep.gpu.memory_gb) * gpus
     kv_gb = float(np.asarray(plan.cache_gb).reshape(-1)[point]) if d["kv_capacity_tokens"] else 0.0
-    weights = d["weights_gb"] or 0.0
+    placed, reserved = _placed_gb(dep, gpus)  # with expert parallelism the dense part is on every rank
     cost_split = {k: (v * fx if v is not None else None) for k, v in d["cost_components"].items()
                   if v is not None and v != 0.0}
     summary = {
@@ -101,7 +101,10 @@ def selfhost_summary(compiled: Compiled, r: Resolved, plan: Any, point: int) -> 
         "memory_gb": memory_gb,
         "kv_gb": kv_gb,
         "reasoning_tokens": float(rs.spec.reasoning_tokens),
-        "free_gb": max(memory_gb - weights - kv_gb, 0.0),
+        "bytes_per_request": float(np.asarray(plan.bytes_per_sequence).reshape(-1)[point]),
+        "weights_placed_gb": placed,
+        "reserved_gb": reserved,
+        "free_gb": max(memory_gb - placed - reserved - kv_gb, 0.0),
         "cost_split": cost_split,
         "price_source": rs.price_source,
         "quality_note": rs.quality_note,
@@ -111,6 +114,18 @@ def selfhost_summary(compiled: Compiled, r: Resolved, plan: Any, point: int) -> 
     summary["cost_units"] = _cost_units(dep, d, compiled.scenario.workload.days_per_month * 24.0, fx)
     breakdown = dict(cost_split)
     return summary, breakdown, [w for w in plan.warnings if w not in r.warnings]
+
+
+def _placed_gb(dep: Any, gpus: int) -> tuple[float, float]:
+    """(weights as placed on the replica's GPUs, runtime + activation reservation), GB: more than the
+    model's weights with expert parallelism, whose dense part is replicated on every rank."""
+    from ..engine.selfhost import _consts, layout_of
+    from ..engine.selfhost.memory import weights_per_gpu
+
+    c = _consts(dep)
+    g = np.array(float(gpus))
+    tp, pp, ep = layout_of(dep, g)
+    return float(weights_per_gpu(c, g, tp, pp, ep)) * gpus / 1e9, c.reserved_per_gpu * gpus / 1e9
 
 
 def _cost_units(dep: Any, d: dict[str, Any], hours: float, fx: float) -> dict[str, dict[str, float]]:

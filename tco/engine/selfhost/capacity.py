@@ -11,7 +11,7 @@ import numpy as np
 
 from .cost import monthly_costs
 from .inputs import DEFAULT_TARGET_SLACK, SECONDS_PER_MONTH, Deployment, _arr, _consts
-from .memory import fit_alternatives, memory_fit
+from .memory import fit_alternatives, memory_fit, seq_bytes
 from .tails import slo_throughput, tail_latency
 from .throughput import max_throughput
 
@@ -56,6 +56,8 @@ class SelfhostPlan:
     near_memory_limit: np.ndarray
     cache_gb: np.ndarray
     """Cache the KV capacity holds (GB, whole replica): see :attr:`MemoryFit.cache_gb`."""
+    bytes_per_sequence: np.ndarray
+    """Cache one request holds at its full length (input + output), whole replica: KV, windows, state."""
     ttft_target_ms: np.ndarray
     """The TTFT target the sizing used (ms; inf: none): the given one, or a default relaxed to
     twice batch 1's when batch 1 cannot meet it."""
@@ -234,7 +236,8 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
         best_ttft_ms=np.where(fits, slo.best_ttft_s * 1e3, np.nan), within_context=np.asarray(within).copy(),
         operating_batch=slo.batch, weights_gb=mf.weights_gb, kv_bytes_per_token=mf.kv_bytes_per_token,
         kv_capacity_tokens=mf.kv_capacity_tokens, max_concurrency=mf.max_concurrency,
-        near_memory_limit=mf.near_memory_limit, cache_gb=mf.cache_gb, ttft_target_ms=targets[0],
+        near_memory_limit=mf.near_memory_limit, cache_gb=mf.cache_gb,
+        bytes_per_sequence=np.broadcast_to(seq_bytes(c, i + o), shape).copy(), ttft_target_ms=targets[0],
         tpot_target_ms=targets[1], requests_per_s_capacity=unit_rps,
         average_utilization=avg_util, cost_per_mtok=cost_per_mtok, cost_per_mtok_output=cpm_out,
         unit_monthly_cost_usd=float(np.asarray(costs["unit_per_month"]).reshape(-1)[0]),

@@ -297,6 +297,9 @@ def selfhost_detail(c: CandidateResult, currency: str, targets: tuple[float | No
     lines.append(Text(""))
     # memory
     mem, wts, kv, free = (_num(sh, k) for k in ("memory_gb", "weights_gb", "kv_gb", "free_gb"))
+    placed, reserved = _num(sh, "weights_placed_gb"), _num(sh, "reserved_gb")
+    copies = placed is not None and wts is not None and placed > wts * 1.01  # expert parallelism: dense part per rank
+    wts = placed if placed is not None else wts
     gpu = sh.get("gpu_name") or sh.get("gpu")
     if mem or wts:
         title = Text("Memory", "bold underline")
@@ -308,16 +311,28 @@ def selfhost_detail(c: CandidateResult, currency: str, targets: tuple[float | No
         lines.append(title)
         total = mem or sum(v for v in (wts, kv, free) if v) or 1.0
         barw = max(min(width - 6, 60), 10)
-        parts = [(n, v, st) for n, v, st in (("weights", wts, "magenta"), ("KV cache", kv, "cyan"),
-                                             ("free", free, "grey37")) if v]
+        parts = [(n, v, st) for n, v, st in (("weights", wts, "magenta"), ("runtime", reserved, "yellow"),
+                                             ("KV cache", kv, "cyan"), ("free", free, "grey37")) if v]
         bar = Text("   ")
         bar.append_text(stacked_bar(parts, total, barw))
         lines.append(bar)
         legend = Text("   ")
-        for n, v, st in parts:
+        for n, v, st in parts:  # as many entries a line as the width holds
+            item = f"{n} {v:,.1f} GB ({v / total:.0%})"
+            if legend.cell_len > 3 and legend.cell_len + len(item) + 2 > width - 1:
+                lines.append(legend)
+                legend = Text("   ")
             legend.append("█ ", st)
-            legend.append(f"{n} {v:,.1f} GB ({v / total:.0%})   ")
+            legend.append(item + "   ")
         lines.append(legend)
+        notes = []
+        if copies:
+            notes.append("weights include the dense part on every expert-parallel rank")
+        kvpt, conc, req = _num(sh, "kv_bytes_per_token"), _num(sh, "max_concurrency"), _num(sh, "bytes_per_request")
+        if kvpt and conc and req:  # what one request holds: per token, and whole (windows and states included)
+            notes.append(f"KV {kvpt / 1024:,.1f} KiB/token, {req / 2**20:,.1f} MiB a request here, {conc:,.0f} at once")
+        for n in notes:
+            lines.append(Text("   " + n, "dim"))
         fits = sh.get("fits")
         if fits is not None or sh.get("near_memory_limit") is not None:
             f = Text("   ")
