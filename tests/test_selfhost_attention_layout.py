@@ -318,3 +318,19 @@ def test_the_memory_picture_places_the_dense_part_on_every_expert_parallel_rank(
     assert 0 <= sh_["free_gb"] < 0.05 * sh_["memory_gb"]  # the KV cache takes 95 % of what is left
     # one request of 1,500 + 500 tokens: 2,000 x 78 layers x 576 B (MLA, FP8) = 89,856,000 B
     assert sh_["bytes_per_request"] == 89_856_000
+
+
+def test_a_model_whose_layers_no_stage_count_divides_is_offered_tensor_parallel_across_nodes(capsys) -> None:
+    """DeepSeek V4 Pro has 61 layers (prime): no pipeline split exists, but tensor parallelism over 16
+    H200s does, and the layout search takes it; 'would fit on' now lists it, and --gpus 16 says why
+    not and where to look (it blamed the attention heads)."""
+    assert main(["selfhost", "deepseek-v4-pro", "--gpu", "h200-141gb", "--precision", "fp8", "--gpus", "8",
+                 "--input-tokens", "500", "--output-tokens", "500", "-f", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert not out["fits"] and {"gpu": "h200-141gb", "gpus": 16, "precision": "fp8"} in out["fits_on"]
+    assert main(["selfhost", "deepseek-v4-pro", "--gpu", "h200-141gb", "--precision", "fp8", "--gpus", "16"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "do not divide the 61 layers" in err and "tensor parallelism across nodes" in err
+    assert main(["selfhost", "deepseek-v4-pro", "--gpu", "h200-141gb", "--precision", "fp8", "--input-tokens", "500",
+                 "--output-tokens", "500"]) == 0
+    assert "on 16x NVIDIA H200 SXM 141GB (TP16, experts over EP16)" in capsys.readouterr().out.splitlines()[0]

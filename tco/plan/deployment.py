@@ -344,8 +344,10 @@ def _choose_layout(spec: SelfhostSpec, dep: Deployment, total: int, isl: float, 
                            field="total_gpus", hint=f"give total_gpus (--total-gpus) {spec.gpus} or more, or fewer GPUs per replica")
         problem = check_parallelism(dep.model, dep.gpus, dep.gpus_per_node)
         if problem:
-            raise TcoError(problem, field="gpus", hint="use a GPU count that divides the heads, e.g. " + ", ".join(
-                str(n) for n in (1, 2, 4, 8, 16) if check_parallelism(dep.model, n, dep.gpus_per_node) is None))
+            ok = [str(n) for n in (1, 2, 4, 8, 16, 32) if check_parallelism(dep.model, n, dep.gpus_per_node) is None]
+            raise TcoError(problem, field="gpus", hint=(f"GPU counts that split this way: {', '.join(ok)}; " if ok else "")
+                           + "or give total_gpus (--total-gpus) with layout auto, which also tries tensor parallelism "
+                           "across nodes")
         tp = min(dep.gpus, dep.gpus_per_node)
         lay = Layout(tp, dep.gpus // tp)
         return dep, evaluate_layouts(dep, [lay], max(total, dep.gpus), isl, osl, tt, tq, **kw), max(total, dep.gpus)

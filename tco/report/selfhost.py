@@ -42,7 +42,9 @@ def render_table(res: dict[str, Any]) -> str:
     """A report: memory picture, throughput, latency, cost, assumptions."""
     lines: list[str] = []
     add = lines.append
-    par = f"TP{res['tensor_parallel']}" + (f" x PP{res['pipeline_parallel']}" if res["pipeline_parallel"] > 1 else "")
+    ep = (res.get("deployment") or {}).get("ep") or 1
+    par = (f"TP{res['tensor_parallel']}" + (f" x PP{res['pipeline_parallel']}" if res["pipeline_parallel"] > 1 else "")
+           + (f", experts over EP{ep}" if ep > 1 else ""))
     add(f"{res['model_name']} on {res['gpus']}x {res['gpu_name']} ({par}), {res['precision']} weights, "
         f"{res['kv_precision']} KV cache, engine {res['engine']}")
     def dist(side: str) -> str:

@@ -190,8 +190,11 @@ def fit_alternatives(dep: Deployment, isl: float, osl: float, *, min_concurrency
             continue  # FP4 is suggested only where the chip computes in FP4 (Blackwell)
         tried.add((acc.id, prec))
         d = replace(dep, gpu=acc, precision=prec, kv_precision=dep.kv_precision, tp=None, ep=1)
-        valid = np.array([_tp_ok(dep.model, int(n), dep.gpus_per_node) is None for n in GPU_COUNTS])
-        mf = memory_fit(d, counts, isl, osl)
+        # the default split (tensor parallel in a node, pipeline stages across nodes), else tensor
+        # parallel over every GPU (a model whose layers no stage count divides: DeepSeek V4 Pro's 61)
+        tps = [min(n, dep.gpus_per_node) if _tp_ok(dep.model, n, dep.gpus_per_node) is None else n for n in GPU_COUNTS]
+        valid = np.array([_tp_ok(dep.model, n, dep.gpus_per_node, tp=t) is None for n, t in zip(GPU_COUNTS, tps, strict=True)])
+        mf = memory_fit(d, counts, isl, osl, tp=np.array(tps, dtype=np.float64))
         good = mf.fits & valid & (mf.max_concurrency >= min_concurrency)
         if good.any():
             j = int(np.argmax(good))
