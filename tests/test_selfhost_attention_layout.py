@@ -149,6 +149,7 @@ def test_selfhost_cli_shows_the_layout(tmp_path, capsys) -> None:
     ("{full_layers: 12, linear_layers: 36}", 18, "linear_layers needs linear_state_elements"),
     ("{full_layers: 48}", 18, "every layer is full attention: leave the attention block out"),
     ("{full_layers: 0, compressed: [{layers: 48, ratio: 4}]}", 18, "compressed layers need window"),
+    ("{full_layers: 48, index_layers: 48}", 18, "index_layers and index_elements go together"),
     ("{full_layers: 6, linear_layers: 23, linear_state_elements: 5, ffn_only_layers: 20}", 10,
      r"\+ linear_layers \(23\) \+ ffn_only_layers \(20\) must add up to layers \(48\)"),
 ])
@@ -198,8 +199,13 @@ def test_window_layers_with_their_own_heads_and_an_fp32_state() -> None:
     ("qwen3.5-397b-a17b", 15_360, 195_379_200),
     # Kimi K3: 24 MLA layers x (512 + 64) = 13,824 B; 69 KDA layers x 1,683,456 x 2 B = 232,316,928 B
     ("kimi-k3", 13_824, 232_316_928),
-    # GLM-5.2: MLA on all 78 layers, 78 x 576 = 44,928 B; MiniMax-M2.5: 62 x 2 x 8 x 128 = 126,976 B
-    ("glm-5.2", 44_928, None),
+    # GLM-5.2: MLA on all 78 layers, 78 x 576 = 44,928 B, plus DSA indexer keys of 128 on its 21 layers
+    # that compute their own top-k: 2,688 B, 47,616 B; MiniMax-M2.5: 62 x 2 x 8 x 128 = 126,976 B
+    ("glm-5.2", 47_616, None),
+    # MiniMax M3: 60 x 2 x 4 x 128 = 61,440 B plus 512 MSA index values on 57 layers = 29,184 B: 90,624 B
+    ("minimax-m3", 90_624, None),
+    # DeepSeek V3.2: 61 x 576 (MLA) + 61 x 128 (DSA indexer keys) = 35,136 + 7,808 = 42,944 B
+    ("deepseek-v3.2", 42_944, None),
     ("minimax-m2.5", 126_976, None),
     # Gemma 4 31B: 10 full layers x 2 x 4 x 512 = 40,960 B (the window layers in cache_layout)
     ("gemma-4-31b-it", 40_960, 0.0),
@@ -316,8 +322,8 @@ def test_the_memory_picture_places_the_dense_part_on_every_expert_parallel_rank(
     assert sh_["weights_placed_gb"] > sh_["weights_gb"] * 1.2
     assert sh_["free_gb"] == pytest.approx(sh_["memory_gb"] - sh_["weights_placed_gb"] - sh_["reserved_gb"] - sh_["kv_gb"])
     assert 0 <= sh_["free_gb"] < 0.05 * sh_["memory_gb"]  # the KV cache takes 95 % of what is left
-    # one request of 1,500 + 500 tokens: 2,000 x 78 layers x 576 B (MLA, FP8) = 89,856,000 B
-    assert sh_["bytes_per_request"] == 89_856_000
+    # one request of 1,500 + 500 tokens: 2,000 x 47,616 B (78 x 576 MLA + 21 x 128 indexer keys, FP8)
+    assert sh_["bytes_per_request"] == 95_232_000
 
 
 def test_a_model_whose_layers_no_stage_count_divides_is_offered_tensor_parallel_across_nodes(capsys) -> None:

@@ -323,4 +323,4 @@ def test_the_self_hosted_memory_picture_fits_80_columns_and_says_what_a_request_
     text = "\n".join(memory)
     assert "weights 974.5 GB" in text and "runtime 15.8 GB" in text and "free " in text
     assert "weights include the dense part on every expert-parallel rank" in text
-    assert "KV 43.9 KiB/token, 85.7 MiB a request here" in text  # 89,856,000 B = 85.7 MiB
+    assert "KV 46.5 KiB/token, 90.8 MiB a request here" in text  # 47,616 B; 95,232,000 B = 90.8 MiB

@@ -227,7 +227,8 @@ def _layout_fields(a: Any) -> dict[str, Any]:
             "state_bytes_per_element": 4.0 if lay.linear_state_dtype == "fp32" else 2.0,
             "window_kv_heads": lay.window_kv_heads or 0, "window_head_dim": lay.window_head_dim or 0,
             "compressed": tuple((g.layers, g.ratio, g.index_elements) for g in lay.compressed),
-            "entry_elements": lay.entry_elements or 0}
+            "entry_elements": lay.entry_elements or 0, "index_layers": lay.index_layers,
+            "index_elements": lay.index_elements}
 
 
 def accelerator_params(a: Accelerator) -> Any:

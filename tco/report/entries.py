@@ -71,6 +71,8 @@ def show_model(cat: Catalog, model_id: str, width: int | None = None) -> str:
                              + (f" (+{g.index_elements} indexer values per entry)" if g.index_elements else ""))
             if lay.entry_elements:
                 kinds.append(f"{lay.entry_elements} values per cached token entry")
+            if lay.index_layers:
+                kinds.append(f"+{lay.index_elements} indexer key values per token on {lay.index_layers} of them")
             if lay.ffn_only_layers:
                 kinds.append(f"{lay.ffn_only_layers} MLP/MoE only")
             lines.append("  layers: " + ", ".join(kinds))

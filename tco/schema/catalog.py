@@ -299,6 +299,11 @@ class AttentionLayout(Strict):
     entry_elements: int | None = Field(default=None, gt=0)
     """Elements of one token's cache entry in an attention layer when it is not ``2 x kv_heads x
     head_dim`` (one shared K=V entry: ``kv_heads x head_dim``)."""
+    index_layers: int = Field(default=0, ge=0)
+    """Full-attention layers that also cache a sparse-attention indexer's keys (DeepSeek V3.2's and
+    GLM-5's DSA, MiniMax M3's MSA)."""
+    index_elements: int = Field(default=0, ge=0)
+    """Indexer key elements per token on each of those layers."""
     ffn_only_layers: int = Field(default=0, ge=0)
     """Layers with no attention or state of their own, only an MLP or MoE block (Nemotron-H counts its
     mixers and its FFNs as separate layers)."""
@@ -323,7 +328,12 @@ class AttentionLayout(Strict):
             raise ValueError("linear_layers needs linear_state_elements (the state one sequence keeps per layer)")
         if self.linear_state_elements is not None and not self.linear_layers:
             raise ValueError("linear_state_elements is given but linear_layers is 0")
-        if not (self.window_layers or self.linear_layers or self.ffn_only_layers or self.compressed or self.entry_elements):
+        if bool(self.index_layers) != bool(self.index_elements):
+            raise ValueError("index_layers and index_elements go together (the layers with an indexer, its keys per token)")
+        if self.index_layers > self.full_layers:
+            raise ValueError(f"index_layers ({self.index_layers}) cannot exceed full_layers ({self.full_layers})")
+        if not (self.window_layers or self.linear_layers or self.ffn_only_layers or self.compressed or self.entry_elements
+                or self.index_layers):
             raise ValueError("every layer is full attention: leave the attention block out")
         return self
 

@@ -87,6 +87,10 @@ class ModelShape:
     ``window`` tokens whole and one entry per ``ratio`` tokens of the rest (DeepSeek V4)."""
     entry_elements: int = 0
     """Elements of one token's entry in an attention layer; 0: GQA ``2 x kv_heads x head_dim``."""
+    index_layers: int = 0
+    """Full-attention layers that also cache a sparse-attention indexer's keys."""
+    index_elements: int = 0
+    """Indexer key elements per token on each of those layers."""
 
     @property
     def is_moe(self) -> bool:
@@ -128,7 +132,8 @@ class ModelShape:
         """KV-cache elements per token over the layers whose cache grows with the sequence (a
         compressed layer: its entry and indexer keys once per ``ratio`` tokens)."""
         per = self.kv_elements_per_layer_token()
-        return self.kv_layers * per + sum(n * (per + i) / r for n, r, i in self.compressed)
+        return (self.kv_layers * per + self.index_layers * self.index_elements
+                + sum(n * (per + i) / r for n, r, i in self.compressed))
 
     @property
     def win_kv_heads(self) -> int:
