@@ -340,3 +340,12 @@ def test_a_model_whose_layers_no_stage_count_divides_is_offered_tensor_parallel_
     assert main(["selfhost", "deepseek-v4-pro", "--gpu", "h200-141gb", "--precision", "fp8", "--input-tokens", "500",
                  "--output-tokens", "500"]) == 0
     assert "on 16x NVIDIA H200 SXM 141GB (TP16, experts over EP16)" in capsys.readouterr().out.splitlines()[0]
+
+
+def test_window_kv_heads_must_split_over_the_tensor_ranks() -> None:
+    # 16 query heads, 2 full-layer KV heads (replicated from TP2 up), 3 window KV heads: TP2 splits
+    # neither 3 nor is a multiple of it, so no TP2 layout exists; TP1 does
+    g = sh.ModelShape("w3", 30, 2048, 16, 2, 128, 704, 32000, 8.0, 8.0, full_layers=5, window_layers=25, window=1024,
+                      window_kv_heads=3, window_head_dim=128)
+    assert "3 KV heads of the sliding-window layers" in (sh.check_parallelism(g, 2, 8) or "")
+    assert sh.check_parallelism(g, 1, 8) is None

@@ -228,6 +228,10 @@ def _tp_ok(model: ModelShape, gpus: int, gpus_per_node: int, tp: int | None = No
     if not model.is_mla and ep <= 1 and model.kv_heads % tp and tp % model.kv_heads:
         return (f"tensor-parallel degree {tp} does not divide the {model.kv_heads} KV heads "
                 f"(and is not a multiple of them, so they cannot be replicated either)")
+    wkv = model.window_kv_heads
+    if wkv and ep <= 1 and wkv % tp and tp % wkv:
+        return (f"tensor-parallel degree {tp} does not divide the {wkv} KV heads of the sliding-window layers "
+                f"(and is not a multiple of them)")
     if ep > 1:
         if not model.is_moe:
             return f"expert parallelism needs a mixture-of-experts model; {model.id} is dense"
