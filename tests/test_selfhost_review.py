@@ -251,4 +251,4 @@ def test_with_a_volume_the_cost_per_token_at_that_volume_is_given(capsys) -> Non
     rc = main(["selfhost", "llama-3.1-70b-instruct", "--gpu", "h100-sxm-80gb", "--requests-per-day", "100000",
                "--rent-per-gpu-hour", "2.99", "--precision", "fp8", "--input-tokens", "1500", "--output-tokens", "500"])
     out = capsys.readouterr().out
-    assert rc == 0 and "$0.718 at this volume" in out and "with the replicas fully loaded" in out
+    assert rc == 0 and "$0.718 at this volume" in out and "at the same 80% load" in out  # the line above says 80 %: not "fully loaded"

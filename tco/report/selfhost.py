@@ -122,7 +122,7 @@ def render_table(res: dict[str, Any]) -> str:
                      + f" at {res['utilization']:.0%} of the {'within-target' if res['slo_output_tokens_per_s'] is not None else 'max'} throughput"))
         if res["cost_per_mtok_total"] is not None:
             rows.append(("per 1M tokens, in + out", _money(res["cost_per_mtok_total"])
-                         + (" with the replicas fully loaded" if res.get("capacity") else "")))
+                         + (f" at the same {res['utilization']:.0%} load" if res.get("capacity") else "")))
     cap = res.get("capacity")
     if cap and res["fits"]:
         rows.append(("volume", f"{cap['requests_per_day']:,.0f} requests/day, peak {cap['peak_to_average']:g}x average"))
