@@ -328,3 +328,17 @@ def test_small_wording_of_review_7(capsys, tmp_path) -> None:
     assert rc == 0 and "30% of requests off-peak" in out
     rc, out, _ = run(capsys, "sensitivity", EXAMPLE, "--candidate", "openai/gpt-4o-mini")
     assert rc == 0 and "not launched yet on 2024-06-01: from 2024-07-18" in out
+
+
+def test_the_bill_names_the_model_an_offer_serves_when_its_name_does_not(capsys, tmp_path) -> None:
+    """deepseek/deepseek-v4-flash-usd serves DeepSeek V4.1 Flash since 2026-09-10 and openai/gpt-4o the
+    2024-08-06 snapshot: the bill's head line says so (a buyer comparing 'V4 Flash self-hosted vs its
+    API' saw only the offer's name); an offer named after its model says nothing more."""
+    f = tmp_path / "m.yaml"
+    f.write_text("name: m\nas_of: 2026-11-29\nworkload: {requests_per_day: 1000, input_tokens: 500, output_tokens: 200}\n"
+                 "candidates:\n  - deepseek/deepseek-v4-flash-usd\n  - openai/gpt-4o\n  - anthropic/claude-sonnet-4.6\n")
+    assert main(["estimate", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "deepseek/deepseek-v4-flash-usd  [deepseek; serves deepseek-v4.1-flash; price from 2026-09-10" in out
+    assert "openai/gpt-4o  [openai; serves gpt-4o-2024-08-06; price from" in out
+    assert "anthropic/claude-sonnet-4.6  [anthropic; price from" in out

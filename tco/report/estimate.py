@@ -148,7 +148,10 @@ def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, f
     head = f"{c.label}"
     if c.price:
         p = c.price
-        head += f"  [{c.provider}; price from {p['effective_from']}, {p['status']}"
+        head += f"  [{c.provider}; "
+        if c.model and p.get("offer") and p["offer"].split("/", 1)[-1] != c.model:
+            head += f"serves {c.model}; "  # which model the name buys on this date (deepseek-chat, gpt-4o...)
+        head += f"price from {p['effective_from']}, {p['status']}"
         if p["currency"] != cur:
             head += f"; quoted in {p['currency']}"
         head += "]"
