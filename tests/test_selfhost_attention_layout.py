@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -349,3 +350,25 @@ def test_window_kv_heads_must_split_over_the_tensor_ranks() -> None:
                       window_kv_heads=3, window_head_dim=128)
     assert "3 KV heads of the sliding-window layers" in (sh.check_parallelism(g, 2, 8) or "")
     assert sh.check_parallelism(g, 1, 8) is None
+
+
+def test_selfhost_lists_the_same_models_api_offers(capsys) -> None:
+    """What self-hosting competes with, in the same units as the self-hosted cost per 1M tokens:
+    GLM-5.2's own API offers on the day, cheapest first, at list price for the request's mix.
+    zhipu/glm-5.2 sells it at 8 / 28 CNY per 1M; with 1,500 in + 500 out per request that is
+    (1,500 x 8 + 500 x 28) / 2,000 = 13 CNY per 1M tokens, in USD at the catalog's rate of the day."""
+    import tco
+
+    assert main(["selfhost", "glm-5.2", "--gpu", "h200-141gb", "--precision", "fp8", "--input-tokens", "1500",
+                 "--output-tokens", "500", "--as-of", "2026-11-29", "-f", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    offers = {o["offer"]: o for o in out["api_offers"]}
+    z = offers["zhipu/glm-5.2"]
+    cny = tco.load_catalog().fx_at("CNY", date(2026, 11, 29)).per_usd
+    assert z["cost_per_mtok_total"] == pytest.approx(13 / cny) and z["currency"] == "CNY"
+    costs = [o["cost_per_mtok_total"] for o in out["api_offers"]]
+    assert costs == sorted(costs) and len(costs) <= 3
+    assert main(["selfhost", "glm-5.2", "--gpu", "h200-141gb", "--precision", "fp8", "--input-tokens", "1500",
+                 "--output-tokens", "500", "--as-of", "2026-11-29"]) == 0
+    text = capsys.readouterr().out
+    assert "The same model as an API (list prices on 2026-11-29, USD per 1M tokens of 1,500 in + 500 out" in text

@@ -293,6 +293,12 @@ def run(args: argparse.Namespace) -> int:
     result = describe_deployment(r, args.input_tokens, args.output_tokens, args.requests_per_day, peak,
                       days_per_month=args.days_per_month)
     result["reasoning_tokens"] = args.reasoning_tokens
+    if args.model:  # what self-hosting competes with: the model's own API offers that day
+        from ..plan.selfhost import same_model_offers
+
+        day = args.as_of or date.today()
+        result["api_offers"] = same_model_offers(cat, r.model.id, day, args.input_tokens, args.output_tokens)
+        result["as_of"] = str(day)
     if result["fits"] and not result["slo_feasible"]:
         targets = ", ".join(f"{k} <= {v:g} ms" for k, v in (("TTFT", args.ttft_ms), ("TPOT", args.tpot_ms)) if v is not None)
         raise TcoError(

@@ -116,6 +116,36 @@ def selfhost_summary(compiled: Compiled, r: Resolved, plan: Any, point: int) -> 
     return summary, breakdown, [w for w in plan.warnings if w not in r.warnings]
 
 
+def same_model_offers(catalog: Any, model_id: str, as_of: date, input_tokens: float, output_tokens: float,
+                      limit: int = 3) -> list[dict[str, Any]]:
+    """The cheapest API offers serving ``model_id`` on ``as_of``, at list prices in USD per 1M
+    tokens of a request of ``input_tokens`` + ``output_tokens`` (no prompt cache, batch, tier or
+    off-peak price; a per-request fee spread over the request's tokens): what self-hosting the
+    model competes with."""
+    from ..errors import TcoError
+
+    tokens = float(input_tokens) + float(output_tokens)
+    out: list[dict[str, Any]] = []
+    for oid, offer in catalog.offers.items():
+        if offer.model != model_id and not any(p.model == model_id for p in offer.prices):
+            continue
+        try:
+            p = catalog.price_at(oid, as_of)
+            fx = catalog.fx_at(p.currency, as_of)
+        except TcoError:  # not on sale that day (retired, not launched, no price), or no exchange rate
+            continue
+        if (p.model or offer.model) != model_id or p.input is None or p.output is None:
+            continue
+        rate = 1.0 if fx is None else float(fx.per_usd)
+        i, o = p.per_mtok(p.input) / rate, p.per_mtok(p.output) / rate
+        fee = (p.per_1k_requests or 0.0) / rate / 1000.0 / tokens * 1e6 if tokens else 0.0
+        out.append({"offer": oid, "provider": catalog.offer_provider.get(oid), "input_per_mtok": i,
+                    "output_per_mtok": o, "cost_per_mtok_total": (i * input_tokens + o * output_tokens) / tokens + fee,
+                    "price_from": str(p.effective_from), "status": p.provenance.status, "currency": p.currency})
+    out.sort(key=lambda x: (x["cost_per_mtok_total"], x["offer"]))
+    return out[:limit]
+
+
 def _placed_gb(dep: Any, gpus: int) -> tuple[float, float]:
     """(weights as placed on the replica's GPUs, runtime + activation reservation), GB: more than the
     model's weights with expert parallelism, whose dense part is replicated on every rank."""

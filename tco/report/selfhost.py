@@ -138,6 +138,17 @@ def render_table(res: dict[str, Any]) -> str:
         if cap.get("cost_per_mtok") is not None:  # what tco estimate shows for this deployment at this volume
             rows.append(("per 1M tokens, in + out", f"{_money(cap['cost_per_mtok'])} at this volume"))
     lines += _rows(rows)
+    offers = res.get("api_offers")
+    if offers is not None:  # the same model bought as an API, for the same request
+        add("")
+        add(f"The same model as an API (list prices on {res.get('as_of') or 'that day'}, USD per 1M tokens of "
+            f"{res['input_tokens']:,} in + {res['output_tokens']:,} out; no cache, batch or off-peak price)")
+        if offers:
+            lines += _rows([(o["offer"], f"{_money(o['cost_per_mtok_total'])}  (in {_money(o['input_per_mtok'])}, "
+                                         f"out {_money(o['output_per_mtok'])}; from {o['price_from']}, {o['status']})")
+                            for o in offers])
+        else:
+            add("  none on sale in the catalog")
     add("")
     add("Assumptions")
     lines += [f"  - {a}" for a in res["assumptions"]] + [f"  - quality: {res['quality_note']}"]
