@@ -12,15 +12,11 @@ Usage: python3 build_engines.py  (writes ../engines.csv)
 """
 import csv, io, os, re, subprocess
 from collections import OrderedDict
+from build_common import ENGINE_COLS, write_build
 HERE = os.path.dirname(os.path.abspath(__file__))
 RAW = os.path.join(HERE, 'raw')
 MIRROR = os.environ.get('TCO_MIRROR_DIR', 'mirrors')  # bare clones named owner+name/repo
-COLS = ['round_or_source', 'split', 'submitter', 'system', 'benchmark', 'scenario', 'model', 'gpu', 'gpus_total',
-        'tp', 'pp', 'replicas', 'precision', 'kv_precision', 'engine', 'engine_version', 'isl_mean', 'osl_mean',
-        'tokens_per_s', 'ttft_p99_ms_limit', 'tpot_p99_ms_limit', 'measured_ttft_ms', 'measured_tpot_ms',
-        'publication_date', 'source', 'note',
-        'measured_ttft_mean_ms', 'measured_tpot_mean_ms', 'concurrency', 'num_requests', 'expert_parallel',
-        'attention_dp', 'nodes', 'max_batch']
+COLS = ENGINE_COLS
 rows = []
 
 
@@ -382,10 +378,4 @@ add(round_or_source='vllm-blog-2025-12-17', submitter='vLLM team / llm-d communi
     note='the post states a sustained 2.2k tokens/s per H200 GPU (community llm-d benchmark) with wide-EP + DP attention + DBO; GPU count, ISL/OSL and latency not stated in the post => tokens_per_s left blank (per-GPU figure only)')
 
 rows.sort(key=lambda r: (r['round_or_source'], r['model'], r['gpu'], str(r['tp']), str(r['benchmark'])))
-out = os.path.join(os.environ.get('TCO_BUILD_DIR', os.path.join(HERE, 'build')), 'engines.csv')
-os.makedirs(os.path.dirname(out), exist_ok=True)
-with open(out, 'w', newline='') as f:
-    w = csv.DictWriter(f, fieldnames=COLS)
-    w.writeheader()
-    w.writerows(rows)
-print(f'wrote {len(rows)} rows to {os.path.normpath(out)}')
+write_build('engines.csv', rows, COLS)

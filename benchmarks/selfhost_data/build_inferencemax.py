@@ -25,14 +25,10 @@ import csv
 import os
 from collections import OrderedDict
 
+from build_common import ENGINE_COLS, write_build
 HERE = os.path.dirname(os.path.abspath(__file__))
 RAW = os.path.join(HERE, 'raw', 'inferencemax.csv')
-COLS = ['round_or_source', 'split', 'submitter', 'system', 'benchmark', 'scenario', 'model', 'gpu', 'gpus_total',
-        'tp', 'pp', 'replicas', 'precision', 'kv_precision', 'engine', 'engine_version', 'isl_mean', 'osl_mean',
-        'tokens_per_s', 'ttft_p99_ms_limit', 'tpot_p99_ms_limit', 'measured_ttft_ms', 'measured_tpot_ms',
-        'publication_date', 'source', 'note',
-        'measured_ttft_mean_ms', 'measured_tpot_mean_ms', 'concurrency', 'num_requests', 'expert_parallel',
-        'attention_dp', 'nodes', 'max_batch']
+COLS = ENGINE_COLS
 GPU = {'h100': 'h100-sxm-80gb', 'h200': 'h200-141gb', 'b200': 'b200', 'b200-trt': 'b200', 'mi300x': 'mi300x',
        'mi325x': 'mi325x'}
 MODEL = {'openai/gpt-oss-120b': 'gpt-oss-120b', 'deepseek-ai/DeepSeek-R1-0528': 'deepseek-r1-0528',
@@ -121,10 +117,4 @@ for r in csv.DictReader(open(RAW, newline='')):
 
 rows.sort(key=lambda r: (r['model'], r['gpu'], r['engine'], r['precision'], r['isl_mean'], r['osl_mean'], int(r['tp']),
                          str(r['expert_parallel']), r['attention_dp'], int(r['concurrency'])))
-out = os.path.join(os.environ.get('TCO_BUILD_DIR', os.path.join(HERE, 'build')), 'inferencemax.csv')
-os.makedirs(os.path.dirname(out), exist_ok=True)
-with open(out, 'w', newline='') as f:
-    w = csv.DictWriter(f, fieldnames=COLS)
-    w.writeheader()
-    w.writerows(rows)
-print(f'wrote {len(rows)} rows to {os.path.normpath(out)}')
+write_build('inferencemax.csv', rows, COLS)

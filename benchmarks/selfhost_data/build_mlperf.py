@@ -9,6 +9,7 @@ Usage: TCO_MIRROR_DIR=DIR python3 build_mlperf.py  (writes build/mlperf.csv)
 import csv, json, os, re, subprocess, sys
 from collections import OrderedDict
 
+from build_common import write_build
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import legacy_cfg
@@ -468,14 +469,7 @@ def main():
                 row['osl_mean'] = row['osl_mean'] or bl.get('osl_mean', '')
                 rows.append(row)
     rows.sort(key=lambda r: (r['round_or_source'], r['model'], r['submitter'], r['system'], r['benchmark'], r['scenario']))
-    out = os.path.join(os.environ.get('TCO_BUILD_DIR', os.path.join(HERE, 'build')), 'mlperf.csv')
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    with open(out, 'w', newline='') as f:
-        w = csv.DictWriter(f, fieldnames=COLS)
-        w.writeheader()
-        for r in rows:
-            w.writerow(r)
-    print(f'wrote {len(rows)} rows to {os.path.normpath(out)}')
+    write_build('mlperf.csv', rows, COLS)
 
 
 if __name__ == '__main__':
