@@ -193,15 +193,13 @@ def _num(x: Any) -> Any:
     return None if not math.isfinite(f) else f
 
 
-def _targets_used(plan: Any, dep: Any) -> dict[str, float | None]:
+def _targets_used(plan: Any, dep: Any) -> dict[str, Any]:
     """The latency targets the sizing used: the given ones, or defaults relaxed to twice batch 1's
     latency when batch 1 cannot meet them (a long prompt); None where there is no target."""
-    def ms(a: Any) -> float | None:
-        v = float(np.asarray(a).reshape(-1)[0])
-        return v if math.isfinite(v) else None
-    return {"ttft_ms": ms(plan.ttft_target_ms), "tpot_ms": ms(plan.tpot_target_ms),
-            "relaxed": bool(dep.default_targets) and (
-                (ms(plan.ttft_target_ms) or 0) > (dep.ttft_ms or math.inf) or (ms(plan.tpot_target_ms) or 0) > (dep.tpot_ms or math.inf))}
+    used = {k: _num(getattr(plan, f"{k}_target_ms")) for k in ("ttft", "tpot")}
+    given = {"ttft": dep.ttft_ms, "tpot": dep.tpot_ms}
+    relaxed = any(used[k] is not None and given[k] is not None and used[k] > given[k] for k in used)
+    return {"ttft_ms": used["ttft"], "tpot_ms": used["tpot"], "relaxed": relaxed}
 
 
 def _deployment(r: ResolvedSelfhost, d: dict[str, Any]) -> dict[str, Any]:
@@ -286,8 +284,7 @@ def describe_deployment(r: ResolvedSelfhost, isl: int, osl: int, requests_per_da
     out["slo_percentile"] = int(dep.slo_percentile)
     lay = cache_layout(dep, isl + osl)
     if lay is not None:  # sliding-window or linear layers: per-token KV is not the whole cache
-        out["cache_layout"] = {k: (int(v) if k.endswith("layers") or k == "window" else
-                                   [int(r) for r in v] if k == "compression_ratios" else v) for k, v in lay.items()}
+        out["cache_layout"] = lay
     for side, mean, shp in (("input", isl, dep.input_shape), ("output", osl, dep.output_shape)):
         out[f"{side}_distribution"] = None if shp.fixed else {
             f"p{q}": round(shp.quantile(q / 100) * mean) for q in (50, 90, 99)}

@@ -246,9 +246,9 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
 
     def _summary(self, width: int) -> Text:
         """The status line in ``width`` cells: the sampling note (``m``), the workload per month
-        and the legend of the table's marks (★ ▼ ●, and † when a candidate retires within a year). What does not fit goes shorter, then goes,
-        in that order (the counts in fewer digits, the legend in fewer words, the workload),
-        so that the legend is never cut."""
+        and the legend of the table's marks (★ ▼ ●, and † when a candidate retires within a year).
+        What does not fit goes shorter, then goes, in that order (the counts in fewer digits, the
+        legend in fewer words, the workload), so that the legend is never cut."""
         from ..report.format import tokens
 
         est = self.session.estimate

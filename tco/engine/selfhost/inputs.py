@@ -144,12 +144,11 @@ class ModelShape:
         return self.window_head_dim or self.head_dim
 
     def window_kv_elements_per_token(self) -> float:
-        """KV-cache elements per token of the sliding-window layers, and of the window compressed
-        layers keep whole (kept for ``window`` tokens)."""
-        comp = sum(n for n, _, _ in self.compressed) * self.kv_elements_per_layer_token()
-        if (self.is_mla or self.entry_elements) and not (self.window_kv_heads or self.window_head_dim):
-            return self.window_layers * self.kv_elements_per_layer_token() + comp
-        return float(self.window_layers * 2 * self.win_kv_heads * self.win_head_dim) + comp
+        """KV-cache elements per token of the sliding-window layers (their own KV heads and head
+        size where given), and of the window compressed layers keep whole (kept for ``window`` tokens)."""
+        own = self.window_kv_heads or self.window_head_dim
+        per_window = 2.0 * self.win_kv_heads * self.win_head_dim if own else self.kv_elements_per_layer_token()
+        return self.window_layers * per_window + sum(n for n, _, _ in self.compressed) * self.kv_elements_per_layer_token()
 
     def state_elements(self) -> float:
         """Fixed state of one sequence over the linear layers."""

@@ -58,8 +58,10 @@ def _kv_per_gpu_token(c: _C, tp: np.ndarray, pp: np.ndarray, ep: Any = 1.0) -> n
     return c.kv_bytes_per_token / (_kv_shards(c, tp, ep) * pp)
 
 
-def _kv_shards(c: _C, tp: np.ndarray, ep: Any = 1.0) -> np.ndarray:
-    shards = np.ones_like(tp) if c.mla else np.minimum(tp, c.kv_heads)
+def _kv_shards(c: _C, tp: np.ndarray, ep: Any = 1.0, kv_heads: float | None = None) -> np.ndarray:
+    """Ranks one token's KV is split over: its KV heads (``kv_heads``, default the model's) over the
+    tensor ranks, replicated past them; an MLA latent not at all; every rank with expert parallelism."""
+    shards = np.ones_like(tp) if c.mla else np.minimum(tp, c.kv_heads if kv_heads is None else kv_heads)
     return np.where(_arr(ep) > 1, tp, shards)
 
 
@@ -68,9 +70,8 @@ def seq_bytes_per_gpu(c: _C, tokens: Any, tp: np.ndarray, pp: np.ndarray, ep: An
     KV for every token, the sliding-window layers' KV for at most ``window`` tokens, and the
     linear layers' fixed state (split over the tensor-parallel ranks, whose heads it belongs to)."""
     t = _arr(tokens)
-    shards = _kv_shards(c, tp, ep)
-    win_shards = np.where(_arr(ep) > 1, tp, np.minimum(tp, c.win_kv_heads)) if not c.mla else shards
-    return (t * c.kv_bytes_per_token / shards + np.minimum(t, c.window) * c.win_bytes_per_token / win_shards
+    return (t * c.kv_bytes_per_token / _kv_shards(c, tp, ep)
+            + np.minimum(t, c.window) * c.win_bytes_per_token / _kv_shards(c, tp, ep, c.win_kv_heads)
             + c.state_bytes / tp) / pp
 
 
@@ -87,11 +88,11 @@ def cache_layout(dep: Deployment, tokens: float) -> dict[str, Any] | None:
     if not m.has_layout:
         return None
     c = _consts(dep)
-    return {"full_layers": float(m.kv_layers), "window_layers": float(m.window_layers), "window": float(m.window),
-            "linear_layers": float(m.linear_layers), "window_kv_bytes_per_token": c.win_bytes_per_token,
+    return {"full_layers": m.kv_layers, "window_layers": m.window_layers, "window": m.window,
+            "linear_layers": m.linear_layers, "window_kv_bytes_per_token": c.win_bytes_per_token,
             "state_bytes_per_sequence": c.state_bytes, "bytes_per_sequence": float(seq_bytes(c, tokens)),
-            **({"compressed_layers": float(sum(n for n, _, _ in m.compressed)),
-                "compression_ratios": [float(r) for _, r, _ in m.compressed]} if m.compressed else {})}
+            **({"compressed_layers": sum(n for n, _, _ in m.compressed),
+                "compression_ratios": [r for _, r, _ in m.compressed]} if m.compressed else {})}
 
 
 def weights_per_gpu(c: _C, g: np.ndarray, tp: np.ndarray, pp: np.ndarray, ep: np.ndarray) -> np.ndarray:
@@ -125,7 +126,7 @@ def memory_fit(dep: Deployment, gpus: Any, isl: Any, osl: Any, *, tp: Any = None
     fits = (free > 0) & (conc >= 1)
     kv_share = np.maximum(free, 0.0) * c.kv_fraction / c.mem_per_gpu
     near = fits & ((kv_share < NEAR_LIMIT_KV_SHARE) | (conc < NEAR_LIMIT_MIN_BATCH))
-    needed = c.weight_bytes + g * c.reserved_per_gpu + (seq_bytes(c, seq) if c.layout else seq * c.kv_bytes_per_token) / c.kv_fraction
+    needed = c.weight_bytes + g * c.reserved_per_gpu + seq_bytes(c, seq) / c.kv_fraction
     shape = np.broadcast(g, seq).shape
     return MemoryFit(
         weights_gb=np.broadcast_to(c.weight_bytes / GB, shape).copy(),
