@@ -189,7 +189,9 @@ def report(data: sc.Data, points_tables: bool = False) -> str:
            "MLPerf Inference v5.1, TensorRT-LLM v0.20 and v1.0 tables (Blackwell, MoE), posts of 2025-04 and later; "
            "never fitted. *Unfitted*: fit-eligible rows their profile's fit does not use (the DeepSeek-R1 "
            "TensorRT-LLM runs of 2025-03; trtllm@v1.0 is fitted on its own tables; AUGMXNT's vLLM MI300X sweeps, "
-           "whose refit was not adopted).", "",
+           "whose refit was not adopted). The engine versions of December 2025 (vllm@0.13, trtllm@v1.2, "
+           "sglang@0.5, sglang@0.5-rocm) are fitted on runs of their own time, with the held-out split "
+           f"**{meas.OWN_TIME_HOLDOUT_NAME}**: {meas.OWN_TIME_HOLDOUT}.", "",
            "### Fitted MLPerf dataset input lengths (nuisance parameters)", "",
            "| benchmark | mean input tokens | mean output tokens | source |", "|---|---|---|---|",
            *[f"| {k} | {measured.mlperf_isl(k) or 'unknown'}{' (fitted)' if k in measured.FITTED_ISL else ''} | "

@@ -132,7 +132,8 @@ def current_values(data: Data, profile: str, names: Sequence[str]) -> dict[str, 
         elif k.startswith("isl:"):
             out[k] = measured.FITTED_ISL[k[4:]]
         else:
-            out[k] = float(getattr(e, k))
+            v = getattr(e, k)
+            out[k] = float(e.fp8_compute_factor if v is None and k == "fp4_compute_factor" else v)
     return out
 
 
@@ -164,6 +165,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "gpu:mi300x.bandwidth": (0.2, 1.5), "isl:llama2-70b": (32.0, 1024.0), "isl:mixtral-8x7b": (32.0, 2048.0),
     "scale": (0.2, 2.0), "tp_scaling_loss": (0.001, 0.5), "moe_half_width": (10.0, 100_000.0), "gpu:l40s.link_latency_us": (1.0, 500.0),
     "gpu:a100-sxm-80gb.link_latency_us": (1.0, 500.0),
+    "ttft_overhead_ms": (0.5, 500.0), "fp4_compute_factor": (0.05, 1.0),
 }
 """Search bounds; the physical ceilings of the engine efficiencies are those of the original fit
 (stream benchmarks reach ~92 % of HBM peak, GEMMs ~90 % of the tensor peak)."""
@@ -175,6 +177,9 @@ def _moe(p: cal.Point) -> bool:
 def _dense(p: cal.Point) -> bool:
     return not p.dep.model.is_moe
 
+
+OWN_TIME_NAMES = ["bandwidth_efficiency", "compute_efficiency", "prefill_efficiency", "step_overhead_ms", "moe_efficiency",
+                  "moe_half_width", "overlap", "ttft_overhead_ms", "fp4_compute_factor"]
 
 FIT_PLAN: dict[str, list[tuple[str, Callable[[cal.Point], bool] | None, list[str]]]] = {
     # TensorRT-LLM's autumn-2024 performance tables: offline throughput only (FP8 and FP16 rows,
@@ -202,6 +207,16 @@ FIT_PLAN: dict[str, list[tuple[str, Callable[[cal.Point], bool] | None, list[str
                    ("moe-throughput", _moe, ["moe_efficiency", "moe_half_width"])],
     # LMDeploy: one run (Llama 2 70B, 4x A100): one scale on the TensorRT-LLM v0.14 efficiencies
     "lmdeploy@0.2": [("all", None, ["scale"])],
+    # the engine versions of December 2025 (measurements.OWN_TIME), each on InferenceMAX's sweeps of
+    # its own time (closed loops: output tok/s, mean TTFT and mean TPOT): the efficiencies, the FP4
+    # GEMM factor (B200), the step overhead, the expert-kernel factors and the delay before the first
+    # token outside the GPUs; SGLang also its FP8 factor (its DeepSeek-R1 runs are FP8 and FP4)
+    "vllm@0.13": [("all", None, OWN_TIME_NAMES)],
+    "trtllm@v1.2": [("all", None, OWN_TIME_NAMES)],
+    "sglang@0.5": [("all", None, [*OWN_TIME_NAMES, "fp8_compute_factor"])],
+    # SGLang's ROCm build on MI300X/MI325X (DeepSeek-R1 FP8, TP8 only: no FP4, no expert width to fit)
+    "sglang@0.5-rocm": [("all", None, ["bandwidth_efficiency", "compute_efficiency", "prefill_efficiency",
+                                       "step_overhead_ms", "moe_efficiency", "ttft_overhead_ms", "fp8_compute_factor"])],
 }
 """What each profile's fit tunes, in stages (points filter, parameters); everything else is the
 profile's current value."""
@@ -300,8 +315,11 @@ def write_accelerator(gid: str, values: dict[str, float], note: str, path: Path 
     path.write_text(text[:start] + block + text[end:], encoding="utf-8")
 
 
-FIT_ORDER = ("trtllm@v0.14", "trtllm@mlperf-v4.1", "trtllm@v1.0", "vllm@0.6", "sglang@0.4", "lmdeploy@0.2")
-START_FROM = {"sglang@0.4": "vllm@0.6", "lmdeploy@0.2": "trtllm@v0.14"}
+FIT_ORDER = ("trtllm@v0.14", "trtllm@mlperf-v4.1", "trtllm@v1.0", "vllm@0.6", "sglang@0.4", "lmdeploy@0.2",
+             "vllm@0.13", "trtllm@v1.2", "sglang@0.5", "sglang@0.5-rocm")
+START_FROM = {"sglang@0.4": "vllm@0.6", "lmdeploy@0.2": "trtllm@v0.14", "vllm@0.13": "vllm@0.6",
+              "trtllm@v1.2": "trtllm@v1.0", "sglang@0.5": "vllm@0.13",
+              "sglang@0.5-rocm": "sglang@0.4"}
 """A profile whose fit starts from another's values (the same era or the closest engine)."""
 COPY_FROM: dict[str, dict[str, str]] = {
     "trtllm@v0.14": {"ttft_tail": "trtllm@mlperf-v4.1", "tpot_jitter": "trtllm@mlperf-v4.1",
@@ -315,9 +333,13 @@ COPY_FROM: dict[str, dict[str, str]] = {
 fit): TensorRT-LLM's percentile tails from its MLPerf runs, its v1.0 expert-kernel factor from
 the v0.14 Mixtral tables."""
 
+FIT_EFFORT = {p: (4, 500) for p in ("vllm@0.13", "trtllm@v1.2", "sglang@0.5", "sglang@0.5-rocm")}
+"""(restarts, iterations) of the search where the default (1, 300) stops short: the 2026 profiles
+fit 7-10 parameters at once (SGLang's loss 0.39 after one pass, 0.11 after four)."""
+
 ENGINE_FIELDS = ("bandwidth_efficiency", "compute_efficiency", "prefill_efficiency", "fp8_compute_factor", "overlap",
                  "allreduce_latency_us", "step_overhead_ms", "runtime_reserved_gb", "moe_efficiency", "ttft_tail",
-                 "tpot_jitter", "tp_scaling_loss", "moe_half_width")
+                 "tpot_jitter", "tp_scaling_loss", "moe_half_width", "ttft_overhead_ms", "fp4_compute_factor")
 
 
 def fit_all(restarts: int = 1, iters: int = 300, log: Callable[[str], None] = print,
@@ -333,12 +355,13 @@ def fit_all(restarts: int = 1, iters: int = 300, log: Callable[[str], None] = pr
         src = START_FROM.get(prof)
         if src:
             e = load().engines[src]
-            write_profile(prof, {k: float(getattr(e, k)) for k in ENGINE_FIELDS})
+            write_profile(prof, {k: float(getattr(e, k)) for k in ENGINE_FIELDS if getattr(e, k) is not None})
         for k, src2 in COPY_FROM.get(prof, {}).items():
             write_profile(prof, {k: float(getattr(load().engines[src2], k))})
         for stage, where, names in FIT_PLAN[prof]:
             data = load()  # the files as written so far
-            vals, loss = fit_stage(data, prof, where, names, restarts, iters, stage)
+            r, n = FIT_EFFORT.get(prof, (restarts, iters))
+            vals, loss = fit_stage(data, prof, where, names, r, n, stage)
             out.setdefault(prof, {}).update(vals)
             write_profile(prof, vals)
             if "gpu:mi300x.compute" in vals:

@@ -99,7 +99,8 @@ def test_a_self_hosted_model_decodes_them(catalog) -> None:
     a = tco.estimate(tco.parse_scenario(base, "a.yaml", catalog), catalog).candidate(name)
     b = tco.estimate(tco.parse_scenario(more, "b.yaml", catalog), catalog).candidate(name)
     # 500 visible + 2,000 hidden tokens decoded per request: 5x the decode work, more replicas at this volume
-    assert b.monthly_cost > 2 * a.monthly_cost
+    # (3 -> 6 replicas of 8x H200 today: longer answers also batch better within the targets)
+    assert b.monthly_cost >= 2 * a.monthly_cost and b.selfhost["replicas"] >= 2 * a.selfhost["replicas"]
     assert b.selfhost["reasoning_tokens"] == 2000.0 and a.selfhost["reasoning_tokens"] == 0.0
     assert any("2,000 hidden reasoning tokens per request" in x for x in b.selfhost["assumptions"])
 

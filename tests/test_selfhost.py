@@ -147,6 +147,35 @@ def test_kv_heads_split_and_replicated():
 # ---------------------------------------------------------------------------------------
 
 
+def test_mla_prefill_attention_is_the_decompressed_form():
+    # decode (absorbed): 2 x 128 heads x (2 x 512 + 64) = 278,528 FLOPs per layer per context token;
+    # prefill (multi-head on decompressed K and V): 2 x 128 x (128 + 64 + 128) = 81,920: ratio 320 / 1088
+    c = sh._consts(dep(DSV2, precision="bf16"))
+    assert c.attn_coef == 278_528 * 60 and c.pre_attn == 320 / 1088
+    assert sh._consts(dep(L70)).pre_attn == 1.0  # other models: one form for both
+    # a 4,096-token prefill on TP8 (compute bound) saves (278,528 - 81,920) x 60 x 4,096^2 / 2 = 98.9 TFLOP
+    # of attention against the absorbed form: 98.9e12 / (8 GPUs x peak x prefill efficiency) seconds
+    d = dep(DSV2, precision="bf16")
+    k = sh._consts(d)
+    saved = (278_528 - 81_920) * 60 * 4096 ** 2 / 2
+    assert saved == pytest.approx(98.95e12, rel=1e-3)
+    old = float(sh.prefill_time(d, 8, 4096, tp=8, _c=replace(k, pre_attn=1.0)))
+    assert old - float(sh.prefill_time(d, 8, 4096, tp=8)) == pytest.approx(saved / (8 * k.peak * k.prefill_eff), rel=1e-9)
+
+
+def test_the_fixed_delay_before_the_first_token():
+    # an engine that spends 40 ms outside the GPUs (API server, tokenizer) adds exactly 40 ms to the mean
+    # TTFT and to its percentiles, and nothing to TPOT
+    d = dep(L70, gpus=2)
+    slow = replace(d, engine=replace(d.engine, ttft_overhead_ms=40.0))
+    a, b = sh.ttft_tpot(d, 2, 16, 1000, 200), sh.ttft_tpot(slow, 2, 16, 1000, 200)
+    assert float(b.ttft_s - a.ttft_s) == pytest.approx(0.040, abs=1e-12) and float(b.tpot_s) == float(a.tpot_s)
+    a99 = sh.tail_latency(d, 2, 16, 1000, 200, 99.0)
+    b99 = sh.tail_latency(slow, 2, 16, 1000, 200, 99.0)
+    assert float(b99.ttft_s - a99.ttft_s) == pytest.approx(0.040, abs=1e-6)
+    assert engine_params(HW.engine("vllm@0.13")).ttft_overhead_ms > 0 and TRT.ttft_overhead_ms == 0
+
+
 def test_decode_is_bandwidth_bound_at_batch_one():
     d = dep(L70, gpus=2)
     st_ = sh.step_time(d, 2, 1, 128, 2048)
@@ -608,3 +637,17 @@ def test_without_latency_targets_the_documented_defaults_apply(capsys, catalog) 
     assert relaxed and long["slo_feasible"] and long["cost_per_mtok_output"] is not None
     batch1 = long["best_ttft_ms"]
     assert long["ttft_ms"] <= 2 * batch1 + 1e-6 and long["ttft_ms"] > 2000
+
+
+def test_a_profile_fitted_on_the_model_is_named(capsys):
+    # gpt-oss-120b: 'vllm' means vllm@0.6 (fitted on Llama and DeepSeek runs); vllm@0.13 was fitted on
+    # gpt-oss-120b's own runs, so the answer names it; asking for it by name says nothing more
+    out = run_json(capsys, "gpt-oss-120b", "--gpu", "b200", "--engine", "vllm", "--precision", "fp4")
+    hint = [w for w in out["warnings"] if "was fitted on gpt-oss-120b runs" in w]
+    assert len(hint) == 1 and "--engine vllm@0.13" in hint[0] and "'vllm' means vllm@0.6" in hint[0]
+    assert any("b200 is not calibrated" in w for w in out["warnings"])  # vllm@0.6 never saw a B200
+    out = run_json(capsys, "gpt-oss-120b", "--gpu", "b200", "--engine", "vllm@0.13", "--precision", "fp4")
+    assert not any("was fitted on" in w or "b200 is not calibrated" in w for w in out["warnings"])
+    # a model no dated profile saw: no hint
+    out = run_json(capsys, "llama-3.3-70b-instruct", "--gpu", "h100-sxm-80gb", "--engine", "vllm", "--precision", "fp8")
+    assert not any("was fitted on" in w for w in out["warnings"])

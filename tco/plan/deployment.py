@@ -151,7 +151,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     gpu = accelerator_params(acc)
     alternatives = tuple(accelerator_params(a) for a in hw.accelerators.values() if a.id != acc.id)
 
-    if acc.efficiency.compute is None or acc.efficiency.bandwidth is None:
+    if (acc.efficiency.compute is None or acc.efficiency.bandwidth is None) and acc.id not in eng.fitted_gpus:
         warnings.append(f"{acc.id} is not calibrated: the model assumes the {eng.id} efficiencies measured on H100 "
                         f"({acc.efficiency.note or 'no measurement on record'})")
     if spec.precision == "fp8" and acc.fp8_tflops is None:
@@ -297,6 +297,14 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     if spec.precision in ("int8", "int4") and spec.quality_delta is None:
         warnings.append(f"{spec.precision} weights usually lose some quality; give quality_delta to account for it")
     assumptions.append(f"engine profile {eng.id}: {eng.calibrated_on or eng.name}")
+    fitted_here = [e for e in hw.engines.values() if model.id in e.fitted_models and model.id not in eng.fitted_models
+                   and e.id.split("@")[0] == eng.id.split("@")[0] and e.id != eng.id]
+    if fitted_here and "@" not in spec.engine:
+        e = fitted_here[0]
+        err = f" (held-out throughput error {e.held_out_error:.0%})" if e.held_out_error is not None else ""
+        how = f"--engine {e.id}" if rent_label.startswith("--") else f"engine: {e.id}"
+        warnings.append(f"{e.id}, {e.name}, was fitted on {model.id} runs{err}; '{spec.engine}' means {eng.id}, "
+                        f"fitted on other models: {how} plans this model with that engine")
     return ResolvedSelfhost(deployment=dep, spec=spec, model=model, accelerator=acc, engine=eng,
                             price_source=price_source, rental=rental, server=server, assumptions=assumptions,
                             warnings=warnings, quality_delta=qd, quality_note=qnote, total_gpus=total,

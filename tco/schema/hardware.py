@@ -234,6 +234,9 @@ class EngineProfileSpec(Strict):
     expert efficiency: factor 1 / (1 + moe_half_width / width); 0 = off."""
     tp_scaling_loss: NonNeg = Field(default=0.0, le=2)
     """Efficiency lost per doubling of the tensor-parallel degree (stage times x 1 + loss x log2(tp))."""
+    ttft_overhead_ms: NonNeg = Field(default=0.0, le=10_000)
+    """Fixed delay before the first token outside the GPUs (API server, tokenization, scheduling,
+    streaming), ms; 0 = none. Added to every TTFT (mean and percentiles) and to a closed loop's cycle."""
     calibrated_on: str | None = None
     """What the factors were fitted to (file and rows), or why they are a prior."""
     held_out_error: Share | None = None
@@ -242,6 +245,9 @@ class EngineProfileSpec(Strict):
     fitted_gpus: tuple[Slug, ...] = ()
     """Accelerators the profile was fitted on (elsewhere its error is not measured: the spread
     is doubled)."""
+    fitted_models: tuple[Slug, ...] = ()
+    """Models whose runs the profile was fitted on (a profile that saw one model is named to plan
+    that model: ``tco selfhost`` says so when a bare engine name chose another)."""
     provenance: Provenance
 
 

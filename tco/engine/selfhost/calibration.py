@@ -119,7 +119,7 @@ def predict_online(p: Point, iterations: int = 40) -> Prediction:
         tpot = float(step_time(dep, g, b, i, o, _c=c).tpot)
         lam_b = b / (o * tpot)
         rho = min(lam_b * pf, MAX_PREFILL_LOAD)
-        ttft = pf + rho * pf / (2 * (1 - rho)) + 0.5 * tpot
+        ttft = pf + rho * pf / (2 * (1 - rho)) + 0.5 * tpot + c.front
         return b / (ttft + o * tpot), tpot, ttft
 
     lam_cap, tpot_cap, _ = rate(bcap)
@@ -143,11 +143,11 @@ def predict_online(p: Point, iterations: int = 40) -> Prediction:
         wait = n / 2.0 * (pf - inv_off)
     if n > bmax and lam_off > lam_cap:
         wait = max(wait, (n - bmax) ** 2 / (2 * n) * (1.0 / lam_cap - inv_off))
-    ttft = pf + wait + 0.5 * tpot
+    ttft = pf + wait + 0.5 * tpot + c.front
     if np.isfinite(n):
         # the run ends when the last request is served: its TTFT is twice the mean in the
         # fluid (queue-growing) regime, the mean otherwise
-        last = pf + (2.0 * wait if rho >= 1.0 else wait) + 0.5 * tpot
+        last = pf + (2.0 * wait if rho >= 1.0 else wait) + 0.5 * tpot + c.front
         total = max(n / lam, n * inv_off + last + o * tpot)
         out = n * o / total
     else:

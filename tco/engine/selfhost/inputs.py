@@ -277,6 +277,9 @@ class EngineProfile:
     slice it) run at half the expert efficiency: factor 1 / (1 + moe_half_width / width); 0 = off.
     Fine-grained experts sliced by tensor parallelism (DeepSeek: 2,048 / 8 = 256) are slow;
     expert parallelism keeps them whole."""
+    ttft_overhead_ms: float = 0.0
+    """Fixed delay before a request's first token that does not occupy the GPUs (the API
+    server, tokenization, scheduling, streaming the first token back), milliseconds; 0 = none."""
 
 
 @dataclass(frozen=True)
@@ -436,6 +439,8 @@ class _C:
     tp_loss: float
     ffn: float  # intermediate size of one expert (dense: of the FFN)
     moe_half_width: float
+    pre_attn: float  # prefill attention flops over decode attention flops per context token (MLA: < 1)
+    front: float  # fixed delay before the first token outside the GPUs (s)
 
 
 def _consts(dep: Deployment) -> _C:
@@ -457,9 +462,14 @@ def _consts(dep: Deployment) -> _C:
     else:
         dense_bytes, expert_bytes, flops_expert = weight_bytes, 0.0, 0.0
     flops_linear = 2.0 * (active - (m.vocab_size * m.hidden_size if not m.tied_embeddings else 0.0))
+    pre_attn = 1.0
     if m.is_mla:
         qk = (m.kv_lora_rank or 0) * 2 + (m.rope_head_dim or 0)
         per_layer = 2.0 * m.heads * qk
+        # prefill runs MLA in its compute-friendly form, multi-head attention on the decompressed
+        # keys and values (q.k over the no-rope and rope dims, then v: head_dim + rope + head_dim per
+        # head; vLLM vllm/v1/attention/backends/mla/common.py); decode in the absorbed form above
+        pre_attn = (2.0 * m.head_dim + (m.rope_head_dim or 0)) / max(qk, 1)
     else:
         per_layer = 4.0 * m.heads * m.head_dim
     attn_coef = per_layer * (m.kv_layers + m.compressed_layers_per_token())  # compressed: dense over its entries
@@ -520,6 +530,8 @@ def _consts(dep: Deployment) -> _C:
         tp_loss=e.tp_scaling_loss,
         ffn=float(m.ffn_size),
         moe_half_width=e.moe_half_width if m.is_moe else 0.0,
+        pre_attn=pre_attn,
+        front=e.ttft_overhead_ms * 1e-3,
     )
 
 

@@ -217,7 +217,8 @@ def predict_server(p: Point) -> Prediction:
 def predict_closed(p: Point, iterations: int = 60) -> Prediction:
     """``concurrency`` clients in a closed loop: the cycle of a request is TTFT + osl x TPOT;
     throughput = clients / cycle; the decode batch is the clients not waiting for a prefill;
-    TTFT = mean prefill + its M/G/1 wait (at most the other clients' prefills)."""
+    TTFT = mean prefill + its M/G/1 wait (at most the other clients' prefills) + the engine's
+    fixed delay outside the GPUs."""
     dep = p.dep
     g, i, o, c_ = float(p.gpus), float(p.isl), float(p.osl), float(p.concurrency)
     es, es2, _ = prefill_moments(dep, g, i)
@@ -226,13 +227,14 @@ def predict_closed(p: Point, iterations: int = 60) -> Prediction:
     b = min(c_, bmax)
     ttft = tpot = float("nan")
     lam = float("nan")
+    front = dep.engine.ttft_overhead_ms * 1e-3  # outside the GPUs: it lengthens the cycle, not the prefill queue
     for _ in range(iterations):
         tpot = float(step_time(dep, g, b, i, o).tpot)
         lam = c_ / (es + o * tpot)
         rho = min(lam * es, 0.98)
         wait = min(rho * es2 / es / (2 * (1 - rho)), (c_ - 1) * es)
         # prefills run one after another: the loop cannot complete more than 1 / E[S] requests/s
-        lam = min(c_ / (es + wait + 0.5 * tpot + o * tpot), 1.0 / es)
+        lam = min(c_ / (es + wait + 0.5 * tpot + front + o * tpot), 1.0 / es)
         ttft = c_ / lam - o * tpot  # Little's law over the clients: the rest of the cycle is waiting for a prefill
         b_new = min(max(lam * o * tpot, 1.0), bmax)
         if abs(b_new - b) < 1e-3:

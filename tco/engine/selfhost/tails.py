@@ -83,7 +83,7 @@ def tail_latency(dep: Deployment, gpus: Any, batch: Any, isl: Any, osl: Any, per
     shape = np.broadcast_shapes(np.shape(lam), np.shape(theta), np.shape(st.step), *(np.shape(x) for x in times))
     lead = (len(win),) + (1,) * len(shape)
     wi = np.reshape(win, lead)
-    base = np.stack([np.broadcast_to(x + 0.5 * st.step, shape) for x in times])  # (J, ...)
+    base = np.stack([np.broadcast_to(x + 0.5 * st.step + c.front, shape) for x in times])  # (J, ...)
     rho_b, theta_b = np.broadcast_to(rho, shape), np.broadcast_to(theta, shape)
 
     def ttft_cdf(t: np.ndarray) -> np.ndarray:

@@ -100,10 +100,10 @@ def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: A
     else:
         mem = (wbytes + mb * ctx * _kv_per_gpu_token(c, tp_, pp, ep_)) / c.bw
     lin = _linear_flops(c, tp_, ep_)
-    attn_pre = c.attn_coef * 0.5 * i * i * c.m2_in * (1.0 - c.hit ** 2)  # new tokens attend to all before them
+    attn_pre = c.attn_coef * c.pre_attn * 0.5 * i * i * c.m2_in * (1.0 - c.hit ** 2)  # new tokens attend to all before them
     attn_dec = c.attn_coef * ctx
     if c.attn_win_coef:
-        attn_pre = attn_pre + c.attn_win_coef * _window_pairs(i, c.window) * (1.0 - c.hit)
+        attn_pre = attn_pre + c.attn_win_coef * c.pre_attn * _window_pairs(i, c.window) * (1.0 - c.hit)
         attn_dec = attn_dec + c.attn_win_coef * np.minimum(ctx, c.window)
     flops = mb * c.spec_width * (lin + attn_dec) + new * (lin * pre + attn_pre)
     comp = flops / (g * c.peak * c.comp_eff)  # one stage: 1/pp of the layers on tp GPUs
@@ -137,9 +137,9 @@ def prefill_time(dep: Deployment, gpus: Any, isl: Any, *, tp: Any = None, ep: An
     i = np.maximum(_arr(isl), 1.0)
     tp_, pp, ep_ = layout_of(dep, g, tp, ep)
     pre = np.maximum(i * (1.0 - c.hit), 1.0)
-    flops = pre * _linear_flops(c, tp_, ep_) + c.attn_coef * 0.5 * i * i * (1.0 - c.hit ** 2)
+    flops = pre * _linear_flops(c, tp_, ep_) + c.attn_coef * c.pre_attn * 0.5 * i * i * (1.0 - c.hit ** 2)
     if c.attn_win_coef:
-        flops = flops + c.attn_win_coef * _window_pairs(i, c.window) * (1.0 - c.hit)
+        flops = flops + c.attn_win_coef * c.pre_attn * _window_pairs(i, c.window) * (1.0 - c.hit)
     slow = 1.0 + c.tp_loss * np.log2(tp_)
     comp = flops / (tp_ * c.peak * c.prefill_eff) * slow
     mem = c.weight_bytes / tp_ / c.bw * slow
@@ -185,7 +185,7 @@ def ttft_tpot(dep: Deployment, gpus: Any, batch: Any, isl: Any, osl: Any, *, tp:
     lam = b / (o * st.tpot)
     rho = np.minimum(lam * es, MAX_PREFILL_LOAD)
     wait = rho * (es2 / es) / (2.0 * (1.0 - rho))
-    ttft = es + wait + 0.5 * st.step
+    ttft = es + wait + 0.5 * st.step + c.front
     return Latency(ttft_s=ttft, tpot_s=st.tpot, output_tokens_per_s=b / st.tpot, requests_per_s=lam)
 
 
