@@ -685,3 +685,19 @@ def test_retired_offers_have_no_later_price(cat):
     for o in cat.offers.values():
         if o.retired is not None:
             assert o.prices[-1].effective_from <= o.retired, o.id
+
+
+def test_published_checkpoints(cat):
+    # the makers' own statements: DeepSeek "only provide FP8 weights", gpt-oss MXFP4 experts, Kimi K2-Thinking
+    # native INT4 (QAT), Llama 3.3 and Qwen3 in BF16 (with the makers' separate FP8 repositories named)
+    ck = {m.id: m.checkpoint for m in cat.models.values() if m.checkpoint is not None}
+    assert len(ck) >= 60
+    want = {"deepseek-v3": "fp8", "deepseek-r1": "fp8", "deepseek-v3.2": "fp8", "gpt-oss-120b": "fp4",
+            "kimi-k2-thinking": "int4", "kimi-k2": "fp8", "llama-3.3-70b-instruct": "bf16", "qwen3-235b-a22b": "bf16",
+            "minimax-m2": "fp8", "glm-5.2": "bf16"}
+    assert {k: ck[k].precision for k in want} == want
+    assert "GLM-5.2-FP8" in ck["glm-5.2"].format  # the maker's FP8 repository is named where the main one is BF16
+    # a model in another reasoning mode has its base's weights
+    assert ck["deepseek-v3.2-thinking"].precision == "fp8" and "deepseek-v3.2" in ck["deepseek-v3.2-thinking"].source
+    # only open models carry one, each with a source
+    assert all(cat.models[k].open_weights and v.source and v.format for k, v in ck.items())

@@ -574,9 +574,7 @@ def test_cli_bad_input_one_line(argv, msg):
     assert "\n" not in str(e.value)
 
 
-def test_cli_model_file(tmp_path, capsys):
-    f = tmp_path / "m.yaml"
-    f.write_text("""models:
+TINY = """models:
   - id: tiny-ft
     name: Tiny fine-tune
     vendor: us
@@ -586,7 +584,13 @@ def test_cli_model_file(tmp_path, capsys):
     params_b: 8.03
     architecture: {layers: 32, hidden_size: 4096, heads: 32, kv_heads: 8, head_dim: 128, ffn_size: 14336, vocab_size: 128256}
     provenance: {source: config.json, checked: 2026-11-24, status: verified}
-""", encoding="utf-8")
+"""
+"""A custom model file: Llama 3.1 8B's shape."""
+
+
+def test_cli_model_file(tmp_path, capsys):
+    f = tmp_path / "m.yaml"
+    f.write_text(TINY, encoding="utf-8")
     out = run_json(capsys, "--model-file", str(f), "--gpu", "l40s")
     assert out["model"] == "tiny-ft" and out["fits"] and out["gpus"] == 1
 
@@ -651,3 +655,26 @@ def test_a_profile_fitted_on_the_model_is_named(capsys):
     # a model no dated profile saw: no hint
     out = run_json(capsys, "llama-3.3-70b-instruct", "--gpu", "h100-sxm-80gb", "--engine", "vllm", "--precision", "fp8")
     assert not any("was fitted on" in w for w in out["warnings"])
+
+
+def test_weights_default_to_the_published_checkpoint(tmp_path, capsys):
+    # the same 8B shape published in FP8: without --precision it is sized at 1 byte a weight, the embedding table
+    # and output head (2 x 128,256 x 4,096 = 1.05 B params) kept in BF16: 6.98 + 2.10 = 9.08 GB; --precision bf16
+    # still overrides it (8.03 x 2 = 16.06 GB)
+    f = tmp_path / "m.yaml"
+    ck = '    checkpoint: {precision: fp8, format: "FP8 e4m3, per-tensor scales", source: "our config.json"}\n'
+    text = TINY.replace("tiny-ft", "tiny-fp8").replace("    provenance:", ck + "    provenance:")
+    f.write_text(text, encoding="utf-8")
+    out = run_json(capsys, "--model-file", str(f), "--gpu", "h100-sxm-80gb")
+    assert out["precision"] == "fp8" and out["weights_gb"] == pytest.approx(9.08, abs=0.01)
+    assert any("weights in fp8, as tiny-fp8's checkpoint is published (FP8 e4m3" in a for a in out["assumptions"])
+    assert out["quality_note"] == "published scores (of the fp8 checkpoint as released)"
+    out = run_json(capsys, "--model-file", str(f), "--gpu", "h100-sxm-80gb", "--precision", "bf16")
+    assert out["precision"] == "bf16" and out["weights_gb"] == pytest.approx(16.06, abs=0.01)
+    assert not any("checkpoint is published" in a for a in out["assumptions"])
+    # a model whose checkpoint is not on record: bf16, and the answer says why
+    f.write_text(text.replace(ck, ""), encoding="utf-8")
+    out = run_json(capsys, "--model-file", str(f), "--gpu", "h100-sxm-80gb")
+    assert out["precision"] == "bf16"
+    assert any("weights in bf16: the precision of tiny-fp8's published checkpoint is not on record" in a
+               for a in out["assumptions"])

@@ -103,8 +103,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         "--total-gpus for the most tokens/s within the targets (with a price, the lowest cost per "
                         "token); tp2pp1 fixes one (tp8pp1ep8: expert parallelism for MoE models)")
     p.add_argument("--gpus-per-node", type=int, default=8, help="GPUs per server node (default: 8)")
-    p.add_argument("--precision", choices=("bf16", "fp8", "int8", "int4", "fp4"), default="bf16",
-                   help="weight precision (default: bf16; fp4 computes in FP4 on Blackwell)")
+    p.add_argument("--precision", choices=("bf16", "fp8", "int8", "int4", "fp4"),
+                   help="weight precision (default: as the maker published the weights, e.g. fp8 for DeepSeek V3, "
+                        "else bf16; fp4 computes in FP4 on Blackwell)")
     p.add_argument("--kv-precision", choices=("bf16", "fp8"), help="KV-cache precision (default: fp8 with fp8 weights)")
     p.add_argument("--input-tokens", type=_length, default=float(DEFAULT_INPUT), metavar="TOKENS",
                    help=f"input tokens per request: {LENGTH_HELP} (default: {DEFAULT_INPUT})")

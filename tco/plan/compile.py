@@ -261,8 +261,10 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             except NotAvailable as e:  # a model not released yet on the as-of date
                 if strict:
                     raise
+                from .deployment import published_precision
+
                 spec = cand.selfhost
-                label = spec.name or f"{spec.model or spec.model_file} {spec.precision} on {spec.gpu}"
+                label = spec.name or f"{spec.model or spec.model_file} {published_precision(spec, catalog)} on {spec.gpu}"
                 r = Resolved(label, label, "selfhost", spec.model or str(spec.model_file), "self-hosted")
                 r.available_from = str(e.available_from)
                 r.warnings.append(f"not launched yet on {as_of}: {launch_text(e.available_from)} ({e.message}); "

@@ -113,6 +113,16 @@ DEFAULT_SHAPE = (1000, 1000)
 """(input, output) tokens used to pick a default GPU count when the caller gives none."""
 
 
+def published_precision(spec: SelfhostSpec, catalog: Any) -> str:
+    """The weight precision of ``spec``: as given, else as the catalog model's checkpoint is
+    published, else bf16."""
+    if spec.precision is not None:
+        return spec.precision
+    model = catalog.models.get(spec.model) if spec.model else None
+    ck = getattr(model, "checkpoint", None)
+    return ck.precision if ck is not None else "bf16"
+
+
 def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = None, output_tokens: float | None = None,
             as_of: date | None = None, base_dir: str | Path | None = None,
             rent_label: str = "scenario", input_shape: Any = None, output_shape: Any = None,
@@ -146,6 +156,13 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     if spec.model_file is not None and model.provenance.status == "unverified":
         assumptions.append(f"model {model.id} from {model.provenance.source} (unverified)")
     shape = model_shape(model)
+    if spec.precision is None:  # as the maker published the weights
+        ck = model.checkpoint
+        spec = spec.model_copy(update={"precision": ck.precision if ck is not None else "bf16"})
+        assumptions.append(f"weights in {spec.precision}, as {model.id}'s checkpoint is published ({ck.format}; "
+                           f"{ck.source})" if ck is not None else
+                           f"weights in bf16: the precision of {model.id}'s published checkpoint is not on record")
+    published = model.checkpoint is not None and model.checkpoint.precision == spec.precision
     acc = hw.accelerator(spec.gpu)
     eng = hw.engine(spec.engine)
     gpu = accelerator_params(acc)
@@ -288,13 +305,15 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     if spec.slo_percentile != 50:
         assumptions.append(f"latency targets on the {spec.slo_percentile}th percentile: TTFT from an M/G/1 prefill "
                            "queue, TPOT from the spread of iteration times (docs: Percentile latency)")
-    if spec.quality_delta is None:
+    if spec.quality_delta is None and published:
+        qd, qnote = 0.0, f"published scores (of the {spec.precision} checkpoint as released)"
+    elif spec.quality_delta is None:
         qd, qnote = 0.0, ("FP8 quality taken as equal to BF16 (no quality_delta given)" if spec.precision == "fp8"
                           else f"{spec.precision} quality taken as the published BF16 scores (no quality_delta given)"
                           if spec.precision != "bf16" else "published scores")
     else:
         qd, qnote = spec.quality_delta, f"quality delta {spec.quality_delta:+g} points (scenario)"
-    if spec.precision in ("int8", "int4") and spec.quality_delta is None:
+    if spec.precision in ("int8", "int4") and spec.quality_delta is None and not published:
         warnings.append(f"{spec.precision} weights usually lose some quality; give quality_delta to account for it")
     assumptions.append(f"engine profile {eng.id}: {eng.calibrated_on or eng.name}")
     fitted_here = [e for e in hw.engines.values() if model.id in e.fitted_models and model.id not in eng.fitted_models

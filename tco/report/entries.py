@@ -78,6 +78,11 @@ def show_model(cat: Catalog, model_id: str, width: int | None = None) -> str:
             lines.append("  layers: " + ", ".join(kinds))
     elif m.open_weights:
         lines.append("  architecture unknown (not sourced): cannot be sized for self-hosting")
+    ck = getattr(m, "checkpoint", None)
+    if ck is not None:
+        lines.append(f"  weights published in {ck.precision} ({ck.format}): self-hosting defaults to it; {ck.source}")
+    elif m.open_weights and a is not None:
+        lines.append("  published weight precision not on record: self-hosting defaults to bf16")
     pv = m.provenance
     lines.append(f"  source: {pv.source} [{pv.status}, checked {pv.checked}]")
     if pv.note:

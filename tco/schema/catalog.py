@@ -374,6 +374,17 @@ class Architecture(Strict):
         return self
 
 
+class Checkpoint(Strict):
+    """How the maker published the weights: the precision a self-hosted model defaults to."""
+
+    precision: Literal["bf16", "fp8", "int8", "int4", "fp4"]
+    """The precision of the main checkpoint the maker released (fp4: MXFP4/NVFP4; int4: e.g. QAT)."""
+    format: str
+    """What the checkpoint stores, in words (e.g. "FP8 e4m3 with 128x128 block scales; BF16 norms")."""
+    source: str
+    """Public source: the config.json (quantization_config) or the maker's model card, with its commit."""
+
+
 Variant = Literal["base", "instruct", "chat"]
 
 
@@ -397,6 +408,8 @@ class Model(Strict):
     released: date | None = None
     architecture: Architecture | None = None
     """Required for self-hosting; open models in the catalog carry it."""
+    checkpoint: Checkpoint | None = None
+    """The published weights' precision (self-hosting defaults to it; bf16 where not on record)."""
     provenance: Provenance
 
 

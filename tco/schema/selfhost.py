@@ -3,7 +3,7 @@
 ```yaml
 - selfhost:
     model: llama-3.1-405b-instruct   # or model_file: my-finetune.yaml
-    precision: fp8                   # bf16 | fp8 | int8 | int4
+    precision: fp8                   # bf16 | fp8 | int8 | int4 | fp4 (default: as the maker published the weights, else bf16)
     kv_precision: fp8                # optional; default: fp8 for fp8 weights, else bf16
     gpu: h100-sxm-80gb
     gpus_per_node: 8
@@ -108,8 +108,9 @@ class SelfhostSpec(Strict):
     model_file: str | None = None
     """YAML file describing a custom model with the same fields as a catalog model
     (relative paths are relative to the scenario file)."""
-    precision: Precision = "bf16"
-    """Weight precision. int8/int4 are modelled as weight-only quantization."""
+    precision: Precision | None = None
+    """Weight precision. int8/int4 are modelled as weight-only quantization. Default: the precision
+    of the checkpoint the maker published (the model's ``checkpoint``), bf16 where none is on record."""
     kv_precision: Literal["bf16", "fp8"] | None = None
     """KV-cache precision (default: fp8 with fp8 weights, else bf16)."""
     gpu: Slug

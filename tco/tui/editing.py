@@ -57,7 +57,9 @@ class CandidateEditing:
         out += gone
         gpus = s.gpu_options()
         for mid, name in s.selfhost_options():
-            for gpu, precision in gpus:
+            ck = getattr(s.catalog.models.get(mid), "checkpoint", None)  # as the maker published the weights
+            for gpu, default in gpus:
+                precision = ck.precision if ck is not None else default
                 entry = {"selfhost": {"model": mid, "precision": precision, "gpu": gpu}}
                 out.append(Choice(entry, f"{mid} on {gpu}", f"{name} · {precision} · then choose GPUs, rent or buy",
                                   "selfhost"))
