@@ -266,6 +266,28 @@ def test_add_selfhosted_candidate_through_the_form(scenario_file: Path, catalog:
         "      name: Llama 70B on 2 H100s\n# end of file\n")
 
 
+def test_the_form_offers_the_published_precision(scenario_file: Path, catalog: Any) -> None:
+    """gpt-oss-120b is published in MXFP4: the search offers fp4 and the form opens on it (it used to
+    fail: the form knew no fp4)."""
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press(*"gpt-oss-120b b200")
+        await pilot.pause()
+        seen["first"] = app.screen.shown[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        seen["precision"] = app.screen.query_one("#sf-precision").value
+        await pilot.press("enter")
+        await pilot.pause()
+
+    app = drive(Session.open(scenario_file, catalog), steps)
+    assert seen["first"].entry == {"selfhost": {"model": "gpt-oss-120b", "precision": "fp4", "gpu": "b200"}}
+    assert seen["precision"] == "fp4" and "gpt-oss-120b fp4 on b200" in app.session.candidate_ids
+
+
 def test_add_refused_shows_the_reason_in_the_modal(scenario_file: Path, catalog: Any) -> None:
     seen: dict[str, Any] = {}
 

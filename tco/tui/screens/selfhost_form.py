@@ -15,11 +15,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet, Select, Static
 
+from ...engine.selfhost.inputs import PRECISIONS
 from ..fields import parse_number
 from ..guard import Guarded
 from .dialogs import MarkedRadioButton, hint_line, title_line
-
-PRECISIONS = ("bf16", "fp8", "int8", "int4")
 
 
 def _gpu_count(text: str, label: str, lo: int, hi: int) -> int | None:
