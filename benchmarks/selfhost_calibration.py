@@ -27,6 +27,7 @@ from tco.catalog.hardware import accelerator_params, engine_params, load_hardwar
 from tco.engine.selfhost import calibration as cal  # noqa: E402
 from tco.engine.selfhost import measured  # noqa: E402
 from tco.engine.selfhost import measurements as meas  # noqa: E402
+from tco.plan.deployment import checkpoint_bytes  # noqa: E402
 
 MEASUREMENTS = ROOT / "tests" / "data" / "selfhost_measurements.csv"
 TRTLLM = ROOT / "tests" / "data" / "calibration_trtllm.csv"
@@ -82,7 +83,8 @@ def load(catalog: Any = None) -> Data:
             r["role"], r["role_reason"] = "unfitted", (
                 "fit-eligible, not fitted: trtllm@v1.0 is fitted on its own tables (calibration_trtllm.csv); "
                 "the DeepSeek-R1 TensorRT-LLM 0.17 runs of 2025-03 are reported apart")
-    pts, skipped = measured.points_from_measurements(keep, accs, shapes, engines, lambda r: r["profile"])
+    cks = {mid: ck for mid, m in cat.models.items() if (ck := checkpoint_bytes(m)) is not None}
+    pts, skipped = measured.points_from_measurements(keep, accs, shapes, engines, lambda r: r["profile"], cks)
     data.points += pts
     data.skipped += skipped
     # the trtllm@v1.0 profile's own data (v0.17 and v1.0 tables, v0.14 online rows)
@@ -179,7 +181,7 @@ def _dense(p: cal.Point) -> bool:
 
 
 OWN_TIME_NAMES = ["bandwidth_efficiency", "compute_efficiency", "prefill_efficiency", "step_overhead_ms", "moe_efficiency",
-                  "moe_half_width", "overlap", "ttft_overhead_ms", "fp4_compute_factor"]
+                  "moe_half_width", "overlap", "ttft_overhead_ms", "fp4_compute_factor", "allreduce_latency_us"]
 
 FIT_PLAN: dict[str, list[tuple[str, Callable[[cal.Point], bool] | None, list[str]]]] = {
     # TensorRT-LLM's autumn-2024 performance tables: offline throughput only (FP8 and FP16 rows,
@@ -214,7 +216,8 @@ FIT_PLAN: dict[str, list[tuple[str, Callable[[cal.Point], bool] | None, list[str
     "vllm@0.13": [("all", None, OWN_TIME_NAMES)],
     "trtllm@v1.2": [("all", None, OWN_TIME_NAMES)],
     "sglang@0.5": [("all", None, [*OWN_TIME_NAMES, "fp8_compute_factor"])],
-    # SGLang's ROCm build on MI300X/MI325X (DeepSeek-R1 FP8, TP8 only: no FP4, no expert width to fit)
+    # SGLang's ROCm build on MI300X/MI325X (DeepSeek-R1 FP8, TP8 only: no FP4, no expert width and no all-reduce
+    # latency apart from the step overhead to fit)
     "sglang@0.5-rocm": [("all", None, ["bandwidth_efficiency", "compute_efficiency", "prefill_efficiency",
                                        "step_overhead_ms", "moe_efficiency", "ttft_overhead_ms", "fp8_compute_factor"])],
 }

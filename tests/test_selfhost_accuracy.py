@@ -143,10 +143,10 @@ def _group(p) -> str:
     (dict(profile="sglang@0.4", source_set="datacrunch-h200-sglang-2024-12", role="holdout"), 0.12, 1.5),
     (dict(profile="sglang@0.4", source_set="datacrunch-h200-sglang-2024-12", role="fit"), 0.15, 1.5),
     (dict(profile="sglang@0.4", role="holdout", group="offline"), 0.30, 2.6),
-    # the December 2025 versions on their held-out runs (inferencemax-1k8k; 19-22 % / 1.4-1.7x today, the
+    # the December 2025 versions on their held-out runs (inferencemax-1k8k; 9-22 % / 1.25-1.82x today, the
     # profiles they replace for these runs 41-53 % / 2.5-3.5x)
-    (dict(profile="vllm@0.13", role="holdout"), 0.30, 1.8),
-    (dict(profile="trtllm@v1.2", role="holdout"), 0.30, 1.8),
+    (dict(profile="vllm@0.13", role="holdout"), 0.30, 2.0),
+    (dict(profile="trtllm@v1.2", role="holdout"), 0.20, 1.6),
     (dict(profile="sglang@0.5", role="holdout"), 0.30, 2.0),
     (dict(profile="sglang@0.5-rocm", role="holdout"), 0.20, 1.6),
 ])

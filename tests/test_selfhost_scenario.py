@@ -41,7 +41,7 @@ def test_rented_node_costs_gpu_hours(catalog) -> None:
     # (memory is the usable 80 GiB = 85.52 GB per GPU: 8 x 85.52 = 684.16 GB)
     assert 400 < sh["weights_gb"] < 420 and sh["memory_gb"] == pytest.approx(8 * 85.52, rel=0.01)
     assert sh["cost_split"] == {"rent": pytest.approx(c.monthly_cost)}
-    assert any("FP8 quality taken as equal to BF16" in a for a in sh["assumptions"])
+    assert any("FP8 quality taken as equal to the published BF16 checkpoint" in a for a in sh["assumptions"])
     # quality: the model's published scores (FP8 == BF16 unless quality_delta is given)
     api = estimate(parse_scenario(RENTED.replace("  - openai/gpt-4o\n", "  - azure/llama-3.1-405b-instruct\n"),
                                   "r.yaml", catalog), catalog)

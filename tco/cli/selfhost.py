@@ -104,6 +104,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         "token); tp2pp1 fixes one (tp8pp1ep8: expert parallelism for MoE models)")
     p.add_argument("--gpus-per-node", type=int, default=8, help="GPUs per server node (default: 8)")
     p.add_argument("--precision", choices=("bf16", "fp8", "int8", "int4", "fp4"),
+                   type=lambda s: {"mxfp4": "fp4", "nvfp4": "fp4"}.get(s.lower(), s.lower()),
                    help="weight precision (default: as the maker published the weights, e.g. fp8 for DeepSeek V3, "
                         "else bf16; fp4 computes in FP4 on Blackwell)")
     p.add_argument("--kv-precision", choices=("bf16", "fp8"), help="KV-cache precision (default: fp8 with fp8 weights)")
@@ -130,9 +131,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--no-latency-targets", action="store_true",
                    help="size at the maximum throughput, whatever the latency (default without --ttft-ms/--tpot-ms: "
                         "the default targets of pricing/hardware/defaults.yaml)")
-    p.add_argument("--engine", default="trtllm",
-                   help="serving-engine profile: trtllm, vllm, sglang, lmdeploy (their latest fitted profile) or a "
-                        "dated one, e.g. trtllm@mlperf-v4.1 (tco catalog list --kind engine; default: trtllm)")
+    p.add_argument("--engine", type=str.lower,
+                   help="serving-engine profile: trtllm, vllm, sglang, lmdeploy (the family's profile fitted on this "
+                        "model if any, else the one fitted on many models) or a dated one, e.g. vllm@0.13 (tco catalog "
+                        "list --kind engine; default: a profile fitted on this model and GPU, else trtllm on NVIDIA "
+                        "GPUs and vllm on others)")
     p.add_argument("--model-file", metavar="FILE", help="YAML file describing a custom model (same fields as the catalog)")
     price = p.add_argument_group("price (default: the GPU's default rental offer)")
     price.add_argument("--rent-per-gpu-hour", type=float, metavar="USD", help="rental price per GPU-hour")

@@ -33,6 +33,7 @@ from ..catalog.hardware import (
 from ..engine.selfhost import (
     FIXED,
     GPU_COUNTS,
+    PRECISION_BYTES,
     CostInputs,
     Deployment,
     Features,
@@ -123,6 +124,61 @@ def published_precision(spec: SelfhostSpec, catalog: Any) -> str:
     return ck.precision if ck is not None else "bf16"
 
 
+def checkpoint_bytes(model: Any) -> tuple[str, float, float] | None:
+    """(precision, bytes per weight, bytes per weight outside the routed experts) of the model's
+    published checkpoint where it differs from the plain precision's figure (else None)."""
+    ck = getattr(model, "checkpoint", None)
+    if ck is None or (ck.bits_per_weight is None and ck.dense_precision is None):
+        return None
+    wb = ck.bits_per_weight / 8 if ck.bits_per_weight is not None else PRECISION_BYTES[ck.precision]
+    return ck.precision, wb, PRECISION_BYTES[ck.dense_precision] if ck.dense_precision is not None else wb
+
+
+def _runs_on(e: EngineProfileSpec, acc: Accelerator) -> bool:
+    return not e.runs_on or acc.vendor in e.runs_on
+
+
+def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerator, flag: str = "--engine"
+                  ) -> tuple[EngineProfileSpec, list[str], list[str]]:
+    """The engine profile a deployment uses, with the assumptions and warnings that say why.
+
+    A dated id (``vllm@0.13``) is used as given. A family (``vllm``) means the family's profile
+    fitted on this model's runs where there is one (on this GPU first), else its latest. No name
+    means the profile of any family fitted on this model and GPU, else on this model, else
+    TensorRT-LLM's latest on NVIDIA GPUs and vLLM's elsewhere. An engine that does not run on the
+    GPU's vendor (TensorRT-LLM on AMD) is refused."""
+    notes: list[str] = []
+    warns: list[str] = []
+    family = name.split("@")[0] if name is not None else None
+    dated = name is not None and (name in hw.engines or any(name in e.aliases for e in hw.engines.values()))
+    base = hw.engine(name if name is not None else ("trtllm" if acc.vendor == "NVIDIA" else "vllm"))
+    eng = base
+    if not dated:
+        seen = [e for e in hw.engines.values() if model_id in e.fitted_models and _runs_on(e, acc)
+                and (family is None or e.id.split("@")[0] == family)]
+        seen.sort(key=lambda e: (acc.id not in e.fitted_gpus, e.id.split("@")[0] != base.id.split("@")[0], e.id))
+        if seen and model_id not in base.fitted_models:
+            eng = seen[0]
+            err = f", held-out throughput error {eng.held_out_error:.0%}" if eng.held_out_error is not None else ""
+            where = "" if acc.id in eng.fitted_gpus else f" (on {', '.join(eng.fitted_gpus)}, not {acc.id})"
+            said = f"engine '{name}'" if name is not None else "no engine named"
+            notes.append(f"{said}: {eng.id}, {eng.name}, fitted on {model_id} runs{where}{err}; "
+                         f"{base.id} (fitted on other models) otherwise")
+        elif name is None and acc.vendor != "NVIDIA":
+            notes.append(f"engine {base.id}: TensorRT-LLM, the default, runs on NVIDIA GPUs only")
+    if not _runs_on(eng, acc):
+        alt = sorted({e.id if model_id in e.fitted_models else e.id.split("@")[0] for e in hw.engines.values()
+                      if _runs_on(e, acc) and (e.latest or model_id in e.fitted_models)})
+        raise TcoError(f"engine {eng.id} ({eng.name.split(' (')[0]}) runs on {' and '.join(eng.runs_on)} GPUs only; "
+                       f"{acc.id} is {acc.vendor}'s",
+                       hint=f"use {flag} " + " or ".join(alt) if alt else "no engine profile runs on it")
+    if dated and eng.fitted_models and model_id not in eng.fitted_models and len(set(eng.fitted_models)) == 1:
+        warns.append(f"{eng.id} was fitted on {eng.fitted_models[0]} runs only: for {model_id} its figures extrapolate "
+                     "(on other models' runs it did worse than the profiles fitted on many: docs/selfhost-model.md, "
+                     "section 9)")
+    return eng, notes, warns
+
+
 def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = None, output_tokens: float | None = None,
             as_of: date | None = None, base_dir: str | Path | None = None,
             rent_label: str = "scenario", input_shape: Any = None, output_shape: Any = None,
@@ -156,6 +212,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     if spec.model_file is not None and model.provenance.status == "unverified":
         assumptions.append(f"model {model.id} from {model.provenance.source} (unverified)")
     shape = model_shape(model)
+    defaulted = spec.precision is None
     if spec.precision is None:  # as the maker published the weights
         ck = model.checkpoint
         spec = spec.model_copy(update={"precision": ck.precision if ck is not None else "bf16"})
@@ -164,7 +221,10 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                            f"weights in bf16: the precision of {model.id}'s published checkpoint is not on record")
     published = model.checkpoint is not None and model.checkpoint.precision == spec.precision
     acc = hw.accelerator(spec.gpu)
-    eng = hw.engine(spec.engine)
+    eng, notes, warns = choose_engine(hw, spec.engine, model.id, acc, "--engine" if rent_label.startswith("--")
+                                      else "engine:")
+    assumptions += notes
+    warnings += warns
     gpu = accelerator_params(acc)
     alternatives = tuple(accelerator_params(a) for a in hw.accelerators.values() if a.id != acc.id)
 
@@ -295,35 +355,38 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                      gpus_per_node=spec.gpus_per_node, cost=cost, ttft_ms=ttft, tpot_ms=tpot,
                      default_targets=lat is None, alternatives=alternatives, features=features,
                      input_shape=input_shape or FIXED, output_shape=output_shape or FIXED,
-                     slo_percentile=float(spec.slo_percentile))
+                     slo_percentile=float(spec.slo_percentile), checkpoint=checkpoint_bytes(model))
     isl = input_tokens if input_tokens is not None else DEFAULT_SHAPE[0]
     osl = output_tokens if output_tokens is not None else DEFAULT_SHAPE[1]
     if shape.context_window and isl + osl > shape.context_window:
         isl, osl = DEFAULT_SHAPE  # the request cannot be served at all (the plan says so): size a usual one
     total = spec.total_gpus or spec.gpus_per_node
     dep, layouts, total = _choose_layout(spec, dep, total, float(isl), float(osl), assumptions, warnings)
+    smaller = [p for p in (model.checkpoint.also_published if model.checkpoint is not None else ())
+               if PRECISION_BYTES[p] < PRECISION_BYTES[spec.precision]]
+    if defaulted and smaller:
+        flag = "--precision" if rent_label.startswith("--") else "precision:"
+        text = (f"{model.id}'s maker also publishes it in {' and '.join(smaller)} ({flag} {smaller[0]}: "
+                f"{PRECISION_BYTES[smaller[0]] / PRECISION_BYTES[spec.precision]:.0%} of the weights' memory)")
+        (warnings if total > spec.gpus_per_node else assumptions).append(
+            text + (f"; at {spec.precision} it needs {total} GPUs" if total > spec.gpus_per_node else ""))
     if spec.slo_percentile != 50:
         assumptions.append(f"latency targets on the {spec.slo_percentile}th percentile: TTFT from an M/G/1 prefill "
                            "queue, TPOT from the spread of iteration times (docs: Percentile latency)")
     if spec.quality_delta is None and published:
         qd, qnote = 0.0, f"published scores (of the {spec.precision} checkpoint as released)"
     elif spec.quality_delta is None:
-        qd, qnote = 0.0, ("FP8 quality taken as equal to BF16 (no quality_delta given)" if spec.precision == "fp8"
-                          else f"{spec.precision} quality taken as the published BF16 scores (no quality_delta given)"
-                          if spec.precision != "bf16" else "published scores")
+        pub = (model.checkpoint.precision if model.checkpoint is not None else "bf16").upper()
+        qd, qnote = 0.0, (f"{spec.precision.upper()} quality taken as equal to the published {pub} checkpoint's (no "
+                          "quality_delta given)" if spec.precision != "bf16" or pub != "BF16" else "published scores")
     else:
         qd, qnote = spec.quality_delta, f"quality delta {spec.quality_delta:+g} points (scenario)"
     if spec.precision in ("int8", "int4") and spec.quality_delta is None and not published:
         warnings.append(f"{spec.precision} weights usually lose some quality; give quality_delta to account for it")
     assumptions.append(f"engine profile {eng.id}: {eng.calibrated_on or eng.name}")
-    fitted_here = [e for e in hw.engines.values() if model.id in e.fitted_models and model.id not in eng.fitted_models
-                   and e.id.split("@")[0] == eng.id.split("@")[0] and e.id != eng.id]
-    if fitted_here and "@" not in spec.engine:
-        e = fitted_here[0]
-        err = f" (held-out throughput error {e.held_out_error:.0%})" if e.held_out_error is not None else ""
-        how = f"--engine {e.id}" if rent_label.startswith("--") else f"engine: {e.id}"
-        warnings.append(f"{e.id}, {e.name}, was fitted on {model.id} runs{err}; '{spec.engine}' means {eng.id}, "
-                        f"fitted on other models: {how} plans this model with that engine")
+    if eng.ttft_overhead_ms:
+        assumptions.append(f"TTFT includes {eng.ttft_overhead_ms:.0f} ms outside the GPUs ({eng.id}'s fixed delay before the "
+                           "first token: API server, tokenizer, scheduling; fitted): no GPU count removes it")
     return ResolvedSelfhost(deployment=dep, spec=spec, model=model, accelerator=acc, engine=eng,
                             price_source=price_source, rental=rental, server=server, assumptions=assumptions,
                             warnings=warnings, quality_delta=qd, quality_note=qnote, total_gpus=total,

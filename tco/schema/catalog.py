@@ -383,6 +383,15 @@ class Checkpoint(Strict):
     """What the checkpoint stores, in words (e.g. "FP8 e4m3 with 128x128 block scales; BF16 norms")."""
     source: str
     """Public source: the config.json (quantization_config) or the maker's model card, with its commit."""
+    bits_per_weight: float | None = Field(default=None, gt=0, le=32)
+    """Stored bits per weight at ``precision``, block scales included (MXFP4: 4.25; INT4 with a BF16
+    scale per 32 weights: 4.5); None: tco's figure for the precision."""
+    also_published: tuple[Literal["bf16", "fp8", "int8", "int4", "fp4"], ...] = ()
+    """Other precisions the maker publishes the same model in (its FP8 or INT4 repositories, named in
+    ``format``): a self-hosted answer at the default precision says so."""
+    dense_precision: Literal["bf16", "fp8", "int8", "int4", "fp4"] | None = None
+    """Mixture of experts: the precision of everything outside the routed experts when it differs
+    (gpt-oss and Kimi: bf16; DeepSeek V4: fp8)."""
 
 
 Variant = Literal["base", "instruct", "chat"]

@@ -245,6 +245,8 @@ class EngineProfileSpec(Strict):
     fitted_gpus: tuple[Slug, ...] = ()
     """Accelerators the profile was fitted on (elsewhere its error is not measured: the spread
     is doubled)."""
+    runs_on: tuple[str, ...] = ()
+    """Accelerator vendors the engine runs on (``NVIDIA``, ``AMD``); empty: any."""
     fitted_models: tuple[Slug, ...] = ()
     """Models whose runs the profile was fitted on (a profile that saw one model is named to plan
     that model: ``tco selfhost`` says so when a bare engine name chose another)."""

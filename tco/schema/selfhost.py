@@ -13,7 +13,7 @@
     rent_per_gpu_hour: 2.99          # or rental: lambda-h100-sxm, or buy: {...}
     latency: {ttft_ms: 2000, tpot_ms: 100}
     slo_percentile: 99               # 50 (means, default), 90 or 99: the targets are on this percentile
-    engine: trtllm                   # trtllm, vllm, sglang, lmdeploy (latest), or dated: trtllm@mlperf-v4.1
+    engine: trtllm                   # trtllm, vllm, sglang, lmdeploy, or dated: trtllm@mlperf-v4.1 (default: see below)
     speculative: {draft_tokens: 3, acceptance: 0.7, draft_cost: 0.05}
     chunked_prefill: 2048            # prefill chunk in tokens (0: whole prompts; default: the engine's)
     utilization: 0.6                 # or a range: {low: 0.5, likely: 0.7, high: 0.85}
@@ -140,9 +140,11 @@ class SelfhostSpec(Strict):
     buy: BuySpec | None = None
     """Own the servers instead of renting."""
     latency: LatencyTargets | None = None
-    engine: EngineId = "trtllm"
+    engine: EngineId | None = None
     """Serving-engine profile in ``pricing/hardware/engines.yaml``: trtllm, vllm, sglang or
-    lmdeploy (their latest profile), or a dated one such as ``trtllm@mlperf-v4.1``."""
+    lmdeploy (the family's profile fitted on this model where there is one, else its latest), or a
+    dated one such as ``trtllm@mlperf-v4.1``. Default: the profile fitted on this model and GPU,
+    else TensorRT-LLM's on NVIDIA GPUs and vLLM's on others."""
     utilization: number_or_range("UtilizationRange", gt=0, le=1, share=True) | None = None  # type: ignore[valid-type]
     """Share of a replica's SLO throughput planned at peak load (default from defaults.yaml); a range
     (``{low: 0.6, high: 0.9}``) when unsure."""

@@ -375,6 +375,11 @@ class Deployment:
     output_shape: LengthShape = FIXED
     slo_percentile: float = 50.0
     """Latency targets are on this percentile (50: means, today's behaviour; 90 or 99: tails)."""
+    checkpoint: tuple[str, float, float] | None = None
+    """(precision, bytes per weight, bytes per weight outside the routed experts) of the published
+    checkpoint, used when ``precision`` is that one: MXFP4's 4.25 bits, INT4 with a scale per 32
+    weights (4.5 bits), MoE checkpoints whose experts alone are 4-bit (None: the precision's bytes
+    for every weight)."""
 
     @property
     def kv_prec(self) -> str:
@@ -445,7 +450,8 @@ class _C:
 
 def _consts(dep: Deployment) -> _C:
     m, g, e, f = dep.model, dep.gpu, dep.engine, dep.features
-    wb = PRECISION_BYTES[dep.precision]
+    ck = dep.checkpoint if dep.checkpoint is not None and dep.checkpoint[0] == dep.precision else None
+    wb = ck[1] if ck is not None else PRECISION_BYTES[dep.precision]
     kb = PRECISION_BYTES[dep.kv_prec]
     params = m.params_b * 1e9
     active = m.active_params_b * 1e9
@@ -456,6 +462,8 @@ def _consts(dep: Deployment) -> _C:
         k = max(m.active_experts, 1)
         x = (params - active) / max(m.experts - k, 1)  # params of one routed expert, all layers
         expert_params = x * m.experts
+        if ck is not None and ck[2] != wb:  # experts at one precision, the rest at another
+            weight_bytes = (params - emb - expert_params) * ck[2] + expert_params * wb + emb_bytes
         dense_bytes = weight_bytes - expert_params * wb
         expert_bytes = x * wb
         flops_expert = 2.0 * x * k

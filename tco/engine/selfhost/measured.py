@@ -118,8 +118,10 @@ def _num(r: dict[str, str], key: str) -> float:
 
 
 def point_from_measurement(r: dict[str, str], accelerators: dict[str, Any], shapes: dict[str, ModelShape],
-                           engine: EngineProfile, gpus_per_node: int = 8) -> tuple[Point | None, str]:
-    """(Point, "") for a row of selfhost_measurements.csv, or (None, why it cannot be predicted)."""
+                           engine: EngineProfile, gpus_per_node: int = 8,
+                           checkpoints: dict[str, tuple[str, float, float]] | None = None) -> tuple[Point | None, str]:
+    """(Point, "") for a row of selfhost_measurements.csv, or (None, why it cannot be predicted);
+    ``checkpoints``: the published checkpoints' bytes per weight by model (``Deployment.checkpoint``)."""
     mlperf = r["source_set"].startswith("mlperf-")
     isl = _num(r, "isl")
     if mlperf and not math.isfinite(isl):
@@ -150,7 +152,8 @@ def point_from_measurement(r: dict[str, str], accelerators: dict[str, Any], shap
         prec = "fp8"  # DeepSeek's checkpoints are FP8 (an engine 'dtype bfloat16' is the activations')
     dep = Deployment(model=shapes[r["model"]], gpu=accelerators[r["gpu"]], engine=eng, precision=prec,
                      kv_precision=(r.get("kv_precision") or None) if r.get("kv_precision") in ("fp8", "bf16") else None,
-                     gpus=tp * pp, gpus_per_node=gpus_per_node, tp=tp, ep=ep)
+                     gpus=tp * pp, gpus_per_node=gpus_per_node, tp=tp, ep=ep,
+                     checkpoint=(checkpoints or {}).get(r["model"]))
     p = Point(dep, tp * pp, isl, osl, "offline", row=dict(r), replicas=replicas, benchmark=mlperf_family(r["benchmark"]))
     p.output_tok_s = _num(r, "tokens_per_s")
     scen = r["scenario"]
@@ -244,7 +247,8 @@ def predict_closed(p: Point, iterations: int = 60) -> Prediction:
 
 
 def points_from_measurements(rows: Sequence[dict[str, str]], accelerators: dict[str, Any],
-                             shapes: dict[str, ModelShape], engines: dict[str, EngineProfile], profile_of: Any
+                             shapes: dict[str, ModelShape], engines: dict[str, EngineProfile], profile_of: Any,
+                             checkpoints: dict[str, tuple[str, float, float]] | None = None
                              ) -> tuple[list[Point], list[tuple[dict[str, str], str]]]:
     """Points of the rows that can be predicted (each with its profile's engine, from
     ``profile_of(row)``), and the others with the reason."""
@@ -254,7 +258,7 @@ def points_from_measurements(rows: Sequence[dict[str, str]], accelerators: dict[
         if eng is None:
             skipped.append((r, f"no engine profile {profile_of(r)}"))
             continue
-        p, why = point_from_measurement(r, accelerators, shapes, eng)
+        p, why = point_from_measurement(r, accelerators, shapes, eng, checkpoints=checkpoints)
         if p is None:
             skipped.append((r, why))
         else:
