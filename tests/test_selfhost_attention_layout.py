@@ -238,7 +238,8 @@ def test_todays_scenario_weighs_glm_5_2_against_its_own_api() -> None:
     assert own.quality == api.quality and own.selfhost["fits"]
     be = next(b for b in est.breakeven if b["selfhost"] == own.label and b["api"] == "zhipu/glm-5.2")
     # one node billed at any volume up to the break-even: V x 30.4167 days x the API's cost per request
-    # = the node's month, V = 31,582.72 / (30.4167 x 0.0038893) = 266,972 requests/day
+    # = the node's month, V = 36,821.20 / (30.4167 x 0.0038893) = 311,253 requests/day (CoreWeave's $6.305 per
+    # GPU-hour x 8 x 730 h; 266,972 at AWS's 2024 capacity-block price, the default until 2026-03-13)
     assert be["requests_per_day"] == pytest.approx(own.monthly_cost / (365 / 12 * be["api_cost_per_request"]), rel=1e-6)
     assert 200_000 < be["requests_per_day"] < 400_000 and not be["cheaper_at_current_volume"]
     assert any("thinks by default" in w for w in own.warnings)  # GLM-5.2 reasons at effort max, self-hosted too

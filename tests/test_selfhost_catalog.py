@@ -146,3 +146,18 @@ def test_b200_buy_monthly_cost_by_hand(capsys) -> None:
     # the H200 NVL has no server on record: the buy path says so instead of guessing
     assert main(["selfhost", "llama-3.1-405b-instruct", "--gpu", "h200-nvl-141gb", "--buy"]) == 2
     assert "no server price on record for h200-nvl-141gb" in capsys.readouterr().err
+
+
+def test_the_default_rental_follows_the_date() -> None:
+    # H200: AWS's capacity-block price of late 2024 ($5.408) was the default; from 2026-03-13 CoreWeave's
+    # whole-node on-demand price ($6.305, verified) is: a 2026 plan is not priced at a 2024 rate
+    from pathlib import Path
+
+    from tco.catalog.hardware import load_hardware
+
+    hw = load_hardware(Path(__file__).resolve().parent.parent / "pricing" / "hardware")
+    assert hw.default_rental("h200-141gb", date(2025, 6, 1)).id == "aws-capacity-block-p5e"
+    assert hw.default_rental("h200-141gb", date(2026, 3, 13)).id == "coreweave-hgx-h200"
+    assert hw.default_rental("h200-141gb").id == "coreweave-hgx-h200"  # today's
+    assert hw.rental_price("coreweave-hgx-h200", date(2026, 11, 29)).usd_per_gpu_hour == 6.305
+    assert hw.default_rental("h100-sxm-80gb", date(2024, 9, 1)).id == "lambda-h100-sxm"  # one default: any date

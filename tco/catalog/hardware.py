@@ -69,11 +69,12 @@ class Hardware:
     def rentals_for(self, gpu_id: str) -> list[RentalOffer]:
         return [r for r in self.rentals.values() if r.gpu == gpu_id]
 
-    def default_rental(self, gpu_id: str) -> RentalOffer | None:
-        for r in self.rentals.values():
-            if r.gpu == gpu_id and r.default:
-                return r
-        return None
+    def default_rental(self, gpu_id: str, as_of: date | None = None) -> RentalOffer | None:
+        """The offer used for ``gpu_id`` when no price is named, on ``as_of`` (default: today's,
+        the latest): the default whose ``default_from`` is the latest on or before that date."""
+        found = [r for r in self.rentals.values() if r.gpu == gpu_id and r.default
+                 and (as_of is None or r.default_from is None or r.default_from <= as_of)]
+        return max(found, key=lambda r: r.default_from or date.min, default=None)
 
     def rental_price(self, rental_id: str, as_of: date | None = None) -> RentalPrice:
         """The price of an offer in force on ``as_of`` (default: the latest)."""
@@ -97,7 +98,7 @@ class Hardware:
         latest; None before its first price), the rental offers and the server on record."""
         rows = []
         for a in self.accelerators.values():
-            rent = self.default_rental(a.id)
+            rent = self.default_rental(a.id, as_of)
             price = None
             if rent is not None:
                 try:
@@ -174,11 +175,13 @@ def load_hardware(root: Path) -> Hardware:
             raise TcoError(f"unknown GPU {r.gpu!r}", file=ren_doc.path, line=line, col=col, field=f"rentals.{i}.gpu",
                            hint=did_you_mean(r.gpu, accelerators))
         if r.default:
-            if r.gpu in defaults_seen:
+            key = f"{r.gpu} from {r.default_from}" if r.default_from else r.gpu
+            if key in defaults_seen:
                 line, col = ren_doc.locate(("rentals", i, "default"))
-                raise TcoError(f"two default rentals for {r.gpu}: {defaults_seen[r.gpu]} and {r.id}", file=ren_doc.path,
-                               line=line, col=col, field=f"rentals.{i}.default")
-            defaults_seen[r.gpu] = r.id
+                raise TcoError(f"two default rentals for {key}: {defaults_seen[key]} and {r.id}", file=ren_doc.path,
+                               line=line, col=col, field=f"rentals.{i}.default",
+                               hint="give the later one a default_from date")
+            defaults_seen[key] = r.id
     eng_f, eng_doc = _load(root / "engines.yaml", EnginesFile)
     engines = _unique(eng_f.engines, eng_doc, "engines", "engine")
     latest: dict[str, str] = {}

@@ -320,7 +320,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                                    hint=did_you_mean(acc.id, [r.id for r in hw.rentals_for(acc.id)])
                                    or f"offers for {acc.id}: " + ", ".join(r.id for r in hw.rentals_for(acc.id)))
             else:
-                rental = hw.default_rental(acc.id)
+                rental = hw.default_rental(acc.id, as_of)
             if rental is None:
                 rate = None
                 price_source = "no price: no rental offer on record for this GPU"

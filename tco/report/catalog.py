@@ -165,7 +165,8 @@ def _list_hardware(cat: Catalog, kind: str, as_of: date, fmt: str, width: int | 
         for r in hw.rentals.values():
             p, text = _rent_on(hw, r.id, as_of)
             rows.append({"id": r.id, "gpu": r.gpu, "provider": r.provider, "kind": r.kind,
-                         "gpus_per_instance": r.gpus_per_instance, "default": r.default,
+                         "gpus_per_instance": r.gpus_per_instance,
+                         "default": getattr(hw.default_rental(r.gpu, as_of), "id", None) == r.id,
                          "usd_per_gpu_hour": p.usd_per_gpu_hour if p else None,
                          "effective_from": p.effective_from.isoformat() if p else None,
                          "status": p.provenance.status if p else None, "price_changes": len(r.prices),

@@ -161,7 +161,10 @@ class RentalOffer(Strict):
     kind: RentalKind
     gpus_per_instance: int = Field(gt=0, le=64)
     default: bool = False
-    """The offer used for this GPU when a scenario names no price (one per GPU)."""
+    """The offer used for this GPU when a scenario names no price (one per GPU and date)."""
+    default_from: date | None = None
+    """The date from which this offer is the GPU's default, replacing an earlier default (None:
+    from its first price)."""
     prices: tuple[RentalPrice, ...] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -534,7 +534,7 @@ class Session:
         try:
             hw = self.catalog.hardware
             as_of = date.fromisoformat(self.estimate.as_of) if self.estimate is not None else None
-            rental = hw.default_rental(gpu)
+            rental = hw.default_rental(gpu, as_of)
             if rental is not None:
                 out["rent"] = (hw.rental_price(rental.id, as_of).usd_per_gpu_hour, rental.name)
             server = hw.server_for(gpu)
