@@ -674,7 +674,10 @@ def test_an_engine_runs_only_where_it_runs(capsys):
     out = run_json(capsys, "deepseek-r1-0528", "--gpu", "mi300x", "--engine", "sglang")
     assert out["engine"] == "sglang@0.5-rocm"
     assert run_json(capsys, "deepseek-r1-0528", "--gpu", "mi300x")["engine"] == "sglang@0.5-rocm"
-    assert run_json(capsys, "deepseek-v3.2", "--gpu", "mi300x")["engine"] == "vllm@0.6"  # not TensorRT-LLM
+    out = run_json(capsys, "deepseek-v3.2", "--gpu", "mi300x")
+    assert out["engine"] == "vllm@0.6"  # not TensorRT-LLM
+    # the default MI300X rental is one GPU per droplet; a replica of several GPUs needs them in one node
+    assert any("digitalocean-mi300x rents 1 GPU(s) per instance, and a replica here spans" in w for w in out["warnings"])
     for engine in ("trtllm", "sglang@0.5"):
         with pytest.raises(TcoError, match="runs on NVIDIA GPUs only; mi300x is AMD's") as e:
             args = cli("deepseek-v3.2", "--gpu", "mi300x", "--engine", engine)

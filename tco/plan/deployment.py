@@ -362,6 +362,12 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
         isl, osl = DEFAULT_SHAPE  # the request cannot be served at all (the plan says so): size a usual one
     total = spec.total_gpus or spec.gpus_per_node
     dep, layouts, total = _choose_layout(spec, dep, total, float(isl), float(osl), assumptions, warnings)
+    if rental is not None and dep.gpus > rental.gpus_per_instance:  # a replica must share one node's links
+        nodes = [r.id for r in hw.rentals_for(acc.id) if r.gpus_per_instance >= dep.gpus]
+        warnings.append(f"{rental.id} rents {rental.gpus_per_instance} GPU(s) per instance, and a replica here spans "
+                        f"{dep.gpus} GPUs linked in one node: its per-GPU price is used as if such a node cost the "
+                        "same" + (f" (node offers on record: {', '.join(nodes)})" if nodes else
+                                  " (no node offer on record for this GPU)"))
     smaller = [p for p in (model.checkpoint.also_published if model.checkpoint is not None else ())
                if PRECISION_BYTES[p] < PRECISION_BYTES[spec.precision]]
     if defaulted and smaller:
