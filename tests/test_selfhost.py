@@ -678,7 +678,7 @@ def test_an_engine_runs_only_where_it_runs(capsys):
     assert out["engine"] == "vllm@0.6"  # not TensorRT-LLM
     # the default MI300X rental is one GPU per droplet; a replica of several GPUs needs them in one node
     assert any("digitalocean-mi300x rents 1 GPU(s) per instance, and a replica here spans" in w for w in out["warnings"])
-    for engine in ("trtllm", "sglang@0.5"):
+    for engine in ("trtllm", "sglang@0.5", "lmdeploy"):  # LMDeploy's TurboMind is a CUDA engine
         with pytest.raises(TcoError, match="runs on NVIDIA GPUs only; mi300x is AMD's") as e:
             args = cli("deepseek-v3.2", "--gpu", "mi300x", "--engine", engine)
             args.func(args)
@@ -713,6 +713,7 @@ def test_a_smaller_published_precision_is_named(capsys):
     # warning since the default needs more than one node; Qwen3 32B fits one GPU either way: an assumption line
     out = run_json(capsys, "glm-5.2", "--gpu", "h200-141gb")
     assert out["precision"] == "bf16" and out["deployment"]["total_gpus"] == 16
+    assert not any("per instance" in w for w in out["warnings"])  # 8-GPU node offers for a 2-node replica: fine
     assert any("glm-5.2's maker also publishes it in fp8 (--precision fp8: 50% of the weights' memory); at bf16 it "
                "needs 16 GPUs" in w for w in out["warnings"])
     out = run_json(capsys, "qwen3-32b", "--gpu", "h100-sxm-80gb")

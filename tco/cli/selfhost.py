@@ -106,7 +106,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--precision", choices=("bf16", "fp8", "int8", "int4", "fp4"),
                    type=lambda s: {"mxfp4": "fp4", "nvfp4": "fp4"}.get(s.lower(), s.lower()),
                    help="weight precision (default: as the maker published the weights, e.g. fp8 for DeepSeek V3, "
-                        "else bf16; fp4 computes in FP4 on Blackwell)")
+                        "fp4 for gpt-oss; bf16 where that is not on record; fp4 computes in FP4 on Blackwell)")
     p.add_argument("--kv-precision", choices=("bf16", "fp8"), help="KV-cache precision (default: fp8 with fp8 weights)")
     p.add_argument("--input-tokens", type=_length, default=float(DEFAULT_INPUT), metavar="TOKENS",
                    help=f"input tokens per request: {LENGTH_HELP} (default: {DEFAULT_INPUT})")

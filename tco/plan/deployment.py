@@ -165,7 +165,7 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
             notes.append(f"{said}: {eng.id}, {eng.name}, fitted on {model_id} runs{where}{err}; "
                          f"{base.id} (fitted on other models) otherwise")
         elif name is None and acc.vendor != "NVIDIA":
-            notes.append(f"engine {base.id}: TensorRT-LLM, the default, runs on NVIDIA GPUs only")
+            notes.append(f"engine {base.id}: the default off NVIDIA GPUs (TensorRT-LLM runs on NVIDIA GPUs only)")
     if not _runs_on(eng, acc):
         alt = sorted({e.id if model_id in e.fitted_models else e.id.split("@")[0] for e in hw.engines.values()
                       if _runs_on(e, acc) and (e.latest or model_id in e.fitted_models)})
@@ -325,7 +325,8 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                 rate = None
                 price_source = "no price: no rental offer on record for this GPU"
                 warnings.append(f"no rental price on record for {acc.id}: costs are unknown "
-                                "(give rent_per_gpu_hour, rental or buy)")
+                                + ("(give --rent-per-gpu-hour, --rental or --buy)" if rent_label.startswith("--")
+                                   else "(give rent_per_gpu_hour, rental or buy)"))
             else:
                 p = hw.rental_price(rental.id, as_of)
                 rate = p.usd_per_gpu_hour
@@ -362,7 +363,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
         isl, osl = DEFAULT_SHAPE  # the request cannot be served at all (the plan says so): size a usual one
     total = spec.total_gpus or spec.gpus_per_node
     dep, layouts, total = _choose_layout(spec, dep, total, float(isl), float(osl), assumptions, warnings)
-    if rental is not None and dep.gpus > rental.gpus_per_instance:  # a replica must share one node's links
+    if rental is not None and min(dep.gpus, spec.gpus_per_node) > rental.gpus_per_instance:  # one node's links
         nodes = [r.id for r in hw.rentals_for(acc.id) if r.gpus_per_instance >= dep.gpus]
         warnings.append(f"{rental.id} rents {rental.gpus_per_instance} GPU(s) per instance, and a replica here spans "
                         f"{dep.gpus} GPUs linked in one node: its per-GPU price is used as if such a node cost the "
