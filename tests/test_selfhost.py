@@ -655,11 +655,14 @@ def test_the_engine_fitted_on_the_model_is_chosen(capsys):
     assert any(a.startswith("engine 'vllm': vllm@0.13") and "vllm@0.6 (fitted on other models) otherwise" in a
                for a in out["assumptions"])
     assert not any("b200 is not calibrated" in w for w in out["warnings"])  # vllm@0.13 saw B200s
-    assert run("--gpu", "b200")["engine"] == "trtllm@v1.2"
+    out = run("--gpu", "b200")
+    assert out["engine"] == "trtllm@v1.2"
+    assert out["choices"] == {"engine": "fitted on this model", "precision": "as published"}  # JSON says why
     assert run("--gpu", "h100-sxm-80gb")["engine"] == "vllm@0.13"
     # a dated id is used as given: vllm@0.6 never saw a B200
-    out = run("--gpu", "b200", "--engine", "vllm@0.6")
+    out = run("--gpu", "b200", "--engine", "vllm@0.6", "--precision", "fp4")
     assert out["engine"] == "vllm@0.6" and any("b200 is not calibrated" in w for w in out["warnings"])
+    assert out["choices"] == {"engine": "given", "precision": "given"}
     # a one-model profile on another model says its figures extrapolate
     out = run_json(capsys, "llama-3.3-70b-instruct", "--gpu", "h100-sxm-80gb", "--engine", "vllm@0.13")
     assert any("vllm@0.13 was fitted on gpt-oss-120b runs only" in w for w in out["warnings"])
@@ -675,7 +678,7 @@ def test_an_engine_runs_only_where_it_runs(capsys):
     assert out["engine"] == "sglang@0.5-rocm"
     assert run_json(capsys, "deepseek-r1-0528", "--gpu", "mi300x")["engine"] == "sglang@0.5-rocm"
     out = run_json(capsys, "deepseek-v3.2", "--gpu", "mi300x")
-    assert out["engine"] == "vllm@0.6"  # not TensorRT-LLM
+    assert out["engine"] == "vllm@0.6" and out["choices"]["engine"] == "the default"  # not TensorRT-LLM
     # the default MI300X rental is one GPU per droplet; a replica of several GPUs needs them in one node
     assert any("digitalocean-mi300x rents 1 GPU(s) per instance, and a replica here spans" in w for w in out["warnings"])
     for engine in ("trtllm", "sglang@0.5", "lmdeploy"):  # LMDeploy's TurboMind is a CUDA engine

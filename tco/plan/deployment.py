@@ -71,6 +71,8 @@ class ResolvedSelfhost:
     """Every GPU of the deployment (``total_gpus``, default one node)."""
     layouts: list[LayoutResult] = field(default_factory=list)
     """The layouts evaluated on ``total_gpus``, best first (the chosen one is ``deployment``'s)."""
+    choices: dict[str, str] = field(default_factory=dict)
+    """Why the engine profile and the weight precision are what they are (JSON ``choices``)."""
 
     @property
     def layout(self) -> Layout:
@@ -139,26 +141,28 @@ def _runs_on(e: EngineProfileSpec, acc: Accelerator) -> bool:
 
 
 def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerator, flag: str = "--engine"
-                  ) -> tuple[EngineProfileSpec, list[str], list[str]]:
+                  ) -> tuple[EngineProfileSpec, list[str], list[str], str]:
     """The engine profile a deployment uses, with the assumptions and warnings that say why.
 
     A dated id (``vllm@0.13``) is used as given. A family (``vllm``) means the family's profile
     fitted on this model's runs where there is one (on this GPU first), else its latest. No name
     means the profile of any family fitted on this model and GPU, else on this model, else
     TensorRT-LLM's latest on NVIDIA GPUs and vLLM's elsewhere. An engine that does not run on the
-    GPU's vendor (TensorRT-LLM on AMD) is refused."""
+    GPU's vendor (TensorRT-LLM on AMD) is refused. The last item says why in a word or two:
+    ``given``, ``fitted on this model``, ``the family's latest`` or ``the default``."""
     notes: list[str] = []
     warns: list[str] = []
     family = name.split("@")[0] if name is not None else None
     dated = name is not None and (name in hw.engines or any(name in e.aliases for e in hw.engines.values()))
     base = hw.engine(name if name is not None else ("trtllm" if acc.vendor == "NVIDIA" else "vllm"))
     eng = base
+    why = "given" if dated else ("the family's latest" if name is not None else "the default")
     if not dated:
         seen = [e for e in hw.engines.values() if model_id in e.fitted_models and _runs_on(e, acc)
                 and (family is None or e.id.split("@")[0] == family)]
         seen.sort(key=lambda e: (acc.id not in e.fitted_gpus, e.id.split("@")[0] != base.id.split("@")[0], e.id))
         if seen and model_id not in base.fitted_models:
-            eng = seen[0]
+            eng, why = seen[0], "fitted on this model"
             err = f", held-out throughput error {eng.held_out_error:.0%}" if eng.held_out_error is not None else ""
             where = "" if acc.id in eng.fitted_gpus else f" (on {', '.join(eng.fitted_gpus)}, not {acc.id})"
             said = f"engine '{name}'" if name is not None else "no engine named"
@@ -176,7 +180,7 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
         warns.append(f"{eng.id} was fitted on {eng.fitted_models[0]} runs only: for {model_id} its figures extrapolate "
                      "(on other models' runs it did worse than the profiles fitted on many: docs/selfhost-model.md, "
                      "section 9)")
-    return eng, notes, warns
+    return eng, notes, warns, why
 
 
 def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = None, output_tokens: float | None = None,
@@ -213,6 +217,8 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
         assumptions.append(f"model {model.id} from {model.provenance.source} (unverified)")
     shape = model_shape(model)
     defaulted = spec.precision is None
+    precision_why = "given" if not defaulted else ("as published" if model.checkpoint is not None
+                                                   else "not on record: bf16")
     if spec.precision is None:  # as the maker published the weights
         ck = model.checkpoint
         spec = spec.model_copy(update={"precision": ck.precision if ck is not None else "bf16"})
@@ -221,7 +227,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                            f"weights in bf16: the precision of {model.id}'s published checkpoint is not on record")
     published = model.checkpoint is not None and model.checkpoint.precision == spec.precision
     acc = hw.accelerator(spec.gpu)
-    eng, notes, warns = choose_engine(hw, spec.engine, model.id, acc, "--engine" if rent_label.startswith("--")
+    eng, notes, warns, engine_why = choose_engine(hw, spec.engine, model.id, acc, "--engine" if rent_label.startswith("--")
                                       else "engine:")
     assumptions += notes
     warnings += warns
@@ -397,7 +403,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     return ResolvedSelfhost(deployment=dep, spec=spec, model=model, accelerator=acc, engine=eng,
                             price_source=price_source, rental=rental, server=server, assumptions=assumptions,
                             warnings=warnings, quality_delta=qd, quality_note=qnote, total_gpus=total,
-                            layouts=layouts)
+                            layouts=layouts, choices={"engine": engine_why, "precision": precision_why})
 
 
 def _layout_hint(dep: Deployment, total: int) -> str:
