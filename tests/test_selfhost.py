@@ -727,3 +727,17 @@ def test_a_smaller_published_precision_is_named(capsys):
     # the format names read as tco's: MXFP4/NVFP4 are fp4, engine names in any case
     args = cli("gpt-oss-120b", "--gpu", "b200", "--precision", "MXFP4", "--engine", "VLLM")
     assert (args.precision, args.engine) == ("fp4", "vllm")
+
+
+def test_a_default_rental_not_priced_yet_leaves_costs_unknown(capsys):
+    # B200's default rental (Lambda) has its first price in 2026-09: a plan dated 2024-09-01 is answered with
+    # unknown costs and why, as for a GPU with no rental at all, not stopped by an error
+    out = run_json(capsys, "llama-3.1-70b-instruct", "--gpu", "b200", "--precision", "fp8", "--as-of", "2024-09-01")
+    assert out["cost_per_replica_hour_usd"] is None and out["cost_per_mtok_output"] is None and out["fits"]
+    assert any("no rental price on record for b200 on 2024-09-01 (lambda-b200's first price is from 2026-09-20)" in w
+               for w in out["warnings"])
+    # a rental the user names is still checked: its first price is after the date
+    with pytest.raises(TcoError, match="earliest recorded price is from 2026-09-20"):
+        args = cli("llama-3.1-70b-instruct", "--gpu", "b200", "--precision", "fp8", "--as-of", "2024-09-01",
+                   "--rental", "lambda-b200")
+        args.func(args)

@@ -315,6 +315,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
         price_source = (f"buy: ${price:,.0f} per node over {lifetime:g} y at {coc:.1%}, {power:g} kW x {load:g} x PUE {pue:g} "
                         f"x ${elec:g}/kWh, hosting ${host:g}/kW-month, staff ${staff:,.0f}/month")
     else:
+        where = ""
         if spec.rent_per_gpu_hour is not None:
             rate = spec.rent_per_gpu_hour
             price_source = f"rent: ${rate:g} per GPU-hour ({rent_label})"
@@ -327,10 +328,14 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                                    or f"offers for {acc.id}: " + ", ".join(r.id for r in hw.rentals_for(acc.id)))
             else:
                 rental = hw.default_rental(acc.id, as_of)
+                if rental is not None and as_of is not None and rental.prices[0].effective_from > as_of:
+                    # the default offer was not priced yet on that date: costs unknown, as with no offer
+                    where = f" on {as_of} ({rental.id}'s first price is from {rental.prices[0].effective_from})"
+                    rental = None
             if rental is None:
                 rate = None
-                price_source = "no price: no rental offer on record for this GPU"
-                warnings.append(f"no rental price on record for {acc.id}: costs are unknown "
+                price_source = "no price: no rental offer on record for this GPU" + where
+                warnings.append(f"no rental price on record for {acc.id}{where}: costs are unknown "
                                 + ("(give --rent-per-gpu-hour, --rental or --buy)" if rent_label.startswith("--")
                                    else "(give rent_per_gpu_hour, rental or buy)"))
             else:
