@@ -741,3 +741,12 @@ def test_a_default_rental_not_priced_yet_leaves_costs_unknown(capsys):
         args = cli("llama-3.1-70b-instruct", "--gpu", "b200", "--precision", "fp8", "--as-of", "2024-09-01",
                    "--rental", "lambda-b200")
         args.func(args)
+
+
+def test_a_model_file_reports_every_missing_field_at_once(tmp_path, capsys):
+    f = tmp_path / "m.yaml"
+    f.write_text(TINY.replace("    license: internal\n", "").replace("    variant: instruct\n", ""), encoding="utf-8")
+    assert main(["selfhost", "--model-file", str(f), "--gpu", "l40s"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all(f"{f}:2:5:" in e for e in err)
+    assert "models.0.license: required field is missing" in err[0] and "models.0.variant" in err[1]

@@ -280,7 +280,10 @@ def load_model_file(path: str | Path, base_dir: str | Path | None = None) -> Mod
 
     def own(e: TcoError, prefix: str | None = None) -> ModelFileError:
         msg = f"{e.field}: {e.message}" if e.field else (f"{prefix}: {e.message}" if prefix else e.message)
-        return ModelFileError(msg, file=e.file or str(p), line=e.line, col=e.col, hint=e.hint)
+        out = ModelFileError(msg, file=e.file or str(p), line=e.line, col=e.col, hint=e.hint)
+        out.also = [own(x, prefix) for x in e.also]  # every independent error of the file, not the first alone
+        out.not_listed = e.not_listed
+        return out
 
     try:
         doc = yamlio.load(p)
