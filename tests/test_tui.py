@@ -566,7 +566,8 @@ def test_selfhost_detail_from_a_hand_built_result() -> None:
         selfhost={"gpu": "h100-sxm-80gb", "gpus_per_node": 8, "nodes": 2, "gpus": 16, "precision": "fp8",
                   "memory_gb": 684.2, "weights_gb": 72.7, "kv_gb": 500.0, "free_gb": 111.5, "fits": True,
                   "near_memory_limit": True, "output_tokens_per_s": 9000.0, "slo_output_tokens_per_s": 7000.0,
-                  "ttft_ms": 350.0, "tpot_ms": 120.0,
+                  "ttft_ms": 350.0, "tpot_ms": 120.0, "engine": "trtllm@v1.2",
+                  "choices": {"engine": "fitted on this model", "precision": "as published"},
                   "cost_split": {"capex": 12_000.0, "power": 1_500.0, "hosting": 2_000.0, "staff": 4_602.4},
                   "assumptions": ["utilization 0.8 at peak", "3-year straight-line depreciation"]},
     )
@@ -575,7 +576,8 @@ def test_selfhost_detail_from_a_hand_built_result() -> None:
                   "nodes 2", "GPUs per replica 16", "GPUs per node 8", "9,000 output tok/s", "7,000 within",
                   "TTFT 350.0 ms", "target 2000 ms ok", "TPOT 120.0 ms", "target 100 ms missed",
                   "capex", "$12,000.00", "power", "hosting", "staff", "$4,602.40",
-                  "3-year straight-line depreciation"):
+                  "3-year straight-line depreciation", "precision fp8 (as published)",
+                  "engine trtllm@v1.2 (fitted on this model)"):
         assert piece in text, piece
     # only what is present: an almost empty dict still renders
     c.selfhost = {"gpu": "l40s"}

@@ -347,16 +347,19 @@ def selfhost_detail(c: CandidateResult, currency: str, targets: tuple[float | No
     # deployment
     dep = []
     for key, label in (("precision", "precision"), ("gpus", "GPUs per replica"), ("replicas", "replicas"),
-                       ("total_gpus", "GPUs in use"), ("billed_gpus", "GPUs billed"), ("nodes", "nodes"), ("gpus_per_node", "GPUs per node"),
-                       ("engine", "engine")):
+                       ("total_gpus", "GPUs in use"), ("billed_gpus", "GPUs billed"), ("nodes", "nodes"), ("gpus_per_node", "GPUs per node")):
         v = sh.get(key)
         if v is not None:
-            dep.append(f"{label} {_int(v)}")
+            why = (sh.get("choices") or {}).get(key)  # engine: fitted on this model; precision: as published
+            dep.append(f"{label} {_int(v)}" + (f" ({why})" if why and why != "given" else ""))
     if dep or gpu:
         lines.append(Text("Deployment", "bold underline"))
         if gpu:
             lines.append(Text(f"   {gpu}"))
         lines.append(Text("   " + " · ".join(dep)))
+        if sh.get("engine"):  # on its own line: the profile and why it was chosen
+            why = (sh.get("choices") or {}).get("engine")
+            lines.append(Text(f"   engine {sh['engine']}" + (f" ({why})" if why and why != "given" else "")))
         lines.append(Text(""))
     # throughput and latency
     tput, slo = _num(sh, "output_tokens_per_s"), _num(sh, "slo_output_tokens_per_s")
