@@ -116,14 +116,18 @@ DEFAULT_SHAPE = (1000, 1000)
 """(input, output) tokens used to pick a default GPU count when the caller gives none."""
 
 
+def _as_published(model: Any) -> str:
+    """The precision ``model``'s maker published its weights in (bf16 where not on record)."""
+    ck = getattr(model, "checkpoint", None)
+    return ck.precision if ck is not None else "bf16"
+
+
 def published_precision(spec: SelfhostSpec, catalog: Any) -> str:
     """The weight precision of ``spec``: as given, else as the catalog model's checkpoint is
     published, else bf16."""
     if spec.precision is not None:
         return spec.precision
-    model = catalog.models.get(spec.model) if spec.model else None
-    ck = getattr(model, "checkpoint", None)
-    return ck.precision if ck is not None else "bf16"
+    return _as_published(catalog.models.get(spec.model) if spec.model else None)
 
 
 def checkpoint_bytes(model: Any) -> tuple[str, float, float] | None:
@@ -221,7 +225,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                                                    else "not on record: bf16")
     if spec.precision is None:  # as the maker published the weights
         ck = model.checkpoint
-        spec = spec.model_copy(update={"precision": ck.precision if ck is not None else "bf16"})
+        spec = spec.model_copy(update={"precision": _as_published(model)})
         assumptions.append(f"weights in {spec.precision}, as {model.id}'s checkpoint is published ({ck.format}; "
                            f"{ck.source})" if ck is not None else
                            f"weights in bf16: the precision of {model.id}'s published checkpoint is not on record")
