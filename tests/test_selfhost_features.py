@@ -60,6 +60,41 @@ def test_expert_kernel_penalty_only_touches_expert_flops(catalog) -> None:
         == float(sh.step_time(dense, 2, 64, 1000, 1000).tpot)  # a dense model has no expert kernels
 
 
+def test_prompt_experts_are_read_in_the_iterations_that_carry_the_prompt(catalog) -> None:
+    """DeepSeek-R1 (256 routed experts, 8 per token), 4 sequences decoding 921-token answers after
+    921-token prompts (no chunking): a prompt arrives every 921 / 4 iterations, so f = 4 / 921 of
+    the iterations carry one whole prompt and read nearly every expert (256 (1 - (248/256)^925)
+    = 256.0); the rest read what 4 decode tokens touch, 256 (1 - 0.88074) = 30.53.
+    Expected per iteration: (1 - 0.004343) x 30.53 + 0.004343 x 256.0 = 31.51 experts. The
+    tokens averaged first would give 256 (1 - (248/256)^8) = 57.42. When a piece arrives in
+    every iteration (f >= 1), the mixture is the union of the averaged tokens, as before."""
+    from tco.engine.selfhost.throughput import _experts_read, _touched
+
+    c = _consts(dep(catalog, "deepseek-r1", "h200-141gb", gpus=8))
+    assert float(_touched(c, 4)) == pytest.approx(30.53, abs=0.01)
+    assert float(_touched(c, 8)) == pytest.approx(57.42, abs=0.01)
+    mixed = float(_experts_read(c, 4.0, 4.0, 921.0))
+    assert mixed == pytest.approx((1 - 4 / 921) * 30.531 + 4 / 921 * 256.0, abs=0.01)
+    assert mixed == pytest.approx(31.51, abs=0.01)
+    # 600 sequences of 921-token answers: 600 prompt tokens per iteration, 0.65 of a prompt: f = 0.651
+    busy = float(_experts_read(c, 600.0, 600.0, 921.0))
+    assert busy == pytest.approx(600 / 921 * float(_touched(c, 600 + 921)) + (1 - 600 / 921) * float(_touched(c, 600)),
+                                 rel=1e-9)
+    # chunks of 512 tokens: 4 prompt tokens per iteration arrive as a 512-token piece in f = 4 / 512 of them
+    chunked = _consts(dep(catalog, "deepseek-r1", "h200-141gb", gpus=8,
+                          features=sh.Features(chunked_prefill=512)))
+    f = 4.0 / 512.0
+    assert float(_experts_read(chunked, 4.0, 4.0, 921.0)) == pytest.approx(
+        (1 - f) * 30.531 + f * float(_touched(chunked, 4 + 512)), abs=0.01)
+    # every iteration carries prompt tokens: the union of decode and prompt tokens, as before
+    assert float(_experts_read(c, 4.0, 2000.0, 921.0)) == pytest.approx(float(_touched(c, 2004.0)), rel=1e-12)
+    # a small DeepSeek batch reads about half the expert weights it was charged before
+    st = sh.step_time(dep(catalog, "deepseek-r1", "h200-141gb", gpus=8), 8, 4, 921, 921)
+    expert_gb = c.expert_bytes_per_expert * 31.51 / 8 / 1e9
+    assert float(st.memory) * c.bw / 1e9 == pytest.approx(c.dense_bytes / 8 / 1e9 + expert_gb
+                                                          + 4 * (921 + 460.5) * 35_136 / 1e9, rel=0.01)
+
+
 def test_prefix_cache_skips_prefill(catalog) -> None:
     """With 80 % of the prompt cached, prefill computes 20 % of the linear work and the new
     tokens attend to everything before them: 1 - 0.8^2 = 36 % of the attention work; the TP2
@@ -134,3 +169,34 @@ def test_cli_switches_features_on(capsys) -> None:
     assert fast["best_ttft_ms"] < plain["best_ttft_ms"] and fast["best_tpot_ms"] < plain["best_tpot_ms"]
     assert main([*base, "--speculative-tokens", "3"]) == 2
     assert "needs --speculative-tokens and --speculative-acceptance" in capsys.readouterr().err
+
+
+def test_a_closed_loop_run_starts_with_every_client_at_once(catalog) -> None:
+    """bench_serving sends the first c requests together: the k-th waits for k - 1 prefills, on
+    average (c - 1) / 2 x E[S]. For 64 clients and 640 requests (the harness default, 10 per
+    client) a tenth of the run's requests carry that wait: the run's mean TTFT rises by
+    31.5 x E[S] / 10 = 3.15 E[S] over the steady state (a run of endless requests), within the
+    small change of the decode batch it causes; a source without the count is read as 10 per
+    client. A planner's steady state (ttft_tpot) has no such start."""
+    import math as _m
+
+    from tco.engine.selfhost.measured import CLOSED_REQUESTS_PER_CLIENT, Point, predict_closed
+    from tco.engine.selfhost.throughput import prefill_moments
+
+    d = dep(catalog, "llama-3.1-70b-instruct", gpus=4)
+    es = float(prefill_moments(d, 4, 2000)[0])
+
+    def run(requests: float) -> tuple[float, float]:
+        p = Point(dep=d, gpus=4, isl=2000, osl=500, kind="closed", concurrency=64, requests=requests)
+        pr = predict_closed(p)
+        return pr.ttft_ms, pr.output_tok_s
+
+    steady, tput_steady = run(1e15)
+    ten, tput_ten = run(640)
+    assert CLOSED_REQUESTS_PER_CLIENT == 10
+    assert (ten - steady) / 1e3 == pytest.approx(31.5 * es / 10, rel=0.05)
+    assert tput_ten < tput_steady  # the wait lengthens the run
+    assert run(float("nan")) == run(640)
+    single = run(64)[0]  # one wave: the whole (c - 1) / 2 wait on every request
+    assert (single - steady) / 1e3 == pytest.approx(31.5 * es, rel=0.05)
+    assert _m.isfinite(single)

@@ -237,6 +237,11 @@ class EngineProfileSpec(Strict):
     expert efficiency: factor 1 / (1 + moe_half_width / width); 0 = off."""
     tp_scaling_loss: NonNeg = Field(default=0.0, le=2)
     """Efficiency lost per doubling of the tensor-parallel degree (stage times x 1 + loss x log2(tp))."""
+    mla_moe_step_overhead_ms: NonNeg = Field(default=0.0, le=1_000)
+    """Extra time per iteration of a DeepSeek-architecture model (MLA attention with fine-grained
+    routed experts: the engines of early 2025 took 25-45 ms per DeepSeek-R1 step at 4 sequences
+    on 8 GPUs, far more than its weight reads), ms; 0 = none. Only models with both MLA and
+    routed experts get it (which kernels cost it cannot be told apart in the runs)."""
     ttft_overhead_ms: NonNeg = Field(default=0.0, le=10_000)
     """Fixed delay before the first token outside the GPUs (API server, tokenization, scheduling,
     streaming), ms; 0 = none. Added to every TTFT (mean and percentiles) and to a closed loop's cycle."""

@@ -280,6 +280,11 @@ class EngineProfile:
     ttft_overhead_ms: float = 0.0
     """Fixed delay before a request's first token that does not occupy the GPUs (the API
     server, tokenization, scheduling, streaming the first token back), milliseconds; 0 = none."""
+    mla_moe_step_overhead_ms: float = 0.0
+    """Extra time per iteration of a DeepSeek-architecture model (MLA attention and fine-grained
+    routed experts), milliseconds, on top of ``step_overhead_ms``; 0 = none. Fitted where an
+    engine's runs of such a model show step time their weights and KV do not explain; which
+    kernels cost it is not separable in the data, so other MoE models do not get it."""
 
 
 @dataclass(frozen=True)
@@ -517,7 +522,7 @@ def _consts(dep: Deployment) -> _C:
         moe_eff=e.moe_efficiency if m.is_moe else 1.0,
         link=link,
         ar_latency=(e.allreduce_latency_us + g.link_latency_us) * 1e-6,
-        overhead=e.step_overhead_ms * 1e-3,
+        overhead=(e.step_overhead_ms + (e.mla_moe_step_overhead_ms if m.is_moe and m.is_mla else 0.0)) * 1e-3,
         mem_per_gpu=g.memory_gb * GB,
         reserved_per_gpu=(e.runtime_reserved_gb + e.activation_gb) * GB,
         kv_fraction=e.kv_memory_fraction,

@@ -217,20 +217,35 @@ def predict_server(p: Point) -> Prediction:
                       float(tail.tpot_s) * 1e3)
 
 
+CLOSED_REQUESTS_PER_CLIENT = 10.0
+"""Requests per client of a closed-loop run whose source does not state the count (InferenceMAX's
+harness default: ``--num-prompts`` = 10 x concurrency)."""
+
+
 def predict_closed(p: Point, iterations: int = 60) -> Prediction:
     """``concurrency`` clients in a closed loop: the cycle of a request is TTFT + osl x TPOT;
     throughput = clients / cycle; the decode batch is the clients not waiting for a prefill;
     TTFT = mean prefill + its M/G/1 wait (at most the other clients' prefills) + the engine's
-    fixed delay outside the GPUs."""
+    fixed delay outside the GPUs + the start of the run.
+
+    The start: bench_serving sends the first ``concurrency`` requests at once, so their
+    prefills queue behind each other (the k-th waits for k - 1 of them, (c - 1) / 2 on
+    average); they are c of the run's ``requests`` (when a source does not state the count,
+    the harness default of 10 per client), so the run's mean TTFT carries
+    ``(c - 1) / 2 x E[S] x c / requests`` and its cycle the same (Little's law over the run).
+    A planner's steady state has no such start: only these predictions of a measured run
+    add it."""
     dep = p.dep
     g, i, o, c_ = float(p.gpus), float(p.isl), float(p.osl), float(p.concurrency)
     es, es2, _ = prefill_moments(dep, g, i)
     es, es2 = float(es), float(es2)
+    requests = float(p.requests) if math.isfinite(p.requests) and p.requests > 0 else CLOSED_REQUESTS_PER_CLIENT * c_
+    start = 0.5 * (c_ - 1.0) * es * min(c_ / requests, 1.0)
     bmax = float(max(max_batch(dep, g, i, o), 1.0))
     b = min(c_, bmax)
     ttft = tpot = float("nan")
     lam = float("nan")
-    front = dep.engine.ttft_overhead_ms * 1e-3  # outside the GPUs: it lengthens the cycle, not the prefill queue
+    front = dep.engine.ttft_overhead_ms * 1e-3 + start  # outside the queue of the steady state: it lengthens the cycle
     for _ in range(iterations):
         tpot = float(step_time(dep, g, b, i, o).tpot)
         lam = c_ / (es + o * tpot)
