@@ -200,3 +200,19 @@ def test_a_closed_loop_run_starts_with_every_client_at_once(catalog) -> None:
     single = run(64)[0]  # one wave: the whole (c - 1) / 2 wait on every request
     assert (single - steady) / 1e3 == pytest.approx(31.5 * es, rel=0.05)
     assert _m.isfinite(single)
+
+
+def test_a_plan_far_beyond_the_fitted_concurrency_says_it_extrapolates(capsys) -> None:
+    """trtllm@v1.2 saw at most 128 clients per replica (InferenceMAX); gpt-oss-120b on one B200 is
+    planned at the KV-bound batch of 2,753: the answer says the figure is an extrapolation. A plan
+    held to a few dozen sequences (TPOT 3 ms at most) stays within twice the fitted range and is not
+    warned about."""
+    assert main(["selfhost", "gpt-oss-120b", "--gpu", "b200", "--gpus", "1", "-f", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    far = [w for w in out["warnings"] if "extrapolation of the fit" in w]
+    assert len(far) == 1 and "at most 128 concurrent requests" in far[0], out["warnings"]
+    batch = float(far[0].split("this plan runs ")[1].split(" at once")[0].replace(",", ""))
+    assert batch > 256
+    assert main(["selfhost", "gpt-oss-120b", "--gpu", "b200", "--gpus", "1", "--tpot-ms", "3", "-f", "json"]) == 0
+    near = json.loads(capsys.readouterr().out)
+    assert not [w for w in near["warnings"] if "extrapolation of the fit" in w], near["warnings"]

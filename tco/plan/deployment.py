@@ -97,6 +97,11 @@ class ResolvedSelfhost:
         return out
 
 
+EXTRAPOLATION_FACTOR = 2.0
+"""A plan whose batch exceeds this multiple of the profile's ``fitted_max_sequences`` is said to
+extrapolate."""
+
+
 def default_gpu_count(dep: Deployment, isl: float, osl: float) -> int:
     """Smallest GPU count of 1, 2, 4, 8, 16, ... that splits cleanly and fits with room for
     a batch (not near the memory limit); else the smallest that fits; else one node."""
@@ -378,6 +383,11 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
         isl, osl = DEFAULT_SHAPE  # the request cannot be served at all (the plan says so): size a usual one
     total = spec.total_gpus or spec.gpus_per_node
     dep, layouts, total = _choose_layout(spec, dep, total, float(isl), float(osl), assumptions, warnings)
+    chosen = next((r for r in layouts if r.feasible), None) or next((r for r in layouts if r.fits), None)
+    if eng.fitted_max_sequences and chosen is not None and chosen.batch > EXTRAPOLATION_FACTOR * eng.fitted_max_sequences:
+        warnings.append(f"{eng.id} was fitted on runs of at most {eng.fitted_max_sequences} concurrent requests per "
+                        f"replica and this plan runs {chosen.batch:,.0f} at once: its throughput there is an "
+                        "extrapolation of the fit, not a measured figure (docs/selfhost-model.md, section 9)")
     if rental is not None and min(dep.gpus, spec.gpus_per_node) > rental.gpus_per_instance:  # one node's links
         nodes = [r.id for r in hw.rentals_for(acc.id) if r.gpus_per_instance >= dep.gpus]
         warnings.append(f"{rental.id} rents {rental.gpus_per_instance} GPU(s) per instance, and a replica here spans "

@@ -258,6 +258,10 @@ class EngineProfileSpec(Strict):
     fitted_models: tuple[Slug, ...] = ()
     """Models whose runs the profile was fitted on (a profile that saw one model is named to plan
     that model: ``tco selfhost`` says so when a bare engine name chose another)."""
+    fitted_max_sequences: int | None = Field(default=None, gt=0)
+    """The most concurrent requests per replica in the runs the profile was fitted on (None: not
+    stated, or batches up to the engine's maximum); a plan whose batch is more than twice it is
+    said to extrapolate."""
     provenance: Provenance
 
 
