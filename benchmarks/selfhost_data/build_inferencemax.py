@@ -19,6 +19,12 @@ What a point is (harness read at SemiAnalysisAI/InferenceX @a075f2e7, 2026-01-07
  - the launch scripts (benchmarks/<prefix>_<prec>_<gpu>[_trt]_{slurm,docker}.sh) give the KV dtype and the
    number of prompts (10 x N, except DeepSeek-R1 on B200 where the runner's launch script sets 10, 20 or 50 x N:
    left blank).
+MI355X (added 2026-11-30 with the GPU): the FP8 DeepSeek-R1-0528 points of SGLang 0.5.5.post3's ROCm build
+(runs 20609406656 and, for 8 clients at 8k/1k, 20720630953; 4, 16 and 64 clients as for MI300X/MI325X), held out
+as a GPU no profile saw; its launch script differs from MI325X's (--attention-backend aiter,
+--enable-torch-compile, SGLANG_USE_AITER=1, INT4 quick-reduce all-reduce). Not taken: the MXFP4 preview checkpoint
+(amd/DeepSeek-R1-0528-MXFP4-Preview) runs, served by SGLang 0.5.7, a later version than any profile, and AMD's
+ATOM engine (no profile).
 Usage: python3 build_inferencemax.py  (writes build/inferencemax.csv)
 """
 import csv
@@ -30,7 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RAW = os.path.join(HERE, 'raw', 'inferencemax.csv')
 COLS = ENGINE_COLS
 GPU = {'h100': 'h100-sxm-80gb', 'h200': 'h200-141gb', 'b200': 'b200', 'b200-trt': 'b200', 'mi300x': 'mi300x',
-       'mi325x': 'mi325x'}
+       'mi325x': 'mi325x', 'mi355x': 'mi355x'}
 MODEL = {'openai/gpt-oss-120b': 'gpt-oss-120b', 'deepseek-ai/DeepSeek-R1-0528': 'deepseek-r1-0528',
          'nvidia/DeepSeek-R1-0528-FP4-V2': 'deepseek-r1-0528'}
 ENGINE = {'vllm': 'vllm', 'sglang': 'sglang', 'trt': 'trtllm'}
@@ -43,6 +49,7 @@ SCRIPT = {('openai/gpt-oss-120b', 'h100', 'vllm'): 'gptoss_fp4_h100_{slurm,docke
           ('deepseek-ai/DeepSeek-R1-0528', 'b200', 'sglang'): 'dsr1_fp8_b200_{slurm,docker}.sh',
           ('deepseek-ai/DeepSeek-R1-0528', 'mi300x', 'sglang'): 'dsr1_fp8_mi300x_{slurm,docker}.sh',
           ('deepseek-ai/DeepSeek-R1-0528', 'mi325x', 'sglang'): 'dsr1_fp8_mi325x_{slurm,docker}.sh',
+          ('deepseek-ai/DeepSeek-R1-0528', 'mi355x', 'sglang'): 'dsr1_fp8_mi355x_{slurm,docker}.sh',
           ('nvidia/DeepSeek-R1-0528-FP4-V2', 'b200', 'sglang'): 'dsr1_fp4_b200_{slurm,docker}.sh'}
 
 

@@ -244,7 +244,8 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     alternatives = tuple(accelerator_params(a) for a in hw.accelerators.values() if a.id != acc.id)
 
     if (acc.efficiency.compute is None or acc.efficiency.bandwidth is None) and acc.id not in eng.fitted_gpus:
-        warnings.append(f"{acc.id} is not calibrated: the model assumes the {eng.id} efficiencies measured on H100 "
+        where = ", ".join(eng.fitted_gpus) if eng.fitted_gpus else "H100"
+        warnings.append(f"{acc.id} is not calibrated: the model assumes the {eng.id} efficiencies measured on {where} "
                         f"({acc.efficiency.note or 'no measurement on record'})")
     if spec.precision == "fp8" and acc.fp8_tflops is None:
         warnings.append(f"{acc.id} has no FP8 tensor cores (or none on record): FP8 weights are modelled as "

@@ -87,6 +87,12 @@ OWN_TIME_HOLDOUT = (
 )
 """The 2026 profiles' held-out rows, in words."""
 
+OWN_TIME_HOLDOUT_GPUS = {"mi355x": "inferencemax-mi355x"}
+"""GPUs whose runs of their own time no profile fits, reported as external tests: MI355X, added to
+the catalog on 2026-11-30 with InferenceMAX's SGLang ROCm runs of DeepSeek-R1 on it, kept out of
+every fit before any of them was predicted, to test the ROCm profile fitted on MI300X and MI325X
+on a newer AMD GPU."""
+
 
 def _mlperf(row: dict[str, str]) -> bool:
     return row.get("source_set", "").startswith("mlperf-")
@@ -131,6 +137,8 @@ def role(row: dict[str, str], gpus: Sequence[str] = (), models: Sequence[str] = 
         return "excluded", "2x TP4 on 8x MI300X: every figure equals the 4x MI300X run's (one replica's, not the node's)"
     own = own_time_profile(row)
     if own is not None:
+        if row.get("gpu") in OWN_TIME_HOLDOUT_GPUS:
+            return "external", f"{OWN_TIME_HOLDOUT_GPUS[row['gpu']]}: a GPU no profile was fitted on"
         if float(row.get("osl") or 0) > float(row.get("isl") or 0):
             return "holdout", f"{OWN_TIME_HOLDOUT_NAME}: 1k-token prompts, 8k-token answers"
         return "fit", f"fit-eligible for {own} (runs of its own time), not held out"
