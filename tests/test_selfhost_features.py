@@ -205,8 +205,7 @@ def test_a_closed_loop_run_starts_with_every_client_at_once(catalog) -> None:
 def test_a_plan_far_beyond_the_fitted_concurrency_says_it_extrapolates(capsys) -> None:
     """trtllm@v1.2 saw at most 128 clients per replica (InferenceMAX); gpt-oss-120b on one B200 is
     planned at the KV-bound batch of 2,753: the answer says the figure is an extrapolation. A plan
-    held to a few dozen sequences (TPOT 3 ms at most) stays within twice the fitted range and is not
-    warned about."""
+    held to TPOT 3 ms (batch 5) stays within twice the fitted range and is not warned about."""
     assert main(["selfhost", "gpt-oss-120b", "--gpu", "b200", "--gpus", "1", "-f", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     far = [w for w in out["warnings"] if "extrapolation of the fit" in w]
@@ -216,3 +215,39 @@ def test_a_plan_far_beyond_the_fitted_concurrency_says_it_extrapolates(capsys) -
     assert main(["selfhost", "gpt-oss-120b", "--gpu", "b200", "--gpus", "1", "--tpot-ms", "3", "-f", "json"]) == 0
     near = json.loads(capsys.readouterr().out)
     assert not [w for w in near["warnings"] if "extrapolation of the fit" in w], near["warnings"]
+
+
+def test_the_default_spread_doubles_beyond_the_fitted_concurrency(catalog) -> None:
+    """trtllm@v1.2's held-out median error is 5 %: sigma = ln(1.05) / 0.6745 = 0.07234, P90 factor
+    exp(1.28155 x 0.07234) = 1.097. gpt-oss-120b on B200 planned at a batch of 2,753 (over twice its
+    fitted 128 clients) doubles it: exp(1.28155 x 0.14467) = 1.204; the same plan held to TPOT 3 ms
+    (batch 5) keeps 1.097."""
+    from tco.plan.deployment import resolve
+    from tco.plan.uncertainty import default_throughput_range
+    from tco.schema.selfhost import SelfhostSpec
+
+    far = default_throughput_range(resolve(SelfhostSpec(model="gpt-oss-120b", gpu="b200"), catalog))
+    near = default_throughput_range(resolve(SelfhostSpec(model="gpt-oss-120b", gpu="b200",
+                                                         latency={"ttft_ms": 2000, "tpot_ms": 3}), catalog))
+    assert near.high == pytest.approx(1.097, abs=0.001) and "doubled" not in near.detail
+    assert far.high == pytest.approx(1.204, abs=0.001) and far.low == pytest.approx(1 / 1.204, abs=0.001)
+    assert "doubled at a batch of 2,753 (fitted on at most 128 concurrent requests)" in far.detail
+
+
+def test_a_model_of_a_fitted_architecture_gets_the_current_profile(capsys) -> None:
+    """DeepSeek-R1 has R1-0528's shapes: sglang@0.5, fitted on R1-0528 on H200, plans it (not
+    sglang@0.4, fitted on R1 itself in early 2025, whose 38.7 ms DeepSeek step time makes it about
+    4x slower), and the answer names the older profiles as choices. Naming sglang@0.4 says what its
+    step time is and which newer profile saw the architecture. A model whose family profile saw it
+    keeps that profile (Llama 3.1 8B on L40S: trtllm@v1.0, not the older trtllm@v0.14 fitted on L40S)."""
+    assert main(["selfhost", "deepseek-r1", "--gpu", "h200-141gb", "-f", "json"]) == 0
+    new = json.loads(capsys.readouterr().out)
+    assert new["engine"] == "sglang@0.5" and new["choices"]["engine"] == "fitted on this architecture"
+    note = next(a for a in new["assumptions"] if a.startswith("no engine named"))
+    assert "deepseek-r1-0528 (the architecture of deepseek-r1)" in note and "sglang@0.4" in note
+    assert main(["selfhost", "deepseek-r1", "--gpu", "h200-141gb", "--engine", "sglang@0.4", "-f", "json"]) == 0
+    old = json.loads(capsys.readouterr().out)
+    assert any("adds 38.7 ms to every iteration" in a and "sglang@0.5" in a for a in old["assumptions"])
+    assert new["deployment"]["slo_output_tokens_per_s"] > 3 * old["deployment"]["slo_output_tokens_per_s"]
+    assert main(["selfhost", "llama-3.1-8b-instruct", "--gpu", "l40s", "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["engine"] == "trtllm@v1.0"

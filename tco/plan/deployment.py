@@ -41,6 +41,7 @@ from ..engine.selfhost import (
     memory_fit,
 )
 from ..engine.selfhost.layout import NEAR_TIE, Layout, LayoutResult, candidate_layouts, evaluate_layouts, parse_layout
+from ..engine.selfhost.measurements import OWN_TIME_PROFILES
 from ..errors import NotAvailable, TcoError, did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -102,6 +103,15 @@ EXTRAPOLATION_FACTOR = 2.0
 extrapolate."""
 
 
+def beyond_fitted_batch(eng: EngineProfileSpec, layouts: list[LayoutResult]) -> float | None:
+    """The planned batch per replica (the chosen layout's) when it is more than
+    :data:`EXTRAPOLATION_FACTOR` times the concurrency the profile was fitted on; else None."""
+    chosen = next((r for r in layouts if r.feasible), None) or next((r for r in layouts if r.fits), None)
+    if eng.fitted_max_sequences and chosen is not None and chosen.batch > EXTRAPOLATION_FACTOR * eng.fitted_max_sequences:
+        return float(chosen.batch)
+    return None
+
+
 def default_gpu_count(dep: Deployment, isl: float, osl: float) -> int:
     """Smallest GPU count of 1, 2, 4, 8, 16, ... that splits cleanly and fits with room for
     a batch (not near the memory limit); else the smallest that fits; else one node."""
@@ -145,20 +155,46 @@ def checkpoint_bytes(model: Any) -> tuple[str, float, float] | None:
     return ck.precision, wb, PRECISION_BYTES[ck.dense_precision] if ck.dense_precision is not None else wb
 
 
+def _arch_key(model: Any) -> Any:
+    """A model's architecture as the self-hosting model sees it, without its name and context."""
+    try:
+        return replace(model_shape(model), id="", context_window=None)
+    except TcoError:
+        return None
+
+
+def _twins(hw: Hardware, catalog: Any, model: Any) -> frozenset[str]:
+    """Models some engine profile was fitted on whose architecture is this model's (DeepSeek-R1 and
+    R1-0528: the same weights' shapes, retrained): what a profile learnt on one holds for the other."""
+    key = _arch_key(model)
+    if key is None:
+        return frozenset()
+    out = set()
+    for mid in {m for e in hw.engines.values() for m in e.fitted_models} - {model.id}:
+        try:
+            other = catalog.model(mid)
+        except Exception:  # noqa: BLE001 - a fitted model missing from a trimmed catalog is simply not a twin
+            continue
+        if _arch_key(other) == key:
+            out.add(mid)
+    return frozenset(out)
+
+
 def _runs_on(e: EngineProfileSpec, acc: Accelerator) -> bool:
     return not e.runs_on or acc.vendor in e.runs_on
 
 
-def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerator, flag: str = "--engine"
-                  ) -> tuple[EngineProfileSpec, list[str], list[str], str]:
+def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerator, flag: str = "--engine",
+                  twins: frozenset[str] = frozenset()) -> tuple[EngineProfileSpec, list[str], list[str], str]:
     """The engine profile a deployment uses, with the assumptions and warnings that say why.
 
-    A dated id (``vllm@0.13``) is used as given. A family (``vllm``) means the family's profile
-    fitted on this model's runs where there is one (on this GPU first), else its latest. No name
-    means the profile of any family fitted on this model and GPU, else on this model, else
-    TensorRT-LLM's latest on NVIDIA GPUs and vLLM's elsewhere. An engine that does not run on the
-    GPU's vendor (TensorRT-LLM on AMD) is refused. The last item says why in a word or two:
-    ``given``, ``fitted on this model``, ``the family's latest`` or ``the default``."""
+    A dated id (``vllm@0.13``) is used as given. A profile "saw" the model when it was fitted on
+    its runs or on a model of the same architecture (``twins``: DeepSeek-R1 and R1-0528). A family
+    (``vllm``), or no name, means: a December 2025 profile that saw the model on this GPU; else the
+    family's latest (no name: TensorRT-LLM's on NVIDIA GPUs, vLLM's elsewhere) when it saw the
+    model; else any profile that saw it, on this GPU first; else that latest. An engine that does not run on the GPU's vendor (TensorRT-LLM on AMD) is refused.
+    The last item says why in a word or two: ``given``, ``fitted on this model``, ``fitted on
+    this architecture``, ``the family's latest`` or ``the default``."""
     notes: list[str] = []
     warns: list[str] = []
     family = name.split("@")[0] if name is not None else None
@@ -167,16 +203,31 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
     eng = base
     why = "given" if dated else ("the family's latest" if name is not None else "the default")
     if not dated:
-        seen = [e for e in hw.engines.values() if model_id in e.fitted_models and _runs_on(e, acc)
+        def saw(e: EngineProfileSpec) -> bool:
+            return model_id in e.fitted_models or bool(twins & set(e.fitted_models))
+
+        seen = [e for e in hw.engines.values() if saw(e) and _runs_on(e, acc)
                 and (family is None or e.id.split("@")[0] == family)]
-        seen.sort(key=lambda e: (acc.id not in e.fitted_gpus, e.id.split("@")[0] != base.id.split("@")[0], e.id))
-        if seen and model_id not in base.fitted_models:
-            eng, why = seen[0], "fitted on this model"
+        seen.sort(key=lambda e: (acc.id not in e.fitted_gpus, e.id.split("@")[0] != base.id.split("@")[0],
+                                 model_id not in e.fitted_models, e.id))
+        current = [e for e in seen if e.id in OWN_TIME_PROFILES and acc.id in e.fitted_gpus]
+        if current:  # a December 2025 profile that saw the model (or its architecture) on this GPU
+            seen.sort(key=lambda e: e.id != current[0].id)
+        elif saw(base):  # the family's (or the default) profile saw it: kept, as before
+            seen.sort(key=lambda e: e.id != base.id)
+        if seen:
+            eng = seen[0]
+            exact = model_id in eng.fitted_models
+            why = "fitted on this model" if exact else "fitted on this architecture"
+        if seen and eng.id != base.id:
+            on = model_id if exact else f"{', '.join(sorted(twins & set(eng.fitted_models)))} (the architecture of {model_id})"
             err = f", held-out throughput error {eng.held_out_error:.0%}" if eng.held_out_error is not None else ""
             where = "" if acc.id in eng.fitted_gpus else f" (on {', '.join(eng.fitted_gpus)}, not {acc.id})"
             said = f"engine '{name}'" if name is not None else "no engine named"
-            notes.append(f"{said}: {eng.id}, {eng.name}, fitted on {model_id} runs{where}{err}; "
-                         f"{base.id} (fitted on other models) otherwise")
+            others = [e.id for e in seen[1:]]
+            notes.append(f"{said}: {eng.id}, {eng.name}, fitted on {on} runs{where}{err}"
+                         + (f"; also fitted on it: {', '.join(others)} ({flag} to choose one)" if others else "")
+                         + ("" if saw(base) else f"; {base.id} (fitted on other models) otherwise"))
         elif name is None and acc.vendor != "NVIDIA":
             notes.append(f"engine {base.id}: the default off NVIDIA GPUs (TensorRT-LLM runs on NVIDIA GPUs only)")
     if not _runs_on(eng, acc):
@@ -237,7 +288,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     published = model.checkpoint is not None and model.checkpoint.precision == spec.precision
     acc = hw.accelerator(spec.gpu)
     eng, notes, warns, engine_why = choose_engine(hw, spec.engine, model.id, acc, "--engine" if rent_label.startswith("--")
-                                      else "engine:")
+                                                  else "engine:", twins=_twins(hw, catalog, model))
     assumptions += notes
     warnings += warns
     gpu = accelerator_params(acc)
@@ -384,11 +435,12 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
         isl, osl = DEFAULT_SHAPE  # the request cannot be served at all (the plan says so): size a usual one
     total = spec.total_gpus or spec.gpus_per_node
     dep, layouts, total = _choose_layout(spec, dep, total, float(isl), float(osl), assumptions, warnings)
-    chosen = next((r for r in layouts if r.feasible), None) or next((r for r in layouts if r.fits), None)
-    if eng.fitted_max_sequences and chosen is not None and chosen.batch > EXTRAPOLATION_FACTOR * eng.fitted_max_sequences:
+    far = beyond_fitted_batch(eng, layouts)
+    if far is not None:
         warnings.append(f"{eng.id} was fitted on runs of at most {eng.fitted_max_sequences} concurrent requests per "
-                        f"replica and this plan runs {chosen.batch:,.0f} at once: its throughput there is an "
-                        "extrapolation of the fit, not a measured figure (docs/selfhost-model.md, section 9)")
+                        f"replica and this plan runs {far:,.0f} at once: its throughput there is an "
+                        "extrapolation of the fit, not a measured figure (docs/selfhost-model.md, section 9; the "
+                        "default spread under --samples is doubled)")
     if rental is not None and min(dep.gpus, spec.gpus_per_node) > rental.gpus_per_instance:  # one node's links
         nodes = [r.id for r in hw.rentals_for(acc.id) if r.gpus_per_instance >= dep.gpus]
         warnings.append(f"{rental.id} rents {rental.gpus_per_instance} GPU(s) per instance, and a replica here spans "
@@ -417,6 +469,13 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     if spec.precision in ("int8", "int4") and spec.quality_delta is None and not published:
         warnings.append(f"{spec.precision} weights usually lose some quality; give quality_delta to account for it")
     assumptions.append(f"engine profile {eng.id}: {eng.calibrated_on or eng.name}")
+    if eng.mla_moe_step_overhead_ms and shape.is_moe and shape.is_mla:
+        newer = sorted(e.id for e in hw.engines.values() if e.id in OWN_TIME_PROFILES and _runs_on(e, acc)
+                       and not e.mla_moe_step_overhead_ms and (model.id in e.fitted_models
+                                                               or _twins(hw, catalog, model) & set(e.fitted_models)))
+        assumptions.append(f"{eng.id} adds {eng.mla_moe_step_overhead_ms:.1f} ms to every iteration of a DeepSeek-architecture "
+                           "model (MLA with fine-grained experts), as its early-2025 DeepSeek-R1 runs took"
+                           + (f"; December 2025 engines fitted on this architecture: {', '.join(newer)}" if newer else ""))
     if eng.ttft_overhead_ms:
         assumptions.append(f"TTFT includes {eng.ttft_overhead_ms:.0f} ms outside the GPUs ({eng.id}'s fixed delay before the "
                            "first token: API server, tokenizer, scheduling; fitted): no GPU count removes it")

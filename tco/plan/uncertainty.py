@@ -25,6 +25,7 @@ import numpy as np
 from ..engine.api import api_cost
 from ..engine.quality import rank
 from ..engine.sampling import draw, normal_from_interval, percentiles
+from .deployment import beyond_fitted_batch
 from ..errors import TcoError
 from .compile import Compiled
 from .evaluate import WorkloadPoints, _point_slice, evaluate
@@ -59,8 +60,9 @@ class DefaultRange:
 def default_throughput_range(rs: Any) -> DefaultRange:
     """The self-hosted throughput's default spread: lognormal around the model, P10/P90 from
     the engine profile's median held-out error m (sigma = ln(1 + m) / 0.6745, the median of
-    |log error| of a normal), doubled on a GPU the profile was not fitted on; an unmeasured
-    profile takes :data:`UNCALIBRATED_ERROR`."""
+    |log error| of a normal), doubled on a GPU the profile was not fitted on and again at a batch
+    beyond twice the concurrency it was fitted on; an unmeasured profile takes
+    :data:`UNCALIBRATED_ERROR`."""
     eng = rs.engine
     err = getattr(eng, "held_out_error", None)
     if err is not None:
@@ -74,6 +76,10 @@ def default_throughput_range(rs: Any) -> DefaultRange:
     if fitted and gpu not in fitted:
         sigma *= OTHER_GPU_WIDENING
         why += f", doubled on {gpu} (fitted on {', '.join(fitted)})"
+    far = beyond_fitted_batch(eng, list(getattr(rs, "layouts", ()) or ())) if hasattr(eng, "fitted_max_sequences") else None
+    if far is not None:
+        sigma *= OTHER_GPU_WIDENING
+        why += f", doubled at a batch of {far:,.0f} (fitted on at most {eng.fitted_max_sequences} concurrent requests)"
     z90 = 1.2815515655446004
     return DefaultRange(math.exp(-z90 * sigma), math.exp(z90 * sigma), f"default: {why}")
 
