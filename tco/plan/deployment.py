@@ -226,7 +226,7 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
             said = f"engine '{name}'" if name is not None else "no engine named"
             others = [e.id for e in seen[1:]]
             notes.append(f"{said}: {eng.id}, {eng.name}, fitted on {on} runs{where}{err}"
-                         + (f"; also fitted on it: {', '.join(others)} ({flag} to choose one)" if others else "")
+                         + (f"; also fitted on it: {', '.join(others)} (give {flag} to choose one)" if others else "")
                          + ("" if saw(base) else f"; {base.id} (fitted on other models) otherwise"))
         elif name is None and acc.vendor != "NVIDIA":
             notes.append(f"engine {base.id}: the default off NVIDIA GPUs (TensorRT-LLM runs on NVIDIA GPUs only)")
