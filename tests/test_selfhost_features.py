@@ -251,3 +251,29 @@ def test_a_model_of_a_fitted_architecture_gets_the_current_profile(capsys) -> No
     assert new["deployment"]["slo_output_tokens_per_s"] > 3 * old["deployment"]["slo_output_tokens_per_s"]
     assert main(["selfhost", "llama-3.1-8b-instruct", "--gpu", "l40s", "-f", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["engine"] == "trtllm@v1.0"
+
+
+def test_the_step_is_the_mean_of_iterations_with_and_without_a_prompt(catalog) -> None:
+    """Llama 3.1 70B FP8 on 2 H100s, 64 sequences, 2,000-token prompts, 500-token answers: 64 / 500 =
+    0.128 prompts are replaced per iteration, whole prompts (no chunking), so f = 0.128 x 2,000 /
+    2,000 = 0.128 of the iterations carry one 2,000-token prompt and the rest only decode: step =
+    0.872 x T(0) + 0.128 x T(1). The prompt's compute no longer hides under the decode's weight reads
+    (the averaged form, 0.128 of a prompt in every iteration, is shorter); with 500-token chunks
+    f = 0.512 iterations carry a quarter prompt each."""
+    from tco.engine.selfhost.throughput import _comm, _stage_parts
+
+    d = dep(catalog, "llama-3.1-70b-instruct", gpus=2)
+    c = _consts(d)
+
+    def t(dd, cc, n):
+        mem, comp, tokens, g, tp_, pp, ep_ = _stage_parts(dd, cc, 2, 64, 2000, 500, prompts=np.float64(n))
+        stage = (mem ** cc.overlap + comp ** cc.overlap) ** (1 / cc.overlap)
+        return float(pp * (stage + cc.overhead) + _comm(dd, cc, g, tp_, pp, ep_, tokens))
+
+    step = float(sh.step_time(d, 2, 64, 2000, 500).step)
+    assert step == pytest.approx(0.872 * t(d, c, 0.0) + 0.128 * t(d, c, 1.0), rel=1e-9)
+    assert step > t(d, c, 0.128)  # the averaged iteration of the old model
+    chunked = dep(catalog, "llama-3.1-70b-instruct", gpus=2, features=sh.Features(chunked_prefill=500))
+    cc = _consts(chunked)
+    assert float(sh.step_time(chunked, 2, 64, 2000, 500).step) == pytest.approx(
+        0.488 * t(chunked, cc, 0.0) + 0.512 * t(chunked, cc, 0.25), rel=1e-9)

@@ -611,7 +611,7 @@ def test_pareto() -> None:
 
 def test_volume_chart_marks_the_exact_breakeven_ranges(catalog: Any, monkeypatch: Any) -> None:
     """F4's × marks come from Estimate.breakeven (what ``tco estimate`` prints), every range
-    start and end, narrow ranges too (405B vs Claude: 47,840-88,195 and from 95,680 on)."""
+    start and end, narrow ranges too (405B vs Claude: 47,840-86,666 and from 95,680 on)."""
     import tco
     from tco.tui import charts as app_module  # the painters import their chart from it when they draw
 
@@ -641,10 +641,10 @@ def test_volume_chart_marks_the_exact_breakeven_ranges(catalog: Any, monkeypatch
     assert any(len(b["ranges"]) > 1 for b in pairs)
     expected = {v for b in pairs for r in b["ranges"] for v in r if v is not None}
     assert {x for x, _ in markers} == expected
-    assert {47_840.0, 88_195.0, 95_680.0} <= {round(x) for x, _ in markers}
+    assert {47_840.0, 86_666.0, 95_680.0} <= {round(x) for x, _ in markers}
     shown = [(s.id, api, ranges) for s in series for api, _, ranges in s.cheaper]
     assert sorted(map(str, shown)) == sorted(str((b["selfhost"], b["api"], b["ranges"])) for b in pairs)
-    assert "48K–88K, 96K+" in seen["screen"] and "× break-even" in seen["screen"]
+    assert "48K–87K, 96K+" in seen["screen"] and "× break-even" in seen["screen"]
 
 
 @pytest.mark.parametrize(("fmt", "name"), [("json", OPEN_VS_CLOSED.name), ("table", OPEN_VS_CLOSED.name),

@@ -190,9 +190,9 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
 
     A dated id (``vllm@0.13``) is used as given. A profile "saw" the model when it was fitted on
     its runs or on a model of the same architecture (``twins``: DeepSeek-R1 and R1-0528). A family
-    (``vllm``), or no name, means: a December 2025 profile that saw the model on this GPU; else the
-    family's latest (no name: TensorRT-LLM's on NVIDIA GPUs, vLLM's elsewhere) when it saw the
-    model; else any profile that saw it, on this GPU first; else that latest. An engine that does not run on the GPU's vendor (TensorRT-LLM on AMD) is refused.
+    (``vllm``), or no name, means: a December 2025 profile that saw the model (on this GPU first);
+    else the family's latest (no name: TensorRT-LLM's on NVIDIA GPUs, vLLM's elsewhere) when it
+    saw the model; else any profile that saw it, on this GPU first; else that latest. An engine that does not run on the GPU's vendor (TensorRT-LLM on AMD) is refused.
     The last item says why in a word or two: ``given``, ``fitted on this model``, ``fitted on
     this architecture``, ``the family's latest`` or ``the default``."""
     notes: list[str] = []
@@ -210,8 +210,8 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
                 and (family is None or e.id.split("@")[0] == family)]
         seen.sort(key=lambda e: (acc.id not in e.fitted_gpus, e.id.split("@")[0] != base.id.split("@")[0],
                                  model_id not in e.fitted_models, e.id))
-        current = [e for e in seen if e.id in OWN_TIME_PROFILES and acc.id in e.fitted_gpus]
-        if current:  # a December 2025 profile that saw the model (or its architecture) on this GPU
+        current = [e for e in seen if e.id in OWN_TIME_PROFILES]  # on this GPU first (the sort above)
+        if current:  # a December 2025 profile that saw the model (or its architecture)
             seen.sort(key=lambda e: e.id != current[0].id)
         elif saw(base):  # the family's (or the default) profile saw it: kept, as before
             seen.sort(key=lambda e: e.id != base.id)

@@ -101,7 +101,8 @@ def _experts_read(c: _C, decode: Any, prefill: Any, prompt: Any) -> np.ndarray:
     return (1.0 - f) * _touched(c, d) + f * _touched(c, d + per)
 
 
-def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: Any, tp: Any = None, ep: Any = None
+def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: Any, tp: Any = None, ep: Any = None,
+                 prompts: Any = None
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(memory time, compute time) of one pipeline stage for one micro-batch, the tokens of
     that micro-batch iteration, and the layout (g, tp, pp, ep)."""
@@ -113,9 +114,11 @@ def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: A
     mb = b / pp  # sequences per micro-batch (one micro-batch per pipeline stage in flight)
     pre = i * (1.0 - c.hit)  # prefill tokens per request (prefix-cache hits skip prefill)
     new = mb * c.spec_tokens / o  # requests finishing, and replaced, per micro-batch iteration
+    if prompts is not None:  # this iteration carries `prompts` prompts' worth of prompt tokens
+        new = _arr(prompts)
     tokens = mb * c.spec_width + new * pre  # decode (and verified draft) tokens + folded-in prefill tokens
     if c.experts > 0:
-        touched = _experts_read(c, mb * c.spec_width, new * pre, pre)
+        touched = _touched(c, tokens) if prompts is not None else _experts_read(c, mb * c.spec_width, new * pre, pre)
         wbytes = np.where(ep_ > 1, c.dense_bytes / pp + c.expert_bytes_per_expert * touched / (tp_ * pp),
                           (c.dense_bytes + c.expert_bytes_per_expert * touched) / g)
     else:
@@ -145,12 +148,26 @@ def step_time(dep: Deployment, gpus: Any, batch: Any, isl: Any, osl: Any, *, tp:
     batching: each iteration also carries the prefill tokens of the requests that replace
     finished ones)."""
     c = _c or _consts(dep)
-    mem, comp, tokens, g, tp_, pp, ep_ = _stage_parts(dep, c, gpus, batch, isl, osl, tp, ep)
+    g0 = _arr(gpus)
+    _, pp0, _ = layout_of(dep, g0, tp, ep)
+    b = np.maximum(_arr(batch), 1.0)
+    i, o = _arr(isl), np.maximum(_arr(osl), 1.0)
+    pre = np.maximum(i * (1.0 - c.hit), 1.0)
+    new = b / pp0 * c.spec_tokens / o  # prompts per micro-batch iteration, on average
+    piece = np.minimum(pre, c.chunk) if c.chunk > 0 else pre
+    f = np.minimum(new * pre / piece, 1.0)  # share of iterations that carry a prompt piece
+    per = np.where(f > 0, new / np.maximum(f, 1e-300), 0.0)  # prompts' worth in such an iteration
     k = c.overlap
-    stage = (mem**k + comp**k) ** (1.0 / k)
-    comm = _comm(dep, c, g, tp_, pp, ep_, tokens)
-    step = (pp * (stage + c.overhead) + comm) * (1.0 + c.spec_cost)  # each micro-batch pays the per-iteration overhead
-    return StepTime(memory=mem, compute=comp, comm=comm, tpot=step / c.spec_tokens, step=step)
+    parts = []
+    for prompts in (np.zeros_like(per), per):
+        mem, comp, tokens, g, tp_, pp, ep_ = _stage_parts(dep, c, gpus, batch, isl, osl, tp, ep, prompts=prompts)
+        stage = (mem**k + comp**k) ** (1.0 / k)
+        comm = _comm(dep, c, g, tp_, pp, ep_, tokens)
+        parts.append((mem, comp, comm, (pp * (stage + c.overhead) + comm) * (1.0 + c.spec_cost)))
+    (m0, c0, k0, s0), (m1, c1, k1, s1) = parts
+    mix = lambda a, z: (1.0 - f) * a + f * z  # noqa: E731
+    step = mix(s0, s1)  # each micro-batch pays the per-iteration overhead
+    return StepTime(memory=mix(m0, m1), compute=mix(c0, c1), comm=mix(k0, k1), tpot=step / c.spec_tokens, step=step)
 
 
 def prefill_time(dep: Deployment, gpus: Any, isl: Any, *, tp: Any = None, ep: Any = None,
