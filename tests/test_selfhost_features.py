@@ -277,3 +277,24 @@ def test_the_step_is_the_mean_of_iterations_with_and_without_a_prompt(catalog) -
     cc = _consts(chunked)
     assert float(sh.step_time(chunked, 2, 64, 2000, 500).step) == pytest.approx(
         0.488 * t(chunked, cc, 0.0) + 0.512 * t(chunked, cc, 0.25), rel=1e-9)
+
+
+def test_a_profile_that_never_saw_the_kind_of_model_says_so(capsys) -> None:
+    """trtllm@v1.0 was fitted on dense Llama tables (its expert factors copied from Mixtral's 8 wide
+    experts): for DeepSeek-R1 (MLA, 256 experts) and Qwen3-235B (128 experts) the answer warns and
+    names the profiles fitted on the model or its architecture; Mixtral itself, and DeepSeek-R1 on
+    SGLang 0.5 (fitted on R1-0528), are not warned about."""
+    def warned(*argv: str) -> list[str]:
+        assert main(["selfhost", *argv, "-f", "json"]) == 0
+        return [w for w in json.loads(capsys.readouterr().out)["warnings"] if " was fitted on no " in w]
+
+    (r1,) = warned("deepseek-r1", "--gpu", "h200-141gb", "--engine", "trtllm")
+    assert r1.startswith("trtllm@v1.0 was fitted on no MLA mixture-of-experts model") and "sglang@0.5" in r1
+    (qwen,) = warned("qwen3-235b-a22b", "--gpu", "h200-141gb")
+    assert "no fine-grained mixture-of-experts model" in qwen
+    assert warned("mixtral-8x7b-instruct", "--gpu", "h100-sxm-80gb") == []
+    assert warned("deepseek-r1", "--gpu", "h200-141gb") == []
+    # the 2024-25 profiles count their own models only: Llama 3.1 70B on MI300X keeps vLLM 0.6 (fitted
+    # there), not SGLang 0.4 through Llama 3.3 70B's shapes
+    assert main(["selfhost", "llama-3.1-70b-instruct", "--gpu", "mi300x", "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["engine"] == "vllm@0.6"

@@ -180,6 +180,37 @@ def _twins(hw: Hardware, catalog: Any, model: Any) -> frozenset[str]:
     return frozenset(out)
 
 
+def _saw(e: EngineProfileSpec, model_id: str, twins: frozenset[str]) -> bool:
+    """The profile was fitted on this model, or (a December 2025 profile, fitted on one model) on a
+    model of the same architecture. The 2024-25 profiles count their own models only: their many
+    models and GPUs are what the family's name already stands for."""
+    return model_id in e.fitted_models or (e.id in OWN_TIME_PROFILES and bool(twins & set(e.fitted_models)))
+
+
+FINE_GRAINED_EXPERTS = 64
+"""A mixture-of-experts model with at least this many routed experts is fine-grained (Qwen3,
+DeepSeek, gpt-oss, Llama 4 Maverick), unlike Mixtral's 8."""
+
+
+def _unseen_kind(hw: Hardware, catalog: Any, eng: EngineProfileSpec, shape: Any) -> str | None:
+    """'MLA mixture-of-experts' or 'fine-grained mixture-of-experts' when the model is one and the
+    profile was fitted on no model of that kind (its figures for it are then unvalidated); else None."""
+    if not shape.is_moe or shape.experts < FINE_GRAINED_EXPERTS:
+        return None
+    kinds = set()
+    for mid in eng.fitted_models:
+        try:
+            s = model_shape(catalog.model(mid))
+        except Exception:  # noqa: BLE001 - a fitted model missing from a trimmed catalog tells nothing
+            continue
+        kinds.add((s.is_moe and s.experts >= FINE_GRAINED_EXPERTS, s.is_moe and s.is_mla))
+    if shape.is_mla and not any(mla for _, mla in kinds):
+        return "MLA mixture-of-experts"
+    if not any(fine for fine, _ in kinds):
+        return "fine-grained mixture-of-experts"
+    return None
+
+
 def _runs_on(e: EngineProfileSpec, acc: Accelerator) -> bool:
     return not e.runs_on or acc.vendor in e.runs_on
 
@@ -204,7 +235,7 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
     why = "given" if dated else ("the family's latest" if name is not None else "the default")
     if not dated:
         def saw(e: EngineProfileSpec) -> bool:
-            return model_id in e.fitted_models or bool(twins & set(e.fitted_models))
+            return _saw(e, model_id, twins)
 
         seen = [e for e in hw.engines.values() if saw(e) and _runs_on(e, acc)
                 and (family is None or e.id.split("@")[0] == family)]
@@ -231,8 +262,8 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
         elif name is None and acc.vendor != "NVIDIA":
             notes.append(f"engine {base.id}: the default off NVIDIA GPUs (TensorRT-LLM runs on NVIDIA GPUs only)")
     if not _runs_on(eng, acc):
-        alt = sorted({e.id if model_id in e.fitted_models else e.id.split("@")[0] for e in hw.engines.values()
-                      if _runs_on(e, acc) and (e.latest or model_id in e.fitted_models)})
+        alt = sorted({e.id if _saw(e, model_id, twins) else e.id.split("@")[0] for e in hw.engines.values()
+                      if _runs_on(e, acc) and (e.latest or _saw(e, model_id, twins))})
         raise TcoError(f"engine {eng.id} ({eng.name.split(' (')[0]}) runs on {' and '.join(eng.runs_on)} GPUs only; "
                        f"{acc.id} is {acc.vendor}'s",
                        hint=f"use {flag} " + " or ".join(alt) if alt else "no engine profile runs on it")
@@ -291,6 +322,15 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                                                   else "engine:", twins=_twins(hw, catalog, model))
     assumptions += notes
     warnings += warns
+    kind = _unseen_kind(hw, catalog, eng, model_shape(model))
+    if kind:
+        twins = _twins(hw, catalog, model)
+        others = sorted(e.id for e in hw.engines.values() if e.id != eng.id and _runs_on(e, acc)
+                        and _saw(e, model.id, twins))
+        warnings.append(f"{eng.id} was fitted on no {kind} model: its figures for {model.id} are not validated "
+                        "(on such runs the profiles of other architectures were 1.5-3x optimistic: "
+                        "docs/selfhost-model.md, section 9)"
+                        + (f"; fitted on this model or its architecture: {', '.join(others)}" if others else ""))
     gpu = accelerator_params(acc)
     alternatives = tuple(accelerator_params(a) for a in hw.accelerators.values() if a.id != acc.id)
 
