@@ -244,7 +244,7 @@ def test_a_model_of_a_fitted_architecture_gets_the_current_profile(capsys) -> No
     new = json.loads(capsys.readouterr().out)
     assert new["engine"] == "sglang@0.5" and new["choices"]["engine"] == "fitted on this architecture"
     note = next(a for a in new["assumptions"] if a.startswith("no engine named"))
-    assert "deepseek-r1-0528 (the architecture of deepseek-r1)" in note and "sglang@0.4" in note
+    assert "fitted on runs of deepseek-r1-0528 (the same architecture as deepseek-r1)" in note and "sglang@0.4" in note
     assert main(["selfhost", "deepseek-r1", "--gpu", "h200-141gb", "--engine", "sglang@0.4", "-f", "json"]) == 0
     old = json.loads(capsys.readouterr().out)
     assert any("adds 38.7 ms to every iteration" in a and "sglang@0.5" in a for a in old["assumptions"])

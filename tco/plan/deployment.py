@@ -251,13 +251,15 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
             exact = model_id in eng.fitted_models
             why = "fitted on this model" if exact else "fitted on this architecture"
         if seen and eng.id != base.id:
-            on = model_id if exact else f"{', '.join(sorted(twins & set(eng.fitted_models)))} (the architecture of {model_id})"
+            on = model_id if exact else (f"{', '.join(sorted(twins & set(eng.fitted_models)))} (the same architecture as "
+                                         f"{model_id})")
             err = f", held-out throughput error {eng.held_out_error:.0%}" if eng.held_out_error is not None else ""
             where = "" if acc.id in eng.fitted_gpus else f" (on {', '.join(eng.fitted_gpus)}, not {acc.id})"
             said = f"engine '{name}'" if name is not None else "no engine named"
             others = [e.id for e in seen[1:]]
-            notes.append(f"{said}: {eng.id}, {eng.name}, fitted on {on} runs{where}{err}"
-                         + (f"; also fitted on it: {', '.join(others)} (give {flag} to choose one)" if others else "")
+            notes.append(f"{said}: {eng.id}, {eng.name}, fitted on runs of {on}{where}{err}"
+                         + (f"; also fitted on this model or its architecture: {', '.join(others)} (give {flag} to "
+                            "choose one)" if others else "")
                          + ("" if saw(base) else f"; {base.id} (fitted on other models) otherwise"))
         elif name is None and acc.vendor != "NVIDIA":
             notes.append(f"engine {base.id}: the default off NVIDIA GPUs (TensorRT-LLM runs on NVIDIA GPUs only)")

@@ -113,7 +113,7 @@ def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: A
     ctx = i + 0.5 * o * c.m2_out  # mean context of a running sequence (length-biased with a mix)
     mb = b / pp  # sequences per micro-batch (one micro-batch per pipeline stage in flight)
     pre = i * (1.0 - c.hit)  # prefill tokens per request (prefix-cache hits skip prefill)
-    new = mb * c.spec_tokens / o  # requests finishing, and replaced, per micro-batch iteration
+    new = np.minimum(mb * c.spec_tokens / o, mb)  # requests finishing, and replaced, per micro-batch iteration
     if prompts is not None:  # this iteration carries `prompts` prompts' worth of prompt tokens
         new = _arr(prompts)
     tokens = mb * c.spec_width + new * pre  # decode (and verified draft) tokens + folded-in prefill tokens
@@ -153,7 +153,7 @@ def step_time(dep: Deployment, gpus: Any, batch: Any, isl: Any, osl: Any, *, tp:
     b = np.maximum(_arr(batch), 1.0)
     i, o = _arr(isl), np.maximum(_arr(osl), 1.0)
     pre = np.maximum(i * (1.0 - c.hit), 1.0)
-    new = b / pp0 * c.spec_tokens / o  # prompts per micro-batch iteration, on average
+    new = np.minimum(b / pp0 * c.spec_tokens / o, b / pp0)  # prompts per micro-batch iteration (at most one a sequence)
     piece = np.minimum(pre, c.chunk) if c.chunk > 0 else pre
     f = np.minimum(new * pre / piece, 1.0)  # share of iterations that carry a prompt piece
     per = np.where(f > 0, new / np.maximum(f, 1e-300), 0.0)  # prompts' worth in such an iteration
