@@ -298,3 +298,23 @@ def test_a_profile_that_never_saw_the_kind_of_model_says_so(capsys) -> None:
     # there), not SGLang 0.4 through Llama 3.3 70B's shapes
     assert main(["selfhost", "llama-3.1-70b-instruct", "--gpu", "mi300x", "-f", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["engine"] == "vllm@0.6"
+
+
+def test_the_default_spread_doubles_for_a_kind_of_model_the_profile_never_saw(catalog) -> None:
+    """trtllm@v1.0's held-out median error is 12 %: sigma = ln(1.12) / 0.6745 = 0.16802, P90 factor
+    exp(1.28155 x 0.16802) = 1.240 for Llama 3.1 70B on H100 (its own kind). For DeepSeek-R1 (MLA,
+    256 experts), which it was fitted on no model like, sigma doubles, and doubles again on H200 (it
+    was fitted on H100): exp(1.28155 x 0.67208) = 2.366."""
+    from tco.plan.deployment import resolve
+    from tco.plan.uncertainty import default_throughput_range
+    from tco.schema.selfhost import SelfhostSpec
+
+    llama = default_throughput_range(resolve(SelfhostSpec(model="llama-3.1-70b-instruct", precision="fp8",
+                                                          gpu="h100-sxm-80gb", engine="trtllm"), catalog))
+    r1 = resolve(SelfhostSpec(model="deepseek-r1", gpu="h200-141gb", engine="trtllm", total_gpus=8), catalog)
+    assert r1.unseen_kind == "MLA mixture-of-experts"
+    spread = default_throughput_range(r1)
+    assert llama.high == pytest.approx(1.240, abs=0.001) and "doubled" not in llama.detail
+    assert "doubled for a MLA mixture-of-experts model (fitted on none)" in spread.detail
+    assert "doubled on h200-141gb" in spread.detail
+    assert spread.high == pytest.approx(2.366, abs=0.001)

@@ -183,4 +183,4 @@ def test_the_layout_assumption_states_the_near_tie_rule(capsys) -> None:
 
     assert main(["selfhost", "llama-3.1-70b-instruct", "--gpu", "h100-sxm-80gb", "--rent-per-gpu-hour", "2.99",
                  "--precision", "fp8"]) == 0
-    assert "within 3% of the best, the smaller replica" in capsys.readouterr().out
+    assert "within 3% of the best, the simpler replica: fewer GPUs" in capsys.readouterr().out

@@ -74,6 +74,9 @@ class ResolvedSelfhost:
     """The layouts evaluated on ``total_gpus``, best first (the chosen one is ``deployment``'s)."""
     choices: dict[str, str] = field(default_factory=dict)
     """Why the engine profile and the weight precision are what they are (JSON ``choices``)."""
+    unseen_kind: str | None = None
+    """The kind of model (MLA or fine-grained mixture of experts) the engine profile was fitted on
+    none of, if this model is one: its figures are unvalidated and its default spread doubled."""
 
     @property
     def layout(self) -> Layout:
@@ -331,7 +334,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                         and _saw(e, model.id, twins))
         warnings.append(f"{eng.id} was fitted on no {kind} model: its figures for {model.id} are not validated "
                         "(on such runs the profiles of other architectures were 1.5-3x optimistic: "
-                        "docs/selfhost-model.md, section 9)"
+                        "docs/selfhost-model.md, section 9; the default spread under --samples is doubled)"
                         + (f"; fitted on this model or its architecture: {', '.join(others)}" if others else ""))
     gpu = accelerator_params(acc)
     alternatives = tuple(accelerator_params(a) for a in hw.accelerators.values() if a.id != acc.id)
@@ -524,7 +527,8 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     return ResolvedSelfhost(deployment=dep, spec=spec, model=model, accelerator=acc, engine=eng,
                             price_source=price_source, rental=rental, server=server, assumptions=assumptions,
                             warnings=warnings, quality_delta=qd, quality_note=qnote, total_gpus=total,
-                            layouts=layouts, choices={"engine": engine_why, "precision": precision_why})
+                            layouts=layouts, choices={"engine": engine_why, "precision": precision_why},
+                            unseen_kind=kind)
 
 
 def _layout_hint(dep: Deployment, total: int) -> str:
@@ -605,6 +609,7 @@ def _choose_layout(spec: SelfhostSpec, dep: Deployment, total: int, isl: float, 
     assumptions.append(f"layout {lay.label} ({lay.gpus} GPU(s) per replica): the best of {len(results)} splits of "
                        f"{total} GPUs, which hold {best.replicas} such replica(s) " + (
                            "(lowest cost per token within the targets" if kw["rent_per_gpu_hour"]
-                           else "(most tokens/s within the targets") + f"; within {NEAR_TIE:.0%} of the best, the smaller "
-                       "replica, as it needs fewer GPUs at low load); the replicas in use follow the load")
+                           else "(most tokens/s within the targets") + f"; within {NEAR_TIE:.0%} of the best, the simpler "
+                       "replica: fewer GPUs, which serve a low load with less, then fewer pipeline stages, then no "
+                       "expert parallelism); the replicas in use follow the load")
     return dep, results, total

@@ -60,8 +60,9 @@ class DefaultRange:
 def default_throughput_range(rs: Any) -> DefaultRange:
     """The self-hosted throughput's default spread: lognormal around the model, P10/P90 from
     the engine profile's median held-out error m (sigma = ln(1 + m) / 0.6745, the median of
-    |log error| of a normal), doubled on a GPU the profile was not fitted on and again at a batch
-    beyond twice the concurrency it was fitted on; an unmeasured profile takes
+    |log error| of a normal), doubled on a GPU the profile was not fitted on, again at a batch
+    beyond twice the concurrency it was fitted on, and again for a kind of model it was fitted on
+    none of (MLA or fine-grained mixture of experts); an unmeasured profile takes
     :data:`UNCALIBRATED_ERROR`."""
     eng = rs.engine
     err = getattr(eng, "held_out_error", None)
@@ -80,6 +81,10 @@ def default_throughput_range(rs: Any) -> DefaultRange:
     if far is not None:
         sigma *= OTHER_GPU_WIDENING
         why += f", doubled at a batch of {far:,.0f} (fitted on at most {eng.fitted_max_sequences} concurrent requests)"
+    kind = getattr(rs, "unseen_kind", None)
+    if kind:
+        sigma *= OTHER_GPU_WIDENING
+        why += f", doubled for a {kind} model (fitted on none)"
     z90 = 1.2815515655446004
     return DefaultRange(math.exp(-z90 * sigma), math.exp(z90 * sigma), f"default: {why}")
 
