@@ -68,26 +68,35 @@ def test_prompt_experts_are_read_in_the_iterations_that_carry_the_prompt(catalog
     Expected per iteration: (1 - 0.004343) x 30.53 + 0.004343 x 256.0 = 31.51 experts. The
     tokens averaged first would give 256 (1 - (248/256)^8) = 57.42. When a piece arrives in
     every iteration (f >= 1), the mixture is the union of the averaged tokens, as before."""
-    from tco.engine.selfhost.throughput import _experts_read, _touched
+    from tco.engine.selfhost.throughput import _prompt_mix, _touched
 
     c = _consts(dep(catalog, "deepseek-r1", "h200-141gb", gpus=8))
     assert float(_touched(c, 4)) == pytest.approx(30.53, abs=0.01)
     assert float(_touched(c, 8)) == pytest.approx(57.42, abs=0.01)
-    mixed = float(_experts_read(c, 4.0, 4.0, 921.0))
+
+    def experts_read(cc, mb: float, isl: float, osl: float) -> float:
+        f, n = (float(x) for x in _prompt_mix(cc, mb, isl, osl))
+        return (1 - f) * float(_touched(cc, mb)) + f * float(_touched(cc, mb + n * isl))
+
+    f, n = _prompt_mix(c, 4.0, 921.0, 921.0)
+    assert float(f) == pytest.approx(4 / 921) and float(n) == pytest.approx(1.0)
+    mixed = experts_read(c, 4.0, 921.0, 921.0)
     assert mixed == pytest.approx((1 - 4 / 921) * 30.531 + 4 / 921 * 256.0, abs=0.01)
     assert mixed == pytest.approx(31.51, abs=0.01)
     # 600 sequences of 921-token answers: 600 prompt tokens per iteration, 0.65 of a prompt: f = 0.651
-    busy = float(_experts_read(c, 600.0, 600.0, 921.0))
+    busy = experts_read(c, 600.0, 921.0, 921.0)
     assert busy == pytest.approx(600 / 921 * float(_touched(c, 600 + 921)) + (1 - 600 / 921) * float(_touched(c, 600)),
                                  rel=1e-9)
     # chunks of 512 tokens: 4 prompt tokens per iteration arrive as a 512-token piece in f = 4 / 512 of them
     chunked = _consts(dep(catalog, "deepseek-r1", "h200-141gb", gpus=8,
                           features=sh.Features(chunked_prefill=512)))
     f = 4.0 / 512.0
-    assert float(_experts_read(chunked, 4.0, 4.0, 921.0)) == pytest.approx(
+    assert experts_read(chunked, 4.0, 921.0, 921.0) == pytest.approx(
         (1 - f) * 30.531 + f * float(_touched(chunked, 4 + 512)), abs=0.01)
-    # every iteration carries prompt tokens: the union of decode and prompt tokens, as before
-    assert float(_experts_read(c, 4.0, 2000.0, 921.0)) == pytest.approx(float(_touched(c, 2004.0)), rel=1e-12)
+    # every iteration carries prompt tokens (4 x 921 / 1.842 = 2,000 a step): the union of decode and prompt
+    # tokens, as the averaged form had it
+    assert float(_prompt_mix(c, 4.0, 921.0, 1.842)[0]) == 1.0
+    assert experts_read(c, 4.0, 921.0, 1.842) == pytest.approx(float(_touched(c, 2004.0)), rel=1e-9)
     # a small DeepSeek batch reads about half the expert weights it was charged before
     st = sh.step_time(dep(catalog, "deepseek-r1", "h200-141gb", gpus=8), 8, 4, 921, 921)
     expert_gb = c.expert_bytes_per_expert * 31.51 / 8 / 1e9
@@ -266,7 +275,7 @@ def test_the_step_is_the_mean_of_iterations_with_and_without_a_prompt(catalog) -
     c = _consts(d)
 
     def t(dd, cc, n):
-        mem, comp, tokens, g, tp_, pp, ep_ = _stage_parts(dd, cc, 2, 64, 2000, 500, prompts=np.float64(n))
+        mem, comp, tokens, g, tp_, pp, ep_ = _stage_parts(dd, cc, 2, 64, 2000, 500, None, None, np.float64(n))
         stage = (mem ** cc.overlap + comp ** cc.overlap) ** (1 / cc.overlap)
         return float(pp * (stage + cc.overhead) + _comm(dd, cc, g, tp_, pp, ep_, tokens))
 

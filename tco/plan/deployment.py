@@ -158,29 +158,24 @@ def checkpoint_bytes(model: Any) -> tuple[str, float, float] | None:
     return ck.precision, wb, PRECISION_BYTES[ck.dense_precision] if ck.dense_precision is not None else wb
 
 
-def _arch_key(model: Any) -> Any:
-    """A model's architecture as the self-hosting model sees it, without its name and context."""
+def _shape_of(catalog: Any, model_id: str) -> Any:
+    """The self-hosting shape of a catalog model, or None (not in this catalog, or no architecture)."""
     try:
-        return replace(model_shape(model), id="", context_window=None)
-    except TcoError:
+        return model_shape(catalog.model(model_id))
+    except Exception:  # noqa: BLE001 - a fitted model missing from a trimmed catalog tells nothing
         return None
 
 
-def _twins(hw: Hardware, catalog: Any, model: Any) -> frozenset[str]:
-    """Models some engine profile was fitted on whose architecture is this model's (DeepSeek-R1 and
-    R1-0528: the same weights' shapes, retrained): what a profile learnt on one holds for the other."""
-    key = _arch_key(model)
-    if key is None:
-        return frozenset()
-    out = set()
-    for mid in {m for e in hw.engines.values() for m in e.fitted_models} - {model.id}:
-        try:
-            other = catalog.model(mid)
-        except Exception:  # noqa: BLE001 - a fitted model missing from a trimmed catalog is simply not a twin
-            continue
-        if _arch_key(other) == key:
-            out.add(mid)
-    return frozenset(out)
+def _twins(hw: Hardware, catalog: Any, model: Any, shape: Any) -> frozenset[str]:
+    """Models some engine profile was fitted on whose architecture (``shape`` without the name and
+    context window) is this model's: DeepSeek V3, V3.1, R1 and R1-0528, the same weights' shapes
+    retrained; what a profile learnt on one holds for the others."""
+    def key(s: Any) -> Any:
+        return replace(s, id="", context_window=None)
+
+    mine = key(shape)
+    return frozenset(mid for mid in {m for e in hw.engines.values() for m in e.fitted_models} - {model.id}
+                     if (other := _shape_of(catalog, mid)) is not None and key(other) == mine)
 
 
 def _saw(e: EngineProfileSpec, model_id: str, twins: frozenset[str]) -> bool:
@@ -200,13 +195,8 @@ def _unseen_kind(hw: Hardware, catalog: Any, eng: EngineProfileSpec, shape: Any)
     profile was fitted on no model of that kind (its figures for it are then unvalidated); else None."""
     if not shape.is_moe or shape.experts < FINE_GRAINED_EXPERTS:
         return None
-    kinds = set()
-    for mid in eng.fitted_models:
-        try:
-            s = model_shape(catalog.model(mid))
-        except Exception:  # noqa: BLE001 - a fitted model missing from a trimmed catalog tells nothing
-            continue
-        kinds.add((s.is_moe and s.experts >= FINE_GRAINED_EXPERTS, s.is_moe and s.is_mla))
+    kinds = {(s.is_moe and s.experts >= FINE_GRAINED_EXPERTS, s.is_moe and s.is_mla)
+             for s in (_shape_of(catalog, mid) for mid in eng.fitted_models) if s is not None}
     if shape.is_mla and not any(mla for _, mla in kinds):
         return "MLA mixture-of-experts"
     if not any(fine for fine, _ in kinds):
@@ -226,8 +216,8 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
     its runs or on a model of the same architecture (``twins``: DeepSeek-R1 and R1-0528). A family
     (``vllm``), or no name, means: a December 2025 profile that saw the model (on this GPU first);
     else the family's latest (no name: TensorRT-LLM's on NVIDIA GPUs, vLLM's elsewhere) when it
-    saw the model; else any profile that saw it, on this GPU first; else that latest. An engine that does not run on the GPU's vendor (TensorRT-LLM on AMD) is refused.
-    The last item says why in a word or two: ``given``, ``fitted on this model``, ``fitted on
+    saw the model; else any profile that saw it, on this GPU first; else that latest. An engine
+    that does not run on the GPU's vendor (TensorRT-LLM on AMD) is refused. The last item says why in a word or two: ``given``, ``fitted on this model``, ``fitted on
     this architecture``, ``the family's latest`` or ``the default``."""
     notes: list[str] = []
     warns: list[str] = []
@@ -240,17 +230,13 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
         def saw(e: EngineProfileSpec) -> bool:
             return _saw(e, model_id, twins)
 
-        seen = [e for e in hw.engines.values() if saw(e) and _runs_on(e, acc)
-                and (family is None or e.id.split("@")[0] == family)]
-        seen.sort(key=lambda e: (acc.id not in e.fitted_gpus, e.id.split("@")[0] != base.id.split("@")[0],
-                                 model_id not in e.fitted_models, e.id))
+        seen = sorted((e for e in hw.engines.values() if saw(e) and _runs_on(e, acc)
+                       and (family is None or e.id.split("@")[0] == family)),
+                      key=lambda e: (acc.id not in e.fitted_gpus, e.id.split("@")[0] != base.id.split("@")[0],
+                                     model_id not in e.fitted_models, e.id))
         current = [e for e in seen if e.id in OWN_TIME_PROFILES]  # on this GPU first (the sort above)
-        if current:  # a December 2025 profile that saw the model (or its architecture)
-            seen.sort(key=lambda e: e.id != current[0].id)
-        elif saw(base):  # the family's (or the default) profile saw it: kept, as before
-            seen.sort(key=lambda e: e.id != base.id)
-        if seen:
-            eng = seen[0]
+        if seen:  # a December 2025 profile that saw it; else the family's own when it did, as before
+            eng = current[0] if current else (base if saw(base) else seen[0])
             exact = model_id in eng.fitted_models
             why = "fitted on this model" if exact else "fitted on this architecture"
         if seen and eng.id != base.id:
@@ -259,7 +245,7 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
             err = f", held-out throughput error {eng.held_out_error:.0%}" if eng.held_out_error is not None else ""
             where = "" if acc.id in eng.fitted_gpus else f" (on {', '.join(eng.fitted_gpus)}, not {acc.id})"
             said = f"engine '{name}'" if name is not None else "no engine named"
-            others = [e.id for e in seen[1:]]
+            others = [e.id for e in seen if e.id != eng.id]
             notes.append(f"{said}: {eng.id}, {eng.name}, fitted on runs of {on}{where}{err}"
                          + (f"; also fitted on this model or its architecture: {', '.join(others)} (give {flag} to "
                             "choose one)" if others else "")
@@ -323,13 +309,13 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                            f"weights in bf16: the precision of {model.id}'s published checkpoint is not on record")
     published = model.checkpoint is not None and model.checkpoint.precision == spec.precision
     acc = hw.accelerator(spec.gpu)
+    twins = _twins(hw, catalog, model, shape)
     eng, notes, warns, engine_why = choose_engine(hw, spec.engine, model.id, acc, "--engine" if rent_label.startswith("--")
-                                                  else "engine:", twins=_twins(hw, catalog, model))
+                                                  else "engine:", twins=twins)
     assumptions += notes
     warnings += warns
-    kind = _unseen_kind(hw, catalog, eng, model_shape(model))
+    kind = _unseen_kind(hw, catalog, eng, shape)
     if kind:
-        twins = _twins(hw, catalog, model)
         others = sorted(e.id for e in hw.engines.values() if e.id != eng.id and _runs_on(e, acc)
                         and _saw(e, model.id, twins))
         warnings.append(f"{eng.id} was fitted on no {kind} model: its figures for {model.id} are not validated "
@@ -516,8 +502,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     assumptions.append(f"engine profile {eng.id}: {eng.calibrated_on or eng.name}")
     if eng.mla_moe_step_overhead_ms and shape.is_moe and shape.is_mla:
         newer = sorted(e.id for e in hw.engines.values() if e.id in OWN_TIME_PROFILES and _runs_on(e, acc)
-                       and not e.mla_moe_step_overhead_ms and (model.id in e.fitted_models
-                                                               or _twins(hw, catalog, model) & set(e.fitted_models)))
+                       and not e.mla_moe_step_overhead_ms and _saw(e, model.id, twins))
         assumptions.append(f"{eng.id} adds {eng.mla_moe_step_overhead_ms:.1f} ms to every iteration of a DeepSeek-architecture "
                            "model (MLA with fine-grained experts), as its early-2025 DeepSeek-R1 runs took"
                            + (f"; December 2025 engines fitted on this architecture: {', '.join(newer)}" if newer else ""))

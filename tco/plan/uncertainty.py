@@ -25,9 +25,9 @@ import numpy as np
 from ..engine.api import api_cost
 from ..engine.quality import rank
 from ..engine.sampling import draw, normal_from_interval, percentiles
-from .deployment import beyond_fitted_batch
 from ..errors import TcoError
 from .compile import Compiled
+from .deployment import beyond_fitted_batch
 from .evaluate import WorkloadPoints, _point_slice, evaluate
 from .locate import reasoning_of
 

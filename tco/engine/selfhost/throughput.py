@@ -80,32 +80,33 @@ def _touched(c: _C, tokens: Any) -> np.ndarray:
     return c.experts * (1.0 - (1.0 - c.active_experts / c.experts) ** _arr(tokens))
 
 
-def _experts_read(c: _C, decode: Any, prefill: Any, prompt: Any) -> np.ndarray:
-    """Expected routed experts read by one iteration of ``decode`` decode tokens that also carries
-    ``prefill`` prompt tokens on average (``prompt`` tokens per request after cache hits).
+def _prompt_mix(c: _C, mb: Any, isl: Any, osl: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(f, n): the share ``f`` of iterations that carry a piece of a prompt, and the prompts'
+    worth ``n`` such an iteration carries, for ``mb`` sequences per micro-batch in steady state.
 
-    Prompt tokens do not arrive spread over iterations: a prompt, or a chunk of it, lands in
-    one iteration and reads nearly every expert there, while the other iterations read only
-    what their decode tokens touch. So the share ``f`` of iterations that carry a piece (of
-    the chunk size, or the whole prompt) reads the union for decode + piece, the rest for
-    decode alone. Averaging the tokens first (``touched(decode + prefill)``) would count, at
-    a small batch, the expert reads of a prompt in every iteration (touched experts are
-    concave in the tokens): four DeepSeek sequences with 921-token prompts and answers take a
-    new prompt every 230 steps and would be charged 57 of 256 experts per step instead of 31.
-    Not modelled: a chunk budget shared with the decode tokens, several short prompts sharing one
-    iteration, and the busiest expert-parallel rank (the mean per rank is used)."""
-    d, pf, pr = _arr(decode), _arr(prefill), np.maximum(_arr(prompt), 1.0)
-    piece = np.minimum(pr, c.chunk) if c.chunk > 0 else pr
-    f = np.minimum(pf / piece, 1.0)
-    per = np.where(f > 0, pf / np.maximum(f, 1e-300), 0.0)  # prompt tokens in an iteration that has some
-    return (1.0 - f) * _touched(c, d) + f * _touched(c, d + per)
+    Prompt tokens do not arrive spread over iterations: a prompt, or a chunk of it, lands in one
+    iteration (its compute, its expert reads, its all-reduce traffic), while the other iterations
+    only decode. ``mb x tau / osl`` prompts are replaced per iteration on average (at most one a
+    sequence); in pieces of the chunk size (or whole prompts) they fill ``f = min(1, prompt
+    tokens / piece)`` of the iterations. Averaging the tokens first would charge, at a small batch,
+    a slice of every prompt to every iteration: its compute hidden under the decode's weight
+    reads, and (touched experts are concave in the tokens) too many experts read - four DeepSeek
+    sequences with 921-token prompts and answers take a new prompt every 230 steps and would be
+    charged 57 of 256 experts per step instead of 31. Not modelled: a chunk budget shared with
+    the decode tokens, several short prompts sharing one iteration, the busiest expert-parallel
+    rank (the mean per rank is used)."""
+    pre = np.maximum(_arr(isl) * (1.0 - c.hit), 1.0)
+    new = np.minimum(_arr(mb) * c.spec_tokens / np.maximum(_arr(osl), 1.0), _arr(mb))
+    piece = np.minimum(pre, c.chunk) if c.chunk > 0 else pre
+    f = np.minimum(new * pre / piece, 1.0)
+    return f, np.where(f > 0, new / np.maximum(f, 1e-300), 0.0)
 
 
-def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: Any, tp: Any = None, ep: Any = None,
-                 prompts: Any = None
+def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: Any, tp: Any, ep: Any, prompts: Any
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(memory time, compute time) of one pipeline stage for one micro-batch, the tokens of
-    that micro-batch iteration, and the layout (g, tp, pp, ep)."""
+    """(memory time, compute time) of one pipeline stage for one micro-batch iteration that
+    carries ``prompts`` prompts' worth of prompt tokens (0: decode only), the tokens of that
+    iteration, and the layout (g, tp, pp, ep)."""
     g = _arr(gpus)
     b = np.maximum(_arr(batch), 1.0)
     i, o = _arr(isl), np.maximum(_arr(osl), 1.0)
@@ -113,12 +114,10 @@ def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: A
     ctx = i + 0.5 * o * c.m2_out  # mean context of a running sequence (length-biased with a mix)
     mb = b / pp  # sequences per micro-batch (one micro-batch per pipeline stage in flight)
     pre = i * (1.0 - c.hit)  # prefill tokens per request (prefix-cache hits skip prefill)
-    new = np.minimum(mb * c.spec_tokens / o, mb)  # requests finishing, and replaced, per micro-batch iteration
-    if prompts is not None:  # this iteration carries `prompts` prompts' worth of prompt tokens
-        new = _arr(prompts)
-    tokens = mb * c.spec_width + new * pre  # decode (and verified draft) tokens + folded-in prefill tokens
+    new = _arr(prompts)
+    tokens = mb * c.spec_width + new * pre  # decode (and verified draft) tokens + this iteration's prompt tokens
     if c.experts > 0:
-        touched = _touched(c, tokens) if prompts is not None else _experts_read(c, mb * c.spec_width, new * pre, pre)
+        touched = _touched(c, tokens)
         wbytes = np.where(ep_ > 1, c.dense_bytes / pp + c.expert_bytes_per_expert * touched / (tp_ * pp),
                           (c.dense_bytes + c.expert_bytes_per_expert * touched) / g)
     else:
@@ -142,32 +141,29 @@ def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: A
     return mem, comp, tokens, g, tp_, pp, ep_
 
 
+def _iterations(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: Any, tp: Any, ep: Any) -> list[tuple]:
+    """[(share, :func:`_stage_parts`)] of the two kinds of iteration: decode only, and decode with
+    a prompt piece (:func:`_prompt_mix`)."""
+    _, pp, _ = layout_of(dep, _arr(gpus), tp, ep)
+    f, n = _prompt_mix(c, np.maximum(_arr(batch), 1.0) / pp, isl, osl)
+    return [(1.0 - f, _stage_parts(dep, c, gpus, batch, isl, osl, tp, ep, np.zeros_like(n))),
+            (f, _stage_parts(dep, c, gpus, batch, isl, osl, tp, ep, n))]
+
+
 def step_time(dep: Deployment, gpus: Any, batch: Any, isl: Any, osl: Any, *, tp: Any = None, ep: Any = None,
               _c: _C | None = None) -> StepTime:
     """Decode iteration time at ``batch`` concurrent sequences in steady state (continuous
-    batching: each iteration also carries the prefill tokens of the requests that replace
-    finished ones)."""
+    batching: the prompts of the requests that replace finished ones land in a share of the
+    iterations, :func:`_prompt_mix`; the step is the mean of the two kinds)."""
     c = _c or _consts(dep)
-    g0 = _arr(gpus)
-    _, pp0, _ = layout_of(dep, g0, tp, ep)
-    b = np.maximum(_arr(batch), 1.0)
-    i, o = _arr(isl), np.maximum(_arr(osl), 1.0)
-    pre = np.maximum(i * (1.0 - c.hit), 1.0)
-    new = np.minimum(b / pp0 * c.spec_tokens / o, b / pp0)  # prompts per micro-batch iteration (at most one a sequence)
-    piece = np.minimum(pre, c.chunk) if c.chunk > 0 else pre
-    f = np.minimum(new * pre / piece, 1.0)  # share of iterations that carry a prompt piece
-    per = np.where(f > 0, new / np.maximum(f, 1e-300), 0.0)  # prompts' worth in such an iteration
     k = c.overlap
-    parts = []
-    for prompts in (np.zeros_like(per), per):
-        mem, comp, tokens, g, tp_, pp, ep_ = _stage_parts(dep, c, gpus, batch, isl, osl, tp, ep, prompts=prompts)
-        stage = (mem**k + comp**k) ** (1.0 / k)
-        comm = _comm(dep, c, g, tp_, pp, ep_, tokens)
-        parts.append((mem, comp, comm, (pp * (stage + c.overhead) + comm) * (1.0 + c.spec_cost)))
-    (m0, c0, k0, s0), (m1, c1, k1, s1) = parts
-    mix = lambda a, z: (1.0 - f) * a + f * z  # noqa: E731
-    step = mix(s0, s1)  # each micro-batch pays the per-iteration overhead
-    return StepTime(memory=mix(m0, m1), compute=mix(c0, c1), comm=mix(k0, k1), tpot=step / c.spec_tokens, step=step)
+    step = mem = comp = comm = 0.0
+    for w, (m, cp, tokens, g, tp_, pp, ep_) in _iterations(dep, c, gpus, batch, isl, osl, tp, ep):
+        stage = (m**k + cp**k) ** (1.0 / k)
+        kk = _comm(dep, c, g, tp_, pp, ep_, tokens)
+        step = step + w * (pp * (stage + c.overhead) + kk) * (1.0 + c.spec_cost)  # each micro-batch pays the overhead
+        mem, comp, comm = mem + w * m, comp + w * cp, comm + w * kk
+    return StepTime(memory=mem, compute=comp, comm=comm, tpot=step / c.spec_tokens, step=step)
 
 
 def prefill_time(dep: Deployment, gpus: Any, isl: Any, *, tp: Any = None, ep: Any = None,
@@ -252,9 +248,9 @@ def roofline_tokens_per_s(dep: Deployment, gpus: Any, batch: Any, isl: Any, osl:
                                         moe_efficiency=1.0, tp_scaling_loss=0.0, moe_half_width=0.0),
                     gpu=replace(dep.gpu, compute_efficiency=1.0, bandwidth_efficiency=1.0))
     c = _consts(ideal)
-    mem, comp, _, g, tp_, pp, ep_ = _stage_parts(dep, c, gpus, batch, isl, osl)
-    b = np.maximum(_arr(batch), 1.0)
-    return b * c.spec_tokens / (pp * np.maximum(mem, comp))
+    step = sum(w * pp * np.maximum(m, cp) for w, (m, cp, _, _, _, pp, _) in _iterations(dep, c, gpus, batch, isl, osl,
+                                                                                          None, None))
+    return np.maximum(_arr(batch), 1.0) * c.spec_tokens / step
 
 
 __all__ = ["MAX_PREFILL_LOAD", "Latency", "StepTime", "max_throughput", "prefill_moments", "prefill_time",
