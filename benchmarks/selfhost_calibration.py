@@ -79,7 +79,7 @@ def load(catalog: Any = None) -> Data:
         else:
             keep.append(r)
     for r in keep:
-        if r["profile"] == meas.LATEST["trtllm"] and r["role"] == "fit":
+        if r["profile"] == meas.LATEST["trtllm"] and r["role"] == "fit" and r["source_set"] != meas.V10_TABLES:
             r["role"], r["role_reason"] = "unfitted", (
                 "fit-eligible, not fitted: trtllm@v1.0 is fitted on its own tables (calibration_trtllm.csv); "
                 "the DeepSeek-R1 TensorRT-LLM 0.17 runs of 2025-03 are reported apart")
@@ -178,6 +178,10 @@ def _moe(p: cal.Point) -> bool:
     return p.dep.model.is_moe
 
 
+def _v10_tables(p: cal.Point) -> bool:
+    return p.row.get("source_set") == meas.V10_TABLES
+
+
 def _dense(p: cal.Point) -> bool:
     return not p.dep.model.is_moe
 
@@ -196,9 +200,10 @@ FIT_PLAN: dict[str, list[tuple[str, Callable[[cal.Point], bool] | None, list[str
     "trtllm@mlperf-v4.1": [("all", None, ["bandwidth_efficiency", "compute_efficiency", "prefill_efficiency", "overlap",
                                           "step_overhead_ms", "moe_efficiency", "ttft_tail", "tpot_jitter",
                                           "isl:llama2-70b", "isl:mixtral-8x7b"])],
-    # trtllm@v1.0 keeps the fit of its own tables (calibration_trtllm.csv); its MoE and tail
-    # parameters are copied (COPY_FROM), nothing is fitted here
-    "trtllm@v1.0": [],
+    # trtllm@v1.0 keeps the fit of its H100 tables (calibration_trtllm.csv; tails copied, COPY_FROM); its
+    # expert-kernel factors and FP4 GEMM factor are fitted on its v1.0 tables' MoE and B200 FP4 rows
+    # (measurements.V10_HOLDOUT names the rows held out); nothing else moves
+    "trtllm@v1.0": [("experts-fp4-throughput", _v10_tables, ["moe_efficiency", "moe_half_width", "fp4_compute_factor"])],
     # vLLM: dense runs first (MLPerf v4.1 AMD MI300X, dstack 405B on H100 and MI300X), with the
     # MI300X multipliers; then the expert-kernel width and the extra step time of DeepSeek's
     # architecture (MLA with fine-grained experts) on the DeepSeek-R1 runs (their TPOT stays
@@ -331,14 +336,12 @@ START_FROM = {"sglang@0.4": "vllm@0.6", "lmdeploy@0.2": "trtllm@v0.14", "vllm@0.
 COPY_FROM: dict[str, dict[str, str]] = {
     "trtllm@v0.14": {"ttft_tail": "trtllm@mlperf-v4.1", "tpot_jitter": "trtllm@mlperf-v4.1",
                      "prefill_efficiency": "trtllm@mlperf-v4.1"},
-    "trtllm@v1.0": {"ttft_tail": "trtllm@mlperf-v4.1", "tpot_jitter": "trtllm@mlperf-v4.1",
-                    "moe_efficiency": "trtllm@v0.14", "moe_half_width": "trtllm@v0.14"},
+    "trtllm@v1.0": {"ttft_tail": "trtllm@mlperf-v4.1", "tpot_jitter": "trtllm@mlperf-v4.1"},
     "trtllm@mlperf-v4.1": {"moe_half_width": "trtllm@v0.14"},
     "lmdeploy@0.2": {"ttft_tail": "vllm@0.6", "tpot_jitter": "vllm@0.6"},
 }
 """Parameters a profile's own data cannot fit, taken from the profile named (applied after its
-fit): TensorRT-LLM's percentile tails from its MLPerf runs, its v1.0 expert-kernel factor from
-the v0.14 Mixtral tables."""
+fit): TensorRT-LLM's percentile tails from its MLPerf runs."""
 
 FIT_EFFORT = {p: (4, 500) for p in ("vllm@0.13", "trtllm@v1.2", "sglang@0.5", "sglang@0.5-rocm")}
 """(restarts, iterations) of the search where the default (1, 300) stops short: the 2026 profiles

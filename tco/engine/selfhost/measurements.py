@@ -8,7 +8,8 @@ Loading the file is the caller's business; this module only decides, per row:
   :data:`HOLDOUT` below, chosen before any fit), ``external`` (published after the fit
   cutoff: MLPerf v5.0 and later, TensorRT-LLM v0.20/v1.0 tables, 2025 posts; never fitted; the
   runs of engine versions released after the cutoff fit those versions' own profiles,
-  :data:`OWN_TIME`, with their own named held-out split) or
+  :data:`OWN_TIME`, with their own named held-out split, and TensorRT-LLM v1.0's own tables'
+  expert and Blackwell FP4 rows fit that profile's expert and FP4 factors, :data:`V10_HOLDOUT`) or
   ``excluded`` (not comparable: power-capped, preview, no layout, GPU not in the catalog,
   a duplicate run), each with its reason;
 * :func:`profile_for`: the engine profile that predicts it.
@@ -94,6 +95,35 @@ every fit before any of them was predicted, to test the ROCm profile fitted on M
 on a newer AMD GPU."""
 
 
+V10_TABLES = "trtllm-perf-overview-v1.0"
+"""TensorRT-LLM v1.0's own performance tables (2025): published after :data:`FIT_CUTOFF`, but runs of
+the version the ``trtllm@v1.0`` profile stands for."""
+
+V10_MOE_MODELS = frozenset({"llama-4-maverick", "llama-4-scout", "qwen3-235b-a22b", "qwen3-30b-a3b",
+                            "deepseek-r1-0528"})
+"""The mixture-of-experts models of :data:`V10_TABLES`."""
+
+V10_HOLDOUT_NAME = "trtllm-v1.0-experts-fp4"
+"""Name of the held-out split of trtllm@v1.0's expert and FP4 fit (fixed before that fit)."""
+
+V10_HOLDOUT_MODELS = frozenset({"llama-4-scout", "qwen3-30b-a3b", "deepseek-r1-0528", "llama-3.1-405b-instruct"})
+
+V10_HOLDOUT = (
+    "TensorRT-LLM v1.0 performance tables (2025), mixture-of-experts rows (H100, H200, B200) and B200 FP4 rows: "
+    "every row of Llama 4 Scout, Qwen3-30B-A3B, DeepSeek-R1-0528 and Llama 3.1 405B is held out; the rows of "
+    "Llama 4 Maverick, Qwen3-235B-A22B and Llama 3.3 70B (B200 FP4) fit the profile's expert-kernel factors "
+    "and FP4 GEMM factor, nothing else (its other values stay those of its H100 tables). Chosen on "
+    "2026-11-30, before that fit, after the rows had been predicted as external tests (1.4-2.1x optimistic "
+    "for every MoE model and 1.3-1.5x for dense FP4 on B200); the tables' dense FP8 rows stay external"
+)
+"""The held-out rows of trtllm@v1.0's second fit, in words."""
+
+
+def _v10_experts_fp4(row: dict[str, str]) -> bool:
+    return row.get("source_set") == V10_TABLES and (row.get("model") in V10_MOE_MODELS
+                                                   or row.get("precision") == "fp4")
+
+
 def _mlperf(row: dict[str, str]) -> bool:
     return row.get("source_set", "").startswith("mlperf-")
 
@@ -142,6 +172,10 @@ def role(row: dict[str, str], gpus: Sequence[str] = (), models: Sequence[str] = 
         if float(row.get("osl") or 0) > float(row.get("isl") or 0):
             return "holdout", f"{OWN_TIME_HOLDOUT_NAME}: 1k-token prompts, 8k-token answers"
         return "fit", f"fit-eligible for {own} (runs of its own time), not held out"
+    if _v10_experts_fp4(row):
+        if row.get("model") in V10_HOLDOUT_MODELS:
+            return "holdout", f"{V10_HOLDOUT_NAME}: model held out of trtllm@v1.0's expert and FP4 fit"
+        return "fit", "TensorRT-LLM v1.0 table, mixture-of-experts or B200 FP4: fits trtllm@v1.0's expert and FP4 factors"
     if row.get("split") != "fit-eligible":
         return "external", "published after the fit cutoff (MLPerf v5.0+ or an engine document of 2025-04 or later)"
     # the named held-out split
