@@ -186,8 +186,9 @@ def report(data: sc.Data, points_tables: bool = False) -> str:
     comps = all_comparisons(data)
     out = ["### Held-out split and external test", "",
            f"Held-out split **{meas.HOLDOUT_NAME}** (fixed before fitting): {meas.HOLDOUT}. External test rows: "
-           "MLPerf Inference v5.1, TensorRT-LLM v0.20 and v1.0 tables (Blackwell, MoE), posts of 2025-04 and later; "
-           "never fitted. *Unfitted*: fit-eligible rows their profile's fit does not use (the DeepSeek-R1 "
+           "MLPerf Inference v5.1, TensorRT-LLM v0.20 tables and the v1.0 tables' dense FP8 rows, posts of 2025-04 "
+           "and later; never fitted. The v1.0 tables' MoE and B200 FP4 rows fit trtllm@v1.0's expert and FP4 "
+           f"factors with the held-out split **{meas.V10_HOLDOUT_NAME}**: {meas.V10_HOLDOUT}. *Unfitted*: fit-eligible rows their profile's fit does not use (the DeepSeek-R1 "
            "TensorRT-LLM runs of 2025-03; trtllm@v1.0 is fitted on its own tables; AUGMXNT's vLLM MI300X sweeps, "
            "whose refit was not adopted). The engine versions of December 2025 (vllm@0.13, trtllm@v1.2, "
            "sglang@0.5, sglang@0.5-rocm) are fitted on runs of their own time, with the held-out split "

@@ -229,7 +229,8 @@ def test_todays_open_models_can_be_sized(capsys, model, kv_per_token, state) -> 
 
 def test_todays_scenario_weighs_glm_5_2_against_its_own_api() -> None:
     """scenarios/open-vs-closed-2026.yaml self-hosts GLM-5.2, the model zhipu/glm-5.2 sells: the same
-    scores, so the question is only the volume from which the node pays."""
+    scores, so the question is only the volume from which the node pays. Since trtllm@v1.0's experts
+    lose efficiency with few tokens each (2026-11-30) the node fills before it pays: never cheaper."""
     import tco
 
     cat = tco.load_catalog()
@@ -237,11 +238,13 @@ def test_todays_scenario_weighs_glm_5_2_against_its_own_api() -> None:
     own, api = est.candidate("GLM-5.2 FP8, 8x H200 rented"), est.candidate("zhipu/glm-5.2")
     assert own.quality == api.quality and own.selfhost["fits"]
     be = next(b for b in est.breakeven if b["selfhost"] == own.label and b["api"] == "zhipu/glm-5.2")
-    # one node billed at any volume up to the break-even: V x 30.4167 days x the API's cost per request
-    # = the node's month, V = 36,821.20 / (30.4167 x 0.0038893) = 311,253 requests/day (CoreWeave's $6.305 per
-    # GPU-hour x 8 x 730 h; 266,972 at AWS's 2024 capacity-block price, the default until 2026-03-13)
-    assert be["requests_per_day"] == pytest.approx(own.monthly_cost / (365 / 12 * be["api_cost_per_request"]), rel=1e-6)
-    assert 200_000 < be["requests_per_day"] < 400_000 and not be["cheaper_at_current_volume"]
+    # one node pays from V x 30.4167 days x the API's cost per request = the node's month, V = 36,821.20 /
+    # (30.4167 x 0.0038893) = 311,253 requests/day (CoreWeave's $6.305 per GPU-hour x 8 x 730 h), but it serves
+    # at most 0.8 x 1,943 tok/s (TTFT 2 s, TPOT 100 ms) / 500 tokens x 86,400 s / 2 (peak to average) = 134,314
+    # requests/day; every further node costs the same per request, so the API stays cheaper at every volume
+    assert own.monthly_cost == pytest.approx(6.305 * 8 * 730, rel=1e-6)
+    assert own.monthly_cost / (365 / 12 * be["api_cost_per_request"]) == pytest.approx(311_253, rel=1e-5)
+    assert be["requests_per_day"] is None and not be["cheaper_at_current_volume"] and be["note"].startswith("never")
     assert any("thinks by default" in w for w in own.warnings)  # GLM-5.2 reasons at effort max, self-hosted too
 
 

@@ -289,18 +289,20 @@ def test_the_step_is_the_mean_of_iterations_with_and_without_a_prompt(catalog) -
 
 
 def test_a_profile_that_never_saw_the_kind_of_model_says_so(capsys) -> None:
-    """trtllm@v1.0 was fitted on dense Llama tables (its expert factors copied from Mixtral's 8 wide
-    experts): for DeepSeek-R1 (MLA, 256 experts) and Qwen3-235B (128 experts) the answer warns and
-    names the profiles fitted on the model or its architecture; Mixtral itself, and DeepSeek-R1 on
-    SGLang 0.5 (fitted on R1-0528), are not warned about."""
+    """trtllm@v1.0 was fitted on Llama tables and, since 2026-11-30, Llama 4 Maverick and Qwen3-235B
+    (fine-grained experts) but no MLA model: for DeepSeek-R1 (MLA, 256 experts) the answer warns and
+    names the profiles fitted on the model or its architecture; trtllm@v0.14 (Llama and Mixtral
+    tables) warns for Qwen3-235B (128 experts); Mixtral, Qwen3-235B on trtllm@v1.0 and DeepSeek-R1 on
+    SGLang 0.5 (fitted on R1-0528) are not warned about."""
     def warned(*argv: str) -> list[str]:
         assert main(["selfhost", *argv, "-f", "json"]) == 0
         return [w for w in json.loads(capsys.readouterr().out)["warnings"] if " was fitted on no " in w]
 
     (r1,) = warned("deepseek-r1", "--gpu", "h200-141gb", "--engine", "trtllm")
     assert r1.startswith("trtllm@v1.0 was fitted on no MLA mixture-of-experts model") and "sglang@0.5" in r1
-    (qwen,) = warned("qwen3-235b-a22b", "--gpu", "h200-141gb")
-    assert "no fine-grained mixture-of-experts model" in qwen
+    (qwen,) = warned("qwen3-235b-a22b", "--gpu", "h200-141gb", "--engine", "trtllm@v0.14")
+    assert qwen.startswith("trtllm@v0.14 was fitted on no fine-grained mixture-of-experts model")
+    assert warned("qwen3-235b-a22b", "--gpu", "h200-141gb") == []
     assert warned("mixtral-8x7b-instruct", "--gpu", "h100-sxm-80gb") == []
     assert warned("deepseek-r1", "--gpu", "h200-141gb") == []
     # the 2024-25 profiles count their own models only: Llama 3.1 70B on MI300X keeps vLLM 0.6 (fitted
@@ -312,18 +314,45 @@ def test_a_profile_that_never_saw_the_kind_of_model_says_so(capsys) -> None:
 def test_the_default_spread_doubles_for_a_kind_of_model_the_profile_never_saw(catalog) -> None:
     """trtllm@v1.0's held-out median error is 12 %: sigma = ln(1.12) / 0.6745 = 0.16802, P90 factor
     exp(1.28155 x 0.16802) = 1.240 for Llama 3.1 70B on H100 (its own kind). For DeepSeek-R1 (MLA,
-    256 experts), which it was fitted on no model like, sigma doubles, and doubles again on H200 (it
-    was fitted on H100): exp(1.28155 x 0.67208) = 2.366."""
+    256 experts), which it was fitted on no model like, sigma doubles, and doubles again on H200 NVL (it
+    was fitted on H100, H200 and B200): exp(1.28155 x 0.67208) = 2.366; on H200 it doubles once:
+    exp(1.28155 x 0.33604) = 1.538."""
     from tco.plan.deployment import resolve
     from tco.plan.uncertainty import default_throughput_range
     from tco.schema.selfhost import SelfhostSpec
 
     llama = default_throughput_range(resolve(SelfhostSpec(model="llama-3.1-70b-instruct", precision="fp8",
                                                           gpu="h100-sxm-80gb", engine="trtllm"), catalog))
-    r1 = resolve(SelfhostSpec(model="deepseek-r1", gpu="h200-141gb", engine="trtllm", total_gpus=8), catalog)
+    r1 = resolve(SelfhostSpec(model="deepseek-r1", gpu="h200-nvl-141gb", engine="trtllm", total_gpus=8), catalog)
+    on_h200 = default_throughput_range(resolve(SelfhostSpec(model="deepseek-r1", gpu="h200-141gb", engine="trtllm",
+                                                            total_gpus=8), catalog))
+    assert on_h200.high == pytest.approx(1.538, abs=0.001) and "doubled on" not in on_h200.detail
     assert r1.unseen_kind == "MLA mixture-of-experts"
     spread = default_throughput_range(r1)
     assert llama.high == pytest.approx(1.240, abs=0.001) and "doubled" not in llama.detail
     assert "doubled for a MLA mixture-of-experts model (fitted on none)" in spread.detail
-    assert "doubled on h200-141gb" in spread.detail
+    assert "doubled on h200-nvl-141gb" in spread.detail
     assert spread.high == pytest.approx(2.366, abs=0.001)
+
+
+def test_expert_efficiency_rises_with_the_tokens_each_expert_gets(catalog) -> None:
+    """trtllm@v1.0 (2026-11-30): expert GEMMs run at few + (wide - few) x m / (m + h), few 0.04823, wide
+    0.8607, h 1,487, m the tokens per expert that gets any. Qwen3-235B (128 experts, 8 active) on one
+    GPU (width 1,536, narrow-expert factor 1 / (1 + 16.74 / 1,536) = 1 / 1.010898):
+    16 tokens touch 128 x (1 - (120/128)^16) = 82.418 experts, m = 16 x 8 / 82.418 = 1.5531,
+    eff = 0.04823 + 0.81247 x 1.5531 / 1,488.55 = 0.049078, / 1.010898 = 0.048549;
+    4,096 tokens touch all 128, m = 256, eff = 0.04823 + 0.81247 x 256 / 1,743 = 0.16756, / 1.010898 = 0.16575.
+    Mixtral 8x7B (8 experts, 2 active) at 4,096 tokens: m = 1,024, eff = 0.04823 + 0.81247 x 1,024 / 2,511
+    = 0.37956, width 14,336: / (1 + 16.74 / 14,336) = 0.37912. Linear FLOPs per token = dense + expert / eff."""
+    from tco.engine.selfhost.throughput import _linear_flops
+
+    for model, tokens, eff in [("qwen3-235b-a22b", 16, 0.048549), ("qwen3-235b-a22b", 4096, 0.16575),
+                               ("mixtral-8x7b-instruct", 4096, 0.37912)]:
+        c = _consts(dep(catalog, model))
+        want = c.flops_linear - c.flops_expert + c.flops_expert / eff
+        assert float(_linear_flops(c, 1.0, 1.0, tokens)) == pytest.approx(want, rel=2e-4), (model, tokens)
+    # a dense model, and a profile without the term (sglang@0.5: one expert factor at every batch)
+    c = _consts(dep(catalog, "llama-3.1-70b-instruct"))
+    assert float(_linear_flops(c, 1.0, 1.0, 16)) == c.flops_linear
+    c = _consts(replace(dep(catalog, "qwen3-235b-a22b"), engine=engine_params(HW.engine("sglang@0.5"))))
+    assert float(_linear_flops(c, 1.0, 1.0, 16)) == pytest.approx(float(_linear_flops(c, 1.0, 1.0, 4096)), rel=1e-12)

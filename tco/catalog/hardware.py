@@ -258,7 +258,8 @@ def engine_params(e: EngineProfileSpec) -> Any:
         kv_reservation=e.kv_reservation, unquantized_embeddings=e.unquantized_embeddings,
         fp4_compute_factor=e.fp4_compute_factor, moe_efficiency=e.moe_efficiency, ttft_tail=e.ttft_tail,
         tpot_jitter=e.tpot_jitter, chunked_prefill_tokens=e.chunked_prefill_tokens, tp_scaling_loss=e.tp_scaling_loss,
-        moe_half_width=e.moe_half_width, ttft_overhead_ms=e.ttft_overhead_ms,
+        moe_half_width=e.moe_half_width, moe_half_tokens=e.moe_half_tokens,
+        moe_few_tokens_efficiency=e.moe_few_tokens_efficiency, ttft_overhead_ms=e.ttft_overhead_ms,
         mla_moe_step_overhead_ms=e.mla_moe_step_overhead_ms)
 
 

@@ -235,6 +235,13 @@ class EngineProfileSpec(Strict):
     moe_half_width: NonNeg = Field(default=0.0, le=1e6)
     """Expert GEMMs this narrow (intermediate size over the tensor ranks slicing it) run at half the
     expert efficiency: factor 1 / (1 + moe_half_width / width); 0 = off."""
+    moe_half_tokens: NonNeg = Field(default=0.0, le=1e6)
+    """Tokens per expert (in an iteration, per expert that gets any) at which grouped expert GEMMs
+    are half way from ``moe_few_tokens_efficiency`` up to ``moe_efficiency``; 0 = off (always
+    ``moe_efficiency``)."""
+    moe_few_tokens_efficiency: float | None = Field(default=None, gt=0, le=1)
+    """Expert efficiency with few tokens per expert (many small experts, e.g. 128 with one or eight
+    active); None = ``moe_efficiency``."""
     tp_scaling_loss: NonNeg = Field(default=0.0, le=2)
     """Efficiency lost per doubling of the tensor-parallel degree (stage times x 1 + loss x log2(tp))."""
     mla_moe_step_overhead_ms: NonNeg = Field(default=0.0, le=1_000)

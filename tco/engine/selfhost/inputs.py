@@ -277,6 +277,14 @@ class EngineProfile:
     slice it) run at half the expert efficiency: factor 1 / (1 + moe_half_width / width); 0 = off.
     Fine-grained experts sliced by tensor parallelism (DeepSeek: 2,048 / 8 = 256) are slow;
     expert parallelism keeps them whole."""
+    moe_half_tokens: float = 0.0
+    """Tokens per expert (in one iteration, per expert that gets any) at which the expert GEMMs'
+    efficiency is half way from ``moe_few_tokens_efficiency`` up to ``moe_efficiency``: factor
+    few + (moe - few) x m / (m + moe_half_tokens); 0 = off. Eight wide experts (Mixtral) get
+    hundreds of tokens each in a large batch, 128 small ones (Llama 4 Maverick, Qwen3) a few dozen:
+    short, less efficient GEMMs."""
+    moe_few_tokens_efficiency: float | None = None
+    """Expert efficiency with few tokens per expert (None: ``moe_efficiency``)."""
     ttft_overhead_ms: float = 0.0
     """Fixed delay before a request's first token that does not occupy the GPUs (the API
     server, tokenization, scheduling, streaming the first token back), milliseconds; 0 = none."""
@@ -449,6 +457,8 @@ class _C:
     tp_loss: float
     ffn: float  # intermediate size of one expert (dense: of the FFN)
     moe_half_width: float
+    moe_half_tokens: float
+    moe_few_eff: float
     pre_attn: float  # prefill attention flops over decode attention flops per context token (MLA: < 1)
     front: float  # fixed delay before the first token outside the GPUs (s)
 
@@ -543,6 +553,9 @@ def _consts(dep: Deployment) -> _C:
         tp_loss=e.tp_scaling_loss,
         ffn=float(m.ffn_size),
         moe_half_width=e.moe_half_width if m.is_moe else 0.0,
+        moe_half_tokens=e.moe_half_tokens if m.is_moe else 0.0,
+        moe_few_eff=(e.moe_few_tokens_efficiency if e.moe_few_tokens_efficiency is not None else e.moe_efficiency)
+        if m.is_moe else 1.0,
         pre_attn=pre_attn,
         front=e.ttft_overhead_ms * 1e-3,
     )

@@ -55,13 +55,19 @@ def _comm(dep: Deployment, c: _C, g: np.ndarray, tp: np.ndarray, pp: np.ndarray,
     return c.layers * per_layer + hops
 
 
-def _linear_flops(c: _C, tp: Any = 1.0, ep: Any = 1.0) -> Any:
-    """Linear-layer FLOPs per token, the routed experts' counted at their lower efficiency: the
-    engine's expert factor, lower still for narrow expert GEMMs (an expert's intermediate size
-    sliced by the tensor ranks; expert parallelism keeps it whole)."""
+def _linear_flops(c: _C, tp: Any, ep: Any, tokens: Any) -> Any:
+    """Linear-layer FLOPs per token of an iteration of ``tokens`` tokens, the routed experts'
+    counted at their lower efficiency: the engine's expert factor (with ``moe_half_tokens``, from
+    its few-tokens value up to it as the tokens per expert that gets any, ``tokens x active /
+    touched``, grow), lower still for narrow expert GEMMs (an expert's intermediate size sliced by
+    the tensor ranks; expert parallelism keeps it whole)."""
     if c.flops_expert == 0.0:
         return c.flops_linear
     eff = c.moe_eff
+    if c.moe_half_tokens > 0:
+        t = np.maximum(_arr(tokens), 1.0)
+        m = t * c.active_experts / _touched(c, t)
+        eff = c.moe_few_eff + (c.moe_eff - c.moe_few_eff) * m / (m + c.moe_half_tokens)
     if c.moe_half_width > 0:
         width = c.ffn / np.where(_arr(ep) > 1, 1.0, _arr(tp))
         eff = eff / (1.0 + c.moe_half_width / width)
@@ -127,7 +133,7 @@ def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: A
         mem = (wbytes + mb * cache) / c.bw
     else:
         mem = (wbytes + mb * ctx * _kv_per_gpu_token(c, tp_, pp, ep_)) / c.bw
-    lin = _linear_flops(c, tp_, ep_)
+    lin = _linear_flops(c, tp_, ep_, tokens)
     attn_pre = c.attn_coef * c.pre_attn * 0.5 * i * i * c.m2_in * (1.0 - c.hit ** 2)  # new tokens attend to all before them
     attn_dec = c.attn_coef * ctx
     if c.attn_win_coef:
@@ -176,7 +182,7 @@ def prefill_time(dep: Deployment, gpus: Any, isl: Any, *, tp: Any = None, ep: An
     i = np.maximum(_arr(isl), 1.0)
     tp_, pp, ep_ = layout_of(dep, g, tp, ep)
     pre = np.maximum(i * (1.0 - c.hit), 1.0)
-    flops = pre * _linear_flops(c, tp_, ep_) + c.attn_coef * c.pre_attn * 0.5 * i * i * (1.0 - c.hit ** 2)
+    flops = pre * _linear_flops(c, tp_, ep_, pre) + c.attn_coef * c.pre_attn * 0.5 * i * i * (1.0 - c.hit ** 2)
     if c.attn_win_coef:
         flops = flops + c.attn_win_coef * c.pre_attn * _window_pairs(i, c.window) * (1.0 - c.hit)
     slow = 1.0 + c.tp_loss * np.log2(tp_)
@@ -245,7 +251,8 @@ def roofline_tokens_per_s(dep: Deployment, gpus: Any, batch: Any, isl: Any, osl:
     least the max)."""
     ideal = replace(dep, engine=replace(dep.engine, bandwidth_efficiency=1.0, compute_efficiency=1.0,
                                         prefill_efficiency=1.0, fp8_compute_factor=1.0, fp4_compute_factor=1.0,
-                                        moe_efficiency=1.0, tp_scaling_loss=0.0, moe_half_width=0.0),
+                                        moe_efficiency=1.0, tp_scaling_loss=0.0, moe_half_width=0.0,
+                                        moe_half_tokens=0.0, moe_few_tokens_efficiency=None),
                     gpu=replace(dep.gpu, compute_efficiency=1.0, bandwidth_efficiency=1.0))
     c = _consts(ideal)
     step = sum(w * pp * np.maximum(m, cp) for w, (m, cp, _, _, _, pp, _) in _iterations(dep, c, gpus, batch, isl, osl,
