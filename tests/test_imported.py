@@ -700,7 +700,28 @@ def test_hosts_names_of_known_models_reach_our_model_ids(catalog) -> None:
                        ("aws-bedrock/mistral.devstral-2-123b", "devstral-2512"),
                        ("together/meta-llama-llama-3-70b-chat-hf", "llama-3-70b-instruct")):
         assert offers[oid].model == model, oid
-    # and what stays apart: a name that does not fix the version
-    assert offers["aws-bedrock/deepseek.r1-v1-0"].model == "deepseek.r1-v1-0"
+    # the score-links session's: models that always think (Kimi K3, GLM-5.3) under hosts' names, Fireworks'
+    # Fast and US-only routers, a maker's FP8 release, MiniMax's highspeed endpoints, Bedrock's Mistral 3
+    # ids, and Bedrock's DeepSeek-R1 (its model card dates it Jan 20, 2025: the first R1, not R1-0528)
+    for oid, model in (("databricks/databricks-kimi-k3", "kimi-k3"),
+                       ("aws-bedrock/global.moonshotai.kimi-k3", "kimi-k3"),
+                       ("fireworks/kimi-k3-fast", "kimi-k3"),
+                       ("fireworks/kimi-k3-us", "kimi-k3"),
+                       ("fireworks/glm-5p3", "glm-5.3"),
+                       ("databricks/databricks-glm-5-3", "glm-5.3"),
+                       ("mistral/zai-glm-5-3", "glm-5.3"),
+                       ("doubleword/zai-org-glm-5.2-fp8", "glm-5.2"),
+                       ("minimax/minimax-m2.7-highspeed", "minimax-m2.7"),
+                       ("aws-bedrock/mistral.mistral-large-3-675b-instruct", "mistral-large-3"),
+                       ("aws-bedrock/deepseek.r1-v1-0", "deepseek-r1")):
+        assert offers[oid].model == model, oid
+    # and what stays apart: a hybrid model where the host's default mode is not on record, a host's
+    # "fast" copy with no host page saying what it serves, a model with no score on record
+    assert offers["databricks/databricks-glm-5-2"].model == "databricks-glm-5-2"
+    assert offers["fireworks/deepseek-v3p2"].model == "deepseek-v3p2"
+    assert offers["baseten/zai-org-glm-5.2-fast"].model == "glm-5.2-fast"
+    assert offers["fireworks/glm-5p3-flash"].model == "glm-5p3-flash"
     # quality follows: the scores on record for the model rank the host's offer
     assert ("llama-4-scout", "mmlu-pro") in catalog.scores
+    for model in ("kimi-k3", "glm-5.3", "glm-5.2", "minimax-m2.7", "mistral-large-3", "deepseek-r1"):
+        assert (model, "gpqa-diamond") in catalog.scores, model
