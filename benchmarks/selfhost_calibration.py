@@ -166,8 +166,8 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "step_overhead_ms": (0.05, 50.0), "runtime_reserved_gb": (0.2, 8.0), "moe_efficiency": (0.1, 1.0),
     "ttft_tail": (0.2, 10.0), "tpot_jitter": (0.001, 0.5), "gpu:mi300x.compute": (0.2, 1.5),
     "gpu:mi300x.bandwidth": (0.2, 1.5), "isl:llama2-70b": (32.0, 1024.0), "isl:mixtral-8x7b": (32.0, 2048.0),
-    "scale": (0.2, 2.0), "tp_scaling_loss": (0.001, 0.5), "moe_half_width": (10.0, 100_000.0), "moe_half_tokens": (1.0, 10_000.0),
-    "moe_few_tokens_efficiency": (0.02, 1.0), "gpu:l40s.link_latency_us": (1.0, 500.0),
+    "scale": (0.2, 2.0), "tp_scaling_loss": (0.001, 0.5), "moe_half_width": (10.0, 100_000.0),
+    "moe_half_tokens": (1.0, 10_000.0), "moe_few_tokens_efficiency": (0.02, 1.0), "gpu:l40s.link_latency_us": (1.0, 500.0),
     "gpu:a100-sxm-80gb.link_latency_us": (1.0, 500.0),
     "ttft_overhead_ms": (0.5, 500.0), "fp4_compute_factor": (0.05, 1.0), "mla_moe_step_overhead_ms": (0.05, 100.0),
 }
@@ -202,13 +202,15 @@ FIT_PLAN: dict[str, list[tuple[str, Callable[[cal.Point], bool] | None, list[str
     "trtllm@mlperf-v4.1": [("all", None, ["bandwidth_efficiency", "compute_efficiency", "prefill_efficiency", "overlap",
                                           "step_overhead_ms", "moe_efficiency", "ttft_tail", "tpot_jitter",
                                           "isl:llama2-70b", "isl:mixtral-8x7b"])],
-    # trtllm@v1.0 keeps the fit of its H100 tables (calibration_trtllm.csv; tails copied, COPY_FROM); its
-    # expert-kernel factors and FP4 GEMM factor are fitted on its v1.0 tables' MoE and B200 FP4 rows
+    # trtllm@v1.0 keeps the fit of its H100 tables (calibration_trtllm.csv; tails copied, COPY_FROM); the
+    # expert efficiency with few tokens per expert, how it rises to the wide experts' value (trtllm@v0.14's,
+    # unchanged) and the FP4 GEMM factor are fitted on its v1.0 tables' MoE and B200 FP4 rows
     # (measurements.V10_HOLDOUT names the rows held out); nothing else moves. Tried and not kept
-    # (2026-11-30): an expert efficiency falling with the tokens per expert, m / (m + h) (held-out Mixtral
-    # 16 % instead of 50 %, but fitted h = 390 tokens made every touched expert cost 390 tokens' compute:
-    # GLM-5.2 on 8x H200 at TPOT 100 ms at batch 61, outside the data, which are offline batches)
-    "trtllm@v1.0": [("experts-fp4-throughput", _v10_tables, ["moe_few_tokens_efficiency", "moe_half_tokens", "fp4_compute_factor"])],
+    # (2026-11-30, docs section 9): one expert factor at every batch (held-out Mixtral 50 %, 4.5x), and an
+    # efficiency falling to zero with the tokens per expert (every touched expert cost 390 tokens' compute:
+    # GLM-5.2 on 8x H200 met TPOT 100 ms only at batch 61, outside the data, which are offline batches)
+    "trtllm@v1.0": [("experts-fp4-throughput", _v10_tables,
+                     ["moe_few_tokens_efficiency", "moe_half_tokens", "fp4_compute_factor"])],
     # vLLM: dense runs first (MLPerf v4.1 AMD MI300X, dstack 405B on H100 and MI300X), with the
     # MI300X multipliers; then the expert-kernel width and the extra step time of DeepSeek's
     # architecture (MLA with fine-grained experts) on the DeepSeek-R1 runs (their TPOT stays
@@ -356,7 +358,8 @@ fit 7-10 parameters at once (SGLang's loss 0.39 after one pass, 0.11 after four)
 NOT_STARTED_FROM = ("mla_moe_step_overhead_ms", "moe_half_tokens", "moe_few_tokens_efficiency")
 """Fields a profile does not take from the profile its search starts from: the extra step time of
 DeepSeek's architecture in the 2024-25 engines' DeepSeek-R1 runs (a profile fitted on one MoE model
-alone has it in its step overhead)."""
+alone has it in its step overhead), and trtllm@v1.0's few-tokens expert efficiency (trtllm@v1.2
+starts from trtllm@v1.0 and has its expert penalty in moe_efficiency alone)."""
 
 ENGINE_FIELDS = ("bandwidth_efficiency", "compute_efficiency", "prefill_efficiency", "fp8_compute_factor", "overlap",
                  "allreduce_latency_us", "step_overhead_ms", "runtime_reserved_gb", "moe_efficiency", "ttft_tail",

@@ -90,8 +90,9 @@ def test_fits_only_ever_see_fit_rows(data) -> None:
 def test_trtllm_v1_0_fits_its_own_tables_experts_and_fp4_on_a_named_split(data) -> None:
     """The v1.0 tables' MoE and B200 FP4 rows: Maverick, Qwen3-235B and Llama 3.3 70B FP4 fit (57), Scout,
     Qwen3-30B, DeepSeek-R1 and 405B FP4 are held out (50); their dense FP8 rows stay external (18), and
-    the stage fits only the two factors those rows inform."""
+    the stage fits only the factors those rows inform. The split's list of MoE models is the catalog's."""
     v10 = [p for p in data.points if p.row.get("source_set") == meas.V10_TABLES]
+    assert {p.row["model"] for p in v10 if p.dep.model.is_moe} == meas.V10_MOE_MODELS
     role = {}
     for p in v10:
         role.setdefault(p.row["role"], set()).add(p.row["model"])
