@@ -55,18 +55,19 @@ def _comm(dep: Deployment, c: _C, g: np.ndarray, tp: np.ndarray, pp: np.ndarray,
     return c.layers * per_layer + hops
 
 
-def _linear_flops(c: _C, tp: Any, ep: Any, tokens: Any) -> Any:
+def _linear_flops(c: _C, tp: Any, ep: Any, tokens: Any, touched: Any = None) -> Any:
     """Linear-layer FLOPs per token of an iteration of ``tokens`` tokens, the routed experts'
     counted at their lower efficiency: the engine's expert factor (with ``moe_half_tokens``, from
     its few-tokens value up to it as the tokens per expert that gets any, ``tokens x active /
     touched``, grow), lower still for narrow expert GEMMs (an expert's intermediate size sliced by
-    the tensor ranks; expert parallelism keeps it whole)."""
+    the tensor ranks; expert parallelism keeps it whole). ``touched``: the experts the tokens are
+    sent to, when the caller has them (``_touched(c, tokens)``; one token touches ``active_experts``)."""
     if c.flops_expert == 0.0:
         return c.flops_linear
     eff = c.moe_eff
     if c.moe_half_tokens > 0:
         t = np.maximum(_arr(tokens), 1.0)
-        m = t * c.active_experts / _touched(c, t)
+        m = t * c.active_experts / (_touched(c, t) if touched is None else np.maximum(touched, c.active_experts))
         eff = c.moe_few_eff + (c.moe_eff - c.moe_few_eff) * m / (m + c.moe_half_tokens)
     if c.moe_half_width > 0:
         width = c.ffn / np.where(_arr(ep) > 1, 1.0, _arr(tp))
@@ -133,7 +134,7 @@ def _stage_parts(dep: Deployment, c: _C, gpus: Any, batch: Any, isl: Any, osl: A
         mem = (wbytes + mb * cache) / c.bw
     else:
         mem = (wbytes + mb * ctx * _kv_per_gpu_token(c, tp_, pp, ep_)) / c.bw
-    lin = _linear_flops(c, tp_, ep_, tokens)
+    lin = _linear_flops(c, tp_, ep_, tokens, touched if c.experts > 0 else None)
     attn_pre = c.attn_coef * c.pre_attn * 0.5 * i * i * c.m2_in * (1.0 - c.hit ** 2)  # new tokens attend to all before them
     attn_dec = c.attn_coef * ctx
     if c.attn_win_coef:
