@@ -715,13 +715,27 @@ def test_hosts_names_of_known_models_reach_our_model_ids(catalog) -> None:
                        ("aws-bedrock/mistral.mistral-large-3-675b-instruct", "mistral-large-3"),
                        ("aws-bedrock/deepseek.r1-v1-0", "deepseek-r1")):
         assert offers[oid].model == model, oid
+    # the score-links2 session's: Bedrock's two Claude Haiku 5.5 profiles, whose model card gives the
+    # Claude API's default (adaptive thinking on, effort medium), the mode claude-haiku-5-5 is scored in
+    for oid in ("aws-bedrock/global.anthropic.claude-haiku-5-5", "aws-bedrock/regional.anthropic.claude-haiku-5-5"):
+        assert offers[oid].model == "claude-haiku-5-5", oid
+    assert "global.anthropic.claude-haiku-5-5" not in catalog.models
     # and what stays apart: a hybrid model where the host's default mode is not on record, a host's
-    # "fast" copy with no host page saying what it serves, a model with no score on record
+    # "fast" copy with no host page saying what it serves; GLM-5.3-Flash (scored at effort max, Z.ai's
+    # default) where the host's default effort is not on record, a third party's NVFP4 quantization of
+    # it, and Z.ai's FlashX, whose identity and mode are unclear
     assert offers["databricks/databricks-glm-5-2"].model == "databricks-glm-5-2"
     assert offers["fireworks/deepseek-v3p2"].model == "deepseek-v3p2"
     assert offers["baseten/zai-org-glm-5.2-fast"].model == "glm-5.2-fast"
-    assert offers["fireworks/glm-5p3-flash"].model == "glm-5p3-flash"
+    for oid, model in (("fireworks/glm-5p3-flash", "glm-5p3-flash"),
+                       ("fireworks/glm-5p3-flash-us", "glm-5p3-flash-us"),
+                       ("databricks/databricks-glm-5-3-flash", "databricks-glm-5-3-flash"),
+                       ("mistral/zai-glm-5-3-flash", "zai-glm-5-3-flash"),
+                       ("modal/nvidia-glm-5.3-flash-nvfp4", "glm-5.3-flash-nvfp4"),
+                       ("zai/glm-5.3-flashx", "glm-5.3-flashx")):
+        assert offers[oid].model == model, oid
     # quality follows: the scores on record for the model rank the host's offer
     assert ("llama-4-scout", "mmlu-pro") in catalog.scores
     for model in ("kimi-k3", "glm-5.3", "glm-5.2", "minimax-m2.7", "mistral-large-3", "deepseek-r1"):
         assert (model, "gpqa-diamond") in catalog.scores, model
+    assert ("claude-haiku-5-5", "hle") in catalog.scores

@@ -183,8 +183,10 @@ def test_reasoning_2025_coverage_floor(catalog: Any) -> None:
     # Cloudflare (thinking on) and Mistral Small 4 (reasoning off unless asked) mapped (seventh session);
     # 349 with the hosts' names of the tenth session; 365, mean 35.6 %, with AA's payload of 2026-10-10
     # (GPQA Diamond and HLE: GLM-5.3-Flash 11 offers, GPT-6 Astra 3, Gemini 3.8 Flash 1; HLE alone, a
-    # quarter, for GPT-6 Sol, Luna, 6.1 Sol, Claude Haiku 5.5, Sonnet 5 and Grok 4.7)
-    assert n >= 365 and mean >= 0.355
+    # quarter, for GPT-6 Sol, Luna, 6.1 Sol, Claude Haiku 5.5, Sonnet 5 and Grok 4.7); 365, mean 35.6 %
+    # (35.57 -> 35.64), with Bedrock's two Claude Haiku 5.5 profiles linked (score-links2 session: HLE
+    # alone, a quarter each, none reaches half the weight)
+    assert n >= 365 and mean >= 0.356
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -262,8 +264,10 @@ def test_2026_profiles_coverage_floor(catalog: Any) -> None:
     # (2026-11-30); 287 of 719 (39.9 %), mean 40.2 %, once shut-down offers are no longer on sale;
     # 298 (41.4 %), mean 41.6 %, with the GPT-5.6, Nemotron 3 Super and Mistral Small 4 defaults (seventh session);
     # 318 with the hosts' names of the tenth session; 334 (46.5 %), mean 46.1 %, with AA's payload of 2026-10-10
-    # (GLM-5.3-Flash 11 offers, GPT-6 Astra 3, Gemini 3.8 Flash 1 reach half the weight: GPQA, AA-LCR, HLE)
-    assert n >= 334 and mean >= 0.46
+    # (GLM-5.3-Flash 11 offers, GPT-6 Astra 3, Gemini 3.8 Flash 1 reach half the weight: GPQA, AA-LCR, HLE);
+    # 334, mean 46.2 % (46.08 -> 46.20), with Bedrock's two Claude Haiku 5.5 profiles linked (score-links2
+    # session: HLE and AA-LCR, 1.5 of 3.5, below half the weight)
+    assert n >= 334 and mean >= 0.461
     n, total, mean = covered_share(catalog, "agentic-2026", TODAY)
     # 298 of 974 (31 %), mean 32.2 %: Terminal-Bench Hard, tau2 telecom and SciCode, all three from AA
     # (303 with SWE-bench bash-only as a fourth benchmark, dropped: no model of 2026 has it);
