@@ -688,6 +688,18 @@ def test_an_engine_runs_only_where_it_runs(capsys):
         assert "--engine" in (e.value.hint or "") and "vllm" in (e.value.hint or "")
 
 
+def test_an_engine_alias_says_which_profile_it_names(capsys):
+    # trtllm@mlperf-v5.0 is the v5.0-era profile trtllm@v1.0 (never fitted on MLPerf v5.0): the answer names both
+    out = run_json(capsys, "llama-3.1-70b-instruct", "--gpu", "h100-sxm-80gb", "--engine", "trtllm@mlperf-v5.0")
+    assert out["engine"] == "trtllm@v1.0" and out["choices"]["engine"] == "given"
+    assert any(a.startswith("engine 'trtllm@mlperf-v5.0' is trtllm@v1.0, ") for a in out["assumptions"])
+    out = run_json(capsys, "llama-3.1-70b-instruct", "--gpu", "h100-sxm-80gb", "--engine", "trtllm@v1.0")
+    assert not any(a.startswith("engine 'trtllm") for a in out["assumptions"])  # its own id: nothing to say
+    with pytest.raises(TcoError, match=r"^engine 'trtllm@mlperf-v5.0' \(trtllm@v1.0, NVIDIA TensorRT-LLM v1.0\) runs on "):
+        args = cli("llama-3.1-70b-instruct", "--gpu", "mi300x", "--engine", "trtllm@mlperf-v5.0")
+        args.func(args)
+
+
 def test_weights_default_to_the_published_checkpoint(tmp_path, capsys):
     # the same 8B shape published in FP8: without --precision it is sized at 1 byte a weight, the embedding table
     # and output head (2 x 128,256 x 4,096 = 1.05 B params) kept in BF16: 6.98 + 2.10 = 9.08 GB; --precision bf16

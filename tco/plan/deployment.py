@@ -226,6 +226,8 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
     base = hw.engine(name if name is not None else ("trtllm" if acc.vendor == "NVIDIA" else "vllm"))
     eng = base
     why = "given" if dated else ("the family's latest" if name is not None else "the default")
+    if dated and name != base.id:  # an alias: say which profile it names
+        notes.append(f"engine '{name}' is {base.id}, {base.name}")
     if not dated:
         def saw(e: EngineProfileSpec) -> bool:
             return _saw(e, model_id, twins)
@@ -255,7 +257,8 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
     if not _runs_on(eng, acc):
         alt = sorted({e.id if _saw(e, model_id, twins) else e.id.split("@")[0] for e in hw.engines.values()
                       if _runs_on(e, acc) and (e.latest or _saw(e, model_id, twins))})
-        raise TcoError(f"engine {eng.id} ({eng.name.split(' (')[0]}) runs on {' and '.join(eng.runs_on)} GPUs only; "
+        asked = f"engine '{name}' ({eng.id}, " if dated and name != eng.id else f"engine {eng.id} ("
+        raise TcoError(f"{asked}{eng.name.split(' (')[0]}) runs on {' and '.join(eng.runs_on)} GPUs only; "
                        f"{acc.id} is {acc.vendor}'s",
                        hint=f"use {flag} " + " or ".join(alt) if alt else "no engine profile runs on it")
     if dated and eng.fitted_models and model_id not in eng.fitted_models and len(set(eng.fitted_models)) == 1:
