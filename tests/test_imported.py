@@ -720,18 +720,20 @@ def test_hosts_names_of_known_models_reach_our_model_ids(catalog) -> None:
     for oid in ("aws-bedrock/global.anthropic.claude-haiku-5-5", "aws-bedrock/regional.anthropic.claude-haiku-5-5"):
         assert offers[oid].model == "claude-haiku-5-5", oid
     assert "global.anthropic.claude-haiku-5-5" not in catalog.models
+    # GLM-5.3-Flash always thinks, so its hosts' names reach it as GLM-5.3's do (linked on review: the nine
+    # hosts the automatic rule links by the weights' name were linked already); the host's default effort is
+    # not on record, and the model's reasoning default says so
+    for oid in ("fireworks/glm-5p3-flash", "fireworks/glm-5p3-flash-us", "databricks/databricks-glm-5-3-flash",
+                "mistral/zai-glm-5-3-flash"):
+        assert offers[oid].model == "glm-5.3-flash", oid
+    assert "hosts' default effort not on record" in catalog.reasoning_defaults["glm-5.3-flash"].setting
     # and what stays apart: a hybrid model where the host's default mode is not on record, a host's
-    # "fast" copy with no host page saying what it serves; GLM-5.3-Flash (scored at effort max, Z.ai's
-    # default) where the host's default effort is not on record, a third party's NVFP4 quantization of
-    # it, and Z.ai's FlashX, whose identity and mode are unclear
+    # "fast" copy with no host page saying what it serves; a third party's NVFP4 quantization of
+    # GLM-5.3-Flash, and Z.ai's FlashX, whose identity and mode are unclear
     assert offers["databricks/databricks-glm-5-2"].model == "databricks-glm-5-2"
     assert offers["fireworks/deepseek-v3p2"].model == "deepseek-v3p2"
     assert offers["baseten/zai-org-glm-5.2-fast"].model == "glm-5.2-fast"
-    for oid, model in (("fireworks/glm-5p3-flash", "glm-5p3-flash"),
-                       ("fireworks/glm-5p3-flash-us", "glm-5p3-flash-us"),
-                       ("databricks/databricks-glm-5-3-flash", "databricks-glm-5-3-flash"),
-                       ("mistral/zai-glm-5-3-flash", "zai-glm-5-3-flash"),
-                       ("modal/nvidia-glm-5.3-flash-nvfp4", "glm-5.3-flash-nvfp4"),
+    for oid, model in (("modal/nvidia-glm-5.3-flash-nvfp4", "glm-5.3-flash-nvfp4"),
                        ("zai/glm-5.3-flashx", "glm-5.3-flashx")):
         assert offers[oid].model == model, oid
     # quality follows: the scores on record for the model rank the host's offer

@@ -105,6 +105,26 @@ def test_imputation_is_opt_in_and_marked(catalog) -> None:
     assert cell["interval"][0] <= cell["score"] <= cell["interval"][1]
 
 
+def test_a_cell_left_unimputed_says_why(catalog) -> None:
+    """Imputation needs 3 measured scores of a model in 2 categories; a model with fewer stays partial or
+    unranked, and the estimate says which cells were not imputed and why (it was silent)."""
+    import tco
+
+    text = ("name: today\nas_of: 2026-11-30\nworkload: {requests_per_day: 1000, input_tokens: 1000, output_tokens: 200}\n"
+            "quality: {profile: general-2026, impute: true}\n"
+            "candidates: [openai/gpt-6-sol, openai/gpt-6-astra, anthropic/claude-opus-5.5]\n")
+    est = tco.estimate(tco.parse_scenario(text, "s.yaml", catalog), catalog)
+    # GPT-6 Sol (Medium): HLE and AA-LCR only, 2 scores: nothing imputed, below min_coverage (1.5 of 3.5 = 43 %)
+    sol = est.candidate("openai/gpt-6-sol")
+    assert sol.rank is None and sol.quality_imputed_share == 0
+    assert "not imputed: gpqa-diamond, ifbench (gpt-6-sol has 2 measured scores to impute from, 3 are needed)" in sol.warnings
+    # GPT-6 Astra (Medium): GPQA, HLE, AA-LCR measured, IFBench imputed; nothing left to explain
+    astra = est.candidate("openai/gpt-6-astra")
+    assert astra.quality_imputed_share > 0 and not any(w.startswith("not imputed") for w in astra.warnings)
+    opus = est.candidate("anthropic/claude-opus-5.5")
+    assert any(w.startswith("not imputed: ") and w.endswith("(claude-opus-5.5 has no measured score)") for w in opus.warnings)
+
+
 from pathlib import Path  # noqa: E402
 
 ROOT_SCEN = Path(__file__).resolve().parent.parent / "scenarios" / "support-assistant.yaml"

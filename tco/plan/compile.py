@@ -605,11 +605,13 @@ def _impute(scenario: Scenario, catalog: Catalog, resolved: list[Resolved], benc
         if model is None:
             continue
         imp = imputation(catalog, model.variant)
+        why_not: dict[str, list[str]] = {}
         for bi, b in enumerate(bench_ids):
             if not np.isnan(norm[ci, bi]) or b not in catalog.benchmarks:
                 continue
             got = imp.predict(r.model, b)
             if got is None:
+                why_not.setdefault(imp.why_not(r.model, b), []).append(b)
                 continue
             value, width = got
             bench = catalog.benchmarks[b]
@@ -626,6 +628,8 @@ def _impute(scenario: Scenario, catalog: Catalog, resolved: list[Resolved], benc
                            f"{imp.calibration.level:.0%}, see tco catalog impute-check)"),
                 "setting": None, "alternatives": [],
             }
+        for why, benches in why_not.items():  # said, not silent: the quality stays partial or unranked
+            r.warnings.append(f"not imputed: {', '.join(benches)} ({why})")
     return imputed, half
 
 

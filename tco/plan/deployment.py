@@ -226,8 +226,9 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
     base = hw.engine(name if name is not None else ("trtllm" if acc.vendor == "NVIDIA" else "vllm"))
     eng = base
     why = "given" if dated else ("the family's latest" if name is not None else "the default")
-    if dated and name != base.id:  # an alias: say which profile it names
-        notes.append(f"engine '{name}' is {base.id}, {base.name}")
+    if dated and name != base.id:  # an alias: say which profile it names (and, where its note does, what it is)
+        said = next((part.strip() for part in (base.provenance.note or "").split(". ") if name in part), "")
+        notes.append(f"engine '{name}' is {base.id}, {base.name}" + (f": {said.rstrip('.')}" if said else ""))
     if not dated:
         def saw(e: EngineProfileSpec) -> bool:
             return _saw(e, model_id, twins)

@@ -84,6 +84,22 @@ class Imputation:
     categories: list[str]
     """Category of each benchmark column."""
 
+    def why_not(self, model: str, bench: str) -> str:
+        """Why :meth:`predict` gives no value for a cell, in words for the user."""
+        r, c = self.matrix.row(model), self.matrix.col(bench)
+        if c is None or not self.fit.usable[c]:
+            return f"{bench} is scored by too few {self.matrix.variant} models"
+        if r is None:
+            return f"{model} has no measured score"
+        have = ~np.isnan(self.matrix.values[r]) & self.fit.usable
+        n = int(have.sum())
+        if n < MIN_ROW_SCORES:
+            return f"{model} has {n} measured score{'s' if n != 1 else ''} to impute from, {MIN_ROW_SCORES} are needed"
+        cats = sorted({self.categories[i] for i in np.flatnonzero(have)})
+        if len(cats) < MIN_ROW_CATEGORIES:
+            return f"{model}'s measured scores are all {cats[0]}, {MIN_ROW_CATEGORIES} categories are needed"
+        return "the low-rank model gives no finite value"
+
     def predict(self, model: str, bench: str) -> tuple[float, float] | None:
         """(score 0-100, interval half-width) for a cell, or None where it is not imputed
         (benchmark with too few models, model with too few scores, or not in the matrix)."""

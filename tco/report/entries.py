@@ -91,6 +91,7 @@ def show_model(cat: Catalog, model_id: str, width: int | None = None) -> str:
     if rd is not None:  # the mode its API serves when a request says nothing: the mode its scores are for
         lines.append(f"  API default: {rd.setting} ({'hidden reasoning tokens billed as output' if rd.reasons else 'no hidden reasoning'}); "
                      + ("scores are for this mode" if cat.scores_for(model_id) else "no score on record in this mode"))
+        lines.append(f"  default as stated: {rd.source}")  # where it is stated, and why a record was or was not taken
     scores = cat.scores_for(model_id)
     lines.append("")
     if scores:
