@@ -145,6 +145,46 @@ def worst(comps: Sequence, role: str, n: int = 12) -> str:
     return "\n".join(lines)
 
 
+def newer(c: tuple) -> bool:
+    """A comparison on a run of an engine version newer than every profile (measurements.NEWER_VERSIONS)."""
+    return c[0].row.get("source_set") in meas.NEWER_VERSIONS
+
+
+def newer_versions(comps: Sequence) -> str:
+    """The runs of engine versions newer than every profile, per profile, GPU and version: median error /
+    worst factor and bias (geo-mean predicted/measured) of throughput, mean TTFT and mean TPOT; next to them the
+    same profile on the same GPU on InferenceMAX's runs of December 2025 (fit and held out; external on MI355X)."""
+    new = [c for c in comps if newer(c)]
+    ref = [c for c in comps if c[0].row.get("source_set") == "inferencemax-2025-12" and c[1] == "output_tok_s"]
+
+    def two(sel: Sequence) -> str:
+        if not sel:
+            return "- | -"
+        s = cal.summary(sel)
+        return f"{s['median_abs_error']:.0%} / {s['worst_factor']:.2f}x | {s['bias']:.2f}"
+
+    def version(c: tuple) -> str:
+        return c[0].row.get("engine_version", "").split(" (")[0]
+
+    lines = [("| profile | GPU | engine version | runs | throughput | bias | mean TTFT | bias | mean TPOT | bias | "
+              "Dec 2025 runs of the profile on this GPU, throughput (model, roles) |"),
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    keys = sorted({(c[0].row["profile"], c[0].row["gpu"], version(c)) for c in new})
+    for prof in sorted({k[0] for k in keys}):
+        for key in [k for k in keys if k[0] == prof] + [(prof, "", "")]:
+            sel = [c for c in new if c[0].row["profile"] == prof and (not key[1] or c[0].row["gpu"] == key[1])
+                   and (not key[2] or version(c) == key[2])]
+            r = [c for c in ref if c[0].row["profile"] == prof and (not key[1] or c[0].row["gpu"] == key[1])]
+            roles = Counter(c[0].row["role"] for c in r)
+            tags = sorted({c[0].row["model"] for c in r}) + [f"{n} {k}" for k, n in sorted(roles.items())]
+            refcell = (two(r).replace(" | ", ", bias ") + f" ({', '.join(tags)})") if r else "-"
+            runs = sum(c[1] == "output_tok_s" for c in sel)
+            lines.append(f"| {prof} | {sc.gpu_name(key[1]) if key[1] else '**all**'} | {key[2] or 'all'} | {runs} | "
+                         + " | ".join(two([c for c in sel if c[1] == m]) for m in ("output_tok_s", "ttft_ms", "itl_ms"))
+                         + f" | {refcell} |")
+    return "\n".join(lines)
+
+
 def excluded(data: sc.Data) -> str:
     c = Counter(why for _, why in data.skipped)
     lines = ["| rows | reason (never fitted, never scored) |", "|---|---|"]
@@ -183,7 +223,9 @@ def layout_check() -> str:
 
 
 def report(data: sc.Data, points_tables: bool = False) -> str:
-    comps = all_comparisons(data)
+    everything = all_comparisons(data)
+    comps = [c for c in everything if not newer(c)]  # the newer versions' runs are reported apart
+    drift = [c for c in everything if newer(c)]
     out = ["### Held-out split and external test", "",
            f"Held-out split **{meas.HOLDOUT_NAME}** (fixed before fitting): {meas.HOLDOUT}. External test rows: "
            "MLPerf Inference v5.1, TensorRT-LLM v0.20 tables and the v1.0 tables' dense FP8 rows, posts of 2025-04 "
@@ -193,13 +235,23 @@ def report(data: sc.Data, points_tables: bool = False) -> str:
            "TensorRT-LLM runs of 2025-03; trtllm@v1.0 is fitted on its own tables; AUGMXNT's vLLM MI300X sweeps, "
            "whose refit was not adopted). The engine versions of December 2025 (vllm@0.13, trtllm@v1.2, "
            "sglang@0.5, sglang@0.5-rocm) are fitted on runs of their own time, with the held-out split "
-           f"**{meas.OWN_TIME_HOLDOUT_NAME}**: {meas.OWN_TIME_HOLDOUT}.", "",
+           f"**{meas.OWN_TIME_HOLDOUT_NAME}**: {meas.OWN_TIME_HOLDOUT}. The runs of engine versions newer than "
+           f"every profile (**{meas.NEWER_VERSIONS_NAME}**, InferenceX 2026-02 to 2026-06) are external as well and "
+           "reported apart (below the summary), not in the other tables.", "",
            "### Fitted MLPerf dataset input lengths (nuisance parameters)", "",
            "| benchmark | mean input tokens | mean output tokens | source |", "|---|---|---|---|",
            *[f"| {k} | {measured.mlperf_isl(k) or 'unknown'}{' (fitted)' if k in measured.FITTED_ISL else ''} | "
              f"{v['osl']:g} | {v['source']} |" for k, v in measured.MLPERF_DATASETS.items()], "",
            "### Summary (throughput is what capacity plans are made of; latency separately)", "",
            headline(comps), "",
+           (f"### Newer engine versions ({meas.NEWER_VERSIONS_NAME}): the December 2025 profiles on runs of "
+            "2026-02 to 2026-06"), "",
+           ("DeepSeek-R1-0528, single node, no speculative decoding; InferenceX's API as sampled by its app's test "
+            "fixtures (1-5 concurrencies per configuration). Median error / worst factor, and bias: geo-mean "
+            "predicted/measured (above 1: predicted higher; for throughput optimistic, for TTFT and TPOT "
+            "pessimistic); runs: closed-loop points. In the fixtures SGLang 0.5.9's runs are all 1k prompts / 8k "
+            "answers and 0.5.12's 1k/1k and 8k/1k, so version and lengths go together."), "",
+           newer_versions(everything), "",
            "### Per engine and GPU: median error / worst factor (points), throughput", "",
            per_engine_gpu(comps), "",
            "### Per profile and quantity", "", per_profile(comps), "",
@@ -207,11 +259,14 @@ def report(data: sc.Data, points_tables: bool = False) -> str:
            "### External, per model (throughput)", "", by_model(comps, "external"), "",
            "### Worst held-out points", "", worst(comps, "holdout"), "",
            "### Worst external points", "", worst(comps, "external"), "",
+           f"### Worst points of the newer engine versions ({meas.NEWER_VERSIONS_NAME})", "",
+           worst(drift, "external", n=8), "",
            "### Rows not evaluated", "", excluded(data), "",
            "### The 70B-on-8x-H100 layout answer", "", layout_check()]
     if points_tables:
         for role in ("fit", "holdout", "external"):
             out += ["", f"### Every {role} point", "", worst(comps, role, n=10_000)]
+        out += ["", f"### Every {meas.NEWER_VERSIONS_NAME} point", "", worst(drift, "external", n=10_000)]
     return "\n".join(out)
 
 

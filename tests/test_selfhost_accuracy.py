@@ -32,7 +32,9 @@ def comps(data) -> list:
 
 def test_every_row_is_a_sourced_fact() -> None:
     rows = sc.read_csv(sc.MEASUREMENTS)
-    assert len(rows) == 2567  # 2366 + 201 InferenceMAX sweep points (external-test, 2026-11-30; 9 on MI355X)
+    # 2366 + 201 InferenceMAX sweep points (external-test, 2026-11-30; 9 on MI355X) + 92 InferenceX points of
+    # 2026-02..06 (external-test, engine versions newer than every profile; 16 on B300, not in the catalog)
+    assert len(rows) == 2659
     assert all(r["source"] and r["split"] in ("fit-eligible", "external-test") for r in rows)
     assert all(r["tokens_per_s"] or "per-GPU" in r["note"] or "blank" in r["note"] for r in rows)
     # MLPerf v4.1 is fit-eligible, v5.1 external; engine posts from 2025-04 on are external
@@ -141,6 +143,34 @@ def test_the_2026_profiles_hold_out_their_named_split(data) -> None:
     assert meas.LATEST == {"trtllm": "trtllm@v1.0", "vllm": "vllm@0.6", "sglang": "sglang@0.4", "lmdeploy": "lmdeploy@0.2"}
 
 
+def test_newer_engine_versions_are_external_tests_of_the_newest_older_profile(data) -> None:
+    """InferenceX's runs of 2026-02..06 (SGLang 0.5.9/0.5.12, TensorRT-LLM 1.2.0rc6/1.3.0rc14) are never fitted:
+    external, predicted by the newest profile of the same engine and build older than their version."""
+    rows = [r for r in sc.read_csv(sc.MEASUREMENTS) if r["source_set"] == meas.NEWER_VERSIONS_NAME]
+    assert len(rows) == 92 and {r["model"] for r in rows} == {"deepseek-r1-0528"}
+    assert all(r["split"] == "external-test" and r["publication_date"] >= "2026-02-01" for r in rows)
+    for r in rows:
+        assert meas.own_time_profile(r) is None  # fits no profile of its own time
+        role, why = meas.role(r, [a for a in data.accelerators], list(data.shapes))
+        if r["gpu"] == "b300":
+            assert (role, why) == ("excluded", "GPU b300 is not in the catalog")
+        else:
+            assert role == "external" and meas.NEWER_VERSIONS_NAME in why, (r["id"], role, why)
+    prof = {(r["engine"], r["engine_version"].split(" (")[0], "rocm" in r["engine_version"]): meas.profile_for(r)
+            for r in rows}
+    assert prof == {("sglang", "SGLang 0.5.9", False): "sglang@0.5", ("sglang", "SGLang 0.5.12", False): "sglang@0.5",
+                    ("sglang", "SGLang 0.5.9", True): "sglang@0.5-rocm",
+                    ("sglang", "SGLang 0.5.12", True): "sglang@0.5-rocm",
+                    ("trtllm", "TensorRT-LLM 1.2.0rc6.post2", False): "trtllm@v1.2",
+                    ("trtllm", "TensorRT-LLM 1.3.0rc14", False): "trtllm@v1.2"}
+    pts = [p for p in data.points if p.row.get("source_set") == meas.NEWER_VERSIONS_NAME]
+    assert len(pts) == 76 and {p.row["role"] for p in pts} == {"external"}
+    for prof_id, stages in sc.FIT_PLAN.items():  # in no fit of any profile
+        for _, where, _ in stages:
+            fitted = sc.fit_points(data, prof_id, where)
+            assert not any(p.row.get("source_set") == meas.NEWER_VERSIONS_NAME for p in fitted)
+
+
 def _stats(comps, **want) -> dict:
     def ok(c) -> bool:
         p = c[0]
@@ -183,7 +213,7 @@ def _group(p) -> str:
     (dict(profile="sglang@0.5-rocm", role="holdout"), 0.10, 1.5),
     # MI355X, a GPU no profile saw (external; 42 % / 1.86x today, 1.4-1.9x pessimistic: its launch script adds
     # AITER attention and torch.compile)
-    (dict(profile="sglang@0.5-rocm", role="external", gpu="mi355x"), 0.60, 3.0),
+    (dict(profile="sglang@0.5-rocm", role="external", gpu="mi355x", source_set="inferencemax-2025-12"), 0.60, 3.0),
 ])
 def test_throughput_errors_stay_within_guards(comps, want: dict, median: float, worst: float) -> None:
     s = _stats(comps, **want)
@@ -211,8 +241,9 @@ def test_mi355x_runs_are_never_fitted(comps) -> None:
     did not see: every one is external, none fits a profile, and the profile's MI355X figures are
     reported as pessimistic (measured throughput 1.4-1.9x the predicted)."""
     rows = [c for c in comps if c[0].row.get("gpu") == "mi355x"]
-    assert len({c[0].row["id"] for c in rows}) == 9
+    assert len({c[0].row["id"] for c in rows if c[0].row["source_set"] == "inferencemax-2025-12"}) == 9
+    assert len({c[0].row["id"] for c in rows if c[0].row["source_set"] == meas.NEWER_VERSIONS_NAME}) == 18
     assert {c[0].row["role"] for c in rows} == {"external"}
     assert {c[0].row["profile"] for c in rows} == {"sglang@0.5-rocm"}
-    s = _stats(comps, profile="sglang@0.5-rocm", role="external", gpu="mi355x")
+    s = _stats(comps, profile="sglang@0.5-rocm", role="external", gpu="mi355x", source_set="inferencemax-2025-12")
     assert s["bias"] < 0.8, s

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Write tests/data/selfhost_measurements.csv from the three tables the builders in this folder
+"""Write tests/data/selfhost_measurements.csv from the four tables the builders in this folder
 produce (build/mlperf.csv from the MLPerf Inference results repositories, build/engines.csv
 from engine documentation and benchmark posts, build/inferencemax.csv from InferenceMAX's
-sweeps in raw/inferencemax.csv).
+sweeps in raw/inferencemax.csv, build/inferencex_2026.csv from InferenceX's 2026 sweep points
+in raw/inferencex_app_2026.csv).
 
     TCO_MIRROR_DIR=DIR python3 benchmarks/selfhost_data/build_mlperf.py
     TCO_MIRROR_DIR=DIR python3 benchmarks/selfhost_data/build_engines.py
     python3 benchmarks/selfhost_data/build_inferencemax.py
+    python3 benchmarks/selfhost_data/build_inferencex_2026.py
     python3 benchmarks/selfhost_data/normalize.py
 
 DIR holds bare clones named ``owner+name/repo`` of mlcommons/inference_results_v4.1,
@@ -68,12 +70,13 @@ def _row(r: dict[str, str], mlperf: bool) -> dict[str, str]:
 def main() -> int:
     build = Path(os.environ.get("TCO_BUILD_DIR", HERE / "build"))
     rows: list[dict[str, str]] = []
-    # inferencemax.csv comes last so that the ids of the earlier rows do not move
-    for name, mlperf in (("mlperf.csv", True), ("engines.csv", False), ("inferencemax.csv", False)):
+    # the later tables come after the earlier ones so that the ids of the earlier rows do not move
+    for name, mlperf in (("mlperf.csv", True), ("engines.csv", False), ("inferencemax.csv", False),
+                         ("inferencex_2026.csv", False)):
         path = build / name
         if not path.exists():
-            print(f"{path} not found: run build_mlperf.py, build_engines.py and build_inferencemax.py first",
-                  file=sys.stderr)
+            print(f"{path} not found: run build_mlperf.py, build_engines.py, build_inferencemax.py and "
+                  "build_inferencex_2026.py first", file=sys.stderr)
             return 1
         with path.open(newline="", encoding="utf-8") as f:
             rows += [_row(r, mlperf) for r in csv.DictReader(f)]

@@ -6,7 +6,8 @@ Loading the file is the caller's business; this module only decides, per row:
 
 * :func:`role`: ``fit`` (used to fit a profile), ``holdout`` (never fitted: the named split
   :data:`HOLDOUT` below, chosen before any fit), ``external`` (published after the fit
-  cutoff: MLPerf v5.0 and later, TensorRT-LLM v0.20/v1.0 tables, 2025 posts; never fitted; the
+  cutoff: MLPerf v5.0 and later, TensorRT-LLM v0.20/v1.0 tables, 2025 posts, and the 2026 runs of
+  engine versions newer than every profile, :data:`NEWER_VERSIONS`; never fitted; the
   runs of engine versions released after the cutoff fit those versions' own profiles,
   :data:`OWN_TIME`, with their own named held-out split, and TensorRT-LLM v1.0's own tables'
   expert and Blackwell FP4 rows fit that profile's expert and FP4 factors, :data:`V10_HOLDOUT`) or
@@ -75,6 +76,31 @@ def own_time_profile(row: dict[str, str]) -> str | None:
         if row.get("engine") == engine and version in row.get("engine_version", "").lower():
             return profile
     return None
+
+
+NEWER_VERSIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "inferencex-2026": (("trtllm", "", "trtllm@v1.2"), ("sglang", "rocm", "sglang@0.5-rocm"),
+                        ("sglang", "", "sglang@0.5")),
+}
+"""Runs of engine versions newer than every profile of their engine (InferenceX, 2026-02 to 2026-06: SGLang
+0.5.9 and 0.5.12, CUDA and ROCm builds, TensorRT-LLM 1.2.0rc6.post2 and 1.3.0rc14, DeepSeek-R1-0528): never
+fitted, external tests of how the engines drifted since the profiles' runs. Each is predicted by the newest
+profile of the same engine and build older than its version (source set: engine, a string its engine_version
+contains, profile; the first match wins): TensorRT-LLM 1.2.0rc6 and 1.3 by trtllm@v1.2 (1.2.0rc2), SGLang's
+ROCm images by sglang@0.5-rocm (0.5.5.post3 ROCm), its CUDA images by sglang@0.5 (0.5.6)."""
+
+NEWER_VERSIONS_NAME = "inferencex-2026"
+"""Name under which those rows are reported."""
+
+
+def newer_version_profile(row: dict[str, str]) -> str | None:
+    """The profile that predicts a run of an engine version newer than every profile, if it is one
+    (:data:`NEWER_VERSIONS`)."""
+    for engine, version, profile in NEWER_VERSIONS.get(row.get("source_set", ""), ()):
+        if row.get("engine") == engine and version in row.get("engine_version", "").lower():
+            return profile
+    return None
+
 
 OWN_TIME_HOLDOUT_NAME = "inferencemax-1k8k"
 """Name of the 2026 profiles' held-out split (fixed before the fit that was kept)."""
@@ -165,6 +191,10 @@ def role(row: dict[str, str], gpus: Sequence[str] = (), models: Sequence[str] = 
         return "excluded", "closed engine (LLMBoost): no profile"
     if s.startswith("dstack-bench") and row.get("gpus_total") == "8" and row.get("tp") == "4":
         return "excluded", "2x TP4 on 8x MI300X: every figure equals the 4x MI300X run's (one replica's, not the node's)"
+    newer = newer_version_profile(row)
+    if newer is not None:
+        return "external", (f"{NEWER_VERSIONS_NAME}: {row.get('engine_version', '').split(' (')[0]}, newer than "
+                            f"{newer}'s version; never fitted")
     own = own_time_profile(row)
     if own is not None:
         if row.get("gpu") in OWN_TIME_HOLDOUT_GPUS:
@@ -202,7 +232,7 @@ def role(row: dict[str, str], gpus: Sequence[str] = (), models: Sequence[str] = 
 def profile_for(row: dict[str, str]) -> str:
     """The engine profile id that predicts ``row`` (dated where the measurement is)."""
     s, e = row.get("source_set", ""), row.get("engine", "")
-    own = own_time_profile(row)
+    own = own_time_profile(row) or newer_version_profile(row)
     if own is not None:
         return own
     if e == "trtllm":
