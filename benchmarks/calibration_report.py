@@ -146,8 +146,9 @@ def worst(comps: Sequence, role: str, n: int = 12) -> str:
 
 
 def newer(c: tuple) -> bool:
-    """A comparison on a run of an engine version newer than every profile (measurements.NEWER_VERSIONS)."""
-    return c[0].row.get("source_set") in meas.NEWER_VERSIONS
+    """A comparison on a run of an engine version newer than every profile (measurements.NEWER_VERSIONS; not the
+    runs that fit or test a profile of their own, measurements.OWN_TIME)."""
+    return c[0].row.get("source_set") in meas.NEWER_VERSIONS and meas.own_time_profile(c[0].row) is None
 
 
 def newer_versions(comps: Sequence) -> str:
@@ -237,7 +238,8 @@ def report(data: sc.Data, points_tables: bool = False) -> str:
            "sglang@0.5, sglang@0.5-rocm) are fitted on runs of their own time, with the held-out split "
            f"**{meas.OWN_TIME_HOLDOUT_NAME}**: {meas.OWN_TIME_HOLDOUT}. The runs of engine versions newer than "
            f"every profile (**{meas.NEWER_VERSIONS_NAME}**, InferenceX 2026-02 to 2026-06) are external as well and "
-           "reported apart (below the summary), not in the other tables.", "",
+           "reported apart (below the summary), not in the other tables, except SGLang 0.5.12's ROCm runs, which "
+           f"fit sglang@0.5.12-rocm with the held-out split **{meas.V0512_HOLDOUT_NAME}**: {meas.V0512_HOLDOUT}.", "",
            "### Fitted MLPerf dataset input lengths (nuisance parameters)", "",
            "| benchmark | mean input tokens | mean output tokens | source |", "|---|---|---|---|",
            *[f"| {k} | {measured.mlperf_isl(k) or 'unknown'}{' (fitted)' if k in measured.FITTED_ISL else ''} | "

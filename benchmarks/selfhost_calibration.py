@@ -236,6 +236,11 @@ FIT_PLAN: dict[str, list[tuple[str, Callable[[cal.Point], bool] | None, list[str
     # latency apart from the step overhead to fit)
     "sglang@0.5-rocm": [("all", None, ["bandwidth_efficiency", "compute_efficiency", "prefill_efficiency",
                                        "step_overhead_ms", "moe_efficiency", "ttft_overhead_ms", "fp8_compute_factor"])],
+    # SGLang 0.5.12's ROCm build on MI300X and MI355X (InferenceX, 2026; MI325X held out): the same names and the
+    # FP4 GEMM factor (MI355X's MXFP4 runs)
+    "sglang@0.5.12-rocm": [("all", None, ["bandwidth_efficiency", "compute_efficiency", "prefill_efficiency",
+                                          "step_overhead_ms", "moe_efficiency", "ttft_overhead_ms", "fp8_compute_factor",
+                                          "fp4_compute_factor"])],
 }
 """What each profile's fit tunes, in stages (points filter, parameters); everything else is the
 profile's current value."""
@@ -335,10 +340,10 @@ def write_accelerator(gid: str, values: dict[str, float], note: str, path: Path 
 
 
 FIT_ORDER = ("trtllm@v0.14", "trtllm@mlperf-v4.1", "trtllm@v1.0", "vllm@0.6", "sglang@0.4", "lmdeploy@0.2",
-             "vllm@0.13", "trtllm@v1.2", "sglang@0.5", "sglang@0.5-rocm")
+             "vllm@0.13", "trtllm@v1.2", "sglang@0.5", "sglang@0.5-rocm", "sglang@0.5.12-rocm")
 START_FROM = {"sglang@0.4": "vllm@0.6", "lmdeploy@0.2": "trtllm@v0.14", "vllm@0.13": "vllm@0.6",
               "trtllm@v1.2": "trtllm@v1.0", "sglang@0.5": "vllm@0.13",
-              "sglang@0.5-rocm": "sglang@0.5"}
+              "sglang@0.5-rocm": "sglang@0.5", "sglang@0.5.12-rocm": "sglang@0.5-rocm"}
 """A profile whose fit starts from another's values (the same era or the closest engine)."""
 COPY_FROM: dict[str, dict[str, str]] = {
     "trtllm@v0.14": {"ttft_tail": "trtllm@mlperf-v4.1", "tpot_jitter": "trtllm@mlperf-v4.1",
@@ -351,7 +356,7 @@ COPY_FROM: dict[str, dict[str, str]] = {
 """Parameters a profile's own data cannot fit, taken from the profile named (applied after its
 fit): TensorRT-LLM's percentile tails from its MLPerf runs."""
 
-FIT_EFFORT = {p: (4, 500) for p in ("vllm@0.13", "trtllm@v1.2", "sglang@0.5", "sglang@0.5-rocm")}
+FIT_EFFORT = {p: (4, 500) for p in ("vllm@0.13", "trtllm@v1.2", "sglang@0.5", "sglang@0.5-rocm", "sglang@0.5.12-rocm")}
 """(restarts, iterations) of the search where the default (1, 300) stops short: the 2026 profiles
 fit 7-10 parameters at once (SGLang's loss 0.39 after one pass, 0.11 after four)."""
 

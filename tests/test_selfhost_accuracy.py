@@ -74,13 +74,15 @@ def test_the_named_holdout_split(data) -> None:
 
 def test_fits_only_ever_see_fit_rows(data) -> None:
     own = meas.OWN_TIME_PROFILES
-    assert own == {"vllm@0.13", "trtllm@v1.2", "sglang@0.5", "sglang@0.5-rocm"}
+    assert own == {"vllm@0.13", "trtllm@v1.2", "sglang@0.5", "sglang@0.5-rocm", "sglang@0.5.12-rocm"}
     for prof, stages in sc.FIT_PLAN.items():
         for _, where, _ in stages:
             pts = sc.fit_points(data, prof, where)
             assert pts and all(p.row["role"] == "fit" and p.row["profile"] == prof for p in pts)
-            if prof in own:  # engine versions of December 2025: only runs of their own time
-                assert {p.row["source_set"] for p in pts} == set(meas.OWN_TIME)
+            if prof in own:  # engine versions of December 2025 and 2026: only runs of their own time
+                want = {k for k, rules in meas.OWN_TIME.items() if any(p_ == prof for _, _, p_ in rules)}
+                assert {p.row["source_set"] for p in pts} == want and all(meas.own_time_profile(p.row) == prof
+                                                                          for p in pts), prof
             else:  # nothing published after the cutoff (MLPerf v5.0+, 2025-04+ posts) ever fits them, but
                 # TensorRT-LLM v1.0's own tables fit its profile's expert and FP4 factors
                 late = {p.row["source_set"] for p in pts if p.row.get("split") == "external-test"}
@@ -144,31 +146,41 @@ def test_the_2026_profiles_hold_out_their_named_split(data) -> None:
 
 
 def test_newer_engine_versions_are_external_tests_of_the_newest_older_profile(data) -> None:
-    """InferenceX's runs of 2026-02..06 (SGLang 0.5.9/0.5.12, TensorRT-LLM 1.2.0rc6/1.3.0rc14) are never fitted:
-    external, predicted by the newest profile of the same engine and build older than their version."""
+    """InferenceX's runs of 2026-02..06 (SGLang 0.5.9/0.5.12, TensorRT-LLM 1.2.0rc6/1.3.0rc14) are never fitted by
+    an older profile: external, predicted by the newest profile of the same engine and build older than their
+    version; except SGLang 0.5.12's ROCm runs, which fit a profile of their own (sglang@0.5.12-rocm), MI325X held
+    out (split inferencex-2026-mi325x, fixed before that fit)."""
     rows = [r for r in sc.read_csv(sc.MEASUREMENTS) if r["source_set"] == meas.NEWER_VERSIONS_NAME]
     assert len(rows) == 92 and {r["model"] for r in rows} == {"deepseek-r1-0528"}
     assert all(r["split"] == "external-test" and r["publication_date"] >= "2026-02-01" for r in rows)
+    own = {r["id"] for r in rows if meas.own_time_profile(r) is not None}
+    assert len(own) == 24 and all("0.5.12-rocm" in rows_r["engine_version"]
+                                  for rows_r in rows if rows_r["id"] in own)
     for r in rows:
-        assert meas.own_time_profile(r) is None  # fits no profile of its own time
         role, why = meas.role(r, [a for a in data.accelerators], list(data.shapes))
         if r["gpu"] == "b300":
             assert (role, why) == ("excluded", "GPU b300 is not in the catalog")
+        elif r["id"] in own:
+            assert (role == "holdout") == (r["gpu"] == "mi325x") and role in ("fit", "holdout"), (r["id"], role)
+            assert role == "fit" or meas.V0512_HOLDOUT_NAME in why
         else:
             assert role == "external" and meas.NEWER_VERSIONS_NAME in why, (r["id"], role, why)
     prof = {(r["engine"], r["engine_version"].split(" (")[0], "rocm" in r["engine_version"]): meas.profile_for(r)
             for r in rows}
     assert prof == {("sglang", "SGLang 0.5.9", False): "sglang@0.5", ("sglang", "SGLang 0.5.12", False): "sglang@0.5",
                     ("sglang", "SGLang 0.5.9", True): "sglang@0.5-rocm",
-                    ("sglang", "SGLang 0.5.12", True): "sglang@0.5-rocm",
+                    ("sglang", "SGLang 0.5.12", True): "sglang@0.5.12-rocm",
                     ("trtllm", "TensorRT-LLM 1.2.0rc6.post2", False): "trtllm@v1.2",
                     ("trtllm", "TensorRT-LLM 1.3.0rc14", False): "trtllm@v1.2"}
     pts = [p for p in data.points if p.row.get("source_set") == meas.NEWER_VERSIONS_NAME]
-    assert len(pts) == 76 and {p.row["role"] for p in pts} == {"external"}
-    for prof_id, stages in sc.FIT_PLAN.items():  # in no fit of any profile
+    assert len(pts) == 76
+    assert {p.row["role"] for p in pts if p.row["id"] not in own} == {"external"}
+    assert sorted(p.row["role"] for p in pts if p.row["id"] in own).count("holdout") == 4
+    for prof_id, stages in sc.FIT_PLAN.items():  # in no fit of any profile but its own
         for _, where, _ in stages:
             fitted = sc.fit_points(data, prof_id, where)
-            assert not any(p.row.get("source_set") == meas.NEWER_VERSIONS_NAME for p in fitted)
+            assert all(p.row["id"] in own and prof_id == "sglang@0.5.12-rocm" and p.row["gpu"] != "mi325x"
+                       for p in fitted if p.row.get("source_set") == meas.NEWER_VERSIONS_NAME)
 
 
 def _stats(comps, **want) -> dict:
@@ -238,12 +250,15 @@ def test_fitted_mlperf_input_lengths_are_within_the_dataset_filters() -> None:
 
 def test_mi355x_runs_are_never_fitted(comps) -> None:
     """MI355X's InferenceMAX runs (added with the GPU on 2026-11-30) test the ROCm profile on a GPU it
-    did not see: every one is external, none fits a profile, and the profile's MI355X figures are
-    reported as pessimistic (measured throughput 1.4-1.9x the predicted)."""
+    did not see: every one is external, none fits a December 2025 profile, and the profile's MI355X figures
+    are reported as pessimistic (measured throughput 1.4-1.9x the predicted). Its 2026 runs with SGLang 0.5.12
+    fit sglang@0.5.12-rocm; those with 0.5.9 stay external."""
     rows = [c for c in comps if c[0].row.get("gpu") == "mi355x"]
     assert len({c[0].row["id"] for c in rows if c[0].row["source_set"] == "inferencemax-2025-12"}) == 9
     assert len({c[0].row["id"] for c in rows if c[0].row["source_set"] == meas.NEWER_VERSIONS_NAME}) == 18
-    assert {c[0].row["role"] for c in rows} == {"external"}
-    assert {c[0].row["profile"] for c in rows} == {"sglang@0.5-rocm"}
+    old = [c for c in rows if c[0].row["profile"] == "sglang@0.5-rocm"]
+    assert {c[0].row["role"] for c in old} == {"external"} and len({c[0].row["id"] for c in old}) == 9 + 8
+    new = [c for c in rows if c[0].row["profile"] == "sglang@0.5.12-rocm"]
+    assert {c[0].row["role"] for c in new} == {"fit"} and len({c[0].row["id"] for c in new}) == 10
     s = _stats(comps, profile="sglang@0.5-rocm", role="external", gpu="mi355x", source_set="inferencemax-2025-12")
     assert s["bias"] < 0.8, s

@@ -59,15 +59,34 @@ LATEST = {"trtllm": "trtllm@v1.0", "vllm": "vllm@0.6", "sglang": "sglang@0.4", "
 OWN_TIME: dict[str, tuple[tuple[str, str, str], ...]] = {
     "inferencemax-2025-12": (("vllm", "", "vllm@0.13"), ("trtllm", "", "trtllm@v1.2"),
                              ("sglang", "rocm", "sglang@0.5-rocm"), ("sglang", "", "sglang@0.5")),
+    "inferencex-2026": (("sglang", "0.5.12-rocm", "sglang@0.5.12-rocm"),),
 }
 """Profiles of engine versions released after :data:`FIT_CUTOFF` (vLLM 0.13, TensorRT-LLM 1.2,
 SGLang 0.5 of December 2025, and SGLang's ROCm build for AMD GPUs): no run before the cutoff used
 them, so each is fitted on runs of its own time only (the source set named here: engine, a
 string its engine_version contains, profile; the first match wins), with its own held-out split
 (:data:`OWN_TIME_HOLDOUT`); to every earlier profile those runs stay external, and MLPerf v5.0 and
-later stay out of every fit."""
+later stay out of every fit. Since 2026-11-30 also SGLang 0.5.12's ROCm build (InferenceX runs of
+2026-04 to 2026-06), whose runs :data:`NEWER_VERSIONS` had first kept as external tests of
+sglang@0.5-rocm (1.4-2.2x pessimistic on them), with its own held-out split (:data:`V0512_HOLDOUT`)."""
 
 OWN_TIME_PROFILES = frozenset(prof for rules in OWN_TIME.values() for _, _, prof in rules)
+
+OWN_TIME_RANK = {prof: rank for rank, rules in enumerate(OWN_TIME.values()) for _, _, prof in rules}
+"""How recent each profile of its own time is (a later source set: a higher rank): of two profiles that saw
+a model on a GPU, the newer is the default."""
+
+V0512_HOLDOUT_NAME = "inferencex-2026-mi325x"
+"""Name of sglang@0.5.12-rocm's held-out split (fixed before its fit)."""
+
+V0512_HOLDOUT = (
+    "InferenceX runs of SGLang 0.5.12's ROCm build (2026-04 to 2026-06, DeepSeek-R1-0528, single node, no "
+    "speculative decoding): every MI325X run is held out (a GPU the fit does not see; 4 runs, 1k/1k and 8k/1k); the "
+    "MI300X runs (FP8) and MI355X runs (FP8 and MXFP4) fit the profile. Chosen on 2026-11-30, before that fit, after "
+    "the runs had been predicted as external tests of sglang@0.5-rocm (1.4-1.6x pessimistic on MI300X/MI325X, "
+    "2.2x on MI355X); SGLang 0.5.9's ROCm runs stay external tests of sglang@0.5-rocm"
+)
+"""sglang@0.5.12-rocm's held-out rows, in words."""
 
 
 def own_time_profile(row: dict[str, str]) -> str | None:
@@ -87,7 +106,9 @@ NEWER_VERSIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
 fitted, external tests of how the engines drifted since the profiles' runs. Each is predicted by the newest
 profile of the same engine and build older than its version (source set: engine, a string its engine_version
 contains, profile; the first match wins): TensorRT-LLM 1.2.0rc6 and 1.3 by trtllm@v1.2 (1.2.0rc2), SGLang's
-ROCm images by sglang@0.5-rocm (0.5.5.post3 ROCm), its CUDA images by sglang@0.5 (0.5.6)."""
+ROCm images by sglang@0.5-rocm (0.5.5.post3 ROCm), its CUDA images by sglang@0.5 (0.5.6). SGLang 0.5.12's ROCm
+runs have fitted a profile of their own since (:data:`OWN_TIME`): :func:`role` and :func:`profile_for` look
+there first."""
 
 NEWER_VERSIONS_NAME = "inferencex-2026"
 """Name under which those rows are reported."""
@@ -115,10 +136,10 @@ OWN_TIME_HOLDOUT = (
 """The 2026 profiles' held-out rows, in words."""
 
 OWN_TIME_HOLDOUT_GPUS = {"mi355x": "inferencemax-mi355x"}
-"""GPUs whose runs of their own time no profile fits, reported as external tests: MI355X, added to
+"""GPUs whose December 2025 runs no profile fits, reported as external tests: MI355X, added to
 the catalog on 2026-11-30 with InferenceMAX's SGLang ROCm runs of DeepSeek-R1 on it, kept out of
 every fit before any of them was predicted, to test the ROCm profile fitted on MI300X and MI325X
-on a newer AMD GPU."""
+on a newer AMD GPU (its 2026 runs with SGLang 0.5.12 fit sglang@0.5.12-rocm)."""
 
 
 V10_TABLES = "trtllm-perf-overview-v1.0"
@@ -191,11 +212,15 @@ def role(row: dict[str, str], gpus: Sequence[str] = (), models: Sequence[str] = 
         return "excluded", "closed engine (LLMBoost): no profile"
     if s.startswith("dstack-bench") and row.get("gpus_total") == "8" and row.get("tp") == "4":
         return "excluded", "2x TP4 on 8x MI300X: every figure equals the 4x MI300X run's (one replica's, not the node's)"
+    own = own_time_profile(row)
+    if own is not None and s == "inferencex-2026":
+        if row.get("gpu") == "mi325x":
+            return "holdout", f"{V0512_HOLDOUT_NAME}: MI325X, a GPU {own}'s fit does not see"
+        return "fit", f"fit-eligible for {own} (runs of its own time), not held out"
     newer = newer_version_profile(row)
     if newer is not None:
         return "external", (f"{NEWER_VERSIONS_NAME}: {row.get('engine_version', '').split(' (')[0]}, newer than "
                             f"{newer}'s version; never fitted")
-    own = own_time_profile(row)
     if own is not None:
         if row.get("gpu") in OWN_TIME_HOLDOUT_GPUS:
             return "external", f"{OWN_TIME_HOLDOUT_GPUS[row['gpu']]}: a GPU no profile was fitted on"
