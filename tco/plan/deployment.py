@@ -41,7 +41,7 @@ from ..engine.selfhost import (
     memory_fit,
 )
 from ..engine.selfhost.layout import NEAR_TIE, Layout, LayoutResult, candidate_layouts, evaluate_layouts, parse_layout
-from ..engine.selfhost.measurements import OWN_TIME_PROFILES
+from ..engine.selfhost.measurements import OWN_TIME_PROFILES, OWN_TIME_RANK
 from ..errors import NotAvailable, TcoError, did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -236,7 +236,7 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
         seen = sorted((e for e in hw.engines.values() if saw(e) and _runs_on(e, acc)
                        and (family is None or e.id.split("@")[0] == family)),
                       key=lambda e: (acc.id not in e.fitted_gpus, e.id.split("@")[0] != base.id.split("@")[0],
-                                     model_id not in e.fitted_models, e.id))
+                                     model_id not in e.fitted_models, -OWN_TIME_RANK.get(e.id, -1), e.id))
         current = [e for e in seen if e.id in OWN_TIME_PROFILES]  # on this GPU first (the sort above)
         if seen:  # a December 2025 profile that saw it; else the family's own when it did, as before
             eng = current[0] if current else (base if saw(base) else seen[0])
