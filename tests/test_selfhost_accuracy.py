@@ -248,7 +248,7 @@ def test_fitted_mlperf_input_lengths_are_within_the_dataset_filters() -> None:
         assert lo <= isl <= hi
 
 
-def test_mi355x_runs_are_never_fitted(comps) -> None:
+def test_mi355x_december_runs_are_never_fitted(comps) -> None:
     """MI355X's InferenceMAX runs (added with the GPU on 2026-11-30) test the ROCm profile on a GPU it
     did not see: every one is external, none fits a December 2025 profile, and the profile's MI355X figures
     are reported as pessimistic (measured throughput 1.4-1.9x the predicted). Its 2026 runs with SGLang 0.5.12

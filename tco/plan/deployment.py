@@ -179,7 +179,7 @@ def _twins(hw: Hardware, catalog: Any, model: Any, shape: Any) -> frozenset[str]
 
 
 def _saw(e: EngineProfileSpec, model_id: str, twins: frozenset[str]) -> bool:
-    """The profile was fitted on this model, or (a December 2025 profile, fitted on one model) on a
+    """The profile was fitted on this model, or (a profile of its own time, fitted on one model) on a
     model of the same architecture. The 2024-25 profiles count their own models only: their many
     models and GPUs are what the family's name already stands for."""
     return model_id in e.fitted_models or (e.id in OWN_TIME_PROFILES and bool(twins & set(e.fitted_models)))
@@ -214,7 +214,8 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
 
     A dated id (``vllm@0.13``) is used as given. A profile "saw" the model when it was fitted on
     its runs or on a model of the same architecture (``twins``: DeepSeek-R1 and R1-0528). A family
-    (``vllm``), or no name, means: a December 2025 profile that saw the model (on this GPU first);
+    (``vllm``), or no name, means: a profile of its own time (December 2025, or SGLang 0.5.12's ROCm build of
+    2026) that saw the model (on this GPU first, then the newer);
     else the family's latest (no name: TensorRT-LLM's on NVIDIA GPUs, vLLM's elsewhere) when it
     saw the model; else any profile that saw it, on this GPU first; else that latest. An engine
     that does not run on the GPU's vendor (TensorRT-LLM on AMD) is refused. The last item says why in a word or two: ``given``, ``fitted on this model``, ``fitted on
@@ -238,7 +239,7 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
                       key=lambda e: (acc.id not in e.fitted_gpus, e.id.split("@")[0] != base.id.split("@")[0],
                                      model_id not in e.fitted_models, -OWN_TIME_RANK.get(e.id, -1), e.id))
         current = [e for e in seen if e.id in OWN_TIME_PROFILES]  # on this GPU first (the sort above)
-        if seen:  # a December 2025 profile that saw it; else the family's own when it did, as before
+        if seen:  # a profile of its own time that saw it; else the family's own when it did, as before
             eng = current[0] if current else (base if saw(base) else seen[0])
             exact = model_id in eng.fitted_models
             why = "fitted on this model" if exact else "fitted on this architecture"
@@ -509,7 +510,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                        and not e.mla_moe_step_overhead_ms and _saw(e, model.id, twins))
         assumptions.append(f"{eng.id} adds {eng.mla_moe_step_overhead_ms:.1f} ms to every iteration of a DeepSeek-architecture "
                            "model (MLA with fine-grained experts), as its early-2025 DeepSeek-R1 runs took"
-                           + (f"; December 2025 engines fitted on this architecture: {', '.join(newer)}" if newer else ""))
+                           + (f"; engines of 2025-12 and later fitted on this architecture: {', '.join(newer)}" if newer else ""))
     if eng.ttft_overhead_ms:
         assumptions.append(f"TTFT includes {eng.ttft_overhead_ms:.0f} ms outside the GPUs ({eng.id}'s fixed delay before the "
                            "first token: API server, tokenizer, scheduling; fitted): no GPU count removes it")
