@@ -215,7 +215,7 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
     A dated id (``vllm@0.13``) is used as given. A profile "saw" the model when it was fitted on
     its runs or on a model of the same architecture (``twins``: DeepSeek-R1 and R1-0528). A family
     (``vllm``), or no name, means: a profile of its own time (December 2025, or SGLang 0.5.12's ROCm build of
-    2026) that saw the model (on this GPU first, then the newer);
+    2026) that saw the model (the newest first, then one fitted on this GPU);
     else the family's latest (no name: TensorRT-LLM's on NVIDIA GPUs, vLLM's elsewhere) when it
     saw the model; else any profile that saw it, on this GPU first; else that latest. An engine
     that does not run on the GPU's vendor (TensorRT-LLM on AMD) is refused. The last item says why in a word or two: ``given``, ``fitted on this model``, ``fitted on
@@ -236,9 +236,9 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
 
         seen = sorted((e for e in hw.engines.values() if saw(e) and _runs_on(e, acc)
                        and (family is None or e.id.split("@")[0] == family)),
-                      key=lambda e: (acc.id not in e.fitted_gpus, e.id.split("@")[0] != base.id.split("@")[0],
-                                     model_id not in e.fitted_models, -OWN_TIME_RANK.get(e.id, -1), e.id))
-        current = [e for e in seen if e.id in OWN_TIME_PROFILES]  # on this GPU first (the sort above)
+                      key=lambda e: (-OWN_TIME_RANK.get(e.id, -1), acc.id not in e.fitted_gpus,
+                                     e.id.split("@")[0] != base.id.split("@")[0], model_id not in e.fitted_models, e.id))
+        current = [e for e in seen if e.id in OWN_TIME_PROFILES]  # the newest, then on this GPU (the sort above)
         if seen:  # a profile of its own time that saw it; else the family's own when it did, as before
             eng = current[0] if current else (base if saw(base) else seen[0])
             exact = model_id in eng.fitted_models
