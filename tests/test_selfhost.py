@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -704,6 +705,30 @@ def test_an_engine_alias_says_which_profile_it_names(capsys):
     with pytest.raises(TcoError, match=r"^engine 'trtllm@mlperf-v5.0' \(trtllm@v1.0, NVIDIA TensorRT-LLM v1.0\) runs on "):
         args = cli("llama-3.1-70b-instruct", "--gpu", "mi300x", "--engine", "trtllm@mlperf-v5.0")
         args.func(args)
+
+
+def test_fitted_concurrency_per_gpu_and_precision_is_said_and_checked(tmp_path, capsys):
+    # sglang@0.5.12-rocm's runs: MI300X FP8 to 64 clients, MI355X FP8 to 32 and MXFP4 to 16; a plan beyond twice
+    # what the fit saw there says so with that figure
+    out = run_json(capsys, "deepseek-r1-0528", "--gpu", "mi355x", "--precision", "fp4")
+    assert out["engine"] == "sglang@0.5.12-rocm"
+    assert any("fitted on runs of at most 16 concurrent requests per replica on mi355x at fp4" in w for w in out["warnings"])
+    out = run_json(capsys, "deepseek-r1-0528", "--gpu", "mi300x")
+    assert any("fitted on runs of at most 64 concurrent requests per replica on mi300x at fp8" in w for w in out["warnings"])
+    # a key that is neither a GPU nor a GPU and a precision: a located one-line error naming what would work
+    import shutil
+
+    from tco.cli import main
+
+    cat = tmp_path / "pricing"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "pricing", cat)
+    eng = cat / "hardware" / "engines.yaml"
+    eng.write_text(eng.read_text().replace("{mi355x/fp8: 32, mi355x/fp4: 16}", "{mi355x/fp9: 32}", 1))
+    assert main(["selfhost", "deepseek-r1-0528", "--gpu", "mi355x", "--catalog", str(cat)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and re.search(
+        r"engines.yaml:\d+:\d+: engines.\d+.fitted_max_sequences_on: key 'mi355x/fp9' must be a GPU id \(mi355x\) or a "
+        r"GPU id and a weight precision \(mi355x/fp4", err), err
 
 
 def test_weights_default_to_the_published_checkpoint(tmp_path, capsys):

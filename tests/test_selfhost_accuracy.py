@@ -125,6 +125,22 @@ def test_fitted_models_and_gpus_are_those_of_the_fit_rows(data) -> None:
         assert set(e.fitted_models) == seen[e.id], e.id
         if e.id in meas.OWN_TIME_PROFILES:
             assert set(e.fitted_gpus) == gpus[e.id], e.id
+    # the concurrency the fit saw, per GPU and precision where the profile says: the most of its fit rows there
+    # (sglang@0.5.12-rocm: MI300X FP8 to 64 clients, MI355X FP8 to 32, MXFP4 to 16); a GPU it did not see
+    # (MI325X) takes the profile's figure
+    most: dict[tuple[str, str, str], int] = {}
+    for p in data.points:
+        if p.row["role"] == "fit" and p.row.get("concurrency"):
+            key = (p.row["profile"], p.dep.gpu.id, p.dep.precision)
+            most[key] = max(most.get(key, 0), int(float(p.row["concurrency"])))
+    for e in hw.engines.values():
+        for key in e.fitted_max_sequences_on:
+            gpu, _, prec = key.partition("/")
+            assert e.max_sequences_on(gpu, prec) == max(n for (pr, g, pc), n in most.items()
+                                                        if pr == e.id and g == gpu and (not prec or pc == prec)), key
+    e = hw.engines["sglang@0.5.12-rocm"]
+    assert [e.max_sequences_on(g, p) for g, p in (("mi300x", "fp8"), ("mi355x", "fp8"), ("mi355x", "fp4"),
+                                                  ("mi325x", "fp8"))] == [64, 32, 16, 64]
 
 
 def test_the_2026_profiles_hold_out_their_named_split(data) -> None:

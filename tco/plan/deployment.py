@@ -106,12 +106,15 @@ EXTRAPOLATION_FACTOR = 2.0
 extrapolate."""
 
 
-def beyond_fitted_batch(eng: EngineProfileSpec, layouts: list[LayoutResult]) -> float | None:
-    """The planned batch per replica (the chosen layout's) when it is more than
-    :data:`EXTRAPOLATION_FACTOR` times the concurrency the profile was fitted on; else None."""
+def beyond_fitted_batch(eng: EngineProfileSpec, layouts: list[LayoutResult], gpu: str = "",
+                        precision: str = "") -> tuple[float, int] | None:
+    """(the planned batch per replica, the most the fit saw) when the chosen layout's batch is more than
+    :data:`EXTRAPOLATION_FACTOR` times the concurrency the profile was fitted on (on this GPU at this
+    precision where the profile says); else None."""
     chosen = next((r for r in layouts if r.feasible), None) or next((r for r in layouts if r.fits), None)
-    if eng.fitted_max_sequences and chosen is not None and chosen.batch > EXTRAPOLATION_FACTOR * eng.fitted_max_sequences:
-        return float(chosen.batch)
+    most = eng.max_sequences_on(gpu, precision)
+    if most and chosen is not None and chosen.batch > EXTRAPOLATION_FACTOR * most:
+        return float(chosen.batch), most
     return None
 
 
@@ -471,10 +474,11 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
         isl, osl = DEFAULT_SHAPE  # the request cannot be served at all (the plan says so): size a usual one
     total = spec.total_gpus or spec.gpus_per_node
     dep, layouts, total = _choose_layout(spec, dep, total, float(isl), float(osl), assumptions, warnings)
-    far = beyond_fitted_batch(eng, layouts)
+    far = beyond_fitted_batch(eng, layouts, dep.gpu.id, dep.precision)
     if far is not None:
-        warnings.append(f"{eng.id} was fitted on runs of at most {eng.fitted_max_sequences} concurrent requests per "
-                        f"replica and this plan runs {far:,.0f} at once: its throughput there is an "
+        on = f" on {dep.gpu.id} at {dep.precision}" if eng.fitted_max_sequences_on else ""
+        warnings.append(f"{eng.id} was fitted on runs of at most {far[1]} concurrent requests per "
+                        f"replica{on} and this plan runs {far[0]:,.0f} at once: its throughput there is an "
                         "extrapolation of the fit, not a measured figure (docs/selfhost-model.md, section 9; the "
                         "default spread under --samples is doubled)")
     if rental is not None and min(dep.gpus, spec.gpus_per_node) > rental.gpus_per_instance:  # one node's links

@@ -77,10 +77,12 @@ def default_throughput_range(rs: Any) -> DefaultRange:
     if fitted and gpu not in fitted:
         sigma *= OTHER_GPU_WIDENING
         why += f", doubled on {gpu} (fitted on {', '.join(fitted)})"
-    far = beyond_fitted_batch(eng, list(getattr(rs, "layouts", ()) or ())) if hasattr(eng, "fitted_max_sequences") else None
+    far = (beyond_fitted_batch(eng, list(getattr(rs, "layouts", ()) or ()), gpu,
+                               getattr(getattr(rs, "deployment", None), "precision", ""))
+           if hasattr(eng, "fitted_max_sequences") else None)
     if far is not None:
         sigma *= OTHER_GPU_WIDENING
-        why += f", doubled at a batch of {far:,.0f} (fitted on at most {eng.fitted_max_sequences} concurrent requests)"
+        why += f", doubled at a batch of {far[0]:,.0f} (fitted on at most {far[1]} concurrent requests)"
     kind = getattr(rs, "unseen_kind", None)
     if kind:
         sigma *= OTHER_GPU_WIDENING

@@ -12,10 +12,11 @@ Unknown figures are ``null``, never 0. No numpy, no I/O.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from .base import NonNeg, Pos, Provenance, Share, Slug, Strict
 
@@ -269,6 +270,24 @@ class EngineProfileSpec(Strict):
     """The most concurrent requests per replica in the runs the profile was fitted on (None: not
     stated, or batches up to the engine's maximum); a plan whose batch is more than twice it is
     said to extrapolate."""
+    fitted_max_sequences_on: dict[str, Annotated[int, Field(gt=0)]] = Field(default_factory=dict)
+    """The same, where the runs on one GPU (``mi355x``) or one GPU at one weight precision
+    (``mi355x/fp4``) stop sooner or later: the most specific key that matches is used, else
+    ``fitted_max_sequences``."""
+
+    @field_validator("fitted_max_sequences_on")
+    @classmethod
+    def _gpu_or_gpu_and_precision(cls, v: dict[str, int]) -> dict[str, int]:
+        for key in v:
+            if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*(/(bf16|fp8|int8|int4|fp4))?", key):
+                raise ValueError(f"key {key!r} must be a GPU id (mi355x) or a GPU id and a weight precision "
+                                 "(mi355x/fp4: bf16, fp8, int8, int4 or fp4)")
+        return v
+
+    def max_sequences_on(self, gpu: str, precision: str) -> int | None:
+        """The most concurrent requests per replica the fit saw on this GPU at this precision."""
+        got = self.fitted_max_sequences_on
+        return got.get(f"{gpu}/{precision}") or got.get(gpu) or self.fitted_max_sequences
     provenance: Provenance
 
 
