@@ -23,3 +23,9 @@ def write_build(name, rows, cols):
         w.writeheader()
         w.writerows(rows)
     print(f'wrote {len(rows)} rows to {os.path.normpath(out)}')
+
+
+def mean_len(n):
+    """Mean length of bench_serving's random dataset at range ratio 0.8: lengths uniform in [int(0.8 L), L]
+    (InferenceMAX's and InferenceX's sweeps)."""
+    return (int(n * 0.8) + n) / 2

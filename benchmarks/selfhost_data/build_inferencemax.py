@@ -31,7 +31,7 @@ import csv
 import os
 from collections import OrderedDict
 
-from build_common import ENGINE_COLS, write_build
+from build_common import ENGINE_COLS, mean_len, write_build
 HERE = os.path.dirname(os.path.abspath(__file__))
 RAW = os.path.join(HERE, 'raw', 'inferencemax.csv')
 COLS = ENGINE_COLS
@@ -70,9 +70,6 @@ def precision(r):
         return 'fp4', 'checkpoint nvidia/DeepSeek-R1-0528-FP4-V2 (NVFP4 ModelOpt; SGLang --quantization modelopt_fp4)'
     return 'fp8', 'checkpoint deepseek-ai/DeepSeek-R1-0528 (FP8 block-scaled weights)'
 
-
-def mean_len(n):
-    return (int(n * 0.8) + n) / 2
 
 
 rows = []

@@ -41,7 +41,7 @@ import os
 import sys
 from collections import OrderedDict
 
-from build_common import ENGINE_COLS, write_build
+from build_common import ENGINE_COLS, mean_len, write_build
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RAW = os.path.join(HERE, 'raw', 'inferencex_app_2026.csv')
@@ -123,9 +123,6 @@ def kv(r):
         return 'bf16', 'KV dtype not set (engine default auto = BF16)'
     return 'fp8', 'KV cache set to FP8 by the launch script'
 
-
-def mean_len(n):
-    return (int(n * 0.8) + n) / 2
 
 
 def main(argv):

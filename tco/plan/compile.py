@@ -611,7 +611,7 @@ def _impute(scenario: Scenario, catalog: Catalog, resolved: list[Resolved], benc
                 continue
             got = imp.predict(r.model, b)
             if got is None:
-                why_not.setdefault(imp.why_not(r.model, b), []).append(b)
+                why_not.setdefault(imp.why_not(r.model, b) or "the low-rank model gives no finite value", []).append(b)
                 continue
             value, width = got
             bench = catalog.benchmarks[b]

@@ -84,8 +84,9 @@ class Imputation:
     categories: list[str]
     """Category of each benchmark column."""
 
-    def why_not(self, model: str, bench: str) -> str:
-        """Why :meth:`predict` gives no value for a cell, in words for the user."""
+    def why_not(self, model: str, bench: str) -> str | None:
+        """Why a cell is not imputed, in words for the user (benchmark with too few models, model with
+        too few scores or categories, or not in the matrix); None where it can be."""
         r, c = self.matrix.row(model), self.matrix.col(bench)
         if c is None or not self.fit.usable[c]:
             return f"{bench} is scored by too few {self.matrix.variant} models"
@@ -98,19 +99,14 @@ class Imputation:
         cats = sorted({self.categories[i] for i in np.flatnonzero(have)})
         if len(cats) < MIN_ROW_CATEGORIES:
             return f"{model}'s measured scores are all {cats[0]}, {MIN_ROW_CATEGORIES} categories are needed"
-        return "the low-rank model gives no finite value"
+        return None
 
     def predict(self, model: str, bench: str) -> tuple[float, float] | None:
         """(score 0-100, interval half-width) for a cell, or None where it is not imputed
-        (benchmark with too few models, model with too few scores, or not in the matrix)."""
+        (:meth:`why_not` says why, or the low-rank model gives no finite value)."""
+        if self.why_not(model, bench) is not None:
+            return None
         r, c = self.matrix.row(model), self.matrix.col(bench)
-        if r is None or c is None or not self.fit.usable[c]:
-            return None
-        have = ~np.isnan(self.matrix.values[r]) & self.fit.usable
-        if int(have.sum()) < MIN_ROW_SCORES:
-            return None
-        if len({self.categories[i] for i in np.flatnonzero(have)}) < MIN_ROW_CATEGORIES:
-            return None
         value = float(np.clip(self.fit.predict()[r, c], 0.0, 100.0))
         half = float(self.calibration.half_width[c])
         return (value, half) if np.isfinite(value) and np.isfinite(half) else None

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
 from .base import NonNeg, Pos, Provenance, Share, Slug, Strict
+from .selfhost import Precision
 
 
 class AcceleratorEfficiency(Strict):
@@ -279,9 +280,10 @@ class EngineProfileSpec(Strict):
     @classmethod
     def _gpu_or_gpu_and_precision(cls, v: dict[str, int]) -> dict[str, int]:
         for key in v:
-            if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*(/(bf16|fp8|int8|int4|fp4))?", key):
+            precisions = get_args(Precision)
+            if not re.fullmatch(rf"[a-z0-9][a-z0-9._-]*(/({'|'.join(precisions)}))?", key):
                 raise ValueError(f"key {key!r} must be a GPU id (mi355x) or a GPU id and a weight precision "
-                                 "(mi355x/fp4: bf16, fp8, int8, int4 or fp4)")
+                                 f"(mi355x/fp4: {', '.join(precisions)})")
         return v
 
     def max_sequences_on(self, gpu: str, precision: str) -> int | None:

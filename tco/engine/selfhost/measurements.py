@@ -79,6 +79,9 @@ model, the newest is the default, then one fitted on the GPU (plan.deployment.ch
 V0512_HOLDOUT_NAME = "inferencex-2026-mi325x"
 """Name of sglang@0.5.12-rocm's held-out split (fixed before its fit)."""
 
+V0512_HOLDOUT_GPU = "mi325x"
+"""The GPU whose runs that split holds out."""
+
 V0512_HOLDOUT = (
     "InferenceX runs of SGLang 0.5.12's ROCm build (2026-04 to 2026-06, DeepSeek-R1-0528, single node, no "
     "speculative decoding): every MI325X run is held out (a GPU the fit does not see; 4 runs, 1k/1k and 8k/1k); the "
@@ -89,12 +92,18 @@ V0512_HOLDOUT = (
 """sglang@0.5.12-rocm's held-out rows, in words."""
 
 
-def own_time_profile(row: dict[str, str]) -> str | None:
-    """The profile of its own time a row fits, if any (:data:`OWN_TIME`)."""
-    for engine, version, profile in OWN_TIME.get(row.get("source_set", ""), ()):
+def _rule_profile(rules: dict[str, tuple[tuple[str, str, str], ...]], row: dict[str, str]) -> str | None:
+    """The profile of the first (engine, version string, profile) rule of the row's source set that
+    matches it, if any."""
+    for engine, version, profile in rules.get(row.get("source_set", ""), ()):
         if row.get("engine") == engine and version in row.get("engine_version", "").lower():
             return profile
     return None
+
+
+def own_time_profile(row: dict[str, str]) -> str | None:
+    """The profile of its own time a row fits, if any (:data:`OWN_TIME`)."""
+    return _rule_profile(OWN_TIME, row)
 
 
 NEWER_VERSIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -117,10 +126,7 @@ NEWER_VERSIONS_NAME = "inferencex-2026"
 def newer_version_profile(row: dict[str, str]) -> str | None:
     """The profile that predicts a run of an engine version newer than every profile, if it is one
     (:data:`NEWER_VERSIONS`)."""
-    for engine, version, profile in NEWER_VERSIONS.get(row.get("source_set", ""), ()):
-        if row.get("engine") == engine and version in row.get("engine_version", "").lower():
-            return profile
-    return None
+    return _rule_profile(NEWER_VERSIONS, row)
 
 
 OWN_TIME_HOLDOUT_NAME = "inferencemax-1k8k"
@@ -213,8 +219,8 @@ def role(row: dict[str, str], gpus: Sequence[str] = (), models: Sequence[str] = 
     if s.startswith("dstack-bench") and row.get("gpus_total") == "8" and row.get("tp") == "4":
         return "excluded", "2x TP4 on 8x MI300X: every figure equals the 4x MI300X run's (one replica's, not the node's)"
     own = own_time_profile(row)
-    if own is not None and s == "inferencex-2026":
-        if row.get("gpu") == "mi325x":
+    if own is not None and s == NEWER_VERSIONS_NAME:  # SGLang 0.5.12's ROCm runs: its own split
+        if row.get("gpu") == V0512_HOLDOUT_GPU:
             return "holdout", f"{V0512_HOLDOUT_NAME}: MI325X, a GPU {own}'s fit does not see"
         return "fit", f"fit-eligible for {own} (runs of its own time), not held out"
     newer = newer_version_profile(row)
