@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import TcoError
 from .loader import Catalog, load_catalog_dir
+from .paths import builtin_copy
 
 __all__ = ["DEFAULT_SCENARIO", "Catalog", "builtin_copy", "default_scenario_path", "find_catalog_dir", "load_catalog"]
 
@@ -51,11 +52,6 @@ def find_catalog_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     if checkout.is_dir():
         return checkout
     raise TcoError("no pricing catalog found", hint="reinstall tco, or pass --catalog DIR / set TCO_CATALOG")
-
-
-def builtin_copy(path: Path) -> bool:
-    """True for the catalog inside an installed wheel (``tco/_catalog``): the package's own files."""
-    return path.resolve() == (Path(__file__).resolve().parent.parent / "_catalog").resolve()
 
 
 def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:

@@ -133,13 +133,12 @@ class Hardware:
 def _load(path: Path, schema: type) -> tuple[Any, yamlio.Document]:
     from ..schema.validate import validate
 
-    from . import builtin_copy
-    from .loader import _display
+    from .paths import builtin_copy, display
 
     doc = yamlio.load(path)
     # the package's own copy by the name it has in the repository; any other catalog as the user would type it
     doc.path = (str(Path("pricing") / "hardware" / path.name) if builtin_copy(path.parent.parent)
-                else _display(path, path.parent.parent))
+                else display(path))
     return validate(doc, schema), doc
 
 

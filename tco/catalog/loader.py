@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import yamlio
 from ..errors import PRICE_UNKNOWN, NotAvailable, Retired, TcoError, UnknownPrice, did_you_mean, launch_text, lookup
+from .paths import display
 from .records import Record, freeze
 
 if TYPE_CHECKING:  # the pydantic schemas are imported only to validate (cold path)
@@ -172,16 +173,8 @@ def _load_file(path: Path, schema: type, root: Path) -> Any:
     from ..schema.validate import validate
 
     doc = yamlio.load(path)
-    doc.path = _display(path, root)
+    doc.path = display(path)
     return validate(doc, schema), doc
-
-
-def _display(path: Path, root: Path) -> str:
-    """The path as a user would type it: relative to the working directory when below it."""
-    import os
-
-    rel = os.path.relpath(path)
-    return str(path) if rel.startswith("..") else rel
 
 
 def load_catalog_dir(root: Path) -> Catalog:
