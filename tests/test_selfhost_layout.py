@@ -113,6 +113,16 @@ def test_table_lists_the_best_three_layouts(capsys) -> None:
     assert len(block) == 4 and block[1].split()[0] == "tp2pp1"
 
 
+def test_no_table_of_layouts_that_do_not_fit(capsys) -> None:
+    # Llama 3.1 405B in BF16 (812 GB) fits on no layout of 4 H100s (320 GB): the plan is one larger replica,
+    # said in a warning; a table of three "no fit" rows of the 4 GPUs would only repeat it
+    assert main(["selfhost", "llama-3.1-405b-instruct", "--gpu", "h100-sxm-80gb", "--total-gpus", "4",
+                 "--precision", "bf16", "--as-of", "2024-09-15"]) == 0
+    out = capsys.readouterr().out
+    assert "best layouts" not in out and "no fit" not in out
+    assert "no layout of llama-3.1-405b-instruct fits the 4 GPUs of total_gpus" in out
+
+
 @pytest.mark.parametrize(("argv", "expected"), [
     (["--layout", "tp3pp1"], "--layout: layout tp3pp1: tensor-parallel degree 3 does not divide the 64 attention heads"
                              " (layouts that work on 8 GPUs: tp1pp1, tp2pp1, tp4pp1, tp8pp1"),

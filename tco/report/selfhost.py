@@ -161,8 +161,9 @@ def render_table(res: dict[str, Any]) -> str:
 
 
 def _layouts(rows: list[dict[str, Any]]) -> list[str]:
-    """The best layouts evaluated (at most three), one line each."""
-    if len(rows) < 2:
+    """The best layouts evaluated (at most three), one line each; none when no layout of the
+    deployment's GPUs fits (the plan is then one larger replica, and a warning says so)."""
+    if len(rows) < 2 or not any(r["fits"] for r in rows):
         return []
     out = ["  best layouts         replicas  tokens/s in targets  max offline  batch  TTFT ms  TPOT ms"]
     for r in rows[:3]:
