@@ -208,7 +208,9 @@ FIT_PLAN: dict[str, list[tuple[str, Callable[[cal.Point], bool] | None, list[str
     # (measurements.V10_HOLDOUT names the rows held out); nothing else moves. Tried and not kept
     # (2026-11-30, docs section 9): one expert factor at every batch (held-out Mixtral 50 %, 4.5x), and an
     # efficiency falling to zero with the tokens per expert (every touched expert cost 390 tokens' compute:
-    # GLM-5.2 on 8x H200 met TPOT 100 ms only at batch 61, outside the data, which are offline batches)
+    # GLM-5.2 on 8x H200 met TPOT 100 ms only at batch 61, outside the data, which are offline batches), and (2026-12-01)
+    # the expert width (moe_half_width) fitted with them: better held out on Mixtral and DeepSeek FP4, but
+    # fine-grained models' plans at a 30 ms TPOT 2-3x below the December profiles fitted at those batches
     "trtllm@v1.0": [("experts-fp4-throughput", _v10_tables,
                      ["moe_few_tokens_efficiency", "moe_half_tokens", "fp4_compute_factor"])],
     # vLLM: dense runs first (MLPerf v4.1 AMD MI300X, dstack 405B on H100 and MI300X), with the
