@@ -70,20 +70,21 @@ def fit(scores: np.ndarray, rank: int = DEFAULT_RANK, ridge: float = DEFAULT_RID
     rows = u[:, :k] * np.sqrt(s[:k])
     cols = vt[:k].T * np.sqrt(s[:k])
     eye = ridge * np.eye(k)
+    w = mask.astype(np.float64)
     for _ in range(iterations):
-        rows = _solve(cols, z, mask, eye)
-        cols = _solve(rows, z.T, mask.T, eye)
+        rows = _solve(cols, filled, w, eye)
+        cols = _solve(rows, filled.T, w.T, eye)
     return LowRankFit(mean, spread, rows, cols, usable)
 
 
-def _solve(other: np.ndarray, z: np.ndarray, mask: np.ndarray, eye: np.ndarray) -> np.ndarray:
-    """Ridge least squares for every row of ``z`` on the columns it has (vectorized)."""
-    k = other.shape[1]
-    # normal equations per row: (O^T W O + ridge I) f = O^T W z
-    w = mask.astype(np.float64)
-    gram = np.einsum("rb,bi,bj->rij", w, other, other) + eye[None, :, :]
-    rhs = np.einsum("rb,bi->ri", w * np.nan_to_num(z), other)
-    return np.linalg.solve(gram, rhs[:, :, None])[:, :, 0].reshape(-1, k)
+def _solve(other: np.ndarray, wz: np.ndarray, w: np.ndarray, eye: np.ndarray) -> np.ndarray:
+    """Ridge least squares for every row of ``wz`` (measured values, 0 elsewhere) on the columns it
+    has (``w``: 1 where measured): the normal equations (O^T W O + ridge I) f = O^T W z, vectorized.
+    The k x k Gram matrices of all rows are one matrix product with the columns' outer products
+    (a three-operand einsum, the code before 2026-12-01, was 6x slower: benchmarks/bench_impute.py)."""
+    c, k = other.shape
+    gram = (w @ (other[:, :, None] * other[:, None, :]).reshape(c, k * k)).reshape(-1, k, k) + eye
+    return np.linalg.solve(gram, (wz @ other)[:, :, None])[:, :, 0]
 
 
 def impute(scores: np.ndarray, **kw: float) -> np.ndarray:

@@ -118,9 +118,12 @@ def imputation(catalog: Catalog, variant: str = "instruct") -> Imputation:
     memo = memos.get(group_of(variant))
     if memo is not None:
         return memo
+    from threadpoolctl import threadpool_limits
+
     matrix = score_matrix(catalog, variant)
-    fit = im.fit(matrix.values)
-    calibration = _cached_calibration(catalog, matrix)
+    with threadpool_limits(limits=1, user_api="blas"):  # tiny matrices: BLAS threads only wait on each other
+        fit = im.fit(matrix.values)
+        calibration = _cached_calibration(catalog, matrix)
     out = Imputation(matrix, fit, calibration, [catalog.benchmarks[b].category for b in matrix.benchmarks])
     memos[group_of(variant)] = out
     return out
@@ -141,7 +144,7 @@ def _cached_calibration(catalog: Catalog, matrix: ScoreMatrix) -> im.Calibration
 
     if sys.stderr.isatty():  # tens of seconds once per catalog: said rather than silent (not in pipes)
         print(f"tco: calibrating the imputed-score intervals on this catalog ({matrix.variant} models, leave-one-out "
-              f"over {int((~np.isnan(matrix.values)).sum()):,} scores: about a minute, once, then cached)...",
+              f"over {int((~np.isnan(matrix.values)).sum()):,} scores: half a minute, once, then cached)...",
               file=sys.stderr, flush=True)
     calibration = im.leave_one_out(matrix.values)
     if path is not None:
