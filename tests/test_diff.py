@@ -68,6 +68,32 @@ def test_fail_above_is_a_ci_gate(pair, capsys) -> None:
     assert err == ["tco: openai/gpt-4o rose by 20.0% (more than --fail-above 15%)"]
 
 
+def test_fail_above_holds_when_the_reader_stops_early(pair, monkeypatch) -> None:
+    # `tco diff ... --fail-above 15 | head -1` in CI: the pipe closes before the table is written, and
+    # the verdict (exit 1) must not turn into success; the same diff without --fail-above ends with 0
+    import io
+    import os
+    import sys
+
+    old, new = pair
+    for argv, code in ((["--fail-above", "15%"], 1), ([], 0)):
+        r, w = os.pipe()
+        os.close(r)  # the reader is gone: writing raises BrokenPipeError
+        out = os.fdopen(w, "w")
+        err = io.StringIO()
+        monkeypatch.setattr(sys, "stdout", out)
+        monkeypatch.setattr(sys, "stderr", err)
+        try:
+            assert main(["diff", str(old), str(new), *argv]) == code
+        finally:
+            monkeypatch.undo()
+            try:
+                out.close()
+            except BrokenPipeError:
+                pass
+        assert ("rose by 20.0%" in err.getvalue()) == (code == 1)
+
+
 def test_markdown_for_a_pull_request_comment(pair, capsys) -> None:
     old, new = pair
     assert main(["diff", str(old), str(new), "-f", "markdown"]) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -48,16 +49,20 @@ def run(args: argparse.Namespace) -> int:
 
     catalog = load_catalog(args.catalog)
     d = diff_files(args.old, args.new, catalog, as_of=args.as_of, currency=args.currency)
-    write_output(render_diff(d, args.format, table_width(args)), args.out)
+    verdict = []  # decided before anything is written: a reader that stops early (`| head`) cannot change it
     if args.fail_above is not None:
-        over = d.rises_above(args.fail_above)
-        for r in over:
+        for r in d.rises_above(args.fail_above):
             pct = "from nothing" if r["change_pct"] == float("inf") else f"by {r['change_pct']:.1f}%"
-            print(f"tco: {r['label']} rose {pct} (more than --fail-above {args.fail_above:g}%)", file=sys.stderr)
-        lost = d.lost_cost()
-        for r in lost:
-            print(f"tco: {r['label']} had a monthly cost before and has none now ({r['reason'][1] or 'no cost'}): "
-                  "it fails --fail-above too", file=sys.stderr)
-        if over or lost:
-            return 1
-    return 0
+            verdict.append(f"tco: {r['label']} rose {pct} (more than --fail-above {args.fail_above:g}%)")
+        for r in d.lost_cost():
+            verdict.append(f"tco: {r['label']} had a monthly cost before and has none now "
+                           f"({r['reason'][1] or 'no cost'}): it fails --fail-above too")
+    try:
+        write_output(render_diff(d, args.format, table_width(args)), args.out)
+    except BrokenPipeError:
+        if not verdict:
+            raise  # nothing more to say: main() ends quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python exits
+    for line in verdict:
+        print(line, file=sys.stderr)
+    return 1 if verdict else 0
