@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -123,8 +124,10 @@ def test_init_writes_a_template_that_estimates(capsys, tmp_path) -> None:
     rc, _, err = run(capsys, "init", str(path))
     assert rc == 0 and "tco estimate" in err
     assert path.read_text().startswith("# A tco scenario")
-    rc, out, err = run(capsys, "estimate", str(path))
+    assert "\nas_of:" not in path.read_text()  # a new scenario prices today, not the day the template was written
+    rc, out, err = run(capsys, "estimate", str(path), "-f", "json")
     assert rc == 0, err
+    assert json.loads(out)["as_of"] == date.today().isoformat()
     rc, _, err = run(capsys, "init", str(path))
     assert rc == 2 and "file exists" in err  # never clobbers a user's file
     rc, out, _ = run(capsys, "init")

@@ -5,7 +5,7 @@ SCENARIO_TEMPLATE = """\
 # Every field is documented in README.md; unknown fields are errors.
 name: My workload
 currency: USD                # report currency (prices in CNY are converted at a dated rate)
-as_of: 2026-11-29            # price date; omit for today (e.g. 2024-06-01 for the 2024 price war)
+# as_of: 2024-06-01          # price date (left out: the day you run it), e.g. the 2024 price war
 # fx: {CNY: 7.1159}          # override an exchange rate (units per 1 USD)
 
 workload:
