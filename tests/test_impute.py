@@ -140,6 +140,9 @@ def test_catalog_coverage_and_impute_check_commands(capsys) -> None:
     assert main(["catalog", "coverage", "--no-impute", "-f", "json"]) == 0
     plain = json.loads(capsys.readouterr().out)
     assert all(c["state"] != "imputed" for r in plain["rows"] for c in r["cells"].values())
+    assert main(["catalog", "coverage", "--no-impute", "--as-of", "2024-09-15"]) == 0
+    table = capsys.readouterr().out  # no imputed legend, column or rankable-with count when it is left out
+    assert "imputed" not in table.replace("(imputation not shown: --no-impute)", "") and "--no-impute" in table
     assert main(["catalog", "impute-check", "-f", "json"]) == 0
     chk = json.loads(capsys.readouterr().out)
     inst = chk["groups"]["instruct"]

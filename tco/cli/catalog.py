@@ -60,7 +60,8 @@ def add_parser(sub: Any) -> None:
     cc.set_defaults(func=run_check)
     cv = csub.add_parser("coverage", help="which models have which quality scores: measured, imputed, missing",
                          description="The score matrix of a quality profile for the models behind the offers: "
-                                     "measured, imputed (with --impute) or missing, and how many offers can be ranked.")
+                                     "measured, imputed (what --impute in an estimate would fill; "
+                                     "--no-impute leaves it out) or missing, and how many offers can be ranked.")
     cv.add_argument("--profile", default="general", help="quality profile (default: general; tco catalog list "
                                                          "--kind profile lists them)")
     cv.add_argument("--as-of", type=iso_date, help="only the offers on sale on this date (default: every offer)")

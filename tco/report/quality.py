@@ -84,19 +84,21 @@ def render_coverage(cat: Catalog, profile: str, as_of: date | None, fmt: str = "
     benches = list(data["weights"])
     key = {b: f"b{i + 1}" for i, b in enumerate(benches)}
     lines = [f"Quality coverage of profile {profile!r}" + (f" for the offers of {data['as_of']}" if as_of else ""),
-             f"  {MEASURED} measured  {IMPUTED} imputed  {MISSING} missing; columns: "
+             f"  {MEASURED} measured  " + (f"{IMPUTED} imputed  " if impute else "") + f"{MISSING} missing; columns: "
              + ", ".join(f"{key[b]} {b} (x{data['weights'][b]:g})" for b in benches), ""]
     rows = [{"model": r["model"], **{key[b]: {"measured": MEASURED, "imputed": IMPUTED, "missing": MISSING}[
         r["cells"][b]["state"]] for b in benches}, "measured": f"{r['measured_share']:.0%}",
         "with imputed": f"{r['measured_share'] + r['imputed_share']:.0%}", "offers": str(len(r["offers"]))}
         for r in data["rows"]]
     cols = [("model", "model", "<"), *[(key[b], key[b], "<") for b in benches], ("measured", "measured", ">"),
-            ("with imputed", "+imputed", ">"), ("offers", "offers", ">")]
+            *([("with imputed", "+imputed", ">")] if impute else []), ("offers", "offers", ">")]
     table, _ = fit_table(rows, cols, width, steps=(("shrink", "model", 16),))
     lines += table
+    rankable = (f", {data['offers_ranked_with_imputation']} rankable with --impute (min coverage 50%)" if impute
+                else " (imputation not shown: --no-impute)")
     lines += ["", f"{data['models']} models behind {data['offers']} offers: {data['offers_fully_measured']} offers "
-              f"fully measured, {data['offers_measured_at_least_half']} measured on half the weight or more, "
-              f"{data['offers_ranked_with_imputation']} rankable with --impute (min coverage 50%)"]
+              f"fully measured, {data['offers_measured_at_least_half']} measured on half the weight or more"
+              + rankable]
     return "\n".join(lines) + "\n"
 
 
