@@ -113,6 +113,15 @@ def test_table_lists_the_best_three_layouts(capsys) -> None:
     assert len(block) == 4 and block[1].split()[0] == "tp2pp1"
 
 
+def test_a_wrong_layout_names_layouts_that_fit_in_memory(capsys) -> None:
+    # DeepSeek-V3 (671 B parameters, ~690 GB in FP8) on 16 H200s (141 GB): one or two GPUs per replica
+    # divide its heads but cannot hold it; the hint names only layouts that do, expert parallel ones too
+    assert main(["selfhost", "deepseek-v3", "--gpu", "h200-141gb", "--total-gpus", "16", "--layout", "tp3pp1"]) == 2
+    err = capsys.readouterr().err
+    hint = err.split("layouts that fit on 16 GPUs: ", 1)[1].rstrip(")\n").split(", ")
+    assert "tp1pp1" not in hint and "tp2pp1" not in hint and "tp8pp1ep8" in hint and hint[0] == "tp8pp1"
+
+
 def test_no_table_of_layouts_that_do_not_fit(capsys) -> None:
     # Llama 3.1 405B in BF16 (812 GB) fits on no layout of 4 H100s (320 GB): the plan is one larger replica,
     # said in a warning; a table of three "no fit" rows of the 4 GPUs would only repeat it
@@ -125,7 +134,7 @@ def test_no_table_of_layouts_that_do_not_fit(capsys) -> None:
 
 @pytest.mark.parametrize(("argv", "expected"), [
     (["--layout", "tp3pp1"], "--layout: layout tp3pp1: tensor-parallel degree 3 does not divide the 64 attention heads"
-                             " (layouts that work on 8 GPUs: tp1pp1, tp2pp1, tp4pp1, tp8pp1"),
+                             " (layouts that fit on 8 GPUs: tp1pp1, tp2pp1, tp4pp1, tp8pp1"),
     (["--layout", "tp2pp3"], "which do not divide the 80 layers evenly"),
     (["--layout", "tp8pp2"], "--layout: layout tp8pp2 needs 16 GPUs per replica, more than the 8 GPUs of the deployment"
                              " (give total_gpus (--total-gpus) 16 or more"),

@@ -525,10 +525,17 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                             unseen_kind=kind)
 
 
-def _layout_hint(dep: Deployment, total: int) -> str:
-    valid = sorted(candidate_layouts(dep.model, total, dep.gpus_per_node, intra_node_pipeline=True),
-                   key=lambda lay: (lay.pp, lay.ep, lay.tp))
-    return ("layouts that work on " + f"{total} GPUs: " + ", ".join(lay.label for lay in valid[:6])) if valid \
+def _layout_hint(dep: Deployment, total: int, isl: float, osl: float) -> str:
+    """The layouts of ``total`` GPUs that divide the model and hold it in memory, fewest stages, then GPUs, first."""
+    valid = candidate_layouts(dep.model, total, dep.gpus_per_node, intra_node_pipeline=True)
+    if valid:
+        d = replace(dep, tp=None, ep=1)
+        fits = memory_fit(d, np.array([lay.gpus for lay in valid], dtype=float), isl, osl,
+                          tp=np.array([lay.tp for lay in valid], dtype=float),
+                          ep=np.array([lay.ep for lay in valid], dtype=float)).fits
+        valid = sorted((lay for lay, ok in zip(valid, fits, strict=True) if ok),
+                       key=lambda lay: (lay.pp, lay.gpus, lay.ep, lay.tp))
+    return ("layouts that fit on " + f"{total} GPUs: " + ", ".join(lay.label for lay in valid[:8])) if valid \
         else f"no layout of {dep.model.id} fits {total} GPUs: raise total_gpus"
 
 
@@ -557,7 +564,8 @@ def _choose_layout(spec: SelfhostSpec, dep: Deployment, total: int, isl: float, 
                            hint=f"give total_gpus (--total-gpus) {lay.gpus} or more, or a layout of at most {total} GPUs")
         problem = check_parallelism(dep.model, lay.gpus, dep.gpus_per_node, tp=lay.tp, ep=lay.ep)
         if problem:
-            raise TcoError(f"layout {spec.layout}: {problem}", field="layout", hint=_layout_hint(dep, total))
+            raise TcoError(f"layout {spec.layout}: {problem}", field="layout",
+                           hint=_layout_hint(dep, total, isl, osl))
         dep = replace(dep, gpus=lay.gpus, tp=lay.tp, ep=lay.ep)
         return dep, evaluate_layouts(dep, [lay], total, isl, osl, tt, tq, **kw), total
     if spec.gpus is not None:
