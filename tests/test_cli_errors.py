@@ -76,7 +76,9 @@ CASES = [
     ("  profile: {mmlu: 1, humaneval: 1}\n", "  profile: general\n  scores: {gpt-4oo: {mmlu: 80}}\n",
      r"scenario.yaml:9:\d+: quality.scores.gpt-4oo: unknown model 'gpt-4oo'"),
     ("as_of: 2024-06-01", "as_of: 2023-01-01",
-     r"scenario.yaml:10:5: candidates.0: acme/flat was not launched yet on 2023-01-01: from 2024-01-01"),
+     # several candidates, none priced on the date: the date is named, not the first candidate
+     r"scenario.yaml:9:1: candidates: none of the \d candidates can be priced on 2023-01-01: 1 not launched yet, "
+     r"1 with no price on record then \(use an as_of date on or after 2024-01-01, when the first of them launched\)"),
     ("name: fixture\n", "name: fixture\ncurrency: EUR\n",
      r"scenario.yaml:2:11: currency: no exchange rate for currency 'EUR'"),
     ("name: fixture\n", "name: fixture\ncurrency: euros!\n",
