@@ -70,6 +70,21 @@ def test_overrides_as_of_and_currency(capsys) -> None:
     assert c["openai/gpt-4o-mini"]["monthly_cost"] == pytest.approx(round(157.5 * 7.1475, 2))
 
 
+def test_a_rate_is_warned_about_only_where_it_converts_an_amount(capsys, tmp_path) -> None:
+    # on 2026-11-29 the newest CNY rate (the October 2026 monthly average) is single-source: a CNY report
+    # of CNY prices converts nothing and says nothing of it; one USD-priced candidate brings the warning
+    path = tmp_path / "cny.yaml"
+    body = ("name: cny\ncurrency: CNY\nas_of: 2026-11-29\nworkload: {requests_per_day: 1000, input_tokens: 1000, "
+            "output_tokens: 100}\nquality: {profile: general-2026}\ncandidates:\n  - deepseek/deepseek-v4-pro\n"
+            "  - zhipu/glm-5.2\n")
+    path.write_text(body)
+    rc, out, _ = run(capsys, "estimate", str(path), "-f", "json")
+    assert rc == 0 and not [w for w in json.loads(out)["warnings"] if "CNY rate" in w]
+    path.write_text(body + "  - openai/gpt-5.4\n")
+    rc, out, _ = run(capsys, "estimate", str(path), "-f", "json")
+    assert rc == 0 and [w for w in json.loads(out)["warnings"] if w.startswith("CNY rate for 2026-10 is single-source")]
+
+
 def test_out_file_is_written_atomically(capsys, tmp_path) -> None:
     target = tmp_path / "report.json"
     target.write_text("old")

@@ -281,8 +281,13 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
     results.sort(key=lambda c: (c.rank is None, c.rank or 0, math.isnan(c.monthly_cost),
                                 c.monthly_cost if not math.isnan(c.monthly_cost) else 0.0))
     warnings = list(compiled.warnings)
+    # a rate matters only where an amount is converted: a price quoted in another currency than the
+    # report's, or a self-hosted cost (USD); a CNY report of CNY prices converts nothing
+    quoted = {c.price["currency"] for c in compiled.candidates if c.price} | (
+        {"USD"} if any(c.selfhost is not None for c in compiled.candidates) else set())
+    converted = set().union(*({q, compiled.currency} for q in quoted if q != compiled.currency))
     for f in compiled.fx.values():
-        if f.overridden or f.known_from is None:
+        if f.overridden or f.known_from is None or f.currency not in converted:
             continue
         # a rate becomes known at the end of its period (a monthly average on the 1st of the next month)
         age = (compiled.as_of - f.known_from).days
