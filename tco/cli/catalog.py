@@ -33,7 +33,8 @@ def add_parser(sub: Any) -> None:
     cl.add_argument("--kind", type=list_kind, default=None, help="the same as KIND")
     cl.add_argument("--as-of", type=iso_date, help="price date for offers (default: today)")
     cl.add_argument("--on-sale", action="store_true",
-                    help="offers: only those priced on that date (not retired, launched, price known)")
+                    help="offers: only those on sale on that date (launched, not retired, a price point in force; "
+                         "a part of it, such as the input price, may still be unknown)")
     cl.add_argument("--format", "-f", choices=("table", "json"), default="table", help="output format")
     add_wide(cl)
     cl.add_argument("--catalog", **CATALOG_ARG)
