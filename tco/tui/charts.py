@@ -240,16 +240,37 @@ BEATS = "beats"
 API at these requests/day (the chart's caption says so)."""
 
 
+NAME_MIN = 10
+"""Cells a break-even row keeps for the API's name before it shortens its list of ranges."""
+
+
+def _room(width: int, rng: str) -> int:
+    return width - len(BEATS) - 5 - len(rng) - 1
+
+
+def _fit_ranges(width: int, ranges: Sequence[Sequence[float | None]]) -> str:
+    """The ranges of a :func:`breakeven_row`: all of them, or the first ones and ``…`` where the whole
+    list would leave the API's name fewer than :data:`NAME_MIN` cells (a row without the name does not
+    say which API it beats)."""
+    full = ranges_text(ranges)
+    if _room(width, full) >= NAME_MIN or len(ranges) < 2:
+        return full
+    for k in range(len(ranges) - 1, 1, -1):
+        if _room(width, cut := ranges_text(ranges[:k]) + ", …") >= NAME_MIN:
+            return cut
+    return ranges_text(ranges[:1]) + ", …"
+
+
 def _beats_room(width: int, ranges: Sequence[Sequence[float | None]]) -> int:
     """Cells for the API's name in a :func:`breakeven_row` (under 6: no name)."""
-    return width - len(BEATS) - 5 - len(ranges_text(ranges)) - 1
+    return _room(width, _fit_ranges(width, ranges))
 
 
 def breakeven_row(api: str, api_style: str, ranges: Sequence[Sequence[float | None]], width: int,
                   shown: Sequence[str] = (), drop: bool = False) -> Text:
     """A legend row under a self-hosted series: ``  beats ━ gpt-4o 38K+``: it is cheaper than
     the API ``api`` in these ranges of requests/day."""
-    rng = ranges_text(ranges)
+    rng = _fit_ranges(width, ranges)
     t = Text(f"  {BEATS} ", "bold")
     t.append("━", api_style)
     room = _beats_room(width, ranges)
