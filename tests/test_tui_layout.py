@@ -329,10 +329,13 @@ def test_the_self_hosted_memory_picture_fits_80_columns_and_says_what_a_request_
 def test_a_break_even_row_names_its_api_and_shortens_a_long_list_of_ranges() -> None:
     from tco.tui.charts import breakeven_row
 
-    # four ranges take 38 cells: in a 50-cell legend the name would get 1, so the list is cut with "…"
+    # four ranges take 38 cells: in a 50-cell legend the name would get 1, so the middle of the list is cut
+    # with "…" (the open-ended last range stays: beyond it self-hosting is cheaper for good)
     ranges = [(231e3, 260e3), (461e3, 520e3), (692e3, 780e3), (1.8e6, None)]
     row = breakeven_row("google/gemini-3.5-flash", "red", ranges, 50).plain
-    assert row == "  beats ━ gemini-3.5-flash 231K–260K, 461K–520K, …"
+    assert row == "  beats ━ gemini-3.5-flash 231K–260K, …, 1.8M+"
+    two = breakeven_row("google/gemini-3.5-flash", "red", ranges[2:], 40).plain
+    assert two.endswith("692K–780K, 1.8M+")  # two ranges are never cut
     wide = breakeven_row("google/gemini-3.5-flash", "red", ranges, 80).plain
     assert wide.endswith("google/gemini-3.5-flash 231K–260K, 461K–520K, 692K–780K, 1.8M+")
     assert breakeven_row("openai/gpt-5.4", "red", [(38e3, None)], 30).plain == "  beats ━ openai/gpt-5.4 38K+"

@@ -447,13 +447,13 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
         if len(resolved) == 1:
             raise (unavailable + unpriced)[0]  # the one candidate cannot be priced on the date
         # several, none priced: the date is the problem, not the first candidate
-        starts = sorted(r.available_from for r in resolved if r.available_from and r.available_from != "None")
+        starts = sorted((r.available_from, r.id) for r in resolved if r.available_from and r.available_from != "None")
         why = ", ".join(part for part in (f"{len(unavailable)} not launched yet" if unavailable else "",
                                           f"{len(unpriced)} with no price on record then" if unpriced else "") if part)
-        hint = (f"use an as_of date on or after {starts[0]}, when the first of them launched" if starts
+        hint = (f"the first to launch is {starts[0][1]}, on {starts[0][0]}: use an as_of date from then on" if starts
                 else "`tco catalog show OFFER` gives each offer's price history")
-        raise TcoError(f"none of the {len(resolved)} candidates can be priced on {as_of}: {why}",
-                       **locate(scenario, ("candidates",), key=True), hint=hint)
+        raise NotAvailable(f"none of the {len(resolved)} candidates can be priced on {as_of}: {why}",
+                           starts[0][0] if starts else None, **locate(scenario, ("candidates",), key=True), hint=hint)
     prices = price_arrays(api_rows)
 
     extra_models = {r.model for r in resolved}

@@ -249,16 +249,17 @@ def _room(width: int, rng: str) -> int:
 
 
 def _fit_ranges(width: int, ranges: Sequence[Sequence[float | None]]) -> str:
-    """The ranges of a :func:`breakeven_row`: all of them, or the first ones and ``…`` where the whole
-    list would leave the API's name fewer than :data:`NAME_MIN` cells (a row without the name does not
-    say which API it beats)."""
+    """The ranges of a :func:`breakeven_row`: all of them, or, where three or more would leave the API's
+    name fewer than :data:`NAME_MIN` cells (a row without the name does not say which API it beats),
+    the first ones, ``…`` and the last (the open-ended one, where it is cheaper for good)."""
     full = ranges_text(ranges)
-    if _room(width, full) >= NAME_MIN or len(ranges) < 2:
+    if _room(width, full) >= NAME_MIN or len(ranges) < 3:
         return full
-    for k in range(len(ranges) - 1, 1, -1):
-        if _room(width, cut := ranges_text(ranges[:k]) + ", …") >= NAME_MIN:
+    last = ranges_text(ranges[-1:])
+    for k in range(len(ranges) - 2, 0, -1):
+        if _room(width, cut := f"{ranges_text(ranges[:k])}, …, {last}") >= NAME_MIN:
             return cut
-    return ranges_text(ranges[:1]) + ", …"
+    return f"{ranges_text(ranges[:1])}, …, {last}"
 
 
 def _beats_room(width: int, ranges: Sequence[Sequence[float | None]]) -> int:
