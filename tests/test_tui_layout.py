@@ -339,3 +339,18 @@ def test_a_break_even_row_names_its_api_and_shortens_a_long_list_of_ranges() -> 
     wide = breakeven_row("google/gemini-3.5-flash", "red", ranges, 80).plain
     assert wide.endswith("google/gemini-3.5-flash 231K–260K, 461K–520K, 692K–780K, 1.8M+")
     assert breakeven_row("openai/gpt-5.4", "red", [(38e3, None)], 30).plain == "  beats ━ openai/gpt-5.4 38K+"
+
+
+def test_the_add_search_puts_the_closest_title_first() -> None:
+    from tco.tui.screens.add_candidate import Choice, rank
+
+    def c(title: str, retired: bool = False) -> Choice:
+        return Choice(title, title, "DeepSeek · fp8 · then choose GPUs, rent or buy", "selfhost", retired=retired)
+
+    # equal fuzzy scores: the catalog listed -exp first, the exact name now comes first; retired ones last
+    choices = [c("deepseek-v3.2-exp on h200-141gb"), c("deepseek-v3.2 on h200-141gb", retired=True),
+               c("deepseek-v3.2-thinking on h200-141gb"), c("deepseek-v3.2 on h200-141gb"), c("llama on h100")]
+    got = [(x.title, x.retired) for x in rank(choices, "deepseek v3.2 h200")]
+    assert got == [("deepseek-v3.2 on h200-141gb", False), ("deepseek-v3.2-exp on h200-141gb", False),
+                   ("deepseek-v3.2-thinking on h200-141gb", False), ("deepseek-v3.2 on h200-141gb", True)]
+    assert rank(choices, "  ") == choices

@@ -33,6 +33,24 @@ class Choice:
     """Shut down before the as-of date: shown after every match on sale."""
 
 
+def rank(choices: list[Choice], query: str) -> list[Choice]:
+    """The choices every word of ``query`` matches (fuzzy, in the title or detail), best first: the
+    higher match score, then the shorter title (of equal scores the closest: ``deepseek-v3.2`` before
+    ``deepseek-v3.2-exp``), then the catalog's order; retired offers last. No words: all, in order."""
+    words = query.split()
+    if not words:
+        return list(choices)
+    matchers = [Matcher(w) for w in words]
+    ranked = []
+    for i, c in enumerate(choices):
+        hay = f"{c.title} {c.detail}"
+        scores = [m.match(hay) for m in matchers]
+        if all(scores):
+            ranked.append((c.retired, -sum(scores), len(c.title), i, c))
+    ranked.sort(key=lambda r: r[:4])
+    return [r[4] for r in ranked]
+
+
 class AddCandidateScreen(Guarded, ModalScreen[str | None]):
     """Type to filter, up/down to choose, enter to add; escape closes.
 
@@ -83,18 +101,7 @@ class AddCandidateScreen(Guarded, ModalScreen[str | None]):
     def refilter(self, query: str) -> None:
         ol = self.query_one("#results", OptionList)
         words = query.split()
-        if not words:
-            ranked = [(0.0, i, c) for i, c in enumerate(self.choices)]
-        else:
-            matchers = [Matcher(w) for w in words]
-            ranked = []
-            for i, c in enumerate(self.choices):
-                hay = f"{c.title} {c.detail}"
-                scores = [m.match(hay) for m in matchers]
-                if all(scores):
-                    ranked.append((-sum(scores), i, c))
-            ranked.sort(key=lambda r: (r[2].retired, r[0], r[1]))
-        self.shown = [c for _, _, c in ranked[: self.LIMIT]]
+        self.shown = rank(self.choices, query)[: self.LIMIT]
         ol.clear_options()
         opts = []
         for n, c in enumerate(self.shown):
