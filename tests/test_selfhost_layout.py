@@ -143,10 +143,10 @@ def test_no_table_of_layouts_that_do_not_fit(capsys) -> None:
     (["--layout", "2x4"], "--layout: layout '2x4' is not auto or tpXppY"),
     (["--slo-percentile", "95"], "--slo-percentile: must be 50, 90 or 99 (got 95)"),
     (["--input-tokens", "p50=800,p90=300"], "--input-tokens: percentiles must not decrease: p50 = 800 but p90 = 300"),
-    (["--output-tokens", "p50=-5"], "--output-tokens: p50: Input should be greater than 0"),
+    (["--output-tokens", "p50=-5"], "--output-tokens: p50: must be more than 0"),
     (["--input-tokens", "hist:0-100=1,50-200=1"], "histogram bins must touch"),
     (["--input-tokens", "chatty"], "--input-tokens: unknown length mix 'chatty' (known: chat, code, long-context)"),
-    (["--total-gpus", "0"], "--total-gpus: Input should be greater than or equal to 1"),
+    (["--total-gpus", "0"], "--total-gpus: must be at least 1 (got 0)"),
 ])
 def test_bad_layouts_and_lengths_are_one_located_line(capsys, argv: list[str], expected: str) -> None:
     err = one_error(capsys, "llama-3.1-70b-instruct", "--gpu", "h100-sxm-80gb", "--precision", "fp8", *argv)

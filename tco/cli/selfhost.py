@@ -199,13 +199,14 @@ def _spec(args: argparse.Namespace) -> Any:
     try:
         return SelfhostSpec.model_validate(data)
     except ValidationError as err:
+        from ..schema.validate import plain_message
+
         e = err.errors(include_url=False)[0]
         loc = ".".join(str(x) for x in e["loc"])
         flag = FLAG.get(loc, loc or "selfhost")
         inp = e.get("input")
         got = f" (got {inp!r})" if isinstance(inp, (int, float, str)) and not isinstance(inp, bool) else ""
-        msg = e["msg"].replace("Value error, ", "")
-        raise TcoError(f"{flag}: {msg}{got}") from None
+        raise TcoError(f"{flag}: {plain_message(e)}{got}") from None
 
 
 def _mean_and_shape(value: Any, flag: str, side: str) -> tuple[int, Any]:
@@ -222,10 +223,11 @@ def _mean_and_shape(value: Any, flag: str, side: str) -> tuple[int, Any]:
         spec = LengthDistribution.model_validate(value) if isinstance(value, dict) else value
         mean, shape = parse(spec, side)
     except ValidationError as err:
+        from ..schema.validate import plain_message
+
         e = err.errors(include_url=False)[0]
         where = ".".join(str(x) for x in e["loc"])
-        raise TcoError(f"{flag}: {(where + ': ') if where else ''}{e['msg'].replace('Value error, ', '')}",
-                       hint=LENGTH_HELP) from None
+        raise TcoError(f"{flag}: {(where + ': ') if where else ''}{plain_message(e)}", hint=LENGTH_HELP) from None
     except ValueError as err:
         raise TcoError(f"{flag}: {err}", hint=LENGTH_HELP) from None
     return max(int(round(mean)), 1), shape

@@ -164,7 +164,8 @@ def _number(v: Any) -> str:
     return f"{int(v):,}" if float(v).is_integer() and abs(v) < 1e15 else f"{v:g}"
 
 
-def _plain_message(e: dict[str, Any]) -> str:
+def plain_message(e: dict[str, Any]) -> str:
+    """A pydantic error (one item of ``ValidationError.errors()``) in the tool's words: "must be at least 1"."""
     t, ctx = e.get("type", ""), e.get("ctx") or {}
     inp = e.get("input")
     if isinstance(inp, float) and not math.isfinite(inp):
@@ -229,7 +230,7 @@ def _one(doc: Document, e: dict[str, Any], allowed: dict[tuple[Any, ...], list[s
         help_ = FIELD_HELP.get(word)
         hint = f"{help_[0]}, e.g. {help_[1]}" if help_ else None
         return TcoError(msg, file=doc.path, line=line, col=col, field=_field(full), hint=hint)
-    msg = _plain_message(e)
+    msg = plain_message(e)
     inp = e.get("input")
     if isinstance(inp, (str, int, float)) and not isinstance(inp, bool):
         got = shorten(repr(inp))
