@@ -447,7 +447,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
         if len(resolved) == 1:
             raise (unavailable + unpriced)[0]  # the one candidate cannot be priced on the date
         # several, none priced: the date is the problem, not the first candidate
-        starts = sorted((r.available_from, r.id) for r in resolved if r.available_from and r.available_from != "None")
+        starts = sorted((r.available_from, r.id) for r in resolved if r.available_from)
         why = ", ".join(part for part in (f"{len(unavailable)} not launched yet" if unavailable else "",
                                           f"{len(unpriced)} with no price on record then" if unpriced else "") if part)
         hint = (f"the first to launch is {starts[0][1]}, on {starts[0][0]}: use an as_of date from then on" if starts

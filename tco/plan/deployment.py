@@ -528,13 +528,8 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
 def _layout_hint(dep: Deployment, total: int, isl: float, osl: float) -> str:
     """The layouts of ``total`` GPUs that divide the model and hold it in memory, fewest stages, then GPUs, first."""
     valid = candidate_layouts(dep.model, total, dep.gpus_per_node, intra_node_pipeline=True)
-    if valid:
-        d = replace(dep, tp=None, ep=1)
-        fits = memory_fit(d, np.array([lay.gpus for lay in valid], dtype=float), isl, osl,
-                          tp=np.array([lay.tp for lay in valid], dtype=float),
-                          ep=np.array([lay.ep for lay in valid], dtype=float)).fits
-        valid = sorted((lay for lay, ok in zip(valid, fits, strict=True) if ok),
-                       key=lambda lay: (lay.pp, lay.gpus, lay.ep, lay.tp))
+    valid = sorted((r.layout for r in evaluate_layouts(dep, valid, total, isl, osl) if r.fits),
+                   key=lambda lay: (lay.pp, lay.gpus, lay.ep, lay.tp))
     return ("layouts that fit on " + f"{total} GPUs: " + ", ".join(lay.label for lay in valid[:8])) if valid \
         else f"no layout of {dep.model.id} fits {total} GPUs: raise total_gpus"
 

@@ -256,10 +256,8 @@ def _fit_ranges(width: int, ranges: Sequence[Sequence[float | None]]) -> str:
     if _room(width, full) >= NAME_MIN or len(ranges) < 3:
         return full
     last = ranges_text(ranges[-1:])
-    for k in range(len(ranges) - 2, 0, -1):
-        if _room(width, cut := f"{ranges_text(ranges[:k])}, …, {last}") >= NAME_MIN:
-            return cut
-    return f"{ranges_text(ranges[:1])}, …, {last}"
+    cuts = [f"{ranges_text(ranges[:k])}, …, {last}" for k in range(len(ranges) - 2, 0, -1)]
+    return next((cut for cut in cuts if _room(width, cut) >= NAME_MIN), cuts[-1])  # at least the first and last
 
 
 def _beats_room(width: int, ranges: Sequence[Sequence[float | None]]) -> int:
