@@ -579,6 +579,13 @@ def test_selfhost_detail_from_a_hand_built_result() -> None:
                   "3-year straight-line depreciation", "precision fp8 (as published)",
                   "engine trtllm@v1.2 (fitted on this model)"):
         assert piece in text, piece
+    # a narrow pane wraps the deployment between its items, never inside one (a buyer read "GPUs bil")
+    c.selfhost["billed_gpus"], c.selfhost["total_gpus"], c.selfhost["replicas"] = 16, 16, 1
+    narrow = selfhost_detail(c, "USD", (2000, 100), width=44).plain.splitlines()
+    assert all(len(line) <= 44 for line in narrow)
+    for item in ("precision fp8 (as published)", "GPUs per replica 16", "GPUs in use 16", "GPUs billed 16",
+                 "GPUs per node 8"):
+        assert any(item in line for line in narrow), item
     # only what is present: an almost empty dict still renders
     c.selfhost = {"gpu": "l40s"}
     assert "l40s" in selfhost_detail(c, "USD").plain

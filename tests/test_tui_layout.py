@@ -268,6 +268,24 @@ def test_the_detail_pane_says_when_an_offer_retires(catalog: Any, tmp_path: Any)
     assert "no cost: not available on 2026-11-30: groq/mixtral-8x7b-32768 was retired on 2025-03-20" in text
 
 
+def test_the_detail_names_every_part_of_a_bill_in_words(catalog: Any, tmp_path: Any) -> None:
+    """Every part of an API bill has words (a buyer read ``offpeak_savings`` in the detail where the
+    CLI says "off-peak discount"); DeepSeek's off-peak discount shows as one, a reduction."""
+    from tco.plan.evaluate import COMPONENTS
+    from tco.report.format import COST_PARTS
+    from tco.tui.widgets.detail import DetailContext, api_detail
+
+    assert set(COMPONENTS) <= set(COST_PARTS)
+    f = tmp_path / "offpeak.yaml"
+    f.write_text("name: off-peak\nas_of: 2025-06-01\nworkload:\n  requests_per_day: 1000\n  input_tokens: 500\n"
+                 "  output_tokens: 200\n  offpeak_share: 0.5\ncandidates:\n  - deepseek/deepseek-chat\n")
+    s = Session.open(f, catalog)
+    (c,) = s.estimate.candidates
+    assert c.cost_breakdown.get("offpeak_savings")
+    text = api_detail(c, DetailContext("2025-06-01", "USD"), 80).plain
+    assert "off-peak discount" in text and "offpeak_savings" not in text
+
+
 def test_the_table_marks_an_offer_that_retires_and_the_legend_says_so(catalog: Any, tmp_path: Any) -> None:
     """A † next to ★ ▼ ● marks a row whose offer shuts down within a year (gpt-5-mini on 2026-12-11,
     the cheapest here), so the table itself warns; the legend gains "† retires" only then, and
@@ -354,3 +372,10 @@ def test_the_add_search_puts_the_closest_title_first() -> None:
     assert got == [("deepseek-v3.2 on h200-141gb", False), ("deepseek-v3.2-exp on h200-141gb", False),
                    ("deepseek-v3.2-thinking on h200-141gb", False), ("deepseek-v3.2 on h200-141gb", True)]
     assert rank(choices, "  ") == choices
+    # a title the query names exactly comes first, then titles holding the query as typed: the buyer who
+    # typed claude-sonnet-5 got google/claude-sonnet-5-5 first (a higher fuzzy score), and enter added it
+    offers = [Choice(t, t, "x", "api") for t in ("google/claude-sonnet-5-5", "aws-bedrock/global.anthropic.claude-"
+                                               "sonnet-5-v1-0", "anthropic/claude-sonnet-5", "anthropic/claude-sonnet-5.5")]
+    assert [x.title for x in rank(offers, "claude-sonnet-5")] == [
+        "anthropic/claude-sonnet-5", "google/claude-sonnet-5-5", "anthropic/claude-sonnet-5.5",
+        "aws-bedrock/global.anthropic.claude-sonnet-5-v1-0"]

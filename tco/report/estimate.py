@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..errors import PRICE_UNKNOWN, launch_text
-from .format import _count, _num, chance, exact_price, list_price, money, share, tokens, unit_price
+from .format import _count, _num, chance, cost_part, exact_price, list_price, money, share, tokens, unit_price
 from .text import display_width, fit_table, hidden_note, markdown_table, pad, wrap_lines
 
 if TYPE_CHECKING:
@@ -177,34 +177,34 @@ def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, f
         pout = p["long_context_tier"]["output_per_mtok"] if long else p["output_per_mtok"]
         pc = p["cached_input_per_mtok"] if p["cached_input_per_mtok"] is not None else pin
         b = c.breakdown_cents()  # in cents that add up to the total, as the JSON gives them
-        items.append(("input", f"{tokens(unc_tok)} tok x {list_price(pin, cur)}/1M", b.get("input")))
+        items.append((cost_part("input"), f"{tokens(unc_tok)} tok x {list_price(pin, cur)}/1M", b.get("input")))
         if cached_tok:
-            items.append(("cached input", f"{tokens(cached_tok)} tok x {list_price(pc, cur)}/1M", b.get("cached_input")))
+            items.append((cost_part("cached_input"), f"{tokens(cached_tok)} tok x {list_price(pc, cur)}/1M", b.get("cached_input")))
         if b.get("cache_write"):
             write_tok = w["input_tokens_per_month"] * (w.get("cache_write_share") or 0.0)
             pw = p.get("cache_write_per_mtok")
-            items.append(("cache writes", f"{tokens(write_tok)} tok x {list_price(pw if pw is not None else pin, cur)}/1M",
+            items.append((cost_part("cache_write"), f"{tokens(write_tok)} tok x {list_price(pw if pw is not None else pin, cur)}/1M",
                           b["cache_write"]))
-        items.append(("output", f"{tokens(w['output_tokens_per_month'])} tok x {list_price(pout, cur)}/1M",
+        items.append((cost_part("output"), f"{tokens(w['output_tokens_per_month'])} tok x {list_price(pout, cur)}/1M",
                       b.get("output")))
         if b.get("reasoning") and w.get("requests_per_month"):
-            items.append(("reasoning (hidden)", f"{tokens(w['requests_per_month'] * p['reasoning_tokens'])} tok x "
+            items.append((cost_part("reasoning"), f"{tokens(w['requests_per_month'] * p['reasoning_tokens'])} tok x "
                           f"{list_price(pout, cur)}/1M", b["reasoning"]))
         if b.get("request_fees"):
-            items.append(("request fees", f"{p['per_1k_requests']:g} {cur} per 1,000" if p.get("per_1k_requests")
+            items.append((cost_part("request_fees"), f"{p['per_1k_requests']:g} {cur} per 1,000" if p.get("per_1k_requests")
                           else "", b["request_fees"]))
         if b.get("offpeak_savings"):
             off = p.get("offpeak") or {}
-            items.append(("off-peak discount", f"{off.get('share', 0):.0%} of requests off-peak",
+            items.append((cost_part("offpeak_savings"), f"{off.get('share', 0):.0%} of requests off-peak",
                           -b["offpeak_savings"]))
         if b.get("batch_savings"):
-            items.append(("batch discount", "", -b["batch_savings"]))
+            items.append((cost_part("batch_savings"), "", -b["batch_savings"]))
         if b.get("discount_savings"):
-            items.append(("negotiated discount", f"{p['discount']:.0%}", -b["discount_savings"]))
+            items.append((cost_part("discount_savings"), f"{p['discount']:.0%}", -b["discount_savings"]))
     else:
         units = (c.selfhost or {}).get("cost_units") or {}
         for k, v in c.breakdown_cents().items():
-            items.append((k.replace("_", " "), _selfhost_quantity(k, units.get(k), cur), v))
+            items.append((cost_part(k), _selfhost_quantity(k, units.get(k), cur), v))
     items.append(("total", "", c.monthly_cost))
     return head, items, None
 

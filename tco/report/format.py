@@ -11,6 +11,18 @@ SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£", "JPY": "JP¥", "K
 """Currency signs for amounts; ¥ is the yuan here (the CNY story of the catalog), the yen is JP¥."""
 
 
+COST_PARTS = {"input": "input", "cached_input": "cached input", "cache_write": "cache writes", "output": "output",
+              "reasoning": "reasoning (hidden)", "request_fees": "request fees", "offpeak_savings": "off-peak discount",
+              "batch_savings": "batch discount", "discount_savings": "negotiated discount"}
+"""The parts of an API bill (the keys of a candidate's ``cost_breakdown``) in words."""
+
+
+def cost_part(key: str) -> str:
+    """A bill part's words: ``offpeak_savings`` is "off-peak discount"; a self-hosted part
+    (``gpu_rent``) its key in words."""
+    return COST_PARTS.get(key) or key.replace("_", " ")
+
+
 def money(v: float | None, cur: str, digits: int = 2) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "unknown"

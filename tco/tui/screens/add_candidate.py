@@ -34,21 +34,27 @@ class Choice:
 
 
 def rank(choices: list[Choice], query: str) -> list[Choice]:
-    """The choices every word of ``query`` matches (fuzzy, in the title or detail), best first: the
-    higher match score, then the shorter title (of equal scores the closest: ``deepseek-v3.2`` before
-    ``deepseek-v3.2-exp``), then the catalog's order; retired offers last. No words: all, in order."""
+    """The choices every word of ``query`` matches (fuzzy, in the title or detail), best first: a
+    title the query names exactly (``claude-sonnet-5`` is ``anthropic/claude-sonnet-5``), then titles
+    holding the query as typed (``google/claude-sonnet-5-5``), then the other matches; within each,
+    the higher match score, then the shorter title (of equal scores the closest: ``deepseek-v3.2``
+    before ``deepseek-v3.2-exp``), then the catalog's order; retired offers last. No words: all, in
+    order."""
     words = query.split()
     if not words:
         return list(choices)
     matchers = [Matcher(w) for w in words]
+    typed = " ".join(words).lower()
     ranked = []
     for i, c in enumerate(choices):
         hay = f"{c.title} {c.detail}"
         scores = [m.match(hay) for m in matchers]
         if all(scores):
-            ranked.append((c.retired, -sum(scores), len(c.title), i, c))
-    ranked.sort(key=lambda r: r[:4])
-    return [r[4] for r in ranked]
+            title = c.title.lower()
+            tier = 0 if typed in (title, title.rsplit("/", 1)[-1]) else 1 if typed in title else 2
+            ranked.append((c.retired, tier, -sum(scores), len(c.title), i, c))
+    ranked.sort(key=lambda r: r[:5])
+    return [r[5] for r in ranked]
 
 
 class AddCandidateScreen(Guarded, ModalScreen[str | None]):

@@ -21,7 +21,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...errors import launch_text
-from ...report.format import money, share, tokens, unit_price
+from ...report.format import cost_part, money, share, tokens, unit_price
 from ..plot import hbar, stacked_bar, waterfall
 from ..guard import Guarded, safe_paint
 from ..reasons import no_cost, no_rank
@@ -75,6 +75,21 @@ def _prose(text: str, width: int, indent: str = "   ", style: str = "dim", first
     return [Text(r, style) for r in rows]
 
 
+def _packed(items: Sequence[str | Text], width: int, indent: str = "   ", sep: str = " · ") -> list[Text]:
+    """Items joined by ``sep``, as many a line as the pane's width holds (an item is never cut:
+    "GPUs billed 16" goes whole to the next line)."""
+    rows: list[Text] = []
+    for item in items:
+        t = Text(item) if isinstance(item, str) else item
+        if rows and rows[-1].cell_len + len(sep) + t.cell_len <= max(width - 1, 20):
+            rows[-1].append(sep)
+            rows[-1].append_text(t)
+        else:
+            rows.append(Text(indent))
+            rows[-1].append_text(t)
+    return rows
+
+
 def _finish(lines: list[Text]) -> Text:
     out = Text("\n").join(lines)
     out.no_wrap = True
@@ -105,21 +120,17 @@ def _head(c: CandidateResult, cur: str, width: int) -> list[Text]:
     if c.retires:  # an announced end within a year of the as-of date
         said = next((w for w in c.warnings if w.startswith("retires on")), f"retires on {c.retires}")
         lines += _prose(said, width, indent="  ", style="bold yellow", first="")
-    s = Text()
+    parts: list[Text] = []
     if no_cost(c) is None:
-        s.append(money(c.monthly_cost, cur), "bold")
-        s.append("/mo · ")
-        s.append(unit_price(c.cost_per_mtok, cur))
-        s.append("/1M tok · ")
-    s.append("quality ")
-    s.append("n/a" if _n(c.quality) else f"{c.quality:.1f}")
-    s.append(f" ({share(c.quality_coverage)}) · " if not _n(c.quality_coverage) else " · ")
+        parts += [Text.assemble((money(c.monthly_cost, cur), "bold"), "/mo"),
+                  Text(unit_price(c.cost_per_mtok, cur) + "/1M tok")]
+    q = "n/a" if _n(c.quality) else f"{c.quality:.1f}"
+    parts.append(Text(f"quality {q}" + (f" ({share(c.quality_coverage)})" if not _n(c.quality_coverage) else "")))
     if c.rank:
-        s.append(unit_price(c.cost_per_quality_point, cur), "bold")
-        s.append(f"/pt · rank {c.rank}")
+        parts += [Text.assemble((unit_price(c.cost_per_quality_point, cur), "bold"), "/pt"), Text(f"rank {c.rank}")]
     else:
-        s.append("not ranked", "dim")
-    lines.append(s)
+        parts.append(Text("not ranked", "dim"))
+    lines += _packed(parts, width, indent="")  # at any width, each figure whole
     return lines
 
 
@@ -188,11 +199,10 @@ def api_detail(c: CandidateResult, ctx: DetailContext, width: int = 80) -> Text:
         items = [(k, v) for k, v in c.breakdown_cents().items() if not _n(v)]  # in cents adding up to the cost
         # a waterfall: costs add to the right, discounts (…_savings) take their share back off
         signed = [-v if k.endswith("_savings") else v for k, v in items]
-        bars = waterfall(signed, 16)
+        barw = max(min(16, width - 1 - 49), 4)  # what the pane leaves beside label, tokens and amount
+        bars = waterfall(signed, barw)
         for (k, v), s_v, bar in zip(items, signed, bars, strict=True):
-            label = {"input": "input", "cached_input": "cached input", "output": "output",
-                     "batch_savings": "batch discount", "discount_savings": "negotiated discount",
-                     "reasoning": "reasoning (hidden)"}.get(k, k)
+            label = cost_part(k)
             qty = ""
             if k == "input" and w.get("input_tokens_per_month"):
                 qty = f"{tokens(w['input_tokens_per_month'] * (1 - w.get('cached_input_share', 0)))} tok"
@@ -206,7 +216,7 @@ def api_detail(c: CandidateResult, ctx: DetailContext, width: int = 80) -> Text:
         if any(s_v < 0 for s_v in signed):
             net = sum(signed)
             row = Text(f"   {'total':<20}{'':>10} {money(net, cur):>14} ", "bold")
-            row.append_text(hbar(net, sum(max(v, 0) for v in signed), 16, "cyan"))
+            row.append_text(hbar(net, sum(max(v, 0) for v in signed), barw, "cyan"))
             lines.append(row)
     lines += _quality(c, width)
     lines += _warnings(c, width)
@@ -356,7 +366,7 @@ def selfhost_detail(c: CandidateResult, currency: str, targets: tuple[float | No
         lines.append(Text("Deployment", "bold underline"))
         if gpu:
             lines.append(Text(f"   {gpu}"))
-        lines.append(Text("   " + " · ".join(dep)))
+        lines += _packed(dep, width)
         if sh.get("engine"):  # on its own line: the profile and why it was chosen
             why = (sh.get("choices") or {}).get("engine")
             lines.append(Text(f"   engine {sh['engine']}" + (f" ({why})" if why and why != "given" else "")))
@@ -367,10 +377,10 @@ def selfhost_detail(c: CandidateResult, currency: str, targets: tuple[float | No
     if any(v is not None for v in (tput, slo, ttft, tpot)):
         lines.append(Text("Throughput and latency", "bold underline"))
         if tput is not None:
-            row = Text(f"   {tput:,.0f} output tok/s per replica")
+            said = f"{tput:,.0f} output tok/s per replica"
             if slo is not None and slo != tput:
-                row.append(f" ({slo:,.0f} within the latency targets)")
-            lines.append(row)
+                said += f" ({slo:,.0f} within the latency targets)"
+            lines += _prose(said, width, style="")
         for name, v, target in (("TTFT", ttft, targets[0]), ("TPOT", tpot, targets[1])):
             if v is None:
                 continue
@@ -391,7 +401,7 @@ def selfhost_detail(c: CandidateResult, currency: str, targets: tuple[float | No
         vmax = max(abs(float(v)) for v in split.values()) or 1.0
         for k, v in split.items():
             row = Text(f"   {k.replace('_', ' '):<12} {money(float(v), currency):>14} ")
-            row.append_text(hbar(float(v), vmax, 20, "cyan"))
+            row.append_text(hbar(float(v), vmax, max(min(20, width - 1 - row.cell_len), 4), "cyan"))
             lines.append(row)
         if sh.get("price_source"):
             lines += _prose(str(sh["price_source"]), width)
