@@ -300,7 +300,8 @@ def test_the_table_marks_an_offer_that_retires_and_the_legend_says_so(catalog: A
 
     drive(Session.open(f, catalog), steps, size=(80, 24))
     lines = seen["lines"]
-    assert lines[4].rstrip().endswith("★ best ▼ cheapest ● pinned † retires"), lines[4]
+    # gpt-5-mini also reasons by default (effort medium) and the file gives no reasoning_tokens: "+" too
+    assert lines[4].rstrip().endswith("● pinned † retires + excl. reasoning"), lines[4]
     row = next(x for x in lines if "gpt-5-mini" in x)
     assert row.split("openai/")[0].strip() == "▼†", row  # cheapest (unranked on general: no best value)
     other = next(x for x in lines if "claude-sonnet-4.6" in x)

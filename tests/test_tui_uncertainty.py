@@ -254,7 +254,7 @@ def test_f6_draws_the_tornado_requests_per_day_first(catalog: Any, size: tuple[i
     for text in (seen["off"], seen["on"]):
         lines = text.splitlines()
         assert all(len(line) <= size[0] for line in lines)
-        assert "F6 Uncertainty" in text or "F6 Uncert." in text  # the short name at 80 columns
+        assert "F6 Uncertainty" in text or "F6 Uncert " in text  # the short name at 80 columns
         title = next(i for i, line in enumerate(lines) if "each input" in line)
         rows = [line for line in lines[title + 1:] if "│" in line and "$" in line]
         assert rows and rows[0].lstrip().startswith("requests per day"), lines[title:]
@@ -284,7 +284,7 @@ def test_a_failing_worker_is_a_toast_not_a_crash(catalog: Any, monkeypatch: Any)
     app = drive(Session.open(UNCERTAIN, catalog), steps, size=(80, 24), failures_expected=True)
     assert seen["running"]
     assert any("sampling the ranges" in f and "injected" in f for f in app.failures), app.failures
-    assert "F6 Uncert." in seen["screen"]  # the short name at 80 columns (not "Ranges": that is the m key)
+    assert "F6 Uncert " in seen["screen"]  # the short name at 80 columns (not "Ranges": that is the m key)
 
 
 def test_help_and_palette_name_the_key_and_the_view(catalog: Any) -> None:

@@ -346,3 +346,46 @@ def test_a_candidate_named_as_written_wins_over_one_differing_in_case(catalog) -
     assert labels[find_candidate(compiled, "OPENAI/GPT-4O")] == "openai/gpt-4o"
     with pytest.raises(TcoError, match="names 2 candidates when case is ignored"):
         find_candidate(compiled, "a, b")
+
+
+SELFHOSTED = """\
+name: rented 405B against GPT-4o
+as_of: 2024-09-15
+workload: {requests_per_day: 400000, input_tokens: 1500, output_tokens: 500, peak_to_average: 2,
+           days_per_month: 30, cached_input_share: 0.8}
+quality: {profile: general}
+candidates:
+  - openai/gpt-4o
+  - selfhost: {name: r405, model: llama-3.1-405b-instruct, precision: fp8, gpu: h100-sxm-80gb,
+               gpus_per_node: 8, gpus: 8, rent_per_gpu_hour: 2.99}
+"""
+
+
+def test_the_tornado_moves_what_decides_self_hosting(capsys, write) -> None:
+    """A buyer's review: the inputs that decide self-hosted against API were missing from the
+    tornado (GPU rent, peak over average, the cached share of input). Each has a default spread
+    now, read on the self-hosted candidate alone."""
+    path = write(SELFHOSTED)
+    assert main(["sensitivity", str(path), "--candidate", "r405", "-f", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    rows = {r["name"]: r for r in data["inputs"]}
+    central = data["candidate"]["monthly_cost"]
+    # rent: nodes x 8 GPUs x $2.99 x 720 h; a GPU-hour cost -30 % .. +10 %: x0.7 .. x1.1 of the bill
+    rent = rows["prices.selfhost"]
+    assert rent["label"] == "self-hosted GPU-hour costs" and (rent["low"], rent["high"]) == (0.7, 1.1)
+    assert rent["candidate"]["monthly_cost"]["low"] == pytest.approx(0.7 * central, rel=1e-6)
+    assert rent["candidate"]["monthly_cost"]["high"] == pytest.approx(1.1 * central, rel=1e-6)
+    assert central == pytest.approx(round(central / (8 * 2.99 * 720)) * 8 * 2.99 * 720, rel=1e-9)
+    # peak/average 2 x0.75 .. x1.5 = 1.5 .. 3: capacity for a higher peak never costs less
+    peak = rows["workload.peak_to_average"]
+    assert (peak["low"], peak["high"]) == (1.5, 3.0)
+    assert peak["candidate"]["monthly_cost"]["low"] <= central <= peak["candidate"]["monthly_cost"]["high"]
+    assert peak["candidate"]["monthly_cost"]["high"] > central  # 400,000 requests/day at a peak of 3x: more nodes
+    # the cached share 0.8 x0.5 .. x1.5 = 0.4 .. 1.0 (capped at 1): a prefix cache skips less prefill at 0.4
+    cached = rows["workload.cached_input_share"]
+    assert (cached["low"], cached["high"]) == (pytest.approx(0.4), 1.0)
+    # an API-only scenario: no self-hosted input, and no cached share when none is said
+    api_only = write(SUPPORT, "api.yaml")
+    assert main(["sensitivity", str(api_only), "-f", "json"]) == 0
+    names = {r["name"] for r in json.loads(capsys.readouterr().out)["inputs"]}
+    assert not names & {"prices.selfhost", "workload.peak_to_average", "workload.cached_input_share"}

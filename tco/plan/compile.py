@@ -56,6 +56,9 @@ class Resolved:
     """Why it has no cost, in a few words for a table cell (the warnings say it in full)."""
     retires: str | None = None
     """The offer's announced last day, when it is on sale on the as-of date and retires later."""
+    reasoning_unpriced: bool = False
+    """Its model reasons by default and the scenario gives no reasoning tokens: the cost (or a
+    self-hosted sizing) leaves them out."""
 
 
 @dataclass
@@ -270,7 +273,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 r.warnings.append(f"not launched yet on {as_of}: {launch_text(e.available_from)} ({e.message}); "
                                   "excluded from the comparison")
                 unavailable.append(e)
-            r.warnings += _reasoning_unsaid(scenario, catalog, cand, i, cand.selfhost.model)
+            said = _reasoning_unsaid(scenario, catalog, cand, i, cand.selfhost.model)
+            r.warnings += said
+            r.reasoning_unpriced = bool(said)
             if currency != "USD":
                 _fx(scenario, catalog, currency, as_of, fx, currency_loc)
         else:
@@ -403,7 +408,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                     + (f" (your peak/average {w.peak_to_average:g} says it is not)"
                        if w.peak_to_average > 1 and "peak_to_average" in w.model_fields_set else "")
                     + ": set workload.offpeak_share to your share")
-            r.warnings += _reasoning_unsaid(scenario, catalog, cand, i, r.model)
+            said = _reasoning_unsaid(scenario, catalog, cand, i, r.model)
+            r.warnings += said
+            r.reasoning_unpriced = bool(said)
             if w.cached_input_share > 0 and point.cached_input is None:
                 r.warnings.append("no cached-input price on record: cached tokens billed at the input price")
             if w.batch_share > 0 and point.batch_discount is None:

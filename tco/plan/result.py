@@ -88,6 +88,9 @@ class CandidateResult:
     retires: str | None = None
     """The day the offer (or the dated snapshot an alias serves) retires, when that is on record within
     a year of the as-of date: it no longer answers from that day."""
+    reasoning_unpriced: bool = False
+    """Its model reasons by default and the scenario gives no reasoning tokens: the cost leaves
+    the hidden reasoning tokens out (a self-hosted sizing does too); a warning says it in full."""
     quality_imputed_share: float = 0.0
     """Share of the profile's weight filled by imputation (``quality.impute``)."""
     quality_interval: tuple[float, float] | None = None
@@ -132,6 +135,7 @@ class CandidateResult:
             "available_from": self.available_from,
             "reason": self.reason,
             "retires": self.retires,
+            "reasoning_unpriced": self.reasoning_unpriced,
             **({"uncertainty": self.uncertainty} if self.uncertainty is not None else {}),
             "warnings": self.warnings,
         }
@@ -268,7 +272,7 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
             cost_per_quality_point=float(sweep.cost_per_quality_point[ci, point]),
             rank=int(rank_here) if ranked else None, ranked=ranked, price=r.price,
             quality_detail=detail, missing_benchmarks=missing, selfhost=sh, available_from=r.available_from,
-            warnings=warnings, retires=r.retires,
+            warnings=warnings, retires=r.retires, reasoning_unpriced=r.reasoning_unpriced,
         ))
     finite = [c for c in results if not math.isnan(c.monthly_cost)]
     if finite:

@@ -63,6 +63,21 @@ def _reasoning_note(tokens: float, d: dict[str, Any]) -> list[str]:
     return [note]
 
 
+def _load_notes(cached_share: float, d: dict[str, Any]) -> list[str]:
+    """What the sizing takes from the workload that a reader of the bill would not guess: the
+    prefix-cache hits (the API's ``cached_input_share`` is read as the share of input tokens whose
+    prefill a prefix cache skips) and how loaded the GPUs are on average."""
+    out = []
+    if cached_share:
+        out.append(f"prefix cache: {cached_share:.0%} of input tokens skip prefill (the workload's cached_input_share, "
+                   "read as the engine's prefix-cache hit share; set it to 0 if your prompts share no prefix)")
+    avg = d.get("average_utilization")
+    if avg is not None and math.isfinite(avg) and avg > 0:
+        out.append(f"average load {avg:.0%} of what the replicas in use serve within the latency targets "
+                   "(capacity is sized for the peak)")
+    return out
+
+
 def _per_usd(compiled: Compiled) -> float:
     return 1.0 if compiled.currency == "USD" else compiled.fx[compiled.currency].per_usd
 
@@ -110,7 +125,8 @@ def selfhost_summary(compiled: Compiled, r: Resolved, plan: Any, point: int) -> 
         "price_source": rs.price_source,
         "quality_note": rs.quality_note,
         "assumptions": list(rs.assumptions) + [rs.price_source] + ([rs.quality_note] if rs.quality_note else [])
-        + _reasoning_note(float(rs.spec.reasoning_tokens), d),
+        + _reasoning_note(float(rs.spec.reasoning_tokens), d)
+        + _load_notes(compiled.scenario.workload.cached_input_share, d),
     }
     summary["cost_units"] = _cost_units(dep, d, compiled.scenario.workload.days_per_month * 24.0, fx)
     breakdown = dict(cost_split)

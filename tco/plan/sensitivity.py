@@ -30,6 +30,12 @@ DEFAULT_SPREADS: tuple[tuple[str, str, float, float], ...] = (
     ("workload.input_tokens", "prompt tokens per request, -30 % to +30 %", 0.7, 1.3),
     ("workload.output_tokens", "output tokens per request, -30 % to +30 %", 0.7, 1.3),
     ("prices.api", "every API list price, -30 % (a price cut) to +10 %", 0.7, 1.1),
+    ("prices.selfhost", "each self-hosted GPU-hour cost (the rent, or the owned hardware's cost per hour), -30 % "
+                        "(rents keep falling) to +10 %", 0.7, 1.1),
+    ("workload.peak_to_average", "peak over average load, x0.75 to x1.5 (a flatter or a spikier day; at least 1): "
+                                 "self-hosted capacity is sized for the peak", 0.75, 1.5),
+    ("workload.cached_input_share", "cached share of input tokens, x0.5 to x1.5 (how many prompts share a prefix; "
+                                    "at most 1)", 0.5, 1.5),
     ("fx", "each exchange rate used, -5 % to +5 %", 0.95, 1.05),
     ("selfhost.utilization", "planned utilization of each self-hosted deployment, x0.75 to x1.125 (0.6 to 0.9 "
                              "at the default 0.8)", 0.75, 1.125),
@@ -155,6 +161,7 @@ def sensitivity(compiled: Compiled, candidate: int | None = None) -> dict[str, A
     volume_path = "workload.requests_per_month" if w.requests_per_month is not None else "workload.requests_per_day"
     currencies = sorted({c for c in ([compiled.currency] + [(r.price or {}).get("currency", "USD")
                                                             for r in compiled.candidates]) if c != "USD"})
+    selfhosted = any(r.kind == "selfhost" and r.selfhost is not None for r in compiled.candidates)
     for name, detail, lo_f, hi_f in DEFAULT_SPREADS:
         if name == "volume":
             if volume_path in ranges:
@@ -198,8 +205,19 @@ def sensitivity(compiled: Compiled, candidate: int | None = None) -> dict[str, A
             if name in ranges:
                 continue
             v = float(getattr(w, name.split(".", 1)[1]))
-            inputs.append((name, f"default spread: {detail}", {name: np.array([v * lo_f, v * hi_f])},
-                           v * lo_f, v * hi_f))
+            lo, hi = v * lo_f, v * hi_f
+            if name == "workload.peak_to_average":
+                if not selfhosted:  # an API bill does not depend on it
+                    continue
+                lo, hi = max(lo, 1.0), max(hi, 1.0)
+            elif name == "workload.cached_input_share":
+                if v <= 0:  # none said: no prefix to share; a range in the scenario moves it
+                    continue
+                hi = min(hi, 1.0 - float(getattr(w, "cache_write_share", 0.0) or 0.0))
+            inputs.append((name, f"default spread: {detail}", {name: np.array([lo, hi])}, lo, hi))
+        elif name == "prices.selfhost":
+            if selfhosted:
+                inputs.append((name, f"default spread: {detail}", {name: np.array([lo_f, hi_f])}, lo_f, hi_f))
         else:
             inputs.append((name, f"default spread: {detail}", {name: np.array([lo_f, hi_f])}, lo_f, hi_f))
     base_cost, base_sw = evaluate_draws(compiled, {}, 1)

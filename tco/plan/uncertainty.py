@@ -321,10 +321,11 @@ def _multipliers(compiled: Compiled, drawn: dict[str, np.ndarray], sl: slice, n:
         if f_path in drawn:
             f0 = float(getattr(cand, "price_factor", 1.0))
             m[i] *= drawn[f_path][sl] / f0
-    if "prices.api" in drawn:  # every API list price together
-        for i, r in enumerate(compiled.candidates):
-            if r.kind == "api":
-                m[i] *= drawn["prices.api"][sl]
+    for kind in ("api", "selfhost"):  # every API list price together; every self-hosted GPU-hour cost together
+        if f"prices.{kind}" in drawn:
+            for i, r in enumerate(compiled.candidates):
+                if r.kind == kind:
+                    m[i] *= drawn[f"prices.{kind}"][sl]
     report = compiled.currency
     for path, values in drawn.items():
         if not path.startswith("fx."):
@@ -357,13 +358,16 @@ def input_label(path: str, compiled: Compiled) -> str:
 
 
 def path_words(path: str) -> str:
-    """A workload, price or exchange-rate input in words (``prices.api`` -> ``API list prices``);
+    """A workload, price or exchange-rate input in words (``prices.api`` -> ``API list prices``,
+    ``prices.selfhost`` -> ``self-hosted GPU-hour costs``);
     any other path as it is."""
     if path.startswith("workload."):
         name = path.split(".", 1)[1]
         return INPUT_WORDS.get(name, name.replace("_", " "))
     if path == "prices.api":
         return "API list prices"
+    if path == "prices.selfhost":
+        return "self-hosted GPU-hour costs"
     m = re.fullmatch(r"fx\.([A-Z]{3})", path)
     return f"{m.group(1)} exchange rate" if m else path
 

@@ -32,6 +32,8 @@ def _marks(c: CandidateResult) -> str:
         m.append(c.reason)  # why a row says unknown or not ranked, where the reader looks
     if c.retires:
         m.append(f"retires {c.retires}")
+    if c.reasoning_unpriced and not c.available_from:
+        m.append("excl. reasoning")  # its model reasons by default: the cost leaves those tokens out
     return ", ".join(m)
 
 
@@ -118,9 +120,30 @@ def _profile_text(est: Estimate) -> str:
     return f"{p['name']} ({weights}), min coverage {p['min_coverage']:.0%}"
 
 
-def retiring(c: CandidateResult) -> str:
-    """``; retires D`` after a headline answer whose offer's retirement is on record within a year."""
-    return f"; retires {c.retires}" if c.retires else ""
+def caveats(c: CandidateResult) -> str:
+    """What a headline answer must say with it: ``; retires D`` where the offer's retirement is on
+    record within a year, ``; excludes hidden reasoning tokens`` where its model reasons by default
+    and the scenario gives none (the cost is low by what they would add)."""
+    return (f"; retires {c.retires}" if c.retires else "") + (
+        "; excludes hidden reasoning tokens" if c.reasoning_unpriced else "")
+
+
+def unranked_line(est: Estimate) -> str | None:
+    """``5 of 17 candidates (4 too few quality scores, 1 not launched yet), the cheapest among
+    them: the best value is the best of the 12 ranked`` (None when every one is ranked): the
+    headline answers beside it speak for the ranked candidates only."""
+    from collections import Counter
+
+    out = [c for c in est.candidates if c.rank is None]
+    if not out:
+        return None
+    why = Counter("not launched yet" if c.available_from else c.reason or "no cost or quality" for c in out)
+    said = ", ".join(f"{n} {r}" for r, n in why.most_common())
+    line = f"{len(out)} of {len(est.candidates)} candidates ({said})"
+    if any(c.cheapest for c in out):
+        line += ", the cheapest among them"
+    ranked = len(est.candidates) - len(out)
+    return line + (f": the best value is the best of the {ranked} ranked" if ranked else "")
 
 
 def _retired(reason: str | None) -> bool:
@@ -265,10 +288,16 @@ def render_table(est: Estimate, width: int | None = None) -> str:
     if ch:
         ties = [c.label for c in est.candidates if c.cheapest]
         more = f" (tied: {', '.join(ties[1:])})" if len(ties) > 1 else ""
-        lines.append(f"Cheapest:   {ch.label} at {money(ch.monthly_cost, cur)}/month{more}{retiring(ch)}")
+        lines.append(f"Cheapest:   {ch.label} at {money(ch.monthly_cost, cur)}/month{more}{caveats(ch)}")
     if bv:
         lines.append(f"Best value: {bv.label} at {unit_price(bv.cost_per_quality_point, cur)} per quality point"
-                     f" ({bv.quality:.1f} quality, {money(bv.monthly_cost, cur)}/month){retiring(bv)}")
+                     f" ({bv.quality:.1f} quality, {money(bv.monthly_cost, cur)}/month){caveats(bv)}")
+    unranked = unranked_line(est)
+    if unranked and (ch or bv):
+        lines.append(f"Not ranked: {unranked}")
+    if any(c.reasoning_unpriced and not c.available_from for c in est.candidates):
+        lines.append("excl. reasoning: the model reasons by default and no reasoning_tokens are given, so the cost "
+                     "leaves its hidden reasoning tokens out (see the warnings)")
     if est.breakeven:
         lines.append("")
         lines.append("Break-even (request volumes at which each self-hosted candidate is cheaper than each API):")

@@ -17,7 +17,7 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from .estimate import bill, buy_answer, retiring, summary_rows
+from .estimate import bill, buy_answer, caveats, summary_rows, unranked_line
 from .format import chance, money, unit_price
 from .svg import PALETTE, Series, line_chart, range_bars, scatter, tornado
 
@@ -135,10 +135,17 @@ def _answer(est: Estimate) -> str:
                    f"({bv.quality:.1f} quality, {escape(money(bv.monthly_cost, cur))} a month)"
                    + (f"; the best value in {escape(chance(bv.uncertainty['p_best_value']))} of "
                       f"{est.uncertainty['samples']:,} samples" if bv.uncertainty and est.uncertainty else "")
-                   + escape(retiring(bv)) + "</p>")
+                   + escape(caveats(bv)) + "</p>")
     if ch:
         out.append(f"<p><strong>Cheapest:</strong> {escape(ch.label)} at {escape(money(ch.monthly_cost, cur))} a month"
-                   f"{escape(retiring(ch))}</p>")
+                   f"{escape(caveats(ch))}</p>")
+    unranked = unranked_line(est)
+    if unranked and (ch or bv):
+        out.append(f"<p><strong>Not ranked:</strong> {escape(unranked)}</p>")
+    if any(c.reasoning_unpriced and not c.available_from for c in est.candidates):
+        out.append("<p><strong>Excl. reasoning:</strong> candidates marked so reason by default and the scenario "
+                   "gives no reasoning_tokens: their cost leaves the hidden reasoning tokens out (see the "
+                   "warnings)</p>")
     ref = _reference_api(est)
     if ref is not None:
         for b in est.breakeven:

@@ -133,10 +133,13 @@ class Frame:
             py = self.y(v)
             parts.append(f'<line x1="{x0}" y1="{py:.1f}" x2="{x1}" y2="{py:.1f}" stroke="#e5e5e5"/>')
             parts.append(f'<text x="{x0 - 6}" y="{py + 4:.1f}" text-anchor="end" font-size="11">{escape(y_fmt(v))}</text>')
-        for v in xt:
+        labelled = _labelled(xt, self.x, x_fmt)
+        for k, v in enumerate(xt):
             px = self.x(v)
             parts.append(f'<line x1="{px:.1f}" y1="{y0}" x2="{px:.1f}" y2="{y0 + 5}" stroke="#444"/>')
-            parts.append(f'<text x="{px:.1f}" y="{y0 + 18}" text-anchor="middle" font-size="11">{escape(x_fmt(v))}</text>')
+            if k in labelled:
+                parts.append(f'<text x="{px:.1f}" y="{y0 + 18}" text-anchor="middle" font-size="11">'
+                             f'{escape(x_fmt(v))}</text>')
         parts.append(f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#444"/>')
         parts.append(f'<line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}" stroke="#444"/>')
         parts.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{self.height - 14}" text-anchor="middle" font-size="12">'
@@ -144,6 +147,20 @@ class Frame:
         parts.append(f'<text transform="translate(16 {(y0 + y1) / 2:.1f}) rotate(-90)" text-anchor="middle" '
                      f'font-size="12">{escape(y_title)}</text>')
         return "\n".join(parts)
+
+
+def _labelled(ticks: Sequence[float], at: Callable[[float], float], fmt: Callable[[float], str],
+              gap: float = 8.0) -> set[int]:
+    """Which x ticks get a label: every one where the labels (centred on their ticks, 11 px) keep
+    ``gap`` apart, else every second, third... from the first ("Oct 2024" and "Jan 2025" ran into
+    each other on a quarterly axis 600 px wide)."""
+    pos = [at(v) for v in ticks]
+    half = [text_width(fmt(v), 11) / 2 for v in ticks]
+    for step in range(1, max(len(ticks), 1) + 1):
+        kept = list(range(0, len(ticks), step))
+        if all(pos[b] - pos[a] >= half[a] + half[b] + gap for a, b in zip(kept, kept[1:], strict=False)):
+            return set(kept)
+    return {0} if ticks else set()
 
 
 def svg(body: str, title: str, width: int = W, height: int = H) -> str:
@@ -263,23 +280,36 @@ def scatter(points: list[tuple[str, float, float, bool]], frontier: list[str], t
         # off the frontier line where a spot is free, else across it: a label is worth more than a clear line
         spot = _free_spot(px, py, width, taken, bounds, segments) or _free_spot(px, py, width, taken, bounds)
         if spot is None:
-            unlabelled.append((name, colour, fill))
+            # no room for the name: a number beside the point, and the name by that number in the legend
+            # under the chart (colours repeat past eight candidates: a colour alone could not say which)
+            key = str(len(unlabelled) + 1)
+            spot = _free_spot(px, py, text_width(key, 10.5), taken, bounds, segments) or \
+                _free_spot(px, py, text_width(key, 10.5), taken, bounds)
+            if spot is not None:
+                taken.append(spot[3])
+                parts.append(f'<text x="{spot[0]:.1f}" y="{spot[1]:.1f}" font-size="10.5" font-weight="bold" '
+                             f'fill="{colour}" text-anchor="{spot[2]}" stroke="white" stroke-width="3" '
+                             f'stroke-linejoin="round" paint-order="stroke">{key}<title>{escape(name)}</title></text>')
+            unlabelled.append((name, colour, fill, key if spot is not None else ""))
             continue
         tx, ty, anchor, box = spot
         taken.append(box)
-        parts.append(f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="10.5" fill="{colour}" text-anchor="{anchor}">'
+        # a white halo under the glyphs: a label that had to sit across the frontier line stays readable
+        parts.append(f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="10.5" fill="{colour}" text-anchor="{anchor}" '
+                     f'stroke="white" stroke-width="3" stroke-linejoin="round" paint-order="stroke">'
                      f'{escape(text)}<title>{escape(name)}</title></text>')
     parts.append(f'<text x="{fr.left}" y="{TOP - 8}" font-size="11" fill="#555">filled: ranked by value; hollow: '
                  f'not ranked; dashed: Pareto frontier</text>')
     height = H
     if unlabelled:  # a legend under the x-axis title for the points whose label would have overlapped
-        parts.append(f'<text x="{fr.left}" y="{H + 6}" font-size="11" fill="#555">'
-                     'also plotted (their labels would overlap):</text>')
-        for i, (name, colour, fill) in enumerate(unlabelled):
+        said = ("also plotted (their names would overlap: the numbers beside the points):"
+                if any(u[3] for u in unlabelled) else "also plotted (their labels would overlap):")
+        parts.append(f'<text x="{fr.left}" y="{H + 6}" font-size="11" fill="#555">{said}</text>')
+        for i, (name, colour, fill, key) in enumerate(unlabelled):
             y = H + 22 + 16 * i
             parts.append(f'<circle cx="{fr.left + 6}" cy="{y - 4}" r="5" fill="{fill}" stroke="{colour}" '
                          f'stroke-width="2"/><text x="{fr.left + 16}" y="{y}" font-size="11" fill="{colour}">'
-                         f'{escape(name)}</text>')
+                         + (f'<tspan font-weight="bold">{key}</tspan> ' if key else "") + f'{escape(name)}</text>')
         height = H + 22 + 16 * len(unlabelled)
     return svg("\n".join(parts), title, W, height)
 
@@ -383,10 +413,12 @@ def _x_axis_only(fr: Frame, x_title: str, x_fmt: Callable[[float], str], height:
     parts = []
     y0 = height - BOTTOM
     ticks = _log_ticks(fr.x_lo, fr.x_hi) if fr.x_log else _nice_ticks(fr.x_lo, fr.x_hi)
-    for v in ticks:
+    labelled = _labelled(ticks, fr.x, x_fmt)
+    for k, v in enumerate(ticks):
         px = fr.x(v)
         parts.append(f'<line x1="{px:.1f}" y1="{TOP}" x2="{px:.1f}" y2="{y0}" stroke="#eee"/>')
-        parts.append(f'<text x="{px:.1f}" y="{y0 + 18}" text-anchor="middle" font-size="11">{escape(x_fmt(v))}</text>')
+        if k in labelled:
+            parts.append(f'<text x="{px:.1f}" y="{y0 + 18}" text-anchor="middle" font-size="11">{escape(x_fmt(v))}</text>')
     parts.append(f'<line x1="{fr.left}" y1="{y0}" x2="{fr.width - fr.right}" y2="{y0}" stroke="#444"/>')
     parts.append(f'<text x="{(fr.left + fr.width - fr.right) / 2:.1f}" y="{height - 14}" text-anchor="middle" '
                  f'font-size="12">{escape(x_title)}</text>')

@@ -246,7 +246,8 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
 
     def _summary(self, width: int) -> Text:
         """The status line in ``width`` cells: the sampling note (``m``), the workload per month
-        and the legend of the table's marks (★ ▼ ●, and † when a candidate retires within a year).
+        and the legend of the table's marks (★ ▼ ●, † when a candidate retires within a year, + after
+        a cost that leaves out the hidden reasoning tokens of a model that reasons by default).
         What does not fit goes shorter, then goes, in that order (the counts in fewer digits, the
         legend in fewer words, the workload), so that the legend is never cut."""
         from ..report.format import tokens
@@ -262,7 +263,8 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
             per_month = [f"= {rpm:,.0f} req/mo, {tok}", f"= {tokens(rpm)} req/mo, {tok}"]
 
         retiring = any(c.retires for c in est.candidates)
-        marks = "★▼●†" if retiring else "★▼●"
+        unpriced = any(c.reasoning_unpriced and not c.available_from for c in est.candidates)
+        marks = "★▼●" + ("†" if retiring else "") + ("+" if unpriced else "")
 
         def line(note: Text | None, work: str, words: tuple[str, ...]) -> Text:
             t = Text(no_wrap=True, overflow="ellipsis")
@@ -276,15 +278,19 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
             t.stylize("dim", start, len(t))
             return t
 
-        long, short = (" best value ", " cheapest ", " pinned"), (" best ", " cheapest ", " pinned")
-        if retiring:
-            long, short = (*long[:2], " pinned ", " retires"), (*short[:2], " pinned ", " retires")
+        long, short = [" best value ", " cheapest ", " pinned"], [" best ", " cheapest ", " pinned"]
+        for more, long_word, short_word in (("†", " retires", " retires"), ("+", " excl. reasoning", " no reasoning")):
+            if more in marks:
+                long[-1] += " "
+                short[-1] += " "
+                long.append(long_word)
+                short.append(short_word)
         for work, words in ((per_month[0], long), (per_month[1], long), (per_month[1], short), ("", long),
                             ("", short)):
-            t = line(note, work, words)
+            t = line(note, work, tuple(words))
             if t.cell_len <= width:
                 return t
-        legend = line(None, "", short)
+        legend = line(None, "", tuple(short))
         if note is None:
             return legend
         cut = note.copy()

@@ -108,7 +108,7 @@ def span_text(path: str, lo: float | None, hi: float | None) -> str:
         return ""
     if re.search(r"(share|discount|utilization)$", path):
         return f"{lo:.0%}–{hi:.0%}"
-    if path == "prices.api" or path.endswith("factor"):
+    if path in ("prices.api", "prices.selfhost") or path.endswith("factor"):
         return f"×{lo:.2f}–×{hi:.2f}"
     return f"{_num(lo)}–{_num(hi)}"
 

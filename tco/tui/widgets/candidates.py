@@ -139,8 +139,9 @@ def cells_for(c: CandidateResult, cur: str, pinned: bool, name_width: int) -> di
     dim = "dim" if why is not None or (not c.rank and not c.cheapest) else ""
     if why is not None:
         monthly = Cell(why.short, "dim italic" if c.available_from else "yellow")
-    else:
-        monthly = Cell(money(c.monthly_cost, cur), "bold cyan" if c.cheapest else dim)
+    else:  # + : at least this; the hidden reasoning tokens of a model that reasons by default are left out
+        monthly = Cell(money(c.monthly_cost, cur) + ("+" if c.reasoning_unpriced else ""),
+                       "bold cyan" if c.cheapest else dim)
     if c.rank:
         per_qp = Cell(unit_price(c.cost_per_quality_point, cur), "bold green" if c.best_value else "")
     elif why is not None:
@@ -162,7 +163,8 @@ def cells_for(c: CandidateResult, cur: str, pinned: bool, name_width: int) -> di
 class CandidateTable(Guarded, DataTable[Text]):
     """Every candidate with its monthly cost, cost per 1M tokens, quality, coverage, cost per
     quality point and rank. ★ best value, ▼ cheapest, ● pinned for the charts, † retires within
-    a year of the as-of date (the detail and the tooltip say when)."""
+    a year of the as-of date (the detail and the tooltip say when), + after a cost that leaves out
+    hidden reasoning tokens (the model reasons by default and the scenario gives none)."""
 
     BINDINGS = [
         Binding("s", "next_sort", "Sort", tooltip="Sort by the next column"),

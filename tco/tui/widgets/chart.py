@@ -21,7 +21,7 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("uncertainty", "Uncertainty", "f6"),
 )
 """(id, title, key) of each view of the lower panel."""
-SHORT = {"quality": "Cost×Q", "uncertainty": "Uncert."}
+SHORT = {"quality": "Cost×Q", "uncertainty": "Uncert"}
 """Shorter titles for a bar too narrow for the full ones and the current view's legend (80
 columns: every view named, and the legend's short form beside them)."""
 

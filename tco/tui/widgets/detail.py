@@ -120,6 +120,10 @@ def _head(c: CandidateResult, cur: str, width: int) -> list[Text]:
     if c.retires:  # an announced end within a year of the as-of date
         said = next((w for w in c.warnings if w.startswith("retires on")), f"retires on {c.retires}")
         lines += _prose(said, width, indent="  ", style="bold yellow", first="")
+    if c.reasoning_unpriced:  # the cost below is a floor: say so where the eye is, not only under Warnings
+        lines += _prose("excludes hidden reasoning tokens: its model reasons by default and the scenario gives no "
+                        "reasoning_tokens (edit the file to add them)", width, indent="  ", style="bold yellow",
+                        first="")
     parts: list[Text] = []
     if no_cost(c) is None:
         parts += [Text.assemble((money(c.monthly_cost, cur), "bold"), "/mo"),
