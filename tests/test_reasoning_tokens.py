@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -238,3 +239,18 @@ def test_reasoning_tokens_in_the_workload_says_it_is_per_candidate(capsys, write
     assert main(["estimate", str(write(text))]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "workload.reasoning_tokens: unknown field (reasoning_tokens is per candidate" in err
+
+
+def test_the_reviews_reasoning_models_are_warned_at_their_defaults(catalog, write) -> None:
+    # reasoning-defaults.yaml, 2026-12-01: Gemini 3.1 Pro Preview thinks at level high, gpt-oss at effort medium
+    # (the harmony guide), MiniMax-M3 adaptively, DeepSeek R1 always; Claude Opus 4.1 only when asked
+    text = ("workload: {requests_per_day: 1000, input_tokens: 1500, output_tokens: 500}\ncandidates:\n"
+            "  - google/gemini-3.1-pro-preview\n  - cerebras/gpt-oss-120b\n  - minimax/minimax-m3\n"
+            "  - novita/deepseek-deepseek-r1-0528\n  - aws-bedrock/regional.anthropic.claude-opus-4-1-20250805-v1-0\n")
+    est = tco.estimate(tco.load_scenario(write(text), catalog), catalog, as_of=date(2026, 12, 1))
+    warned = {c.id for c in est.candidates if any("reasons by default" in w for w in c.warnings)}
+    assert warned == {"google/gemini-3.1-pro-preview", "cerebras/gpt-oss-120b", "minimax/minimax-m3",
+                      "novita/deepseek-deepseek-r1-0528"}
+    for model in ("gpt-oss-120b", "gpt-oss-20b"):
+        assert catalog.reasoning_defaults[model].setting == "always reasons, effort medium"
+    assert catalog.reasoning_defaults["claude-opus-4.1"].reasons is False
