@@ -12,9 +12,9 @@ MAX_ECHO = 60
 """Characters of a user's value a message repeats; longer values are cut (a 5,000-character
 id is not echoed whole)."""
 
-_QUOTED = re.compile(r"(?<!\w)'([^'\n]{%d,})'" % (MAX_ECHO + 1))
-"""A quoted value: its opening quote follows no letter or digit (the closing quote of 'XYZ' and the
-apostrophe of "scenario's" do not open one)."""
+_QUOTED = re.compile(r"(?<![\w…])'([^'\n]{%d,})'" % (MAX_ECHO + 1))
+"""A quoted value: its opening quote follows no letter, digit or ellipsis (the closing quote of
+'XYZ', of a value already cut to 'xxx…', and the apostrophe of "scenario's" do not open one)."""
 
 
 def shorten(text: str, limit: int = MAX_ECHO) -> str:
@@ -66,10 +66,10 @@ class TcoError(Exception):
         if self.field:
             parts.append(self.field)
         parts.append(self.message)
-        text = ": ".join(parts)
+        text = _cut_quoted(": ".join(parts).replace("\n", " "))  # the user's values; the hint is ours
         if self.hint:
-            text += f" ({self.hint})"
-        return _cut_quoted(text.replace("\n", " "))
+            text += f" ({self.hint})".replace("\n", " ")
+        return text
 
     def __str__(self) -> str:
         return self.render()

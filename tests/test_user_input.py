@@ -115,7 +115,7 @@ def test_long_values_are_cut_in_messages(capsys, write) -> None:
     long_id = "x" * 5000
     rc, _, err = run(capsys, "estimate", str(write(SUPPORT.replace("currency: USD", f"currency: {long_id}"))))
     line = errors(err)[0]
-    assert rc == 2 and len(line) < 400 and "(5,002 characters)" in line
+    assert rc == 2 and len(line) < 400 and "(5,000 characters)" in line  # the value, not its quotes
 
 
 def test_no_pydantic_phrase_reaches_the_user(capsys, write) -> None:
@@ -200,3 +200,84 @@ def test_selfhost_volume_flags_read_numbers_as_files_do(capsys) -> None:
     rc, out, err = run(capsys, "selfhost", "llama-3.1-70b-instruct", "--gpu", "h100-sxm-80gb",
                        "--input-tokens", "p50=1.5k,p90=1,500")
     assert rc == 2 and "without a thousands comma" in err and len(err.strip().splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- a bad-input review, 2026-12-01
+
+SH = ["selfhost", "llama-3.1-70b-instruct", "--gpu", "h100-sxm-80gb"]
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    # pydantic's validator chain was printed as the field: "utilization.function-after[forbid_inf_nan_check(), ..."
+    (["--utilization", "0"], "tco: error: --utilization: must be more than 0 (got 0.0)"),
+    (["--utilization", "2"], "tco: error: --utilization: must be at most 1 (got 2.0)"),
+    # 1e300 requests a day gave a 300-digit monthly cost; scenario files stop at 1e11
+    (["--requests-per-day", "1e300"], "--requests-per-day must be between 0 and 100 billion"),
+    # the bad value is named, not only the missing flag
+    (["--speculative-acceptance", "1.5"], "(given: --speculative-acceptance 1.5)"),
+    # one percentile alone priced every request at p90; a mean far below the percentiles was taken
+    (["--input-tokens", "p90=3000"], "one percentile alone (p90 = 3,000) says neither the mean nor the spread"),
+    (["--input-tokens", "p50=200,p90=600,mean=5"], "mean 5 does not fit the percentiles (p50 = 200 .. p90 = 600)"),
+    (["--output-tokens", "hist:0-100=0.5,100-500=0.3,500-2000=0.1"], "histogram weights add up to 0.9"),
+])
+def test_selfhost_flags_say_what_is_wrong_in_plain_words(capsys, argv: list[str], said: str) -> None:
+    code, _out, err = run(capsys, *SH, *argv)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and said in err, err
+    assert "function-after" not in err and "Traceback" not in err
+
+
+def test_histogram_counts_are_rescaled_and_shares_must_add_up(capsys) -> None:
+    # counts of requests (weights above 1) are rescaled as they are: 500/400/100 is 0.5/0.4/0.1
+    a = run(capsys, *SH, "--output-tokens", "hist:0-100=500,100-500=400,500-2000=100", "-f", "json")
+    b = run(capsys, *SH, "--output-tokens", "hist:0-100=0.5,100-500=0.4,500-2000=0.1", "-f", "json")
+    assert a[0] == b[0] == 0 and json.loads(a[1])["output_tokens"] == json.loads(b[1])["output_tokens"]
+
+
+def test_a_long_value_is_cut_inside_its_quotes_and_the_hint_stays_whole(capsys, write) -> None:
+    # the message read "(got 'xxxx……' (95 characters)s title, e.g. name: ...)": the cut took the hint
+    path = write("name: " + "x" * 100_000 + "\nworkload: {requests_per_day: 10, input_tokens: 10, output_tokens: 10}\n"
+                 "candidates: [openai/gpt-4o]\n")
+    code, _out, err = run(capsys, "validate", str(path))
+    assert code == 2
+    assert err.strip().endswith("(got '" + "x" * 59 + "…' (100,000 characters)) (the scenario's title, e.g. name: "
+                                "Support assistant)"), err
+
+
+def test_a_free_offer_and_a_fraction_for_a_percentage_are_warned(capsys, write) -> None:
+    path = write("name: d\nas_of: 2024-09-01\nworkload: {requests_per_day: 1000, input_tokens: 100, output_tokens: 100}\n"
+                 "quality: {profile: {mmlu-cot: 1}, scores: {gpt-4o: {mmlu-cot: 0.887}}}\n"
+                 "candidates:\n  - {offer: openai/gpt-4o, discount: 1}\n  - openai/gpt-4o-mini\n")
+    code, out, _err = run(capsys, "estimate", str(path))
+    assert code == 0
+    assert "openai/gpt-4o: discount 100%: this offer costs nothing in this estimate" in out
+    assert "quality.scores: gpt-4o mmlu-cot 0.887 is taken as 0.887 of 0-100" in out and "write 88.7" in out
+
+
+@pytest.mark.parametrize(("edit", "said"), [
+    (lambda d: d["candidates"].__setitem__(0, "x"), 'candidates.0: must be a mapping of a candidate\'s results (got "x")'),
+    (lambda d: d["candidates"][0].pop("id"), "candidates.0.id: must be the candidate's id (got null)"),
+    (lambda d: d.__setitem__("candidates", {}), "candidates: must be a list of candidates (got {})"),
+    (lambda d: d["candidates"][0].__setitem__("monthly_cost", "abc"),
+     'candidates.0.monthly_cost: must be a number or null (got "abc")'),
+    (lambda d: d["candidates"][0].__setitem__("monthly_cost", -5), "candidates.0.monthly_cost: must be zero or more"),
+])
+def test_diff_reads_a_hand_edited_estimate_as_bad_input(capsys, tmp_path, edit, said) -> None:
+    """An edited saved estimate was an internal error (AttributeError, KeyError, ValueError), and a
+    negative cost a "-196 %" verdict with exit 0."""
+    saved = tmp_path / "a.json"
+    assert main(["estimate", str(ROOT / "scenarios" / "support-assistant.yaml"), "-f", "json", "-o", str(saved)]) == 0
+    capsys.readouterr()
+    d = json.loads(saved.read_text())
+    edit(d)
+    bad = tmp_path / "b.json"
+    bad.write_text(json.dumps(d))
+    code, _out, err = run(capsys, "diff", str(saved), str(bad))
+    assert code == 2 and f"{bad}: {said}" in err and "internal error" not in err, err
+    # --as-of on two saved estimates was ignored (rc 0): it cannot re-date them
+    code, _out, err = run(capsys, "diff", str(saved), str(saved), "--as-of", "2025-01-01")
+    assert code == 2 and "a saved estimate as of 2024-06-01 cannot be shown as of 2025-01-01" in err
+
+
+def test_too_few_samples_are_said_to_be_rough(capsys) -> None:
+    code, out, _err = run(capsys, "estimate", str(ROOT / "scenarios" / "405b-under-uncertainty.yaml"), "--samples", "10")
+    assert code == 0 and "10 samples: P10-P90 and the chances move from one seed to the next" in out

@@ -183,8 +183,11 @@ def _spec(args: argparse.Namespace) -> Any:
             if getattr(args, f"speculative_{a}") is not None}
     if spec:
         if "draft_tokens" not in spec or "acceptance" not in spec:
-            raise TcoError("speculative decoding needs --speculative-tokens and --speculative-acceptance",
-                           hint="e.g. --speculative-tokens 3 --speculative-acceptance 0.7")
+            given = ", ".join(f"--speculative-{a.replace('_', '-')} {getattr(args, f'speculative_{a}'):g}"
+                              for a in ("tokens", "acceptance", "draft_cost")
+                              if getattr(args, f"speculative_{a}") is not None)
+            raise TcoError(f"speculative decoding needs --speculative-tokens and --speculative-acceptance (given: "
+                           f"{given})", hint="e.g. --speculative-tokens 3 --speculative-acceptance 0.7")
         data["speculative"] = spec
     buy_fields = {k: getattr(args, k) for k in ("server_price", "lifetime_years", "cost_of_capital", "staff_per_month")
                   if getattr(args, k) is not None}
@@ -199,10 +202,10 @@ def _spec(args: argparse.Namespace) -> Any:
     try:
         return SelfhostSpec.model_validate(data)
     except ValidationError as err:
-        from ..schema.validate import plain_message
+        from ..schema.validate import dotted, plain_message
 
         e = err.errors(include_url=False)[0]
-        loc = ".".join(str(x) for x in e["loc"])
+        loc = dotted(e["loc"])
         flag = FLAG.get(loc, loc or "selfhost")
         inp = e.get("input")
         got = f" (got {inp!r})" if isinstance(inp, (int, float, str)) and not isinstance(inp, bool) else ""
@@ -223,10 +226,10 @@ def _mean_and_shape(value: Any, flag: str, side: str) -> tuple[int, Any]:
         spec = LengthDistribution.model_validate(value) if isinstance(value, dict) else value
         mean, shape = parse(spec, side)
     except ValidationError as err:
-        from ..schema.validate import plain_message
+        from ..schema.validate import dotted, plain_message
 
         e = err.errors(include_url=False)[0]
-        where = ".".join(str(x) for x in e["loc"])
+        where = dotted(e["loc"])
         raise TcoError(f"{flag}: {(where + ': ') if where else ''}{plain_message(e)}", hint=LENGTH_HELP) from None
     except ValueError as err:
         raise TcoError(f"{flag}: {err}", hint=LENGTH_HELP) from None
@@ -265,8 +268,9 @@ def run(args: argparse.Namespace) -> int:
         v = getattr(args, name)
         if v is not None and not (v > 0 and math.isfinite(v)):
             raise TcoError(f"--{name.replace('_', '-')} must be a positive number of milliseconds (got {v:g})")
-    if args.requests_per_day is not None and not (args.requests_per_day >= 0 and math.isfinite(args.requests_per_day)):
-        raise TcoError(f"--requests-per-day must be zero or more (got {args.requests_per_day:g})")
+    if args.requests_per_day is not None and not (0 <= args.requests_per_day <= 1e11):
+        raise TcoError(f"--requests-per-day must be between 0 and 100 billion, as in scenario files (got "
+                       f"{args.requests_per_day:g})")
     peak = DEFAULT_PEAK_TO_AVERAGE if args.peak_to_average is None else args.peak_to_average
     if not (peak >= 1 and math.isfinite(peak)):
         raise TcoError(f"--peak-to-average must be at least 1 (got {peak:g})", hint="peak load divided by average load")

@@ -351,6 +351,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             reasoning = reasoning_of(cand, i)[1]
             row.update(discount=discount, context_window=float(window) if window else math.inf,
                        reasoning_tokens=reasoning)
+            if discount >= 1:
+                r.warnings.append("discount 100%: this offer costs nothing in this estimate (the cheapest and, with "
+                                  "scores, the best value): check the discount, 0.2 is 20 % off")
             api_rows.append(row)
             api_index.append(i)
             r.price = {
@@ -465,6 +468,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
 
     extra_models = {r.model for r in resolved}
     bench_ids, weights, profile_name = _profile(scenario, catalog, extra_models)
+    warnings += _score_doubts(scenario, catalog)
     norm, detail = _score_matrix(scenario, catalog, resolved, bench_ids)
     imputed = half = None
     if impute if impute is not None else getattr(scenario.quality, "impute", False):
@@ -558,6 +562,20 @@ def _resolve_selfhost(scenario: Scenario, catalog: Catalog, cand: SelfhostCandid
     r.selfhost = rs
     r.warnings.extend(rs.warnings)
     return r
+
+
+def _score_doubts(scenario: Scenario, catalog: Catalog) -> list[str]:
+    """A score of the scenario's own that looks like a fraction written for a percentage: 0.887 on a
+    0-100 benchmark whose catalog scores are all above 5 (it is taken as written, and ranks low)."""
+    out = []
+    for model_id, row in scenario.quality.scores.items():
+        for b, v in row.items():
+            lo, hi = _scale(catalog, scenario, b)
+            known = [s.value for (m, bb), lst in catalog.scores.items() if bb == b for s in lst[:1]]
+            if hi >= 100 and 0 < v <= 1 and known and min(known) > 5:
+                out.append(f"quality.scores: {model_id} {b} {v:g} is taken as {v:g} of {lo:g}-{hi:g} (the catalog's "
+                           f"lowest {b} is {min(known):g}): if it is a fraction, write {v * 100:g}")
+    return out
 
 
 def _profile(scenario: Scenario, catalog: Catalog, extra_models: set[str] = frozenset()  # type: ignore[assignment]

@@ -170,7 +170,44 @@ def _read_estimate(path: str) -> dict[str, Any]:
     if d["schema_version"] != 1:
         raise TcoError(f"a saved estimate of schema version {d['schema_version']} (this tco reads version 1)",
                        file=path, field="schema_version", hint="estimate the scenario again with this tco")
+    _check_estimate(d, path)
     return d
+
+
+_NUMBERS = ("monthly_cost", "cost_per_quality_point", "cost_per_mtok", "quality", "quality_coverage")
+
+
+def _check_estimate(d: dict[str, Any], path: str) -> None:
+    """The fields a diff reads, checked as ``tco estimate -f json`` writes them: a file edited by
+    hand or cut short gets a located one-line error, not an internal error or a wrong verdict."""
+    hint = "a saved estimate is the output of tco estimate -f json, unedited"
+
+    def bad(field: str, what: str, got: Any) -> TcoError:
+        return TcoError(f"{what} (got {json.dumps(got)[:60]})", file=path, field=field, hint=hint)
+
+    if not isinstance(d.get("currency"), str):
+        raise bad("currency", "must be a currency code", d.get("currency"))
+    cands = d["candidates"]
+    if not isinstance(cands, list):
+        raise bad("candidates", "must be a list of candidates", cands)
+    seen: set[str] = set()
+    for i, c in enumerate(cands):
+        if not isinstance(c, dict):
+            raise bad(f"candidates.{i}", "must be a mapping of a candidate's results", c)
+        if not isinstance(c.get("id"), str) or not c["id"]:
+            raise bad(f"candidates.{i}.id", "must be the candidate's id", c.get("id"))
+        if c["id"] in seen:
+            raise bad(f"candidates.{i}.id", "appears twice", c["id"])
+        seen.add(c["id"])
+        for k in _NUMBERS:
+            v = c.get(k)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)):
+                raise bad(f"candidates.{i}.{k}", "must be a number or null", v)
+        if c.get("monthly_cost") is not None and c["monthly_cost"] < 0:
+            raise bad(f"candidates.{i}.monthly_cost", "must be zero or more", c["monthly_cost"])
+        rank = c.get("rank")
+        if rank is not None and (isinstance(rank, bool) or not isinstance(rank, int) or rank < 1):
+            raise bad(f"candidates.{i}.rank", "must be a whole number from 1, or null", rank)
 
 
 def is_estimate_file(path: str) -> bool:
@@ -189,6 +226,9 @@ def load_side(path: str, catalog: Catalog, *, as_of: date | None = None, currenc
         if currency and d.get("currency") != currency:
             raise TcoError(f"a saved estimate in {d.get('currency')} cannot be shown in {currency}", file=path,
                            field="--currency", hint="diff the scenario files instead, which are estimated again")
+        if as_of and d.get("as_of") != as_of.isoformat():
+            raise TcoError(f"a saved estimate as of {d.get('as_of')} cannot be shown as of {as_of}", file=path,
+                           field="--as-of", hint="diff the scenario files instead, which are estimated again")
         return Side(path, "estimate", d, _estimate_inputs(d), _result_inputs(d))
     from .estimate import estimate
     from .scenario import load_scenario

@@ -106,6 +106,9 @@ def plan_beyond(compiled: Compiled, est: Estimate, *, samples: int | None = None
                     "or the latency targets cannot be met): its percentiles and chances are over the other samples")
         est.uncertainty = {"samples": unc.samples, "seed": unc.seed, "inputs": unc.inputs,
                            "ranges": unc.described, "labels": unc.labels}
+        if unc.samples < 1000 and unc.inputs:  # P10 of 10 draws is the second lowest: say how rough that is
+            est.warnings.append(f"{unc.samples:,} samples: P10-P90 and the chances move from one seed to the next "
+                                "below about 1,000 (10,000 or more for a chance near 1% or 99%)")
     months = horizon_months if horizon_months is not None else getattr(scenario, "horizon_months", 1)
     if months and months > 1:
         from .horizon import horizon  # loaded only for multi-month plans

@@ -113,10 +113,38 @@ def parse(spec: Any, which: str = "input") -> tuple[float, mix.LengthShape]:
         if spec.shape is not None:
             return mix.named(spec.shape, which, spec.mean)
         if spec.histogram is not None:
+            _check_histogram(spec.histogram.edges, spec.histogram.weights, spec.mean)
             return mix.from_histogram(spec.histogram.edges, spec.histogram.weights, spec.mean)
         pcts = spec.percentiles()
         if pcts:
+            _check_percentiles(pcts, spec.mean)
             return mix.from_percentiles(pcts, spec.mean)
         assert spec.mean is not None
         return float(spec.mean), mix.FIXED
     raise ValueError(f"tokens per request: give a number, a named mix or a distribution (got {spec!r})")
+
+
+def _check_percentiles(pcts: dict[float, float], mean: float | None) -> None:
+    """What a reader of a written distribution would not expect to be taken silently: one
+    percentile alone (is ``{p90: 3000}`` the length of every request?), or a mean outside what
+    the percentiles allow (``{p50: 200, p90: 600, mean: 5}``)."""
+    if len(pcts) == 1:
+        (q, v), = pcts.items()
+        raise ValueError(f"one percentile alone (p{q:g} = {v:,.0f}) says neither the mean nor the spread: give two or "
+                         "more (e.g. p50 and p90), or the mean as a plain number")
+    lo, hi = min(pcts.values()), max(pcts.values())
+    if mean is not None and not lo / 2 <= mean <= hi:
+        raise ValueError(f"mean {mean:,.0f} does not fit the percentiles (p{min(pcts):g} = {lo:,.0f} .. "
+                         f"p{max(pcts):g} = {hi:,.0f}): give a mean between {lo / 2:,.0f} and {hi:,.0f}, or leave it "
+                         "out (the percentiles then give the mean)")
+
+
+def _check_histogram(edges: list[float], weights: list[float], mean: float | None) -> None:
+    """Shares that do not add up to 1 (``[0.5, 0.3, 0.1]``: is a tenth missing?), or a mean
+    outside the bins. Weights above 1 are counts, rescaled as they are."""
+    total = sum(weights)
+    if weights and max(weights) <= 1 and total > 0 and abs(total - 1) > 0.01:
+        raise ValueError(f"histogram weights add up to {total:g}: shares must add up to 1 (or give counts of "
+                         "requests, which are rescaled)")
+    if mean is not None and len(edges) >= 2 and not edges[0] <= mean <= edges[-1]:
+        raise ValueError(f"mean {mean:,.0f} is outside the histogram's bins ({edges[0]:,.0f} .. {edges[-1]:,.0f})")

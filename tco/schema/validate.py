@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from ..errors import TcoError, did_you_mean, shorten
+from ..errors import MAX_ECHO, TcoError, did_you_mean, shorten
 from ..yamlio import Document
 from .lengths import LENGTH_TAGS
 from .scenario import CANDIDATE_TAGS
@@ -27,6 +27,12 @@ def _field(loc: tuple[Any, ...]) -> str:
 
 
 _TYPE_TAGS = {"str", "int", "float", "bool", "dict", "list", "tuple", "date", "constrained-str"}
+
+
+def dotted(loc: Any) -> str:
+    """A pydantic error's ``loc`` as a dotted field path without pydantic's union and validator
+    tags (``utilization``, not ``utilization.function-after[forbid_inf_nan_check(), ...]``)."""
+    return ".".join(str(p) for p in _clean_loc(tuple(loc), None))
 
 
 def _clean_loc(loc: tuple[Any, ...], node: yaml.Node | None) -> tuple[Any, ...]:
@@ -233,7 +239,9 @@ def _one(doc: Document, e: dict[str, Any], allowed: dict[tuple[Any, ...], list[s
     msg = plain_message(e)
     inp = e.get("input")
     if isinstance(inp, (str, int, float)) and not isinstance(inp, bool):
-        got = shorten(repr(inp))
+        # a long text is cut inside its quotes: 'xxx…' (100,000 characters)
+        got = (f"'{shorten(inp).split('… (')[0]}…' ({len(inp):,} characters)" if isinstance(inp, str)
+               and len(inp) > MAX_ECHO else shorten(repr(inp)))
         if not (isinstance(inp, str) and (repr(inp) in msg or got in msg)):  # a parse error may quote it already
             msg += f" (got {got})"
     elif isinstance(inp, bool):
