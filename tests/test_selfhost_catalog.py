@@ -161,3 +161,22 @@ def test_the_default_rental_follows_the_date() -> None:
     assert hw.default_rental("h200-141gb").id == "coreweave-hgx-h200"  # today's
     assert hw.rental_price("coreweave-hgx-h200", date(2026, 11, 29)).usd_per_gpu_hour == 6.305
     assert hw.default_rental("h100-sxm-80gb", date(2024, 9, 1)).id == "lambda-h100-sxm"  # one default: any date
+
+
+def test_a_rent_older_than_a_year_is_warned_and_the_pcie_default_moves_to_2026(capsys) -> None:
+    """A buyer's review: Oracle's $10/GPU-h of 2023-10 and the 2023 default for H100 PCIe were priced on
+    2026-12-01 without a word about their age."""
+    from tco.cli import main
+
+    assert main(["selfhost", "llama-3.1-8b-instruct", "--gpu", "h100-sxm-80gb", "--rental", "oracle-bm-gpu-h100-8",
+                 "--as-of", "2026-12-01", "-f", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    said = [w for w in out["warnings"] if "last on record" in w]
+    # 2023-10-01 .. 2026-12-01 = 1,157 days = 3.2 years
+    assert said and "from 2023-10-01: 3.2 years before 2026-12-01" in said[0] and "--rent-per-gpu-hour" in said[0]
+    # the default H100 PCIe rental: CoreWeave's 2023 price before 2026-05-27, RunPod Secure's $2.89 from then
+    for day, rental in (("2025-01-01", "coreweave-h100-pcie"), ("2026-12-01", "runpod-h100-pcie-secure")):
+        assert main(["selfhost", "llama-3.1-8b-instruct", "--gpu", "h100-pcie-80gb", "--as-of", day, "-f", "json"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert rental in out["price"], (day, out["price"])
+    assert "last on record" not in " ".join(out["warnings"])  # $2.89 from 2026-05-27 is six months old

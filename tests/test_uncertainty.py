@@ -389,3 +389,26 @@ def test_the_tornado_moves_what_decides_self_hosting(capsys, write) -> None:
     assert main(["sensitivity", str(api_only), "-f", "json"]) == 0
     names = {r["name"] for r in json.loads(capsys.readouterr().out)["inputs"]}
     assert not names & {"prices.selfhost", "workload.peak_to_average", "workload.cached_input_share"}
+
+
+def test_a_lopsided_range_says_its_mean_beside_the_plain_figure(catalog) -> None:
+    """A buyer budgeted from the plain table: GPT-5.5 with reasoning tokens 300 / 1,200 / 5,000 is priced
+    at 1,200 (the likely value) while the range averages (300 + 1,200 + 5,000) / 3 = 2,166.7 (+81 %)."""
+    from tco.schema.ranges import range_of
+
+    text = SUPPORT.replace("as_of: 2024-06-01", "as_of: 2026-06-01").replace(
+        "  - openai/gpt-4o\n", "  - {offer: openai/gpt-5.5, reasoning_tokens: {low: 300, likely: 1200, high: 5000}}\n")
+    est = tco.estimate(tco.parse_scenario(text, "r.yaml", catalog), catalog)
+    said = [w for w in est.warnings if w.startswith("reasoning tokens of openai/gpt-5.5")]
+    assert said == ["reasoning tokens of openai/gpt-5.5: the plain estimate takes the range's likely value 1,200; its "
+                    "mean is 2,167 (+81%; triangular 300 / 1,200 / 5,000): --samples gives the spread"]
+    # the volume range of RANGED: (5,000 + 10,000 + 40,000) / 3 = 18,333 against 10,000 (+83 %)
+    ranged = tco.estimate(tco.parse_scenario(RANGED, "b.yaml", catalog), catalog)
+    assert any("its mean is 18,333 (+83%" in w for w in ranged.warnings)
+    # lognormal P10 100, P90 400: median 200, sigma = ln 4 / 2.5631 = 0.5409, mean 200 x e^(0.1463) = 231.5
+    r = range_of("Demo", gt=0)(low=100, high=400, dist="lognormal")
+    assert r.central == pytest.approx(200) and r.mean == pytest.approx(231.5, abs=0.1)
+    # a symmetric range says nothing: (1 + 2 + 3) / 3 = 2
+    assert not any("tokens" in w for w in tco.estimate(tco.parse_scenario(SUPPORT.replace(
+        "input_tokens: 1500", "input_tokens: {low: 1000, likely: 1500, high: 2000}"), "s.yaml", catalog), catalog).warnings
+        if "plain estimate" in w)

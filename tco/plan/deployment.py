@@ -446,6 +446,14 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                 if spec.rental is None:
                     assumptions.append(f"priced at the default rental for {acc.id}: {rental.name}, ${rate:g}/GPU-h "
                                        f"from {p.effective_from}")
+                if as_of is not None and (as_of - p.effective_from).days > 365:
+                    years = (as_of - p.effective_from).days / 365.25
+                    warnings.append(f"the rent of {rental.id}, ${rate:g}/GPU-h, is the last on record, from "
+                                    f"{p.effective_from}: {years:.1f} years before {as_of}, and GPU rents have mostly "
+                                    "fallen since; " + ("give --rent-per-gpu-hour or a newer --rental"
+                                                        if rent_label.startswith("--") else
+                                                        "give rent_per_gpu_hour or a newer rental") +
+                                    f" (tco catalog list --kind rental lists {acc.id}'s)")
         cost = CostInputs(mode="rent", rent_per_gpu_hour=rate, utilization=utilization, throughput_factor=factor,
                           gpus_per_instance=rental.gpus_per_instance if rental is not None else 1)
         assumptions.append("rented capacity is provisioned for the peak, all month")

@@ -76,11 +76,34 @@ def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *,
     points = WorkloadPoints.from_scenario(scenario)
     result = evaluate(compiled, points)
     est = build_estimate(compiled, result)
+    est.warnings += _central_not_mean(compiled)
     if result.selfhost:
         from .breakeven import breakeven  # loaded only for scenarios that self-host
 
         est.breakeven = breakeven(compiled, result, points)
     return plan_beyond(compiled, est, samples=samples, seed=seed, progress=progress, horizon_months=horizon_months)
+
+
+def _central_not_mean(compiled: Compiled) -> list[str]:
+    """A range whose central value (what a plain estimate uses: likely, or the median) is far from
+    its mean: a budget built on the plain figure of a lopsided range is low (reasoning tokens
+    300 / 1,200 / 5,000 average 2,167, not 1,200)."""
+    ranges = getattr(compiled.scenario, "ranges", None) or {}
+    if not ranges:
+        return []
+    from .uncertainty import describe_range, input_label  # loaded only for scenarios with ranges
+
+    def n(v: float) -> str:
+        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.4g}"
+
+    out = []
+    for path, r in sorted(ranges.items()):
+        c, m = float(r.central), float(r.mean)
+        if c > 0 and abs(m - c) > 0.1 * c:
+            which = "likely value" if r.likely is not None else "median" if r.dist == "lognormal" else "midpoint"
+            out.append(f"{input_label(path, compiled)}: the plain estimate takes the range's {which} {n(c)}; its mean "
+                       f"is {n(m)} ({m / c - 1:+.0%}; {describe_range(r)}): --samples gives the spread")
+    return out
 
 
 def plan_beyond(compiled: Compiled, est: Estimate, *, samples: int | None = None, seed: int | None = None,
