@@ -422,7 +422,7 @@ def test_charts_scroll_sideways_on_a_phone_rather_than_shrink(uncertain_report: 
     assert html.count('<div class="chart"><svg') == len(_svgs(html))
     css = re.search(r"<style>(.*?)</style>", html, flags=re.S).group(1)
     assert re.search(r"\.chart \{[^}]*overflow-x: auto", css) and re.search(r"figure svg \{[^}]*min-width: 640px", css)
-    assert re.search(r"@media print \{.*figure svg \{ min-width: 0; \}", css, flags=re.S)
+    assert re.search(r"@media print \{.*figure svg \{ min-width: 0; max-height: 95mm; \}", css, flags=re.S)
 
 
 def _measure(path: Path, width: int, expression: str, media: str = "") -> object:
@@ -461,3 +461,23 @@ def test_charts_read_on_a_phone_and_the_candidates_table_fits_a_desktop(uncertai
     assert table <= 0, f"the candidates table needs {table}px more at 1200px"
     printed = _measure(uncertain_report, 703, f"[{widths}, document.documentElement.scrollWidth - innerWidth]", "print")
     assert max(printed[0]) <= 703 and printed[1] <= 0, printed
+
+
+def test_a_colour_that_comes_back_is_drawn_another_way_and_every_label_leads_to_its_line() -> None:
+    """A buyer's 17 candidates: past eight series the palette repeats, and labels nudged apart stood
+    beside other lines. A repeated colour gets another pattern; a leader runs from each line's end to
+    its label, in the line's colour and pattern."""
+    from tco.report.svg import PALETTE, Series, line_chart
+
+    series = [Series(f"api {k}", [1.0, 10.0], [1.0 + k, 2.0 + k], dashed=True) for k in range(10)]
+    chart = ET.fromstring(line_chart(series, "t", "x", "y"))
+    lines = [e for e in chart.iter(f"{SVG}polyline") if e.find(f"{SVG}title") is not None]
+    style = [(e.get("stroke"), e.get("stroke-dasharray")) for e in lines]
+    assert len(style) == 10 and len(set(style)) == 10  # colours 0 and 8 are the same: the patterns differ
+    assert style[0] == (PALETTE[0], "6 4") and style[8] == (PALETTE[0], "2 3")
+    leaders = [e for e in chart.iter(f"{SVG}polyline") if e.find(f"{SVG}title") is None]
+    labels = [t for t in chart.iter(f"{SVG}text") if (t.text or "").startswith("api ")]
+    assert len(leaders) == len(labels) == 10
+    for leader, label in zip(leaders, sorted(labels, key=lambda t: float(t.get("y"))), strict=True):
+        *_, end = leader.get("points").split()
+        assert float(end.split(",")[1]) == pytest.approx(float(label.get("y")) - 4)  # it ends beside its label

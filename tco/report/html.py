@@ -61,7 +61,7 @@ ul.warnings li { margin: 2px 0; } ol.sources li { margin: 3px 0; word-break: bre
   body { font-size: 10pt; } main { max-width: none; padding: 0; }
   h2 { break-after: avoid; page-break-after: avoid; }
   .scroll, .chart { overflow: visible; } table { font-size: 7.5pt; }
-  figure svg { min-width: 0; }
+  figure svg { min-width: 0; max-height: 95mm; }  /* two charts and their captions to an A4 page */
   th, td { padding: 2px 3px; } td:nth-child(2) { min-width: 0; }
   th.num, td.num { white-space: normal; }
   a { color: inherit; text-decoration: none; }

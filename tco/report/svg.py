@@ -18,6 +18,10 @@ from .text import middle_cut
 
 PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000", "#999999")
 """Okabe-Ito: distinguishable with colour-vision deficiencies, and in grey."""
+DASHES = ("6 4", "2 3", "8 3 2 3")
+"""Line patterns of dashed series (APIs in the volume chart): the first use of a colour, then again."""
+SOLIDS = ("", "10 2 2 2", "4 2")
+"""Line patterns of solid series, the same way."""
 W, H = 720, 400
 LEFT, RIGHT, TOP, BOTTOM = 78, 190, 24, 56
 BAR_LEFT = 250
@@ -214,6 +218,7 @@ def line_chart(series: list[Series], title: str, x_title: str, y_title: str, *, 
                          f'stroke-dasharray="3 3"/><text x="{tx:.1f}" y="{TOP + 12}" font-size="11" '
                          f'text-anchor="{anchor}">{spans}</text>')
     ends = []
+    used: dict[tuple[str, bool], int] = {}  # past eight series a colour comes back: its line is drawn another way
     for k, s in enumerate(series):
         colour = s.colour or PALETTE[k % len(PALETTE)]
         good = [(x, y) for x, y in zip(s.xs, s.ys, strict=True) if fr.inside(x, y)]
@@ -224,17 +229,27 @@ def line_chart(series: list[Series], title: str, x_title: str, y_title: str, *, 
             if s.steps and i:
                 coords.append(f"{fr.x(x):.1f},{fr.y(good[i - 1][1]):.1f}")
             coords.append(f"{fr.x(x):.1f},{fr.y(y):.1f}")
-        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        again = used.get((colour, s.dashed), 0)
+        used[(colour, s.dashed)] = again + 1
+        pattern = (DASHES if s.dashed else SOLIDS)[again % len(DASHES)]
+        dash = f' stroke-dasharray="{pattern}"' if pattern else ""
         parts.append(f'<polyline points="{" ".join(coords)}" fill="none" stroke="{colour}" stroke-width="2"{dash}>'
                      f'<title>{escape(s.label)}</title></polyline>')
         for x, y, tip in s.marks:
             if fr.inside(x, y):
                 parts.append(f'<circle cx="{fr.x(x):.1f}" cy="{fr.y(y):.1f}" r="4" fill="white" stroke="{colour}" '
                              f'stroke-width="2"><title>{escape(tip)}</title></circle>')
-        ends.append((fr.y(good[-1][1]), s.label, colour))
-    for y, text, colour in _place_labels(ends, TOP, H - BOTTOM):
-        parts.append(f'<text x="{W - RIGHT + 6}" y="{y + 4:.1f}" font-size="11" fill="{colour}">'
-                     f'{escape(middle_cut(text, 28))}</text>')
+        ends.append((fr.y(good[-1][1]), s.label, f"{colour}|{pattern}|{fr.x(good[-1][0]):.1f}"))
+    for y, text, style in _place_labels(ends, TOP, H - BOTTOM):
+        colour, pattern, x_end = style.split("|")
+        y_end = next(e[0] for e in ends if e[1] == text and e[2] == style)
+        dash = f' stroke-dasharray="{pattern}"' if pattern else ""
+        # a leader from the line's end to its label (nudged apart, a label may sit lines away from its
+        # line), drawn in the line's colour and pattern: the key to a colour that comes back
+        parts.append(f'<polyline points="{x_end},{y_end:.1f} {W - RIGHT - 2},{y_end:.1f} {W - RIGHT + 4},{y:.1f} '
+                     f'{W - RIGHT + 22},{y:.1f}" fill="none" stroke="{colour}" stroke-width="1.2"{dash}/>')
+        parts.append(f'<text x="{W - RIGHT + 26}" y="{y + 4:.1f}" font-size="11" fill="{colour}">'
+                     f'{escape(middle_cut(text, 26))}</text>')
     return svg("\n".join(parts), title)
 
 
