@@ -380,3 +380,24 @@ def test_the_add_search_puts_the_closest_title_first() -> None:
     assert [x.title for x in rank(offers, "claude-sonnet-5")] == [
         "anthropic/claude-sonnet-5", "google/claude-sonnet-5-5", "anthropic/claude-sonnet-5.5",
         "aws-bedrock/global.anthropic.claude-sonnet-5-v1-0"]
+
+
+def test_a_wide_table_has_a_note_column_and_a_narrow_one_keeps_the_names(catalog: Any, tmp_path: Any) -> None:
+    """A buyer at 200 columns saw the table take 90 and no note of why rows are unranked or what a cost
+    leaves out; at 80 the names come first (the marks, tooltip and detail say the rest)."""
+    f = tmp_path / "mix.yaml"
+    f.write_text("name: mix\nas_of: 2026-11-30\nworkload:\n  requests_per_day: 10000\n  input_tokens: 1500\n"
+                 "  output_tokens: 500\ncandidates:\n  - openai/gpt-5-mini\n  - anthropic/claude-sonnet-4.6\n")
+    seen: dict[str, Any] = {}
+
+    async def steps(app: TcoApp, pilot: Any) -> None:
+        seen["cols"] = [str(c.key.value) for c in app.table.ordered_columns]
+        seen["lines"] = screen(app).splitlines()
+
+    drive(Session.open(f, catalog), steps, size=(200, 50))
+    assert seen["cols"][-1] == "note"
+    row = next(x for x in seen["lines"] if "gpt-5-mini" in x)
+    # general profile: gpt-5-mini has too few scores; it retires 2026-12-11; it reasons by default
+    assert row.rstrip().endswith("too few quality scores, retires 2026-12-11, excl. reasoning"), row
+    drive(Session.open(f, catalog), steps, size=(80, 24))
+    assert "note" not in seen["cols"]

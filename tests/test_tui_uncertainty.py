@@ -127,7 +127,7 @@ def test_m_adds_the_sampled_columns_and_takes_them_away_exactly(catalog: Any) ->
     drive(Session.open(UNCERTAIN, catalog), steps, size=(160, 50))
     on, before = seen["on"], seen["before"]
     assert list(next(iter(on.values()))) == ["mark", "candidate", "monthly", "p10_p90", "per_mtok", "quality",
-                                            "coverage", "per_qp", "p_best", "rank"]
+                                            "coverage", "per_qp", "p_best", "rank", "note"]
     for cid, cells in before.items():  # the plain cells stay what they were
         assert {k: v for k, v in on[cid].items() if k in cells} == cells
     # the scenario's own samples and seed, the same numbers as `tco estimate --samples 20000 --seed 7`

@@ -76,7 +76,6 @@ def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *,
     points = WorkloadPoints.from_scenario(scenario)
     result = evaluate(compiled, points)
     est = build_estimate(compiled, result)
-    est.warnings += _central_not_mean(compiled)
     if result.selfhost:
         from .breakeven import breakeven  # loaded only for scenarios that self-host
 
@@ -112,6 +111,7 @@ def plan_beyond(compiled: Compiled, est: Estimate, *, samples: int | None = None
     month's point estimate: the Monte Carlo over its ranges and the multi-month horizon
     (None: as the scenario says). The app's export calls it on a copy of its estimate."""
     scenario = compiled.scenario
+    est.warnings += [w for w in _central_not_mean(compiled) if w not in est.warnings]
     n = samples if samples is not None else getattr(scenario, "samples", None)
     if n:
         from .uncertainty import monte_carlo  # loaded only when samples are asked for

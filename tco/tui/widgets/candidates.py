@@ -51,6 +51,28 @@ SPREAD_COLUMNS: tuple[tuple[str, str, str], ...] = (
 share of samples in which the candidate is the best value, before Rank."""
 
 
+NOTE_COLUMN = ("note", "Note", "left")
+"""Why a row is not ranked, when its offer retires, a cost without reasoning tokens: shown where
+the names leave room for it (a wide terminal; the detail and the tooltip say it at any width)."""
+NOTE_MIN = 24
+"""Cells the names must leave for the Note column to be shown (a longer note is cut to the room)."""
+
+
+def note_text(c: CandidateResult) -> str:
+    """A row's note, as the Note column of ``tco estimate`` says it (without best value and
+    cheapest: the marks say those)."""
+    parts = []
+    if c.available_from:
+        parts.append(f"from {c.available_from}")
+    elif c.reason:
+        parts.append(c.reason)
+    if c.retires:
+        parts.append(f"retires {c.retires}")
+    if c.reasoning_unpriced and not c.available_from:
+        parts.append("excl. reasoning")
+    return ", ".join(parts)
+
+
 NARROW_DROPS = ("per_mtok", "coverage")
 """With the sampled columns shown, these columns go (in this order) while the names would
 otherwise get fewer than :data:`ROOMY_NAME` cells (F2's detail shows them)."""
@@ -68,7 +90,7 @@ MIN_NAME = 14
 
 SORT_NAMES = {"mark": "marks", "candidate": "candidate", "monthly": "monthly cost", "per_mtok": "cost per 1M tokens",
               "quality": "quality", "coverage": "coverage", "per_qp": "cost per quality point", "rank": "rank",
-              "p10_p90": "sampled median monthly cost", "p_best": "chance of being the best value"}
+              "p10_p90": "sampled median monthly cost", "p_best": "chance of being the best value", "note": "note"}
 DESCENDING = ("quality", "coverage", "p_best")
 """Columns sorted largest first at the first click."""
 
@@ -87,6 +109,9 @@ def sort_value(c: CandidateResult, col: str, pinned: bool, u: dict[str, Any] | N
         return 0, c.label.lower()
     if col == "mark":
         return 0, -(2 * c.best_value + c.cheapest + 4 * pinned)
+    if col == "note":
+        note = note_text(c)
+        return (0, note) if note else (1, "")
     v = {"monthly": c.monthly_cost, "per_mtok": c.cost_per_mtok, "quality": c.quality,
          "coverage": c.quality_coverage, "per_qp": c.cost_per_quality_point if c.rank else math.nan,
          "rank": float(c.rank) if c.rank else math.nan}[col]
@@ -157,7 +182,12 @@ def cells_for(c: CandidateResult, cur: str, pinned: bool, name_width: int) -> di
         "coverage": Cell(share(c.quality_coverage), dim),
         "per_qp": per_qp,
         "rank": Cell(str(c.rank) if c.rank else "-", "bold" if c.rank == 1 else dim),
+        "note": Cell(note_text(c), "yellow" if c.retires or c.reasoning_unpriced else "dim"),
     }
+
+
+def _cut(text: str, n: int) -> str:
+    return text if cell_len(text) <= n else text[: n - 1] + "…"
 
 
 class CandidateTable(Guarded, DataTable[Text]):
@@ -216,7 +246,7 @@ class CandidateTable(Guarded, DataTable[Text]):
         return self._cols
 
     def _wanted_columns(self) -> tuple[tuple[str, str, str], ...]:
-        cols = columns_with(self.spread is not None)
+        cols = self._with_note(columns_with(self.spread is not None))
         if self.spread is None:
             return cols
         longest = max([1 + cell_len(c.label) for c in self._results.values()] + [len(" Candidate▲")])
@@ -226,6 +256,16 @@ class CandidateTable(Guarded, DataTable[Text]):
                 break
             cols = tuple(c for c in cols if c[0] != drop)
         return cols
+
+    def _with_note(self, cols: tuple[tuple[str, str, str], ...]) -> tuple[tuple[str, str, str], ...]:
+        """``cols`` and the Note column, where some row has a note and every name fits beside it."""
+        notes = [note_text(c) for c in self._results.values()]
+        if not any(notes):
+            return cols
+        longest = max([1 + cell_len(c.label) for c in self._results.values()] + [len(" Candidate▲")])
+        note = min(max(cell_len(n) for n in notes), NOTE_MIN) + 1
+        others = sum(self._width(k, label, a) for k, label, a in cols if k not in ("candidate", "note"))
+        return cols + (NOTE_COLUMN,) if others + longest + note <= self.available_width() else cols
 
     def _sync_columns(self) -> bool:
         """Lay the columns out again when the wanted ones changed (the sampled columns came or
@@ -291,11 +331,14 @@ class CandidateTable(Guarded, DataTable[Text]):
         the candidate column gets what the others leave, up to its longest name."""
         widths: dict[str, int] = {}
         for key, label, align in self.shown_columns:
-            if key != "candidate":
+            if key not in ("candidate", "note"):
                 widths[key] = self._width(key, label, align)
         longest = max([1 + cell_len(c.label) for c in self._results.values()] + [len(" Candidate▲")])
         room = (self.available_width() if room is None else room) - sum(widths.values())
         widths["candidate"] = max(MIN_NAME, min(longest, room))
+        if any(k == "note" for k, _, _ in self.shown_columns):  # the note takes what the names leave
+            widths["note"] = max(min(room - widths["candidate"], 1 + max(
+                [cell_len(note_text(c)) for c in self._results.values()] + [len(" Note▲")])), len(" Note▲"))
         return widths
 
     def _width(self, key: str, label: str, align: str) -> int:
@@ -321,12 +364,16 @@ class CandidateTable(Guarded, DataTable[Text]):
                 best = u is not None and float(u["p_best_value"]) == top
                 new_cells[c.id].update(spread_cells(u, currency, self.spread_stale, best))
         old_shown, self._shown = self._shown, new_cells
-        self._name_width = self._column_widths()["candidate"] - 1
+        widths = self._column_widths()
+        self._name_width = widths["candidate"] - 1
+        note_room = widths["note"] - 1 if "note" in widths else None
         labels = [c.label for c in results]
         for c in results:
             cells = new_cells[c.id]
             cells["candidate"] = Cell(fit_name(c.label, self._name_width, keep_provider=True, shown=labels),
                                       cells["candidate"].style)
+            if note_room is not None:
+                cells["note"] = Cell(_cut(note_text(c), note_room), cells["note"].style)
             old = old_shown.get(c.id)
             if old is None:
                 self.add_row(*(self._text(k, cells[k], c.id) for k, _, _ in self.shown_columns), key=c.id)
@@ -421,7 +468,7 @@ class CandidateTable(Guarded, DataTable[Text]):
         self.post_message(self.SortChanged(column, reverse))
 
     def action_next_sort(self) -> None:
-        keys = [k for k, _, _ in self.shown_columns if k != "mark"]
+        keys = [k for k, _, _ in self.shown_columns if k not in ("mark", "note")]  # a header click sorts by note
         nxt = keys[(keys.index(self.sort_column) + 1) % len(keys)] if self.sort_column in keys else keys[0]
         self.set_sort(nxt, nxt in DESCENDING)
 

@@ -156,6 +156,9 @@ def api_detail(c: CandidateResult, ctx: DetailContext, width: int = 80) -> Text:
     title = Text("Price history", "bold underline")
     title.append(f"  {ctx.offer_name or ctx.offer_id}, per 1M tokens: input / output", "dim")
     lines.append(title)
+    if ctx.convert is not None and any(p.currency != cur for p in ctx.history):
+        # every row at one rate: what each past price would cost now, not what it cost then
+        lines += _prose(f"= {cur} at the rate of the as-of date, {ctx.as_of}, for every row", width)
     as_of = date.fromisoformat(ctx.as_of)
     for p in ctx.history:
         row = Text()
