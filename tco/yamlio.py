@@ -7,7 +7,9 @@ pydantic error into a located one is :mod:`tco.schema.validate`, one layer up.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +22,13 @@ if TYPE_CHECKING:
 # PyYAML is imported on first parse, not with this module: a warm run reads cached, validated
 # data and never parses YAML, so it does not pay yaml's import (about 8 ms).
 
+
+MAX_BYTES = 20_000_000
+"""The largest scenario (or custom model) file read: 20 MB, thousands of times any real scenario."""
+
+MAX_CATALOG_BYTES = 3_000_000
+"""The largest catalog file read: about ten times the largest shipped one (pricing/models.yaml,
+269 KB on 2026-12-01)."""
 
 MAX_ALIASED = 100_000
 """Values YAML aliases may add to a file (``*a`` repeats the whole value anchored ``&a``): far more
@@ -106,23 +115,59 @@ class Document:
         return found.start_mark.line + 1, found.start_mark.column + 1
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """The file's bytes, or a one-line error naming it."""
-    if not str(path):
+def check_file(path: str | Path, max_bytes: int = MAX_BYTES) -> None:
+    """A one-line error unless ``path`` is a regular file of at most ``max_bytes``: said from its
+    metadata, before it is opened (a pipe would block the open, /dev/zero never ends)."""
+    name = str(path)
+    if not name:
         raise TcoError("empty file name", hint="give the path of a YAML file")
     try:
-        return Path(path).read_bytes()
+        st = os.stat(path)
+    except FileNotFoundError:
+        if name == "-":
+            raise TcoError("reading standard input is not supported", file=name,
+                           hint="give the path of the file; save piped text to a file first") from None
+        raise TcoError("file not found", file=name, hint="check the path") from None
+    except ValueError:  # a NUL in the name
+        raise TcoError("invalid file name", file=repr(name), hint="give the path of a YAML file") from None
+    except OSError as e:
+        raise TcoError(f"cannot read: {e.strerror}", file=name) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise TcoError("is a directory, expected a YAML file", file=name)
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a pipe" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
+                else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "not a plain file")
+        raise TcoError(f"not a regular file ({kind})", file=name,
+                       hint="give the path of a YAML file; save piped or generated text to a file first")
+    if st.st_size > max_bytes:
+        raise _too_large(name, st.st_size, max_bytes)
+
+
+def _too_large(name: str, size: int | None, max_bytes: int) -> TcoError:
+    said = f"{size:,} bytes; the limit is {max_bytes:,}" if size is not None else f"over the limit of {max_bytes:,} bytes"
+    return TcoError(f"too large to read ({said})", file=name, hint="is this the right file?")
+
+
+def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The file's bytes, or a one-line error naming it (see :func:`check_file`)."""
+    check_file(path, max_bytes)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)  # a file that grew since it was looked at is still cut
     except FileNotFoundError:
         raise TcoError("file not found", file=str(path), hint="check the path") from None
     except IsADirectoryError:
         raise TcoError("is a directory, expected a YAML file", file=str(path)) from None
     except OSError as e:
         raise TcoError(f"cannot read: {e.strerror}", file=str(path)) from None
+    if len(data) > max_bytes:
+        raise _too_large(str(path), None, max_bytes)
+    return data
 
 
-def read_text(path: str | Path) -> str:
+def read_text(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
     """The file as UTF-8 text, or a one-line error naming it."""
-    data = read_bytes(path)
+    data = read_bytes(path, max_bytes)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -161,6 +206,15 @@ def parse(text: str, path: str) -> Document:
     finally:
         loader.dispose()
     return Document(path, data, node, text)
+
+
+def refuse_saved_estimate(doc: Document) -> None:
+    """A saved estimate (the JSON of ``tco estimate -f json``: ``schema_version`` and
+    ``candidates`` at the top) read where a scenario is expected is said in one line, not as
+    a hundred unknown fields."""
+    if isinstance(doc.data, dict) and "schema_version" in doc.data and "candidates" in doc.data:
+        raise TcoError("a saved estimate (tco estimate -f json), not a scenario", file=doc.path,
+                       hint="compare two with tco diff A B, or give the scenario file it was made from")
 
 
 def source_line(text: str, line: int | None) -> str:
@@ -369,5 +423,6 @@ def _first_bad_scalar(node: yaml.Node) -> tuple[yaml.ScalarNode, str] | None:
     return None
 
 
-def load(path: str | Path) -> Document:
-    return parse(read_text(path), str(path))
+def load(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
+    """Read and parse a YAML file (:data:`MAX_CATALOG_BYTES` for a catalog file)."""
+    return parse(read_text(path, max_bytes), str(path))

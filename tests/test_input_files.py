@@ -154,3 +154,43 @@ def test_numbers_as_yaml_12_reads_them(capsys, write, tmp_path: Path) -> None:
 def test_tags_are_said_to_be_unsupported(capsys, write, text: str, said: str) -> None:
     line = one_line(*run(capsys, "validate", str(write(text)), *CAT)[::2])
     assert said in line and "indent" not in line
+
+
+# 4. input size and kind: /dev/zero read until MemoryError, a FIFO blocked forever
+def test_devices_pipes_and_huge_files_are_refused(tmp_path: Path, write) -> None:
+    if os.path.exists("/dev/zero"):
+        p = subprocess_tco("validate", "/dev/zero", *CAT, timeout=60, memory_gb=4)
+        assert p.returncode == 2 and "/dev/zero: not a regular file (a device)" in p.stderr, p.stderr[-500:]
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "pipe.yaml"
+        os.mkfifo(fifo)
+        for argv in (("validate", str(fifo)), ("estimate", str(fifo)), ("diff", str(fifo), str(write(GOOD)))):
+            p = subprocess_tco(*argv, *CAT, timeout=60)
+            assert p.returncode == 2 and "pipe.yaml: not a regular file (a pipe)" in p.stderr, p.stderr
+    huge = tmp_path / "huge.yaml"
+    with open(huge, "wb") as fh:
+        fh.truncate(yamlio.MAX_BYTES + 1)  # sparse: nothing is written, nothing must be read
+    with pytest.raises(TcoError, match=r"huge.yaml: too large to read \(20,000,001 bytes; the limit is 20,000,000\)"):
+        yamlio.load(huge)
+    with pytest.raises(TcoError, match="too large to read"):
+        yamlio.load(write(GOOD), max_bytes=50)
+    # the catalog's limit leaves room: the largest shipped file is well under it
+    largest = max(p.stat().st_size for p in (ROOT / "pricing").rglob("*.yaml"))
+    assert largest * 4 < yamlio.MAX_CATALOG_BYTES
+
+
+# 6. a saved estimate given as a scenario: ~97 'unknown field' errors; `-` was 'file not found'
+def test_saved_estimate_and_stdin_are_named(capsys, tmp_path: Path, write) -> None:
+    s = write(GOOD, "s.yaml")
+    saved = tmp_path / "saved.json"
+    assert run(capsys, "estimate", str(s), "-f", "json", "-o", str(saved), *CAT)[0] == 0
+    for command in ("estimate", "validate", "report"):
+        line = one_line(*run(capsys, command, str(saved), *CAT)[::2])
+        assert line == (f"tco: error: {saved}: a saved estimate (tco estimate -f json), not a scenario (compare two "
+                        "with tco diff A B, or give the scenario file it was made from)")
+    from tco.tui.state import Session  # the app opens files the same way
+
+    with pytest.raises(TcoError, match="a saved estimate"):
+        Session.open(saved, FIXTURE_CATALOG)
+    line = one_line(*run(capsys, "estimate", "-", *CAT)[::2])
+    assert "-: reading standard input is not supported" in line

@@ -43,10 +43,13 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from .. import yamlio
     from ..catalog import load_catalog
     from ..plan.diff import diff_files
     from ..report.diff import render_diff
 
+    for path in (args.old, args.new):  # before any work: a pipe would block, /dev/zero never ends
+        yamlio.check_file(path)
     catalog = load_catalog(args.catalog)
     d = diff_files(args.old, args.new, catalog, as_of=args.as_of, currency=args.currency)
     verdict = []  # decided before anything is written: a reader that stops early (`| head`) cannot change it
