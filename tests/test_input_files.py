@@ -179,6 +179,27 @@ def test_devices_pipes_and_huge_files_are_refused(tmp_path: Path, write) -> None
     assert largest * 4 < yamlio.MAX_CATALOG_BYTES
 
 
+# 5. an output that is an input: the scenario was overwritten with its own estimate, exit 0
+def test_output_that_is_an_input_is_refused_before_any_work(capsys, tmp_path: Path, write, monkeypatch) -> None:
+    s = write(GOOD, "s.yaml")
+    b = write(GOOD.replace("10000", "20000"), "b.yaml")
+    (tmp_path / "link.json").symlink_to(s)
+    monkeypatch.chdir(tmp_path)
+    for argv in (("estimate", "s.yaml", "-o", "s.yaml"), ("estimate", "s.yaml", "-f", "json", "-o", "./s.yaml"),
+                 ("estimate", str(s), "-f", "json", "-o", "link.json"), ("report", "s.yaml", "-o", "s.yaml"),
+                 ("diff", "s.yaml", "b.yaml", "-o", "b.yaml")):
+        line = one_line(*run(capsys, *argv, *CAT)[::2])
+        assert "--out: is the " in line and "this command reads" in line and "(choose another output file)" in line
+    assert s.read_text(encoding="utf-8") == GOOD and b.read_text(encoding="utf-8") == GOOD.replace("10000", "20000")
+    # a file of the catalog is an input too
+    fx = tmp_path / "catalog"
+    shutil.copytree(FIXTURE_CATALOG, fx)
+    line = one_line(*run(capsys, "estimate", "s.yaml", "-o", str(fx / "fx.yaml"), "--catalog", str(fx))[::2])
+    assert "is a file of the catalog" in line
+    # another file is written as before
+    assert run(capsys, "estimate", "s.yaml", "-o", "s.txt", *CAT)[0] == 0 and (tmp_path / "s.txt").is_file()
+
+
 # 6. a saved estimate given as a scenario: ~97 'unknown field' errors; `-` was 'file not found'
 def test_saved_estimate_and_stdin_are_named(capsys, tmp_path: Path, write) -> None:
     s = write(GOOD, "s.yaml")
@@ -194,3 +215,20 @@ def test_saved_estimate_and_stdin_are_named(capsys, tmp_path: Path, write) -> No
         Session.open(saved, FIXTURE_CATALOG)
     line = one_line(*run(capsys, "estimate", "-", *CAT)[::2])
     assert "-: reading standard input is not supported" in line
+
+
+# 7. formats from the file's name: diff -o d.json wrote a text table, init x.json wrote YAML
+def test_diff_and_init_follow_the_file_extension(capsys, tmp_path: Path, write) -> None:
+    a = write(GOOD, "a.yaml")
+    b = write(GOOD.replace("10000", "20000"), "b.yaml")
+    rc, _, err = run(capsys, "diff", str(a), str(b), "-o", str(tmp_path / "d.json"), *CAT)
+    assert rc == 0, err
+    assert json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))["schema_version"] == 1
+    assert run(capsys, "diff", str(a), str(b), "-o", str(tmp_path / "d.md"), *CAT)[0] == 0
+    assert (tmp_path / "d.md").read_text(encoding="utf-8").startswith("### tco diff")
+    line = one_line(*run(capsys, "diff", str(a), str(b), "-o", str(tmp_path / "d.csv"), *CAT)[::2])
+    assert "d.csv: cannot write CSV here" in line
+    line = one_line(*run(capsys, "init", str(tmp_path / "x.json"))[::2])
+    assert line.endswith(f"x.json: a scenario is YAML, and the name says JSON (name it {tmp_path / 'x'}.yaml)")
+    assert not (tmp_path / "x.json").exists()
+    assert run(capsys, "init", str(tmp_path / "x.yaml"))[0] == 0
