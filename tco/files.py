@@ -71,3 +71,29 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def refuse_overwriting_inputs(out: str | None, inputs: dict[str, str | os.PathLike[str] | None],
+                              catalog_dir: str | os.PathLike[str] | None = None) -> None:
+    """A one-line error when the output file ``out`` is one of the command's input files, by
+    any path (``./s.yaml``, a symlink, a hard link) or a file of its catalog folder: said before
+    anything is computed, since writing it would replace the input with the output.
+
+    ``inputs`` maps what each input is ("the scenario", "the old side") to its path."""
+    if not out or out == "-":
+        return
+    for what, path in inputs.items():
+        if path is None or path == "-":
+            continue
+        try:
+            same = os.path.samefile(out, path)
+        except (OSError, ValueError):  # either does not exist (yet): nothing to lose
+            same = False
+        if same:
+            raise TcoError(f"is {what} this command reads ({os.fspath(path)}): the output would replace it",
+                           file=out, field="--out", hint="choose another output file")
+    if catalog_dir is not None and os.path.lexists(out):
+        folder = os.path.realpath(catalog_dir)
+        if os.path.realpath(out).startswith(folder.rstrip(os.sep) + os.sep):
+            raise TcoError(f"is a file of the catalog {os.fspath(catalog_dir)}, which this command reads", file=out,
+                           field="--out", hint="choose an output file outside the catalog folder")

@@ -135,7 +135,7 @@ def _load(path: Path, schema: type) -> tuple[Any, yamlio.Document]:
 
     from .paths import builtin_copy, display
 
-    doc = yamlio.load(path)
+    doc = yamlio.load(path, yamlio.MAX_CATALOG_BYTES)
     # the package's own copy by the name it has in the repository; any other catalog as the user would type it
     doc.path = (str(Path("pricing") / "hardware" / path.name) if builtin_copy(path.parent.parent)
                 else display(path))

@@ -172,7 +172,7 @@ class Catalog:
 def _load_file(path: Path, schema: type, root: Path) -> Any:
     from ..schema.validate import validate
 
-    doc = yamlio.load(path)
+    doc = yamlio.load(path, yamlio.MAX_CATALOG_BYTES)
     doc.path = display(path)
     return validate(doc, schema), doc
 

@@ -7,7 +7,9 @@ import os
 import sys
 from typing import Any
 
-from .args import CATALOG_ARG, add_wide, currency, iso_date, table_width, write_output
+from .args import CATALOG_ARG, add_wide, currency, format_for, iso_date, table_width, write_output
+
+FORMATS = ("table", "json", "markdown")
 
 
 def _pct(text: str) -> float:
@@ -29,8 +31,9 @@ def add_parser(sub: Any) -> None:
                                    "before and after; candidates added and removed; the inputs that changed.")
     d.add_argument("old", help="the scenario or saved estimate before")
     d.add_argument("new", help="the scenario or saved estimate after")
-    d.add_argument("--format", "-f", choices=("table", "json", "markdown"), default="table",
-                   help="output format (markdown: for a pull-request comment)")
+    d.add_argument("--format", "-f", choices=FORMATS,
+                   help="output format (markdown: for a pull-request comment; default: the --out file's extension "
+                        "names it, .json .md .txt; else table)")
     d.add_argument("--fail-above", type=_pct, metavar="PCT",
                    help="exit 1 when any candidate on both sides rises by more than PCT percent in monthly cost, "
                         "or had a cost before and has none now (retired, price unknown)")
@@ -43,10 +46,17 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..catalog import load_catalog
+    from .. import yamlio
+    from ..catalog import find_catalog_dir, load_catalog
+    from ..files import refuse_overwriting_inputs
     from ..plan.diff import diff_files
     from ..report.diff import render_diff
 
+    args.format = format_for(args.format, args.out, "table", FORMATS)  # -o d.json writes JSON, as estimate
+    for path in (args.old, args.new):  # before any work: a pipe would block, /dev/zero never ends
+        yamlio.check_file(path)
+    refuse_overwriting_inputs(args.out, {"the old side": args.old, "the new side": args.new},
+                              find_catalog_dir(args.catalog))
     catalog = load_catalog(args.catalog)
     d = diff_files(args.old, args.new, catalog, as_of=args.as_of, currency=args.currency)
     verdict = []  # decided before anything is written: a reader that stops early (`| head`) cannot change it

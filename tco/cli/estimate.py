@@ -58,17 +58,23 @@ def progress_bar() -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..catalog import load_catalog
+    from .. import yamlio
+    from ..catalog import find_catalog_dir, load_catalog
+    from ..files import refuse_overwriting_inputs
     from ..plan.estimate import estimate_file
     from ..report import render
 
     check_plan_flags(args)
     args.format = format_for(args.format, args.out, "table", FORMATS)
-    catalog = load_catalog(args.catalog)
+    given = args.file
     if args.file is None:
         from ..catalog import default_scenario_path
 
         args.file = str(default_scenario_path())
+    yamlio.check_file(args.file)  # before any work: a pipe would block, /dev/zero never ends
+    refuse_overwriting_inputs(args.out, {"the scenario": args.file}, find_catalog_dir(args.catalog))
+    catalog = load_catalog(args.catalog)
+    if given is None:
         print(f"tco: no scenario given; estimating the built-in example {args.file}", file=sys.stderr)
     est = estimate_file(args.file, catalog, as_of=args.as_of, currency=args.currency, strict=args.strict,
                         impute=True if args.impute else None, samples=args.samples, seed=args.seed,

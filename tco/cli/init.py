@@ -21,6 +21,12 @@ def run(args: argparse.Namespace) -> int:
     from ..schema.template import SCENARIO_TEMPLATE
 
     if args.file and args.file != "-":
+        from .args import BY_EXTENSION
+
+        stem, ext = os.path.splitext(args.file)
+        if ext.lower() in BY_EXTENSION or ext.lower() == ".pdf":  # as -o x.json means JSON to tco estimate
+            raise TcoError(f"a scenario is YAML, and the name says {ext[1:].upper()}", file=args.file,
+                           hint=f"name it {stem}.yaml")
         if os.path.exists(args.file) and not args.force:
             raise TcoError("file exists", file=args.file, hint="pass --force to overwrite, or pick another name")
         atomic_write(args.file, SCENARIO_TEMPLATE)

@@ -38,6 +38,12 @@ def run(args: argparse.Namespace) -> int:
 
     args.format = format_for(args.format, args.out, "html", ("html", "markdown"))
     out = args.out or os.path.splitext(os.path.basename(args.file))[0] + (".html" if args.format == "html" else ".md")
+    from .. import yamlio
+    from ..catalog import find_catalog_dir
+    from ..files import refuse_overwriting_inputs
+
+    yamlio.check_file(args.file)
+    refuse_overwriting_inputs(out, {"the scenario": args.file}, find_catalog_dir(args.catalog))
     if out != "-":  # a missing folder is said before minutes of work, not after
         folder = os.path.dirname(os.path.abspath(out))
         if not os.path.isdir(folder):

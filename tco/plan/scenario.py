@@ -34,6 +34,7 @@ def scenario_from_document(doc: yamlio.Document, catalog: Catalog | None = None)
         got = "an empty file" if doc.data is None else f"a {type(doc.data).__name__}"
         raise TcoError(f"expected a mapping with workload: and candidates:, got {got}", file=doc.path,
                        line=1, col=1, hint="run `tco init` for a commented template")
+    yamlio.refuse_saved_estimate(doc)
     from ..schema.scenario import Scenario
     from ..schema.validate import validate
 
