@@ -114,19 +114,24 @@ def scenario_cache_file(catalog: Catalog, data: bytes) -> Path | None:
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 """The ``tco`` package directory."""
-CATALOG_CODE = ("schema", "catalog")
+CATALOG_CODE = ("schema", "catalog", "yamlio.py", "errors.py")
 """Folders of the code that shapes a cached catalog (schemas, records, loader)."""
-SCENARIO_CODE = ("schema", "catalog", "plan")
+SCENARIO_CODE = ("schema", "catalog", "plan", "yamlio.py", "errors.py")
 """Folders of the code that shapes and reads a cached scenario."""
 
 
 def code_fingerprint(package: Path, folders: tuple[str, ...]) -> str | None:
-    """Every ``.py`` file under ``folders`` of ``package`` by its path relative to the
-    package, size and mtime: an edited, added, removed or moved module changes it, so a
-    cache written by other code is never read (None if the code cannot be listed)."""
+    """Every ``.py`` file under ``folders`` of ``package`` (a folder, or one module such as
+    ``yamlio.py``, which reads every file) by its path relative to the package, size and
+    mtime: an edited, added, removed or moved module changes it, so a cache written by other
+    code is never read (None if the code cannot be listed)."""
     entries: list[str] = []
     try:
         for folder in folders:
+            if folder.endswith(".py"):
+                st = os.stat(package / folder)
+                entries.append(f"{folder}|{st.st_size}|{st.st_mtime_ns}")
+                continue
             for dirpath, dirnames, filenames in os.walk(package / folder):
                 dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
                 for name in sorted(filenames):
