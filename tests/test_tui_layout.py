@@ -401,3 +401,17 @@ def test_a_wide_table_has_a_note_column_and_a_narrow_one_keeps_the_names(catalog
     assert row.rstrip().endswith("too few quality scores, retires 2026-12-11, excl. reasoning"), row
     drive(Session.open(f, catalog), steps, size=(80, 24))
     assert "note" not in seen["cols"]
+
+
+def test_the_cost_quality_legend_wraps_the_names_it_lists_rather_than_cutting_them() -> None:
+    """F3 listed "5 without cost or score: deepseek-v4-fla…, gemin…" even at 200 columns (the legend is
+    at most 48 cells): the names now wrap onto the lines below, each whole where a line holds it."""
+    from tco.tui.charts import _name_list
+
+    ids = ["deepseek/deepseek-v4-flash-usd", "google/gemini-1.5-pro", "openai/gpt-6-sol",
+           "gpt-oss-120b on H100 (rented)", "anthropic/claude-opus-5.5"]
+    lines = _name_list("5 without cost or score: ", ids, 48, None, False)
+    assert all(len(line) <= 48 for line in lines)
+    assert " ".join(lines).replace(",", " ").split()[5:] == " ".join(ids).split()  # every name whole, in order
+    assert _name_list("1 without cost or score: ", ["glm-3-turbo"], 48, None, False) == [
+        "1 without cost or score: glm-3-turbo"]

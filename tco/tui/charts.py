@@ -113,12 +113,27 @@ def cost_quality(points: Sequence[Point], width: int, height: int, symbol: str,
         if listed:
             right.extend(_legend_row(mark, style, p.id, value(p), lw, shown, drop) for p in group)
         else:  # one line per group: who they are, as far as the width goes
-            right.append(Text(f"{mark} {len(group)}{note}: " + ", ".join(
-                fit_name(p.id, 18, shown=shown, drop_provider=drop) for p in group), style))
+            right.extend(Text(line, style) for line in _name_list(f"{mark} {len(group)}{note}: ",
+                                                                  [p.id for p in group], lw, shown, drop))
     if missing:
-        right.append(Text(f"{len(missing)} without cost or score: "
-                          + ", ".join(fit_name(i, 16, drop_provider=drop) for i in missing), "dim"))
+        right.extend(Text(line, "dim") for line in _name_list(f"{len(missing)} without cost or score: ", missing,
+                                                              lw, None, drop))
     return _join(left, right[: max(height, 1)], width)
+
+
+def _name_list(head: str, ids: list[str], room: int, shown: Sequence[str] | None, drop: bool) -> list[str]:
+    """``head`` then the names joined by ", ", wrapped to ``room`` cells (continuation lines
+    indented): each name whole where a line holds it, else cut to the line."""
+    names = [fit_name(i, max(room - 4, 8), shown=shown or (), drop_provider=drop) for i in ids]
+    lines, line = [], head
+    for k, name in enumerate(names):
+        piece = name + ("," if k < len(names) - 1 else "")
+        if len(line) + len(piece) + (0 if line.endswith((": ", "  ")) else 1) > room and line.strip():
+            lines.append(line)
+            line = "  " + piece
+        else:
+            line += ("" if line.endswith((": ", "  ")) else " ") + piece
+    return lines + [line]
 
 
 _AUTO_SELFHOST = re.compile(r"^(?P<model>\S+) (?P<prec>\S+) on (?:(?P<count>\d+) ?x ?)?(?P<gpu>\S+)$")
