@@ -170,6 +170,13 @@ def test_sweep_rejects_out_of_range_arrays(fixture_catalog) -> None:
                {"input_tokens": [float("nan")]}):
         with pytest.raises(TcoError, match="must be finite and in"):
             sweep(sc, fixture_catalog, **kw)
+    # text, or arrays that do not combine, are named errors (were numpy's bare ValueError)
+    with pytest.raises(TcoError, match="requests_per_day: must be a number or an array of numbers: got 'lots'$"):
+        sweep(sc, fixture_catalog, requests_per_day="lots")
+    with pytest.raises(TcoError, match=r"shapes that do not combine: requests_per_day \(3,\), input_tokens \(2,\)"):
+        sweep(sc, fixture_catalog, requests_per_day=[1e3, 2e3, 3e3], input_tokens=[100, 200])
+    with pytest.raises(TypeError, match="estimate\\(\\) takes a Scenario .* not NoneType"):
+        estimate(None, fixture_catalog)  # type: ignore[arg-type]
 
 
 def test_library_accepts_iso_dates_and_lowercase_currency(fixture_catalog) -> None:

@@ -281,3 +281,18 @@ def test_diff_reads_a_hand_edited_estimate_as_bad_input(capsys, tmp_path, edit, 
 def test_too_few_samples_are_said_to_be_rough(capsys) -> None:
     code, out, _err = run(capsys, "estimate", str(ROOT / "scenarios" / "405b-under-uncertainty.yaml"), "--samples", "10")
     assert code == 0 and "10 samples: P10-P90 and the chances move from one seed to the next" in out
+
+
+def test_a_catalog_price_in_a_currency_without_rates_blames_the_catalog(capsys, tmp_path, monkeypatch) -> None:
+    """It read "support-assistant.yaml:17:5: candidates.0: no exchange rate for currency 'XYZ' (... give
+    one in the scenario's fx: section)": the scenario was blamed for a catalog file's price."""
+    import shutil
+
+    cat = tmp_path / "cat"
+    shutil.copytree(ROOT / "pricing", cat)
+    path = cat / "api" / "zhipu.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("currency: CNY", "currency: XYZ", 1), encoding="utf-8")
+    monkeypatch.setenv("TCO_NO_CACHE", "1")
+    code, _out, err = run(capsys, "estimate", str(ROOT / "scenarios" / "support-assistant.yaml"), "--catalog", str(cat))
+    assert code == 2 and "api/zhipu.yaml:" in err and "zhipu/glm-3-turbo is priced in XYZ, a currency with no rates" in err
+    assert "support-assistant.yaml" not in err

@@ -69,6 +69,11 @@ def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *,
     no samples, a single estimate). ``progress(done, total)`` is called as samples are drawn.
     ``horizon_months``: months to plan (None: the scenario's ``horizon_months``, default 1).
     """
+    from ..schema.scenario import Scenario as _Scenario  # loaded by any scenario already
+
+    if not isinstance(scenario, (_Scenario, str, Path)):
+        raise TypeError(f"estimate() takes a Scenario (tco.load_scenario, tco.parse_scenario) or the path of a "
+                        f"scenario file, not {type(scenario).__name__}")
     catalog = catalog or load_catalog()
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario(scenario, catalog)

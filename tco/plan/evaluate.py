@@ -203,7 +203,10 @@ _POINT_BOUNDS = {
 def _out_of_bounds(name: str, value: Any) -> tuple[str, int] | None:
     """(what is wrong with the first bad value, how many are bad) of ``name``'s values against the
     scenario schema's bounds; None when all are within them."""
-    a = np.asarray(value, dtype=np.float64)
+    try:
+        a = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return f"must be a number or an array of numbers: got {value!r:.60}", 0
     lo, hi, incl = _POINT_BOUNDS[name]
     bad = ~np.isfinite(a) | (a > hi) | ((a < lo) if incl else (a <= lo))
     if not bad.any():
@@ -216,7 +219,7 @@ def _check_points(arrays: dict[str, Any]) -> None:
     for name, value in arrays.items():
         wrong = _out_of_bounds(name, value)
         if wrong:
-            raise TcoError(f"{wrong[0]} ({wrong[1]} bad points)", field=name)
+            raise TcoError(f"{wrong[0]} ({wrong[1]} bad points)" if wrong[1] else wrong[0], field=name)
 
 
 def check_workload(scenario: Scenario) -> None:
@@ -246,22 +249,27 @@ def workload_points(scenario: Scenario, **overrides: Any) -> WorkloadPoints:
     check_workload(scenario)
     if "requests_per_day" in overrides and "requests_per_month" in overrides:
         raise TypeError("give requests_per_day or requests_per_month, not both")
+    _check_points(overrides)  # numbers within the schema's bounds, before any arithmetic on them
     if "requests_per_day" in overrides:
         rpm = np.asarray(overrides["requests_per_day"], dtype=np.float64) * w.days_per_month
     elif "requests_per_month" in overrides:
         rpm = np.asarray(overrides["requests_per_month"], dtype=np.float64)
     else:
         rpm = np.asarray(w.monthly_requests, dtype=np.float64)
-    _check_points(overrides)
-    arrays = np.broadcast_arrays(
-        np.atleast_1d(rpm),
-        np.atleast_1d(np.asarray(overrides.get("input_tokens", w.input_tokens), dtype=np.float64)),
-        np.atleast_1d(np.asarray(overrides.get("output_tokens", w.output_tokens), dtype=np.float64)),
-        np.atleast_1d(np.asarray(overrides.get("cached_input_share", w.cached_input_share), dtype=np.float64)),
-        np.atleast_1d(np.asarray(overrides.get("batch_share", w.batch_share), dtype=np.float64)),
-        np.atleast_1d(np.asarray(overrides.get("peak_to_average", w.peak_to_average), dtype=np.float64)),
-        np.atleast_1d(np.asarray(overrides.get("cache_write_share", getattr(w, "cache_write_share", 0.0)),
-                                 dtype=np.float64)),
-    )
+    try:
+        arrays = np.broadcast_arrays(
+            np.atleast_1d(rpm),
+            np.atleast_1d(np.asarray(overrides.get("input_tokens", w.input_tokens), dtype=np.float64)),
+            np.atleast_1d(np.asarray(overrides.get("output_tokens", w.output_tokens), dtype=np.float64)),
+            np.atleast_1d(np.asarray(overrides.get("cached_input_share", w.cached_input_share), dtype=np.float64)),
+            np.atleast_1d(np.asarray(overrides.get("batch_share", w.batch_share), dtype=np.float64)),
+            np.atleast_1d(np.asarray(overrides.get("peak_to_average", w.peak_to_average), dtype=np.float64)),
+            np.atleast_1d(np.asarray(overrides.get("cache_write_share", getattr(w, "cache_write_share", 0.0)),
+                                     dtype=np.float64)),
+        )
+    except ValueError:  # numpy's "shape mismatch: objects cannot be broadcast to a single shape"
+        shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in overrides.items())
+        raise TcoError(f"the workload arrays have shapes that do not combine: {shapes}",
+                       hint="give arrays of one length, or single numbers beside one array") from None
     flat = [np.ascontiguousarray(a).ravel() for a in arrays]
     return WorkloadPoints(*flat[:6], days_per_month=w.days_per_month, cache_write_share=flat[6])
