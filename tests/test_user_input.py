@@ -296,3 +296,22 @@ def test_a_catalog_price_in_a_currency_without_rates_blames_the_catalog(capsys, 
     code, _out, err = run(capsys, "estimate", str(ROOT / "scenarios" / "support-assistant.yaml"), "--catalog", str(cat))
     assert code == 2 and "api/zhipu.yaml:" in err and "zhipu/glm-3-turbo is priced in XYZ, a currency with no rates" in err
     assert "support-assistant.yaml" not in err
+
+
+MODEL_70B = ("id: my-70b\nname: My 70B\nvendor: me\nopen_weights: true\nlicense: x\nvariant: instruct\n{sizes}"
+             "architecture: {{layers: 80, hidden_size: 8192, heads: 64, kv_heads: 8, head_dim: 128, ffn_size: 28672, "
+             "vocab_size: 128256}}\n")
+
+
+@pytest.mark.parametrize(("sizes", "said"), [
+    # a 70B shape with params_b 7 was sized at "1x H100, weights 14.0 GB" without a word
+    ("params_b: 7\n", ":7:11: params_b: 7 does not fit the architecture, whose layers hold about 70.6 B parameters"),
+    ("params_b: 70.55\nactive_params_b: 700\n", ":8:18: active_params_b: 700 is more than params_b 70.55"),
+])
+def test_a_model_file_whose_sizes_contradict_its_architecture_is_refused(capsys, tmp_path, sizes, said) -> None:
+    mf = tmp_path / "m.yaml"
+    mf.write_text(MODEL_70B.format(sizes=sizes))
+    code, _out, err = run(capsys, "selfhost", "--model-file", str(mf), "--gpu", "h100-sxm-80gb")
+    assert code == 2 and said in err, err
+    mf.write_text(MODEL_70B.format(sizes="params_b: 70.55\n"))  # as the architecture says: sized as written
+    assert run(capsys, "selfhost", "--model-file", str(mf), "--gpu", "h100-sxm-80gb")[0] == 0

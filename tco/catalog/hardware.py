@@ -318,4 +318,33 @@ def load_model_file(path: str | Path, base_dir: str | Path | None = None) -> Mod
         line, col = doc.locate(loc) if loc else (1, 1)
         raise ModelFileError(f"model {model.id!r} has no architecture: block", file=str(p), line=line, col=col,
                              hint=ARCHITECTURE_FIELDS)
+    _check_sizes(model, doc, loc, str(p))
     return model
+
+
+def _check_sizes(model: Model, doc: Any, loc: tuple[Any, ...], path: str) -> None:
+    """A model file's parameter counts against each other and its architecture: more active than
+    total parameters, or a total four times off what the layers hold (``params_b: 7`` over a 70B
+    shape sized the weights at 14 GB), are errors; nearer figures are taken as written (hybrid and
+    interleaved layouts of the catalog's own models sit up to 3x from the plain formula)."""
+    from ..engine.selfhost import ModelShape
+
+    a, moe = model.architecture, model.architecture.moe if model.architecture else None
+    if a is None:
+        return
+    if model.params_b is not None and model.active_params_b is not None and model.active_params_b > model.params_b:
+        line, col = doc.locate((*loc, "active_params_b"))
+        raise ModelFileError(f"{model.active_params_b:g} is more than params_b {model.params_b:g}",
+                             file=path, line=line, col=col, field="active_params_b",
+                             hint="the parameters active per token are a part of the total; equal for a dense model")
+    if model.params_b is None:
+        return
+    total, _ = ModelShape.derived_params_b(a.layers, a.hidden_size, a.heads, a.kv_heads, a.head_dim, a.ffn_size,
+                                           a.vocab_size, moe.experts if moe else 0, moe.active_experts if moe else 0,
+                                           moe.shared_experts if moe else 0)
+    if not total / 4 <= model.params_b <= total * 4:
+        line, col = doc.locate((*loc, "params_b"))
+        raise ModelFileError(f"{model.params_b:g} does not fit the architecture, whose layers hold about "
+                             f"{total:,.1f} B parameters", file=path, line=line, col=col, field="params_b",
+                             hint="give the total parameters in billions, or leave params_b out to take the "
+                                  "architecture's count")
