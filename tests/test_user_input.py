@@ -315,3 +315,17 @@ def test_a_model_file_whose_sizes_contradict_its_architecture_is_refused(capsys,
     assert code == 2 and said in err, err
     mf.write_text(MODEL_70B.format(sizes="params_b: 70.55\n"))  # as the architecture says: sized as written
     assert run(capsys, "selfhost", "--model-file", str(mf), "--gpu", "h100-sxm-80gb")[0] == 0
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_is_quoted(capsys, write) -> None:
+    """A self-hosted candidate named "=1+2" went into the CSV as a formula."""
+    import csv
+    import io
+
+    path = write("name: x\nas_of: 2024-09-15\nworkload: {requests_per_day: 1000, input_tokens: 100, output_tokens: 100}\n"
+                 "candidates:\n  - openai/gpt-4o\n  - selfhost: {name: '=1+2', model: llama-3.1-8b-instruct, "
+                 "gpu: h100-sxm-80gb, rent_per_gpu_hour: 2}\n")
+    code, out, _err = run(capsys, "estimate", str(path), "-f", "csv")
+    assert code == 0
+    ids = [row["id"] for row in csv.DictReader(io.StringIO(out))]
+    assert "'=1+2" in ids and "=1+2" not in ids and "openai/gpt-4o" in ids

@@ -463,8 +463,8 @@ def render_csv(est: Estimate) -> str:
             extra.update({"horizon_months": est.horizon["months"], "net_present_cost": h.get("net_present_cost", ""),
                           "horizon_total": h.get("total", "")})
         wr.writerow(extra | {
-            "rank": c.rank or "", "id": c.id, "offer": c.price["offer"] if c.price else "", "kind": c.kind,
-            "model": c.model, "provider": c.provider, "discount": c.price["discount"] if c.price else "",
+            "rank": c.rank or "", "id": _cell(c.id), "offer": c.price["offer"] if c.price else "", "kind": c.kind,
+            "model": _cell(c.model), "provider": _cell(c.provider), "discount": c.price["discount"] if c.price else "",
             "reasoning_tokens": (c.price or {}).get("reasoning_tokens", "") if c.kind == "api"
             else (c.selfhost or {}).get("reasoning_tokens", ""),
             "monthly_cost": "" if d["monthly_cost"] is None else f"{d['monthly_cost']:.2f}",
@@ -475,10 +475,16 @@ def render_csv(est: Estimate) -> str:
             "cheapest": c.cheapest, "best_value": c.best_value, "currency": est.currency,
             "price_effective_from": c.price["effective_from"] if c.price else "",
             "price_status": c.price["status"] if c.price else "",
-            "reason": c.reason or "",
-            "warnings": " | ".join(c.warnings),
+            "reason": _cell(c.reason or ""),
+            "warnings": _cell(" | ".join(c.warnings)),
         })
     return buf.getvalue()
+
+
+def _cell(text: str) -> str:
+    """Text for a CSV cell a spreadsheet will not run: one starting with = + - @ (a self-hosted
+    candidate's name, ``=1+2``, is a formula to Excel) gets a leading apostrophe (OWASP)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def render_markdown(est: Estimate) -> str:
