@@ -329,3 +329,20 @@ def test_a_csv_cell_a_spreadsheet_would_run_is_quoted(capsys, write) -> None:
     assert code == 0
     ids = [row["id"] for row in csv.DictReader(io.StringIO(out))]
     assert "'=1+2" in ids and "=1+2" not in ids and "openai/gpt-4o" in ids
+
+
+@pytest.mark.parametrize("name", ["abc\u202edef", "two\nlines", "x" * 201])
+def test_names_are_one_plain_line(capsys, write, name) -> None:
+    """A right-to-left override in a name printed it backwards; a self-hosted candidate's name took
+    any text (a newline, any length) where a scenario's name and a label did not."""
+    quoted = json.dumps(name)
+    for text in (re.sub(r"(?m)^name: .*$", lambda _m: f"name: {quoted}", SUPPORT),
+                 SUPPORT.replace("  - openai/gpt-4o\n", "  - selfhost: {name: " + quoted + ", model: llama-3.1-8b-instruct, "
+                                 "gpu: h100-sxm-80gb, rent_per_gpu_hour: 2}\n")):
+        code, _out, err = run(capsys, "validate", str(write(text)))
+        assert code == 2 and ("one line of text" in err or "too long" in err), err
+
+
+def test_serve_refuses_a_public_url_that_is_not_one(capsys) -> None:
+    code, _out, err = run(capsys, "serve", "--public-url", "notaurl")
+    assert code == 2 and "--public-url must be an http:// or https:// address (got 'notaurl')" in err

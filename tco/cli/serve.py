@@ -26,6 +26,13 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..errors import TcoError
 
+    if args.public_url is not None:
+        from urllib.parse import urlsplit
+
+        u = urlsplit(args.public_url)
+        if u.scheme not in ("http", "https") or not u.netloc:
+            raise TcoError(f"--public-url must be an http:// or https:// address (got {args.public_url!r})",
+                           hint="the address browsers use to reach the app, e.g. https://tco.example.com")
     if args.file is not None and not os.path.isfile(args.file):
         raise TcoError("file not found", file=args.file, hint="give a scenario file, or none for the built-in example")
     file = os.path.abspath(args.file) if args.file else None

@@ -63,3 +63,8 @@ class Provenance(Strict):
     """verified (two or more sources), single-source, or unverified."""
     note: str | None = None
     """Anything a reader should know: date uncertainty, conflicts between sources."""
+
+
+Line = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]*$")]
+"""One line of display text, 200 characters at most: no newline, control character or bidirectional override
+(U+202A-202E, U+2066-2069: a name that printed backwards in tables and reports)."""

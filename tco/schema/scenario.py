@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
 
-from .base import Slug, Strict, number
+from .base import Line, Slug, Strict, number
 from .currency import currency_or_text, normalize_currency
 from .lengths import length_field
 from .lengths import parse as parse_length
@@ -21,8 +21,6 @@ def _num(gt: float | None = None, le: float | None = None, ge: float | None = No
 
 Volume = _num(gt=0)
 """A positive, finite number (``10k``, ``1.5M`` and ``10,000`` accepted; booleans are errors)."""
-Line = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
-"""One line of display text: no newlines or control characters."""
 OfferRef = Annotated[str, Field(min_length=1, max_length=200)]
 """An offer id as typed; checked against the catalog (with suggestions) when the scenario is resolved."""
 Fraction = number(ge=0, le=1, share=True)

@@ -31,7 +31,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from .base import Slug, Strict, number
+from .base import Line, Slug, Strict, number
 from .ranges import number_or_range
 
 Precision = Literal["bf16", "fp8", "int8", "int4", "fp4"]
@@ -157,7 +157,7 @@ class SelfhostSpec(Strict):
     quality_delta: number(ge=-100, le=100) | None = None  # type: ignore[valid-type]
     """Quality change versus the model's published scores, points on the 0-100 scale.
     None: FP8 and BF16 are taken as equal quality (the report says so)."""
-    name: str | None = None
+    name: Line | None = None
     """Display name of the candidate."""
 
     @model_validator(mode="after")
