@@ -42,7 +42,7 @@ from tco.catalog.imported_prices import Retirement  # noqa: E402
 from tco.catalog.update import read_map, render  # noqa: E402
 from tco.cli import main  # noqa: E402
 from tco.engine.api import api_cost  # noqa: E402
-from tco.errors import Retired  # noqa: E402
+from tco.errors import Retired, TcoError  # noqa: E402
 from tco.plan.compile import price_arrays, price_row  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -301,6 +301,12 @@ def test_known_by_date():
     assert other.day == date(2027, 1, 5) and "date of this import" in other.how
     given = imp.known_by("0.2.9", released=date(2026, 12, 20), today=date(2027, 1, 5))
     assert given.day == date(2026, 12, 20) and "PyPI upload date" in given.how
+    # a --released that contradicts the recorded upload date, or predates genai-prices, is refused
+    # (1990-01-01 dated Claude offers from 1990, still said to be "the PyPI upload date of 0.2.3")
+    for version, day, said in (("0.2.3", date(1990, 1, 1), "was uploaded to PyPI on 2026-11-10"),
+                               ("0.2.9", date(1990, 1, 1), "before genai-prices existed (its first commit: 2025-06-21)")):
+        with pytest.raises(TcoError, match=re.escape(said)):
+            imp.known_by(version, released=day, today=date(2027, 1, 5))
 
 
 # ------------------------------------------------------------------ conversions, by hand

@@ -56,6 +56,9 @@ RELEASES = {"0.2.3": date(2026, 11, 10)}
 """PyPI upload dates of the versions we know (https://pypi.org/pypi/genai-prices/json:
 0.2.3 uploaded 2026-11-10T21:51:41). The package data records no check date."""
 
+FIRST_COMMIT = date(2025, 6, 21)
+"""pydantic/genai-prices' first commit (81a015cf, 2025-06-21): no version of it was released before."""
+
 SEPARATORS = "-@._/:"
 PARTIAL_DATE = re.compile(r"-20\d\d(0[1-9]|1[0-2])?$")
 """A match prefix ending in a year or a year and month (``claude-sonnet-4-2025``): not a name."""
@@ -65,6 +68,12 @@ def known_by(version: str, released: date | None = None, today: date | None = No
     """Undated prices are in force on the version's PyPI upload date when known (passed, or
     in :data:`RELEASES`), else on the day of the import: never earlier than the source knew."""
     today = today or date.today()
+    if released is not None and version in RELEASES and released != RELEASES[version]:
+        raise TcoError(f"--released {released}: genai-prices {version} was uploaded to PyPI on {RELEASES[version]} "
+                       "(on record)", hint="leave --released out for a version whose upload date is on record")
+    if released is not None and released < FIRST_COMMIT:
+        raise TcoError(f"--released {released} is before genai-prices existed (its first commit: {FIRST_COMMIT})",
+                       hint="give the version's PyPI upload date (https://pypi.org/pypi/genai-prices/json)")
     if released is None and version in RELEASES:
         released = RELEASES[version]
     if released is not None:
