@@ -44,6 +44,19 @@ _VALUE, _YAML = "tag:yaml.org,2002:value", "tag:yaml.org,2002:yaml"  # YAML 1.1 
 _DIGITS = list("-+0123456789")
 
 
+def reads_as_number(text: str) -> bool:
+    """Whether a plain (unquoted) scalar ``text`` is read as a number by this loader, or refused as
+    an ambiguous one (``0800``, ``1:30``): a writer must quote such a string to keep it text."""
+    return any(rx.match(text) for rx in _number_rules())
+
+
+@lru_cache(maxsize=1)
+def _number_rules() -> tuple[re.Pattern[str], ...]:
+    loader = _loaders()[0]
+    tags = (AMBIGUOUS, _INT, _FLOAT)
+    return tuple(rx for rules in loader.yaml_implicit_resolvers.values() for tag, rx in rules if tag in tags)
+
+
 @lru_cache(maxsize=1)
 def _loaders() -> tuple[type, type]:
     """(the located safe loader, the plain safe base it extends)."""
@@ -56,7 +69,9 @@ def _loaders() -> tuple[type, type]:
         ``500``, ``1.5``, ``1e6`` (YAML 1.1, PyYAML's default, would leave ``1e6`` a string). What
         YAML 1.1 reads as another number than a person does (``0500`` octal 320, ``1:30`` base 60
         = 90, ``0b101``) resolves to :data:`AMBIGUOUS` and is refused; ``1_000`` is text, as in
-        YAML 1.2 (the schema reads it as 1000, as it reads ``1,000``)."""
+        YAML 1.2 (the schema reads it as 1000, as it reads ``1,000``). Booleans stay YAML 1.1's
+        (``yes``/``no``/``on``/``off`` too): the schema refuses a boolean where a number or text
+        belongs, so none is misread silently."""
 
     # the YAML 1.1 int, float, value (=) and yaml rules go; null, bool, timestamp and merge (<<) stay
     _Loader.yaml_implicit_resolvers = {
@@ -300,6 +315,9 @@ def _check_tree(root: yaml.Node, path: str, text: str, resolve: Any) -> None:
     def enter(n: yaml.Node, where: tuple[str, ...]) -> list[Any]:
         if isinstance(n, yaml.ScalarNode):
             implicit = _STR if n.style not in (None, "") else resolve(yaml.ScalarNode, n.value, (True, False))
+            if n.tag == _STR and n.style in (None, "") and source_line(text, n.start_mark.line + 1)[
+                    n.start_mark.column:].startswith("!!str"):  # YAML's own way to keep a scalar text
+                implicit = _STR
             if n.tag != implicit:
                 raise at(n, where, f"YAML tags are not supported ({_short_tag(n.tag)})",
                          "write the value alone, without the tag; quote it to keep it as text")
@@ -380,7 +398,7 @@ def _ambiguous_number(value: str) -> tuple[str, str]:
             n = n * 60 + float(part)
         shown = f"{sign * n:g}"
         return (f"{value} is a base-60 number in YAML 1.1 ({shown}), text in YAML 1.2",
-                f"write the number itself, or {quote}")
+                f"quote it if it is a time of day or text: \"{value}\"; write the number itself if it is one")
     if body[1:2].lower() in ("b", "o", "x"):
         kind, base = {"b": ("a binary", 2), "o": ("an octal", 8), "x": ("a hexadecimal", 16)}[body[1].lower()]
         try:

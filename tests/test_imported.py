@@ -747,3 +747,15 @@ def test_hosts_names_of_known_models_reach_our_model_ids(catalog) -> None:
     for model in ("kimi-k3", "glm-5.3", "glm-5.2", "minimax-m2.7", "mistral-large-3", "deepseek-r1"):
         assert (model, "gpqa-diamond") in catalog.scores, model
     assert ("claude-haiku-5-5", "hle") in catalog.scores
+
+
+def test_the_writer_quotes_what_the_reader_would_take_for_a_number():
+    """A review: PyYAML writes '0800', '1:30' and '1e6' bare (they are text in YAML 1.1), and tco's reader
+    (YAML 1.2 numbers, ambiguous ones refused) would then refuse or misread the imported layer."""
+    from tco import yamlio
+    from tco.catalog.update import dump_yaml
+
+    data = {"a": ["0800", "1:30", "1e6", "12", "00:30", "abc", "v1.0"]}
+    text = dump_yaml(data)
+    assert text.strip() == "a: ['0800', '1:30', '1e6', '12', '00:30', abc, v1.0]"
+    assert yamlio.parse(text, "w.yaml").data == data  # read back as written

@@ -232,3 +232,16 @@ def test_diff_and_init_follow_the_file_extension(capsys, tmp_path: Path, write) 
     assert line.endswith(f"x.json: a scenario is YAML, and the name says JSON (name it {tmp_path / 'x'}.yaml)")
     assert not (tmp_path / "x.json").exists()
     assert run(capsys, "init", str(tmp_path / "x.yaml"))[0] == 0
+
+
+def test_yaml_s_own_text_tag_is_taken_and_a_time_is_told_to_be_quoted():
+    """A review: ``!!str 0500``, YAML's standard way to keep a scalar text, was refused as a tag; and a
+    clock time such as ``16:30`` (a custom catalog's off-peak hours) was told to "write the number"."""
+    from tco import yamlio
+    from tco.errors import TcoError
+
+    assert yamlio.parse("a: !!str 0500\n", "x.yaml").data == {"a": "0500"}
+    with pytest.raises(TcoError, match='quote it if it is a time of day or text: "16:30"'):
+        yamlio.parse("start_utc: 16:30\n", "x.yaml")
+    with pytest.raises(TcoError, match="YAML tags are not supported"):
+        yamlio.parse("a: !!int 0500\n", "x.yaml")

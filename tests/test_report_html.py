@@ -481,3 +481,18 @@ def test_a_colour_that_comes_back_is_drawn_another_way_and_every_label_leads_to_
     for leader, label in zip(leaders, sorted(labels, key=lambda t: float(t.get("y"))), strict=True):
         *_, end = leader.get("points").split()
         assert float(end.split(",")[1]) == pytest.approx(float(label.get("y")) - 4)  # it ends beside its label
+
+
+def test_a_line_that_ends_early_is_not_continued_by_its_leader() -> None:
+    """A review: an offer retired mid-chart had its leader drawn on to the right edge in its own colour,
+    as if its price went on. Its end is joined to the edge in thin grey dots instead."""
+    from tco.report.svg import Series, line_chart
+
+    series = [Series("on sale", [1.0, 10.0], [1.0, 2.0]), Series("retired", [1.0, 5.0], [3.0, 4.0])]
+    chart = ET.fromstring(line_chart(series, "t", "x", "y"))
+    plain = [e for e in chart.iter(f"{SVG}polyline") if e.find(f"{SVG}title") is None]
+    grey = [e for e in plain if e.get("stroke") == "#bbb"]
+    assert len(grey) == 1 and len(plain) == 3  # two coloured leaders, one grey joint for the retired line
+    (x0, _), (x1, _) = (tuple(map(float, p.split(","))) for p in grey[0].get("points").split())
+    retired = next(e for e in chart.iter(f"{SVG}polyline") if (e.findtext(f"{SVG}title") or "") == "retired")
+    assert x0 == pytest.approx(float(retired.get("points").split()[-1].split(",")[0])) and x1 > x0

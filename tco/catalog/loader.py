@@ -245,7 +245,6 @@ def load_catalog_dir(root: Path) -> Catalog:
         lst.sort(key=lambda s: (s.preference, s.file))
 
     fx_file, _ = _load_file(root / "fx.yaml", FxFile, root)
-    _check_currencies(root, offers, offer_provider, {r.currency for r in fx_file.rates} | {"USD"})
     prof_file, prof_doc = _load_file(root / "profiles.yaml", ProfilesFile, root)
     for name, prof in prof_file.profiles.items():
         for b in prof.weights:
@@ -270,27 +269,6 @@ def load_catalog_dir(root: Path) -> Catalog:
     return Catalog(root, freeze(slim), freeze(offers), offer_provider, freeze(models), freeze(benchmarks),
                    scores, freeze(fx_file.rates), freeze(dict(prof_file.profiles)), aliases, widest=widest,
                    reasoning_defaults=freeze(reasoning))
-
-
-def _check_currencies(root: Path, offers: dict[str, Any], offer_provider: dict[str, str], known: set[str]) -> None:
-    """Every price in a currency fx.yaml has rates for: otherwise an estimate that uses the offer
-    blamed the user's scenario ("no exchange rate for currency 'XYZ' ... give one in fx:")."""
-    for oid, o in offers.items():
-        for k, p in enumerate(o.prices):
-            if p.currency in known:
-                continue
-            from ..schema.catalog import ProviderFile
-
-            path = root / "api" / f"{offer_provider.get(oid, '')}.yaml"
-            where: dict[str, Any] = {"file": display(path)}
-            if path.is_file():  # the curated file: the line of that price
-                pf, doc = _load_file(path, ProviderFile, root)
-                i = next((i for i, x in enumerate(pf.offers) if x.id == oid), None)
-                if i is not None and k < len(pf.offers[i].prices):
-                    where["line"], where["col"] = doc.locate(("offers", i, "prices", k, "currency"))
-                    where["field"] = f"offers.{i}.prices.{k}.currency"
-            raise TcoError(f"{oid} is priced in {p.currency}, a currency with no rates in fx.yaml", **where,
-                           hint="add its monthly rates to fx.yaml, or quote the price in USD or a currency listed there")
 
 
 class Layer:

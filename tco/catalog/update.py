@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .. import yamlio
 from ..errors import TcoError
 from .imported import CATALOG, ImportResult, convert, installed, known_by
 from .loader import IMPORT_META, read_curated
@@ -52,7 +53,10 @@ def dump_yaml(data: Any) -> str:
         return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow or None)
 
     def text(dumper: Any, value: str) -> Any:
-        style = "'" if len(value) == 5 and value[2:3] == ":" and value.replace(":", "").isdigit() else None
+        # quoted where the reader would take it for a number or refuse it (YAML 1.1 leaves '0800', '1:30', '1e6'
+        # plain text, so PyYAML writes them bare; tco reads YAML 1.2 numbers and refuses the ambiguous ones)
+        clock = len(value) == 5 and value[2:3] == ":" and value.replace(":", "").isdigit()  # '00:30', as before
+        style = "'" if clock or yamlio.reads_as_number(value) else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     Dumper.add_representer(list, seq)

@@ -11,7 +11,10 @@ from .args import CATALOG_ARG, currency, iso_date, table_width, write_output
 def add_parser(sub: Any) -> None:
     s = sub.add_parser("sensitivity", help="which uncertain input moves the answer most (a tornado)",
                        description="Move each input alone to the low and high end of its range (or of its documented "
-                                   "default spread: volume x0.5-x2, tokens +-30 %, API prices -30 %/+10 %, FX +-5 %, self-hosted utilization x0.75-x1.125, self-hosted throughput the P10-P90 of its engine profile's measured error) "
+                                   "default spread: volume x0.5-x2, tokens +-30 %, API prices -30 %/+10 %, FX +-5 %, a given cached share "
+                                   "x0.5-x1.5, reasoning tokens x0.5-x2; with self-hosting: its bills -30 %/+10 %, peak/average "
+                                   "x0.75-x1.5, utilization x0.75-x1.125, throughput the P10-P90 of its engine profile's "
+                                   "measured error; docs/uncertainty.md) "
                                    "and show how the best value and the self-hosted minus API gap move.")
     s.add_argument("file", help="scenario YAML file")
     s.add_argument("--format", "-f", choices=("table", "json"), default="table", help="output format")

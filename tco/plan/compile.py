@@ -338,7 +338,18 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 continue
             if point.model:  # an alias serving another model from this date: quality follows it
                 r.model = point.model
-            _fx(scenario, catalog, point.currency, as_of, fx, loc)
+            try:
+                _fx(scenario, catalog, point.currency, as_of, fx, loc)
+            except TcoError as e:
+                if not e.message.startswith("no exchange rate for currency"):
+                    raise
+                # a custom catalog's price in a currency no rate is known for: say whose price it is
+                who = catalog.offer_provider.get(catalog.offer(offer_id).id, "?")
+                e.message = (f"{offer_id} is priced in {point.currency} in the catalog's {who} prices, and no "
+                             f"{point.currency} exchange rate is known")
+                e.hint = (f"give one in the scenario's fx: section (fx: {{{point.currency}: units per USD}}), or add "
+                          f"{point.currency} rates to the catalog's fx.yaml")
+                raise
             factor = float(getattr(cand, "price_factor", 1.0)) if kind == "api-offer" else 1.0
             conv = factor / (1.0 if point.currency == "USD" else fx[point.currency].per_usd) * (
                 1.0 if currency == "USD" else fx[currency].per_usd)
@@ -570,9 +581,11 @@ def _score_doubts(scenario: Scenario, catalog: Catalog) -> list[str]:
     out = []
     for model_id, row in scenario.quality.scores.items():
         for b, v in row.items():
+            if not 0 < v <= 1:  # the catalog's scores are read only for a value that could be a fraction
+                continue
             lo, hi = _scale(catalog, scenario, b)
-            known = [s.value for (m, bb), lst in catalog.scores.items() if bb == b for s in lst[:1]]
-            if hi >= 100 and 0 < v <= 1 and known and min(known) > 5:
+            known = [s.value for (m, bb), lst in catalog.scores.items() if bb == b for s in lst[:1]] if hi >= 100 else []
+            if known and min(known) > 5:
                 out.append(f"quality.scores: {model_id} {b} {v:g} is taken as {v:g} of {lo:g}-{hi:g} (the catalog's "
                            f"lowest {b} is {min(known):g}): if it is a fraction, write {v * 100:g}")
     return out

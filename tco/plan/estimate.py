@@ -69,9 +69,7 @@ def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *,
     no samples, a single estimate). ``progress(done, total)`` is called as samples are drawn.
     ``horizon_months``: months to plan (None: the scenario's ``horizon_months``, default 1).
     """
-    from ..schema.scenario import Scenario as _Scenario  # loaded by any scenario already
-
-    if not isinstance(scenario, (_Scenario, str, Path)):
+    if not isinstance(scenario, (str, Path)) and not hasattr(scenario, "workload"):  # a Scenario, or its cached record
         raise TypeError(f"estimate() takes a Scenario (tco.load_scenario, tco.parse_scenario) or the path of a "
                         f"scenario file, not {type(scenario).__name__}")
     catalog = catalog or load_catalog()
@@ -88,7 +86,7 @@ def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *,
     return plan_beyond(compiled, est, samples=samples, seed=seed, progress=progress, horizon_months=horizon_months)
 
 
-def _central_not_mean(compiled: Compiled) -> list[str]:
+def _central_not_mean(compiled: Compiled, sampled: bool = False) -> list[str]:
     """A range whose central value (what a plain estimate uses: likely, or the median) is far from
     its mean: a budget built on the plain figure of a lopsided range is low (reasoning tokens
     300 / 1,200 / 5,000 average 2,167, not 1,200)."""
@@ -106,7 +104,8 @@ def _central_not_mean(compiled: Compiled) -> list[str]:
         if c > 0 and abs(m - c) > 0.1 * c:
             which = "likely value" if r.likely is not None else "median" if r.dist == "lognormal" else "midpoint"
             out.append(f"{input_label(path, compiled)}: the plain estimate takes the range's {which} {n(c)}; its mean "
-                       f"is {n(m)} ({m / c - 1:+.0%}; {describe_range(r)}): --samples gives the spread")
+                       f"is {n(m)} ({m / c - 1:+.0%}; {describe_range(r)})"
+                       + (": the P10-P90 columns give the spread" if sampled else ": --samples gives the spread"))
     return out
 
 
@@ -116,8 +115,8 @@ def plan_beyond(compiled: Compiled, est: Estimate, *, samples: int | None = None
     month's point estimate: the Monte Carlo over its ranges and the multi-month horizon
     (None: as the scenario says). The app's export calls it on a copy of its estimate."""
     scenario = compiled.scenario
-    est.warnings += [w for w in _central_not_mean(compiled) if w not in est.warnings]
     n = samples if samples is not None else getattr(scenario, "samples", None)
+    est.warnings += [w for w in _central_not_mean(compiled, bool(n)) if w not in est.warnings]
     if n:
         from .uncertainty import monte_carlo  # loaded only when samples are asked for
 

@@ -272,7 +272,8 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
             cost_per_quality_point=float(sweep.cost_per_quality_point[ci, point]),
             rank=int(rank_here) if ranked else None, ranked=ranked, price=r.price,
             quality_detail=detail, missing_benchmarks=missing, selfhost=sh, available_from=r.available_from,
-            warnings=warnings, retires=r.retires, reasoning_unpriced=r.reasoning_unpriced,
+            warnings=warnings, retires=r.retires,
+            reasoning_unpriced=r.reasoning_unpriced and math.isfinite(monthly),  # a cost that leaves them out
         ))
     finite = [c for c in results if not math.isnan(c.monthly_cost)]
     if finite:

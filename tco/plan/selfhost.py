@@ -34,9 +34,10 @@ DEFAULT_DAYS_PER_MONTH = 365 / 12
 
 
 def resolve_candidate(scenario: Scenario, catalog: Catalog, cand: SelfhostCandidate,
-                      as_of: date | None = None) -> ResolvedSelfhost:
+                      as_of: date | None = None, cached_input_share: float | None = None) -> ResolvedSelfhost:
     """A scenario's ``selfhost:`` candidate resolved; a ``model_file`` is read relative to
-    the scenario file."""
+    the scenario file. ``cached_input_share``: the prefix-cache hit share to plan for (None: the
+    workload's)."""
     spec = cand.selfhost
     doc = getattr(scenario, "_source", None)
     base_dir = Path(doc.path).parent if doc is not None and doc.path and not doc.path.startswith("<") else None
@@ -48,7 +49,8 @@ def resolve_candidate(scenario: Scenario, catalog: Catalog, cand: SelfhostCandid
     shape = shifted(w.output_shape, float(w.output_tokens), float(spec.reasoning_tokens)) \
         if w.output_shape is not None else None
     rs = resolve(spec, catalog, input_tokens=w.input_tokens, output_tokens=generated, as_of=as_of, base_dir=base_dir,
-                 input_shape=w.input_shape, output_shape=shape, cached_input_share=w.cached_input_share)
+                 input_shape=w.input_shape, output_shape=shape,
+                 cached_input_share=w.cached_input_share if cached_input_share is None else cached_input_share)
     return rs
 
 

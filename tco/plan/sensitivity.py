@@ -30,8 +30,8 @@ DEFAULT_SPREADS: tuple[tuple[str, str, float, float], ...] = (
     ("workload.input_tokens", "prompt tokens per request, -30 % to +30 %", 0.7, 1.3),
     ("workload.output_tokens", "output tokens per request, -30 % to +30 %", 0.7, 1.3),
     ("prices.api", "every API list price, -30 % (a price cut) to +10 %", 0.7, 1.1),
-    ("prices.selfhost", "each self-hosted GPU-hour cost (the rent, or the owned hardware's cost per hour), -30 % "
-                        "(rents keep falling) to +10 %", 0.7, 1.1),
+    ("prices.selfhost", "every self-hosted bill (the rent, or an owned node's capital, power, hosting and staff), "
+                        "-30 % (rents keep falling) to +10 %", 0.7, 1.1),
     ("workload.peak_to_average", "peak over average load, x0.75 to x1.5 (a flatter or a spikier day; at least 1): "
                                  "self-hosted capacity is sized for the peak", 0.75, 1.5),
     ("workload.cached_input_share", "cached share of input tokens, x0.5 to x1.5 (how many prompts share a prefix; "

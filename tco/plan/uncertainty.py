@@ -246,6 +246,7 @@ def evaluate_draws(compiled: Compiled, drawn: dict[str, np.ndarray], n: int,
         monthly = monthly.copy()
         monthly[compiled.api_index] = api_cost(compiled.prices, *_point_slice(points, slice(0, n)),
                                                reasoning_tokens=r_tok).total
+    monthly = _prefix_cache_draws(compiled, drawn, points, n, monthly)
     capacity = _capacity_factors(compiled, drawn, n)
     for i in sorted(set(capacity) | {i for i in reasoning if compiled.candidates[i].kind == "selfhost"}):
         from .selfhost import evaluate_selfhost  # loaded only when a self-hosted capacity is drawn
@@ -262,6 +263,44 @@ def evaluate_draws(compiled: Compiled, drawn: dict[str, np.ndarray], n: int,
         # those replicas is what it costs (usage-priced parts scale with the load they carry)
         monthly[i] = evaluate_selfhost(compiled, r, scaled)[1]
     return monthly * _multipliers(compiled, drawn, slice(0, n), n, currency_of), sw
+
+
+PREFIX_REPLANS = 16
+"""Distinct drawn cached shares up to which each self-hosted deployment is planned again for
+each (the tornado's two ends); beyond, its prefix cache stays planned at the scenario's share."""
+
+
+def _prefix_cache_draws(compiled: Compiled, drawn: dict[str, np.ndarray], points: WorkloadPoints, n: int,
+                        monthly: np.ndarray) -> np.ndarray:
+    """A drawn ``cached_input_share`` moves API bills through the workload points; a self-hosted
+    deployment plans its prefix cache when it is resolved, so it is resolved again at each drawn
+    share (a handful: the tornado's ends) and its bill taken at those draws."""
+    path = "workload.cached_input_share"
+    if path not in drawn:
+        return monthly
+    vals = np.asarray(drawn[path], dtype=np.float64)[:n]
+    shares = np.unique(vals)
+    hosted = [i for i, r in enumerate(compiled.candidates) if r.kind == "selfhost" and r.selfhost is not None]
+    if not hosted or len(shares) > PREFIX_REPLANS:
+        return monthly
+    import copy
+
+    from .selfhost import evaluate_selfhost, resolve_candidate  # loaded only when a self-hosted share is drawn
+
+    out = monthly.copy()
+    for i in hosted:
+        r = compiled.candidates[i]
+        for v in shares:
+            idx = np.nonzero(vals == v)[0]
+            again = copy.copy(r)
+            again.selfhost = resolve_candidate(compiled.scenario, compiled.catalog, compiled.scenario.candidates[i],
+                                               compiled.as_of, cached_input_share=float(v))
+            write = points.cache_write_share
+            sub = WorkloadPoints(points.requests_per_month[idx], points.input_tokens[idx], points.output_tokens[idx],
+                                 points.cached_share[idx], points.batch_share[idx], points.peak_to_average[idx],
+                                 points.days_per_month, write[idx] if write is not None else None)
+            out[i, idx] = evaluate_selfhost(compiled, again, sub)[1]
+    return out
 
 
 def _reasoning_draws(compiled: Compiled, drawn: dict[str, np.ndarray], n: int) -> dict[int, np.ndarray]:
@@ -321,7 +360,7 @@ def _multipliers(compiled: Compiled, drawn: dict[str, np.ndarray], sl: slice, n:
         if f_path in drawn:
             f0 = float(getattr(cand, "price_factor", 1.0))
             m[i] *= drawn[f_path][sl] / f0
-    for kind in ("api", "selfhost"):  # every API list price together; every self-hosted GPU-hour cost together
+    for kind in ("api", "selfhost"):  # every API list price together; every self-hosted bill together
         if f"prices.{kind}" in drawn:
             for i, r in enumerate(compiled.candidates):
                 if r.kind == kind:
@@ -359,7 +398,7 @@ def input_label(path: str, compiled: Compiled) -> str:
 
 def path_words(path: str) -> str:
     """A workload, price or exchange-rate input in words (``prices.api`` -> ``API list prices``,
-    ``prices.selfhost`` -> ``self-hosted GPU-hour costs``);
+    ``prices.selfhost`` -> ``self-hosted bills``);
     any other path as it is."""
     if path.startswith("workload."):
         name = path.split(".", 1)[1]
@@ -367,7 +406,7 @@ def path_words(path: str) -> str:
     if path == "prices.api":
         return "API list prices"
     if path == "prices.selfhost":
-        return "self-hosted GPU-hour costs"
+        return "self-hosted bills"
     m = re.fullmatch(r"fx\.([A-Z]{3})", path)
     return f"{m.group(1)} exchange rate" if m else path
 

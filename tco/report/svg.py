@@ -245,8 +245,13 @@ def line_chart(series: list[Series], title: str, x_title: str, y_title: str, *, 
         y_end = next(e[0] for e in ends if e[1] == text and e[2] == style)
         dash = f' stroke-dasharray="{pattern}"' if pattern else ""
         # a leader from the line's end to its label (nudged apart, a label may sit lines away from its
-        # line), drawn in the line's colour and pattern: the key to a colour that comes back
-        parts.append(f'<polyline points="{x_end},{y_end:.1f} {W - RIGHT - 2},{y_end:.1f} {W - RIGHT + 4},{y:.1f} '
+        # line), drawn in the line's colour and pattern: the key to a colour that comes back. A line that
+        # ends inside the chart (an offer retired) is joined to the edge in thin grey dots, not continued
+        edge = W - RIGHT - 2
+        if float(x_end) < edge - 1:
+            parts.append(f'<polyline points="{x_end},{y_end:.1f} {edge},{y_end:.1f}" fill="none" stroke="#bbb" '
+                         f'stroke-width="1" stroke-dasharray="1 3"/>')
+        parts.append(f'<polyline points="{edge},{y_end:.1f} {W - RIGHT + 4},{y:.1f} '
                      f'{W - RIGHT + 22},{y:.1f}" fill="none" stroke="{colour}" stroke-width="1.2"{dash}/>')
         parts.append(f'<text x="{W - RIGHT + 26}" y="{y + 4:.1f}" font-size="11" fill="{colour}">'
                      f'{escape(middle_cut(text, 26))}</text>')
@@ -297,7 +302,7 @@ def scatter(points: list[tuple[str, float, float, bool]], frontier: list[str], t
         if spot is None:
             # no room for the name: a number beside the point, and the name by that number in the legend
             # under the chart (colours repeat past eight candidates: a colour alone could not say which)
-            key = str(len(unlabelled) + 1)
+            key = str(sum(1 for u in unlabelled if u[3]) + 1)  # numbers count the points that got one
             spot = _free_spot(px, py, text_width(key, 10.5), taken, bounds, segments) or \
                 _free_spot(px, py, text_width(key, 10.5), taken, bounds)
             if spot is not None:

@@ -126,25 +126,30 @@ def parse(spec: Any, which: str = "input") -> tuple[float, mix.LengthShape]:
 
 def _check_percentiles(pcts: dict[float, float], mean: float | None) -> None:
     """What a reader of a written distribution would not expect to be taken silently: one
-    percentile alone (is ``{p90: 3000}`` the length of every request?), or a mean outside what
-    the percentiles allow (``{p50: 200, p90: 600, mean: 5}``)."""
+    percentile (``{p90: 3000}`` would price every request at 3,000 tokens; with a mean it would be
+    dropped), or a mean below what the percentiles allow: at least (q2 - q1) x v1 + ... + (100 - qk) x vk
+    over 100, since a share of requests is at least each percentile's value (``{p50: 200, p90: 600,
+    mean: 5}``). A mean above the top percentile is a heavy tail, and taken."""
     if len(pcts) == 1:
         (q, v), = pcts.items()
-        raise ValueError(f"one percentile alone (p{q:g} = {v:,.0f}) says neither the mean nor the spread: give two or "
-                         "more (e.g. p50 and p90), or the mean as a plain number")
-    lo, hi = min(pcts.values()), max(pcts.values())
-    if mean is not None and not lo / 2 <= mean <= hi:
-        raise ValueError(f"mean {mean:,.0f} does not fit the percentiles (p{min(pcts):g} = {lo:,.0f} .. "
-                         f"p{max(pcts):g} = {hi:,.0f}): give a mean between {lo / 2:,.0f} and {hi:,.0f}, or leave it "
-                         "out (the percentiles then give the mean)")
+        with_mean = " (with a mean it would be dropped)" if mean is not None else ""
+        raise ValueError(f"one percentile alone (p{q:g} = {v:,.0f}) gives no spread{with_mean}: give two or more "
+                         "(e.g. p50 and p90), or the mean as a plain number")
+    qs = sorted(pcts)
+    floor = sum((b - a) / 100 * pcts[a] for a, b in zip(qs, [*qs[1:], 100.0], strict=True))
+    if mean is not None and mean < floor:
+        raise ValueError(f"mean {mean:,.0f} is below what the percentiles allow (at least {floor:,.0f}: "
+                         f"{100 - qs[0]:g} % of requests have {pcts[qs[0]]:,.0f} tokens or more): give a larger mean, "
+                         "or leave it out (the percentiles then give the mean)")
 
 
 def _check_histogram(edges: list[float], weights: list[float], mean: float | None) -> None:
     """Shares that do not add up to 1 (``[0.5, 0.3, 0.1]``: is a tenth missing?), or a mean
-    outside the bins. Weights above 1 are counts, rescaled as they are."""
+    outside the bins. Whole numbers are counts of requests, rescaled as they are."""
     total = sum(weights)
-    if weights and max(weights) <= 1 and total > 0 and abs(total - 1) > 0.01:
+    counts = all(float(w).is_integer() for w in weights)
+    if not counts and total > 0 and abs(total - 1) > 0.01:
         raise ValueError(f"histogram weights add up to {total:g}: shares must add up to 1 (or give counts of "
-                         "requests, which are rescaled)")
+                         "requests, whole numbers, which are rescaled)")
     if mean is not None and len(edges) >= 2 and not edges[0] <= mean <= edges[-1]:
         raise ValueError(f"mean {mean:,.0f} is outside the histogram's bins ({edges[0]:,.0f} .. {edges[-1]:,.0f})")

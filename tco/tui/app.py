@@ -279,7 +279,7 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
             return t
 
         long, short = [" best value ", " cheapest ", " pinned"], [" best ", " cheapest ", " pinned"]
-        for more, long_word, short_word in (("†", " retires", " retires"), ("+", " excl. reasoning", " no reasoning")):
+        for more, long_word, short_word in (("†", " retires", " retires"), ("+", " excl. reasoning", " excl. reas.")):
             if more in marks:
                 long[-1] += " "
                 short[-1] += " "
