@@ -128,6 +128,20 @@ def caveats(c: CandidateResult) -> str:
         "; excludes hidden reasoning tokens" if c.reasoning_unpriced else "")
 
 
+def headline_notes(est: Estimate) -> list[tuple[str, str]]:
+    """(title, text) of what the headline answers speak for and leave out, beneath them in the text
+    table and the report: the candidates not ranked, and costs without hidden reasoning tokens."""
+    out = []
+    unranked = unranked_line(est)
+    if unranked and (est.cheapest or est.best_value):
+        out.append(("Not ranked", unranked))
+    if any(c.reasoning_unpriced for c in est.candidates):
+        out.append(("Excl. reasoning", "the rows marked so serve a model that reasons by default, and the scenario "
+                                       "gives no reasoning_tokens: their cost leaves the hidden reasoning tokens out "
+                                       "(see the warnings)"))
+    return out
+
+
 def unranked_line(est: Estimate) -> str | None:
     """``5 of 17 candidates (4 too few quality scores, 1 not launched yet), the cheapest among
     them: the best value is the best of the 12 ranked`` (None when every one is ranked): the
@@ -292,12 +306,7 @@ def render_table(est: Estimate, width: int | None = None) -> str:
     if bv:
         lines.append(f"Best value: {bv.label} at {unit_price(bv.cost_per_quality_point, cur)} per quality point"
                      f" ({bv.quality:.1f} quality, {money(bv.monthly_cost, cur)}/month){caveats(bv)}")
-    unranked = unranked_line(est)
-    if unranked and (ch or bv):
-        lines.append(f"Not ranked: {unranked}")
-    if any(c.reasoning_unpriced and not c.available_from for c in est.candidates):
-        lines.append("excl. reasoning: the model reasons by default and no reasoning_tokens are given, so the cost "
-                     "leaves its hidden reasoning tokens out (see the warnings)")
+    lines += [f"{title}: {text}" for title, text in headline_notes(est)]
     if est.breakeven:
         lines.append("")
         lines.append("Break-even (request volumes at which each self-hosted candidate is cheaper than each API):")

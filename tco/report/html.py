@@ -17,7 +17,7 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from .estimate import bill, buy_answer, caveats, summary_rows, unranked_line
+from .estimate import bill, buy_answer, caveats, headline_notes, summary_rows
 from .format import chance, money, unit_price
 from .svg import PALETTE, Series, line_chart, range_bars, scatter, tornado
 
@@ -139,13 +139,7 @@ def _answer(est: Estimate) -> str:
     if ch:
         out.append(f"<p><strong>Cheapest:</strong> {escape(ch.label)} at {escape(money(ch.monthly_cost, cur))} a month"
                    f"{escape(caveats(ch))}</p>")
-    unranked = unranked_line(est)
-    if unranked and (ch or bv):
-        out.append(f"<p><strong>Not ranked:</strong> {escape(unranked)}</p>")
-    if any(c.reasoning_unpriced and not c.available_from for c in est.candidates):
-        out.append("<p><strong>Excl. reasoning:</strong> candidates marked so reason by default and the scenario "
-                   "gives no reasoning_tokens: their cost leaves the hidden reasoning tokens out (see the "
-                   "warnings)</p>")
+    out += [f"<p><strong>{escape(title)}:</strong> {escape(text)}</p>" for title, text in headline_notes(est)]
     ref = _reference_api(est)
     if ref is not None:
         for b in est.breakeven:
