@@ -315,10 +315,7 @@ def _check_tree(root: yaml.Node, path: str, text: str, resolve: Any) -> None:
     def enter(n: yaml.Node, where: tuple[str, ...]) -> list[Any]:
         if isinstance(n, yaml.ScalarNode):
             implicit = _STR if n.style not in (None, "") else resolve(yaml.ScalarNode, n.value, (True, False))
-            if n.tag == _STR and n.style in (None, "") and source_line(text, n.start_mark.line + 1)[
-                    n.start_mark.column:].startswith("!!str"):  # YAML's own way to keep a scalar text
-                implicit = _STR
-            if n.tag != implicit:
+            if n.tag not in (implicit, _STR):  # !!str is YAML's own way to keep a scalar text
                 raise at(n, where, f"YAML tags are not supported ({_short_tag(n.tag)})",
                          "write the value alone, without the tag; quote it to keep it as text")
             if n.tag == AMBIGUOUS:

@@ -94,12 +94,21 @@ class Compiled:
 
 
 def _fx(scenario: Scenario, catalog: Catalog, currency: str, as_of: date, fx: dict[str, FxUsed],
-        loc: tuple[Any, ...] | None) -> None:
+        loc: tuple[Any, ...] | None, priced: str | None = None) -> None:
+    """The rate of ``currency`` on ``as_of`` into ``fx`` (the scenario's own first), or a located
+    error; ``priced``: the offer whose price is in it (a custom catalog may price in a currency only
+    the scenario's fx: gives a rate for: the error then says whose price it is)."""
     if currency == "USD" or currency in fx:
         return
     if currency in scenario.fx:
         fx[currency] = FxUsed(currency, scenario.fx[currency], "scenario override", "-", "scenario fx:", True)
         return
+    if priced is not None and all(r.currency != currency for r in catalog.fx_rates):
+        who = catalog.offer_provider.get(catalog.offer(priced).id, "?")
+        raise TcoError(f"{priced} is priced in {currency} in the catalog's {who} prices, and no {currency} exchange "
+                       "rate is known", **locate(scenario, loc or ()),
+                       hint=f"give one in the scenario's fx: section (fx: {{{currency}: units per USD}}), or add "
+                            f"{currency} rates to the catalog's fx.yaml")
     try:
         rate = catalog.fx_at(currency, as_of)
     except TcoError as e:
@@ -338,18 +347,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 continue
             if point.model:  # an alias serving another model from this date: quality follows it
                 r.model = point.model
-            try:
-                _fx(scenario, catalog, point.currency, as_of, fx, loc)
-            except TcoError as e:
-                if not e.message.startswith("no exchange rate for currency"):
-                    raise
-                # a custom catalog's price in a currency no rate is known for: say whose price it is
-                who = catalog.offer_provider.get(catalog.offer(offer_id).id, "?")
-                e.message = (f"{offer_id} is priced in {point.currency} in the catalog's {who} prices, and no "
-                             f"{point.currency} exchange rate is known")
-                e.hint = (f"give one in the scenario's fx: section (fx: {{{point.currency}: units per USD}}), or add "
-                          f"{point.currency} rates to the catalog's fx.yaml")
-                raise
+            _fx(scenario, catalog, point.currency, as_of, fx, loc, priced=offer_id)
             factor = float(getattr(cand, "price_factor", 1.0)) if kind == "api-offer" else 1.0
             conv = factor / (1.0 if point.currency == "USD" else fx[point.currency].per_usd) * (
                 1.0 if currency == "USD" else fx[currency].per_usd)

@@ -128,7 +128,7 @@ def selfhost_summary(compiled: Compiled, r: Resolved, plan: Any, point: int) -> 
         "quality_note": rs.quality_note,
         "assumptions": list(rs.assumptions) + [rs.price_source] + ([rs.quality_note] if rs.quality_note else [])
         + _reasoning_note(float(rs.spec.reasoning_tokens), d)
-        + _load_notes(compiled.scenario.workload.cached_input_share, d),
+        + _load_notes(float(dep.features.prefix_cache_hit), d),
     }
     summary["cost_units"] = _cost_units(dep, d, compiled.scenario.workload.days_per_month * 24.0, fx)
     breakdown = dict(cost_split)

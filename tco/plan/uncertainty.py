@@ -24,7 +24,7 @@ import numpy as np
 
 from ..engine.api import api_cost
 from ..engine.quality import rank
-from ..engine.sampling import draw, normal_from_interval, percentiles
+from ..engine.sampling import Z90, draw, normal_from_interval, percentiles
 from ..errors import TcoError
 from .compile import Compiled
 from .deployment import beyond_fitted_batch
@@ -87,8 +87,7 @@ def default_throughput_range(rs: Any) -> DefaultRange:
     if kind:
         sigma *= OTHER_GPU_WIDENING
         why += f", doubled for a {kind} model (fitted on none)"
-    z90 = 1.2815515655446004
-    return DefaultRange(math.exp(-z90 * sigma), math.exp(z90 * sigma), f"default: {why}")
+    return DefaultRange(math.exp(-Z90 * sigma), math.exp(Z90 * sigma), f"default: {why}")
 
 
 @dataclass

@@ -22,19 +22,20 @@ def _rank(c: CandidateResult) -> str:
     return str(c.rank) if c.rank else "-"
 
 
-def _marks(c: CandidateResult) -> str:
-    m = []
-    if c.best_value:
-        m.append("best value")
-    if c.cheapest:
-        m.append("cheapest")
-    if c.reason and not c.available_from:
-        m.append(c.reason)  # why a row says unknown or not ranked, where the reader looks
+def row_caveats(c: CandidateResult) -> list[str]:
+    """What a row's number leaves out or why it has none, as the Note column says it (the app's
+    Note column too): why unknown or not ranked, an announced retirement, ``excl. reasoning``
+    (its model reasons by default and the cost leaves those tokens out; set only beside a cost)."""
+    m = [c.reason] if c.reason and not c.available_from else []
     if c.retires:
         m.append(f"retires {c.retires}")
-    if c.reasoning_unpriced and not c.available_from:
-        m.append("excl. reasoning")  # its model reasons by default: the cost leaves those tokens out
-    return ", ".join(m)
+    if c.reasoning_unpriced:
+        m.append("excl. reasoning")
+    return m
+
+
+def _marks(c: CandidateResult) -> str:
+    return ", ".join((["best value"] if c.best_value else []) + (["cheapest"] if c.cheapest else []) + row_caveats(c))
 
 
 def summary_rows(est: Estimate) -> list[dict[str, str]]:

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 from .text import middle_cut
 
@@ -172,15 +173,16 @@ def svg(body: str, title: str, width: int = W, height: int = H) -> str:
             f'aria-label="{escape(title)}" {FONT}><title>{escape(title)}</title>\n{body}\n</svg>')
 
 
-def _place_labels(wanted: list[tuple[float, str, str]], top: float, bottom: float, gap: float = 13.0
-                  ) -> list[tuple[float, str, str]]:
-    """Vertical positions for end labels, nudged apart by ``gap`` and kept inside the plot."""
-    out: list[tuple[float, str, str]] = []
-    for y, text, colour in sorted(wanted):
+def _place_labels(wanted: list[tuple[float, str, Any]], top: float, bottom: float, gap: float = 13.0
+                  ) -> list[tuple[float, str, Any]]:
+    """Vertical positions for end labels ``(y, text, what it carries)``, nudged apart by ``gap``
+    and kept inside the plot, in order of height."""
+    out: list[tuple[float, str, Any]] = []
+    for y, text, carried in sorted(wanted, key=lambda w: (w[0], w[1])):
         y = min(max(y, top + 4), bottom)
         if out and y - out[-1][0] < gap:
             y = out[-1][0] + gap
-        out.append((y, text, colour))
+        out.append((y, text, carried))
     overflow = out[-1][0] - bottom if out else 0
     if overflow > 0:  # pushed past the bottom: shift everything up
         out = [(y - overflow, t, c) for y, t, c in out]
@@ -231,7 +233,8 @@ def line_chart(series: list[Series], title: str, x_title: str, y_title: str, *, 
             coords.append(f"{fr.x(x):.1f},{fr.y(y):.1f}")
         again = used.get((colour, s.dashed), 0)
         used[(colour, s.dashed)] = again + 1
-        pattern = (DASHES if s.dashed else SOLIDS)[again % len(DASHES)]
+        patterns = DASHES if s.dashed else SOLIDS
+        pattern = patterns[again % len(patterns)]
         dash = f' stroke-dasharray="{pattern}"' if pattern else ""
         parts.append(f'<polyline points="{" ".join(coords)}" fill="none" stroke="{colour}" stroke-width="2"{dash}>'
                      f'<title>{escape(s.label)}</title></polyline>')
@@ -239,17 +242,15 @@ def line_chart(series: list[Series], title: str, x_title: str, y_title: str, *, 
             if fr.inside(x, y):
                 parts.append(f'<circle cx="{fr.x(x):.1f}" cy="{fr.y(y):.1f}" r="4" fill="white" stroke="{colour}" '
                              f'stroke-width="2"><title>{escape(tip)}</title></circle>')
-        ends.append((fr.y(good[-1][1]), s.label, f"{colour}|{pattern}|{fr.x(good[-1][0]):.1f}"))
-    for y, text, style in _place_labels(ends, TOP, H - BOTTOM):
-        colour, pattern, x_end = style.split("|")
-        y_end = next(e[0] for e in ends if e[1] == text and e[2] == style)
-        dash = f' stroke-dasharray="{pattern}"' if pattern else ""
+        y_end = fr.y(good[-1][1])
+        ends.append((y_end, s.label, (colour, dash, fr.x(good[-1][0]), y_end)))
+    for y, text, (colour, dash, x_end, y_end) in _place_labels(ends, TOP, H - BOTTOM):
         # a leader from the line's end to its label (nudged apart, a label may sit lines away from its
         # line), drawn in the line's colour and pattern: the key to a colour that comes back. A line that
         # ends inside the chart (an offer retired) is joined to the edge in thin grey dots, not continued
         edge = W - RIGHT - 2
-        if float(x_end) < edge - 1:
-            parts.append(f'<polyline points="{x_end},{y_end:.1f} {edge},{y_end:.1f}" fill="none" stroke="#bbb" '
+        if x_end < edge - 1:
+            parts.append(f'<polyline points="{x_end:.1f},{y_end:.1f} {edge},{y_end:.1f}" fill="none" stroke="#bbb" '
                          f'stroke-width="1" stroke-dasharray="1 3"/>')
         parts.append(f'<polyline points="{edge},{y_end:.1f} {W - RIGHT + 4},{y:.1f} '
                      f'{W - RIGHT + 22},{y:.1f}" fill="none" stroke="{colour}" stroke-width="1.2"{dash}/>')

@@ -50,7 +50,9 @@ class _RangeBase(Strict):
         high its P10 and P90, exp(mu + sigma^2 / 2) with sigma = ln(high / low) / (2 x 1.2816)."""
         low, high = float(self.low), float(self.high)  # type: ignore[attr-defined]
         if self.dist == "lognormal":
-            sigma = math.log(high / low) / (2 * 1.2815515655446004)
+            from ..engine.sampling import Z90
+
+            sigma = math.log(high / low) / (2 * Z90)
             return math.sqrt(low * high) * math.exp(sigma * sigma / 2)
         likely = self.likely  # type: ignore[attr-defined]
         return (low + (float(likely) if likely is not None else (low + high) / 2) + high) / 3

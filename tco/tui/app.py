@@ -263,7 +263,7 @@ class TcoApp(GuardedApp, ChartViews, UncertaintyViews, CandidateEditing, FileAct
             per_month = [f"= {rpm:,.0f} req/mo, {tok}", f"= {tokens(rpm)} req/mo, {tok}"]
 
         retiring = any(c.retires for c in est.candidates)
-        unpriced = any(c.reasoning_unpriced and not c.available_from for c in est.candidates)
+        unpriced = any(c.reasoning_unpriced for c in est.candidates)
         marks = "★▼●" + ("†" if retiring else "") + ("+" if unpriced else "")
 
         def line(note: Text | None, work: str, words: tuple[str, ...]) -> Text:

@@ -70,7 +70,7 @@ def explain(c: CandidateResult) -> str | None:
     parts = [r.full for r in (no_cost(c), no_rank(c)) if r is not None]
     if c.retires:
         parts.append(next((w for w in c.warnings if c.retires in w and "retires on" in w), f"retires on {c.retires}"))
-    if c.reasoning_unpriced and not c.available_from:
+    if c.reasoning_unpriced:
         parts.append(next((w for w in c.warnings if "by default" in w and "reasoning" in w),
                           "its model reasons by default: the cost leaves out its hidden reasoning tokens"))
     return "\n".join(parts) if parts else None

@@ -21,8 +21,9 @@ from textual.widgets import DataTable
 from textual.coordinate import Coordinate
 from textual.widgets.data_table import RowKey
 
+from ...report.estimate import row_caveats
 from ...report.format import SYMBOLS, money, share, unit_price
-from ..charts import fit_name
+from ..charts import _cut, fit_name
 from ..plot import money_axis
 from ..guard import Guarded
 from ..reasons import explain, no_cost
@@ -61,16 +62,7 @@ NOTE_MIN = 24
 def note_text(c: CandidateResult) -> str:
     """A row's note, as the Note column of ``tco estimate`` says it (without best value and
     cheapest: the marks say those)."""
-    parts = []
-    if c.available_from:
-        parts.append(f"from {c.available_from}")
-    elif c.reason:
-        parts.append(c.reason)
-    if c.retires:
-        parts.append(f"retires {c.retires}")
-    if c.reasoning_unpriced and not c.available_from:
-        parts.append("excl. reasoning")
-    return ", ".join(parts)
+    return ", ".join(([f"from {c.available_from}"] if c.available_from else []) + row_caveats(c))
 
 
 NARROW_DROPS = ("per_mtok", "coverage")
@@ -184,10 +176,6 @@ def cells_for(c: CandidateResult, cur: str, pinned: bool, name_width: int) -> di
         "rank": Cell(str(c.rank) if c.rank else "-", "bold" if c.rank == 1 else dim),
         "note": Cell(note_text(c), "yellow" if c.retires or c.reasoning_unpriced else "dim"),
     }
-
-
-def _cut(text: str, n: int) -> str:
-    return text if cell_len(text) <= n else text[: n - 1] + "…"
 
 
 class CandidateTable(Guarded, DataTable[Text]):
