@@ -371,3 +371,20 @@ def test_names_are_one_plain_line(capsys, write, name) -> None:
 def test_serve_refuses_a_public_url_that_is_not_one(capsys) -> None:
     code, _out, err = run(capsys, "serve", "--public-url", "notaurl")
     assert code == 2 and "--public-url must be an http:// or https:// address (got 'notaurl')" in err
+
+
+def test_ids_in_capitals(capsys, tmp_path):
+    """Ids are lowercase. A command line's `--gpu H100-SXM-80GB` can only mean the catalog's
+    h100-sxm-80gb and is read so; a scenario file is not rewritten behind the user's back, but the
+    error says the id to write."""
+    rc, out, err = run(capsys, "selfhost", "Llama-3.1-8B-Instruct", "--gpu", "H100-SXM-80GB", "-f", "json")
+    assert rc == 0, err
+    data = json.loads(out)
+    assert data["model"] == "llama-3.1-8b-instruct" and data["gpu"] == "h100-sxm-80gb"
+    f = tmp_path / "caps.yaml"
+    f.write_text("workload: {requests_per_day: 1000, input_tokens: 100, output_tokens: 100}\n"
+                 "candidates:\n  - selfhost: {model: llama-3.1-8b-instruct, gpu: H100-SXM-80GB}\n", encoding="utf-8")
+    rc, out, err = run(capsys, "estimate", str(f))
+    assert rc != 0
+    (line,) = errors(err)
+    assert "caps.yaml:3:" in line and "selfhost.gpu" in line and "write 'h100-sxm-80gb'" in line

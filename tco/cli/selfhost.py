@@ -169,12 +169,13 @@ def _spec(args: argparse.Namespace) -> Any:
 
     if args.model is None and args.model_file is None:
         raise TcoError("give a MODEL id or --model-file FILE", hint="e.g. tco selfhost llama-3.1-70b-instruct --gpu h100-sxm-80gb")
-    data: dict[str, Any] = {"gpu": args.gpu, "precision": args.precision, "gpus_per_node": args.gpus_per_node,
+    # catalog ids are lowercase: H100-SXM-80GB on a command line can only mean h100-sxm-80gb
+    data: dict[str, Any] = {"gpu": args.gpu.lower(), "precision": args.precision, "gpus_per_node": args.gpus_per_node,
                             "engine": args.engine, "layout": args.layout, "slo_percentile": args.slo_percentile}
     if args.model_file:
         data["model_file"] = args.model_file
     else:
-        data["model"] = args.model
+        data["model"] = args.model.lower()
     for k in ("kv_precision", "gpus", "rent_per_gpu_hour", "rental", "utilization", "total_gpus", "chunked_prefill"):
         if getattr(args, k) is not None:
             data[k] = getattr(args, k)

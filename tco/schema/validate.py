@@ -198,6 +198,8 @@ def plain_message(e: dict[str, Any]) -> str:
         if pattern == "^[A-Z]{3}$":
             return "must be a 3-letter ISO currency code"
         if pattern.startswith("^[a-z0-9]"):
+            if isinstance(inp, str) and inp != inp.lower() and re.fullmatch(pattern, inp.lower()):
+                return f"must be an id in lowercase: write '{inp.lower()}'"
             return "must be an id of lowercase letters, digits, '.', '_' and '-'"
         return f"has the wrong form (expected the pattern {pattern})"
     msg = re.sub(r"^Value error, ", "", str(e.get("msg", "")))
