@@ -7,6 +7,8 @@ import io
 import json
 import os
 import subprocess
+import math
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -360,3 +362,37 @@ def test_the_bill_names_the_model_an_offer_serves_when_its_name_does_not(capsys,
     assert "deepseek/deepseek-v4-flash-usd  [deepseek; serves deepseek-v4.1-flash; price from 2026-09-10" in out
     assert "openai/gpt-4o  [openai; serves gpt-4o-2024-08-06; price from" in out
     assert "anthropic/claude-sonnet-4.6  [anthropic; price from" in out
+
+
+def test_a_bill_line_multiplies(capsys, write) -> None:
+    """Every line of the bill is its own quantity x price. With 1 % of the input written to the
+    cache, the input line showed all the uncached input (4.56B) beside the amount of what is left
+    after the writes (a CFO multiplies: 4.56B x 9 is 41,062.50, not 40,241.25).
+    9.125B input/month: 50 % cached = 4.5625B, 1 % written = 91.25M, at the input price
+    9.125B x 0.49 = 4.47125B; x CNY 9.00/1M = 40,241.25."""
+    f = write("currency: CNY\nas_of: 2026-12-01\n"
+              "workload: {requests_per_day: 200000, input_tokens: 1500, output_tokens: 400, cached_input_share: 0.5,"
+              " cache_write_share: 0.01}\ncandidates: [deepseek/deepseek-v4-pro]\n")
+    rc, out, err = run(capsys, "estimate", str(f))
+    assert rc == 0, err
+    assert re.search(r"├─ input +4\.47B tok x ¥9\.00/1M +¥40,241\.25", out), out
+    assert re.search(r"├─ cache writes +91\.3M tok x ¥9\.00/1M +¥821\.25", out), out
+    assert "50% of input cached, 1% written to the cache" in out
+
+
+def test_amounts_round_half_up_to_the_cent() -> None:
+    """An invoice rounds half a cent up. 0.15 x 4,562.5 = 684.375 arrives from the arithmetic as
+    684.3749999999999 and printed ¥684.37 while 136.875 printed ¥136.88; Python's own rounding
+    also takes exact halves to even (0.125 -> 0.12). Both now go up."""
+    from tco.engine.money import round_half_up
+    from tco.plan.result import apportion
+    from tco.report.format import money
+
+    assert money(684.3749999999999, "CNY") == "¥684.38" and money(136.875, "CNY") == "¥136.88"
+    assert money(0.125, "USD") == "$0.13" and money(-0.125, "USD") == "-$0.13" and money(19162.5, "USD", 0) == "$19,163"
+    assert round_half_up(2.675) == 2.68 and round_half_up(1234567890.375) == 1234567890.38
+    assert math.isnan(round_half_up(float("nan")))
+    # lines of 684.375 and 136.875 add to 821.25: printed 684.38 + 136.88 = 821.26 would be a cent
+    # over, so apportion takes the cent back from the line rounding moved most (a tie: the first)
+    lines = apportion([684.3749999999999, 136.875], 821.25)
+    assert round(sum(lines), 2) == 821.25 and sorted(lines) in ([136.87, 684.38], [136.88, 684.37])

@@ -388,3 +388,24 @@ def test_ids_in_capitals(capsys, tmp_path):
     assert rc != 0
     (line,) = errors(err)
     assert "caps.yaml:3:" in line and "selfhost.gpu" in line and "write 'h100-sxm-80gb'" in line
+
+
+def test_selfhost_buy_flags_name_themselves(capsys):
+    """A server without a catalog power figure (Ascend 910B): the error asked for `--power-kw`, a
+    flag that did not exist, and its hint named the scenario field `buy.power_kw`. Every `buy:`
+    field has its flag, and errors and warnings name the flags on the command line."""
+    argv = ["selfhost", "glm-5.2", "--gpu", "ascend-910b", "--buy", "--server-price", "200000",
+            "--lifetime-years", "4"]
+    rc, out, err = run(capsys, *argv)
+    (line,) = errors(err)
+    assert line.startswith("tco: error: --power-kw:") and "give --power-kw" in line and "buy." not in line
+    rc, out, err = run(capsys, *argv, "--power-kw", "5.6", "--pue", "1.3", "--electricity-per-kwh", "0.09",
+                       "--hosting-per-kw-month", "150", "--power-load-factor", "0.6", "-f", "json")
+    assert rc == 0, err
+    data = json.loads(out)
+    # the flags reach the bill: 5.6 kW x 0.6 x PUE 1.3 x $0.09 = $0.39312 of electricity an hour per node
+    text = json.dumps(data)
+    assert "5.6 kW x 0.6 x PUE 1.3 x $0.09/kWh" in text and "hosting $150/kW-month" in text, text[:2000]
+    assert not any("buy." in w for w in data.get("warnings", [])), data.get("warnings")
+    rc, out, err = run(capsys, "selfhost", "glm-5.2", "--gpu", "ascend-910b", "--pue", "1.3")
+    assert errors(err) == ["tco: error: --pue needs --buy"]

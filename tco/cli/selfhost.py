@@ -27,12 +27,17 @@ FLAG = {
     "buy.server_price": "--server-price", "buy.lifetime_years": "--lifetime-years",
     "buy.cost_of_capital": "--cost-of-capital", "buy.staff_per_month": "--staff-per-month",
     "buy.power_kw": "--power-kw", "buy.pue": "--pue", "buy.electricity_per_kwh": "--electricity-per-kwh",
+    "buy.power_load_factor": "--power-load-factor", "buy.hosting_per_kw_month": "--hosting-per-kw-month",
     "latency.ttft_ms": "--ttft-ms", "latency.tpot_ms": "--tpot-ms", "utilization": "--utilization",
     "precision": "--precision", "kv_precision": "--kv-precision", "model": "MODEL", "gpu": "--gpu",
     "total_gpus": "--total-gpus", "layout": "--layout", "slo_percentile": "--slo-percentile", "engine": "--engine",
     "chunked_prefill": "--chunked-prefill", "speculative.draft_tokens": "--speculative-tokens",
     "speculative.acceptance": "--speculative-acceptance", "speculative.draft_cost": "--speculative-draft-cost",
 }
+
+BUY_FLAGS = ("server_price", "lifetime_years", "cost_of_capital", "staff_per_month", "power_kw", "power_load_factor",
+             "pue", "electricity_per_kwh", "hosting_per_kw_month")
+"""The ``buy:`` fields a flag gives (``--power-kw`` is ``buy.power_kw``)."""
 
 LENGTH_HELP = ("a mean (1000), a named mix (chat, code, long-context), percentiles (p50=800,p90=3000,p99=12000) "
                "or a histogram (hist:0-256=0.5,256-1024=0.4,1024-4096=0.1)")
@@ -145,6 +150,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     price.add_argument("--lifetime-years", type=float, help="with --buy: years to spread the price over")
     price.add_argument("--cost-of-capital", type=float, metavar="RATE", help="with --buy: annual rate, e.g. 0.08")
     price.add_argument("--staff-per-month", type=float, metavar="USD", help="with --buy: staff and operations per month")
+    price.add_argument("--power-kw", type=number, metavar="KW", help="with --buy: maximum power of one node, kW "
+                       "(default: the catalog's server)")
+    price.add_argument("--power-load-factor", type=number, metavar="SHARE",
+                       help="with --buy: average draw as a share of --power-kw")
+    price.add_argument("--pue", type=number, help="with --buy: power usage effectiveness of the facility")
+    price.add_argument("--electricity-per-kwh", type=number, metavar="USD", help="with --buy: electricity, USD per kWh")
+    price.add_argument("--hosting-per-kw-month", type=number, metavar="USD",
+                       help="with --buy: colocation per provisioned kW per month, USD")
     price.add_argument("--utilization", type=float, help="share of SLO throughput planned at peak (default: catalog)")
     price.add_argument("--as-of", type=iso_date,
                        help="date YYYY-MM-DD: rental price in force, and the model must be released by then "
@@ -159,6 +172,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--catalog", **CATALOG_ARG)
     p.set_defaults(func=run)
     return p
+
+
+def _flags(text: str) -> str:
+    """A scenario's ``buy.`` field names in ``text`` as the flags that give them here."""
+    return re.sub(r"\b(buy\.[a-z_]+)\b", lambda m: FLAG.get(m.group(1), m.group(1)), text)
 
 
 def _spec(args: argparse.Namespace) -> Any:
@@ -190,8 +208,7 @@ def _spec(args: argparse.Namespace) -> Any:
             raise TcoError(f"speculative decoding needs --speculative-tokens and --speculative-acceptance (given: "
                            f"{given})", hint="e.g. --speculative-tokens 3 --speculative-acceptance 0.7")
         data["speculative"] = spec
-    buy_fields = {k: getattr(args, k) for k in ("server_price", "lifetime_years", "cost_of_capital", "staff_per_month")
-                  if getattr(args, k) is not None}
+    buy_fields = {k: getattr(args, k) for k in BUY_FLAGS if getattr(args, k) is not None}
     if buy_fields and not args.buy:
         raise TcoError(f"--{next(iter(buy_fields)).replace('_', '-')} needs --buy")
     if args.buy:
@@ -285,9 +302,13 @@ def run(args: argparse.Namespace) -> int:
                     as_of=args.as_of or date.today(), rent_label="--rent-per-gpu-hour", input_shape=shapes["input"],
                     output_shape=shapes["output"], cached_input_share=args.cached_input_share)
     except TcoError as e:
-        if e.field in FLAG:  # name the flag, not the scenario field
+        if e.field in FLAG:  # name the flag, not the scenario field, in the hint too
             e.field = FLAG[e.field]
+        if e.hint:
+            e.hint = _flags(e.hint)
+        e.args = (e.render(),)
         raise
+    r.warnings[:] = [_flags(w) for w in r.warnings]
     window = r.model.context_window
     if window and args.input_tokens + args.output_tokens > window:
         raise TcoError(f"a request of {args.input_tokens + args.output_tokens:,} tokens ({args.input_tokens:,} input + "

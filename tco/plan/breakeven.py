@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..engine.api import api_cost
+from ..engine.money import round_half_up
 from ..engine.selfhost.cost import BREAKEVEN_RANGE, cheaper_ranges
 from .evaluate import WorkloadPoints, _point_slice
 from .selfhost import evaluate_selfhost
@@ -91,7 +92,7 @@ def breakeven(compiled: Compiled, sweep: Any, points: WorkloadPoints, point: int
             and math.isfinite(per_request[ai])]
 
     def rnd(v: float | None) -> float | None:
-        return None if v is None or not math.isfinite(v) else round(v, 2)
+        return None if v is None or not math.isfinite(v) else round_half_up(v, 2)
 
     for si, s in enumerate(compiled.candidates):
         if s.kind != "selfhost" or si not in sweep.selfhost or not apis:

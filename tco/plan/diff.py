@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..engine.money import round_half_up
 from ..errors import TcoError
 
 if TYPE_CHECKING:
@@ -250,7 +251,7 @@ def compare(old: Side, new: Side) -> Diff:
     for cid in [c for c in o if c in n]:
         a, b = o[cid], n[cid]
         ma, mb = _num(a.get("monthly_cost")), _num(b.get("monthly_cost"))
-        change = round(mb - ma, 2) if ma is not None and mb is not None else None
+        change = round_half_up(mb - ma, 2) if ma is not None and mb is not None else None
         pct = (None if change is None else 0.0 if change == 0 else math.inf if ma == 0
                else round(100.0 * (mb - ma) / ma, 4))
         qa, qb = _num(a.get("cost_per_quality_point")), _num(b.get("cost_per_quality_point"))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..engine.money import round_half_up
 from .trends import FLAT, Trend, api_trends, class_of, flat, rental_trend
 
 if TYPE_CHECKING:
@@ -86,9 +87,10 @@ def horizon(compiled: Compiled, est: Estimate, months: int) -> dict[str, Any]:
         npv = upfront + float((cost * disc).sum()) - resale * float(disc[-1])
         curves[c.id] = upfront + np.cumsum(cost)  # payback: without the resale (see _payback)
         out["candidates"][c.id] = {
-            "kind": c.kind, "net_present_cost": round(npv, 2), "upfront": round(upfront, 2),
-            "resale": round(resale, 2), "total": round(float(cumulative[-1]), 2),
-            "monthly": [round(float(x), 2) for x in cost], "cumulative": [round(float(x), 2) for x in cumulative],
+            "kind": c.kind, "net_present_cost": round_half_up(npv, 2), "upfront": round_half_up(upfront, 2),
+            "resale": round_half_up(resale, 2), "total": round_half_up(float(cumulative[-1]), 2),
+            "monthly": [round_half_up(float(x), 2) for x in cost],
+            "cumulative": [round_half_up(float(x), 2) for x in cumulative],
             "basis": basis}
     out["payback"] = _payback(est, curves)
     out["buy_rent_wait"] = _wait(compiled, est, out, months, disc, fx, opts)
@@ -153,7 +155,7 @@ def _wait(compiled: Compiled, est: Estimate, out: dict[str, Any], months: int, d
             left = 1.0 - (1.0 - float(opts["resale_value"] or 0.0)) * min(life_m / lifetime, 1.0)
             pay = (api_monthly[:k] * disc[:k]).sum() + c["upfront"] * (disc[k - 1] if k else 1.0) \
                 + (opex[k:] * disc[k:]).sum() - c["upfront"] * left * disc[-1]
-            options[k] = round(float(pay), 2)
+            options[k] = round_half_up(float(pay), 2)
         rent_like = [o for o, v in out["candidates"].items() if v["kind"] == "selfhost" and not v["upfront"]]
         best_k = min(options, key=options.get) if options else None
         rent_now = {o: out["candidates"][o]["net_present_cost"] for o in rent_like}
@@ -167,5 +169,5 @@ def _wait(compiled: Compiled, est: Estimate, out: dict[str, Any], months: int, d
         answers.append({"selfhost": cid, "api_meanwhile": api_id, "net_present_cost_by_wait_months": options,
                         "best_wait_months": best_k, "rent_now": rent_now, "api_only": api["net_present_cost"],
                         "answer": {"choice": kind, "wait_months": wait, "candidate": who,
-                                   "net_present_cost": round(npv, 2)}})
+                                   "net_present_cost": round_half_up(npv, 2)}})
     return answers

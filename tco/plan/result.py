@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..engine.money import round_half_up
+
 if TYPE_CHECKING:
     from .compile import Compiled
     from .evaluate import SweepResult
@@ -27,12 +29,12 @@ def apportion(values: list[float | None], total: float | None, digits: int = 2,
     that rounding moved most (largest remainder). 152.0833 + 60.8333 = 212.9167 prints as
     152.08 + 60.84 = 212.92, not 152.08 + 60.83 beside a total of 212.92. Unknown lines, an unknown
     total, or lines that do not add up to the total within a cent per line are only rounded."""
-    rounded = [None if v is None or math.isnan(v) else round(v, digits) for v in values]
+    rounded = [None if v is None or math.isnan(v) else round_half_up(v, digits) for v in values]
     known = [i for i, r in enumerate(rounded) if r is not None]
     if total is None or math.isnan(total) or not known:
         return rounded
     unit = 10.0 ** -digits
-    short = round((round(total, digits) - sum(rounded[i] for i in known)) / unit)  # in cents
+    short = round((round_half_up(total, digits) - sum(rounded[i] for i in known)) / unit)  # in cents
     if short == 0 or abs(short) > len(known):
         return rounded
     # a line rounded down most gets the missing cent first; a line rounded up most gives one back first;
@@ -45,6 +47,12 @@ def apportion(values: list[float | None], total: float | None, digits: int = 2,
     for i in order[:abs(short)]:
         rounded[i] = round(rounded[i] + math.copysign(unit, short), digits)
     return rounded
+
+
+def _money(v: Any) -> float | None:
+    """An amount to the cent, halves up (:func:`round_half_up`); None where unknown."""
+    f = _num(v)
+    return None if f is None else round_half_up(f, 2)
 
 
 def _num(v: Any, digits: int | None = None) -> float | None:
@@ -116,7 +124,7 @@ class CandidateResult:
             "kind": self.kind,
             "model": self.model,
             "provider": self.provider,
-            "monthly_cost": _num(self.monthly_cost, 2),
+            "monthly_cost": _money(self.monthly_cost),
             "cost_breakdown": self.breakdown_cents(),
             "cost_per_mtok": _num(self.cost_per_mtok, 6),
             "quality": _num(self.quality, 3),

@@ -104,6 +104,8 @@ def _workload_lines(est: Estimate) -> list[str]:
     extras = []
     if w["cached_input_share"]:
         extras.append(f"{w['cached_input_share']:.0%} of input cached")
+    if w.get("cache_write_share"):
+        extras.append(f"{w['cache_write_share']:.0%} written to the cache")
     if w["batch_share"]:
         extras.append(f"{w['batch_share']:.0%} of requests via batch API")
     if w.get("offpeak_share") is not None:
@@ -178,6 +180,16 @@ def why_no_cost(as_of: str, available_from: str | None = None, reason: str | Non
     return reason or "no cost (see tco estimate's warnings)"
 
 
+
+def part_tokens(w: dict[str, Any], price: dict[str, Any] | None) -> dict[str, float]:
+    """Tokens a month behind each part of an API bill: input at the input price (what is neither
+    a cache hit nor a cache write), cache hits, cache writes, output, hidden reasoning."""
+    inp = w.get("input_tokens_per_month") or 0.0
+    cached, write = inp * (w.get("cached_input_share") or 0.0), inp * (w.get("cache_write_share") or 0.0)
+    return {"input": inp - cached - write, "cached_input": cached, "cache_write": write,
+            "output": w.get("output_tokens_per_month") or 0.0,
+            "reasoning": (w.get("requests_per_month") or 0.0) * ((price or {}).get("reasoning_tokens") or 0.0)}
+
 def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, float | None]], str | None]:
     """One candidate's bill: a head line (who, which price, how many GPUs), the lines
     (name, quantity x unit price, amount; the last is the total), or instead a note saying
@@ -208,8 +220,8 @@ def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, f
     w = est.workload
     if c.price and w["input_tokens_per_month"] is not None:
         p = c.price
-        cached_tok = w["input_tokens_per_month"] * w["cached_input_share"]
-        unc_tok = w["input_tokens_per_month"] - cached_tok
+        qty = part_tokens(w, p)
+        cached_tok, write_tok, unc_tok = qty["cached_input"], qty["cache_write"], qty["input"]
         long = p.get("long_context_tier") and w["input_tokens"] > p["long_context_tier"]["above_input_tokens"]
         pin = p["long_context_tier"]["input_per_mtok"] if long else p["input_per_mtok"]
         pout = p["long_context_tier"]["output_per_mtok"] if long else p["output_per_mtok"]
@@ -219,14 +231,13 @@ def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, f
         if cached_tok:
             items.append((cost_part("cached_input"), f"{tokens(cached_tok)} tok x {list_price(pc, cur)}/1M", b.get("cached_input")))
         if b.get("cache_write"):
-            write_tok = w["input_tokens_per_month"] * (w.get("cache_write_share") or 0.0)
             pw = p.get("cache_write_per_mtok")
             items.append((cost_part("cache_write"), f"{tokens(write_tok)} tok x {list_price(pw if pw is not None else pin, cur)}/1M",
                           b["cache_write"]))
-        items.append((cost_part("output"), f"{tokens(w['output_tokens_per_month'])} tok x {list_price(pout, cur)}/1M",
+        items.append((cost_part("output"), f"{tokens(qty['output'])} tok x {list_price(pout, cur)}/1M",
                       b.get("output")))
         if b.get("reasoning") and w.get("requests_per_month"):
-            items.append((cost_part("reasoning"), f"{tokens(w['requests_per_month'] * p['reasoning_tokens'])} tok x "
+            items.append((cost_part("reasoning"), f"{tokens(qty['reasoning'])} tok x "
                           f"{list_price(pout, cur)}/1M", b["reasoning"]))
         if b.get("request_fees"):
             items.append((cost_part("request_fees"), f"{p['per_1k_requests']:g} {cur} per 1,000" if p.get("per_1k_requests")

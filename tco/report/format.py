@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from ..engine.money import round_half_up
 from ..engine.sampling import chance  # noqa: F401 - re-exported: the report and the app format chances with it
 
 SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£", "JPY": "JP¥", "KRW": "₩", "INR": "₹"}
@@ -27,7 +28,7 @@ def money(v: float | None, cur: str, digits: int = 2) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "unknown"
     sym = SYMBOLS.get(cur)
-    body = f"{abs(v):,.{digits}f}"
+    body = f"{round_half_up(abs(v), digits):,.{digits}f}"  # halves up, as an invoice rounds
     sign = "-" if v < 0 else ""
     return f"{sign}{sym}{body}" if sym else f"{sign}{body} {cur}"
 
@@ -61,10 +62,10 @@ def exact_price(v: float | None, quantity: float, cur: str) -> str:
     line's amount: 11,680 GPU-hours x ¥21.371025 = ¥249,613.57, where ¥21.37 gives ¥249,601.60."""
     if v is None or not math.isfinite(v) or v <= 0:
         return list_price(v, cur)
-    target = round(quantity * v, 2)
+    target = round_half_up(quantity * v, 2)
     most = max(8 - 1 - math.floor(math.log10(v)), 2)
     for digits in range(2, most + 1):  # cents first ($2.99), more only where the line needs them
-        if round(quantity * round(v, digits), 2) == target:
+        if round_half_up(quantity * round_half_up(v, digits), 2) == target:
             return money(v, cur, digits)
     return money(v, cur, most)
 

@@ -21,6 +21,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...errors import launch_text
+from ...report.estimate import part_tokens
 from ...report.format import cost_part, money, share, tokens, unit_price
 from ..plot import hbar, stacked_bar, waterfall
 from ..guard import Guarded, safe_paint
@@ -210,13 +211,8 @@ def api_detail(c: CandidateResult, ctx: DetailContext, width: int = 80) -> Text:
         bars = waterfall(signed, barw)
         for (k, v), s_v, bar in zip(items, signed, bars, strict=True):
             label = cost_part(k)
-            qty = ""
-            if k == "input" and w.get("input_tokens_per_month"):
-                qty = f"{tokens(w['input_tokens_per_month'] * (1 - w.get('cached_input_share', 0)))} tok"
-            elif k == "output" and w.get("output_tokens_per_month"):
-                qty = f"{tokens(w['output_tokens_per_month'])} tok"
-            elif k == "reasoning" and w.get("requests_per_month") and c.price:
-                qty = f"{tokens(w['requests_per_month'] * (c.price.get('reasoning_tokens') or 0))} tok"
+            n = part_tokens(w, c.price).get(k) if w.get("input_tokens_per_month") is not None else None
+            qty = f"{tokens(n)} tok" if n else ""
             row = Text(f"   {label:<20}{qty:>10} {money(s_v, cur):>14} ")
             row.append_text(bar)
             lines.append(row)
