@@ -95,6 +95,17 @@ class Catalog:
         """The canonical id of an offer named by its id or an alias."""
         return name if name in self.offers else self.aliases.get(name, name)
 
+    def other_modes(self, model_id: str) -> list[str]:
+        """Ids of the same weights served in another mode (``mode_of``), the weights' own id first."""
+        if model_id not in self.models:
+            return []
+        base = getattr(self.models[model_id], "mode_of", None) or model_id
+        out = [] if base == model_id else [base]
+        for k in self.models:  # ids are cheap; only those extending the weights' id are opened
+            if k != model_id and k.startswith(base + "-") and getattr(self.models[k], "mode_of", None) == base:
+                out.append(k)
+        return out
+
     def model(self, model_id: str) -> Model:
         return lookup(self.models, model_id, "model", "tco catalog list --kind model")  # type: ignore[return-value]
 
@@ -282,6 +293,22 @@ class Layer:
         self.models, self.providers, self.offers, self.offer_provider = models, providers, offers, offer_provider
 
 
+def _check_mode_of(m: Model, models: dict[str, Model], doc: Any, i: int) -> None:
+    """A mode entry names weights on record, extends their id and has their size and architecture."""
+    if m.mode_of is None:
+        return
+    base = models.get(m.mode_of)
+    problem = ("names no model of this file" if base is None
+               else f"is not the start of the id {m.id!r}" if not m.id.startswith(m.mode_of + "-")
+               else "has another size or architecture" if (base.params_b, base.active_params_b, base.architecture)
+               != (m.params_b, m.active_params_b, m.architecture) else None)
+    if problem:
+        line, col = doc.locate(("models", i, "mode_of"))
+        raise TcoError(f"mode_of {m.mode_of!r} {problem}", file=doc.path, line=line, col=col, field="mode_of",
+                       hint="mode_of names the weights this entry serves in another mode (thinking on or off), "
+                            "recorded under the id this one extends")
+
+
 def read_curated(root: Path) -> Layer:
     """``models.yaml`` and ``api/*.yaml``, validated and cross-checked (pydantic objects)."""
     from ..schema.catalog import ModelsFile, ProviderFile
@@ -297,6 +324,8 @@ def read_curated(root: Path) -> Layer:
             line, col = models_doc.locate(("models", i, "id"))
             raise TcoError(f"duplicate model id {m.id!r}", file=models_doc.path, line=line, col=col)
         models[m.id] = m
+    for i, m in enumerate(models_file.models):
+        _check_mode_of(m, models, models_doc, i)
     layer = Layer(models, {}, {}, {})
     for path in sorted(api_dir.glob("*.yaml")):
         pf, doc = _load_file(path, ProviderFile, root)

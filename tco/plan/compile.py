@@ -59,6 +59,8 @@ class Resolved:
     reasoning_unpriced: bool = False
     """Its model reasons by default and the scenario gives no reasoning tokens: the cost (or a
     self-hosted sizing) leaves them out."""
+    scored_modes: list[str] = field(default_factory=list)
+    """With no score of its own on the profile: the same weights in another mode that have some."""
 
 
 @dataclass

@@ -253,8 +253,10 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
                 f"quality coverage {cov:.0%}{f' (+{imp_share:.0%} imputed)' if imp_share else ''} is below "
                 f"min_coverage {min_cov:.0%}: not ranked by value; missing scores: {', '.join(missing)}"
                 + (f" (none is on record for {r.model} in the mode its API serves by default: `tco catalog "
-                   f"show {r.model}` lists what is; give your own under quality.scores)"
-                   if cov == 0 and not imp_share and r.model else ""))
+                   f"show {r.model}` lists what is; give your own under quality.scores"
+                   + (f"; these weights have scores in another mode: selfhost.model: {' or '.join(r.scored_modes)} "
+                      "plans them in that mode" if r.scored_modes and r.kind == "selfhost" else "")
+                   + ")" if cov == 0 and not imp_share and r.model else ""))
         elif missing and not gone:
             warnings.append(f"quality from {cov + imp_share:.0%} of the profile weight; missing: {', '.join(missing)}")
         if imputed_ids:

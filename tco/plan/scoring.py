@@ -147,6 +147,10 @@ def score_matrix(scenario: Scenario, catalog: Catalog, resolved: list[Resolved],
                 "setting": {"shots": s.shots, "cot": s.cot, "note": s.note},
                 "alternatives": [{"score": a.value, "source": a.source} for a in found[1:]],
             }
+    for ci, r in enumerate(resolved):
+        if r.model and all(d is None for d in detail[ci]):
+            r.scored_modes = [k for k in catalog.other_modes(r.model)
+                              if any(catalog.scores.get((k, b)) for b in bench_ids)]
     lo = np.array([_scale(catalog, scenario, b)[0] for b in bench_ids], dtype=np.float64)
     hi = np.array([_scale(catalog, scenario, b)[1] for b in bench_ids], dtype=np.float64)
     return normalize(raw, lo, hi), detail

@@ -92,6 +92,10 @@ def show_model(cat: Catalog, model_id: str, width: int | None = None) -> str:
         lines.append(f"  API default: {rd.setting} ({'hidden reasoning tokens billed as output' if rd.reasons else 'no hidden reasoning'}); "
                      + ("scores are for this mode" if cat.scores_for(model_id) else "no score on record in this mode"))
         lines.append(f"  default as stated: {rd.source}")  # where it is stated, and why a record was or was not taken
+    modes = cat.other_modes(model_id)
+    if modes:  # the same weights under another mode's id: where their other scores are
+        lines.append("  the same weights in another mode: " + ", ".join(
+            f"{k} ({len(cat.scores_for(k))} benchmark{'s' if len(cat.scores_for(k)) != 1 else ''} scored)" for k in modes))
     scores = cat.scores_for(model_id)
     lines.append("")
     if scores:

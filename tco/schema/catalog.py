@@ -419,6 +419,10 @@ class Model(Strict):
     """Required for self-hosting; open models in the catalog carry it."""
     checkpoint: Checkpoint | None = None
     """The published weights' precision (self-hosting defaults to it; bf16 where not on record)."""
+    mode_of: Slug | None = None
+    """This entry is another serving mode (thinking on or off) of the weights recorded under
+    ``mode_of``: the same size and architecture, with the scores of that mode. Its id extends the
+    weights' id (``deepseek-v4-flash-thinking`` of ``deepseek-v4-flash``)."""
     provenance: Provenance
 
 

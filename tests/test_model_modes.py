@@ -1,0 +1,51 @@
+"""The same weights in another mode (a Chinese buyer's review, 2026-12-01): self-hosting
+deepseek-v4-flash found no score while its thinking mode, deepseek-v4-flash-thinking, has seven.
+Mode entries say whose weights they are (`mode_of`); the estimate and `catalog show` point to
+them, and a wrong `mode_of` is one located error."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from tco.cli import main
+from tests.conftest import FIXTURE_CATALOG, ROOT
+
+
+def test_a_selfhosted_model_without_scores_names_its_scored_mode(capsys, write, catalog) -> None:
+    assert catalog.other_modes("deepseek-v4-flash") == ["deepseek-v4-flash-thinking"]
+    assert catalog.other_modes("deepseek-v4-flash-thinking") == ["deepseek-v4-flash"]
+    assert catalog.other_modes("kimi-k2") == []  # kimi-k2-thinking is other weights, not a mode
+    f = write("as_of: 2026-12-01\nworkload: {requests_per_day: 200000, input_tokens: 1500, output_tokens: 400}\n"
+              "quality: {profile: general-2026}\ncandidates:\n"
+              "  - selfhost: {model: deepseek-v4-flash, gpu: h200-141gb, rent_per_gpu_hour: 2.8}\n"
+              "  - deepseek/deepseek-v4-flash\n")
+    assert main(["estimate", str(f), "-f", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    (sh,) = [c for c in data["candidates"] if c["kind"] == "selfhost"]
+    (api,) = [c for c in data["candidates"] if c["kind"] == "api"]
+    said = [w for w in sh["warnings"] if "min_coverage" in w]
+    assert said and "selfhost.model: deepseek-v4-flash-thinking plans them in that mode" in said[0]
+    # an API offer serves the mode its vendor chose: no advice to rename its model
+    assert not any("another mode" in w for w in api["warnings"])
+    assert main(["catalog", "show", "deepseek-v4-flash"]) == 0
+    out = capsys.readouterr().out
+    assert "the same weights in another mode: deepseek-v4-flash-thinking (7 benchmarks scored)" in out
+
+
+@pytest.mark.parametrize(("mode_of", "said"), [
+    ("m-nobody", "mode_of 'm-nobody' names no model of this file"),
+    ("m-flat", "mode_of 'm-flat' is not the start of the id 'm-tiered'"),
+])
+def test_a_wrong_mode_of_is_one_located_line(capsys, tmp_path, mode_of, said) -> None:
+    cat = tmp_path / "catalog"
+    shutil.copytree(FIXTURE_CATALOG, cat)
+    models = cat / "models.yaml"
+    text = models.read_text(encoding="utf-8")
+    text = text.replace("  - {id: m-tiered, name: Tiered,", f"  - {{id: m-tiered, mode_of: {mode_of}, name: Tiered,")
+    models.write_text(text, encoding="utf-8")
+    rc = main(["validate", str(ROOT / "scenarios" / "support-assistant.yaml"), "--catalog", str(cat)])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.count("\n") == 1 and said in err and "models.yaml:4:" in err, err
