@@ -186,6 +186,25 @@ def newer_versions(comps: Sequence) -> str:
     return "\n".join(lines)
 
 
+def late_gpus(comps: Sequence) -> str:
+    """The rows of the GPUs added to the catalog after every fit (measurements.LATE_GPUS; all external), per GPU
+    and profile: median error / worst factor (points) and, for throughput, the bias (geo-mean predicted/measured)."""
+    sel = [c for c in comps if c[0].row["gpu"] in meas.LATE_GPUS]
+    lines = ["| GPU | profile | source sets | rows | offline tok/s | server tok/s (p99 limits or closed loop) | "
+             "throughput bias | p99 TTFT / TPOT | mean TTFT / TPOT |", "|---|---|---|---|---|---|---|---|---|"]
+    for gpu, prof in sorted({(c[0].row["gpu"], c[0].row["profile"]) for c in sel}):
+        s = [c for c in sel if c[0].row["gpu"] == gpu and c[0].row["profile"] == prof]
+        tput = [c for c in s if c[1] == "output_tok_s"]
+        bias = f"{cal.summary(tput)['bias']:.2f}" if tput else "-"
+        sets = ", ".join(sorted({c[0].row.get("source_set", "") for c in s}))
+        lines.append(f"| {sc.gpu_name(gpu)} | {prof} | {sets} | {len({c[0].row['id'] for c in s})} | "
+                     f"{cell([c for c in tput if group(c[0]) == 'offline'])} | "
+                     f"{cell([c for c in tput if group(c[0]) == 'server'])} | {bias} | "
+                     f"{cell([c for c in s if c[1] in ('ttft_p99_ms', 'tpot_p99_ms')])} | "
+                     f"{cell([c for c in s if c[1] in ('ttft_ms', 'itl_ms')])} |")
+    return "\n".join(lines)
+
+
 def excluded(data: sc.Data) -> str:
     c = Counter(why for _, why in data.skipped)
     lines = ["| rows | reason (never fitted, never scored) |", "|---|---|"]
@@ -239,7 +258,9 @@ def report(data: sc.Data, points_tables: bool = False) -> str:
            f"**{meas.OWN_TIME_HOLDOUT_NAME}**: {meas.OWN_TIME_HOLDOUT}. The runs of engine versions newer than "
            f"every profile (**{meas.NEWER_VERSIONS_NAME}**, InferenceX 2026-02 to 2026-06) are external as well and "
            "reported apart (below the summary), not in the other tables, except SGLang 0.5.12's ROCm runs, which "
-           f"fit sglang@0.5.12-rocm with the held-out split **{meas.V0512_HOLDOUT_NAME}**: {meas.V0512_HOLDOUT}.", "",
+           f"fit sglang@0.5.12-rocm with the held-out split **{meas.V0512_HOLDOUT_NAME}**: {meas.V0512_HOLDOUT}. "
+           f"Every row of the GPUs added to the catalog on 2026-12-01 (**{meas.LATE_GPUS_NAME}**: "
+           f"{', '.join(sorted(meas.LATE_GPUS))}) is external, whatever its date: no fit saw them.", "",
            "### Fitted MLPerf dataset input lengths (nuisance parameters)", "",
            "| benchmark | mean input tokens | mean output tokens | source |", "|---|---|---|---|",
            *[f"| {k} | {measured.mlperf_isl(k) or 'unknown'}{' (fitted)' if k in measured.FITTED_ISL else ''} | "
@@ -259,6 +280,10 @@ def report(data: sc.Data, points_tables: bool = False) -> str:
            "### Per profile and quantity", "", per_profile(comps), "",
            "### Held out, per model (throughput)", "", by_model(comps, "holdout"), "",
            "### External, per model (throughput)", "", by_model(comps, "external"), "",
+           f"### GPUs added on 2026-12-01 ({meas.LATE_GPUS_NAME}): external rows per GPU and profile", "",
+           ("Every row of these GPUs, the newer engine versions' B300 runs included; median error / worst factor "
+            "(points); bias: geo-mean predicted/measured throughput (above 1: optimistic)."), "",
+           late_gpus(everything), "",
            "### Worst held-out points", "", worst(comps, "holdout"), "",
            "### Worst external points", "", worst(comps, "external"), "",
            f"### Worst points of the newer engine versions ({meas.NEWER_VERSIONS_NAME})", "",

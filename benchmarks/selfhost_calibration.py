@@ -155,7 +155,9 @@ def is_server(p: cal.Point) -> bool:
 def gpu_name(gid: str) -> str:
     return {"h100-sxm-80gb": "H100 SXM", "h200-141gb": "H200", "a100-sxm-80gb": "A100 SXM", "l40s": "L40S",
             "mi300x": "MI300X", "mi325x": "MI325X", "mi355x": "MI355X", "b200": "B200", "gh200-144gb": "GH200 144GB",
-            "gh200-96gb": "GH200 96GB", "h100-nvl-94gb": "H100 NVL", "h100-pcie-80gb": "H100 PCIe"}.get(gid, gid)
+            "gh200-96gb": "GH200 96GB", "h100-nvl-94gb": "H100 NVL", "h100-pcie-80gb": "H100 PCIe",
+            "a100-pcie-80gb": "A100 PCIe", "rtx-pro-6000-blackwell": "RTX PRO 6000", "gb200": "GB200", "b300": "B300",
+            "gb300": "GB300", "h20": "H20", "h800": "H800"}.get(gid, gid)
 
 
 # --- fitting ------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def comps(data) -> list:
 def test_every_row_is_a_sourced_fact() -> None:
     rows = sc.read_csv(sc.MEASUREMENTS)
     # 2366 + 201 InferenceMAX sweep points (external-test, 2026-11-30; 9 on MI355X) + 92 InferenceX points of
-    # 2026-02..06 (external-test, engine versions newer than every profile; 16 on B300, not in the catalog)
+    # 2026-02..06 (external-test, engine versions newer than every profile; 16 on B300, in the catalog since 2026-12-01)
     assert len(rows) == 2659
     assert all(r["source"] and r["split"] in ("fit-eligible", "external-test") for r in rows)
     assert all(r["tokens_per_s"] or "per-GPU" in r["note"] or "blank" in r["note"] for r in rows)
@@ -94,9 +94,15 @@ def test_fits_only_ever_see_fit_rows(data) -> None:
 def test_trtllm_v1_0_fits_its_own_tables_experts_and_fp4_on_a_named_split(data) -> None:
     """The v1.0 tables' MoE and B200 FP4 rows: Maverick, Qwen3-235B and Llama 3.3 70B FP4 fit (57), Scout,
     Qwen3-30B, DeepSeek-R1 and 405B FP4 are held out (50); their dense FP8 rows stay external (18), and
-    the stage fits only the factors those rows inform. The split's list of MoE models is the catalog's."""
+    the stage fits only the factors those rows inform. The split's list of MoE models is the catalog's. The rows
+    of the GPUs added on 2026-12-01 (RTX PRO 6000 105 and GB200 27, FP4) are external, never in that fit."""
     v10 = [p for p in data.points if p.row.get("source_set") == meas.V10_TABLES]
     assert {p.row["model"] for p in v10 if p.dep.model.is_moe} == meas.V10_MOE_MODELS
+    late = [p for p in v10 if p.row["gpu"] in meas.LATE_GPUS]
+    assert len(late) == 132 and {p.row["gpu"] for p in late} == {"rtx-pro-6000-blackwell", "gb200"}
+    assert {p.row["role"] for p in late} == {"external"} and all(meas.LATE_GPUS_NAME in p.row["role_reason"]
+                                                                 for p in late)
+    v10 = [p for p in v10 if p.row["gpu"] not in meas.LATE_GPUS]
     role = {}
     for p in v10:
         role.setdefault(p.row["role"], set()).add(p.row["model"])
@@ -174,9 +180,7 @@ def test_newer_engine_versions_are_external_tests_of_the_newest_older_profile(da
                                   for rows_r in rows if rows_r["id"] in own)
     for r in rows:
         role, why = meas.role(r, [a for a in data.accelerators], list(data.shapes))
-        if r["gpu"] == "b300":
-            assert (role, why) == ("excluded", "GPU b300 is not in the catalog")
-        elif r["id"] in own:
+        if r["id"] in own:
             assert (role == "holdout") == (r["gpu"] == "mi325x") and role in ("fit", "holdout"), (r["id"], role)
             assert role == "fit" or meas.V0512_HOLDOUT_NAME in why
         else:
@@ -189,7 +193,8 @@ def test_newer_engine_versions_are_external_tests_of_the_newest_older_profile(da
                     ("trtllm", "TensorRT-LLM 1.2.0rc6.post2", False): "trtllm@v1.2",
                     ("trtllm", "TensorRT-LLM 1.3.0rc14", False): "trtllm@v1.2"}
     pts = [p for p in data.points if p.row.get("source_set") == meas.NEWER_VERSIONS_NAME]
-    assert len(pts) == 76
+    assert len(pts) == 92  # 76 until 2026-12-01, when B300 (16 runs) entered the catalog
+    assert {(p.row["role"], p.row["profile"]) for p in pts if p.row["gpu"] == "b300"} == {("external", "sglang@0.5")}
     assert {p.row["role"] for p in pts if p.row["id"] not in own} == {"external"}
     assert sorted(p.row["role"] for p in pts if p.row["id"] in own).count("holdout") == 4
     for prof_id, stages in sc.FIT_PLAN.items():  # in no fit of any profile but its own
@@ -197,6 +202,28 @@ def test_newer_engine_versions_are_external_tests_of_the_newest_older_profile(da
             fitted = sc.fit_points(data, prof_id, where)
             assert all(p.row["id"] in own and prof_id == "sglang@0.5.12-rocm" and p.row["gpu"] != "mi325x"
                        for p in fitted if p.row.get("source_set") == meas.NEWER_VERSIONS_NAME)
+
+
+def test_rows_of_the_gpus_added_on_2026_12_01_are_external_tests(data) -> None:
+    """The GPUs added to the catalog on 2026-12-01 (measurements.LATE_GPUS): their rows, excluded until then, are
+    scored as external tests, and none enters any fit, though some are fit-eligible by date (the A100 PCIe rows of
+    TensorRT-LLM's v0.14 tables, 2024-11) or would fall in trtllm@v1.0's FP4 fit (the v1.0 tables' RTX PRO 6000
+    and GB200 rows). GH200's 85 rows of the v0.13 tables stay out: the column 'GH200 120GB' does not say which HBM
+    variant ran (the catalog has the 96 GB and 144 GB superchips)."""
+    from collections import Counter
+
+    late = [p for p in data.points if p.row.get("gpu") in meas.LATE_GPUS]
+    assert {p.row["role"] for p in late} == {"external"}
+    rows = {p.row["id"]: p.row["gpu"] for p in late}
+    assert Counter(rows.values()) == {"a100-pcie-80gb": 67, "rtx-pro-6000-blackwell": 111, "gb200": 39, "gb300": 2,
+                                      "b300": 16}
+    r = next(p.row for p in late if p.row["gpu"] == "a100-pcie-80gb" and p.row["model"] == "llama-3.1-8b-instruct")
+    assert r["split"] == "fit-eligible" and meas.role(r, ["a100-pcie-80gb"])[0] == "external"
+    assert meas.role(dict(r, gpu="a100-sxm-80gb"), ["a100-sxm-80gb"])[0] == "fit"  # the same row on an old GPU
+    for prof, stages in sc.FIT_PLAN.items():
+        for _, where, _ in stages:
+            assert not any(p.row.get("gpu") in meas.LATE_GPUS for p in sc.fit_points(data, prof, where)), prof
+    assert Counter(why for _, why in data.skipped)["GPU gh200 is not in the catalog"] == 85
 
 
 def _stats(comps, **want) -> dict:
@@ -242,6 +269,12 @@ def _group(p) -> str:
     # MI355X, a GPU no profile saw (external; 42 % / 1.86x today, 1.4-1.9x pessimistic: its launch script adds
     # AITER attention and torch.compile)
     (dict(profile="sglang@0.5-rocm", role="external", gpu="mi355x", source_set="inferencemax-2025-12"), 0.60, 3.0),
+    # the GPUs added on 2026-12-01, external (docs section 9): A100 PCIe 18 % / 1.67x (optimistic), RTX PRO 6000
+    # 25 % / 2.29x and GB200 17 % / 1.62x offline (pessimistic), B300 with SGLang 0.5.9/0.5.12 9 % / 1.54x
+    (dict(profile="trtllm@v0.14", role="external", gpu="a100-pcie-80gb"), 0.25, 2.0),
+    (dict(profile="trtllm@v1.0", role="external", gpu="rtx-pro-6000-blackwell", group="offline"), 0.32, 2.8),
+    (dict(profile="trtllm@v1.0", role="external", gpu="gb200", group="offline"), 0.25, 2.0),
+    (dict(profile="sglang@0.5", role="external", gpu="b300"), 0.15, 2.0),
 ])
 def test_throughput_errors_stay_within_guards(comps, want: dict, median: float, worst: float) -> None:
     s = _stats(comps, **want)

@@ -180,3 +180,79 @@ def test_a_rent_older_than_a_year_is_warned_and_the_pcie_default_moves_to_2026(c
         out = json.loads(capsys.readouterr().out)
         assert rental in out["price"], (day, out["price"])
     assert "last on record" not in " ".join(out["warnings"])  # $2.89 from 2026-05-27 is six months old
+
+
+# --- 2026-12-01: the GPUs of the unscored measurement rows, and the China-market Hoppers ---------------------
+
+ADDED = ("a100-pcie-80gb", "rtx-pro-6000-blackwell", "gb200", "b300", "gb300", "h20", "h800")
+
+
+def test_gpus_added_on_2026_12_01_load_with_sourced_figures(catalog) -> None:
+    hw = catalog.hardware
+    for gid in ADDED:
+        a = hw.accelerator(gid)
+        assert a.efficiency.status == "uncalibrated" and a.efficiency.compute is None, gid  # no fit saw them
+        assert a.provenance.checked == date(2026, 12, 1) and "@" in a.provenance.source, gid
+        if a.fp8_tflops is not None:  # dense peaks: FP8 = 2 x BF16 on every one of these chips
+            assert a.fp8_tflops == pytest.approx(2 * a.bf16_tflops, rel=0.001), gid
+    a = hw.accelerator("a100-pcie-80gb")  # 81920 MiB = 85.90e9 bytes; no FP8 tensor cores; PCIe Gen4
+    assert (a.memory_usable_gb, a.hbm_tb_s, a.bf16_tflops, a.fp8_tflops, a.tdp_w, a.link_gb_s) == (
+        85.90, 1.935, 312, None, 300, 32)
+    a = hw.accelerator("rtx-pro-6000-blackwell")  # 4000 sparse FP4 TOPS halved; 97887 MiB; PCIe Gen5, no NVLink
+    assert (a.memory_gb, a.memory_usable_gb, a.hbm_tb_s, a.link_gb_s, a.tdp_w) == (96, 102.64, 1.792, 64, 600)
+    assert (a.bf16_tflops, a.fp8_tflops, a.fp4_tflops) == (500, 1000, 2000) and "DERIVED" in a.provenance.note
+    a = hw.accelerator("gb200")  # the datasheet's GB200 NVL72 column, per GPU, sparse figures halved
+    assert (a.memory_gb, a.hbm_tb_s, a.bf16_tflops, a.fp4_tflops, a.tdp_w, a.link_gb_s) == (186, 8.0, 2500, 10000,
+                                                                                              1200, 900)
+    b300, gb300 = hw.accelerator("b300"), hw.accelerator("gb300")
+    assert (b300.fp8_tflops, b300.fp4_tflops, b300.memory_usable_gb) == (4500, 14000, 288.40)
+    assert (gb300.bf16_tflops, gb300.fp4_tflops, gb300.tdp_w) == (2500, 15000, 1400)
+    h20, h800, h100 = hw.accelerator("h20"), hw.accelerator("h800"), hw.accelerator("h100-sxm-80gb")
+    assert (h20.memory_gb, h20.hbm_tb_s, h20.bf16_tflops, h20.link_gb_s) == (96, 4.0, 148, 450)
+    assert h20.tdp_w is None and "DERIVED" in h20.provenance.note  # two sources disagree on power: unknown
+    # the H800 is an H100 SXM with NVLink cut from 900 to 400 GB/s (200 per direction)
+    assert (h800.hbm_tb_s, h800.fp8_tflops, h800.link_gb_s) == (h100.hbm_tb_s, 1979, 200)
+    assert h800.memory_usable_gb is None and h800.tdp_w is None  # not sourced: unknown, not the H100's
+    text = list_catalog(catalog, "gpu", date(2026, 12, 1))
+    assert all(any(ln.startswith(gid + " ") for ln in text.splitlines()) for gid in ADDED)
+
+
+@pytest.mark.parametrize("gpu", ADDED)
+def test_selfhost_plans_70b_on_each_added_gpu(gpu, capsys) -> None:
+    assert main(["selfhost", "llama-3.1-70b-instruct", "--gpu", gpu, "--rent-per-gpu-hour", "2", "-f", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["gpu"] == gpu and out["fits"] and out["slo_output_tokens_per_s"] > 0
+    assert any(w.startswith(f"{gpu} is not calibrated") for w in out["warnings"])
+
+
+def test_memory_fit_on_one_rtx_pro_6000_by_hand(capsys) -> None:
+    """One RTX PRO 6000 holds 102.64 GB (97887 MiB). Llama 3.1 70B in BF16 is 141.1 GB of weights: refused.
+    In FP8 (72.65 GB) it fits, leaving 102.64 - 1.98 reserved - 72.65 = 28.01 GB for the KV cache, at
+    163,840 bytes per token (80 layers x 8 KV heads x 128 x 2 (K, V) x 1 byte) 171,000 tokens; the planner keeps
+    162,403 (its activation reserve). Llama 3.1 8B in BF16 fits with room to spare."""
+    base = ["selfhost", "--gpu", "rtx-pro-6000-blackwell", "--gpus", "1", "--rent-per-gpu-hour", "2", "-f", "json"]
+    assert main([*base, "llama-3.1-70b-instruct", "--precision", "bf16"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert not out["fits"] and out["weights_gb"] == pytest.approx(141.1) and out["output_tokens_per_s"] == 0
+    assert main([*base, "llama-3.1-70b-instruct", "--precision", "fp8"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["fits"] and out["available_gb"] == 102.64 and out["weights_gb"] == pytest.approx(72.65, abs=0.01)
+    assert out["free_per_gpu_gb"] == pytest.approx(102.64 - 1.98 - 72.651, abs=0.01)
+    assert out["kv_bytes_per_token"] == 80 * 8 * 128 * 2 and 150_000 < out["kv_capacity_tokens"] <= 171_000
+    assert main([*base, "llama-3.1-8b-instruct", "--precision", "bf16"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["fits"] and out["free_per_gpu_gb"] > 80
+
+
+def test_h800_tensor_parallel_pays_for_its_slower_nvlink(capsys) -> None:
+    """Same die, memory bandwidth and peaks as the H100 SXM, NVLink 200 GB/s per direction against 450: one TP8
+    replica of Llama 3.1 70B FP8 serves less on 8x H800 than on 8x H100, and a lone 1,000-token prompt, whose
+    prefill all-reduces 1,000 tokens' activations twice per layer, takes longer (memory plays no part there)."""
+    out = {}
+    for gpu in ("h100-sxm-80gb", "h800"):
+        assert main(["selfhost", "llama-3.1-70b-instruct", "--gpu", gpu, "--layout", "tp8pp1", "--precision", "fp8",
+                     "--no-latency-targets", "--rent-per-gpu-hour", "2", "-f", "json"]) == 0
+        out[gpu] = json.loads(capsys.readouterr().out)
+    h100, h800 = out["h100-sxm-80gb"], out["h800"]
+    assert 0 < h800["output_tokens_per_s"] < h100["output_tokens_per_s"]
+    assert h800["best_ttft_ms"] > 1.2 * h100["best_ttft_ms"]

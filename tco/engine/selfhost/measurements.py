@@ -12,7 +12,8 @@ Loading the file is the caller's business; this module only decides, per row:
   :data:`OWN_TIME`, with their own named held-out split, and TensorRT-LLM v1.0's own tables'
   expert and Blackwell FP4 rows fit that profile's expert and FP4 factors, :data:`V10_HOLDOUT`) or
   ``excluded`` (not comparable: power-capped, preview, no layout, GPU not in the catalog,
-  a duplicate run), each with its reason;
+  a duplicate run), each with its reason; every row of a GPU added to the catalog after the fits
+  (:data:`LATE_GPUS`) is external;
 * :func:`profile_for`: the engine profile that predicts it.
 
 The held-out split is named and fixed here (``HOLDOUT_NAME``) so that every report says which
@@ -148,6 +149,17 @@ every fit before any of them was predicted, to test the ROCm profile fitted on M
 on a newer AMD GPU (its 2026 runs with SGLang 0.5.12 fit sglang@0.5.12-rocm)."""
 
 
+LATE_GPUS_NAME = "gpus-added-2026-12"
+"""Name under which the rows of :data:`LATE_GPUS` are reported."""
+
+LATE_GPUS = frozenset({"a100-pcie-80gb", "rtx-pro-6000-blackwell", "gb200", "b300", "gb300", "h20", "h800"})
+"""GPUs added to the catalog on 2026-12-01, after every profile was fitted: until then their rows were
+excluded (GPU not in the catalog), so no fit ever saw them. Every row of theirs is external, whatever
+its source's date or split (the A100 PCIe rows of TensorRT-LLM's v0.14 tables are fit-eligible by date;
+the RTX PRO 6000 and GB200 FP4 rows of the v1.0 tables would otherwise fall in trtllm@v1.0's FP4 fit):
+a test of the profile that predicts it on a GPU that profile did not see, never fitted."""
+
+
 V10_TABLES = "trtllm-perf-overview-v1.0"
 """TensorRT-LLM v1.0's own performance tables (2025): published after :data:`FIT_CUTOFF`, but runs of
 the version the ``trtllm@v1.0`` profile stands for."""
@@ -196,7 +208,17 @@ def duplicates(rows: Iterable[dict[str, str]]) -> set[str]:
 def role(row: dict[str, str], gpus: Sequence[str] = (), models: Sequence[str] = (),
          dup: set[str] | frozenset[str] = frozenset()) -> tuple[str, str]:
     """(role, reason) of one measurement row; ``gpus`` and ``models`` are the catalog's ids
-    (a row on anything else cannot be predicted), ``dup`` the ids :func:`duplicates` found."""
+    (a row on anything else cannot be predicted), ``dup`` the ids :func:`duplicates` found.
+    A row of a GPU of :data:`LATE_GPUS` that the rules below would fit or hold out is external."""
+    r, why = _role(row, gpus, models, dup)
+    if r in ("fit", "holdout", "unfitted") and row.get("gpu") in LATE_GPUS:
+        return "external", (f"{LATE_GPUS_NAME}: {row['gpu']} was added to the catalog on 2026-12-01, "
+                            "after every fit; never fitted")
+    return r, why
+
+
+def _role(row: dict[str, str], gpus: Sequence[str], models: Sequence[str],
+          dup: set[str] | frozenset[str]) -> tuple[str, str]:
     s = row.get("source_set", "")
     if row.get("id") in dup:
         return "excluded", "duplicate: the 99.9 row of the same run as the 99 row"
