@@ -396,3 +396,17 @@ def test_amounts_round_half_up_to_the_cent() -> None:
     # over, so apportion takes the cent back from the line rounding moved most (a tie: the first)
     lines = apportion([684.3749999999999, 136.875], 821.25)
     assert round(sum(lines), 2) == 821.25 and sorted(lines) in ([136.87, 684.38], [136.88, 684.37])
+
+
+@pytest.mark.parametrize(("as_of", "warned"), [("2026-11-20", False), ("2026-12-01", True), ("2026-12-31", True)])
+def test_a_rate_older_than_the_rule_allows_is_said(capsys, write, as_of, warned) -> None:
+    """The catalog's monthly averages are usable from the 1st of the next month, so on 2026-12-01 the
+    November average is what the rule would use; the catalog stops at October (no public copy read):
+    a CNY report of USD prices says which average it used and that a newer one is not on record."""
+    f = write(f"currency: CNY\nas_of: {as_of}\n"
+              "workload: {requests_per_day: 1000, input_tokens: 1000, output_tokens: 100}\n"
+              "candidates: [openai/gpt-4o]\n")
+    assert main(["estimate", str(f)]) == 0
+    out = capsys.readouterr().out
+    said = "CNY rate 6.68499 is the 2026-10 average" in out and "the 2026-11 average, known from 2026-12-01, is not on record" in out
+    assert said is warned, out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -306,7 +307,13 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
             continue
         # a rate becomes known at the end of its period (a monthly average on the 1st of the next month)
         age = (compiled.as_of - f.known_from).days
-        if age > 45:
+        k = f.known_from
+        nxt = k.replace(year=k.year + (k.month == 12), month=k.month % 12 + 1)  # a month's average known then
+        if re.fullmatch(r"\d{4}-\d{2}", f.period or "") and k.day == 1 and compiled.as_of >= nxt:
+            warnings.append(f"{f.currency} rate {f.per_usd:g} is the {f.period} average ({f.rate_type}): the "
+                            f"{k.year:04d}-{k.month:02d} average, known from {nxt}, is not on record: set fx: in the "
+                            "scenario for a current rate")
+        elif age > 45:
             warnings.append(f"{f.currency} rate {f.per_usd:g} ({f.rate_type}, {f.period}) is known since "
                             f"{f.known_from}, {age} days before {compiled.as_of}: set fx: in the scenario for a "
                             "current rate")
