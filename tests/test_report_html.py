@@ -496,3 +496,37 @@ def test_a_line_that_ends_early_is_not_continued_by_its_leader() -> None:
     (x0, _), (x1, _) = (tuple(map(float, p.split(","))) for p in grey[0].get("points").split())
     retired = next(e for e in chart.iter(f"{SVG}polyline") if (e.findtext(f"{SVG}title") or "") == "retired")
     assert x0 == pytest.approx(float(retired.get("points").split()[-1].split(",")[0])) and x1 > x0
+
+
+def test_twenty_end_labels_stay_inside_the_plot() -> None:
+    """A Chinese buyer's report (2026-12-01): 19 API lines ending near zero pushed the stack of end
+    labels up past the top, and the one line far above them (an Ascend purchase) lost its label.
+    Labels that do not fit at their gap come closer; none leaves the plot; order is kept."""
+    from tco.report.svg import _place_labels
+
+    wanted = [(300.0 - k * 0.5, f"api-{k}", None) for k in range(19)] + [(30.0, "purchase", None)]
+    placed = _place_labels(wanted, top=24.0, bottom=344.0)
+    ys = [y for y, _, _ in placed]
+    assert all(28.0 <= y <= 344.0 for y in ys), ys
+    # 20 labels fit 13 px apart in the 316 px between top + 4 and the bottom
+    assert ys == sorted(ys) and min(b - a for a, b in zip(ys, ys[1:])) >= 13 - 1e-9
+    assert placed[0][1] == "purchase"
+    # 40 do not: they come closer (316 / 39 = 8.1 px) and still stay inside
+    many = _place_labels([(340.0, f"l{k}", None) for k in range(40)], top=24.0, bottom=344.0)
+    assert all(28.0 - 1e-9 <= y <= 344.0 for y, _, _ in many) and many[-1][0] == 344.0
+
+
+def test_a_purchase_beside_small_api_bills_is_drawn_on_a_log_scale(tmp_path: Path, write) -> None:
+    """The cumulative chart on a linear axis put every API line on the zero line beside a purchase
+    1,000 times larger: a spread over 30x is drawn on a log scale, and the purchase keeps its label."""
+    f = write("as_of: 2026-06-01\nworkload: {requests_per_day: 2000, input_tokens: 1000, output_tokens: 200}\n"
+              "candidates:\n  - openai/gpt-4o-mini\n  - anthropic/claude-haiku-4-5\n"
+              "  - selfhost: {name: owned node, model: llama-3.1-70b-instruct, gpu: h100-sxm-80gb,"
+              " buy: {server_price: 300000, lifetime_years: 4}}\n")
+    out = tmp_path / "r.html"
+    assert main(["report", str(f), "--horizon", "12", "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    chart = _chart(html, "Cumulative cost over 12 months")
+    texts = [_text_of(t) for t in chart.iter(f"{SVG}text")]
+    assert any("log scale" in t for t in texts), texts
+    assert "owned node" in texts

@@ -395,7 +395,12 @@ def _chart_horizon(est: Estimate) -> str:
     series = [Series(cid, months, c["cumulative"], colour=colour.get(cid, ""), dashed=c.get("kind") == "api")
               for cid, c in sorted(h["candidates"].items(), key=lambda kv: kv[1]["net_present_cost"])]
     marker, paybacks = _payback_marker(est)
-    svg = line_chart(series, f"Cumulative cost over {h['months']} months", "month", f"paid so far ({cur})",
+    # a purchase paid up front beside API bills a thousand times smaller: on a linear axis every
+    # API line lies on the zero line, so a wide spread is drawn on a log scale (as the price history)
+    finite = [v for s in series for v in s.ys if math.isfinite(v) and v > 0]
+    log = bool(finite) and max(finite) / min(finite) > 30
+    svg = line_chart(series, f"Cumulative cost over {h['months']} months", "month",
+                     f"paid so far ({cur}{', log scale' if log else ''})", y_log=log,
                      y_fmt=lambda v: money(v, cur, 0), vlines=marker)
     return _figure(svg, f"Price trends fitted on the catalog's own history; purchases paid up front, resold at "
                         f"{h['resale_value']:.0%} after their lifetime; the last month is net of resale. Net present "

@@ -178,14 +178,18 @@ def _place_labels(wanted: list[tuple[float, str, Any]], top: float, bottom: floa
     """Vertical positions for end labels ``(y, text, what it carries)``, nudged apart by ``gap``
     and kept inside the plot, in order of height."""
     out: list[tuple[float, str, Any]] = []
+    room = bottom - (top + 4)
+    if len(wanted) > 1:  # more labels than the height holds at ``gap``: closer, never outside the plot
+        gap = min(gap, room / (len(wanted) - 1))
     for y, text, carried in sorted(wanted, key=lambda w: (w[0], w[1])):
         y = min(max(y, top + 4), bottom)
         if out and y - out[-1][0] < gap:
             y = out[-1][0] + gap
         out.append((y, text, carried))
-    overflow = out[-1][0] - bottom if out else 0
-    if overflow > 0:  # pushed past the bottom: shift everything up
-        out = [(y - overflow, t, c) for y, t, c in out]
+    for i in range(len(out) - 1, -1, -1):  # pushed past the bottom: back up, as far as the labels above allow
+        limit = bottom if i == len(out) - 1 else out[i + 1][0] - gap
+        if out[i][0] > limit:
+            out[i] = (limit, out[i][1], out[i][2])
     return out
 
 
@@ -252,8 +256,10 @@ def line_chart(series: list[Series], title: str, x_title: str, y_title: str, *, 
         if x_end < edge - 1:
             parts.append(f'<polyline points="{x_end:.1f},{y_end:.1f} {edge},{y_end:.1f}" fill="none" stroke="#bbb" '
                          f'stroke-width="1" stroke-dasharray="1 3"/>')
+        # a leader that climbs far from its line's end is drawn faint: a connector, not a jump in the data
+        far = ' stroke-opacity="0.45"' if abs(y - y_end) > 26 else ""
         parts.append(f'<polyline points="{edge},{y_end:.1f} {W - RIGHT + 4},{y:.1f} '
-                     f'{W - RIGHT + 22},{y:.1f}" fill="none" stroke="{colour}" stroke-width="1.2"{dash}/>')
+                     f'{W - RIGHT + 22},{y:.1f}" fill="none" stroke="{colour}" stroke-width="1.2"{dash}{far}/>')
         parts.append(f'<text x="{W - RIGHT + 26}" y="{y + 4:.1f}" font-size="11" fill="{colour}">'
                      f'{escape(middle_cut(text, 26))}</text>')
     return svg("\n".join(parts), title)
