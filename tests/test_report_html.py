@@ -530,3 +530,20 @@ def test_a_purchase_beside_small_api_bills_is_drawn_on_a_log_scale(tmp_path: Pat
     texts = [_text_of(t) for t in chart.iter(f"{SVG}text")]
     assert any("log scale" in t for t in texts), texts
     assert "owned node" in texts
+
+
+def test_never_cheaper_pairs_are_one_row_per_selfhosted_candidate(tmp_path: Path, write) -> None:
+    """A CFO read a 60-row break-even table, most rows "never cheaper": three or more APIs a
+    self-hosted candidate never beats are one row naming them; pairs with a range keep their row."""
+    f = write("as_of: 2026-06-01\nworkload: {requests_per_day: 2000, input_tokens: 1000, output_tokens: 200}\n"
+              "candidates:\n  - openai/gpt-4.1-nano\n  - google/gemini-2.5-flash-lite\n  - deepseek/deepseek-v4-flash\n"
+              "  - anthropic/claude-opus-4-1\n"
+              "  - selfhost: {name: rented node, model: llama-3.1-70b-instruct, gpu: h100-sxm-80gb,"
+              " rent_per_gpu_hour: 2.5}\n")
+    out = tmp_path / "r.html"
+    assert main(["report", str(f), "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    section = html[html.index("<h2>Break-even</h2>"):html.index("<h2>Breakdown</h2>")]
+    rows = section.count("<tr>") - 1  # less the header
+    assert "3 APIs: openai/gpt-4.1-nano, google/gemini-2.5-flash-lite, deepseek/deepseek-v4-flash" in section, section
+    assert rows == 2 and "anthropic/claude-opus-4.1" in section
