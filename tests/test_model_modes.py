@@ -49,3 +49,23 @@ def test_a_wrong_mode_of_is_one_located_line(capsys, tmp_path, mode_of, said) ->
     rc = main(["validate", str(ROOT / "scenarios" / "support-assistant.yaml"), "--catalog", str(cat)])
     err = capsys.readouterr().err
     assert rc == 2 and err.count("\n") == 1 and said in err and "models.yaml:4:" in err, err
+
+
+def test_a_selfhosted_cost_no_measurement_backs_says_so_in_its_row(capsys, write) -> None:
+    """A Chinese buyer's review: GLM-5.2 on Ascend 910B (no measurement of any engine on it) was
+    ranked and drawn like any other row; only a warning far below said its throughput is a roofline
+    guess. The Note column, the headline and the JSON say it beside the cost."""
+    f = write("as_of: 2026-12-01\nworkload: {requests_per_day: 20000, input_tokens: 1500, output_tokens: 400}\n"
+              "quality: {profile: general-2026}\ncandidates:\n"
+              "  - selfhost: {name: on ascend, model: glm-5.2, gpu: ascend-910b, rent_per_gpu_hour: 1.5}\n"
+              "  - selfhost: {name: on h100, model: llama-3.1-70b-instruct, gpu: h100-sxm-80gb, precision: fp8,"
+              " rent_per_gpu_hour: 2.5}\n")
+    assert main(["estimate", str(f), "-f", "json"]) == 0
+    data = {c["id"]: c for c in json.loads(capsys.readouterr().out)["candidates"]}
+    assert data["on ascend"]["selfhost"]["unvalidated"] == ["uncalibrated GPU"]
+    assert data["on h100"]["selfhost"]["unvalidated"] == []  # trtllm was fitted on H100 and on Llama
+    assert main(["estimate", str(f)]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.lstrip().startswith(("-", "1", "2")) and "on ascend" in line)
+    assert "uncalibrated GPU" in row and "uncalibrated" not in next(
+        line for line in out.splitlines() if "on h100" in line and "selfhost" in line)

@@ -73,6 +73,9 @@ class ResolvedSelfhost:
     layouts: list[LayoutResult] = field(default_factory=list)
     """The layouts evaluated on ``total_gpus``, best first (the chosen one is ``deployment``'s)."""
     choices: dict[str, str] = field(default_factory=dict)
+    unvalidated: list[str] = field(default_factory=list)
+    """What no measurement backs, in a table cell's words ("uncalibrated GPU", "unfitted architecture"):
+    the warnings say it in full."""
     """Why the engine profile and the weight precision are what they are (JSON ``choices``)."""
     unseen_kind: str | None = None
     """The kind of model (MLA or fine-grained mixture of experts) the engine profile was fitted on
@@ -289,6 +292,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     hw: Hardware = catalog.hardware
     assumptions: list[str] = []
     warnings: list[str] = []
+    unvalidated: list[str] = []
 
     if spec.model_file is not None:
         model = load_model_file(spec.model_file, base_dir)
@@ -326,6 +330,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     if kind:
         others = sorted(e.id for e in hw.engines.values() if e.id != eng.id and _runs_on(e, acc)
                         and _saw(e, model.id, twins))
+        unvalidated.append("unfitted architecture")
         warnings.append(f"{eng.id} was fitted on no {kind} model: its figures for {model.id} are not validated "
                         "(on such runs the profiles of other architectures were 1.5-3x optimistic: "
                         "docs/selfhost-model.md, section 9; the default spread under --samples is doubled)"
@@ -335,6 +340,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
 
     if (acc.efficiency.compute is None or acc.efficiency.bandwidth is None) and acc.id not in eng.fitted_gpus:
         where = ", ".join(eng.fitted_gpus) if eng.fitted_gpus else "H100"
+        unvalidated.append("uncalibrated GPU")
         warnings.append(f"{acc.id} is not calibrated: the model assumes the {eng.id} efficiencies measured on {where} "
                         f"({acc.efficiency.note or 'no measurement on record'})")
     if spec.precision == "fp8" and acc.fp8_tflops is None:
@@ -530,7 +536,7 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                             price_source=price_source, rental=rental, server=server, assumptions=assumptions,
                             warnings=warnings, quality_delta=qd, quality_note=qnote, total_gpus=total,
                             layouts=layouts, choices={"engine": engine_why, "precision": precision_why},
-                            unseen_kind=kind)
+                            unseen_kind=kind, unvalidated=unvalidated)
 
 
 def _layout_hint(dep: Deployment, total: int, isl: float, osl: float) -> str:

@@ -124,6 +124,7 @@ def selfhost_summary(compiled: Compiled, r: Resolved, plan: Any, point: int) -> 
         "reserved_gb": reserved,
         "free_gb": max(memory_gb - placed - reserved - kv_gb, 0.0),
         "cost_split": cost_split,
+        "unvalidated": list(rs.unvalidated),
         "price_source": rs.price_source,
         "quality_note": rs.quality_note,
         "assumptions": list(rs.assumptions) + [rs.price_source] + ([rs.quality_note] if rs.quality_note else [])

@@ -31,6 +31,8 @@ def row_caveats(c: CandidateResult) -> list[str]:
         m.append(f"retires {c.retires}")
     if c.reasoning_unpriced:
         m.append("excl. reasoning")
+    if c.selfhost and c.selfhost.get("unvalidated") and c.monthly_cost == c.monthly_cost:  # beside a cost
+        m.append(" & ".join(c.selfhost["unvalidated"]))  # throughput no measurement backs (see warnings)
     return m
 
 
@@ -126,9 +128,12 @@ def _profile_text(est: Estimate) -> str:
 def caveats(c: CandidateResult) -> str:
     """What a headline answer must say with it: ``; retires D`` where the offer's retirement is on
     record within a year, ``; excludes hidden reasoning tokens`` where its model reasons by default
-    and the scenario gives none (the cost is low by what they would add)."""
+    and the scenario gives none (the cost is low by what they would add), and a self-hosted cost on a
+    GPU or an architecture no engine profile was fitted on."""
+    unval = (c.selfhost or {}).get("unvalidated")
     return (f"; retires {c.retires}" if c.retires else "") + (
-        "; excludes hidden reasoning tokens" if c.reasoning_unpriced else "")
+        "; excludes hidden reasoning tokens" if c.reasoning_unpriced else "") + (
+        f"; throughput no measurement backs ({' & '.join(unval)})" if unval else "")
 
 
 def headline_notes(est: Estimate) -> list[tuple[str, str]]:
