@@ -8,11 +8,13 @@ conditions all hold (prompt > above_input_tokens AND output + reasoning > above_
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tco.engine.api import ApiPrices, api_cost, select_tier, tier_at
+from tco.errors import TcoError
 
 NAN = math.nan
 INF = math.inf
@@ -138,3 +140,81 @@ def test_a_tier_without_a_condition_is_refused() -> None:
     with pytest.raises(ValidationError, match="without duplicates"):
         PricePoint(effective_from="2026-01-01", currency="CNY", input=2, output=8, tiers=[band, band],
                    provenance=prov)
+
+
+def test_tier_errors_are_located(tmp_path: Path) -> None:
+    """A provider file with a condition-less tier, or tiers out of order: one located line each."""
+    from tco.catalog.loader import _load_file
+    from tco.schema.catalog import ProviderFile
+
+    text = (Path(__file__).resolve().parent.parent / "pricing" / "api" / "zhipu.yaml").read_text()
+    pad = "\n          "
+    band = "- {above_output_tokens: 200, input: 3.0, output: 14.0, cached_input: 0.6}"
+    long = "- {above_input_tokens: 32000, input: 4.0, output: 16.0, cached_input: 0.8}"
+    assert band + pad + long in text
+    cases = {  # (the broken file, the text the error must point at)
+        "a tier needs a condition": (text.replace(band, "- {input: 3.0, output: 14.0, cached_input: 0.6}", 1),
+                                     "- {input: 3.0, output: 14.0"),
+        # the prompt tier first: the output band would hide it for long prompts with long outputs
+        "tiers must be in increasing order": (text.replace(band + pad + long, long + pad + band, 1), long)}
+    for message, (bad, at) in cases.items():
+        f = tmp_path / "zhipu.yaml"
+        f.write_text(bad)
+        with pytest.raises(TcoError) as e:
+            _load_file(f, ProviderFile, tmp_path)
+        msg = str(e.value)
+        line = bad[:bad.index(at)].count("\n") + 1
+        assert message in msg and "\n" not in msg, msg
+        # the tier itself (offers.N.prices.M.tiers.0), or for the order the point's tiers list
+        assert f"zhipu.yaml:{line}:" in msg and ".tiers" in msg, (line, msg)
+
+
+REVIEW = """\
+name: GLM-4.7 with 400-token answers
+currency: CNY
+as_of: 2026-12-01
+workload:
+  requests_per_day: 200000
+  input_tokens: 1500
+  output_tokens: 400
+  cached_input_share: 0.5
+candidates:
+  - zhipu/glm-4.7
+"""
+
+
+def test_reviewer_glm47_billed_at_the_long_output_band(tmp_path: Path) -> None:
+    """200,000 requests/day x 365/12 days = 6,083,333.33 requests/month of 1,500 in (750 cached) + 400 out.
+
+    GLM-4.7 on 2026-12-01 (point of 2026-08-01): 400 > 200 output tokens, prompt 1,500 <= 32K: the
+    >200-output band 3 / 14, cache 0.6 CNY per 1M.
+      per request: 750 x 3 + 750 x 0.6 + 400 x 14 = 2,250 + 450 + 5,600 = 8,300 CNY per 1M requests' tokens
+      month: 6,083,333.33 x 8,300 / 1M = 50,491.67 CNY
+    The short-output band alone (2 / 8 / 0.4, what was billed before): 1,500 + 300 + 3,200 = 5,000
+      -> 30,416.67 CNY."""
+    from tco.catalog import load_catalog
+    from tco.plan.estimate import estimate_file
+
+    path = tmp_path / "review.yaml"
+    path.write_text(REVIEW)
+    est = estimate_file(path, load_catalog())
+    (c,) = est.candidates
+    assert c.monthly_cost == pytest.approx(50_491.67, abs=0.005)
+    assert c.price["effective_from"] == "2026-08-01"
+    band = c.price["tiers"][0]
+    assert (band["above_input_tokens"], band["above_output_tokens"]) == (0, 200)
+    assert (band["input_per_mtok"], band["output_per_mtok"], band["cached_input_per_mtok"]) == pytest.approx(
+        (3.0, 14.0, 0.6))  # CNY -> USD -> CNY: float noise
+    assert c.price["long_context_tier"]["above_input_tokens"] == 32_000  # the prompt tier, not the band
+    assert any("priced by output length" in w and "400 tokens, above 200" in w for w in c.warnings)
+    assert not any("long-context prices" in w for w in c.warnings)
+    from tco.report import render
+
+    table = render(est, "table")
+    # the bill's lines show the band's prices the engine billed
+    assert "x ¥3.00/1M" in table and "x ¥0.6000/1M" in table and "x ¥14.00/1M" in table
+    # 150 output tokens: the short band, 1,500 + 300 + 150 x 8 = 3,000 per request -> 18,250.00 CNY
+    path.write_text(REVIEW.replace("output_tokens: 400", "output_tokens: 150"))
+    (c,) = estimate_file(path, load_catalog()).candidates
+    assert c.monthly_cost == pytest.approx(18_250.0, abs=0.005)
+    assert any("150 tokens, not above 200" in w for w in c.warnings)
