@@ -218,3 +218,21 @@ def test_reviewer_glm47_billed_at_the_long_output_band(tmp_path: Path) -> None:
     (c,) = estimate_file(path, load_catalog()).candidates
     assert c.monthly_cost == pytest.approx(18_250.0, abs=0.005)
     assert any("150 tokens, not above 200" in w for w in c.warnings)
+
+
+def test_doubao_seed_16_output_band_and_flat_cache_price(tmp_path: Path) -> None:
+    """Doubao Seed 1.6 on 2026-12-01 (point of 2026-07-03), 6,083,333.33 requests/month, half the prompt cached:
+      1,500 in, 150 out (<=200: output 2): 750 x 0.8 + 750 x 0.16 + 150 x 2 = 600 + 120 + 300 = 1,020 -> 6,205.00
+      1,500 in, 400 out (>200: output 8): 600 + 120 + 400 x 8 = 3,920 -> 23,846.67
+      40,000 in, 400 out (>32K: 1.2 / 16, cache 0.16 in every prompt tier, not 0.16 x 1.2 / 0.8 = 0.24):
+        20,000 x 1.2 + 20,000 x 0.16 + 400 x 16 = 24,000 + 3,200 + 6,400 = 33,600 -> 204,400.00"""
+    from tco.catalog import load_catalog
+    from tco.plan.estimate import estimate_file
+
+    path = tmp_path / "doubao.yaml"
+    for inp, out, want in ((1500, 150, 6_205.0), (1500, 400, 23_846.67), (40_000, 400, 204_400.0)):
+        path.write_text(REVIEW.replace("zhipu/glm-4.7", "volcengine/doubao-seed-1.6")
+                        .replace("input_tokens: 1500", f"input_tokens: {inp}")
+                        .replace("output_tokens: 400", f"output_tokens: {out}"))
+        (c,) = estimate_file(path, load_catalog()).candidates
+        assert c.monthly_cost == pytest.approx(want, abs=0.005), (inp, out)
