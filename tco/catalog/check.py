@@ -101,9 +101,11 @@ def figures(p: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"currency": p.currency, "input": mt(p.input), "output": mt(p.output),
                            "cached_input": mt(p.cached_input), "cache_write": mt(p.cache_write),
                            "batch_discount": p.batch_discount, "per_1k_requests": p.per_1k_requests}
-    for t in p.tiers:
+    for t in p.tiers:  # named by condition: >32,000 (prompt), out >200 (output), or both
+        cond = " & ".join(([f">{t.above_input_tokens:,}"] if t.above_input_tokens else [])
+                          + ([f"out >{t.above_output_tokens:,}"] if getattr(t, "above_output_tokens", 0) else []))
         for k in ("input", "output", "cached_input", "cache_write"):
-            out[f"tier >{t.above_input_tokens:,} {k}"] = mt(getattr(t, k))
+            out[f"tier {cond} {k}"] = mt(getattr(t, k))
     off = p.offpeak
     if off is not None:
         out.update({"offpeak input": mt(off.input), "offpeak output": mt(off.output),

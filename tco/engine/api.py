@@ -11,8 +11,12 @@ cache and ``w`` are written to it, costs at one set of prices::
       + p_request                                                                  (per 1,000)
 
 where ``r`` is the candidate's hidden reasoning tokens per request (billed as output, counted
-in the context window, never returned), and the prices are those of the prompt-length tier the request falls in (the whole request
-at the tier's prices: the "cliff" rule). A share ``s`` of requests made off-peak pays the
+in the context window, never returned), and the prices are those of the length tier the request
+falls in, the whole request at the tier's prices (the "cliff" rule): the LAST tier, in the offer's
+order, whose conditions all hold, the prompt longer than its ``tier_threshold`` and the billed
+output ``o + r`` longer than its ``tier_out_threshold`` (a threshold of 0 is no condition; the
+vendors with output-length bands, Zhipu and ByteDance, bill reasoning tokens as output, so they
+count towards the band), else the base prices. A share ``s`` of requests made off-peak pays the
 off-peak prices, a share ``b`` sent through the batch API pays the batch prices (off-peak
 discounts do not stack on batch ones; without a batch price on record, batch requests are
 billed like the others), and a negotiated discount applies to what is left.
@@ -40,7 +44,7 @@ class ApiPrices:
     cached_input: np.ndarray
     """NaN where the vendor has no cached price: cached tokens are billed as input."""
     tier_threshold: np.ndarray
-    """(C, T): prompt length above which the whole request is billed at tier t; inf = no tier."""
+    """(C, T): prompt length above which tier t applies (0: no prompt condition); inf = no tier."""
     tier_input: np.ndarray
     """(C, T) prices of each tier (NaN where unknown)."""
     tier_output: np.ndarray
@@ -69,6 +73,9 @@ class ApiPrices:
     batch_output: np.ndarray = field(default=None)  # type: ignore[assignment]
     reasoning_tokens: np.ndarray = field(default=None)  # type: ignore[assignment]
     """Hidden reasoning tokens per request per candidate, billed at the output price; 0 for none."""
+    tier_out_threshold: np.ndarray = field(default=None)  # type: ignore[assignment]
+    """(C, T): billed output (output + reasoning tokens) above which tier t applies; 0 (the
+    default): no output condition. A request pays the last tier whose conditions all hold."""
 
     def __post_init__(self) -> None:
         c = len(self.input)
@@ -86,6 +93,11 @@ class ApiPrices:
         for name in ("tier_cached_input", "tier_cache_write"):
             if getattr(self, name) is None:
                 object.__setattr__(self, name, np.full((c, t), np.nan))
+        if self.tier_out_threshold is None:
+            object.__setattr__(self, "tier_out_threshold", np.zeros((c, t)))
+        else:
+            a = np.asarray(self.tier_out_threshold, dtype=np.float64)
+            object.__setattr__(self, "tier_out_threshold", a.reshape(c, -1) if a.ndim == 1 else a)
 
     @classmethod
     def from_columns(cls, **cols: object) -> ApiPrices:
@@ -104,7 +116,7 @@ class ApiCost:
     discount_savings: np.ndarray
     total: np.ndarray
     long_context: np.ndarray
-    """True where the request shape falls in a prompt-length tier."""
+    """True where the request is billed at a tier with a prompt-length condition."""
     cache_write: np.ndarray
     request_fees: np.ndarray
     offpeak_savings: np.ndarray
@@ -112,12 +124,40 @@ class ApiCost:
     """Cost of the hidden reasoning tokens (at the output price; part of ``total``)."""
 
 
-def _tier_prices(prices: ApiPrices, inp: np.ndarray) -> tuple[np.ndarray, ...]:
-    """(p_in, p_out, p_cached, p_write, long) of the tier each request falls in, (C, P)."""
-    thr = prices.tier_threshold  # (C, T)
-    above = inp[None, None, :] > thr[:, :, None]  # (C, T, P)
-    tier = above.sum(axis=1)  # 0 = base prices, t = the t-th tier (thresholds sorted)
-    long = tier > 0
+def select_tier(in_threshold: np.ndarray, out_threshold: np.ndarray, input_tokens: np.ndarray,
+                billed_output: np.ndarray) -> np.ndarray:
+    """(C, P) index of the tier each request is billed at: 0 for the base prices, t for the t-th
+    tier (1-based), the LAST one whose conditions all hold: prompt > ``in_threshold`` and billed
+    output (output + reasoning tokens) > ``out_threshold``; a threshold of 0 or less is no
+    condition, inf never holds. Thresholds (C, T), prompts (P,), billed output (C, P)."""
+    thr_in = np.asarray(in_threshold, dtype=np.float64)
+    thr_out = np.asarray(out_threshold, dtype=np.float64)
+    inp = np.asarray(input_tokens, dtype=np.float64)
+    out = np.asarray(billed_output, dtype=np.float64)
+    holds = ((thr_in[:, :, None] <= 0) | (inp[None, None, :] > thr_in[:, :, None])) & (
+        (thr_out[:, :, None] <= 0) | (out[:, None, :] > thr_out[:, :, None]))  # (C, T, P)
+    rank = np.arange(1, thr_in.shape[1] + 1)[None, :, None]
+    return np.where(holds, rank, 0).max(axis=1, initial=0)
+
+
+def tier_at(tiers: list[tuple[float, float]], input_tokens: float, billed_output: float) -> int:
+    """:func:`select_tier` for one request and one offer's (above_input, above_output) thresholds:
+    0 for the base prices, t for the t-th tier (1-based). For renderers that show the prices
+    the engine billed."""
+    if not tiers:
+        return 0
+    thr = np.asarray(tiers, dtype=np.float64).reshape(1, -1, 2)
+    return int(select_tier(thr[:, :, 0], thr[:, :, 1], np.array([input_tokens]), np.array([[billed_output]]))[0, 0])
+
+
+def _tier_prices(prices: ApiPrices, inp: np.ndarray, billed_out: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(p_in, p_out, p_cached, p_write, long) of the tier each request falls in, (C, P);
+    ``billed_out`` (C, P) is output plus reasoning tokens per request."""
+    tier = select_tier(prices.tier_threshold, prices.tier_out_threshold, inp, billed_out)
+    # long: billed at a tier with a prompt-length condition
+    has_in = np.concatenate([np.zeros((len(tier), 1), dtype=bool), prices.tier_threshold > 0], axis=1)
+    long = np.take_along_axis(has_in, tier, axis=1)
+    tiered = tier > 0
 
     def pick(base: np.ndarray, tiers: np.ndarray) -> np.ndarray:
         table = np.concatenate([base[:, None], tiers], axis=1)  # (C, T + 1)
@@ -129,11 +169,11 @@ def _tier_prices(prices: ApiPrices, inp: np.ndarray) -> tuple[np.ndarray, ...]:
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(prices.input[:, None] > 0, p_in / prices.input[:, None], 1.0)
     p_cached = pick(prices.cached_input, prices.tier_cached_input)
-    p_cached = np.where(long & np.isnan(np.take_along_axis(
+    p_cached = np.where(tiered & np.isnan(np.take_along_axis(
         np.concatenate([np.full((len(p_in), 1), np.nan), prices.tier_cached_input], axis=1), tier, axis=1)),
         prices.cached_input[:, None] * ratio, p_cached)
     p_write = pick(prices.cache_write, prices.tier_cache_write)
-    p_write = np.where(long & np.isnan(np.take_along_axis(
+    p_write = np.where(tiered & np.isnan(np.take_along_axis(
         np.concatenate([np.full((len(p_in), 1), np.nan), prices.tier_cache_write], axis=1), tier, axis=1)),
         prices.cache_write[:, None] * ratio, p_write)
     return p_in, p_out, p_cached, p_write, long
@@ -164,7 +204,10 @@ def api_cost(
         return a[None, :] if a.ndim else a
 
     cshare, bshare, wshare = row(cached_share), row(batch_share), row(cache_write_share)
-    p_in, p_out, p_cached, p_write, long = _tier_prices(prices, inp)
+    reason = (prices.reasoning_tokens[:, None] if reasoning_tokens is None
+              else np.asarray(reasoning_tokens, dtype=np.float64)) + np.zeros_like(out)
+    # the vendors' output-length bands count reasoning tokens: they are billed as output
+    p_in, p_out, p_cached, p_write, long = _tier_prices(prices, inp, out + reason)
     inp = inp[None, :]
     p_cached = np.where(np.isnan(p_cached), p_in, p_cached)  # no cached price: cached tokens pay input
     p_write = np.where(np.isnan(p_write), p_in, p_write)  # no write price: written tokens pay input
@@ -178,8 +221,6 @@ def api_cost(
     c_cached = np.where(cached_tok > 0, scale * cached_tok * p_cached, 0.0)
     c_write = np.where(write_tok > 0, scale * write_tok * p_write, 0.0)
     c_out = scale * out * p_out
-    reason = (prices.reasoning_tokens[:, None] if reasoning_tokens is None
-              else np.asarray(reasoning_tokens, dtype=np.float64)) + np.zeros_like(out)
     # no reasoning tokens -> no reasoning cost, even where the output price is unknown
     c_reason = np.where(reason > 0, scale * reason * p_out, 0.0)
     fees = rpm * prices.per_request[:, None] + np.zeros_like(c_in)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..engine.api import ApiPrices
+from ..engine.api import ApiPrices, tier_at
 from ..errors import PRICE_UNKNOWN, NotAvailable, Retired, TcoError, UnknownPrice, launch_text
 from .locate import candidate_kind, locate, reasoning_of, relocate
 from .scoring import impute_cells, profile_weights, score_doubts, score_matrix
@@ -177,7 +177,8 @@ def price_row(point: Any, conv: float = 1.0, offpeak_share: float | None = None)
     return {
         "input": mt(point.input), "output": mt(point.output), "cached_input": mt(point.cached_input),
         "cache_write": mt(point.cache_write),
-        "tiers": tuple({"above": float(t.above_input_tokens), "input": mt(t.input), "output": mt(t.output),
+        "tiers": tuple({"above": float(t.above_input_tokens), "above_output": float(t.above_output_tokens),
+                        "input": mt(t.input), "output": mt(t.output),
                         "cached_input": mt(t.cached_input), "cache_write": mt(t.cache_write)} for t in point.tiers),
         "batch_discount": math.nan if point.batch_discount is None else point.batch_discount,
         "batch_input": math.nan, "batch_output": math.nan,
@@ -187,6 +188,32 @@ def price_row(point: Any, conv: float = 1.0, offpeak_share: float | None = None)
         "offpeak_cached_input": mt(off.cached_input) if off is not None else math.nan,
         "offpeak_share": (offpeak_share if offpeak_share is not None else off.week_share) if off is not None else 0.0,
     }
+
+
+def tier_warnings(tiers: Any, input_tokens: float, billed_output: float) -> list[str]:
+    """What a point's length tiers do to the scenario's (mean) request: the prompt-length tier it
+    is billed at, and, where the price also depends on output length (Zhipu's GLM-4.5 to 4.7,
+    Doubao Seed), which side of the band the mean request falls on: every request is billed
+    as the mean one, so outputs on the other side of the band pay other prices."""
+    if not tiers:
+        return []
+    at = tier_at([(t.above_input_tokens, t.above_output_tokens) for t in tiers], input_tokens, billed_output)
+    out = []
+    t = tiers[at - 1] if at else None
+    if t is not None and t.above_input_tokens:
+        out.append(f"prompts of {input_tokens:,.0f} tokens are above {t.above_input_tokens:,}: "
+                   "long-context prices apply to the whole request")
+    # an output band that could apply to this prompt, unless a later prompt-only tier overrides it
+    bands = [k for k, b in enumerate(tiers, 1)
+             if b.above_output_tokens and (not b.above_input_tokens or input_tokens > b.above_input_tokens)]
+    if bands and not (t is not None and at > bands[-1] and not t.above_output_tokens):
+        band = tiers[bands[-1] - 1].above_output_tokens
+        above = billed_output > band
+        out.append(f"priced by output length: requests with more than {band:,} output tokens (reasoning included) "
+                   f"pay higher prices; every request is billed as the mean one ({billed_output:,.0f} tokens, "
+                   + ("above" if above else "not above") + f" {band:,}): "
+                   + ("shorter ones pay less" if above else "longer ones pay more"))
+    return out
 
 
 def price_arrays(rows: list[dict[str, Any]]) -> ApiPrices:
@@ -205,7 +232,8 @@ def price_arrays(rows: list[dict[str, Any]]) -> ApiPrices:
             "context_window")
     return ApiPrices(**{k: np.array([r[k] for r in rows], dtype=np.float64) for k in flat},
                      reasoning_tokens=np.array([r.get("reasoning_tokens", 0.0) for r in rows], dtype=np.float64),
-                     tier_threshold=tiers("above", math.inf), tier_input=tiers("input", math.nan),
+                     tier_threshold=tiers("above", math.inf), tier_out_threshold=tiers("above_output", 0.0),
+                     tier_input=tiers("input", math.nan),
                      tier_output=tiers("output", math.nan), tier_cached_input=tiers("cached_input", math.nan),
                      tier_cache_write=tiers("cache_write", math.nan))
 
@@ -354,7 +382,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             conv = factor / (1.0 if point.currency == "USD" else fx[point.currency].per_usd) * (
                 1.0 if currency == "USD" else fx[currency].per_usd)
 
-            tier = point.tiers[0] if point.tiers else None
+            # the first prompt-length tier (no output condition): the JSON's long_context_tier
+            lt = next((k for k, t in enumerate(point.tiers) if t.above_output_tokens == 0), None)
+            tier = point.tiers[lt] if lt is not None else None
             window, window_from = context_window(catalog, offer)
             off = point.offpeak
             w = scenario.workload
@@ -374,9 +404,10 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 "input_per_mtok": _none(row["input"]), "output_per_mtok": _none(row["output"]),
                 "cached_input_per_mtok": _none(row["cached_input"]),
                 "long_context_tier": ({"above_input_tokens": tier.above_input_tokens,
-                                       "input_per_mtok": _none(row["tiers"][0]["input"]),
-                                       "output_per_mtok": _none(row["tiers"][0]["output"])} if tier else None),
-                "tiers": [{"above_input_tokens": int(t["above"]), "input_per_mtok": _none(t["input"]),
+                                       "input_per_mtok": _none(row["tiers"][lt]["input"]),
+                                       "output_per_mtok": _none(row["tiers"][lt]["output"])} if tier else None),
+                "tiers": [{"above_input_tokens": int(t["above"]), "above_output_tokens": int(t["above_output"]),
+                           "input_per_mtok": _none(t["input"]),
                            "output_per_mtok": _none(t["output"]), "cached_input_per_mtok": _none(t["cached_input"]),
                            "cache_write_per_mtok": _none(t["cache_write"])} for t in row["tiers"]],
                 "cache_write_per_mtok": _none(row["cache_write"]),
@@ -429,9 +460,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 r.warnings.append("no cached-input price on record: cached tokens billed at the input price")
             if w.batch_share > 0 and point.batch_discount is None:
                 r.warnings.append("no batch discount on record: batch traffic billed at list price")
-            if tier and w.input_tokens > tier.above_input_tokens:
-                r.warnings.append(f"prompts of {w.input_tokens:,.0f} tokens are above {tier.above_input_tokens:,}: "
-                                  "long-context prices apply to the whole request")
+            r.warnings += tier_warnings(point.tiers, w.input_tokens, w.output_tokens + reasoning)
             request = w.input_tokens + w.output_tokens + reasoning
             if window and request > window:
                 r.warnings.append(f"cannot serve this workload: a request of {request:,.0f} tokens exceeds the "

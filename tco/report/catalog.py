@@ -13,6 +13,7 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..errors import PRICE_UNKNOWN, NotAvailable, TcoError, UnknownPrice, availability_text, did_you_mean
+from .format import tier_condition
 from .text import fit_table, hidden_note
 
 
@@ -381,8 +382,8 @@ def _show_offer(cat: Catalog, oid: str, fmt: str, width: int | None = None) -> s
              "input/1M": _fmt(h["input_per_mtok"]), "output/1M": _fmt(h["output_per_mtok"]),
              "cached/1M": "" if h["cached_input_per_mtok"] is None else _fmt(h["cached_input_per_mtok"]),
              "cache write/1M": "" if "cache_write_per_mtok" not in h else _fmt(h["cache_write_per_mtok"]),
-             "tiers": "; ".join(f">{t['above_input_tokens']:,}: {_fmt(t['input'])}/{_fmt(t['output'])}"
-                                for t in h["tiers"]),
+             "tiers": "; ".join(f"{tier_condition(t['above_input_tokens'], t.get('above_output_tokens', 0))}: "
+                                f"{_fmt(t['input'])}/{_fmt(t['output'])}" for t in h["tiers"]),
              "off-peak": "" if p.offpeak is None else _offpeak_text(p.offpeak, p.factor),
              "batch": "" if h["batch_discount"] is None else f"-{h['batch_discount']:.0%}",
              "status": h["status"]} for h, p in zip(hist, o.prices, strict=True)]

@@ -185,7 +185,6 @@ def why_no_cost(as_of: str, available_from: str | None = None, reason: str | Non
     return reason or "no cost (see tco estimate's warnings)"
 
 
-
 def part_tokens(w: dict[str, Any], price: dict[str, Any] | None) -> dict[str, float]:
     """Tokens a month behind each part of an API bill: input at the input price (what is neither
     a cache hit nor a cache write), cache hits, cache writes, output, hidden reasoning."""
@@ -194,6 +193,33 @@ def part_tokens(w: dict[str, Any], price: dict[str, Any] | None) -> dict[str, fl
     return {"input": inp - cached - write, "cached_input": cached, "cache_write": write,
             "output": w.get("output_tokens_per_month") or 0.0,
             "reasoning": (w.get("requests_per_month") or 0.0) * ((price or {}).get("reasoning_tokens") or 0.0)}
+
+
+def billed_prices(p: dict[str, Any], input_tokens: float, billed_output: float) -> tuple[Any, Any, Any, Any]:
+    """(input, output, cached, cache-write) prices per 1M the engine billed a request of this
+    shape at: those of the last length tier whose conditions hold (``engine.api.tier_at``), a
+    tier without its own cached or write price scaling the base one like its input price; a
+    missing cached or write price is the input price. None where unknown."""
+    from ..engine.api import tier_at
+
+    tiers = p.get("tiers") or []
+    at = tier_at([(t["above_input_tokens"], t.get("above_output_tokens", 0)) for t in tiers], input_tokens,
+                 billed_output)
+    base_in = p["input_per_mtok"]
+    if not at:
+        pin, pout, pc, pw = base_in, p["output_per_mtok"], p["cached_input_per_mtok"], p.get("cache_write_per_mtok")
+    else:
+        t = tiers[at - 1]
+        pin, pout = t["input_per_mtok"], t["output_per_mtok"]
+        ratio = pin / base_in if base_in and pin is not None else 1.0
+
+        def scaled(own: Any, base: Any) -> Any:
+            return own if own is not None else (base * ratio if base is not None else None)
+
+        pc = scaled(t.get("cached_input_per_mtok"), p["cached_input_per_mtok"])
+        pw = scaled(t.get("cache_write_per_mtok"), p.get("cache_write_per_mtok"))
+    return pin, pout, pc if pc is not None else pin, pw if pw is not None else pin
+
 
 def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, float | None]], str | None]:
     """One candidate's bill: a head line (who, which price, how many GPUs), the lines
@@ -227,17 +253,13 @@ def bill(c: CandidateResult, est: Estimate) -> tuple[str, list[tuple[str, str, f
         p = c.price
         qty = part_tokens(w, p)
         cached_tok, write_tok, unc_tok = qty["cached_input"], qty["cache_write"], qty["input"]
-        long = p.get("long_context_tier") and w["input_tokens"] > p["long_context_tier"]["above_input_tokens"]
-        pin = p["long_context_tier"]["input_per_mtok"] if long else p["input_per_mtok"]
-        pout = p["long_context_tier"]["output_per_mtok"] if long else p["output_per_mtok"]
-        pc = p["cached_input_per_mtok"] if p["cached_input_per_mtok"] is not None else pin
+        pin, pout, pc, pw = billed_prices(p, w["input_tokens"], w["output_tokens"] + (p.get("reasoning_tokens") or 0.0))
         b = c.breakdown_cents()  # in cents that add up to the total, as the JSON gives them
         items.append((cost_part("input"), f"{tokens(unc_tok)} tok x {list_price(pin, cur)}/1M", b.get("input")))
         if cached_tok:
             items.append((cost_part("cached_input"), f"{tokens(cached_tok)} tok x {list_price(pc, cur)}/1M", b.get("cached_input")))
         if b.get("cache_write"):
-            pw = p.get("cache_write_per_mtok")
-            items.append((cost_part("cache_write"), f"{tokens(write_tok)} tok x {list_price(pw if pw is not None else pin, cur)}/1M",
+            items.append((cost_part("cache_write"), f"{tokens(write_tok)} tok x {list_price(pw, cur)}/1M",
                           b["cache_write"]))
         items.append((cost_part("output"), f"{tokens(qty['output'])} tok x {list_price(pout, cur)}/1M",
                       b.get("output")))

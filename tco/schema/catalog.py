@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from .base import NonNeg, OfferId, Pos, Provenance, Share, Slug, Strict
 
@@ -21,11 +21,23 @@ UNIT_TO_MTOK = {"per_1m_tokens": 1.0, "per_1k_tokens": 1000.0}
 
 
 class ContextTier(Strict):
-    """A prompt-length price tier: a request whose prompt is longer than ``above_input_tokens``
-    is billed entirely at these prices (the "cliff" rule Google, Anthropic and ByteDance use)."""
+    """A price tier conditioned on a request's length: its prompt, its output, or both.
 
-    above_input_tokens: int = Field(gt=0)
-    """Prompt length (tokens) above which the whole request is re-priced."""
+    A request is billed entirely at the prices of the LAST tier, in list order, whose
+    conditions all hold: prompt longer than ``above_input_tokens`` AND billed output (output
+    plus hidden reasoning tokens, which vendors bill as output) longer than
+    ``above_output_tokens``; a threshold of 0 is no condition. Where no tier holds, the
+    point's own prices apply. This is the "cliff" rule Google, Anthropic and ByteDance use
+    for prompt length, and Zhipu's and ByteDance's output-length bands (GLM-4.6: output of
+    at most 200 tokens at the point's prices, more at ``{above_output_tokens: 200}``'s;
+    a prompt over 32K at ``{above_input_tokens: 32000}``'s, listed last so that it wins).
+    At least one threshold is above 0."""
+
+    above_input_tokens: int = Field(default=0, ge=0)
+    """Prompt length (tokens) above which this tier applies; 0: no prompt condition."""
+    above_output_tokens: int = Field(default=0, ge=0)
+    """Billed output length (output plus reasoning tokens) above which this tier applies;
+    0: no output condition."""
     input: NonNeg
     """Input price in the point's unit and currency."""
     output: NonNeg | None = None
@@ -34,6 +46,13 @@ class ContextTier(Strict):
     """Cache-hit input price in this tier; None: the point's cached price scaled like its input price."""
     cache_write: NonNeg | None = None
     """Cache-write price in this tier; None: the point's cache-write price scaled like its input price."""
+
+    @model_validator(mode="after")
+    def _a_condition(self) -> ContextTier:
+        if self.above_input_tokens == 0 and self.above_output_tokens == 0:
+            raise ValueError("a tier needs a condition: above_input_tokens or above_output_tokens above 0 "
+                             "(prices without a condition are the point's own)")
+        return self
 
 
 _HHMM = r"(?:[01]\d|2[0-3]):[0-5]\d"
@@ -130,19 +149,26 @@ class PricePoint(Strict):
     offpeak: OffPeak | None = None
     """Time-of-day prices (DeepSeek's night discount), if any."""
     tiers: tuple[ContextTier, ...] = ()
-    """Prompt-length tiers, in increasing order of threshold."""
+    """Length tiers (prompt and/or output length), in increasing order of ``above_input_tokens``,
+    then of ``above_output_tokens``: a request pays the last one whose conditions hold (see
+    :class:`ContextTier`)."""
     model: Slug | None = None
     """The model this price point serves, where an alias moved (``openai/gpt-4o`` served
     gpt-4o-2024-08-06 from 2024-10-02); None: the offer's model."""
     provenance: Provenance
     """Source, checked date and status of this price point."""
 
-    @model_validator(mode="after")
-    def _tiers_sorted(self) -> PricePoint:
-        bounds = [t.above_input_tokens for t in self.tiers]
+    @field_validator("tiers")
+    @classmethod
+    def _tiers_sorted(cls, tiers: tuple[ContextTier, ...]) -> tuple[ContextTier, ...]:
+        # strictly increasing (input, output) thresholds: every tier is the last that holds for some request
+        bounds = [(t.above_input_tokens, t.above_output_tokens) for t in tiers]
         if bounds != sorted(set(bounds)):
-            raise ValueError("tiers must be sorted by above_input_tokens, without duplicates")
-        return self
+            given = ", ".join(f"{i}/{o}" for i, o in bounds)
+            raise ValueError("tiers must be in increasing order of above_input_tokens, then of above_output_tokens, "
+                             "without duplicates: the last tier whose conditions hold prices the request, so a tier "
+                             f"after one with no lower thresholds would hide it (input/output thresholds: {given})")
+        return tiers
 
     @property
     def factor(self) -> float:
