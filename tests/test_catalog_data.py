@@ -20,15 +20,13 @@ CHECKED = date(2026, 11, 24)
 
 @pytest.fixture(scope="module")
 def cat():
-    from tco.catalog import load_catalog
+    """The built-in catalog validated from its files, past both caches: the on-disk one (never
+    written from here) and the process' memo (a catalog loaded with TCO_NO_CACHE=1 there has no
+    fingerprint, so later tests in the process wrote no scenario cache: test_records failed after
+    this file)."""
+    from tco.catalog import find_catalog_dir, load_catalog_dir
 
-    mp = pytest.MonkeyPatch()
-    mp.setenv("TCO_NO_CACHE", "1")  # never write the developer's catalog cache from here
-    mp.delenv("TCO_CATALOG", raising=False)
-    try:
-        return load_catalog()
-    finally:
-        mp.undo()
+    return load_catalog_dir(find_catalog_dir(None).resolve())
 
 
 def table_scores(cat, file_name):
