@@ -392,6 +392,7 @@ def test_amounts_round_half_up_to_the_cent() -> None:
     assert money(0.125, "USD") == "$0.13" and money(-0.125, "USD") == "-$0.13" and money(19162.5, "USD", 0) == "$19,163"
     assert round_half_up(2.675) == 2.68 and round_half_up(1234567890.375) == 1234567890.38
     assert math.isnan(round_half_up(float("nan")))
+    assert round_half_up(1e300) == 1e300 and round_half_up(-3e20) == -3e20 and round_half_up(1e-300) == 0.0
     # lines of 684.375 and 136.875 add to 821.25: printed 684.38 + 136.88 = 821.26 would be a cent
     # over, so apportion takes the cent back from the line rounding moved most (a tie: the first)
     lines = apportion([684.3749999999999, 136.875], 821.25)

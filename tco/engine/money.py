@@ -17,7 +17,7 @@ lives in the last one or two; no amount a bill prints needs more than 14 (a tril
 
 def round_half_up(v: float, digits: int = 2) -> float:
     """``v`` rounded to ``digits`` decimals, halves away from zero; NaN and inf pass through."""
-    if not math.isfinite(v):
+    if not math.isfinite(v) or abs(v) >= 1e15:  # past a double's cents: nothing left to round
         return v
     exact = Decimal(f"{v:.{SIGNIFICANT}g}")
     return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))

@@ -109,6 +109,9 @@ def sort_value(c: CandidateResult, col: str, pinned: bool, u: dict[str, Any] | N
          "rank": float(c.rank) if c.rank else math.nan}[col]
     if c.available_from and col in ("monthly", "per_mtok", "per_qp"):
         v = math.nan
+    if col == "rank" and _nan(v):  # the unranked by their cost, as `tco estimate` lists them; no cost last
+        cost = math.nan if c.available_from else c.monthly_cost
+        return 1, (math.inf if _nan(cost) else float(cost))
     return (1, 0.0) if _nan(v) else (0, float(v))
 
 
@@ -431,6 +434,7 @@ class CandidateTable(Guarded, DataTable[Text]):
         unknown = [c for c in items if key(c)[0] == 1]
         # a stable sort on the value alone: ties keep the candidates' order in either direction
         known.sort(key=lambda c: key(c)[1], reverse=rev)  # type: ignore[arg-type,return-value]
+        unknown.sort(key=lambda c: key(c)[1])  # type: ignore[arg-type,return-value]  # ties: file order
         return [c.id for c in known + unknown]
 
     def apply_sort(self) -> None:
