@@ -413,10 +413,14 @@ def test_uncalibrated_and_unknown_figures_are_visible(catalog):
     r = resolve(SelfhostSpec(model="llama-3.1-70b-instruct", gpu="ascend-910b", gpus=4), catalog)
     assert any("not calibrated" in w for w in r.warnings)
     assert any("no rental price" in w for w in r.warnings)
-    assert any("interconnect bandwidth unknown" in a for a in r.assumptions)
     p = r.plan(1000, 1000, 1e6)
     assert math.isnan(p.monthly_cost_usd[()])  # unknown price stays unknown
-    assert HW.accelerator("ascend-910b").fp8_tflops is None and HW.accelerator("ascend-910b").tdp_w is None
+    # the 910B's HCCS bandwidth and power are on record since 2026-12-01; the H100 NVL's link is not
+    nvl = resolve(SelfhostSpec(model="llama-3.1-70b-instruct", gpu="h100-nvl-94gb", gpus=4), catalog)
+    assert any("interconnect bandwidth unknown" in a for a in nvl.assumptions)
+    assert not any("interconnect bandwidth unknown" in a for a in r.assumptions)
+    assert HW.accelerator("ascend-910b").fp8_tflops is None  # no FP8 on the 910B: unknown stays None, never 0
+    assert HW.accelerator("ascend-910c").fp8_tflops is None and HW.accelerator("ascend-910c").tdp_w is None
 
 
 def test_unknown_gpu_and_model_suggest(catalog):

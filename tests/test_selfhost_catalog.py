@@ -24,7 +24,7 @@ def test_show_accelerator(catalog, capsys) -> None:
     d = json.loads(show(catalog, "h100-sxm-80gb", "json"))["gpu"]
     assert [p["usd_per_gpu_hour"] for p in d["rentals"]["lambda-h100-sxm"]] == [3.49, 2.99, 3.29, 3.99]
     # unknown figures are unknown, not 0 or None
-    text = show(catalog, "ascend-910b")
+    text = show(catalog, "ascend-910c")  # (the 910B's power is on record since 2026-12-01)
     assert "tdp_w: unknown" in text and "fp8_tflops: unknown" in text
 
 

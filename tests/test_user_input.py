@@ -391,10 +391,11 @@ def test_ids_in_capitals(capsys, tmp_path):
 
 
 def test_selfhost_buy_flags_name_themselves(capsys):
-    """A server without a catalog power figure (Ascend 910B): the error asked for `--power-kw`, a
-    flag that did not exist, and its hint named the scenario field `buy.power_kw`. Every `buy:`
-    field has its flag, and errors and warnings name the flags on the command line."""
-    argv = ["selfhost", "glm-5.2", "--gpu", "ascend-910b", "--buy", "--server-price", "200000",
+    """A server without a catalog power figure (Ascend 910B then; the 910C since the 910B's 400 W went on
+    record on 2026-12-01): the error asked for `--power-kw`, a flag that did not exist, and its hint
+    named the scenario field `buy.power_kw`. Every `buy:` field has its flag, and errors and warnings
+    name the flags on the command line."""
+    argv = ["selfhost", "glm-5.2", "--gpu", "ascend-910c", "--buy", "--server-price", "200000",
             "--lifetime-years", "4"]
     rc, out, err = run(capsys, *argv)
     (line,) = errors(err)
