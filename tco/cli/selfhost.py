@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import Any
 
-from .args import CATALOG_ARG, iso_date, number
+from .args import CATALOG_ARG, currency, iso_date, number
 
 DEFAULT_INPUT, DEFAULT_OUTPUT = 1000, 1000
 DEFAULT_PEAK_TO_AVERAGE = 2.0
@@ -33,6 +33,7 @@ FLAG = {
     "total_gpus": "--total-gpus", "layout": "--layout", "slo_percentile": "--slo-percentile", "engine": "--engine",
     "chunked_prefill": "--chunked-prefill", "speculative.draft_tokens": "--speculative-tokens",
     "speculative.acceptance": "--speculative-acceptance", "speculative.draft_cost": "--speculative-draft-cost",
+    "currency": "--currency",
 }
 
 BUY_FLAGS = ("server_price", "lifetime_years", "cost_of_capital", "staff_per_month", "power_kw", "power_load_factor",
@@ -143,21 +144,29 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         "GPUs and vllm on others)")
     p.add_argument("--model-file", metavar="FILE", help="YAML file describing a custom model (same fields as the catalog)")
     price = p.add_argument_group("price (default: the GPU's default rental offer)")
-    price.add_argument("--rent-per-gpu-hour", type=float, metavar="USD", help="rental price per GPU-hour")
+    price.add_argument("--currency", type=currency, default="USD", metavar="CUR",
+                       help="currency of the money flags below and of the answer, an ISO code such as CNY (default: "
+                            "USD); the catalog's USD rentals, server prices and defaults are converted at its "
+                            "exchange rate on --as-of")
+    price.add_argument("--rent-per-gpu-hour", type=float, metavar="CUR",
+                       help="rental price per GPU-hour, in --currency (default USD)")
     price.add_argument("--rental", metavar="ID", help="rental offer id from pricing/hardware/rentals.yaml")
     price.add_argument("--buy", action="store_true", help="own the servers (catalog price, power and defaults)")
-    price.add_argument("--server-price", type=number, metavar="USD", help="with --buy: price of one node")
+    price.add_argument("--server-price", type=number, metavar="CUR",
+                       help="with --buy: price of one node, in --currency (default USD)")
     price.add_argument("--lifetime-years", type=float, help="with --buy: years to spread the price over")
     price.add_argument("--cost-of-capital", type=float, metavar="RATE", help="with --buy: annual rate, e.g. 0.08")
-    price.add_argument("--staff-per-month", type=float, metavar="USD", help="with --buy: staff and operations per month")
+    price.add_argument("--staff-per-month", type=float, metavar="CUR",
+                       help="with --buy: staff and operations per month, in --currency (default USD)")
     price.add_argument("--power-kw", type=number, metavar="KW", help="with --buy: maximum power of one node, kW "
                        "(default: the catalog's server)")
     price.add_argument("--power-load-factor", type=number, metavar="SHARE",
                        help="with --buy: average draw as a share of --power-kw")
     price.add_argument("--pue", type=number, help="with --buy: power usage effectiveness of the facility")
-    price.add_argument("--electricity-per-kwh", type=number, metavar="USD", help="with --buy: electricity, USD per kWh")
-    price.add_argument("--hosting-per-kw-month", type=number, metavar="USD",
-                       help="with --buy: colocation per provisioned kW per month, USD")
+    price.add_argument("--electricity-per-kwh", type=number, metavar="CUR",
+                       help="with --buy: electricity per kWh, in --currency (default USD)")
+    price.add_argument("--hosting-per-kw-month", type=number, metavar="CUR",
+                       help="with --buy: colocation per provisioned kW per month, in --currency (default USD)")
     price.add_argument("--utilization", type=float, help="share of SLO throughput planned at peak (default: catalog)")
     price.add_argument("--as-of", type=iso_date,
                        help="date YYYY-MM-DD: rental price in force, and the model must be released by then "
@@ -194,6 +203,8 @@ def _spec(args: argparse.Namespace) -> Any:
         data["model_file"] = args.model_file
     else:
         data["model"] = args.model.lower()
+    if args.currency != "USD":  # the money flags are read in it
+        data["currency"] = args.currency
     for k in ("kv_precision", "gpus", "rent_per_gpu_hour", "rental", "utilization", "total_gpus", "chunked_prefill"):
         if getattr(args, k) is not None:
             data[k] = getattr(args, k)
@@ -297,10 +308,20 @@ def run(args: argparse.Namespace) -> int:
                        hint="default 365/12 = 30.42")
     spec = _spec(args)
     cat = load_catalog(args.catalog)
+    day = args.as_of or date.today()
+    rate = None
+    if args.currency != "USD":
+        try:
+            rate = cat.fx_at(args.currency, day)
+        except TcoError as e:
+            raise TcoError(e.message, field="--currency",
+                           hint=(e.hint or "").replace("give one in the scenario's fx: section",
+                                                       "tco catalog list --kind fx lists the rates")) from None
     try:
         r = resolve(spec, cat, input_tokens=args.input_tokens, output_tokens=args.output_tokens,
-                    as_of=args.as_of or date.today(), rent_label="--rent-per-gpu-hour", input_shape=shapes["input"],
-                    output_shape=shapes["output"], cached_input_share=args.cached_input_share)
+                    as_of=day, rent_label="--rent-per-gpu-hour", input_shape=shapes["input"],
+                    output_shape=shapes["output"], cached_input_share=args.cached_input_share,
+                    per_usd=float(rate.per_usd) if rate is not None else None)
     except TcoError as e:
         if e.field in FLAG:  # name the flag, not the scenario field, in the hint too
             e.field = FLAG[e.field]
@@ -328,9 +349,12 @@ def run(args: argparse.Namespace) -> int:
     if args.model:  # what self-hosting competes with: the model's own API offers that day
         from ..plan.selfhost import same_model_offers
 
-        day = args.as_of or date.today()
         result["api_offers"] = same_model_offers(cat, r.model.id, day, args.input_tokens, args.output_tokens)
         result["as_of"] = str(day)
+    if rate is not None:
+        from ..plan.selfhost import priced_in
+
+        result = priced_in(result, r, args.currency, rate)
     if result["fits"] and not result["slo_feasible"]:
         targets = ", ".join(f"{k} <= {v:g} ms" for k, v in (("TTFT", args.ttft_ms), ("TPOT", args.tpot_ms)) if v is not None)
         raise TcoError(

@@ -299,7 +299,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
         kind = candidate_kind(cand)
         if kind == "selfhost-spec":
             try:
-                r = _resolve_selfhost(scenario, catalog, cand, i, as_of)
+                r = _resolve_selfhost(scenario, catalog, cand, i, as_of, fx)
             except NotAvailable as e:  # a model not released yet on the as-of date
                 if strict:
                     raise
@@ -577,7 +577,9 @@ def _none(v: float) -> float | None:
 
 
 def _resolve_selfhost(scenario: Scenario, catalog: Catalog, cand: SelfhostCandidate, i: int,
-                      as_of: date) -> Resolved:
+                      as_of: date, fx: dict[str, FxUsed] | None = None) -> Resolved:
+    """A ``selfhost:`` candidate resolved, its errors located in the scenario; the rate of its
+    ``currency`` (the scenario's ``fx:`` first) joins ``fx`` and converts the amounts it gives."""
     from .selfhost import resolve_candidate  # self-hosting code is loaded only when a scenario has it
 
     loc: tuple[Any, ...] = ("candidates", i, "selfhost")
@@ -592,8 +594,11 @@ def _resolve_selfhost(scenario: Scenario, catalog: Catalog, cand: SelfhostCandid
                 lookup(value)
             except TcoError as e:
                 raise relocate(e, scenario, (*loc, name)) from None
+    fx = {} if fx is None else fx
+    cur = spec.currency
+    _fx(scenario, catalog, cur, as_of, fx, (*loc, "currency"))
     try:
-        rs = resolve_candidate(scenario, catalog, cand, as_of)
+        rs = resolve_candidate(scenario, catalog, cand, as_of, per_usd=None if cur == "USD" else fx[cur].per_usd)
     except TcoError as e:
         sub = tuple(int(p) if p.isdigit() else p for p in e.field.split(".")) if e.field else ()
         e.field = None  # the scenario path below replaces the spec-relative one (keeps the error's class)

@@ -80,6 +80,29 @@ class ResolvedSelfhost:
     unseen_kind: str | None = None
     """The kind of model (MLA or fine-grained mixture of experts) the engine profile was fitted on
     none of, if this model is one: its figures are unvalidated and its default spread doubled."""
+    currency: str = "USD"
+    """The currency of the amounts the spec gives (``spec.currency``); the engine's are USD."""
+    per_usd: float = 1.0
+    """Units of ``currency`` per USD: the rate the given amounts were converted to USD at."""
+    given: dict[str, float] = field(default_factory=dict)
+    """The spec's amounts as given, in ``currency``, by field name (``rent_per_gpu_hour``,
+    ``server_price``, ``electricity_per_kwh``, ``hosting_per_kw_month``, ``staff_per_month``)."""
+
+    def part_currency(self, part: str) -> str:
+        """The currency a cost part (``rent``, ``capex``, ``energy``, ``hosting``, ``staff``) is priced
+        in: the candidate's when its amount was given, else USD (a catalog figure or default)."""
+        return self.currency if PART_FIELD.get(part) in self.given else "USD"
+
+    @property
+    def cost_currency(self) -> str | None:
+        """The one currency every cost part that can be non-zero is priced in (USD, or the spec's when
+        it gives them all), or None when they are mixed (a bought server priced in CNY, powered at the
+        USD default electricity)."""
+        c = self.deployment.cost
+        parts = ["rent"] if c.mode == "rent" else ["capex", "energy", "hosting"] + (["staff"] if c.staff_per_month
+                                                                                  else [])
+        found = {self.part_currency(p) for p in parts}
+        return found.pop() if len(found) == 1 else None
 
     @property
     def layout(self) -> Layout:
@@ -102,6 +125,34 @@ class ResolvedSelfhost:
                    SECONDS_PER_MONTH if seconds_per_month is None else seconds_per_month, gpus)
         out.warnings[:0] = self.warnings
         return out
+
+
+PART_FIELD = {"rent": "rent_per_gpu_hour", "capex": "server_price", "energy": "electricity_per_kwh",
+              "hosting": "hosting_per_kw_month", "staff": "staff_per_month"}
+"""The given amount each self-hosted cost part is priced with."""
+
+MOST_USD = {"rent_per_gpu_hour": (1000.0, "per GPU-hour"), "buy.server_price": (50e6, "per node"),
+            "buy.electricity_per_kwh": (2.0, "per kWh"), "buy.hosting_per_kw_month": (5000.0, "per kW-month"),
+            "buy.staff_per_month": (10e6, "a month")}
+"""The largest amount a self-hosted candidate may give, in USD (a typo guard); an amount in another
+currency is held to its USD value."""
+
+
+def given_usd(value: float, path: str, currency: str, per_usd: float, flags: bool = False) -> float:
+    """An amount of a ``selfhost:`` spec (``path``: its field) given in ``currency`` as USD, at ``per_usd``
+    units per USD; a located :class:`TcoError` when it is more than :data:`MOST_USD` allows."""
+    usd = float(value) if currency == "USD" else float(value) / per_usd
+    most, unit = MOST_USD[path]
+    if usd > most:
+        amount = f"{value:,.10g} {currency}"
+        if currency != "USD":
+            amount += f" (= {usd:,.6g} USD at {per_usd:g} {currency} per USD)"
+        where = "--currency" if flags else "currency:"
+        raise TcoError(f"{amount} {unit} is more than USD {most:,.10g}, the most taken here", field=path,
+                       hint=(f"the amounts of this candidate are read in {currency} ({where}); check the figure and "
+                             "its currency") if currency != "USD" else
+                       f"the amounts are read in USD unless the candidate gives another currency, e.g. {where} CNY")
+    return usd
 
 
 EXTRAPOLATION_FACTOR = 2.0
@@ -279,7 +330,7 @@ def choose_engine(hw: Hardware, name: str | None, model_id: str, acc: Accelerato
 def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = None, output_tokens: float | None = None,
             as_of: date | None = None, base_dir: str | Path | None = None,
             rent_label: str = "scenario", input_shape: Any = None, output_shape: Any = None,
-            cached_input_share: float = 0.0) -> ResolvedSelfhost:
+            cached_input_share: float = 0.0, per_usd: float | None = None) -> ResolvedSelfhost:
     """Look up everything a ``selfhost:`` candidate names and build the engine's inputs.
 
     ``as_of`` (None: no date check, the latest rental prices): a model released after it
@@ -288,11 +339,34 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
     ``input_shape``/``output_shape`` are the length mixes (default: fixed lengths);
     ``cached_input_share`` is the prefix-cache hit share of input tokens (they skip prefill).
     The replica layout is ``spec.layout`` on ``spec.total_gpus`` (default one node): ``auto``
-    picks the best of every valid split (:mod:`tco.engine.selfhost.layout`)."""
+    picks the best of every valid split (:mod:`tco.engine.selfhost.layout`).
+
+    The amounts the spec gives (rent, and buy's price, electricity, hosting and staff) are in
+    ``spec.currency``; ``per_usd`` (units of it per USD; None: the catalog's rate on ``as_of``)
+    converts them to the engine's USD. Catalog figures and defaults are USD."""
     hw: Hardware = catalog.hardware
     assumptions: list[str] = []
     warnings: list[str] = []
     unvalidated: list[str] = []
+    flags = rent_label.startswith("--")
+    currency = spec.currency
+    if currency == "USD":
+        per_usd = 1.0
+    elif per_usd is None:
+        try:
+            fx_rate = catalog.fx_at(currency, as_of or date.today())
+        except TcoError as e:
+            raise TcoError(e.message, field="currency", hint=e.hint) from None
+        per_usd = float(fx_rate.per_usd)
+    amounts: dict[str, float] = {}
+
+    def usd(value: float, path: str) -> float:
+        amounts[path.removeprefix("buy.")] = float(value)
+        return given_usd(value, path, currency, per_usd, flags)
+
+    def amount(name: str, value: float, spec_: str) -> str:
+        """An amount for the price line: as given in the spec's currency, else in USD."""
+        return f"{currency} {amounts[name]:{spec_}}" if name in amounts and currency != "USD" else f"${value:{spec_}}"
 
     if spec.model_file is not None:
         model = load_model_file(spec.model_file, base_dir)
@@ -374,10 +448,11 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                                hint=f"use a server with {acc.id} or drop buy.server")
         else:
             server = hw.server_for(acc.id)
-        price = b.server_price if b.server_price is not None else (server.price_usd.mid if server else None)
+        price = usd(b.server_price, "buy.server_price") if b.server_price is not None else (
+            server.price_usd.mid if server else None)
         if price is None:
             raise TcoError(f"no server price on record for {acc.id}", field="buy.server_price",
-                           hint="give buy.server_price (USD per node)")
+                           hint=f"give buy.server_price (per node, in {currency})")
         if b.server_price is None:
             pr = server.price_usd
             what = (f"midpoint of {server.id}'s {pr.year} range" if pr.low is not None and pr.high is not None
@@ -402,13 +477,15 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
             coc = 0.0
             warnings.append("cost of capital not given: capex spread over the lifetime without interest "
                             "(give buy.cost_of_capital, e.g. 0.08)")
-        staff = b.staff_per_month
+        staff = usd(b.staff_per_month, "buy.staff_per_month") if b.staff_per_month is not None else None
         if staff is None:
             staff = 0.0
             warnings.append("staff and operations cost not included (give buy.staff_per_month)")
         pue = b.pue if b.pue is not None else d.pue.value
-        elec = b.electricity_per_kwh if b.electricity_per_kwh is not None else d.electricity_per_kwh.value
-        host = b.hosting_per_kw_month if b.hosting_per_kw_month is not None else d.hosting_per_kw_month.value
+        elec = usd(b.electricity_per_kwh, "buy.electricity_per_kwh") if b.electricity_per_kwh is not None \
+            else d.electricity_per_kwh.value
+        host = usd(b.hosting_per_kw_month, "buy.hosting_per_kw_month") if b.hosting_per_kw_month is not None \
+            else d.hosting_per_kw_month.value
         load = b.power_load_factor if b.power_load_factor is not None else d.power_load_factor.value
         for given, name, val, unit in ((b.pue, "PUE", pue, ""), (b.electricity_per_kwh, "electricity", elec, " $/kWh"),
                                        (b.hosting_per_kw_month, "hosting", host, " $/kW-month"),
@@ -418,13 +495,15 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
         cost = CostInputs(mode="buy", server_price=price, lifetime_years=lifetime, cost_of_capital=coc, power_kw=power,
                           power_load_factor=load, pue=pue, electricity_per_kwh=elec, hosting_per_kw_month=host,
                           staff_per_month=staff, utilization=utilization, throughput_factor=factor)
-        price_source = (f"buy: ${price:,.0f} per node over {lifetime:g} y at {coc:.1%}, {power:g} kW x {load:g} x PUE {pue:g} "
-                        f"x ${elec:g}/kWh, hosting ${host:g}/kW-month, staff ${staff:,.0f}/month")
+        price_source = (f"buy: {amount('server_price', price, ',.0f')} per node over {lifetime:g} y at {coc:.1%}, "
+                        f"{power:g} kW x {load:g} x PUE {pue:g} x {amount('electricity_per_kwh', elec, 'g')}/kWh, "
+                        f"hosting {amount('hosting_per_kw_month', host, 'g')}/kW-month, "
+                        f"staff {amount('staff_per_month', staff, ',.0f')}/month")
     else:
         where = ""
         if spec.rent_per_gpu_hour is not None:
-            rate = spec.rent_per_gpu_hour
-            price_source = f"rent: ${rate:g} per GPU-hour ({rent_label})"
+            rate = usd(spec.rent_per_gpu_hour, "rent_per_gpu_hour")
+            price_source = f"rent: {amount('rent_per_gpu_hour', rate, 'g')} per GPU-hour ({rent_label})"
         else:
             if spec.rental is not None:
                 rental = hw.rental(spec.rental)
@@ -536,7 +615,8 @@ def resolve(spec: SelfhostSpec, catalog: Any, *, input_tokens: float | None = No
                             price_source=price_source, rental=rental, server=server, assumptions=assumptions,
                             warnings=warnings, quality_delta=qd, quality_note=qnote, total_gpus=total,
                             layouts=layouts, choices={"engine": engine_why, "precision": precision_why},
-                            unseen_kind=kind, unvalidated=unvalidated)
+                            unseen_kind=kind, unvalidated=unvalidated, currency=currency, per_usd=per_usd,
+                            given=amounts)
 
 
 def _layout_hint(dep: Deployment, total: int, isl: float, osl: float) -> str:

@@ -34,10 +34,12 @@ DEFAULT_DAYS_PER_MONTH = 365 / 12
 
 
 def resolve_candidate(scenario: Scenario, catalog: Catalog, cand: SelfhostCandidate,
-                      as_of: date | None = None, cached_input_share: float | None = None) -> ResolvedSelfhost:
+                      as_of: date | None = None, cached_input_share: float | None = None,
+                      per_usd: float | None = None) -> ResolvedSelfhost:
     """A scenario's ``selfhost:`` candidate resolved; a ``model_file`` is read relative to
     the scenario file. ``cached_input_share``: the prefix-cache hit share to plan for (None: the
-    workload's)."""
+    workload's). ``per_usd``: the rate of the candidate's ``currency`` (None: the scenario's
+    ``fx:``, else the catalog's on ``as_of``)."""
     spec = cand.selfhost
     doc = getattr(scenario, "_source", None)
     base_dir = Path(doc.path).parent if doc is not None and doc.path and not doc.path.startswith("<") else None
@@ -48,9 +50,12 @@ def resolve_candidate(scenario: Scenario, catalog: Catalog, cand: SelfhostCandid
     generated = w.output_tokens + float(spec.reasoning_tokens)
     shape = shifted(w.output_shape, float(w.output_tokens), float(spec.reasoning_tokens)) \
         if w.output_shape is not None else None
+    if per_usd is None and spec.currency != "USD" and spec.currency in scenario.fx:
+        per_usd = float(scenario.fx[spec.currency])
     rs = resolve(spec, catalog, input_tokens=w.input_tokens, output_tokens=generated, as_of=as_of, base_dir=base_dir,
                  input_shape=w.input_shape, output_shape=shape,
-                 cached_input_share=w.cached_input_share if cached_input_share is None else cached_input_share)
+                 cached_input_share=w.cached_input_share if cached_input_share is None else cached_input_share,
+                 per_usd=per_usd)
     return rs
 
 
@@ -82,6 +87,44 @@ def _load_notes(cached_share: float, d: dict[str, Any]) -> list[str]:
 
 def _per_usd(compiled: Compiled) -> float:
     return 1.0 if compiled.currency == "USD" else compiled.fx[compiled.currency].per_usd
+
+
+def currency_note(rs: ResolvedSelfhost, report: str, report_per_usd: float, flags: bool = False) -> list[str]:
+    """The assumption that says which amounts were given in which currency and the rate that converts
+    them (none for a candidate in USD, today's meaning)."""
+    if rs.currency == "USD" or not rs.given:
+        return []
+    cur = rs.currency
+    what = ", ".join(f"{('--' + k.replace('_', '-')) if flags else k} {v:,.10g}" for k, v in rs.given.items())
+    rate = f"1 USD = {rs.per_usd:g} {cur}"
+    usd_parts = [w for p, w in (("capex", "server price"), ("energy", "electricity"), ("hosting", "hosting"))
+                 if rs.deployment.cost.mode == "buy" and rs.part_currency(p) == "USD"]
+    if report == cur:
+        note = f"{what} given in {cur}: billed as given, no exchange rate applied"
+        if usd_parts:
+            note += f"; the catalog's USD figures ({', '.join(usd_parts)}) converted at {rate}"
+        return [note]
+    via = "" if report == "USD" else f", then at 1 USD = {report_per_usd:g} {report}"
+    return [f"{what} given in {cur}: converted at {rate}{via}"]
+
+
+def currency_shares(r: Resolved, plan: Any) -> dict[str, Any]:
+    """The share of a self-hosted candidate's cost priced in each currency, at every point of ``plan``:
+    ``{"CNY": 1.0}`` when all of it is (a rent given in CNY), else arrays (a server bought in CNY, its
+    power at the USD default). What an exchange rate moves: a part priced in the report currency
+    stays put, a part priced in USD moves with the report currency's rate."""
+    rs = r.selfhost
+    one = rs.cost_currency
+    if one is not None:
+        return {one: 1.0}
+    parts: dict[str, Any] = {}
+    for k, v in plan.cost_components.items():
+        cur = rs.part_currency(k)
+        parts[cur] = parts.get(cur, 0.0) + np.nan_to_num(np.asarray(v, dtype=np.float64))
+    total = sum(parts.values())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {cur: np.where(total > 0, v / np.where(total > 0, total, 1.0), 1.0 / len(parts))
+                for cur, v in parts.items()}
 
 
 def evaluate_selfhost(compiled: Compiled, r: Resolved, points: WorkloadPoints) -> tuple[Any, np.ndarray]:
@@ -128,10 +171,12 @@ def selfhost_summary(compiled: Compiled, r: Resolved, plan: Any, point: int) -> 
         "price_source": rs.price_source,
         "quality_note": rs.quality_note,
         "assumptions": list(rs.assumptions) + [rs.price_source] + ([rs.quality_note] if rs.quality_note else [])
+        + currency_note(rs, compiled.currency, fx)
         + _reasoning_note(float(rs.spec.reasoning_tokens), d)
         + _load_notes(float(dep.features.prefix_cache_hit), d),
     }
-    summary["cost_units"] = _cost_units(dep, d, compiled.scenario.workload.days_per_month * 24.0, fx)
+    summary["cost_units"] = _cost_units(dep, d, compiled.scenario.workload.days_per_month * 24.0, fx,
+                                        rs.given if rs.currency == compiled.currency else {})
     breakdown = dict(cost_split)
     return summary, breakdown, [w for w in plan.warnings if w not in r.warnings]
 
@@ -178,29 +223,40 @@ def _placed_gb(dep: Any, gpus: int) -> tuple[float, float]:
     return float(weights_per_gpu(c, g, tp, pp, ep)) * gpus / 1e9, c.reserved_per_gpu * gpus / 1e9
 
 
-def _cost_units(dep: Any, d: dict[str, Any], hours: float, fx: float) -> dict[str, dict[str, float]]:
+def _cost_units(dep: Any, d: dict[str, Any], hours: float, fx: float,
+                given: dict[str, float] | None = None) -> dict[str, dict[str, float]]:
     """What each cost line multiplies, in the report currency, so a bill line can show its
     arithmetic: rent = GPUs billed x hours x rate; bought servers x (capex per server a month,
-    kWh per server x price, kW x hosting per kW-month); staff is one monthly figure."""
-    from ..engine.selfhost.cost import server_monthly_cost
+    kWh per server x price, kW x hosting per kW-month); staff is one monthly figure. ``given``:
+    amounts given in the report currency, shown as given (not converted there and back)."""
+    from ..engine.selfhost.cost import capital_recovery_factor, server_monthly_cost
 
     c = dep.cost
+    given = given or {}
+
+    def price(name: str, usd: float) -> float:
+        return given[name] if name in given else usd * fx
+
     billed = d.get("billed_gpus")
     if billed is None or not math.isfinite(billed):
         return {}
     if c.mode == "rent":
-        return {"rent": {"gpus": billed, "hours": hours, "per_gpu_hour": c.rent_per_gpu_hour * fx}} \
+        return {"rent": {"gpus": billed, "hours": hours, "per_gpu_hour": price("rent_per_gpu_hour", c.rent_per_gpu_hour)}} \
             if c.rent_per_gpu_hour is not None else {}
     servers = billed / dep.gpus_per_node
-    out: dict[str, dict[str, float]] = {"staff": {"per_month": (c.staff_per_month or 0.0) * fx}}
+    out: dict[str, dict[str, float]] = {"staff": {"per_month": price("staff_per_month", c.staff_per_month or 0.0)}}
     if c.server_price is not None:
         per = server_monthly_cost(c, hours * 3600.0)
-        out["capex"] = {"servers": servers, "per_server_month": per["capex"] * fx, "server_price": c.server_price * fx,
+        monthly = (given["server_price"] * float(capital_recovery_factor(c.cost_of_capital, c.lifetime_years)) / 12.0
+                   if "server_price" in given else per["capex"] * fx)
+        out["capex"] = {"servers": servers, "per_server_month": monthly,
+                        "server_price": price("server_price", c.server_price),
                         "years": c.lifetime_years, "rate": c.cost_of_capital}
     if c.power_kw is not None:
         out["energy"] = {"servers": servers, "kwh_per_server": c.power_kw * c.power_load_factor * c.pue * hours,
-                         "per_kwh": c.electricity_per_kwh * fx}
-        out["hosting"] = {"servers": servers, "kw": c.power_kw, "per_kw_month": c.hosting_per_kw_month * fx}
+                         "per_kwh": price("electricity_per_kwh", c.electricity_per_kwh)}
+        out["hosting"] = {"servers": servers, "kw": c.power_kw,
+                          "per_kw_month": price("hosting_per_kw_month", c.hosting_per_kw_month)}
     return out
 
 
@@ -320,4 +376,40 @@ def describe_deployment(r: ResolvedSelfhost, isl: int, osl: int, requests_per_da
             "billed_gpus": d["billed_gpus"],
             "monthly_cost_usd": d["monthly_cost_usd"], "cost_components": d["cost_components"],
             "cost_per_mtok": d["cost_per_mtok"], "average_utilization": d["average_utilization"]}
+    return out
+
+
+def priced_in(out: dict[str, Any], r: ResolvedSelfhost, currency: str, rate: Any) -> dict[str, Any]:
+    """The answer of :func:`describe_deployment` (with its ``api_offers``) in ``currency``: every
+    amount but the ``_usd`` ones (kept in USD beside ``cost_per_replica_hour`` and
+    ``capacity.monthly_cost``) times ``rate.per_usd``, with ``currency`` and ``fx`` said, and an
+    assumption naming the rate. The amounts given in ``currency`` come back as given (to rounding of
+    one part in 10^15). USD: ``out`` unchanged."""
+    if currency == "USD":
+        return out
+    k = float(rate.per_usd)
+
+    def conv(v: Any) -> Any:
+        return v * k if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+    out["currency"] = currency
+    out["fx"] = {"currency": currency, "per_usd": k, "rate_type": rate.rate_type, "period": rate.period,
+                 "source": rate.provenance.source}
+    out["cost_per_replica_hour"] = conv(out.get("cost_per_replica_hour_usd"))
+    for key in ("cost_per_mtok_output", "cost_per_mtok_total"):
+        out[key] = conv(out.get(key))
+    for lay in out.get("layouts") or []:
+        lay["cost_per_mtok_output"] = conv(lay.get("cost_per_mtok_output"))
+    cap = out.get("capacity")
+    if cap:
+        cap["monthly_cost"] = conv(cap.get("monthly_cost_usd"))
+        cap["cost_components"] = {n: conv(v) for n, v in (cap.get("cost_components") or {}).items()}
+        cap["cost_per_mtok"] = conv(cap.get("cost_per_mtok"))
+    for o in out.get("api_offers") or []:
+        for key in ("input_per_mtok", "output_per_mtok", "cost_per_mtok_total"):
+            o[key] = conv(o.get(key))
+    given = ", ".join(f"--{n.replace('_', '-')} {v:,.10g}" for n, v in r.given.items())
+    out["assumptions"] = list(out.get("assumptions") or []) + [
+        f"amounts in {currency} (--currency)" + (f": {given} as given" if given else "")
+        + f"; the catalog's USD figures converted at 1 USD = {k:g} {currency} ({rate.rate_type}, {rate.period})"]
     return out

@@ -159,8 +159,12 @@ def sensitivity(compiled: Compiled, candidate: int | None = None) -> dict[str, A
         lo, hi = (r.low, r.high)
         inputs.append((path, f"your range: {describe_range(r)}", {path: np.array([lo, hi])}, lo, hi))
     volume_path = "workload.requests_per_month" if w.requests_per_month is not None else "workload.requests_per_day"
+    # the report's currency, the API list prices' and those a self-hosted candidate gives amounts in
     currencies = sorted({c for c in ([compiled.currency] + [(r.price or {}).get("currency", "USD")
-                                                            for r in compiled.candidates]) if c != "USD"})
+                                                            for r in compiled.candidates]
+                                     + [r.selfhost.currency for r in compiled.candidates
+                                        if r.kind == "selfhost" and r.selfhost is not None and r.selfhost.given])
+                         if c != "USD"})
     selfhosted = any(r.kind == "selfhost" and r.selfhost is not None for r in compiled.candidates)
     for name, detail, lo_f, hi_f in DEFAULT_SPREADS:
         if name == "volume":

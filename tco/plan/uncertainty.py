@@ -151,8 +151,7 @@ def monte_carlo(compiled: Compiled, samples: int, seed: int | None = None,
     check_samples(samples, C)
     ranges = dict(getattr(sc, "ranges", {}) or {})
     rng = np.random.default_rng(seed)
-    currency_of = [("USD" if r.kind == "selfhost" else (r.price or {}).get("currency", "USD"))
-                   for r in compiled.candidates]
+    currency_of = price_currencies(compiled)
     monthly = np.empty((C, samples))
     per_point = np.empty((C, samples))
     best = np.zeros(C)
@@ -215,8 +214,7 @@ def evaluate_draws(compiled: Compiled, drawn: dict[str, np.ndarray], n: int,
     sc = compiled.scenario
     w = sc.workload
     if currency_of is None:
-        currency_of = [("USD" if r.kind == "selfhost" else (r.price or {}).get("currency", "USD"))
-                       for r in compiled.candidates]
+        currency_of = price_currencies(compiled)
 
     def column(name: str, value: float) -> np.ndarray:
         path = f"workload.{name}"
@@ -245,7 +243,9 @@ def evaluate_draws(compiled: Compiled, drawn: dict[str, np.ndarray], n: int,
         monthly = monthly.copy()
         monthly[compiled.api_index] = api_cost(compiled.prices, *_point_slice(points, slice(0, n)),
                                                reasoning_tokens=r_tok).total
-    monthly = _prefix_cache_draws(compiled, drawn, points, n, monthly)
+    plans = dict(sw.selfhost)
+    shares: dict[int, dict[str, Any]] = {}  # a mixed self-hosted bill's share in each currency, per draw
+    monthly = _prefix_cache_draws(compiled, drawn, points, n, monthly, shares if None in currency_of else None)
     capacity = _capacity_factors(compiled, drawn, n)
     for i in sorted(set(capacity) | {i for i in reasoning if compiled.candidates[i].kind == "selfhost"}):
         from .selfhost import evaluate_selfhost  # loaded only when a self-hosted capacity is drawn
@@ -260,8 +260,30 @@ def evaluate_draws(compiled: Compiled, drawn: dict[str, np.ndarray], n: int,
             monthly = monthly.copy()
         # at volume V a deployment k times as fast needs the replicas of volume V / k; the bill of
         # those replicas is what it costs (usage-priced parts scale with the load they carry)
-        monthly[i] = evaluate_selfhost(compiled, r, scaled)[1]
+        plans[i], monthly[i] = evaluate_selfhost(compiled, r, scaled)
+        shares.pop(i, None)
+    if None in currency_of:  # mixed currencies: each exchange rate moves its own share of the bill
+        from .selfhost import currency_shares
+
+        currency_of = list(currency_of)
+        for i, cur in enumerate(currency_of):
+            if cur is None:
+                currency_of[i] = shares.get(i) or currency_shares(compiled.candidates[i], plans[i])
     return monthly * _multipliers(compiled, drawn, slice(0, n), n, currency_of), sw
+
+
+def price_currencies(compiled: Compiled) -> list[Any]:
+    """The currency each candidate's cost is priced in, for what an exchange rate moves: an API
+    offer's list-price currency; a self-hosted candidate's is USD (the catalog's rentals, servers and
+    defaults), or the ``currency`` of the amounts it gives, or None when its parts are in both (a
+    server bought in CNY, powered at the USD default: the shares are read from each draw's plan)."""
+    out: list[Any] = []
+    for r in compiled.candidates:
+        if r.kind == "selfhost":
+            out.append(r.selfhost.cost_currency if r.selfhost is not None else "USD")
+        else:
+            out.append((r.price or {}).get("currency", "USD"))
+    return out
 
 
 PREFIX_REPLANS = 16
@@ -270,10 +292,11 @@ each (the tornado's two ends); beyond, its prefix cache stays planned at the sce
 
 
 def _prefix_cache_draws(compiled: Compiled, drawn: dict[str, np.ndarray], points: WorkloadPoints, n: int,
-                        monthly: np.ndarray) -> np.ndarray:
+                        monthly: np.ndarray, split: dict[int, dict[str, Any]] | None = None) -> np.ndarray:
     """A drawn ``cached_input_share`` moves API bills through the workload points; a self-hosted
     deployment plans its prefix cache when it is resolved, so it is resolved again at each drawn
-    share (a handful: the tornado's ends) and its bill taken at those draws."""
+    share (a handful: the tornado's ends) and its bill taken at those draws. ``split``: filled with
+    the currency shares of each self-hosted bill priced in more than one currency."""
     path = "workload.cached_input_share"
     if path not in drawn:
         return monthly
@@ -284,7 +307,7 @@ def _prefix_cache_draws(compiled: Compiled, drawn: dict[str, np.ndarray], points
         return monthly
     import copy
 
-    from .selfhost import evaluate_selfhost, resolve_candidate  # loaded only when a self-hosted share is drawn
+    from .selfhost import currency_shares, evaluate_selfhost, resolve_candidate  # loaded only when a self-hosted share is drawn
 
     out = monthly.copy()
     for i in hosted:
@@ -293,12 +316,15 @@ def _prefix_cache_draws(compiled: Compiled, drawn: dict[str, np.ndarray], points
             idx = np.nonzero(vals == v)[0]
             again = copy.copy(r)
             again.selfhost = resolve_candidate(compiled.scenario, compiled.catalog, compiled.scenario.candidates[i],
-                                               compiled.as_of, cached_input_share=float(v))
+                                               compiled.as_of, cached_input_share=float(v), per_usd=r.selfhost.per_usd)
             write = points.cache_write_share
             sub = WorkloadPoints(points.requests_per_month[idx], points.input_tokens[idx], points.output_tokens[idx],
                                  points.cached_share[idx], points.batch_share[idx], points.peak_to_average[idx],
                                  points.days_per_month, write[idx] if write is not None else None)
-            out[i, idx] = evaluate_selfhost(compiled, again, sub)[1]
+            plan, out[i, idx] = evaluate_selfhost(compiled, again, sub)
+            if split is not None and r.selfhost.cost_currency is None:
+                for cur, v in currency_shares(again, plan).items():
+                    split.setdefault(i, {}).setdefault(cur, np.ones(n))[idx] = v
     return out
 
 
@@ -365,16 +391,26 @@ def _multipliers(compiled: Compiled, drawn: dict[str, np.ndarray], sl: slice, n:
                 if r.kind == kind:
                     m[i] *= drawn[f"prices.{kind}"][sl]
     report = compiled.currency
-    for path, values in drawn.items():
-        if not path.startswith("fx."):
-            continue
-        code = path[3:]
-        central = float(sc.fx[code]) if code in sc.fx else float(compiled.fx[code].per_usd)
-        for i, cur in enumerate(currency_of):
+    rates = [(path[3:], values[sl], float(sc.fx[path[3:]]) if path[3:] in sc.fx else float(compiled.fx[path[3:]].per_usd))
+             for path, values in drawn.items() if path.startswith("fx.")]
+    if not rates:
+        return m
+
+    def moved(cur: str, out: np.ndarray) -> np.ndarray:
+        for code, values, central in rates:
             if cur == code and code != report:  # priced in it: cost = native / rate x report rate
-                m[i] *= central / values[sl]
+                out *= central / values
             elif code == report and cur != report:  # the report currency: cost = native / native rate x rate
-                m[i] *= values[sl] / central
+                out *= values / central
+        return out
+
+    for i, cur in enumerate(currency_of):
+        if isinstance(cur, dict) and len(cur) == 1:
+            cur = next(iter(cur))
+        if isinstance(cur, str):
+            moved(cur, m[i])
+        else:  # priced in several currencies: each share moves with its own rate
+            m[i] *= sum(share * moved(c, np.ones(n)) for c, share in cur.items())
     return m
 
 

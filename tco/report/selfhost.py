@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .format import SYMBOLS
+
 
 def _layout_note(lay: dict[str, Any] | None) -> str:
     """What the per-token KV figure leaves out for a model with sliding-window, compressed or linear layers."""
@@ -115,13 +117,15 @@ def render_table(res: dict[str, Any]) -> str:
         lines += _layouts(res.get("layouts") or [])
     add("")
     add("Cost")
+    cur = res.get("currency", "USD")  # every amount below is in it (USD: the _usd figures)
+    hourly = res.get("cost_per_replica_hour", res["cost_per_replica_hour_usd"])
     rows = [("price", res["price"]),
-            ("per replica-hour", _fmt(res["cost_per_replica_hour_usd"], ",.2f").join(("$", "")) if res["cost_per_replica_hour_usd"] is not None else "unknown")]
+            ("per replica-hour", _in(hourly, cur, ",.2f") if hourly is not None else "unknown")]
     if res["fits"]:
-        rows.append(("per 1M output tokens", (_money(res["cost_per_mtok_output"]) if res["cost_per_mtok_output"] is not None else "unknown")
+        rows.append(("per 1M output tokens", (_money(res["cost_per_mtok_output"], cur) if res["cost_per_mtok_output"] is not None else "unknown")
                      + f" at {res['utilization']:.0%} of the {'within-target' if res['slo_output_tokens_per_s'] is not None else 'max'} throughput"))
         if res["cost_per_mtok_total"] is not None:
-            rows.append(("per 1M tokens, in + out", _money(res["cost_per_mtok_total"])
+            rows.append(("per 1M tokens, in + out", _money(res["cost_per_mtok_total"], cur)
                          + (f" at the same {res['utilization']:.0%} load" if res.get("capacity") else "")))
     cap = res.get("capacity")
     if cap and res["fits"]:
@@ -131,21 +135,22 @@ def render_table(res: dict[str, Any]) -> str:
                                                               and billed != cap["total_gpus"] else ""))
         rows.append(("replicas / nodes", f"{_fmt(cap['replicas'])} replica(s) on {_fmt(cap['nodes'])} node(s) "
                                          f"({gpus}), average load {_fmt(cap['average_utilization'], '.0%')}"))
-        rows.append(("monthly", _fmt(cap["monthly_cost_usd"], ",.2f").join(("$", "")) if cap["monthly_cost_usd"] is not None else "unknown"))
-        comps = ", ".join(f"{k} ${v:,.0f}" for k, v in cap["cost_components"].items() if v)
+        monthly = cap.get("monthly_cost", cap["monthly_cost_usd"])
+        rows.append(("monthly", _in(monthly, cur, ",.2f") if monthly is not None else "unknown"))
+        comps = ", ".join(f"{k} {_in(v, cur, ',.0f')}" for k, v in cap["cost_components"].items() if v)
         if comps:
             rows.append(("  of which", comps))
         if cap.get("cost_per_mtok") is not None:  # what tco estimate shows for this deployment at this volume
-            rows.append(("per 1M tokens, in + out", f"{_money(cap['cost_per_mtok'])} at this volume"))
+            rows.append(("per 1M tokens, in + out", f"{_money(cap['cost_per_mtok'], cur)} at this volume"))
     lines += _rows(rows)
     offers = res.get("api_offers")
     if offers is not None:  # the same model bought as an API, for the same request
         add("")
-        add(f"The same model as an API (list prices on {res.get('as_of') or 'that day'}, USD per 1M tokens of "
+        add(f"The same model as an API (list prices on {res.get('as_of') or 'that day'}, {cur} per 1M tokens of "
             f"{res['input_tokens']:,} in + {res['output_tokens']:,} out; no cache, batch or off-peak price)")
         if offers:
-            lines += _rows([(o["offer"], f"{_money(o['cost_per_mtok_total'])}  (in {_money(o['input_per_mtok'])}, "
-                                         f"out {_money(o['output_per_mtok'])}; from {o['price_from']}, {o['status']})")
+            lines += _rows([(o["offer"], f"{_money(o['cost_per_mtok_total'], cur)}  (in {_money(o['input_per_mtok'], cur)}, "
+                                         f"out {_money(o['output_per_mtok'], cur)}; from {o['price_from']}, {o['status']})")
                             for o in offers])
         else:
             add("  none on sale in the catalog")
@@ -175,9 +180,17 @@ def _layouts(rows: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-def _money(v: float) -> str:
-    """$0.123 below $100 (small per-token prices need the third decimal), $1,234.57 above."""
-    return f"${v:,.3f}" if abs(v) < 100 else f"${v:,.2f}"
+def _money(v: float, cur: str = "USD") -> str:
+    """$0.123 below $100 (small per-token prices need the third decimal), $1,234.57 above (¥ for CNY)."""
+    return _in(v, cur)
+
+
+def _in(v: float, cur: str = "USD", spec: str | None = None) -> str:
+    """An amount with its currency's sign (``¥``; a code after it where there is none: ``12.50 CHF``):
+    $0.123 below 100 (small per-token prices need the third decimal), $1,234.57 above; or as ``spec``."""
+    body = _fmt(v, spec) if spec else (f"{v:,.3f}" if abs(v) < 100 else f"{v:,.2f}")
+    sym = SYMBOLS.get(cur)
+    return f"{sym}{body}" if sym else f"{body} {cur}"
 
 
 def _rows(rows: list[tuple[str, str]]) -> list[str]:

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
+from .currency import currency_or_text
 from .numbers import PATTERN, human_number, human_share
 
 SCHEMA_DOCS = os.environ.get("TCO_SCHEMA_DOCS") == "1"
@@ -37,6 +38,8 @@ Pos = Annotated[float, Field(gt=0)]
 Share = Annotated[float, Field(ge=0, le=1)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=100)]
 OfferId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*$", max_length=140)]
+Currency = Annotated[str, BeforeValidator(currency_or_text), Field(pattern=r"^[A-Z]{3}$")]
+"""An ISO 4217 code; ``cny``, ``RMB`` and ``yuan`` are read as ``CNY`` (see :mod:`.currency`)."""
 
 
 def number(*, gt: float | None = None, ge: float | None = None, le: float | None = None, share: bool = False,

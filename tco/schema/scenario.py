@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
+from pydantic import Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
 
-from .base import Line, Slug, Strict, number
-from .currency import currency_or_text, normalize_currency
+from .base import Currency, Line, Slug, Strict, number
+from .currency import normalize_currency
 from .lengths import length_field
 from .lengths import parse as parse_length
 from .ranges import central, is_range, number_or_range
@@ -26,8 +26,6 @@ OfferRef = Annotated[str, Field(min_length=1, max_length=200)]
 Fraction = number(ge=0, le=1, share=True)
 """A share of a whole: 0.3 or 30%."""
 Weight = number(ge=0)
-Currency = Annotated[str, BeforeValidator(currency_or_text), Field(pattern=r"^[A-Z]{3}$")]
-"""An ISO 4217 code; ``cny``, ``RMB`` and ``yuan`` are read as ``CNY`` (see :mod:`.currency`)."""
 
 DEFAULT_DAYS_PER_MONTH = 365 / 12
 

@@ -11,6 +11,7 @@
     layout: auto                     # auto (default) or tpXppY, e.g. tp2pp1, tp8pp1ep8 (expert parallel)
     gpus: 8                          # optional; GPUs per replica (fixes the replica size, tensor parallel per node)
     rent_per_gpu_hour: 2.99          # or rental: lambda-h100-sxm, or buy: {...}
+    currency: USD                    # of rent_per_gpu_hour and buy's amounts (default USD), e.g. CNY
     latency: {ttft_ms: 2000, tpot_ms: 100}
     slo_percentile: 99               # 50 (means, default), 90 or 99: the targets are on this percentile
     engine: trtllm                   # trtllm, vllm, sglang, lmdeploy, or dated: trtllm@mlperf-v4.1 (default: see below)
@@ -31,7 +32,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from .base import Line, Slug, Strict, number
+from .base import Currency, Line, Slug, Strict, number
 from .ranges import number_or_range
 
 Precision = Literal["bf16", "fp8", "int8", "int4", "fp4"]
@@ -64,12 +65,14 @@ class LatencyTargets(Strict):
 
 class BuySpec(Strict):
     """Owning the servers. Fields left out come from ``pricing/hardware`` (server price
-    midpoint, lifetime, power) and ``defaults.yaml`` (electricity, PUE, hosting)."""
+    midpoint, lifetime, power) and ``defaults.yaml`` (electricity, PUE, hosting), in USD. The
+    amounts given here are in the candidate's ``currency`` (default USD)."""
 
     server: Slug | None = None
     """Server id in ``servers.yaml`` (default: the one with this GPU)."""
-    server_price: number(ge=1000, le=50_000_000) | None = None  # type: ignore[valid-type]
-    """Purchase price of one node of ``gpus_per_node`` GPUs, USD."""
+    server_price: number(ge=1000) | None = None  # type: ignore[valid-type]
+    """Purchase price of one node of ``gpus_per_node`` GPUs, in the candidate's ``currency`` (default USD;
+    at most USD 50 million)."""
     lifetime_years: number(ge=0.5, le=15) | None = None  # type: ignore[valid-type]
     """Years over which the price is spread."""
     cost_of_capital: number(ge=0, le=0.5, share=True) | None = None  # type: ignore[valid-type]
@@ -80,12 +83,14 @@ class BuySpec(Strict):
     """Average draw as a share of power_kw."""
     pue: number(ge=1.0, le=3.0) | None = None  # type: ignore[valid-type]
     """Power usage effectiveness of the facility."""
-    electricity_per_kwh: number(ge=0, le=2.0) | None = None  # type: ignore[valid-type]
-    """USD per kWh."""
-    hosting_per_kw_month: number(ge=0, le=5000) | None = None  # type: ignore[valid-type]
-    """Colocation / facility cost per provisioned kW per month, USD."""
-    staff_per_month: number(ge=0, le=10_000_000) | None = None  # type: ignore[valid-type]
-    """Staff and operations for the deployment per month, USD (not per node)."""
+    electricity_per_kwh: number(ge=0) | None = None  # type: ignore[valid-type]
+    """Electricity per kWh, in the candidate's ``currency`` (default USD; at most USD 2)."""
+    hosting_per_kw_month: number(ge=0) | None = None  # type: ignore[valid-type]
+    """Colocation / facility cost per provisioned kW per month, in the candidate's ``currency`` (default
+    USD; at most USD 5,000)."""
+    staff_per_month: number(ge=0) | None = None  # type: ignore[valid-type]
+    """Staff and operations for the deployment per month (not per node), in the candidate's ``currency``
+    (default USD; at most USD 10 million)."""
 
 
 class Speculative(Strict):
@@ -133,12 +138,18 @@ class SelfhostSpec(Strict):
     """Speculative decoding (off by default)."""
     chunked_prefill: int | None = Field(default=None, ge=0, le=1_000_000)
     """Prefill chunk in tokens per iteration (0: whole prompts; default: the engine profile's)."""
-    rent_per_gpu_hour: number(ge=0.01, le=1000) | None = None  # type: ignore[valid-type]
-    """Rental price, USD per GPU-hour."""
+    rent_per_gpu_hour: number(ge=0.01) | None = None  # type: ignore[valid-type]
+    """Rental price per GPU-hour, in ``currency`` (default USD; at most USD 1,000)."""
     rental: Slug | None = None
     """Rental offer id in ``pricing/hardware/rentals.yaml``."""
     buy: BuySpec | None = None
     """Own the servers instead of renting."""
+    currency: Currency = "USD"
+    """ISO code of the amounts given in this candidate: ``rent_per_gpu_hour`` and ``buy``'s
+    ``server_price``, ``electricity_per_kwh``, ``hosting_per_kw_month`` and ``staff_per_month``
+    (default USD). A rental offer, the catalog's server prices and the defaults stay in USD. They
+    are converted with the scenario's exchange rate on the as-of date (its ``fx:`` first); in a
+    report in this currency they are billed as given, and no exchange rate moves them."""
     latency: LatencyTargets | None = None
     engine: EngineId | None = None
     """Serving-engine profile in ``pricing/hardware/engines.yaml``: trtllm, vllm, sglang or

@@ -112,20 +112,25 @@ FIELD_HELP: dict[str, tuple[str, str]] = {
     "gpu": ("an accelerator id", "gpu: h100-sxm-80gb"),
     "gpus_per_node": ("GPUs per server", "gpus_per_node: 8"),
     "gpus": ("GPUs per replica, a whole number", "gpus: 8"),
-    "rent_per_gpu_hour": ("rental price, USD per GPU-hour", "rent_per_gpu_hour: 2.49"),
+    "rent_per_gpu_hour": ("rental price per GPU-hour, in the candidate's currency (default USD)",
+                          "rent_per_gpu_hour: 2.49"),
     "rental": ("a rental offer id", "rental: lambda-h100-sxm"),
     "buy": ("owning the servers, a mapping; {} takes the catalog's defaults",
             "buy: {} or buy: {server_price: 250000, lifetime_years: 4}"),
     "server": ("a server id", "server: dgx-h100"),
-    "server_price": ("price of one server node, USD", "server_price: 250000 or 250k"),
+    "server_price": ("price of one server node, in the candidate's currency (default USD)",
+                     "server_price: 250000 or 250k"),
     "lifetime_years": ("years to spread the price over", "lifetime_years: 4"),
     "cost_of_capital": ("annual rate", "cost_of_capital: 0.08 or 8%"),
     "power_kw": ("maximum power of one node, kW", "power_kw: 10.2"),
     "power_load_factor": ("average draw as a share of power_kw", "power_load_factor: 0.7 or 70%"),
     "pue": ("power usage effectiveness", "pue: 1.3"),
-    "electricity_per_kwh": ("USD per kWh", "electricity_per_kwh: 0.12"),
-    "hosting_per_kw_month": ("facility cost per kW per month, USD", "hosting_per_kw_month: 150"),
-    "staff_per_month": ("staff and operations per month, USD", "staff_per_month: 20000"),
+    "electricity_per_kwh": ("electricity per kWh, in the candidate's currency (default USD)",
+                            "electricity_per_kwh: 0.12"),
+    "hosting_per_kw_month": ("facility cost per kW per month, in the candidate's currency (default USD)",
+                             "hosting_per_kw_month: 150"),
+    "staff_per_month": ("staff and operations per month, in the candidate's currency (default USD)",
+                        "staff_per_month: 20000"),
     "latency": ("latency targets", "latency: {ttft_ms: 2000, tpot_ms: 100}"),
     "ttft_ms": ("time to first token target, milliseconds", "ttft_ms: 2000"),
     "tpot_ms": ("time per output token target, milliseconds", "tpot_ms: 100"),
@@ -135,6 +140,18 @@ FIELD_HELP: dict[str, tuple[str, str]] = {
     "quality_delta": ("quality change in points versus the published scores", "quality_delta: -1.5"),
 }
 """What a scenario field means and a valid example, for messages in the user's words."""
+
+SELFHOST_HELP: dict[str, tuple[str, str]] = {
+    "currency": ("the currency of this candidate's rent and buy amounts, an ISO code (default USD)", "currency: CNY"),
+}
+"""Fields of a ``selfhost:`` candidate whose meaning differs from the scenario's field of that name."""
+
+
+def _help(word: str, loc: tuple[Any, ...]) -> tuple[str, str] | None:
+    """What the field ``word`` at ``loc`` means and an example (:data:`FIELD_HELP`)."""
+    if word in SELFHOST_HELP and any(str(p).startswith("selfhost") for p in loc[:-1]):
+        return SELFHOST_HELP[word]
+    return FIELD_HELP.get(word)
 
 _PLAIN = {
     "greater_than": "must be more than {gt}",
@@ -235,7 +252,7 @@ def _one(doc: Document, e: dict[str, Any], allowed: dict[tuple[Any, ...], list[s
     line, col = doc.locate(full)
     if e["type"] == "missing":
         msg = "required field is missing"
-        help_ = FIELD_HELP.get(word)
+        help_ = _help(word, loc)
         hint = f"{help_[0]}, e.g. {help_[1]}" if help_ else None
         return TcoError(msg, file=doc.path, line=line, col=col, field=_field(full), hint=hint)
     msg = plain_message(e)
@@ -250,7 +267,7 @@ def _one(doc: Document, e: dict[str, Any], allowed: dict[tuple[Any, ...], list[s
         msg += f" (got {str(inp).lower()})"
     elif inp is None and "input" in e:  # YAML null, ~ or an empty value
         msg += " (got null: an empty value)"
-    help_ = FIELD_HELP.get(word)
+    help_ = _help(word, loc)
     if help_ is not None:
         hint = f"{help_[0]}, e.g. {help_[1]}"
     elif e["type"].startswith(("date", "datetime")):
