@@ -66,6 +66,30 @@ def test_fail_above_is_a_ci_gate(pair, capsys) -> None:
     assert main(["diff", str(old), str(new), "--fail-above", "15%"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["tco: openai/gpt-4o rose by 20.0% (more than --fail-above 15%)"]
+    # the JSON says the verdict too (a CI step that keeps the JSON keeps why it failed); without
+    # --fail-above there is no gate to report
+    assert main(["diff", str(old), str(new), "--fail-above", "15", "-f", "json"]) == 1
+    gate = json.loads(capsys.readouterr().out)["gate"]
+    assert gate == {"fail_above": 15.0, "failed": True,
+                    "reasons": ["openai/gpt-4o rose by 20.0% (more than --fail-above 15%)"]}
+    assert main(["diff", str(old), str(new), "-f", "json"]) == 0
+    assert "gate" not in json.loads(capsys.readouterr().out)
+
+
+def test_a_bug_is_not_a_failed_gate(capsys, monkeypatch) -> None:
+    """Exit 1 is the gate's (as issue 13 asks); a crash exits 70, so a pipeline tells them apart."""
+    import tco.cli.validate as validate
+
+    def boom(args):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(validate, "run", boom)
+    monkeypatch.delenv("TCO_DEBUG", raising=False)
+    from tco.cli import INTERNAL_ERROR
+
+    rc = main(["validate", "x.yaml"])
+    err = capsys.readouterr().err
+    assert rc == INTERNAL_ERROR == 70 and err.startswith("tco: error: internal error: ZeroDivisionError: a bug")
 
 
 def test_fail_above_holds_when_the_reader_stops_early(pair, monkeypatch) -> None:

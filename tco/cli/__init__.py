@@ -23,7 +23,8 @@ EPILOG = """examples:
   tco catalog show openai/gpt-4o                an offer's price history with sources
   tco selfhost llama-3.1-405b-instruct --gpu h100-sxm-80gb --gpus 8 --precision fp8
 
-exit codes: 0 ok, 1 internal failure, 2 bad usage or invalid input, 130 interrupted"""
+exit codes: 0 ok, 1 a gate failed (diff --fail-above), 2 bad usage or invalid input, 70 internal
+error (a bug in tco), 130 interrupted"""
 
 COMMANDS = (estimate, report, diff, validate, init, catalog, selfhost, breakeven, sensitivity, tui, serve)
 """In the order ``tco --help`` lists them."""
@@ -61,6 +62,11 @@ def _command_in(argv: list[str]) -> str | None:
     return argv[0] if argv and argv[0] in names else None
 
 
+INTERNAL_ERROR = 70
+"""Exit code of a bug in tco (sysexits' EX_SOFTWARE): apart from 1, which ``tco diff --fail-above``
+returns for a failed gate, so that a pipeline tells a price rise from a crash."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_command_in(argv))
@@ -93,4 +99,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("TCO_DEBUG"):
             raise
         error(f"internal error: {type(e).__name__}: {e} (set TCO_DEBUG=1 for a traceback; please report it)")
-        return 1
+        return INTERNAL_ERROR

@@ -67,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
         for r in d.lost_cost():
             verdict.append(f"tco: {r['label']} had a monthly cost before and has none now "
                            f"({r['reason'][1] or 'no cost'}): it fails --fail-above too")
+        d.gate = {"fail_above": args.fail_above, "failed": bool(verdict),
+                  "reasons": [v.removeprefix("tco: ") for v in verdict]}
     try:
         write_output(render_diff(d, args.format, table_width(args)), args.out)
     except BrokenPipeError:

@@ -53,6 +53,8 @@ class Diff:
     removed: list[dict[str, Any]]
     inputs: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
+    gate: dict[str, Any] | None = None
+    """With ``--fail-above``: ``{fail_above, failed, reasons}``, the verdict the exit code gives."""
 
     def rises_above(self, pct: float) -> list[dict[str, Any]]:
         """Candidates on both sides whose monthly cost rose by more than ``pct`` percent."""
@@ -67,7 +69,7 @@ class Diff:
         rows = [{**r, "change_pct": None, "from_zero": True} if r["change_pct"] == math.inf else r for r in self.rows]
         return {"schema_version": 1, "old": self.old.path, "new": self.new.path, "currency": self.currency,
                 "candidates": rows, "added": self.added, "removed": self.removed, "inputs": self.inputs,
-                "notes": self.notes}
+                "notes": self.notes, **({"gate": self.gate} if self.gate is not None else {})}
 
 
 def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
