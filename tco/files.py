@@ -20,6 +20,17 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
     path = os.fspath(path)
     if not path:
         raise TcoError("empty output path", hint="give a file name, or - for standard output")
+    try:  # /dev/stdout is a link to a pipe the path cannot name (/proc/self/fd/1 -> pipe:[…]): write to it
+        own = os.stat(path)
+    except OSError:
+        own = None
+    if own is not None and not stat.S_ISREG(own.st_mode) and not stat.S_ISDIR(own.st_mode):
+        try:
+            with open(path, "w", encoding="utf-8") as fh:  # a device or a pipe: write through
+                fh.write(text)
+            return
+        except OSError as e:
+            raise TcoError(f"cannot write: {e.strerror}", file=path) from None
     target = os.path.realpath(path)
     try:
         st = os.stat(target)

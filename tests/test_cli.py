@@ -411,3 +411,12 @@ def test_a_rate_older_than_the_rule_allows_is_said(capsys, write, as_of, warned)
     out = capsys.readouterr().out
     said = "CNY rate 6.68499 is the 2026-10 average" in out and "the 2026-11 average, known from 2026-12-01, is not on record" in out
     assert said is warned, out
+
+
+def test_output_to_dev_stdout_in_a_pipe() -> None:
+    """`-o /dev/stdout` is a CI idiom; in a pipe /dev/stdout links to pipe:[...], which no path
+    names, and the atomic writer failed with "No such file or directory"."""
+    p = subprocess.run([sys.executable, "-m", "tco", "estimate", EXAMPLE, "-f", "json", "-o", "/dev/stdout"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["schema_version"] == 1
