@@ -13,7 +13,18 @@ The public API is loaded lazily (PEP 562) so ``import tco`` and ``tco --help`` s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what type checkers see; at run time the names below load on first use
+    from tco.catalog import find_catalog_dir, load_catalog
+    from tco.errors import TcoError
+    from tco.plan.compile import compile_scenario
+    from tco.plan.estimate import estimate
+    from tco.plan.evaluate import evaluate, sweep
+    from tco.plan.result import CandidateResult, Estimate
+    from tco.plan.scenario import load_scenario, parse_scenario, vary
+    from tco.report import render
+    from tco.schema.scenario import Scenario
 
 __version__ = "0.1.0"
 
@@ -37,16 +48,18 @@ _LAZY = {
 __all__ = sorted(_LAZY) + ["__version__"]
 
 
-def __getattr__(name: str) -> Any:
-    try:
-        module_name = _LAZY[name]
-    except KeyError:
-        raise AttributeError(f"module 'tco' has no attribute {name!r}") from None
-    from importlib import import_module
+if not TYPE_CHECKING:  # a module __getattr__ would tell type checkers that any name exists
 
-    value = getattr(import_module(module_name), name)
-    globals()[name] = value
-    return value
+    def __getattr__(name: str) -> Any:
+        try:
+            module_name = _LAZY[name]
+        except KeyError:
+            raise AttributeError(f"module 'tco' has no attribute {name!r}") from None
+        from importlib import import_module
+
+        value = getattr(import_module(module_name), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:

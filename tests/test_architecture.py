@@ -90,3 +90,25 @@ def test_no_catch_all_module_names() -> None:
 def test_file_size(path: str) -> None:
     lines = len((ROOT / path).read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES or path in COHESIVE, f"{path}: {lines} lines; split it along a real seam"
+
+
+def test_type_checkers_see_the_lazy_public_api() -> None:
+    """`tco.estimate` and the rest load on first use (PEP 562); a type checker saw them as Any and
+    any misspelt name as valid (a library user's review). The `if TYPE_CHECKING:` imports name
+    exactly the lazy names, each from the module it loads from, and `__getattr__` is hidden from
+    the checker."""
+    import ast
+
+    import tco
+
+    tree = ast.parse((Path(tco.__file__)).read_text(encoding="utf-8"))
+    typed: dict[str, str] = {}
+    hidden = False
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for imp in node.body:
+                assert isinstance(imp, ast.ImportFrom)
+                typed.update({a.name: imp.module or "" for a in imp.names})
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "not TYPE_CHECKING":
+            hidden = any(isinstance(f, ast.FunctionDef) and f.name == "__getattr__" for f in node.body)
+    assert typed == tco._LAZY and hidden

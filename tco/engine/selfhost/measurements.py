@@ -75,7 +75,7 @@ OWN_TIME_PROFILES = frozenset(prof for rules in OWN_TIME.values() for _, _, prof
 
 OWN_TIME_RANK = {prof: rank for rank, rules in enumerate(OWN_TIME.values()) for _, _, prof in rules}
 """How recent each profile of its own time is (a later source set: a higher rank): of the profiles that saw a
-model, the newest is the default, then one fitted on the GPU (plan.deployment.choose_engine)."""
+model, the newest is the default, then one fitted on the GPU (plan.engine_choice.choose_engine)."""
 
 V0512_HOLDOUT_NAME = "inferencex-2026-mi325x"
 """Name of sglang@0.5.12-rocm's held-out split (fixed before its fit)."""
