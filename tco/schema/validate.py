@@ -284,9 +284,15 @@ def validation_error(doc: Document, err: Any, allowed: dict[tuple[Any, ...], lis
 
     # per field, the most specific, most actionable error: unknown keys and missing fields
     # over bad values, deeper paths over union noise
+    locs = [tuple(e["loc"]) for e in errors]
+
     def rank(e: dict[str, Any]) -> tuple[int, int]:
         order = {"extra_forbidden": 0, "missing": 1}
         t = e["type"]
+        loc = tuple(e["loc"])
+        if t == "too_short" and any(len(o) > len(loc) and o[:len(loc)] == loc for o in locs):
+            # "must not be empty" of a list whose only item failed: the item's own error says why
+            return (5, -len(loc))
         # a union's other member says "wrong type" (a range given where a number also fits):
         # the member that understood the input has the useful message
         wrong_type = t.endswith(("_type", "_parsing")) or t in ("model_attributes_type", "is_instance_of")

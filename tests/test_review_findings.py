@@ -1,7 +1,8 @@
-"""The same weights in another mode (a Chinese buyer's review, 2026-12-01): self-hosting
-deepseek-v4-flash found no score while its thinking mode, deepseek-v4-flash-thinking, has seven.
-Mode entries say whose weights they are (`mode_of`); the estimate and `catalog show` point to
-them, and a wrong `mode_of` is one located error."""
+"""Findings of the 2026-12-01 reviews (a Chinese buyer of today; a library and CI user) that have
+no other home: the same weights in another mode (self-hosting deepseek-v4-flash found no score while
+its thinking mode, deepseek-v4-flash-thinking, has seven: mode entries say whose weights they are,
+`mode_of`, and the estimate and `catalog show` point to them; a wrong `mode_of` is one located
+error), self-hosted costs no measurement backs, and a bad number in a catalog price."""
 
 from __future__ import annotations
 
@@ -69,3 +70,19 @@ def test_a_selfhosted_cost_no_measurement_backs_says_so_in_its_row(capsys, write
     row = next(line for line in out.splitlines() if line.lstrip().startswith(("-", "1", "2")) and "on ascend" in line)
     assert "uncalibrated GPU" in row and "uncalibrated" not in next(
         line for line in out.splitlines() if "on h100" in line and "selfhost" in line)
+
+
+def test_a_bad_number_in_an_offers_only_price_is_named(capsys, tmp_path) -> None:
+    """A library user's review: `input: four` in an offer's only price point was reported as
+    "offers.0.prices: must not be empty" (pydantic's length check of the list the bad item left
+    empty), pointing at the list instead of the number."""
+    cat = tmp_path / "catalog"
+    shutil.copytree(FIXTURE_CATALOG, cat)
+    (cat / "api" / "zz.yaml").write_text(
+        "provider: zz\nname: ZZ\noffers:\n  - id: zz/one\n    name: one\n    model: m-flat\n    launched: 2024-05-13\n"
+        "    prices:\n      - effective_from: 2024-05-13\n        currency: USD\n        input: 4,0\n"
+        "        output: 12.0\n        provenance: {source: x, checked: 2026-11-30, status: verified}\n",
+        encoding="utf-8")
+    rc = main(["validate", str(ROOT / "scenarios" / "support-assistant.yaml"), "--catalog", str(cat)])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.strip().endswith("zz.yaml:11:16: offers.0.prices.0.input: must be a number (got '4,0')"), err
