@@ -190,3 +190,32 @@ def test_the_cache_keeps_the_newest_files_of_each_kind(tmp_path) -> None:
     assert left == [f"catalog-{i:02d}.pickle" for i in range(3, 7)]
     assert cache.read(tmp_path / "scenario-aa.pickle") == {"s": 1}  # other kinds untouched
     assert cache.key(b"a", b"b") == cache.key(b"ab") and len(cache.key(b"x")) == 24
+
+
+def test_a_catalog_edited_in_a_running_process_is_read_again(tmp_path, monkeypatch) -> None:
+    """A library user's review: a notebook that edits its catalog got the old prices from
+    `tco.load_catalog` for the life of the process; and an edit that kept the file's size and
+    restored its mtime (`cp -p`, `touch -r`, a CI cache restore) was read stale from the disk cache.
+    Acme's flat offer: 4 -> 3 per 1M input tokens, the same number of bytes."""
+    import os
+    import shutil
+
+    from tco.catalog import load_catalog
+    from tests.conftest import FIXTURE_CATALOG
+
+    monkeypatch.setenv("TCO_CACHE_DIR", str(tmp_path / "cache"))
+    cat = tmp_path / "catalog"
+    shutil.copytree(FIXTURE_CATALOG, cat)
+    acme = cat / "api" / "acme.yaml"
+
+    def first_input(c) -> float:
+        return c.offers["acme/flat"].prices[0].input
+
+    assert first_input(load_catalog(cat)) == 4
+    st = os.stat(acme)
+    text = acme.read_text(encoding="utf-8")
+    assert "        input: 4\n" in text
+    acme.write_text(text.replace("        input: 4\n", "        input: 3\n", 1), encoding="utf-8")
+    os.utime(acme, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime: only the ctime moved
+    assert os.stat(acme).st_size == st.st_size and os.stat(acme).st_mtime_ns == st.st_mtime_ns
+    assert first_input(load_catalog(cat)) == 3

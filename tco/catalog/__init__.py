@@ -55,17 +55,36 @@ def find_catalog_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:
-    """Load and validate the catalog (cached per directory for the life of the process)."""
-    return _load(find_catalog_dir(path).resolve())
+    """Load and validate the catalog. Kept in the process per directory while its files stay as
+    they are: a catalog edited in a running notebook is loaded again on the next call."""
+    root = find_catalog_dir(path).resolve()
+    return _load(root, _files_state(root))
+
+
+def _files_state(path: Path) -> tuple[str, ...] | None:
+    """Every file under the catalog directory by relative path, size, mtime and ctime (a write
+    that restores the mtime, as ``cp -p`` or ``touch -r`` do, still changes the ctime); None when
+    the directory cannot be listed."""
+    try:
+        entries: list[str] = []
+        for dirpath, dirnames, filenames in os.walk(path):
+            dirnames.sort()
+            for name in sorted(filenames):
+                st = os.stat(os.path.join(dirpath, name))
+                entries.append(f"{os.path.relpath(os.path.join(dirpath, name), path)}|{st.st_size}|{st.st_mtime_ns}|"
+                               f"{st.st_ctime_ns}")
+    except OSError:
+        return None
+    return tuple(entries)
 
 
 @lru_cache(maxsize=8)
-def _load(path: Path) -> Catalog:
+def _load(path: Path, state: tuple[str, ...] | None = None) -> Catalog:
     """Validated catalog, from the compiled cache when no catalog file changed.
 
     The cache (``$TCO_CACHE_DIR``, else ``$XDG_CACHE_HOME/tco``, else ``~/.cache/tco``) holds
     the already-validated catalog (as :mod:`tco.catalog.records`, so loading it needs no pydantic),
-    keyed by every file's path, size and mtime, the code that shapes it, and the tco and
+    keyed by every file's path, size, mtime and ctime, the code that shapes it, and the tco and
     Python versions; any change re-validates. ``TCO_NO_CACHE=1`` turns it off.
     A cache that cannot be read or written is ignored: it only ever saves time.
     """
@@ -73,7 +92,7 @@ def _load(path: Path) -> Catalog:
 
     if not cache.enabled():
         return load_catalog_dir(path)
-    cache_file = _cache_file(path)
+    cache_file = _cache_file(path, state)
     if cache_file is not None:
         cat = cache.read(cache_file)
         if isinstance(cat, Catalog):
@@ -144,20 +163,13 @@ def code_fingerprint(package: Path, folders: tuple[str, ...]) -> str | None:
     return "\n".join(entries) if entries else None
 
 
-def _cache_file(path: Path) -> Path | None:
+def _cache_file(path: Path, entries: tuple[str, ...] | None) -> Path | None:
     import sys
 
     from .. import __version__
     from . import cache
 
-    try:
-        entries: list[str] = []
-        for dirpath, dirnames, filenames in os.walk(path):
-            dirnames.sort()
-            for name in sorted(filenames):
-                st = os.stat(os.path.join(dirpath, name))
-                entries.append(f"{os.path.relpath(os.path.join(dirpath, name), path)}|{st.st_size}|{st.st_mtime_ns}")
-    except OSError:
+    if entries is None:
         return None
     code = code_fingerprint(PACKAGE_DIR, CATALOG_CODE)  # the code that shapes the cached objects
     if code is None:
