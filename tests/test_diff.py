@@ -220,3 +220,22 @@ def test_missing_files_and_bad_flags(tmp_path: Path, write, capsys) -> None:
     assert "nope.yaml: file not found" in capsys.readouterr().err
     assert main(["diff", s, s, "--fail-above", "lots"]) == 2
     assert "invalid percentage 'lots'" in capsys.readouterr().err
+
+
+def test_a_saved_estimate_against_its_own_scenario_changes_no_input(tmp_path, capsys) -> None:
+    """A library user's review: `tco diff last_q.json new.yaml` listed 15 inputs that did not
+    change (quality.weights vs quality.profile, defaults such as quality.impute, the monthly
+    volumes only the JSON records). A scenario beside a saved estimate is read as its estimate
+    records it: only what changed is listed."""
+    scenario = Path(__file__).resolve().parent.parent / "scenarios" / "support-assistant.yaml"
+    saved = tmp_path / "last_q.json"
+    assert main(["estimate", str(scenario), "-f", "json", "-o", str(saved)]) == 0
+    capsys.readouterr()
+    d = _json(capsys, str(saved), str(scenario))
+    assert d["inputs"] == []
+    bigger = tmp_path / "bigger.yaml"
+    bigger.write_text(scenario.read_text(encoding="utf-8").replace("requests_per_day: 10000", "requests_per_day: 12000"),
+                      encoding="utf-8")
+    d = _json(capsys, str(saved), str(bigger))
+    assert {i["input"] for i in d["inputs"]} == {"workload.requests_per_day", "workload.requests_per_month",
+                                                  "workload.input_tokens_per_month", "workload.output_tokens_per_month"}

@@ -272,7 +272,9 @@ def compare(old: Side, new: Side) -> Diff:
     inputs = []
     both = (old.inputs, new.inputs)
     if "estimate" in (old.kind, new.kind):  # two scenarios say it in their own keys already
-        both = ({**old.inputs, **old.derived}, {**new.inputs, **new.derived})
+        # a saved estimate keeps only what its JSON records: a scenario beside it is read the same
+        # way (its own keys would differ in form, not in value: weights vs profile, defaults)
+        both = ({**_estimate_inputs(old.result), **old.derived}, {**_estimate_inputs(new.result), **new.derived})
     for key in sorted(set(both[0]) | set(both[1])):
         va, vb = both[0].get(key), both[1].get(key)
         if va != vb:
