@@ -420,3 +420,23 @@ def test_output_to_dev_stdout_in_a_pipe() -> None:
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["schema_version"] == 1
+
+
+def test_a_date_when_every_candidate_is_gone_is_an_error_as_before_any_launched(capsys, write) -> None:
+    """A CI user's review: on 2020-01-01 (none launched) exit 2, on 2030-01-01 (all retired) exit 0
+    with every row retired and no answer. Both are one error naming the date and the way out;
+    a date after today is priced with a warning that it is today's knowledge."""
+    rc, out, err = run(capsys, "estimate", EXAMPLE, "--as-of", "2030-01-01")
+    assert rc == 2 and out == ""
+    assert ("none of the 4 candidates can be priced on 2030-01-01: 4 retired by then (the last to retire is "
+            "openai/gpt-4o-mini, on 2027-01-14: use an earlier as_of date") in err
+    rc, out, err = run(capsys, "estimate", EXAMPLE, "--as-of", "2020-01-01")
+    assert rc == 2 and "4 not launched yet" in err
+    # a self-hosted candidate is priced on any later date (no offer to retire)
+    own = write("workload: {requests_per_day: 1000, input_tokens: 500, output_tokens: 100}\n"
+                "candidates:\n  - selfhost: {model: llama-3.1-8b-instruct, gpu: h100-sxm-80gb, rent_per_gpu_hour: 2}\n")
+    later = (date.today() + __import__("datetime").timedelta(days=40)).isoformat()
+    rc, out, err = run(capsys, "estimate", str(own), "--as-of", later)
+    assert rc == 0 and f"as of {later} is after today" in out, err
+    rc, out, err = run(capsys, "estimate", str(own), "--as-of", "2025-09-01")
+    assert rc == 0 and "after today" not in out

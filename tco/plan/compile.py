@@ -276,6 +276,10 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
         currency = scenario.currency
     fx: dict[str, FxUsed] = {}
     warnings: list[str] = []
+    if as_of > date.today():  # a plan for next year: today's knowledge, not a forecast
+        warnings.append(f"as of {as_of} is after today ({date.today()}): prices are those on record today, with the "
+                        "changes and retirements already announced; later ones are unknown (a horizon with "
+                        "--horizon projects trends)")
     for cur in scenario.fx:
         if cur == "USD":
             raise TcoError("the USD rate is 1 by definition", **locate(scenario, ("fx", "USD"), key=True))
@@ -288,6 +292,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
     unavailable: list[TcoError] = []
     _check_ids(scenario, catalog)
     unpriced: list[TcoError] = []
+    gone_by: list[tuple[date, str]] = []  # retired before the as-of date: (the day, the offer)
 
     def unpriced_row(r: Resolved, discount: float, i: int) -> None:  # in the table, without a price
         api_rows.append(dict(_UNPRICED, discount=discount))
@@ -340,6 +345,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                     r.warnings.append(f"not available on {as_of}: {gone.id} was retired on {gone.retired}, and no "
                                       "price of it from before that day is on record (no cost, not ranked)")
                     r.reason = f"retired {gone.retired}"
+                    gone_by.append((gone.retired, gone.id))
                 else:  # on sale then, at a price no source dates
                     r.warnings.append(f"{PRICE_UNKNOWN} on {as_of}: {gone.id} was on sale until its retirement on "
                                       f"{gone.retired}, but no price of it from before that day is on record "
@@ -357,6 +363,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                     raise relocate(e, scenario, loc) from None
                 r.warnings.append(f"not available on {as_of}: {e.message} (no cost, not ranked)")
                 r.reason = f"retired {e.available_from}"
+                gone_by.append((e.available_from, offer_id))
                 unpriced_row(r, discount, i)
                 continue
             except UnknownPrice as e:  # it existed, its price then is unknown: in the table, unpriced
@@ -493,14 +500,18 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             r.warnings.append(f"{r.model} is a base (pretrained) model: its scores are base-model scores")
         resolved.append(r)
 
-    if (unavailable or unpriced) and len(unavailable) + len(unpriced) == len(resolved):
-        if len(resolved) == 1:
+    if (unavailable or unpriced or gone_by) and len(unavailable) + len(unpriced) + len(gone_by) == len(resolved):
+        if len(resolved) == 1 and not gone_by:
             raise (unavailable + unpriced)[0]  # the one candidate cannot be priced on the date
         # several, none priced: the date is the problem, not the first candidate
         starts = sorted((r.available_from, r.id) for r in resolved if r.available_from)
         why = ", ".join(part for part in (f"{len(unavailable)} not launched yet" if unavailable else "",
-                                          f"{len(unpriced)} with no price on record then" if unpriced else "") if part)
+                                          f"{len(unpriced)} with no price on record then" if unpriced else "",
+                                          f"{len(gone_by)} retired by then" if gone_by else "") if part)
+        last = max(gone_by) if gone_by else None
         hint = (f"the first to launch is {starts[0][1]}, on {starts[0][0]}: use an as_of date from then on" if starts
+                else f"the last to retire is {last[1]}, on {last[0]}: use an earlier as_of date, or candidates on "
+                     "sale then (tco catalog list --on-sale)" if last is not None
                 else "`tco catalog show OFFER` gives each offer's price history")
         raise NotAvailable(f"none of the {len(resolved)} candidates can be priced on {as_of}: {why}",
                            starts[0][0] if starts else None, **locate(scenario, ("candidates",), key=True), hint=hint)
