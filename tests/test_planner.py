@@ -222,3 +222,34 @@ def test_sweep_in_chunks_equals_one_pass(monkeypatch) -> None:
     # unranked candidates have rank NaN, which sorts last
     unranked = np.isnan(one.rank[:, 0])
     assert unranked.any() and (np.argsort(one.rank[:, 0])[-unranked.sum():] == np.flatnonzero(unranked)).all()
+
+
+def test_the_library_keeps_its_catalog_and_speaks_in_tco_errors(tmp_path) -> None:
+    """A library user's review: a scenario read with a custom catalog, then varied or swept without
+    it, looked its offer up in the built-in catalog ("unknown offer 'acme/...'" blamed a field not
+    touched); sweep took no path, a misspelt keyword was a bare TypeError, arrays of shapes (2,) and
+    (2, 1) were flattened into 4 points silently, and render(est, "html") a ValueError."""
+    import shutil
+
+    import tco
+    from tests.conftest import FIXTURE_CATALOG
+
+    cat_dir = tmp_path / "catalog"
+    shutil.copytree(FIXTURE_CATALOG, cat_dir)
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE, encoding="utf-8")
+    cat = tco.load_catalog(cat_dir)
+    sc = tco.load_scenario(path, cat)
+    bigger = tco.vary(sc, requests_per_day=20_000)  # no catalog given: the scenario's own
+    assert tco.estimate(bigger).candidate("acme/flat").monthly_cost > tco.estimate(sc).candidate("acme/flat").monthly_cost
+    grid = tco.sweep(sc, requests_per_day=[1e3, 2e3])
+    assert grid.monthly_cost.shape == (len(sc.candidates), 2)
+    assert tco.sweep(str(path), cat, requests_per_day=[1e3]).monthly_cost.shape[1] == 1  # a path, as estimate takes
+    with pytest.raises(TcoError, match="unknown workload array: requests_per_dya") as e:
+        tco.sweep(sc, requests_per_dya=[1e3])
+    assert "requests_per_day" in (e.value.hint or "")
+    with pytest.raises(TcoError, match=r"combine into shape \(2, 2\)"):
+        tco.sweep(sc, requests_per_day=np.array([[1e3], [2e3]]), input_tokens=[100, 200])
+    with pytest.raises(TcoError, match="unknown format 'html'") as e:
+        tco.render(tco.estimate(sc), "html")
+    assert "tco report" in (e.value.hint or "")

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import yamlio
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog
 from ..engine.sampling import chance
 from .compile import Compiled, compile_scenario
 from .evaluate import WorkloadPoints, evaluate
 from .locate import candidate_kind
 from .result import Estimate, build_estimate
-from .scenario import load_scenario
+from .scenario import catalog_of, load_scenario
 
 if TYPE_CHECKING:
     from ..schema.scenario import Scenario
@@ -72,7 +72,7 @@ def estimate(scenario: Scenario | str | Path, catalog: Catalog | None = None, *,
     if not isinstance(scenario, (str, Path)) and not hasattr(scenario, "workload"):  # a Scenario, or its cached record
         raise TypeError(f"estimate() takes a Scenario (tco.load_scenario, tco.parse_scenario) or the path of a "
                         f"scenario file, not {type(scenario).__name__}")
-    catalog = catalog or load_catalog()
+    catalog = catalog_of(scenario, catalog)
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario(scenario, catalog)
     compiled = compile_scenario(scenario, catalog, as_of=as_of, currency=currency, strict=strict, impute=impute)

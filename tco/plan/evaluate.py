@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog
 from ..engine.api import api_cost
 from ..engine.quality import cost_per_quality_point, imputed_parts, quality, rank
 from ..errors import TcoError
@@ -178,15 +179,20 @@ def evaluate(compiled: Compiled, points: WorkloadPoints) -> SweepResult:
                        Components(compiled, points), selfhost, imputed_share, quality_half)
 
 
-def sweep(scenario: Scenario, catalog: Catalog | None = None, *, as_of: date | None = None,
+def sweep(scenario: Scenario | str | Path, catalog: Catalog | None = None, *, as_of: date | None = None,
           currency: str | None = None, **workload: Any) -> SweepResult:
     """Evaluate many workload variants at once.
 
-    Keyword arrays (broadcast together) override the scenario's workload:
-    ``requests_per_day``, ``requests_per_month``, ``input_tokens``, ``output_tokens``,
-    ``cached_input_share``, ``batch_share``, ``peak_to_average``.
+    ``scenario``: a Scenario or a file's path (as :func:`tco.estimate` takes). Keyword arrays
+    (one-dimensional, broadcast together: single numbers beside arrays) override the scenario's
+    workload: ``requests_per_day``, ``requests_per_month``, ``input_tokens``, ``output_tokens``,
+    ``cached_input_share``, ``batch_share``, ``cache_write_share``, ``peak_to_average``.
     """
-    catalog = catalog or load_catalog()
+    from .scenario import catalog_of, load_scenario
+
+    catalog = catalog_of(scenario, catalog)
+    if isinstance(scenario, (str, Path)):
+        scenario = load_scenario(scenario, catalog)
     compiled = compile_scenario(scenario, catalog, as_of=as_of, currency=currency)
     return evaluate(compiled, workload_points(scenario, **workload))
 
@@ -242,13 +248,17 @@ def check_workload(scenario: Scenario) -> None:
 def workload_points(scenario: Scenario, **overrides: Any) -> WorkloadPoints:
     allowed = {"requests_per_day", "requests_per_month", "input_tokens", "output_tokens",
                "cached_input_share", "batch_share", "peak_to_average", "cache_write_share"}
-    unknown = set(overrides) - allowed
+    unknown = sorted(set(overrides) - allowed)
     if unknown:
-        raise TypeError(f"unknown workload arrays: {', '.join(sorted(unknown))}")
+        from ..errors import did_you_mean
+
+        close = did_you_mean(unknown[0], sorted(allowed))
+        raise TcoError(f"unknown workload array{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
+                       hint=(f"{close} " if close else "") + f"the arrays a sweep takes: {', '.join(sorted(allowed))}")
     w = scenario.workload
     check_workload(scenario)
     if "requests_per_day" in overrides and "requests_per_month" in overrides:
-        raise TypeError("give requests_per_day or requests_per_month, not both")
+        raise TcoError("give requests_per_day or requests_per_month, not both")
     _check_points(overrides)  # numbers within the schema's bounds, before any arithmetic on them
     if "requests_per_day" in overrides:
         rpm = np.asarray(overrides["requests_per_day"], dtype=np.float64) * w.days_per_month
@@ -271,5 +281,9 @@ def workload_points(scenario: Scenario, **overrides: Any) -> WorkloadPoints:
         shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in overrides.items())
         raise TcoError(f"the workload arrays have shapes that do not combine: {shapes}",
                        hint="give arrays of one length, or single numbers beside one array") from None
+    if arrays[0].ndim > 1:  # (n, 1) beside (m,) broadcasts to a grid whose flattened order no result says
+        raise TcoError(f"the workload arrays combine into shape {arrays[0].shape}, not a list of points",
+                       hint="give one-dimensional arrays; for a grid, np.meshgrid(...) and .ravel() each, so the "
+                            "points keep an order you know")
     flat = [np.ascontiguousarray(a).ravel() for a in arrays]
     return WorkloadPoints(*flat[:6], days_per_month=w.days_per_month, cache_write_share=flat[6])

@@ -40,8 +40,20 @@ def scenario_from_document(doc: yamlio.Document, catalog: Catalog | None = None)
 
     scenario = validate(doc, Scenario)
     scenario._source = doc
+    if catalog is not None:
+        scenario._catalog_root = str(catalog.root)
     check_scenario(scenario, catalog or load_catalog())
     return scenario
+
+
+def catalog_of(scenario: Any, catalog: Catalog | None = None) -> Catalog:
+    """``catalog`` if given, else the catalog the scenario was read against, else the default one (a
+    scenario read with a custom catalog, then varied or swept without it, looked its offers up in
+    the built-in one: "unknown offer 'acme/...'")."""
+    if catalog is not None:
+        return catalog
+    root = getattr(scenario, "_catalog_root", None)
+    return load_catalog(root) if root else load_catalog()
 
 
 def vary(scenario: Scenario | str | Path, changes: dict[Any, Any] | None = None, /, catalog: Catalog | None = None,
@@ -61,7 +73,7 @@ def vary(scenario: Scenario | str | Path, changes: dict[Any, Any] | None = None,
     """
     from ..schema.scenario import Scenario as ScenarioModel
 
-    catalog = catalog or load_catalog()
+    catalog = catalog_of(scenario, catalog)
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario(scenario, catalog)
     if not isinstance(scenario, ScenarioModel):

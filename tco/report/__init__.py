@@ -30,4 +30,9 @@ def render(est: Estimate, fmt: str = "table", width: int | None = None) -> str:
         return render_markdown(est)
     if fmt == "table":
         return render_table(est, width)
-    raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    from ..errors import TcoError
+
+    raise TcoError(f"unknown format {fmt!r}", field="fmt",
+                   hint=f"choose from {', '.join(FORMATS)}" + ("; the HTML report is `tco report FILE` (its charts' "
+                                                             "curves come from the scenario, not the estimate)"
+                                                             if fmt == "html" else ""))

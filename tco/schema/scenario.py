@@ -235,6 +235,9 @@ class Scenario(Strict):
     ``candidates.2.discount``, ``fx.CNY``), each field holding its central value."""
     _source: Any = PrivateAttr(default=None)
     """The parsed YAML document this scenario came from (for located errors), if any."""
+    _catalog_root: Any = PrivateAttr(default=None)
+    """The directory of the catalog it was read against, when one was given: ``vary``, ``sweep`` and
+    ``estimate`` use it again when no catalog is passed."""
 
     @field_validator("ranges", mode="before")
     @classmethod
