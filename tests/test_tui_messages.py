@@ -56,7 +56,9 @@ def test_a_retired_offer_says_retired_in_its_row_as_tco_estimate_does(tmp_path: 
     import tco
 
     p = tmp_path / "future.yaml"
-    p.write_text(EXAMPLE.read_text().replace("as_of: 2024-06-01", "as_of: 2030-06-01"))
+    # every offer retired by 2030 is an error now (as none launched is): a self-hosted row keeps one priced
+    p.write_text(EXAMPLE.read_text().replace("as_of: 2024-06-01", "as_of: 2030-06-01").rstrip("\n")
+                 + "\n  - selfhost: {model: llama-3.1-8b-instruct, gpu: h100-sxm-80gb, rent_per_gpu_hour: 2}\n")
     cli = {c.id: c.reason for c in tco.estimate(p, catalog).candidates}
     assert cli["deepseek/deepseek-chat"] == "retired 2026-07-25"
     seen: dict[str, Any] = {}
