@@ -86,3 +86,19 @@ def test_a_bad_number_in_an_offers_only_price_is_named(capsys, tmp_path) -> None
     rc = main(["validate", str(ROOT / "scenarios" / "support-assistant.yaml"), "--catalog", str(cat)])
     err = capsys.readouterr().err
     assert rc == 2 and err.strip().endswith("zz.yaml:11:16: offers.0.prices.0.input: must be a number (got '4,0')"), err
+
+
+def test_validate_checks_a_catalog_alone(capsys, tmp_path) -> None:
+    """A CI user's wish: `tco validate --catalog DIR` without a scenario checks every file of a
+    catalog of one's own, hardware included; a broken one is a located error and exit 2."""
+    assert main(["validate", "--catalog", str(FIXTURE_CATALOG)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{FIXTURE_CATALOG}: ok (7 offers of 2 providers, 4 models") and "no hardware/ folder" in out
+    cat = tmp_path / "catalog"
+    shutil.copytree(ROOT / "pricing", cat)
+    acc = cat / "hardware" / "accelerators.yaml"
+    acc.write_text(acc.read_text(encoding="utf-8").replace("    memory_gb: 80\n", "    memory_gb: eighty\n", 1),
+                   encoding="utf-8")
+    assert main(["validate", "--catalog", str(cat)]) == 2
+    err = capsys.readouterr().err
+    assert "hardware/accelerators.yaml:13:16: accelerators.0.memory_gb: must be a number (got 'eighty')" in err
