@@ -29,8 +29,8 @@ LABELS: dict[tuple[str, ...], tuple[str, str]] = {
     ("candidates", "*", "selfhost", "latency", "tpot_ms"): (FIELDS["tpot"].label, " ms"),
     ("candidates", "*", "selfhost", "gpus"): ("GPUs per replica", ""),
     ("candidates", "*", "selfhost", "gpus_per_node"): ("GPUs per node", ""),
-    ("candidates", "*", "selfhost", "rent_per_gpu_hour"): ("rent $/GPU-hour", ""),
-    ("candidates", "*", "selfhost", "buy", "server_price"): ("server price $", ""),
+    ("candidates", "*", "selfhost", "rent_per_gpu_hour"): ("rent per GPU-hour", ""),  # in its currency: (USD)
+    ("candidates", "*", "selfhost", "buy", "server_price"): ("server price", ""),
     ("candidates", "*", "selfhost", "buy", "lifetime_years"): ("lifetime years", ""),
     ("candidates", "*", "selfhost", "precision"): ("precision", ""),
     ("candidates", "*", "selfhost", "gpu"): ("GPU", ""),
