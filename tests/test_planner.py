@@ -253,3 +253,19 @@ def test_the_library_keeps_its_catalog_and_speaks_in_tco_errors(tmp_path) -> Non
     with pytest.raises(TcoError, match="unknown format 'html'") as e:
         tco.render(tco.estimate(sc), "html")
     assert "tco report" in (e.value.hint or "")
+
+
+def test_records_are_a_flat_row_per_candidate_as_the_json_gives_them() -> None:
+    """A notebook user's wish: pandas.json_normalize of the JSON gave 47 columns; records() is one
+    flat row per candidate with the JSON's rounded values (and the samples' spread when drawn)."""
+    import tco
+
+    path = Path(__file__).resolve().parent.parent / "scenarios" / "support-assistant.yaml"
+    est = tco.estimate(path)
+    rows = est.records()
+    by_id = {r["id"]: r for r in rows}
+    assert len(rows) == len(est.candidates) and len({tuple(r) for r in rows}) == 1  # the same columns each
+    assert by_id["openai/gpt-4o"]["monthly_cost"] == 4500.0 and by_id["deepseek/deepseek-chat"]["rank"] == 1
+    assert by_id["openai/gpt-4o-mini"]["monthly_cost"] is None and by_id["openai/gpt-4o-mini"]["reason"] == "launches 2024-07-18"
+    sampled = tco.estimate(path, samples=100, seed=1).records()
+    assert {"monthly_cost_p10", "monthly_cost_p90", "p_best_value"} <= set(sampled[0])

@@ -187,6 +187,26 @@ class Estimate:
             "warnings": self.warnings,
         }
 
+    def records(self) -> list[dict[str, Any]]:
+        """One flat row per candidate, as a table holds it: ``pandas.DataFrame(result.records())``.
+        Amounts in ``currency`` (rounded to the cent as the JSON gives them), unknown values None;
+        with samples, the P10/P50/P90 of the monthly cost and the chance of being the best value."""
+        rows = []
+        for c in self.candidates:
+            d = c.to_dict()
+            row = {"as_of": self.as_of, "currency": self.currency,
+                   **{k: d[k] for k in ("id", "label", "kind", "model", "provider", "monthly_cost", "cost_per_mtok",
+                                        "quality", "quality_coverage", "quality_imputed_share",
+                                        "cost_per_quality_point", "rank", "best_value", "cheapest", "reason",
+                                        "reasoning_unpriced")}}
+            u = d.get("uncertainty")
+            if u:
+                m = u.get("monthly_cost") or {}
+                row |= {"monthly_cost_p10": m.get("p10"), "monthly_cost_p50": m.get("p50"),
+                        "monthly_cost_p90": m.get("p90"), "p_best_value": u.get("p_best_value")}
+            rows.append(row)
+        return rows
+
     @property
     def cheapest(self) -> CandidateResult | None:
         return next((c for c in self.candidates if c.cheapest), None)
