@@ -269,3 +269,19 @@ def test_records_are_a_flat_row_per_candidate_as_the_json_gives_them() -> None:
     assert by_id["openai/gpt-4o-mini"]["monthly_cost"] is None and by_id["openai/gpt-4o-mini"]["reason"] == "launches 2024-07-18"
     sampled = tco.estimate(path, samples=100, seed=1).records()
     assert {"monthly_cost_p10", "monthly_cost_p90", "p_best_value"} <= set(sampled[0])
+
+
+def test_a_rerun_and_a_pickled_result_equal_the_first() -> None:
+    """A library user's review: estimate(sc) == estimate(sc) was False (unknown costs are NaN) and a
+    scenario read twice, or pickled, unequal (its source document compared by identity)."""
+    import pickle
+
+    import tco
+
+    path = Path(__file__).resolve().parent.parent / "scenarios" / "support-assistant.yaml"
+    sc = tco.load_scenario(path)
+    assert sc == tco.load_scenario(path) == pickle.loads(pickle.dumps(sc))
+    assert tco.vary(sc, requests_per_day=5) != sc
+    est = tco.estimate(sc)
+    assert est == tco.estimate(sc) == pickle.loads(pickle.dumps(est))
+    assert est != tco.estimate(tco.vary(sc, requests_per_day=5))

@@ -187,6 +187,13 @@ class Estimate:
             "warnings": self.warnings,
         }
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when their JSON is: an unknown cost is NaN, which equals nothing, so two runs of the
+        same scenario compared unequal field by field."""
+        return isinstance(other, Estimate) and self.to_dict() == other.to_dict()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq is
+
     def records(self) -> list[dict[str, Any]]:
         """One flat row per candidate, as a table holds it: ``pandas.DataFrame(result.records())``.
         Amounts in ``currency`` (rounded to the cent as the JSON gives them), unknown values None;

@@ -239,6 +239,13 @@ class Scenario(Strict):
     """The directory of the catalog it was read against, when one was given: ``vary``, ``sweep`` and
     ``estimate`` use it again when no catalog is passed."""
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when their fields are: where each was read from (the private source document) does
+        not count, so a scenario read twice, or pickled and loaded, equals itself."""
+        return type(other) is type(self) and self.model_dump() == other.model_dump()  # type: ignore[union-attr]
+
+    __hash__ = None  # type: ignore[assignment]
+
     @field_validator("ranges", mode="before")
     @classmethod
     def _no_written_ranges(cls, v: Any) -> Any:
