@@ -440,3 +440,29 @@ def test_a_date_when_every_candidate_is_gone_is_an_error_as_before_any_launched(
     assert rc == 0 and f"as of {later} is after today" in out, err
     rc, out, err = run(capsys, "estimate", str(own), "--as-of", "2025-09-01")
     assert rc == 0 and "after today" not in out
+
+
+def test_traffic_by_hour_gives_each_vendor_its_own_off_peak_share(capsys, write) -> None:
+    """A Chinese buyer's wish: one offpeak_share served every vendor, though each has its own
+    windows. traffic_by_hour (local hours at utc_offset) puts the day's traffic into each
+    offer's windows. DeepSeek V4 (UTC 10:00-01:00 and 04:00-06:00, weekends all day) is Beijing
+    18:00-09:00 and 12:00-14:00; weights 3 for 00-08 and 5 for 08-24: the day has 8 x 3 + 16 x 5
+    = 104, off-peak 6 x 5 (18-24) + 8 x 3 (0-8) + 1 x 5 (8-9) + 2 x 5 (12-14) = 69; the week
+    (5 x 69/104 + 2) / 7 = 0.759615."""
+    f = write("currency: CNY\nas_of: 2026-12-01\nworkload:\n  requests_per_day: 200000\n  input_tokens: 1500\n"
+              "  output_tokens: 400\n  traffic_by_hour:\n    utc_offset: 8\n"
+              "    weights: [3,3,3,3,3,3,3,3, 5,5,5,5,5,5,5,5,5,5,5,5,5,5,5,5]\ncandidates: [deepseek/deepseek-v4-pro]\n")
+    rc, out, err = run(capsys, "estimate", str(f), "-f", "json")
+    assert rc == 0, err
+    (c,) = json.loads(out)["candidates"]
+    assert c["price"]["offpeak"]["share"] == 0.759615
+    assert not any("as if traffic were spread evenly" in w for w in c["warnings"])
+    both = write("as_of: 2026-12-01\nworkload: {requests_per_day: 1000, input_tokens: 10, output_tokens: 10,"
+                 " offpeak_share: 0.5, traffic_by_hour: {weights: [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}}\n"
+                 "candidates: [deepseek/deepseek-v4-pro]\n", "both.yaml")
+    rc, out, err = run(capsys, "estimate", str(both))
+    assert rc == 2 and "give offpeak_share (one share for every offer) or traffic_by_hour" in err
+    short = write("as_of: 2026-12-01\nworkload: {requests_per_day: 1000, input_tokens: 10, output_tokens: 10,"
+                  " traffic_by_hour: {weights: [1, 2, 3]}}\ncandidates: [deepseek/deepseek-v4-pro]\n", "short.yaml")
+    rc, out, err = run(capsys, "estimate", str(short))
+    assert rc == 2 and "traffic_by_hour.weights" in err and "24" in err, err

@@ -165,6 +165,12 @@ _UNPRICED = {"input": math.nan, "output": math.nan, "cached_input": math.nan, "c
 """An API row without a price (not launched, or unknown): every cost NaN."""
 
 
+def _windows(off: Any) -> list[tuple[str, str]]:
+    """An off-peak price's windows, its ``windows_utc`` and the ``start_utc``/``end_utc`` shorthand
+    (as ``OffPeak.windows``, which a cached record does not carry)."""
+    return [tuple(x) for x in (off.windows_utc or ())] + ([(off.start_utc, off.end_utc)] if off.start_utc else [])
+
+
 def price_row(point: Any, conv: float = 1.0, offpeak_share: float | None = None) -> dict[str, Any]:
     """One API candidate's prices for the engine (per 1M tokens, fees per request, times ``conv``
     to the report currency) from a price point; the off-peak share is the workload's, else the
@@ -395,7 +401,13 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             window, window_from = context_window(catalog, offer)
             off = point.offpeak
             w = scenario.workload
-            row = price_row(point, conv, w.offpeak_share)
+            share = w.offpeak_share
+            t = getattr(w, "traffic_by_hour", None)
+            if share is None and t is not None and off is not None:  # the user's day inside this vendor's windows
+                from ..schema.catalog import offpeak_week_share
+
+                share = offpeak_week_share(_windows(off), off.weekends, tuple(t.weights), t.utc_offset)
+            row = price_row(point, conv, share)
             reasoning = reasoning_of(cand, i)[1]
             row.update(discount=discount, context_window=float(window) if window else math.inf,
                        reasoning_tokens=reasoning)
@@ -422,8 +434,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 "batch_discount": point.batch_discount,
                 "offpeak": ({"input_per_mtok": _none(row["offpeak_input"]), "output_per_mtok": _none(row["offpeak_output"]),
                              "cached_input_per_mtok": _none(row["offpeak_cached_input"]),
-                             "windows_utc": [list(x) for x in (off.windows_utc or ())] +
-                             ([[off.start_utc, off.end_utc]] if off.start_utc else []),
+                             "windows_utc": [list(x) for x in _windows(off)],
                              "weekends": off.weekends, "share": round(row["offpeak_share"], 6)} if off else None),
                 "model": point.model or offer.model,
                 "status": point.provenance.status, "source": point.provenance.source,
@@ -453,13 +464,13 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 r.warnings.append(f"price status {point.provenance.status} ({point.effective_from})"
                                   + (f": {point.provenance.note}" if point.provenance.note else ""))
             w = scenario.workload
-            if off is not None and w.offpeak_share is None and row["offpeak_share"] > 0:
+            if off is not None and w.offpeak_share is None and t is None and row["offpeak_share"] > 0:
                 r.warnings.append(
                     f"off-peak prices applied to {row['offpeak_share']:.0%} of requests, the share of the week "
                     "inside the off-peak hours, as if traffic were spread evenly over the week"
                     + (f" (your peak/average {w.peak_to_average:g} says it is not)"
                        if w.peak_to_average > 1 and "peak_to_average" in w.model_fields_set else "")
-                    + ": set workload.offpeak_share to your share")
+                    + ": set workload.offpeak_share to your share, or traffic_by_hour")
             said = _reasoning_unsaid(scenario, catalog, cand, i, r.model)
             r.warnings += said
             r.reasoning_unpriced = bool(said)

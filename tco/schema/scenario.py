@@ -30,6 +30,22 @@ Weight = number(ge=0)
 DEFAULT_DAYS_PER_MONTH = 365 / 12
 
 
+class TrafficByHour(Strict):
+    """When the requests come, hour by hour of the day, in the workload's own time zone: each
+    offer's off-peak share is the part of this traffic inside its off-peak windows."""
+
+    utc_offset: number(ge=-12, le=14) = 0.0  # type: ignore[valid-type]
+    """Hours ahead of UTC of the hours below (8 for Beijing, -5 for New York in winter, 5.5 for India)."""
+    weights: tuple[Weight, ...] = Field(min_length=24, max_length=24)  # type: ignore[valid-type]
+    """24 relative volumes, midnight to 1 am first (any scale: requests, shares, percentages)."""
+
+    @model_validator(mode="after")
+    def _some(self) -> TrafficByHour:
+        if sum(self.weights) <= 0:
+            raise ValueError("the 24 weights are all 0: give the relative traffic of each hour")
+        return self
+
+
 class Workload(Strict):
     """What the application sends: volume and request shape (means per request)."""
 
@@ -55,7 +71,11 @@ class Workload(Strict):
     """Share of requests sent through an asynchronous batch API (billed at the batch prices)."""
     offpeak_share: Fraction | None = None
     """Share of requests sent in each offer's off-peak hours (for offers with time-of-day
-    prices). Default: traffic spread evenly, i.e. the off-peak windows' share of the week."""
+    prices). Default: from ``traffic_by_hour`` when given, else traffic spread evenly, i.e. the
+    off-peak windows' share of the week."""
+    traffic_by_hour: TrafficByHour | None = None
+    """The day's traffic hour by hour (local time): each offer's off-peak share follows from its own
+    windows (DeepSeek's night in Beijing is not another vendor's). Give this or ``offpeak_share``."""
     peak_to_average: number_or_range("PeakRange", ge=1, le=100) = 2.0  # type: ignore[valid-type]
     """Peak load over average load; self-hosted capacity is sized for the peak."""
 
@@ -86,6 +106,9 @@ class Workload(Strict):
     def _one_volume(self) -> Workload:
         if (self.requests_per_day is None) == (self.requests_per_month is None):
             raise ValueError("give exactly one of requests_per_day or requests_per_month")
+        if self.offpeak_share is not None and self.traffic_by_hour is not None:
+            raise ValueError("give offpeak_share (one share for every offer) or traffic_by_hour (each offer's "
+                             "share from its own off-peak windows), not both")
         cached, write = central(self.cached_input_share), central(self.cache_write_share)
         if cached + write > 1 + 1e-12:
             raise ValueError(f"cached_input_share ({cached:g}) and cache_write_share "

@@ -195,6 +195,12 @@ def plain_message(e: dict[str, Any]) -> str:
         return "must be a finite number (not .nan or .inf)"
     if t.startswith(("date", "datetime")):
         return "must be a date YYYY-MM-DD"
+    if t in ("too_short", "too_long") and isinstance(ctx.get("actual_length"), int):
+        lo, hi, n = ctx.get("min_length"), ctx.get("max_length"), ctx["actual_length"]
+        if t == "too_short" and lo and lo > 1:
+            return f"must have {'at least ' if hi != lo else ''}{lo} items (got {n})"
+        if t == "too_long" and hi is not None:
+            return f"must have {'at most ' if lo != hi else ''}{hi} items (got {n})"
     if isinstance(inp, str) and inp.strip().endswith("%") and t in ("less_than_equal", "greater_than_equal",
                                                                       "greater_than"):
         bound = ctx.get("le", ctx.get("ge", ctx.get("gt")))
