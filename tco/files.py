@@ -20,15 +20,21 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
     path = os.fspath(path)
     if not path:
         raise TcoError("empty output path", hint="give a file name, or - for standard output")
-    try:  # /dev/stdout is a link to a pipe the path cannot name (/proc/self/fd/1 -> pipe:[…]): write to it
+    fd = _descriptor(path)
+    if fd is not None:  # /dev/stdout and the like: this process' own descriptor, whatever it leads to
+        _write_fd(fd, text, path)
+        return
+    try:  # a device or a pipe: written through, never replaced
         own = os.stat(path)
     except OSError:
         own = None
     if own is not None and not stat.S_ISREG(own.st_mode) and not stat.S_ISDIR(own.st_mode):
         try:
-            with open(path, "w", encoding="utf-8") as fh:  # a device or a pipe: write through
+            with open(path, "w", encoding="utf-8") as fh:
                 fh.write(text)
             return
+        except BrokenPipeError:
+            raise
         except OSError as e:
             raise TcoError(f"cannot write: {e.strerror}", file=path) from None
     target = os.path.realpath(path)
@@ -76,6 +82,37 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _descriptor(path: str) -> int | None:
+    """The open descriptor a path names (``/dev/stdout``, ``/dev/stderr``, ``/dev/fd/N``,
+    ``/proc/self/fd/N``), or None. Written to as it is: a redirected ``>> log`` is appended to, not
+    replaced by a new file, and a pipe that closes early ends the run as a closed stdout does."""
+    import re
+
+    named = {"/dev/stdout": 1, "/dev/stderr": 2}
+    if path in named:
+        return named[path]
+    m = re.fullmatch(r"/(?:dev/fd|proc/self/fd)/(\d+)", path)
+    return int(m.group(1)) if m else None
+
+
+def _write_fd(fd: int, text: str, path: str) -> None:
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):  # what the process printed before goes first
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    data = text.encode("utf-8")
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+    except BrokenPipeError:
+        raise  # the reader stopped (`| head`): main() ends quietly, as for stdout
+    except OSError as e:
+        raise TcoError(f"cannot write: {e.strerror}", file=path) from None
 
 
 def _umask() -> int:

@@ -530,6 +530,14 @@ def test_a_purchase_beside_small_api_bills_is_drawn_on_a_log_scale(tmp_path: Pat
     texts = [_text_of(t) for t in chart.iter(f"{SVG}text")]
     assert any("log scale" in t for t in texts), texts
     assert "owned node" in texts
+    # API bills alone (GPT-4o 16.7x GPT-4o mini) stay on a linear axis: the spread is what the lines
+    # reach, not month 1 against month 12
+    f2 = write("as_of: 2024-09-01\nworkload: {requests_per_day: 2000, input_tokens: 1000, output_tokens: 200}\n"
+               "candidates: [openai/gpt-4o, openai/gpt-4o-mini]\n", "apis.yaml")
+    assert main(["report", str(f2), "--horizon", "12", "-o", str(out)]) == 0
+    texts = [_text_of(t) for t in _chart(out.read_text(encoding="utf-8"), "Cumulative cost over 12 months")
+             .iter(f"{SVG}text")]
+    assert not any("log scale" in t for t in texts), texts
 
 
 def test_never_cheaper_pairs_are_one_row_per_selfhosted_candidate(tmp_path: Path, write) -> None:

@@ -102,3 +102,70 @@ def test_validate_checks_a_catalog_alone(capsys, tmp_path) -> None:
     assert main(["validate", "--catalog", str(cat)]) == 2
     err = capsys.readouterr().err
     assert "hardware/accelerators.yaml:13:16: accelerators.0.memory_gb: must be a number (got 'eighty')" in err
+
+
+def test_the_default_deployment_grows_to_meet_the_targets_not_only_to_fit(capsys, write) -> None:
+    """The diff review: with the 910B's usable memory on record, GLM-5.2 BF16 fits on 3 nodes, where
+    no layout meets TPOT 50 ms; the default took the fewest nodes that fit and left the candidate
+    without a cost ("latency targets unreachable") although 4 nodes meet the targets."""
+    f = write("as_of: 2026-12-01\ncurrency: CNY\nworkload: {requests_per_day: 200000, input_tokens: 1500, "
+              "output_tokens: 400}\ncandidates:\n  - selfhost: {name: ascend, model: glm-5.2, gpu: ascend-910b,"
+              " rent_per_gpu_hour: 1.5, latency: {ttft_ms: 2000, tpot_ms: 50}}\n")
+    assert main(["estimate", str(f), "-f", "json"]) == 0
+    (c,) = json.loads(capsys.readouterr().out)["candidates"]
+    assert c["monthly_cost"] is not None and c["selfhost"]["slo_feasible"] is not False, c["reason"]
+    assert any("the deployment is 32 GPUs (4 nodes), the fewest whole nodes that do (give" in a
+               for a in c["selfhost"]["assumptions"])
+
+
+def test_the_diff_reviews_findings(capsys, write, tmp_path) -> None:
+    """The review of the session's own diff (2026-12-01), one assertion each."""
+    import os
+    import subprocess
+    import sys
+
+    from tco.catalog import load_catalog
+    from tco.engine.money import round_half_up
+
+    # an offer retired later but with no price on the date counts as unpriced: every row without a
+    # cost is the "none can be priced" error, not exit 0 with no answer
+    f = write("as_of: 2024-05-01\nworkload: {requests_per_day: 1000, input_tokens: 100, output_tokens: 100}\n"
+              "candidates:\n  - openai/text-davinci-003\n  - openai/gpt-3.5-turbo-0301\n"
+              "  - selfhost: {model: llama-3.1-70b-instruct, gpu: h100-sxm-80gb, rent_per_gpu_hour: 2}\n", "ret.yaml")
+    assert main(["estimate", str(f)]) == 2
+    assert "none of the 3 candidates can be priced on 2024-05-01" in capsys.readouterr().err
+    # a self-hosted rent given in CNY is converted into a USD report: its rate's age is said, the due
+    # month being the one before the as-of date
+    f = write("as_of: 2027-03-01\nworkload: {requests_per_day: 1000, input_tokens: 100, output_tokens: 100}\n"
+              "candidates:\n  - selfhost: {model: llama-3.1-8b-instruct, gpu: h100-sxm-80gb, currency: CNY,"
+              " rent_per_gpu_hour: 18.7}\n", "cnyrent.yaml")
+    assert main(["estimate", str(f)]) == 0
+    assert "the 2027-02 average, known from 2027-03-01, is not on record" in capsys.readouterr().out
+    # GLM-4.7 reasons by default: 150 output tokens sit under the 200-token band only without them
+    f = write("currency: CNY\nas_of: 2026-12-01\nworkload: {requests_per_day: 1000, input_tokens: 1500,"
+              " output_tokens: 150}\ncandidates: [zhipu/glm-4.7]\n", "glm.yaml")
+    assert main(["estimate", str(f)]) == 0
+    assert "51 or more of them would move every request to the higher band" in capsys.readouterr().out
+    # money to the cent up to ten trillion
+    assert round_half_up(1234567890123.455) == 1234567890123.46
+    # -o /dev/stdout into a redirected file appends to it, as the shell asked
+    log = tmp_path / "log.txt"
+    log.write_text("before\n", encoding="utf-8")
+    with open(log, "a", encoding="utf-8") as fh:
+        p = subprocess.run([sys.executable, "-m", "tco", "estimate", str(ROOT / "scenarios" / "support-assistant.yaml"),
+                            "-f", "csv", "-o", "/dev/stdout"], stdout=fh, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert log.read_text(encoding="utf-8").startswith("before\nrank,id,")
+    # a dangling link or an editor's lock file in a catalog folder hides no edit and stops no load
+    cat = tmp_path / "catalog"
+    shutil.copytree(FIXTURE_CATALOG, cat)
+    os.symlink(cat / "nowhere", cat / "api" / "lock")
+    (cat / "api" / ".#acme.yaml").symlink_to(cat / "nowhere.yaml")
+    assert load_catalog(cat).offers["acme/flat"].prices[0].input == 4
+    acme = cat / "api" / "acme.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8").replace("        input: 4\n", "        input: 5\n", 1), encoding="utf-8")
+    assert load_catalog(cat).offers["acme/flat"].prices[0].input == 5
+    # tco selfhost's JSON has the same keys in USD as in any other currency
+    assert main(["selfhost", "llama-3.1-8b-instruct", "--gpu", "h100-sxm-80gb", "-f", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["currency"] == "USD" and d["fx"] is None and d["cost_per_replica_hour"] == d["cost_per_replica_hour_usd"]

@@ -58,7 +58,10 @@ def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:
     """Load and validate the catalog. Kept in the process per directory while its files stay as
     they are: a catalog edited in a running notebook is loaded again on the next call."""
     root = find_catalog_dir(path).resolve()
-    return _load(root, _files_state(root))
+    state = _files_state(root)
+    if state is None:  # the folder cannot be listed: nothing tells a change, so nothing is kept
+        return _load.__wrapped__(root, None)
+    return _load(root, state)
 
 
 def _files_state(path: Path) -> tuple[str, ...] | None:
@@ -70,7 +73,13 @@ def _files_state(path: Path) -> tuple[str, ...] | None:
         for dirpath, dirnames, filenames in os.walk(path):
             dirnames.sort()
             for name in sorted(filenames):
-                st = os.stat(os.path.join(dirpath, name))
+                if name.startswith("."):  # an editor's lock or backup file: not read, not counted
+                    continue
+                try:
+                    st = os.stat(os.path.join(dirpath, name))
+                except OSError:  # a dangling link: counted by name, so that it cannot hide an edit
+                    entries.append(f"{os.path.relpath(os.path.join(dirpath, name), path)}|unreadable")
+                    continue
                 entries.append(f"{os.path.relpath(os.path.join(dirpath, name), path)}|{st.st_size}|{st.st_mtime_ns}|"
                                f"{st.st_ctime_ns}")
     except OSError:

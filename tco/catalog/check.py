@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..engine.api import tier_condition
 from .imported import CATALOG
 from .loader import Layer, _load_file, read_curated, read_imported
 
@@ -102,8 +103,7 @@ def figures(p: Any) -> dict[str, Any]:
                            "cached_input": mt(p.cached_input), "cache_write": mt(p.cache_write),
                            "batch_discount": p.batch_discount, "per_1k_requests": p.per_1k_requests}
     for t in p.tiers:  # named by condition: >32,000 (prompt), out >200 (output), or both
-        cond = " & ".join(([f">{t.above_input_tokens:,}"] if t.above_input_tokens else [])
-                          + ([f"out >{t.above_output_tokens:,}"] if getattr(t, "above_output_tokens", 0) else []))
+        cond = tier_condition(t.above_input_tokens, getattr(t, "above_output_tokens", 0))
         for k in ("input", "output", "cached_input", "cache_write"):
             out[f"tier {cond} {k}"] = mt(getattr(t, k))
     off = p.offpeak

@@ -180,6 +180,12 @@ class Catalog:
         return self._hardware
 
 
+
+def yaml_files(folder: Path, pattern: str = "*.yaml") -> list[Path]:
+    """The catalog's YAML files in ``folder``, sorted; hidden ones left out (an editor's lock or
+    backup file, ``.#zhipu.yaml``, is no catalog file: reading it stopped the load)."""
+    return sorted(p for p in folder.glob(pattern) if not p.name.startswith("."))
+
 def _load_file(path: Path, schema: type, root: Path) -> Any:
     from ..schema.validate import validate
 
@@ -220,7 +226,7 @@ def load_catalog_dir(root: Path) -> Catalog:
 
     scores: dict[tuple[str, str], list[Score]] = {}
     qdir = root / "quality"
-    for path in sorted(qdir.glob("*.yaml")) if qdir.is_dir() else []:
+    for path in yaml_files(qdir) if qdir.is_dir() else []:
         qf, doc = _load_file(path, QualityFile, root)
         for b in qf.settings:
             if b not in benchmarks:
@@ -327,7 +333,7 @@ def read_curated(root: Path) -> Layer:
     for i, m in enumerate(models_file.models):
         _check_mode_of(m, models, models_doc, i)
     layer = Layer(models, {}, {}, {})
-    for path in sorted(api_dir.glob("*.yaml")):
+    for path in yaml_files(api_dir):
         pf, doc = _load_file(path, ProviderFile, root)
         if pf.provider in layer.providers:
             raise TcoError(f"provider {pf.provider!r} defined twice", file=doc.path)
@@ -412,7 +418,7 @@ def imported_provider_files(root: Path) -> list[Path]:
     imported_dir = root / "imported"
     if not imported_dir.is_dir():
         return []
-    return [p for p in sorted(imported_dir.glob("*/*.yaml")) if p.name not in IMPORT_META]
+    return [p for p in yaml_files(imported_dir, "*/*.yaml") if p.name not in IMPORT_META]
 
 
 def alias_index(offers: dict[str, Offer], offer_provider: dict[str, str],

@@ -351,10 +351,9 @@ def run(args: argparse.Namespace) -> int:
 
         result["api_offers"] = same_model_offers(cat, r.model.id, day, args.input_tokens, args.output_tokens)
         result["as_of"] = str(day)
-    if rate is not None:
-        from ..plan.selfhost import priced_in
+    from ..plan.selfhost import priced_in
 
-        result = priced_in(result, r, args.currency, rate)
+    result = priced_in(result, r, args.currency, rate)  # USD too: the same keys in every currency
     if result["fits"] and not result["slo_feasible"]:
         targets = ", ".join(f"{k} <= {v:g} ms" for k, v in (("TTFT", args.ttft_ms), ("TPOT", args.tpot_ms)) if v is not None)
         raise TcoError(

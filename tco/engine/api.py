@@ -25,6 +25,7 @@ billed like the others), and a negotiated discount applies to what is left.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -122,6 +123,45 @@ class ApiCost:
     offpeak_savings: np.ndarray
     reasoning: np.ndarray
     """Cost of the hidden reasoning tokens (at the output price; part of ``total``)."""
+
+
+def tier_condition(above_input_tokens: int, above_output_tokens: int = 0) -> str:
+    """A length tier's condition in words: ``>32,000`` (prompt), ``out >200`` (output, reasoning
+    included) or both, ``>32,000 & out >200`` (the catalog check's names and ``catalog show``)."""
+    parts = ([f">{above_input_tokens:,}"] if above_input_tokens else []) + (
+        [f"out >{above_output_tokens:,}"] if above_output_tokens else [])
+    return " & ".join(parts)
+
+
+def offpeak_windows(off: Any) -> list[tuple[str, str]]:
+    """An off-peak price's windows (HH:MM UTC), the ``start_utc``/``end_utc`` shorthand first, then
+    ``windows_utc``: of a validated ``OffPeak`` or of its cached record alike."""
+    short = [(off.start_utc, off.end_utc)] if off.start_utc is not None and off.end_utc is not None else []
+    return short + [(a, b) for a, b in (off.windows_utc or ())]
+
+
+def offpeak_week_share(windows: list[tuple[str, str]] | tuple[tuple[str, str], ...], weekends: bool,
+                       traffic: tuple[float, ...] | None = None, utc_offset: float = 0.0) -> float:
+    """Share of a week's traffic inside the daily ``windows`` (HH:MM UTC, possibly crossing
+    midnight; overlaps counted once), with whole weekend days when ``weekends``. ``traffic``: 24
+    relative volumes by local hour at ``utc_offset`` hours ahead of UTC (None: spread evenly), the
+    same every day.
+
+    Evenly: 16:30-00:30 is 8 h of 24 = 1/3; with weekends, (5 x 8 + 2 x 24) / 168 = 0.5238."""
+    minutes = [False] * 1440
+    for a, b in windows:
+        start = int(a[:2]) * 60 + int(a[3:])
+        end = int(b[:2]) * 60 + int(b[3:])
+        span = range(start, end) if end > start else list(range(start, 1440)) + list(range(0, end))
+        for m in span:
+            minutes[m] = True
+    if traffic is None:
+        day = sum(minutes) / 1440
+    else:  # each UTC minute carries its local hour's traffic
+        shift = round(utc_offset * 60)
+        weight = [traffic[((m + shift) % 1440) // 60] for m in range(1440)]
+        day = sum(w for w, off in zip(weight, minutes, strict=True) if off) / sum(weight)
+    return (5 * day + 2) / 7 if weekends else day
 
 
 def select_tier(in_threshold: np.ndarray, out_threshold: np.ndarray, input_tokens: np.ndarray,

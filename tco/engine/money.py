@@ -10,14 +10,14 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-SIGNIFICANT = 14
+SIGNIFICANT = 15
 """Significant digits kept before rounding: a double holds ~16, and the noise of a few operations
-lives in the last one or two; no amount a bill prints needs more than 14 (a trillion to the cent)."""
+lives in the last one; 15 hold ten trillion to the cent (13 digits before the point)."""
 
 
 def round_half_up(v: float, digits: int = 2) -> float:
     """``v`` rounded to ``digits`` decimals, halves away from zero; NaN and inf pass through."""
-    if not math.isfinite(v) or abs(v) >= 1e15:  # past a double's cents: nothing left to round
+    if not math.isfinite(v) or abs(v) >= 1e13:  # past what 15 digits hold to the cent: left as it is
         return v
     exact = Decimal(f"{v:.{SIGNIFICANT}g}")
     return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..engine.api import ApiPrices, tier_at
+from ..engine.api import ApiPrices, offpeak_week_share, offpeak_windows, tier_at
 from ..errors import PRICE_UNKNOWN, NotAvailable, Retired, TcoError, UnknownPrice, launch_text
 from .locate import candidate_kind, locate, reasoning_of, relocate
 from .scoring import impute_cells, profile_weights, score_doubts, score_matrix
@@ -165,12 +165,6 @@ _UNPRICED = {"input": math.nan, "output": math.nan, "cached_input": math.nan, "c
 """An API row without a price (not launched, or unknown): every cost NaN."""
 
 
-def _windows(off: Any) -> list[tuple[str, str]]:
-    """An off-peak price's windows, its ``windows_utc`` and the ``start_utc``/``end_utc`` shorthand
-    (as ``OffPeak.windows``, which a cached record does not carry)."""
-    return [tuple(x) for x in (off.windows_utc or ())] + ([(off.start_utc, off.end_utc)] if off.start_utc else [])
-
-
 def price_row(point: Any, conv: float = 1.0, offpeak_share: float | None = None) -> dict[str, Any]:
     """One API candidate's prices for the engine (per 1M tokens, fees per request, times ``conv``
     to the report currency) from a price point; the off-peak share is the workload's, else the
@@ -196,7 +190,8 @@ def price_row(point: Any, conv: float = 1.0, offpeak_share: float | None = None)
     }
 
 
-def tier_warnings(tiers: Any, input_tokens: float, billed_output: float) -> list[str]:
+def tier_warnings(tiers: Any, input_tokens: float, billed_output: float, reasoning_unsaid: bool = False
+                  ) -> list[str]:
     """What a point's length tiers do to the scenario's (mean) request: the prompt-length tier it
     is billed at, and, where the price also depends on output length (Zhipu's GLM-4.5 to 4.7,
     Doubao Seed), which side of the band the mean request falls on: every request is billed
@@ -218,7 +213,10 @@ def tier_warnings(tiers: Any, input_tokens: float, billed_output: float) -> list
         out.append(f"priced by output length: requests with more than {band:,} output tokens (reasoning included) "
                    f"pay higher prices; every request is billed as the mean one ({billed_output:,.0f} tokens, "
                    + ("above" if above else "not above") + f" {band:,}): "
-                   + ("shorter ones pay less" if above else "longer ones pay more"))
+                   + ("shorter ones pay less" if above else "longer ones pay more")
+                   + (f"; its model reasons by default and no reasoning tokens are given: {band - billed_output + 1:,.0f} "
+                      "or more of them would move every request to the higher band, input prices too"
+                      if reasoning_unsaid and not above else ""))
     return out
 
 
@@ -353,10 +351,11 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                     r.reason = f"retired {gone.retired}"
                     gone_by.append((gone.retired, gone.id))
                 else:  # on sale then, at a price no source dates
-                    r.warnings.append(f"{PRICE_UNKNOWN} on {as_of}: {gone.id} was on sale until its retirement on "
-                                      f"{gone.retired}, but no price of it from before that day is on record "
-                                      "(no cost, not ranked)")
+                    said = (f"{PRICE_UNKNOWN} on {as_of}: {gone.id} was on sale until its retirement on "
+                            f"{gone.retired}, but no price of it from before that day is on record")
+                    r.warnings.append(f"{said} (no cost, not ranked)")
                     r.reason = "price unknown"
+                    unpriced.append(TcoError(said, **locate(scenario, loc)))
                 unpriced_row(r, discount, i)
                 continue
             offer_id = catalog.offer_id(offer_id)  # an alias ('claude-sonnet-4-20250514') names its offer
@@ -404,9 +403,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
             share = w.offpeak_share
             t = getattr(w, "traffic_by_hour", None)
             if share is None and t is not None and off is not None:  # the user's day inside this vendor's windows
-                from ..schema.catalog import offpeak_week_share
-
-                share = offpeak_week_share(_windows(off), off.weekends, tuple(t.weights), t.utc_offset)
+                share = offpeak_week_share(offpeak_windows(off), off.weekends, tuple(t.weights), t.utc_offset)
             row = price_row(point, conv, share)
             reasoning = reasoning_of(cand, i)[1]
             row.update(discount=discount, context_window=float(window) if window else math.inf,
@@ -434,7 +431,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 "batch_discount": point.batch_discount,
                 "offpeak": ({"input_per_mtok": _none(row["offpeak_input"]), "output_per_mtok": _none(row["offpeak_output"]),
                              "cached_input_per_mtok": _none(row["offpeak_cached_input"]),
-                             "windows_utc": [list(x) for x in _windows(off)],
+                             "windows_utc": [list(x) for x in offpeak_windows(off)],
                              "weekends": off.weekends, "share": round(row["offpeak_share"], 6)} if off else None),
                 "model": point.model or offer.model,
                 "status": point.provenance.status, "source": point.provenance.source,
@@ -478,7 +475,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 r.warnings.append("no cached-input price on record: cached tokens billed at the input price")
             if w.batch_share > 0 and point.batch_discount is None:
                 r.warnings.append("no batch discount on record: batch traffic billed at list price")
-            r.warnings += tier_warnings(point.tiers, w.input_tokens, w.output_tokens + reasoning)
+            r.warnings += tier_warnings(point.tiers, w.input_tokens, w.output_tokens + reasoning, r.reasoning_unpriced)
             request = w.input_tokens + w.output_tokens + reasoning
             if window and request > window:
                 r.warnings.append(f"cannot serve this workload: a request of {request:,.0f} tokens exceeds the "
@@ -522,9 +519,10 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
         last = max(gone_by) if gone_by else None
         hint = (f"the first to launch is {starts[0][1]}, on {starts[0][0]}: use an as_of date from then on" if starts
                 else f"the last to retire is {last[1]}, on {last[0]}: use an earlier as_of date, or candidates on "
-                     "sale then (tco catalog list --on-sale)" if last is not None
+                     f"sale then (tco catalog list --on-sale --as-of {as_of})" if last is not None
                 else "`tco catalog show OFFER` gives each offer's price history")
-        raise NotAvailable(f"none of the {len(resolved)} candidates can be priced on {as_of}: {why}",
+        raise NotAvailable(f"none of the {len(resolved)} candidates can be priced on {as_of}: {why}"
+                           if len(resolved) > 1 else f"the candidate cannot be priced on {as_of}: {why}",
                            starts[0][0] if starts else None, **locate(scenario, ("candidates",), key=True), hint=hint)
     prices = price_arrays(api_rows)
 

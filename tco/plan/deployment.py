@@ -81,10 +81,10 @@ class ResolvedSelfhost:
     layouts: list[LayoutResult] = field(default_factory=list)
     """The layouts evaluated on ``total_gpus``, best first (the chosen one is ``deployment``'s)."""
     choices: dict[str, str] = field(default_factory=dict)
+    """Why the engine profile and the weight precision are what they are (JSON ``choices``)."""
     unvalidated: list[str] = field(default_factory=list)
     """What no measurement backs, in a table cell's words ("uncalibrated GPU", "unfitted architecture"):
     the warnings say it in full."""
-    """Why the engine profile and the weight precision are what they are (JSON ``choices``)."""
     unseen_kind: str | None = None
     """The kind of model (MLA or fine-grained mixture of experts) the engine profile was fitted on
     none of, if this model is one: its figures are unvalidated and its default spread doubled."""
@@ -575,14 +575,23 @@ def _choose_layout(spec: SelfhostSpec, dep: Deployment, total: int, isl: float, 
     best = best_of(results)
     if best is None and spec.total_gpus is None:  # one node holds no replica: the fewest whole nodes that do
         node = dep.gpus_per_node
+        first_fit = None  # the fewest nodes a replica fits on, used when none meets the targets
         for nodes in range(2, MAX_DEFAULT_NODES + 1):
             more = search(dep, nodes * node, isl, osl, tt, tq, **kw)
-            if best_of(more) is not None:
-                assumptions.append(f"no layout of one {node}-GPU node holds a replica: the deployment is {nodes * node} "
-                                   f"GPUs ({nodes} nodes), the fewest whole nodes that do (give total_gpus, "
-                                   "--total-gpus, to choose)")
-                total, results, best = nodes * node, more, best_of(more)
+            if any(r.feasible for r in more):  # fits and meets the latency targets
+                first_fit = (nodes, more)
                 break
+            if first_fit is None and any(r.fits for r in more):
+                first_fit = (nodes, more)
+        if first_fit is not None:
+            nodes, more = first_fit
+            met = any(r.feasible for r in more)
+            assumptions.append(f"no layout of one {node}-GPU node holds a replica: the deployment is {nodes * node} "
+                               f"GPUs ({nodes} nodes), the fewest whole nodes that do"
+                               + ("" if met else " (none up to "
+                                  f"{MAX_DEFAULT_NODES} nodes meets the latency targets)")
+                               + " (give total_gpus, --total-gpus, to choose)")
+            total, results, best = nodes * node, more, best_of(more)
     if best is None:  # nothing fits the deployment: size the smallest count that fits, to say what would
         dep = replace(dep, gpus=default_gpu_count(dep, isl, osl))
         assumptions.append(f"{dep.gpus} GPU(s) per replica: no layout of the {total} GPUs fits")

@@ -280,7 +280,9 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
             warnings.append(
                 f"quality coverage {cov:.0%}{f' (+{imp_share:.0%} imputed)' if imp_share else ''} is below "
                 f"min_coverage {min_cov:.0%}: not ranked by value; missing scores: {', '.join(missing)}"
-                + (f" (none is on record for {r.model} in the mode its API serves by default: `tco catalog "
+                + (f" (none is on record for {r.model} in the mode "
+                   + ("its weights run in by default" if r.kind == "selfhost" else "its API serves by default")
+                   + ": `tco catalog "
                    f"show {r.model}` lists what is; give your own under quality.scores"
                    + (f"; these weights have scores in another mode: selfhost.model: {' or '.join(r.scored_modes)} "
                       "plans them in that mode" if r.scored_modes and r.kind == "selfhost" else "")
@@ -326,20 +328,23 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
     warnings = list(compiled.warnings)
     # a rate matters only where an amount is converted: a price quoted in another currency than the
     # report's, or a self-hosted cost (USD); a CNY report of CNY prices converts nothing
-    quoted = {c.price["currency"] for c in compiled.candidates if c.price} | (
-        {"USD"} if any(c.selfhost is not None for c in compiled.candidates) else set())
+    quoted = {c.price["currency"] for c in compiled.candidates if c.price}
+    for c in compiled.candidates:  # a self-hosted cost: each part in its own currency (the spec's or USD)
+        if c.selfhost is not None:
+            quoted |= {c.selfhost.part_currency(p) for p in ("rent", "capex", "energy", "hosting", "staff")}
     converted = set().union(*({q, compiled.currency} for q in quoted if q != compiled.currency))
     for f in compiled.fx.values():
         if f.overridden or f.known_from is None or f.currency not in converted:
             continue
         # a rate becomes known at the end of its period (a monthly average on the 1st of the next month)
         age = (compiled.as_of - f.known_from).days
-        k = f.known_from
+        k, a = f.known_from, compiled.as_of
         nxt = k.replace(year=k.year + (k.month == 12), month=k.month % 12 + 1)  # a month's average known then
-        if re.fullmatch(r"\d{4}-\d{2}", f.period or "") and k.day == 1 and compiled.as_of >= nxt:
+        if re.fullmatch(r"\d{4}-\d{2}", f.period or "") and k.day == 1 and a >= nxt:
+            due = (a.year - (a.month == 1), 12 if a.month == 1 else a.month - 1)  # the month before the as-of date
             warnings.append(f"{f.currency} rate {f.per_usd:g} is the {f.period} average ({f.rate_type}): the "
-                            f"{k.year:04d}-{k.month:02d} average, known from {nxt}, is not on record: set fx: in the "
-                            "scenario for a current rate")
+                            f"{due[0]:04d}-{due[1]:02d} average, known from {a.replace(day=1)}, is not on record: "
+                            "set fx: in the scenario for a current rate")
         elif age > 45:
             warnings.append(f"{f.currency} rate {f.per_usd:g} ({f.rate_type}, {f.period}) is known since "
                             f"{f.known_from}, {age} days before {compiled.as_of}: set fx: in the scenario for a "

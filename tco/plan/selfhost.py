@@ -385,7 +385,11 @@ def priced_in(out: dict[str, Any], r: ResolvedSelfhost, currency: str, rate: Any
     ``capacity.monthly_cost``) times ``rate.per_usd``, with ``currency`` and ``fx`` said, and an
     assumption naming the rate. The amounts given in ``currency`` come back as given (to rounding of
     one part in 10^15). USD: ``out`` unchanged."""
-    if currency == "USD":
+    if currency == "USD":  # the same keys as in any other currency, so a reader need not ask
+        out["currency"], out["fx"] = "USD", None
+        out["cost_per_replica_hour"] = out.get("cost_per_replica_hour_usd")
+        if out.get("capacity"):
+            out["capacity"]["monthly_cost"] = out["capacity"].get("monthly_cost_usd")
         return out
     k = float(rate.per_usd)
 

@@ -12,8 +12,15 @@ from datetime import date
 from typing import Any
 
 from ..catalog import Catalog
-from ..errors import PRICE_UNKNOWN, NotAvailable, TcoError, UnknownPrice, availability_text, did_you_mean
-from .format import tier_condition
+from ..engine.api import tier_condition
+from ..errors import (
+    PRICE_UNKNOWN,
+    NotAvailable,
+    TcoError,
+    UnknownPrice,
+    availability_text,
+    did_you_mean,
+)
 from .text import fit_table, hidden_note
 
 

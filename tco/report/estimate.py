@@ -10,8 +10,20 @@ import math
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ..engine.api import tier_condition
 from ..errors import PRICE_UNKNOWN, launch_text
-from .format import _count, _num, chance, cost_part, exact_price, list_price, money, share, tokens, unit_price
+from .format import (
+    _count,
+    _num,
+    chance,
+    cost_part,
+    exact_price,
+    list_price,
+    money,
+    share,
+    tokens,
+    unit_price,
+)
 from .text import display_width, fit_table, hidden_note, markdown_table, pad, wrap_lines
 
 if TYPE_CHECKING:
@@ -183,6 +195,19 @@ def why_no_cost(as_of: str, available_from: str | None = None, reason: str | Non
     if unpriced:
         return f"{PRICE_UNKNOWN} on {as_of} (see the warnings)"
     return reason or "no cost (see tco estimate's warnings)"
+
+
+def price_words(p: dict[str, Any]) -> str:
+    """A price as the assumptions list it: ``2.0 / 8.0 CNY per 1M tokens (in/out)``, and where the
+    price depends on length, at which lengths (the bill shows the band a request was billed at)."""
+    text = (f"{p['input'] if p['input'] is not None else 'unknown'} / "
+            f"{p['output'] if p['output'] is not None else 'unknown'} {p['currency']} "
+            f"{'per 1K' if p['unit'] == 'per_1k_tokens' else 'per 1M'} tokens (in/out)")
+    tiers = p.get("tiers") or []
+    if tiers:
+        text += ("; other prices " + ", ".join(tier_condition(t["above_input_tokens"], t.get("above_output_tokens", 0))
+                                                for t in tiers) + " (the bill shows the one billed)")
+    return text
 
 
 def part_tokens(w: dict[str, Any], price: dict[str, Any] | None) -> dict[str, float]:
@@ -372,10 +397,7 @@ def render_table(est: Estimate, width: int | None = None) -> str:
     for c in est.candidates:
         if c.price:
             p = c.price
-            lines.append(f"  {c.label}: {p['input'] if p['input'] is not None else 'unknown'} / "
-                         f"{p['output'] if p['output'] is not None else 'unknown'} {p['currency']} "
-                         f"{'per 1K' if p['unit'] == 'per_1k_tokens' else 'per 1M'} tokens (in/out) from "
-                         f"{p['effective_from']} [{p['status']}] source: {p['source']}")
+            lines.append(f"  {c.label}: {price_words(p)} from {p['effective_from']} [{p['status']}] source: {p['source']}")
         elif c.selfhost:
             for a in c.selfhost.get("assumptions", []):
                 lines.append(f"  {c.label}: {a}")
@@ -567,10 +589,7 @@ def render_markdown(est: Estimate) -> str:
     for c in est.candidates:
         if c.price:
             p = c.price
-            out.append(f"- {c.label}: {p['input'] if p['input'] is not None else 'unknown'} / "
-                       f"{p['output'] if p['output'] is not None else 'unknown'} {p['currency']} "
-                       f"{'per 1K' if p['unit'] == 'per_1k_tokens' else 'per 1M'} tokens (in/out) from "
-                       f"{p['effective_from']} ({p['status']}); source: {p['source']}")
+            out.append(f"- {c.label}: {price_words(p)} from {p['effective_from']} ({p['status']}); source: {p['source']}")
         elif c.selfhost:  # what the text table lists too: rent or purchase, utilization, power, engine...
             out += [f"- {c.label}: {a}" for a in c.selfhost.get("assumptions", [])]
     warn = [f"{c.label}: {w}" for c in est.candidates for w in c.warnings] + est.warnings

@@ -18,14 +18,6 @@ COST_PARTS = {"input": "input", "cached_input": "cached input", "cache_write": "
 """The parts of an API bill (the keys of a candidate's ``cost_breakdown``) in words."""
 
 
-def tier_condition(above_input_tokens: int, above_output_tokens: int = 0) -> str:
-    """A length tier's condition: ``>32,000`` (prompt), ``out >200`` (output, reasoning included)
-    or both, ``>32,000 & out >200``."""
-    parts = ([f">{above_input_tokens:,}"] if above_input_tokens else []) + (
-        [f"out >{above_output_tokens:,}"] if above_output_tokens else [])
-    return " & ".join(parts)
-
-
 def cost_part(key: str) -> str:
     """A bill part's words: ``offpeak_savings`` is "off-peak discount"; a self-hosted part
     (``gpu_rent``) its key in words."""

@@ -421,8 +421,8 @@ def _chart_horizon(est: Estimate) -> str:
     marker, paybacks = _payback_marker(est)
     # a purchase paid up front beside API bills a thousand times smaller: on a linear axis every
     # API line lies on the zero line, so a wide spread is drawn on a log scale (as the price history)
-    finite = [v for s in series for v in s.ys if math.isfinite(v) and v > 0]
-    log = bool(finite) and max(finite) / min(finite) > 30
+    ends = [s.ys[-1] for s in series if s.ys and math.isfinite(s.ys[-1]) and s.ys[-1] > 0]
+    log = bool(ends) and max(ends) / min(ends) > 30  # what the lines reach, not month 1 against month N
     svg = line_chart(series, f"Cumulative cost over {h['months']} months", "month",
                      f"paid so far ({cur}{', log scale' if log else ''})", y_log=log,
                      y_fmt=lambda v: money(v, cur, 0), vlines=marker)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .format import SYMBOLS
+from .format import money
 
 
 def _layout_note(lay: dict[str, Any] | None) -> str:
@@ -188,9 +188,8 @@ def _money(v: float, cur: str = "USD") -> str:
 def _in(v: float, cur: str = "USD", spec: str | None = None) -> str:
     """An amount with its currency's sign (``¥``; a code after it where there is none: ``12.50 CHF``):
     $0.123 below 100 (small per-token prices need the third decimal), $1,234.57 above; or as ``spec``."""
-    body = _fmt(v, spec) if spec else (f"{v:,.3f}" if abs(v) < 100 else f"{v:,.2f}")
-    sym = SYMBOLS.get(cur)
-    return f"{sym}{body}" if sym else f"{body} {cur}"
+    digits = int(spec.rsplit(".", 1)[1][0]) if spec else (3 if abs(v) < 100 else 2)
+    return money(v, cur, digits)  # the sign before the symbol, halves up, as every other amount
 
 
 def _rows(rows: list[tuple[str, str]]) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..engine.api import offpeak_week_share, offpeak_windows
 from .base import NonNeg, OfferId, Pos, Provenance, Share, Slug, Strict
 
 Unit = Literal["per_1m_tokens", "per_1k_tokens"]
@@ -97,39 +98,12 @@ class OffPeak(Strict):
 
     def windows(self) -> list[tuple[str, str]]:
         """Every window, the shorthand included."""
-        out = [tuple(w) for w in self.windows_utc]
-        if self.start_utc is not None and self.end_utc is not None:
-            out.insert(0, (self.start_utc, self.end_utc))
-        return out  # type: ignore[return-value]
+        return offpeak_windows(self)
 
     @property
     def week_share(self) -> float:
         """Share of the week's hours that are off-peak (traffic spread evenly)."""
         return offpeak_week_share(self.windows(), self.weekends)
-
-
-def offpeak_week_share(windows: list[tuple[str, str]] | tuple[tuple[str, str], ...], weekends: bool,
-                       traffic: tuple[float, ...] | None = None, utc_offset: float = 0.0) -> float:
-    """Share of a week's traffic inside the daily ``windows`` (HH:MM UTC, possibly crossing
-    midnight; overlaps counted once), with whole weekend days when ``weekends``. ``traffic``: 24
-    relative volumes by local hour at ``utc_offset`` hours ahead of UTC (None: spread evenly), the
-    same every day.
-
-    Evenly: 16:30-00:30 is 8 h of 24 = 1/3; with weekends, (5 x 8 + 2 x 24) / 168 = 0.5238."""
-    minutes = [False] * 1440
-    for a, b in windows:
-        start = int(a[:2]) * 60 + int(a[3:])
-        end = int(b[:2]) * 60 + int(b[3:])
-        span = range(start, end) if end > start else list(range(start, 1440)) + list(range(0, end))
-        for m in span:
-            minutes[m] = True
-    if traffic is None:
-        day = sum(minutes) / 1440
-    else:  # each UTC minute carries its local hour's traffic
-        shift = round(utc_offset * 60)
-        weight = [traffic[((m + shift) % 1440) // 60] for m in range(1440)]
-        day = sum(w for w, off in zip(weight, minutes, strict=True) if off) / sum(weight)
-    return (5 * day + 2) / 7 if weekends else day
 
 
 class PricePoint(Strict):

@@ -86,11 +86,11 @@ class SelfhostForm(Guarded, ModalScreen[str | None]):
             with RadioSet(id="sf-mode"):
                 yield MarkedRadioButton("rent", value=True, id="sf-rent-mode")
                 yield MarkedRadioButton("buy", id="sf-buy-mode")
-            rent = self._input("rent", "rent $/GPU-hour", width=10)
+            rent = self._input("rent", "rent USD/GPU-hour", width=10)
             rent.add_class("rent-row")
             with rent:  # the default's source beside the field, whole (wrapped): not cut in the placeholder
                 yield Static("", id="sf-rent-note", classes="form-note")
-            yield self._input("server_price", "server price $")
+            yield self._input("server_price", "server price USD")
             yield self._input("lifetime", "lifetime years")
             yield self._input("name", "name", width=50)
             yield Static("", id="error")
@@ -153,7 +153,7 @@ class SelfhostForm(Guarded, ModalScreen[str | None]):
                 buy["lifetime_years"] = life
             spec["buy"] = buy
         else:
-            rent = _amount(self._value("rent"), "rent $/GPU-hour")
+            rent = _amount(self._value("rent"), "rent USD/GPU-hour")
             if rent is not None:
                 spec["rent_per_gpu_hour"] = rent
         name = self._value("name").strip()
