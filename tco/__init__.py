@@ -16,15 +16,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what type checkers see; at run time the names below load on first use
-    from tco.catalog import find_catalog_dir, load_catalog
-    from tco.errors import TcoError
-    from tco.plan.compile import compile_scenario
-    from tco.plan.estimate import estimate
-    from tco.plan.evaluate import evaluate, sweep
-    from tco.plan.result import CandidateResult, Estimate
-    from tco.plan.scenario import load_scenario, parse_scenario, vary
-    from tco.report import render
-    from tco.schema.scenario import Scenario
+    from tco.catalog import find_catalog_dir as find_catalog_dir, load_catalog as load_catalog
+    from tco.errors import TcoError as TcoError
+    from tco.plan.compile import compile_scenario as compile_scenario
+    from tco.plan.estimate import estimate as estimate
+    from tco.plan.evaluate import evaluate as evaluate, sweep as sweep
+    from tco.plan.result import CandidateResult as CandidateResult, Estimate as Estimate
+    from tco.plan.scenario import load_scenario as load_scenario, parse_scenario as parse_scenario, vary as vary
+    from tco.report import render as render
+    from tco.schema.scenario import Scenario as Scenario
 
 __version__ = "0.1.0"
 
