@@ -230,7 +230,7 @@ def test_selfhost_command_reads_and_answers_in_its_currency(capsys) -> None:
     # the same model's API offers, in CNY too: USD list price x 7.1475
     assert main(SELFHOST + ["--rent-per-gpu-hour", str(18.7 / RATE), "-f", "json"]) == 0
     usd = json.loads(capsys.readouterr().out)
-    assert "currency" not in usd  # a USD answer is as before
+    assert usd["currency"] == "USD" and usd["fx"] is None  # the same keys in USD, no rate
     assert d["api_offers"][0]["cost_per_mtok_total"] == pytest.approx(usd["api_offers"][0]["cost_per_mtok_total"] * RATE)
     assert d["cost_per_mtok_total"] == pytest.approx(usd["cost_per_mtok_total"] * RATE, rel=1e-9)
 
