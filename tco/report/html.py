@@ -144,13 +144,15 @@ def _answer(est: Estimate) -> str:
     if ref is not None:
         for b in est.breakeven:
             if b["api"] == ref.id:
-                p = next((c.uncertainty or {} for c in est.candidates if c.id == b["selfhost"]), {})
+                sh = next((c for c in est.candidates if c.id == b["selfhost"]), None)
+                p = (sh.uncertainty or {}) if sh is not None else {}
                 p_ch = p.get("p_cheaper", {}).get(ref.id) if est.uncertainty and est.uncertainty.get("inputs") else None
                 out.append(f"<p><strong>{escape(b['selfhost'])}</strong> against the best-value API "
                            f"{escape(ref.label)}: {escape(b.get('note', 'never cheaper'))}"
                            + ("; cheaper at this volume" if b.get("cheaper_at_current_volume") else
                               "; dearer at this volume")
-                           + (f"; cheaper in {escape(chance(p_ch))} of samples" if p_ch is not None else "") + "</p>")
+                           + (f"; cheaper in {escape(chance(p_ch))} of samples" if p_ch is not None else "")
+                           + (escape(caveats(sh)) if sh is not None else "") + "</p>")
     if not out:
         out.append("<p>No candidate has both a known cost and a known quality: see the warnings.</p>")
     return '<section class="answer">' + "".join(out) + "</section>"
