@@ -466,3 +466,18 @@ def test_traffic_by_hour_gives_each_vendor_its_own_off_peak_share(capsys, write)
                   " traffic_by_hour: {weights: [1, 2, 3]}}\ncandidates: [deepseek/deepseek-v4-pro]\n", "short.yaml")
     rc, out, err = run(capsys, "estimate", str(short))
     assert rc == 2 and "traffic_by_hour.weights" in err and "24" in err, err
+
+
+def test_the_text_table_folds_the_apis_a_selfhosted_candidate_never_beats(capsys, write) -> None:
+    """As the report does: one line for three or more APIs never beaten at any volume."""
+    f = write("as_of: 2026-06-01\nworkload: {requests_per_day: 2000, input_tokens: 1000, output_tokens: 200}\n"
+              "candidates:\n  - openai/gpt-4.1-nano\n  - google/gemini-2.5-flash-lite\n  - deepseek/deepseek-v4-flash\n"
+              "  - anthropic/claude-opus-4-1\n"
+              "  - selfhost: {name: rented node, model: llama-3.1-70b-instruct, gpu: h100-sxm-80gb,"
+              " rent_per_gpu_hour: 2.5}\n")
+    rc, out, err = run(capsys, "estimate", str(f))
+    assert rc == 0, err
+    section = out[out.index("Break-even"):out.index("Breakdown")]
+    assert ("rented node vs 3 APIs (openai/gpt-4.1-nano, google/gemini-2.5-flash-lite, deepseek/deepseek-v4-flash): "
+            "never cheaper") in section
+    assert "rented node vs anthropic/claude-opus-4.1: cheaper at" in section

@@ -374,8 +374,8 @@ def render_table(est: Estimate, width: int | None = None) -> str:
     if est.breakeven:
         lines.append("")
         lines.append("Break-even (request volumes at which each self-hosted candidate is cheaper than each API):")
-        for b in est.breakeven:
-            lines.append("  " + breakeven_text(b))
+        for group in breakeven_groups(est.breakeven):
+            lines.append("  " + breakeven_text(group))
     lines.append("")
     lines.append("Breakdown")
     for c in est.candidates:
@@ -493,8 +493,34 @@ def _uncertainty_lines(est: Estimate) -> list[str]:
     return lines
 
 
-def breakeven_text(b: dict[str, Any]) -> str:
-    """One line per (self-hosted, API) pair: where self-hosting is cheaper, in words."""
+def breakeven_groups(breakeven: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The break-even pairs as a table lists them: the APIs a self-hosted candidate is never cheaper
+    than, at any volume, one group (three or more, so that a short list stays a list; a reader of
+    60 lines, most "never cheaper", asked for it); every other pair alone. In the pairs' order."""
+    never: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for b in breakeven:
+        if b.get("note", "").startswith("never cheaper") and not b.get("cheaper_at_current_volume"):
+            never.setdefault((b["selfhost"], b["note"]), []).append(b)
+    out: list[list[dict[str, Any]]] = []
+    shown: set[tuple[str, str]] = set()
+    for b in breakeven:
+        key = (b["selfhost"], b.get("note", ""))
+        group = never.get(key, [])
+        if len(group) >= 3:
+            if key not in shown:
+                shown.add(key)
+                out.append(group)
+        else:
+            out.append([b])
+    return out
+
+
+def breakeven_text(group: list[dict[str, Any]]) -> str:
+    """One line per (self-hosted, API) pair, or per group of APIs never beaten: where self-hosting
+    is cheaper, in words."""
+    b = group[0]
+    if len(group) > 1:
+        return f"{b['selfhost']} vs {len(group)} APIs ({', '.join(g['api'] for g in group)}): {b['note']}"
     now = " (cheaper at the current volume)" if b.get("cheaper_at_current_volume") else ""
     return f"{b['selfhost']} vs {b['api']}: {b.get('note', 'never cheaper')}{now}"
 
@@ -570,7 +596,7 @@ def render_markdown(est: Estimate) -> str:
     if est.breakeven:
         out.append("## Break-even")
         out.append("")
-        out += [f"- {breakeven_text(b)}" for b in est.breakeven]
+        out += [f"- {breakeven_text(g)}" for g in breakeven_groups(est.breakeven)]
         out.append("")
     out.append("## Breakdown")
     out.append("")

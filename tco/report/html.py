@@ -17,7 +17,7 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from .estimate import bill, buy_answer, caveats, headline_notes, summary_rows
+from .estimate import bill, breakeven_groups, buy_answer, caveats, headline_notes, summary_rows
 from .format import chance, money, unit_price
 from .svg import PALETTE, Series, line_chart, range_bars, scatter, tornado
 
@@ -168,33 +168,17 @@ def _breakeven(est: Estimate) -> str:
     if sampled:
         headers.append(("P(cheaper)", True))
     rows = []
-    # the APIs a self-hosted candidate is never cheaper than, at any volume, are one row (a CFO read 60
-    # rows, most of them "never cheaper"); three or more, so that a short list stays a list
-    never: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for b in est.breakeven:
-        if b.get("note", "").startswith("never cheaper") and not b.get("cheaper_at_current_volume"):
-            never.setdefault((b["selfhost"], b["note"]), []).append(b)
-    shown: set[tuple[str, str]] = set()
-    for b in est.breakeven:
-        key = (b["selfhost"], b.get("note", ""))
-        group = never.get(key, [])
-        if len(group) >= 3:
-            if key in shown:
-                continue
-            shown.add(key)
-            apis = f'<span class="prose">{len(group)} APIs: {escape(", ".join(g["api"] for g in group))}</span>'
-            row = [escape(b["selfhost"]), apis, f'<span class="prose">{escape(b["note"])}</span>', "dearer"]
-            if sampled:
-                ps = [p for g in group if (p := unc.get(g["selfhost"], {}).get(g["api"])) is not None]
-                most = chance(max(ps)) if ps else ""
-                row.append(escape(most if not ps or max(ps) == min(ps) or most.startswith("<") else f"at most {most}"))
-            rows.append(row)
-            continue
-        row = [escape(b["selfhost"]), escape(b["api"]), f'<span class="prose">{escape(b.get("note", "never"))}</span>',
+    for group in breakeven_groups(est.breakeven):  # the APIs never beaten: one row (three or more)
+        b = group[0]
+        many = len(group) > 1
+        api = (f'<span class="prose">{len(group)} APIs: {escape(", ".join(g["api"] for g in group))}</span>' if many
+               else escape(b["api"]))
+        row = [escape(b["selfhost"]), api, f'<span class="prose">{escape(b.get("note", "never"))}</span>',
                "cheaper" if b.get("cheaper_at_current_volume") else "dearer"]
         if sampled:
-            p = unc.get(b["selfhost"], {}).get(b["api"])
-            row.append("" if p is None else escape(chance(p)))
+            ps = [p for g in group if (p := unc.get(g["selfhost"], {}).get(g["api"])) is not None]
+            most = chance(max(ps)) if ps else ""
+            row.append(escape(most if not ps or max(ps) == min(ps) or most.startswith("<") else f"at most {most}"))
         rows.append(row)
     saw = any(b.get("note", "").count("between") > 1 for b in est.breakeven)
     why = ("<p>Self-hosting is paid for in whole GPUs or nodes: each one added at a higher volume makes it dearer "
