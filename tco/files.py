@@ -24,19 +24,6 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
     if fd is not None:  # /dev/stdout and the like: this process' own descriptor, whatever it leads to
         _write_fd(fd, text, path)
         return
-    try:  # a device or a pipe: written through, never replaced
-        own = os.stat(path)
-    except OSError:
-        own = None
-    if own is not None and not stat.S_ISREG(own.st_mode) and not stat.S_ISDIR(own.st_mode):
-        try:
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            return
-        except BrokenPipeError:
-            raise
-        except OSError as e:
-            raise TcoError(f"cannot write: {e.strerror}", file=path) from None
     target = os.path.realpath(path)
     try:
         st = os.stat(target)
@@ -58,6 +45,8 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
         if not os.path.isdir(folder):
             raise TcoError("directory does not exist", file=path, hint="create it first")
         fd, tmp = tempfile.mkstemp(prefix=".tco-", suffix=".tmp", dir=folder)
+    except BrokenPipeError:
+        raise  # a FIFO whose reader left: main() ends quietly, as for stdout
     except PermissionError:
         if st is not None and not stat.S_ISREG(st.st_mode):
             raise TcoError("cannot write: permission denied", file=path) from None

@@ -230,6 +230,13 @@ def _text_of(t: ET.Element) -> str:
         (s.text or "") for s in t.iter(f"{SVG}tspan"))
 
 
+def _report(scenario: Path, tmp_path: Path, *flags: str) -> str:
+    """The HTML `tco report` writes for a scenario file (with ``flags``)."""
+    out = tmp_path / f"{scenario.stem}.html"
+    assert main(["report", str(scenario), *flags, "-o", str(out)]) == 0
+    return out.read_text(encoding="utf-8")
+
+
 def test_the_volume_caption_names_the_api_it_compares_with_and_the_pairs_that_do_cross(uncertain_report: Path) -> None:
     """F7: the rented 405B is cheaper than GPT-4o from 38,272 requests/day (the break-even table),
     so the caption may not say it is never cheaper than 'an API'."""
@@ -523,10 +530,7 @@ def test_a_purchase_beside_small_api_bills_is_drawn_on_a_log_scale(tmp_path: Pat
               "candidates:\n  - openai/gpt-4o-mini\n  - anthropic/claude-haiku-4-5\n"
               "  - selfhost: {name: owned node, model: llama-3.1-70b-instruct, gpu: h100-sxm-80gb,"
               " buy: {server_price: 300000, lifetime_years: 4}}\n")
-    out = tmp_path / "r.html"
-    assert main(["report", str(f), "--horizon", "12", "-o", str(out)]) == 0
-    html = out.read_text(encoding="utf-8")
-    chart = _chart(html, "Cumulative cost over 12 months")
+    chart = _chart(_report(f, tmp_path, "--horizon", "12"), "Cumulative cost over 12 months")
     texts = [_text_of(t) for t in chart.iter(f"{SVG}text")]
     assert any("log scale" in t for t in texts), texts
     assert "owned node" in texts
@@ -534,8 +538,7 @@ def test_a_purchase_beside_small_api_bills_is_drawn_on_a_log_scale(tmp_path: Pat
     # reach, not month 1 against month 12
     f2 = write("as_of: 2024-09-01\nworkload: {requests_per_day: 2000, input_tokens: 1000, output_tokens: 200}\n"
                "candidates: [openai/gpt-4o, openai/gpt-4o-mini]\n", "apis.yaml")
-    assert main(["report", str(f2), "--horizon", "12", "-o", str(out)]) == 0
-    texts = [_text_of(t) for t in _chart(out.read_text(encoding="utf-8"), "Cumulative cost over 12 months")
+    texts = [_text_of(t) for t in _chart(_report(f2, tmp_path, "--horizon", "12"), "Cumulative cost over 12 months")
              .iter(f"{SVG}text")]
     assert not any("log scale" in t for t in texts), texts
 
@@ -548,10 +551,20 @@ def test_never_cheaper_pairs_are_one_row_per_selfhosted_candidate(tmp_path: Path
               "  - anthropic/claude-opus-4-1\n"
               "  - selfhost: {name: rented node, model: llama-3.1-70b-instruct, gpu: h100-sxm-80gb,"
               " rent_per_gpu_hour: 2.5}\n")
-    out = tmp_path / "r.html"
-    assert main(["report", str(f), "-o", str(out)]) == 0
-    html = out.read_text(encoding="utf-8")
+    html = _report(f, tmp_path)
     section = html[html.index("<h2>Break-even</h2>"):html.index("<h2>Breakdown</h2>")]
     rows = section.count("<tr>") - 1  # less the header
     assert "3 APIs: openai/gpt-4.1-nano, google/gemini-2.5-flash-lite, deepseek/deepseek-v4-flash" in section, section
     assert rows == 2 and "anthropic/claude-opus-4.1" in section
+
+
+def test_the_reports_answer_says_what_no_measurement_backs(write, tmp_path: Path) -> None:
+    """The answer box compares each self-hosted candidate with the best-value API: a row on a GPU no
+    engine profile was fitted on says so there too, not only in the table's Note (2026-12-01)."""
+    f = write("as_of: 2026-12-01\nworkload: {requests_per_day: 20000, input_tokens: 1500, output_tokens: 400}\n"
+              "quality: {profile: general-2026}\ncandidates:\n  - deepseek/deepseek-v4-pro\n"
+              "  - selfhost: {name: on ascend, model: glm-5.2, gpu: ascend-910b, rent_per_gpu_hour: 1.5}\n")
+    html = _report(f, tmp_path)
+    answer = html[html.index('<section class="answer">'):html.index("</section>")]
+    assert "<strong>on ascend</strong> against the best-value API" in answer
+    assert "throughput no measurement backs (uncalibrated GPU)" in answer

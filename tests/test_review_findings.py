@@ -169,17 +169,3 @@ def test_the_diff_reviews_findings(capsys, write, tmp_path) -> None:
     assert main(["selfhost", "llama-3.1-8b-instruct", "--gpu", "h100-sxm-80gb", "-f", "json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["currency"] == "USD" and d["fx"] is None and d["cost_per_replica_hour"] == d["cost_per_replica_hour_usd"]
-
-
-def test_the_reports_answer_says_what_no_measurement_backs(write, tmp_path) -> None:
-    """The answer box compares each self-hosted candidate with the best-value API: a row on a GPU no
-    engine profile was fitted on says so there too, not only in the table's Note."""
-    f = write("as_of: 2026-12-01\nworkload: {requests_per_day: 20000, input_tokens: 1500, output_tokens: 400}\n"
-              "quality: {profile: general-2026}\ncandidates:\n  - deepseek/deepseek-v4-pro\n"
-              "  - selfhost: {name: on ascend, model: glm-5.2, gpu: ascend-910b, rent_per_gpu_hour: 1.5}\n")
-    out = tmp_path / "r.html"
-    assert main(["report", str(f), "-o", str(out)]) == 0
-    html = out.read_text(encoding="utf-8")
-    answer = html[html.index('<section class="answer">'):html.index("</section>")]
-    assert "<strong>on ascend</strong> against the best-value API" in answer
-    assert "throughput no measurement backs (uncalibrated GPU)" in answer
