@@ -359,7 +359,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 unpriced_row(r, discount, i)
                 continue
             offer_id = catalog.offer_id(offer_id)  # an alias ('claude-sonnet-4-20250514') names its offer
-            label = (cand.label if kind == "api-offer" and cand.label else offer_id)
+            mode = cand.mode if kind == "api-offer" else None
+            label = (cand.label if kind == "api-offer" and cand.label
+                     else mode_label(catalog, offer_id, mode) if mode and mode != offer.model else offer_id)
             r = Resolved(label, label, "api", offer.model, catalog.offer_provider[offer_id])
             try:
                 point = catalog.price_at(offer_id, as_of)
@@ -389,6 +391,8 @@ def compile_scenario(scenario: Scenario, catalog: Catalog, as_of: date | None = 
                 continue
             if point.model:  # an alias serving another model from this date: quality follows it
                 r.model = point.model
+            if mode is not None:  # the same weights asked for in another mode: scored as that mode
+                r.model = check_mode(scenario, catalog, i, offer_id, r.model, mode, as_of)
             _fx(scenario, catalog, point.currency, as_of, fx, loc, priced=offer_id)
             factor = float(getattr(cand, "price_factor", 1.0)) if kind == "api-offer" else 1.0
             conv = factor / (1.0 if point.currency == "USD" else fx[point.currency].per_usd) * (
@@ -559,6 +563,24 @@ def largest_window(catalog: Catalog) -> int:
     return int(getattr(catalog, "widest", 0) or 2**31)
 
 
+def mode_label(catalog: Catalog, offer_id: str, mode: str) -> str:
+    """An offer asked for in another mode: ``deepseek/deepseek-v4-flash (thinking mode)``."""
+    base = getattr(catalog.models.get(mode), "mode_of", None)
+    return f"{offer_id} ({mode[len(base) + 1:] if base and mode.startswith(base + '-') else mode} mode)"
+
+
+def check_mode(scenario: Scenario, catalog: Catalog, i: int, offer_id: str, served: str, mode: str,
+               as_of: date) -> str:
+    """``mode`` of an API candidate: the served weights' own id or one of their other modes."""
+    modes = [served, *catalog.other_modes(served)]
+    if mode in modes:
+        return mode
+    hint = (f"the modes of {served} on record: {', '.join(modes)}" if len(modes) > 1
+            else f"{served} has no other mode on record: leave mode out")
+    raise TcoError(f"mode {mode!r} is not a mode of {served}, the model {offer_id} serves on {as_of}",
+                   **locate(scenario, ("candidates", i, "mode")), hint=hint)
+
+
 def _check_ids(scenario: Scenario, catalog: Catalog) -> None:
     """Every offer, model, GPU, engine and rental id the candidates name, looked up at once:
     all unknown ids are reported together, each located at its own line."""
@@ -588,6 +610,11 @@ def _check_ids(scenario: Scenario, catalog: Catalog) -> None:
                 raise
         except TcoError as e:
             errors.append(relocate(e, scenario, ("candidates", i) if kind == "api-id" else ("candidates", i, "offer")))
+        if kind == "api-offer" and cand.mode is not None:
+            try:
+                catalog.model(cand.mode)
+            except TcoError as e:
+                errors.append(relocate(e, scenario, ("candidates", i, "mode")))
     if errors:
         raise TcoError.collect(errors)
 

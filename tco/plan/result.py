@@ -284,8 +284,10 @@ def build_estimate(compiled: Compiled, sweep: SweepResult, point: int = 0) -> Es
                    + ("its weights run in by default" if r.kind == "selfhost" else "its API serves by default")
                    + ": `tco catalog "
                    f"show {r.model}` lists what is; give your own under quality.scores"
-                   + (f"; these weights have scores in another mode: selfhost.model: {' or '.join(r.scored_modes)} "
-                      "plans them in that mode" if r.scored_modes and r.kind == "selfhost" else "")
+                   + ("; these weights have scores in another mode: "
+                      + (f"selfhost.model: {' or '.join(r.scored_modes)} plans them in that mode" if r.kind == "selfhost"
+                         else f"mode: {' or '.join(r.scored_modes)} on the candidate scores requests made in that "
+                              "mode") if r.scored_modes else "")
                    + ")" if cov == 0 and not imp_share and r.model else ""))
         elif missing and not gone:
             warnings.append(f"quality from {cov + imp_share:.0%} of the profile weight; missing: {', '.join(missing)}")

@@ -189,6 +189,12 @@ class OfferCandidate(Strict):
     counted against the context window, never returned. ``workload.output_tokens`` is what the
     user sees; reasoning models add these on top (measure them: the API's usage field reports
     them, e.g. ``reasoning_tokens``). A number or a range. Default 0: none added."""
+    mode: Slug | None = None
+    """Score the offer as its weights in another mode, for requests that turn thinking on or off:
+    a catalog model whose ``mode_of`` names the offer's model, e.g. ``deepseek-v4-flash-thinking``
+    (``tco catalog show MODEL`` lists a model's other modes). The price stays the offer's; a
+    thinking mode's hidden tokens are billed as output (give ``reasoning_tokens``). Default: the
+    mode the offer serves."""
 
 
 class SelfhostCandidate(Strict):
