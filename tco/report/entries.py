@@ -95,7 +95,8 @@ def show_model(cat: Catalog, model_id: str, width: int | None = None) -> str:
     modes = cat.other_modes(model_id)
     if modes:  # the same weights under another mode's id: where their other scores are
         lines.append("  the same weights in another mode: " + ", ".join(
-            f"{k} ({len(cat.scores_for(k))} benchmark{'s' if len(cat.scores_for(k)) != 1 else ''} scored)" for k in modes))
+            f"{k} ({len(cat.scores_for(k))} benchmark{'s' if len(cat.scores_for(k)) != 1 else ''} scored)" for k in modes)
+            + " (an API candidate's `mode:` scores requests made in that mode; a self-hosted one names it as its model)")
     scores = cat.scores_for(model_id)
     lines.append("")
     if scores:
