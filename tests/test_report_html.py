@@ -461,9 +461,13 @@ def test_charts_read_on_a_phone_and_the_candidates_table_fits_a_desktop(uncertai
     phone = _measure(uncertain_report, 400, f"[{widths}, document.documentElement.scrollWidth - innerWidth]")
     assert len(phone[0]) == 6 and min(phone[0]) >= 640 and phone[1] <= 0, phone
     # tables scroll sideways rather than squeeze a name or a sentence to a word a line
-    cells = _measure(uncertain_report, 400, "[...document.querySelectorAll('td:first-child, td .prose')]"
+    cells = _measure(uncertain_report, 400, "[...document.querySelectorAll('td:first-child:not(.num), td .prose')]"
                                             ".map(c => c.getBoundingClientRect().width)")
     assert cells and min(cells) >= 95, cells  # 8.5em of 14px * 0.82 = 97.6 px, less the padding
+    # ... but a rank (one digit) keeps a narrow column: the width goes to the names
+    ranks = _measure(uncertain_report, 400, "[...document.querySelectorAll('td.num:first-child')]"
+                                            ".map(c => c.getBoundingClientRect().width)")
+    assert ranks and max(ranks) < 70, ranks
     table = _measure(uncertain_report, 1200, "(t => t.scrollWidth - t.clientWidth)(document.querySelector('.scroll'))")
     assert table <= 0, f"the candidates table needs {table}px more at 1200px"
     printed = _measure(uncertain_report, 703, f"[{widths}, document.documentElement.scrollWidth - innerWidth]", "print")

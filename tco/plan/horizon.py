@@ -84,11 +84,14 @@ def horizon(compiled: Compiled, est: Estimate, months: int) -> dict[str, Any]:
                 basis = f"rent x {rent.annual:.2f} a year ({rent.method})"
         cumulative = upfront + np.cumsum(cost)
         cumulative[-1] -= resale
+        # today's prices every month (no trend): what a budget holding list prices would book
+        flat_total = upfront + (float(cost[0]) if upfront else c.monthly_cost) * months - resale
         npv = upfront + float((cost * disc).sum()) - resale * float(disc[-1])
         curves[c.id] = upfront + np.cumsum(cost)  # payback: without the resale (see _payback)
         out["candidates"][c.id] = {
             "kind": c.kind, "net_present_cost": round_half_up(npv, 2), "upfront": round_half_up(upfront, 2),
             "resale": round_half_up(resale, 2), "total": round_half_up(float(cumulative[-1]), 2),
+            "total_at_todays_prices": round_half_up(flat_total, 2),
             "monthly": [round_half_up(float(x), 2) for x in cost],
             "cumulative": [round_half_up(float(x), 2) for x in cumulative],
             "basis": basis}

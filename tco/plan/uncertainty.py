@@ -443,7 +443,7 @@ def path_words(path: str) -> str:
     if path == "prices.selfhost":
         return "self-hosted bills"
     m = re.fullmatch(r"fx\.([A-Z]{3})", path)
-    return f"{m.group(1)} exchange rate" if m else path
+    return f"{m.group(1)} per USD (exchange rate)" if m else path
 
 
 def describe_range(r: Any) -> str:

@@ -159,6 +159,17 @@ def headline_notes(est: Estimate) -> list[tuple[str, str]]:
         out.append(("Excl. reasoning", "the rows marked so serve a model that reasons by default, and the scenario "
                                        "gives no reasoning_tokens: their cost leaves the hidden reasoning tokens out "
                                        "(see the warnings)"))
+    h = est.horizon
+    if h:  # the figure a budget books, beside the monthly view
+        cur = est.currency
+        told = []
+        for c in (est.best_value, est.cheapest):
+            t = (h["candidates"].get(c.id) if c is not None else None)
+            if t is None or c.id in told:
+                continue
+            told.append(c.id)
+            out.append((f"Over {h['months']} months", f"{c.label}: {money(t['total'], cur, 0)} with the price trends, "
+                        f"{money(t['total_at_todays_prices'], cur, 0)} at today's prices (see Over the horizon)"))
     return out
 
 
@@ -422,14 +433,18 @@ def _horizon_lines(est: Estimate) -> list[str]:
              f"at {h['resale_value']:.0%} of their price after their lifetime, straight-line)"]
     rows = []
     for cid, c in sorted(h["candidates"].items(), key=lambda kv: kv[1]["net_present_cost"]):
-        row = {"candidate": cid, "npv": money(c["net_present_cost"], cur, 0)}
+        row = {"candidate": cid, "npv": money(c["net_present_cost"], cur, 0),
+               "flat": money(c["total_at_todays_prices"], cur, 0)}
         for m in marks:
             row[f"m{m}"] = money(c["cumulative"][m - 1], cur, 0)
         rows.append(row)
-    cols = [("candidate", "Candidate", "<"), ("npv", "Net present cost", ">")] + \
-        [(f"m{m}", f"Paid by month {m}" + (" (net of resale)" if m == months else ""), ">") for m in marks]
+    cols = [("candidate", "Candidate", "<")] + \
+        [(f"m{m}", f"Paid by month {m}" + (" (net of resale)" if m == months else ""), ">") for m in marks] + \
+        [("flat", f"Month {months} at today's prices", ">"), ("npv", "Net present cost", ">")]
     table, _ = fit_table(rows, cols, None)
     lines += ["  " + x for x in table]
+    lines.append(f"  Paid by month N follows the price trends below; at today's prices every month is billed at "
+                 f"the prices of {est.as_of} (horizon.api_price_trend: 1 and rental_price_trend: 1 give that view)")
     start = date.fromisoformat(est.as_of)
     for c in est.candidates:  # an offer retiring within the horizon: what its later months stand for
         if c.retires and (c.label in h["candidates"] or c.id in h["candidates"]):
@@ -441,8 +456,10 @@ def _horizon_lines(est: Estimate) -> list[str]:
         lines.append("  Payback: the month from which cash paid so far stays below the API's (resale left out;"
                      " it counts in the net present cost)")
     for p in h["payback"]:
-        when = f"pays back in month {p['pays_back_in_month']}" if p["pays_back_in_month"] else \
-            f"does not pay back within {months} months"
+        rented = not (h["candidates"].get(p["selfhost"]) or {}).get("upfront")
+        when = (("cheaper every month from month 1" if rented and p["pays_back_in_month"] == 1
+                 else f"pays back in month {p['pays_back_in_month']}") if p["pays_back_in_month"]
+                else f"does not pay back within {months} months")
         lines.append(f"  {p['selfhost']} vs {p['api']}: {when}")
     for w in h["buy_rent_wait"]:
         opts = ", ".join(f"{'now' if int(k) == 0 else f'in {k} months'} {money(v, cur, 0)}"
@@ -453,8 +470,11 @@ def _horizon_lines(est: Estimate) -> list[str]:
                      f"{w['api_meanwhile']} throughout {money(w['api_only'], cur, 0)}{rent}")
     for t in h["trends"].values():
         lo, hi = t["annual_factor_range"]
-        lines.append(f"  price trend {t['name']}: x{t['annual_factor']:.2f} a year (±1 s.e. x{lo:.2f}-x{hi:.2f}; "
-                     f"{t['method']}; {t['points']} points)")
+        lines.append(f"  price trend {t['name']}: x{t['annual_factor']:.2f} a year ("
+                     + (f"{t['method']})" if t["source"] == "scenario" else
+                        f"±1 s.e. x{lo:.2f}-x{hi:.2f}; {t['method']}; {t['points']} points"
+                        + ("; the market's price of a quality level, applied to each offer of the class: an offer's"
+                           " own list price may not move" if t["name"] != "rentals" else "") + ")"))
     return lines
 
 
@@ -567,7 +587,9 @@ def render_csv(est: Estimate) -> str:
             "cost_per_mtok": "" if d["cost_per_mtok"] is None else d["cost_per_mtok"],
             "quality": "" if d["quality"] is None else d["quality"],
             "quality_coverage": d["quality_coverage"],
-            "cost_per_quality_point": "" if d["cost_per_quality_point"] is None else d["cost_per_quality_point"],
+            # a row the table calls "not ranked" has none to sort by, as there
+            "cost_per_quality_point": "" if d["cost_per_quality_point"] is None or not c.rank
+            else d["cost_per_quality_point"],
             "cheapest": c.cheapest, "best_value": c.best_value, "currency": est.currency,
             "price_effective_from": c.price["effective_from"] if c.price else "",
             "price_status": c.price["status"] if c.price else "",

@@ -47,13 +47,14 @@ tr.total td { font-weight: 600; border-top: 2px solid var(--ink); }
 figure { margin: 16px 0 24px; break-inside: avoid; page-break-inside: avoid; }
 .chart { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 figure svg { width: 100%; min-width: 640px; height: auto; display: block; }
+details.legend { margin: 4px 0 16px; font-size: 0.9em; color: var(--muted); } details.legend summary { cursor: pointer; }
 ul.warnings li { margin: 2px 0; } ol.sources li { margin: 3px 0; word-break: break-word; }
 .bill { margin: 12px 0; break-inside: avoid; page-break-inside: avoid; }
 .bill h3 { font-size: 0.95em; } .tag { color: var(--muted); font-weight: normal; }
 @media (max-width: 640px) {
   body { font-size: 14px; } main { padding: 12px 10px 32px; }
   table { font-size: 0.82em; } th, td { padding: 3px 5px; }
-  td { min-width: 4.5em; } td:first-child { min-width: 8.5em; }  /* scroll sideways, not one word a line */
+  td { min-width: 4.5em; } td:first-child:not(.num) { min-width: 8.5em; }  /* scroll sideways, not one word a line */
   .prose { display: block; min-width: 13em; }
 }
 @media print {
@@ -156,6 +157,21 @@ def _answer(est: Estimate) -> str:
     if not out:
         out.append("<p>No candidate has both a known cost and a known quality: see the warnings.</p>")
     return '<section class="answer">' + "".join(out) + "</section>"
+
+
+def _legend(est: Estimate) -> str:
+    """How to read the numbers, in plain words, for a reader who is not an engineer."""
+    profile = est.quality_profile or {}
+    weights = ", ".join(profile.get("weights", {}) or [])
+    parts = [f"<strong>Monthly cost</strong>: what the workload above costs in a month at the prices of {escape(est.as_of)}.",
+             "<strong>Quality</strong>: the weighted average of the candidate's published benchmark scores, 0-100"
+             + (f" ({escape(weights)})" if weights else "") + "; <strong>coverage</strong>: the share of that weight "
+             "with a score on record (below the minimum a candidate is not ranked).",
+             "<strong>Per quality point</strong>: monthly cost divided by quality; the lowest is the best value."]
+    if est.uncertainty and est.uncertainty.get("inputs"):
+        parts.append("<strong>P10-P90</strong>: 8 in 10 simulated outcomes of the ranges fall in between; the "
+                     "amounts elsewhere are the most likely case (each range's likely value), not the average.")
+    return '<details class="legend" open><summary>How to read this report</summary><p>' + " ".join(parts) + "</p></details>"
 
 
 def _breakeven(est: Estimate) -> str:
@@ -412,7 +428,14 @@ def _chart_horizon(est: Estimate) -> str:
     svg = line_chart(series, f"Cumulative cost over {h['months']} months", "month",
                      f"paid so far ({cur}{', log scale' if log else ''})", y_log=log,
                      y_fmt=lambda v: money(v, cur, 0), vlines=marker)
-    return _figure(svg, f"Price trends fitted on the catalog's own history; purchases paid up front, resold at "
+    given = [t for t in h["trends"].values() if t["source"] == "scenario"]
+    trend = ("Price trends given in the scenario (" + ", ".join(dict.fromkeys(
+                 f"{'rentals' if t['name'] == 'rentals' else 'API prices'} x{t['annual_factor']:.2f} a year"
+                 for t in given)) + ")"
+             + ("; the others fitted on the catalog's own history" if len(given) < len(h["trends"]) else "")
+             if given else "Price trends fitted on the catalog's own history (the market's price of a quality "
+                           "level, applied to each offer of its class)")
+    return _figure(svg, f"{trend}; purchases paid up front, resold at "
                         f"{h['resale_value']:.0%} after their lifetime; the last month is net of resale. Net present "
                         f"costs at {h['discount_rate']:.0%} a year: see Over the horizon. A payback month counts "
                         f"cash paid, resale left out."
@@ -424,12 +447,14 @@ def _horizon_table(est: Estimate) -> str:
     if not h:
         return ""
     cur = est.currency
-    rows = [[escape(cid), escape(money(c["net_present_cost"], cur, 0)), escape(money(c["total"], cur, 0))]
+    rows = [[escape(cid), escape(money(c["total"], cur, 0)), escape(money(c["total_at_todays_prices"], cur, 0)),
+             escape(money(c["net_present_cost"], cur, 0))]
             for cid, c in sorted(h["candidates"].items(), key=lambda kv: kv[1]["net_present_cost"])]
     answers = "".join(f"<p><strong>Buy {escape(w['selfhost'])}, rent, or stay on {escape(w['api_meanwhile'])}?"
                       f"</strong> {escape(buy_answer(w, h['months'], cur))}.</p>" for w in h.get("buy_rent_wait", []))
-    return "<h3>Over the horizon</h3>" + answers + _table([("Candidate", False), ("Net present cost", True),
-                                                           (f"Paid over {h['months']} months, net of resale", True)], rows)
+    return "<h3>Over the horizon</h3>" + answers + _table(
+        [("Candidate", False), (f"Paid over {h['months']} months, net of resale (price trends)", True),
+         (f"Paid over {h['months']} months at today's prices", True), ("Net present cost", True)], rows)
 
 
 def _bills(est: Estimate) -> str:
@@ -535,9 +560,12 @@ def render_html(est: Estimate, extras: dict[str, Any], generated: str = "") -> s
     w = est.workload
     sub = (f"As of {est.as_of}; amounts in {est.currency} a month"
            + (f"; {w['requests_per_day']:,.0f} requests a day" if w.get("requests_per_day") is not None else "")
+           + "".join(f"; 1 USD = {f['per_usd']:g} {f['currency']} (1 {f['currency']} = {1 / f['per_usd']:.4f} USD, "
+                     f"{'as given' if f['overridden'] else 'the ' + str(f['period']) + ' average'})"
+                     for f in est.fx.values() if f.get("per_usd"))
            + (f". {generated}" if generated else ""))
     body = [f"<header><h1>{escape(est.scenario)}</h1><p class=\"meta\">{escape(sub)}</p></header>",
-            _answer(est), "<h2>Candidates</h2>", _candidates(est),
+            _answer(est), _legend(est), "<h2>Candidates</h2>", _candidates(est),
             "<h2>Charts</h2>", *[c for c in charts if c], _breakeven(est),
             "<h2>Breakdown</h2>", _horizon_table(est), _bills(est),
             "<h2>Assumptions</h2>", _assumptions(est),

@@ -35,6 +35,9 @@ def middle_cut(s: str, n: int) -> str:
         return s
     if n <= 3:
         return s[:n]
+    vendor, slash, model = s.partition("/")
+    if slash and " " not in s and len(model) + 3 <= n:  # an offer id: the model whole, the vendor cut
+        return vendor[:n - len(model) - 2] + "…/" + model
     words = s.split(" ")
 
     def fits(a: int, b: int) -> bool:
