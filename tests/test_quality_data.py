@@ -452,8 +452,10 @@ def test_score_counts(catalog: Any) -> None:
     # with the Lightning card's own column for Nemotron 3.5 Lightning at Fireworks (4 cells): 3,657 cells, 256
     # models;
     # with AA's Nemotron 3 Nano (Reasoning) record (8 cells) and its Nemotron 3.5 Lightning record (3), both at the
-    # maker's default, reasoning on (2026-12-01): 3,668 cells, still 256 models
-    assert cells >= 3668 and len(scored_models) >= 256
+    # maker's default, reasoning on (2026-12-01): 3,668 cells, still 256 models;
+    # with AA's records of other modes mapped to 90 mode entries (`mode_of`: thinking on or off, another
+    # effort; 545 cells from the 2026-08-22 payload, 5 from 2026-10-10, test_aa_modes.py): 4,218 cells, 346 models
+    assert cells >= 4218 and len(scored_models) >= 346
 
 
 def test_an_assumed_offpeak_share_is_said(catalog: Any) -> None:
