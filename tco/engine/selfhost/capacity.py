@@ -4,6 +4,7 @@ replicas and nodes at peak, within the latency targets, and their monthly cost."
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -110,6 +111,48 @@ def _spread(result: Any, inv: np.ndarray, shape: tuple[int, ...]) -> Any:
     return type(result)(**out)
 
 
+_SHAPE_MEMO: OrderedDict[Any, Any] = OrderedDict()
+"""What :func:`plan` computes from a deployment and request shapes alone (memory fit, latency
+targets, throughput, the largest batch within the targets), by (deployment, shapes): a break-even
+search or a volume edit plans one deployment at many volumes of one shape. Bounded (LRU)."""
+_SHAPE_MEMO_SIZE = 256
+
+
+def _per_shape(dep: Deployment, gu: np.ndarray, iu: np.ndarray, ou: np.ndarray, tt: Any, tp_: Any,
+               c: Any) -> tuple[Any, tuple[Any, Any, str | None], np.ndarray, Any]:
+    """(memory fit, (TTFT and TPOT targets used, the note when defaults were relaxed), max
+    throughput, SLO result) on distinct shapes; memoized (the arrays returned are shared: read only)."""
+    try:
+        key: Any = (dep, gu.tobytes(), iu.tobytes(), ou.tobytes(), gu.shape, gu.dtype.str, iu.dtype.str, ou.dtype.str)
+        hit = _SHAPE_MEMO.get(key)
+    except TypeError:  # a deployment holding something unhashable: computed every time
+        key, hit = None, None
+    if hit is not None:
+        _SHAPE_MEMO.move_to_end(key)
+        return hit
+    mf = memory_fit(dep, gu, iu, ou, _c=c)
+    note = None
+    if dep.default_targets:  # default targets batch 1 cannot meet are relaxed to a multiple of batch 1
+        one = tail_latency(dep, gu, 1.0, iu, ou, _c=c)
+        tt_u = np.maximum(tt, DEFAULT_TARGET_SLACK * one.ttft_s)
+        tp_u = np.maximum(tp_, DEFAULT_TARGET_SLACK * one.tpot_s)
+        relaxed = (tt_u > tt) | (tp_u > tp_)
+        if relaxed.any():
+            k = int(np.argmax(relaxed))
+            note = (f"the default latency targets cannot be met even at batch 1 (TTFT {float(one.ttft_s[k]) * 1e3:,.0f} ms, "
+                    f"TPOT {float(one.tpot_s[k]) * 1e3:.1f} ms for {float(iu[k]):,.0f} input tokens): sized for TTFT <= "
+                    f"{float(tt_u[k]) * 1e3:,.0f} ms and TPOT <= {float(tp_u[k]) * 1e3:.1f} ms ({DEFAULT_TARGET_SLACK:g}x batch 1)")
+        tt, tp_ = tt_u, tp_u
+    thr = max_throughput(dep, gu, iu, ou, _c=c)[0]
+    slo = slo_throughput(dep, gu, iu, ou, tt, tp_, _c=c)
+    out = (mf, (tt, tp_, note), thr, slo)
+    if key is not None:
+        _SHAPE_MEMO[key] = out
+        if len(_SHAPE_MEMO) > _SHAPE_MEMO_SIZE:
+            _SHAPE_MEMO.popitem(last=False)
+    return out
+
+
 def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_month: Any,
          peak_to_average: Any = 1.0, seconds_per_month: float = SECONDS_PER_MONTH,
          gpus: Any = None) -> SelfhostPlan:
@@ -146,23 +189,14 @@ def plan(dep: Deployment, input_tokens: Any, output_tokens: Any, requests_per_mo
     else:
         inv = np.arange(flat[0].size)
         gu, iu, ou = flat
-    mf = _spread(memory_fit(dep, gu, iu, ou, _c=c), inv, shape)
-    if dep.default_targets:  # default targets batch 1 cannot meet are relaxed to a multiple of batch 1
-        one = tail_latency(dep, gu, 1.0, iu, ou, _c=c)
-        tt_u = np.maximum(tt, DEFAULT_TARGET_SLACK * one.ttft_s)
-        tp_u = np.maximum(tp_, DEFAULT_TARGET_SLACK * one.tpot_s)
-        relaxed = (tt_u > tt) | (tp_u > tp_)
-        if relaxed.any():
-            k = int(np.argmax(relaxed))
-            warnings.append(
-                f"the default latency targets cannot be met even at batch 1 (TTFT {float(one.ttft_s[k]) * 1e3:,.0f} ms, "
-                f"TPOT {float(one.tpot_s[k]) * 1e3:.1f} ms for {float(iu[k]):,.0f} input tokens): sized for TTFT <= "
-                f"{float(tt_u[k]) * 1e3:,.0f} ms and TPOT <= {float(tp_u[k]) * 1e3:.1f} ms ({DEFAULT_TARGET_SLACK:g}x batch 1)")
-        tt, tp_ = tt_u, tp_u
+    mf_u, (tt, tp_, relaxed_note), thr_u, slo_u = _per_shape(dep, gu, iu, ou, tt, tp_, c)
+    mf = _spread(mf_u, inv, shape)
+    if relaxed_note:
+        warnings.append(relaxed_note)
     targets = [np.broadcast_to(np.asarray(t, dtype=float), gu.shape)[inv.reshape(-1)].reshape(shape) * 1e3
                for t in (tt, tp_)]  # the targets the sizing used, per point (ms; inf: none)
-    thr = max_throughput(dep, gu, iu, ou, _c=c)[0][inv.reshape(-1)].reshape(shape)
-    slo = _spread(slo_throughput(dep, gu, iu, ou, tt, tp_, _c=c), inv, shape)
+    thr = thr_u[inv.reshape(-1)].reshape(shape)
+    slo = _spread(slo_u, inv, shape)
     fits = mf.fits
     ctx = dep.model.context_window
     within = (i + o <= ctx) if ctx else np.ones(shape, dtype=bool)
